@@ -1,0 +1,23 @@
+/** Small helpers so each route definition states only what is particular to it. */
+import { type RouteConfig, z } from '@hono/zod-openapi';
+import { ProblemSchema } from './schemas';
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+
+export const standardErrors = {
+  400: problem('Invalid request: the problem names each field'),
+  401: problem('Missing, expired or invalid bearer token'),
+  403: problem('Not allowed'),
+  404: problem('Not found, or not visible to you'),
+  409: problem('Conflict, e.g. an edit based on a stale version'),
+};
+
+export function ok<T extends z.ZodType>(schema: T, description = 'OK') {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { body: { content: { 'application/json': { schema } }, required: true } };
+}
+
+export const secured: Pick<RouteConfig, 'security'> = { security: [{ bearer: [] }] };

@@ -1,0 +1,31 @@
+/** GET /api/health: is the table reachable, and (locally) how the stream consumers are doing. */
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { Dependencies } from '../../platform/dependencies';
+import type { AppEnv } from '../env';
+import { ok } from '../openapi-helpers';
+
+const HealthSchema = z
+  .object({ status: z.enum(['ok', 'degraded']), table: z.object({ status: z.string(), latencyMs: z.number().optional() }) })
+  .passthrough()
+  .openapi('Health');
+
+export function healthRoutes(deps: Dependencies) {
+  const app = new OpenAPIHono<AppEnv>();
+  app.openapi(
+    createRoute({ method: 'get', path: '/health', tags: ['operations'], summary: 'Health of the API, the table and the stream', responses: { 200: ok(HealthSchema), 503: ok(HealthSchema, 'Degraded') } }),
+    async (c) => {
+      const started = performance.now();
+      let table: { status: string; latencyMs?: number };
+      try {
+        await deps.table.get({ PK: 'HEALTH', SK: 'HEALTH' });
+        table = { status: 'ok', latencyMs: Math.round(performance.now() - started) };
+      } catch (error) {
+        table = { status: `unreachable: ${(error as Error).name}` };
+      }
+      const extra = (await deps.health?.()) ?? {};
+      const healthy = table.status === 'ok' && (extra as { stream?: { status?: string } }).stream?.status !== 'failing';
+      return c.json({ status: healthy ? ('ok' as const) : ('degraded' as const), table, ...extra }, healthy ? 200 : 503);
+    },
+  );
+  return app;
+}

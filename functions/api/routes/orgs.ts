@@ -1,0 +1,23 @@
+/** Partner organisations (admins register them; spaces are shared with them). */
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../env';
+import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
+import { Json, OrganisationBody } from '../schemas';
+
+const tags = ['organisations'];
+
+export function orgRoutes() {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/orgs', tags, ...secured, summary: 'Partner organisations (partners see only their own)', responses: { 200: ok(z.object({ items: z.array(Json) })), ...standardErrors } }),
+    async (c) => c.json({ items: await c.var.services.orgs.list(c.var.principal) } as never, 200),
+  );
+
+  app.openapi(
+    createRoute({ method: 'post', path: '/orgs', tags, ...secured, summary: 'Register a partner organisation (admins)', request: jsonBody(OrganisationBody), responses: { 201: ok(Json, 'Created'), ...standardErrors } }),
+    async (c) => c.json(await c.var.services.orgs.create(c.var.principal, c.req.valid('json')) as never, 201),
+  );
+
+  return app;
+}

@@ -1,0 +1,43 @@
+/** The caller, people, and their posts. */
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import type { AppEnv } from '../env';
+import { ok, secured, standardErrors } from '../openapi-helpers';
+import { Json, PageOf, PageQuery, UserIdParam } from '../schemas';
+
+const tags = ['people'];
+
+export function peopleRoutes() {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/me', tags, ...secured, summary: 'The signed-in person', responses: { 200: ok(Json), ...standardErrors } }),
+    async (c) => {
+      const principal = c.var.principal;
+      const profile = await c.var.services.profiles.get(principal, principal.userId);
+      return c.json({ ...profile, groups: principal.groups } as never, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/me/drafts', tags, ...secured, summary: 'Your drafts', request: { query: PageQuery }, responses: { 200: ok(PageOf('PostSummary')), ...standardErrors } }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid('query');
+      return c.json(await c.var.services.posts.listByAuthor(c.var.principal, c.var.principal.userId, { drafts: true, limit, cursor }) as never, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/people/{userId}', tags, ...secured, summary: "A person's profile", request: { params: UserIdParam }, responses: { 200: ok(Json), ...standardErrors } }),
+    async (c) => c.json(await c.var.services.profiles.get(c.var.principal, c.req.valid('param').userId) as never, 200),
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/people/{userId}/posts', tags, ...secured, summary: "A person's published posts in spaces you can read", request: { params: UserIdParam, query: PageQuery }, responses: { 200: ok(PageOf('PostSummary')), ...standardErrors } }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid('query');
+      return c.json(await c.var.services.posts.listByAuthor(c.var.principal, c.req.valid('param').userId, { limit, cursor }) as never, 200);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,88 @@
+/**
+ * Request and response schemas. They validate input (unknown fields are refused) and generate the
+ * OpenAPI document, so the two cannot drift apart.
+ */
+import { z } from '@hono/zod-openapi';
+
+const id = z.string().regex(/^[A-Za-z0-9~._-]{1,64}$/, 'must be 1-64 letters, digits, ~ . _ or -');
+
+export const SpaceIdParam = z.object({ spaceId: id.openapi({ param: { name: 'spaceId', in: 'path' }, example: 'engineering' }) });
+export const PostParams = SpaceIdParam.extend({ postId: id.openapi({ param: { name: 'postId', in: 'path' } }) });
+export const CommentParams = PostParams.extend({ commentId: id.openapi({ param: { name: 'commentId', in: 'path' } }) });
+export const MemberParams = SpaceIdParam.extend({ userId: id.openapi({ param: { name: 'userId', in: 'path' } }) });
+export const UserIdParam = z.object({ userId: id.openapi({ param: { name: 'userId', in: 'path' } }) });
+export const TagParam = z.object({
+  tag: z.string().regex(/^[a-z][a-z0-9_-]{0,49}$/, 'must be a lower-case tag').openapi({ param: { name: 'tag', in: 'path' } }),
+});
+
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(2048).optional(),
+});
+
+export const SpaceListQuery = PageQuery.extend({ scope: z.enum(['mine', 'directory', 'all']).default('mine') });
+
+const tag = z.string().trim().toLowerCase().regex(/^#?[a-z][a-z0-9_-]{0,49}$/, 'tags are letters, digits, - and _').transform((t) => t.replace(/^#/, ''));
+const version = z.number().int().min(1).openapi({ description: 'The version you edited; a stale one gets 409' });
+
+export const CreateSpaceBody = z
+  .object({
+    id: id.optional().openapi({ description: 'A readable id for the URL; generated when absent' }),
+    name: z.string().trim().min(1).max(120),
+    description: z.string().max(2000).optional(),
+    audience: z.enum(['employees', 'members']).default('employees'),
+  })
+  .strict()
+  .openapi('CreateSpace');
+
+export const UpdateSpaceBody = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    description: z.string().max(2000).optional(),
+    audience: z.enum(['employees', 'members']).optional(),
+    version,
+  })
+  .strict()
+  .openapi('UpdateSpace');
+
+export const SharingBody = z.object({ partnerOrgs: z.array(id).max(50), version }).strict().openapi('Sharing');
+export const MemberBody = z.object({ role: z.enum(['owner', 'editor', 'reader']) }).strict().openapi('MemberRole');
+
+export const PostBody = z
+  .object({
+    title: z.string().trim().min(1).max(200),
+    body: z.string().max(100_000),
+    tags: z.array(tag).max(20).optional(),
+    status: z.enum(['draft', 'published']).default('published'),
+  })
+  .strict()
+  .openapi('PostInput');
+
+export const PostUpdateBody = PostBody.extend({ version }).strict().openapi('PostUpdate');
+export const LikeBody = z.object({ liked: z.boolean() }).strict().openapi('Like');
+
+export const CommentBody = z
+  .object({ body: z.string().trim().min(1).max(10_000), parentId: id.optional() })
+  .strict()
+  .openapi('CommentInput');
+export const CommentUpdateBody = z.object({ body: z.string().trim().min(1).max(10_000), version }).strict().openapi('CommentUpdate');
+
+export const OrganisationBody = z
+  .object({ id: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/), name: z.string().trim().min(1).max(120) })
+  .strict()
+  .openapi('OrganisationInput');
+
+/** Response bodies are documented loosely: the domain's view types are the source of truth. */
+export const Json = z.record(z.string(), z.unknown()).openapi('Object');
+export const PageOf = (name: string) =>
+  z.object({ items: z.array(Json), cursor: z.string().optional() }).openapi(`${name}Page`);
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Problem');

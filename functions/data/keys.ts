@@ -1,0 +1,50 @@
+/**
+ * Key builders for every item in the single table. Keys are pure functions of ids so that the shape of
+ * the table can be read in one place; docs/data-model.md lists the access pattern each one serves.
+ * Ids never contain '#', which is the separator (validated at the API edge).
+ */
+
+/** Sort keys that embed a time sort lexicographically: ISO-8601 UTC strings do. */
+export const keys = {
+  profile: (userId: string) => ({ PK: `USER#${userId}`, SK: 'PROFILE' }),
+  /** Directory of people: employees in one partition, each partner organisation in its own. */
+  peopleDirectory: (org: string | undefined) => (org ? `ORG#${org}#PEOPLE` : 'PEOPLE#employees'),
+  handle: (handle: string) => `HANDLE#${handle}`,
+
+  organisation: (orgId: string) => ({ PK: `ORG#${orgId}`, SK: 'ORG' }),
+  organisationsIndex: 'ORGS',
+
+  space: (spaceId: string) => ({ PK: `SPACE#${spaceId}`, SK: 'SPACE' }),
+  /** Spaces every employee may discover (audience 'employees'), by name. */
+  employeeSpaceDirectory: 'SPACES#employees',
+  /** Every space, for admins. */
+  allSpaces: 'SPACES',
+  member: (spaceId: string, userId: string) => ({ PK: `SPACE#${spaceId}`, SK: `MEMBER#${userId}` }),
+  memberPrefix: 'MEMBER#',
+  /** A person's memberships (GSI1 of member items). */
+  membershipsOf: (userId: string) => `USER#${userId}#SPACES`,
+  share: (spaceId: string, orgId: string) => ({ PK: `SPACE#${spaceId}`, SK: `SHARE#${orgId}` }),
+  /** Spaces shared with a partner organisation (GSI1 of share items). */
+  sharedWith: (orgId: string) => `ORG#${orgId}#SPACES`,
+
+  post: (spaceId: string, postId: string) => ({ PK: `SPACE#${spaceId}`, SK: `POST#${postId}` }),
+  /** Published posts of a space, newest first (GSI1 of published posts). */
+  spacePosts: (spaceId: string) => `SPACE#${spaceId}#POSTS`,
+  /** A person's posts (GSI2): sort key starts with P# (published) or D# (draft). */
+  authorPosts: (userId: string) => `USER#${userId}#POSTS`,
+  postTag: (spaceId: string, postId: string, tag: string) => ({ PK: `SPACE#${spaceId}`, SK: `POSTTAG#${postId}#${tag}` }),
+  /** Published posts with a tag, across spaces (GSI1 of post-tag items). */
+  taggedPosts: (tag: string) => `TAG#${tag}#POSTS`,
+  comment: (spaceId: string, postId: string, commentId: string) => ({
+    PK: `SPACE#${spaceId}`,
+    SK: `COMMENT#${postId}#${commentId}`,
+  }),
+  commentPrefix: (postId: string) => `COMMENT#${postId}#`,
+  like: (spaceId: string, postId: string, userId: string) => ({ PK: `SPACE#${spaceId}`, SK: `LIKE#${postId}#${userId}` }),
+  likePrefix: (postId: string) => `LIKE#${postId}#`,
+} as const;
+
+/** Sortable time component for index sort keys. */
+export const timeKey = (iso: string, id: string) => `${iso}#${id}`;
+
+export const ID_PATTERN = /^[A-Za-z0-9~._-]{1,64}$/;

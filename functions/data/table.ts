@@ -1,0 +1,195 @@
+/**
+ * The table port: the handful of DynamoDB operations the domain uses, over lib-dynamodb. Request
+ * paths use GetItem, BatchGetItem, Query and transactions only — this class has no scan.
+ *
+ * Why our own thin layer rather than ElectroDB or dynamodb-toolbox: keys are plain functions in
+ * keys.ts that read like the data-model document, transactions stay visible at the call site, and the
+ * api bundle stays small (see docs/data-model.md).
+ */
+import { DynamoDBClient, type DynamoDBClientConfig, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { InvalidInput } from '../domain/errors';
+
+export type Key = { PK: string; SK: string };
+export type Item = Key & Record<string, unknown>;
+type RawTransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+/** A transaction item without TableName (the Table fills it in). */
+export type TransactItem = {
+  [K in 'Put' | 'Update' | 'Delete' | 'ConditionCheck']?: Omit<NonNullable<RawTransactItem[K]>, 'TableName'>;
+};
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; pass back to get the next page. Absent on the last page. */
+  cursor?: string;
+}
+
+export interface QueryOptions {
+  index?: 'GSI1' | 'GSI2';
+  partition: string;
+  /** Only items whose sort key starts with this. */
+  beginsWith?: string;
+  newestFirst?: boolean;
+  limit: number;
+  cursor?: string;
+}
+
+/** Raised when a transaction is cancelled; `reasons[i]` is the code for the i-th item ('None' if fine). */
+export class TransactionFailed extends Error {
+  constructor(readonly reasons: string[]) {
+    super(`transaction cancelled: ${reasons.join(', ')}`);
+  }
+  failedAt(index: number) {
+    return this.reasons[index] === 'ConditionalCheckFailed';
+  }
+}
+
+export function createDocumentClient(config: DynamoDBClientConfig = {}) {
+  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+export class Table {
+  /** DynamoDB calls made through this instance; benchmarks and tests read it to count round trips. */
+  roundTrips = 0;
+
+  constructor(
+    readonly client: DynamoDBDocumentClient,
+    readonly name: string,
+  ) {}
+
+  async get<T = Item>(key: Key): Promise<T | undefined> {
+    this.roundTrips++;
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.name, Key: key }));
+    return Item as T | undefined;
+  }
+
+  /** One BatchGetItem; answers in the order of `keys`, undefined where an item is missing. */
+  async getMany(keysToGet: Key[]): Promise<(Item | undefined)[]> {
+    if (keysToGet.length === 0) return [];
+    const unique = [...new Map(keysToGet.map((k) => [`${k.PK}|${k.SK}`, k])).values()];
+    const found = new Map<string, Item>();
+    for (let start = 0; start < unique.length; start += 100) {
+      let request: Record<string, { Keys: Key[] }> | undefined = { [this.name]: { Keys: unique.slice(start, start + 100) } };
+      for (let attempt = 0; request && attempt < 5; attempt++) {
+        this.roundTrips++;
+        const output: any = await this.client.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of (output.Responses?.[this.name] ?? []) as Item[]) found.set(`${item.PK}|${item.SK}`, item);
+        request = output.UnprocessedKeys?.[this.name]?.Keys?.length ? output.UnprocessedKeys : undefined;
+      }
+    }
+    return keysToGet.map((k) => found.get(`${k.PK}|${k.SK}`));
+  }
+
+  async query<T = Item>(options: QueryOptions): Promise<Page<T>> {
+    const pk = options.index ? `${options.index}PK` : 'PK';
+    const sk = options.index ? `${options.index}SK` : 'SK';
+    this.roundTrips++;
+    const output = await this.client.send(
+      new QueryCommand({
+        TableName: this.name,
+        IndexName: options.index,
+        KeyConditionExpression: options.beginsWith ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+        ExpressionAttributeNames: options.beginsWith ? { '#pk': pk, '#sk': sk } : { '#pk': pk },
+        ExpressionAttributeValues: options.beginsWith
+          ? { ':pk': options.partition, ':prefix': options.beginsWith }
+          : { ':pk': options.partition },
+        ScanIndexForward: !options.newestFirst,
+        Limit: options.limit,
+        ExclusiveStartKey: decodeCursor(options.cursor, options.partition, pk),
+      }),
+    );
+    return {
+      items: (output.Items ?? []) as T[],
+      cursor: output.LastEvaluatedKey ? encodeCursor(output.LastEvaluatedKey) : undefined,
+    };
+  }
+
+  async put(item: Item, condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> }) {
+    this.roundTrips++;
+    await this.client.send(
+      new PutCommand({
+        TableName: this.name,
+        Item: item,
+        ConditionExpression: condition?.expression,
+        ExpressionAttributeNames: condition?.names,
+        ExpressionAttributeValues: condition?.values,
+      }),
+    );
+  }
+
+  async update(input: Omit<UpdateCommandInput, 'TableName'>) {
+    this.roundTrips++;
+    return this.client.send(new UpdateCommand({ ...input, TableName: this.name }));
+  }
+
+  async delete(key: Key) {
+    this.roundTrips++;
+    await this.client.send(new DeleteCommand({ TableName: this.name, Key: key }));
+  }
+
+  /** Deletes many items in BatchWriteItem calls of 25 (not atomic: for clean-up after the atomic part). */
+  async deleteMany(keysToDelete: Key[]) {
+    for (let start = 0; start < keysToDelete.length; start += 25) {
+      let request: any = { [this.name]: keysToDelete.slice(start, start + 25).map((Key) => ({ DeleteRequest: { Key } })) };
+      for (let attempt = 0; request && attempt < 5; attempt++) {
+        this.roundTrips++;
+        const output = await this.client.send(new BatchWriteCommand({ RequestItems: request }));
+        request = output.UnprocessedItems?.[this.name]?.length ? output.UnprocessedItems : undefined;
+      }
+    }
+  }
+
+  /** All-or-nothing write of up to 100 items; TableName is filled in. */
+  async transact(items: TransactItem[]) {
+    const withTable = items.map((item) => {
+      const [kind, params] = Object.entries(item)[0];
+      return { [kind]: { ...params, TableName: this.name } } as RawTransactItem;
+    });
+    this.roundTrips++;
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: withTable }));
+    } catch (error) {
+      if (error instanceof TransactionCanceledException || (error as Error).name === 'TransactionCanceledException') {
+        const reasons = ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+        throw new TransactionFailed(reasons);
+      }
+      throw error;
+    }
+  }
+}
+
+/**
+ * Cursors are the LastEvaluatedKey, base64url-encoded JSON. The partition is checked on the way back
+ * so a cursor cannot steer a query into another partition.
+ */
+export function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined, partition: string, pkName: string) {
+  if (!cursor) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (key && typeof key === 'object' && !Array.isArray(key) && key[pkName] === partition) {
+      const valid = Object.values(key).every((v) => typeof v === 'string' && v.length < 1024);
+      if (valid) return key as Record<string, string>;
+    }
+  } catch {
+    // fall through
+  }
+  throw new InvalidInput('The cursor is not valid for this list', [{ field: 'cursor', message: 'invalid cursor' }]);
+}

@@ -1,0 +1,56 @@
+/**
+ * Domain errors: the domain throws these, the API maps them to problem+json in one place
+ * (functions/api/problem.ts). Each carries a stable `type` slug that clients may switch on.
+ */
+export type FieldIssue = { field: string; message: string };
+
+export class DomainError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422,
+    readonly type: string,
+    readonly title: string,
+    detail: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail);
+  }
+}
+
+export class NotFound extends DomainError {
+  constructor(what: string) {
+    super(404, 'not-found', 'Not found', `${what} does not exist or you cannot see it`);
+  }
+}
+
+export class Forbidden extends DomainError {
+  constructor(detail: string) {
+    super(403, 'forbidden', 'Forbidden', detail);
+  }
+}
+
+export class Unauthenticated extends DomainError {
+  constructor(detail = 'A valid bearer token is required') {
+    super(401, 'unauthenticated', 'Unauthenticated', detail);
+  }
+}
+
+/** A write based on a version that is no longer current. */
+export class EditConflict extends DomainError {
+  constructor(what: string, currentVersion: number) {
+    super(409, 'edit-conflict', 'Edit conflict', `${what} was changed by someone else since you loaded it`, {
+      currentVersion,
+    });
+  }
+}
+
+export class Conflict extends DomainError {
+  constructor(detail: string) {
+    super(409, 'conflict', 'Conflict', detail);
+  }
+}
+
+export class InvalidInput extends DomainError {
+  constructor(detail: string, errors: FieldIssue[] = []) {
+    super(400, 'validation', 'Invalid request', detail, { errors });
+  }
+}

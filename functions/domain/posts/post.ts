@@ -1,0 +1,60 @@
+/** Blog posts as the domain sees them, and their items: the post itself plus one item per tag. */
+import { type Item, keys, timeKey } from '../../data/keys-and-items';
+
+export type PostStatus = 'draft' | 'published';
+
+export interface Post {
+  id: string;
+  spaceId: string;
+  authorId: string;
+  authorName: string;
+  /** Set when the author is a partner user, so clients can mark them as external. */
+  authorOrg?: string;
+  title: string;
+  /** Markdown as written. */
+  body: string;
+  /** Sanitized HTML rendered from `body`. */
+  html: string;
+  excerpt: string;
+  tags: string[];
+  mentions: string[];
+  status: PostStatus;
+  createdAt: string;
+  updatedAt: string;
+  publishedAt?: string;
+  version: number;
+  likeCount: number;
+  commentCount: number;
+}
+
+export function postItem(post: Post): Item {
+  const sortTime = post.publishedAt ?? post.updatedAt;
+  return {
+    ...keys.post(post.spaceId, post.id),
+    type: 'post',
+    ...post,
+    // Only published posts appear in the space's list (a sparse index).
+    ...(post.status === 'published' ? { GSI1PK: keys.spacePosts(post.spaceId), GSI1SK: timeKey(post.publishedAt!, post.id) } : {}),
+    GSI2PK: keys.authorPosts(post.authorId),
+    GSI2SK: `${post.status === 'published' ? 'P' : 'D'}#${timeKey(sortTime, post.id)}`,
+  };
+}
+
+/** Tag items let "posts tagged X" be one Query across spaces; they exist only for published posts. */
+export function postTagItems(post: Post): Item[] {
+  if (post.status !== 'published') return [];
+  return post.tags.map((tag) => ({
+    ...keys.postTag(post.spaceId, post.id, tag),
+    type: 'postTag',
+    spaceId: post.spaceId,
+    postId: post.id,
+    tag,
+    GSI1PK: keys.taggedPosts(tag),
+    GSI1SK: timeKey(post.publishedAt!, post.id),
+  }));
+}
+
+export function toPost(item: Item): Post {
+  const { PK: _pk, SK: _sk, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, type: _t, ...rest } = item;
+  return { likeCount: 0, commentCount: 0, ...rest } as unknown as Post;
+}

@@ -1,0 +1,36 @@
+/** A person's profile record: created from token claims on first sign-in, extended by later modules. */
+import { type Item, keys } from '../../data/keys-and-items';
+
+export interface Profile {
+  userId: string;
+  name: string;
+  email: string;
+  handle: string;
+  /** Partner organisation; absent for employees. */
+  org?: string;
+  kind: 'employee' | 'partner';
+  title?: string;
+  createdAt: string;
+}
+
+export function profileItem(profile: Profile): Item {
+  return {
+    ...keys.profile(profile.userId),
+    type: 'profile',
+    ...profile,
+    GSI1PK: keys.peopleDirectory(profile.org),
+    GSI1SK: `${profile.name.toLowerCase()}#${profile.userId}`,
+    GSI2PK: keys.handle(profile.handle),
+    GSI2SK: 'PROFILE',
+  };
+}
+
+export function toProfile(item: Item): Profile {
+  const { PK: _pk, SK: _sk, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, type: _t, ...rest } = item;
+  return rest as unknown as Profile;
+}
+
+/** The @handle of a person: the local part of their e-mail, lower case. */
+export function handleFromEmail(email: string): string {
+  return email.split('@')[0].toLowerCase().replace(/[^a-z0-9._-]/g, '') || 'user';
+}

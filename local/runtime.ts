@@ -1,0 +1,208 @@
+/**
+ * The whole of Commonplace in one Node process, over stand-ins for AWS (see DESIGN.md, "The local
+ * runtime"): dynalite behind the local DynamoDB front (transactions, TTL, stream), the local stream's
+ * event source mappings calling the same handler functions Lambda calls, the local OpenID Connect
+ * provider, and the same hono app the api Lambda runs. The difference from AWS lives only here, in
+ * which adapters are wired.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { getRequestListener } from '@hono/node-server';
+import dynalite from 'dynalite';
+import { createTokenVerifier } from '../functions/api/auth';
+import { createApp } from '../functions/api/app';
+import { TABLE_DEFINITION, createTableInput } from '../functions/data/table-definition';
+import { Table, createDocumentClient } from '../functions/data/table';
+import { systemClock, ulidGenerator } from '../functions/platform/clock';
+import type { Dependencies } from '../functions/platform/dependencies';
+import { DynamoDbFront } from './dynamodb/dynamodb-front';
+import { EventSourceMapping, type EventSourceMappingOptions } from './dynamodb/event-source-mapping';
+import { FailureDestination } from './dynamodb/failure-destination';
+import { createIdentityProvider } from './identity/provider';
+import { fetchToken } from './identity/token-client';
+import { serveStatic } from './static-files';
+
+export interface LocalRuntimeOptions {
+  /** HTTP port; 0 picks a free one. Default: PORT or 3000. */
+  port?: number;
+  /** Where the table, stream log, checkpoints and signing key live. Default: DATA_DIR or ./.data */
+  dataDir?: string;
+  /** Keep the table in memory (tests). The signing key still goes to dataDir. */
+  inMemory?: boolean;
+  tableName?: string;
+  /** Stream consumers to run, in addition to those added later with addConsumer. */
+  consumers?: Omit<EventSourceMappingOptions, 'checkpointDirectory'>[];
+  ttlSweepMs?: number;
+}
+
+export interface LocalRuntime {
+  url: string;
+  issuer: string;
+  tableName: string;
+  dynamodbEndpoint: string;
+  table: Table;
+  front: DynamoDbFront;
+  failures: FailureDestination;
+  consumers: Map<string, EventSourceMapping>;
+  addConsumer(options: Omit<EventSourceMappingOptions, 'checkpointDirectory'>): EventSourceMapping;
+  /** Re-runs a failed batch through its consumer; true when it now succeeds (and is removed). */
+  replayFailure(id: string): Promise<boolean>;
+  /** Waits until every consumer has handled every record written so far. */
+  drain(): Promise<void>;
+  token(account: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const dataDir = path.resolve(options.dataDir ?? process.env.DATA_DIR ?? '.data');
+  const tableName = options.tableName ?? process.env.TABLE_NAME ?? 'commonplace';
+  fs.mkdirSync(dataDir, { recursive: true });
+
+  // 1. dynalite, and the front that adds transactions, TTL and the stream.
+  const dynamoDir = path.join(dataDir, 'dynamodb');
+  const stateDir = options.inMemory ? undefined : path.join(dataDir, 'stream');
+  const backend = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.inMemory ? {} : { path: dynamoDir }) });
+  await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+  const backendUrl = new URL(`http://127.0.0.1:${(backend.address() as AddressInfo).port}`);
+  const front = new DynamoDbFront({ backend: backendUrl, stateDirectory: stateDir, ttlSweepMs: options.ttlSweepMs });
+  const dynamodbEndpoint = (await front.listen()).toString();
+  const client = createDocumentClient({
+    endpoint: dynamodbEndpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 2,
+  });
+  await ensureTable(client, tableName);
+  const table = new Table(client, tableName);
+
+  // 2. The stream and its consumers.
+  const failures = new FailureDestination(stateDir);
+  const consumers = new Map<string, EventSourceMapping>();
+  const stream = front.stream(tableName);
+  const addConsumer = (consumer: Omit<EventSourceMappingOptions, 'checkpointDirectory'>) => {
+    const mapping = new EventSourceMapping(stream, failures, { ...consumer, checkpointDirectory: stateDir });
+    consumers.set(consumer.name, mapping);
+    mapping.start();
+    return mapping;
+  };
+  for (const consumer of options.consumers ?? []) addConsumer(consumer);
+
+  // 3. One HTTP server: /oidc → identity provider, /api → the hono app, the rest → the web client.
+  let handler: http.RequestListener = (_req, res) => {
+    res.writeHead(503).end('starting');
+  };
+  const server = http.createServer((req, res) => handler(req, res));
+  const requestedPort = options.port ?? Number(process.env.PORT ?? 3000);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(requestedPort, '127.0.0.1', resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+  const issuer = `${url}/oidc`;
+  const idp = await createIdentityProvider({
+    issuer,
+    dataDir,
+    redirectUris: [`${url}/auth/callback`, `http://127.0.0.1:${port}/auth/callback`, `${url}/`],
+  });
+
+  const deps: Dependencies = {
+    table,
+    clock: systemClock,
+    ids: ulidGenerator,
+    verifyToken: createTokenVerifier({ issuer, audience: idp.audience, jwksUrl: idp.jwksUrl }),
+    health: () => streamHealth(consumers, failures),
+  };
+  const app = createApp(deps);
+  const api = getRequestListener(app.fetch);
+  const webRoot = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../frontend/dist');
+  handler = (req, res) => {
+    const pathname = (req.url ?? '/').split('?')[0];
+    if (pathname === '/oidc' || pathname.startsWith('/oidc/')) return idp.callback(req, res);
+    if (pathname.startsWith('/api/') || pathname === '/api') return void api(req, res);
+    if (pathname.startsWith('/_local/')) return void localOperations(req, res, runtime);
+    return serveStatic(req, res, webRoot, { apiBaseUrl: '/api', authority: issuer, clientId: idp.audience, redirectUri: `${url}/auth/callback` });
+  };
+
+  const runtime: LocalRuntime = {
+    url,
+    issuer,
+    tableName,
+    dynamodbEndpoint,
+    table,
+    front,
+    failures,
+    consumers,
+    addConsumer,
+    async replayFailure(id) {
+      const entry = failures.get(id);
+      if (!entry) return false;
+      const mapping = consumers.get(entry.consumer);
+      if (!mapping) throw new Error(`No consumer named ${entry.consumer} is running`);
+      const outcome = await mapping.invoke(entry.records);
+      if (outcome.ok) failures.remove(id);
+      return outcome.ok;
+    },
+    async drain() {
+      // Consumers may write, which appends more records: loop until nothing moves.
+      for (let round = 0; round < 20; round++) {
+        const before = stream.latestSequenceNumber;
+        await Promise.all([...consumers.values()].map((mapping) => mapping.idle()));
+        if (stream.latestSequenceNumber === before) return;
+      }
+    },
+    token: async (account) => (await fetchToken(issuer, account)).accessToken,
+    async close() {
+      await Promise.all([...consumers.values()].map((mapping) => mapping.stop()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await front.close();
+      await new Promise<void>((resolve) => backend.close(() => resolve()));
+      client.destroy();
+    },
+  };
+  return runtime;
+}
+
+async function ensureTable(client: ReturnType<typeof createDocumentClient>, tableName: string) {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+    await client.send(new CreateTableCommand(createTableInput(tableName)));
+  }
+  await client.send(
+    new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: TABLE_DEFINITION.ttlAttribute } }),
+  );
+}
+
+function streamHealth(consumers: Map<string, EventSourceMapping>, failures: FailureDestination) {
+  const failed = failures.list().length;
+  return {
+    stream: {
+      status: failed > 0 ? 'failing' : 'ok',
+      consumers: [...consumers.values()].map((mapping) => mapping.state),
+      failedBatches: failed,
+    },
+  };
+}
+
+/** Operator endpoints of the local runtime only: list failed stream batches and replay them. */
+async function localOperations(req: http.IncomingMessage, res: http.ServerResponse, runtime: LocalRuntime) {
+  const send = (status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body, null, 2));
+  };
+  const pathname = (req.url ?? '').split('?')[0];
+  if (req.method === 'GET' && pathname === '/_local/stream/failures') {
+    return send(200, { items: runtime.failures.list().map(({ records, ...rest }) => ({ ...rest, recordCount: records.length })) });
+  }
+  const replay = /^\/_local\/stream\/failures\/([\w-]+)\/replay$/.exec(pathname);
+  if (req.method === 'POST' && replay) {
+    if (!runtime.failures.get(replay[1])) return send(404, { error: 'no such failed batch' });
+    return send(200, { replayed: await runtime.replayFailure(replay[1]) });
+  }
+  return send(404, { error: 'unknown local operation' });
+}
