@@ -24,6 +24,10 @@ import { FailureDestination } from './dynamodb/failure-destination';
 import { createIdentityProvider } from './identity/provider';
 import { fetchToken } from './identity/token-client';
 import { serveStatic } from './static-files';
+import { SwappableSearchIndex } from './swappable-index';
+import { EmbeddedSearchIndex } from '../functions/search/embedded/embedded-index';
+import { type ReindexProgress, rebuildDocuments, scanIndexableItems } from '../functions/search/reindex';
+import { createIndexerHandler } from '../functions/streams/indexer-handler';
 
 export interface LocalRuntimeOptions {
   /** HTTP port; 0 picks a free one. Default: PORT or 3000. */
@@ -46,6 +50,9 @@ export interface LocalRuntime {
   table: Table;
   front: DynamoDbFront;
   failures: FailureDestination;
+  search: EmbeddedSearchIndex;
+  /** Rebuilds the embedded index from the table into a fresh index, then swaps it in. */
+  reindex(onProgress?: (progress: ReindexProgress) => void): Promise<number>;
   consumers: Map<string, EventSourceMapping>;
   addConsumer(options: Omit<EventSourceMappingOptions, 'checkpointDirectory'>): EventSourceMapping;
   /** Re-runs a failed batch through its consumer; true when it now succeeds (and is removed). */
@@ -78,7 +85,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   await ensureTable(client, tableName);
   const table = new Table(client, tableName);
 
-  // 2. The stream and its consumers.
+  // 2. Search: the embedded engine is rebuilt from the table on every start (nothing to lose on a
+  // restart), then the indexer follows the stream from its current head, as the Lambda does in AWS.
+  const initial = new EmbeddedSearchIndex();
+  await rebuildDocuments(scanIndexableItems(client, tableName), (docs) => initial.upsert(docs));
+  const liveIndex = new SwappableSearchIndex(initial);
+
+  // 3. The stream and its consumers.
   const failures = new FailureDestination(stateDir);
   const consumers = new Map<string, EventSourceMapping>();
   const stream = front.stream(tableName);
@@ -88,9 +101,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     mapping.start();
     return mapping;
   };
+  const stream0 = stream.latestSequenceNumber;
   for (const consumer of options.consumers ?? []) addConsumer(consumer);
+  const reindexHandler = createIndexerHandler({ table, index: liveIndex });
+  const indexer = new EventSourceMapping(stream, failures, {
+    name: 'indexer',
+    handler: createIndexerHandler({ table, index: liveIndex }),
+    batchSize: 100,
+    retryAttempts: 3,
+    retryDelayMs: 200,
+  });
+  indexer.skipTo(stream0);
+  consumers.set('indexer', indexer);
+  indexer.start();
 
-  // 3. One HTTP server: /oidc → identity provider, /api → the hono app, the rest → the web client.
+  // 4. One HTTP server: /oidc → identity provider, /api → the hono app, the rest → the web client.
   let handler: http.RequestListener = (_req, res) => {
     res.writeHead(503).end('starting');
   };
@@ -114,6 +139,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     clock: systemClock,
     ids: ulidGenerator,
     verifyToken: createTokenVerifier({ issuer, audience: idp.audience, jwksUrl: idp.jwksUrl }),
+    search: liveIndex,
     health: () => streamHealth(consumers, failures),
   };
   const app = createApp(deps);
@@ -135,6 +161,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     table,
     front,
     failures,
+    get search() {
+      return liveIndex.current;
+    },
+    async reindex(onProgress) {
+      const startedAt = stream.latestSequenceNumber;
+      const fresh = new EmbeddedSearchIndex();
+      const count = await rebuildDocuments(scanIndexableItems(client, tableName), (docs) => fresh.upsert(docs), onProgress);
+      liveIndex.swap(fresh);
+      // Changes committed while the scan ran may be missing or stale in the new index: run their records
+      // through the indexer again. It re-reads current state, so this converges whatever the order.
+      const missed = stream.readAfter(startedAt, Number.MAX_SAFE_INTEGER);
+      if (missed.length) await reindexHandler({ Records: missed }, {} as never);
+      return count;
+    },
     consumers,
     addConsumer,
     async replayFailure(id) {

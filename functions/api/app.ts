@@ -16,12 +16,13 @@ import { healthRoutes } from './routes/health';
 import { orgRoutes } from './routes/orgs';
 import { peopleRoutes } from './routes/people';
 import { postRoutes } from './routes/posts';
+import { searchRoutes } from './routes/search';
 import { spaceRoutes } from './routes/spaces';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
 export function createApp(deps: Dependencies) {
-  const services = createServices({ table: deps.table, clock: deps.clock, ids: deps.ids });
+  const services = createServices({ table: deps.table, clock: deps.clock, ids: deps.ids }, deps.search);
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success) return validationProblem(c, result.error, result.target);
@@ -51,6 +52,7 @@ export function createApp(deps: Dependencies) {
   app.route('/api', postRoutes());
   app.route('/api', peopleRoutes());
   app.route('/api', orgRoutes());
+  app.route('/api', searchRoutes());
 
   app.notFound((c) => problemResponse(c, { type: 'not-found', title: 'Not found', status: 404, detail: `No route for ${c.req.method} ${c.req.path}`, instance: c.req.path }));
   app.onError(handleError);

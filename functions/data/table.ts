@@ -42,6 +42,8 @@ export interface QueryOptions {
   /** Only items whose sort key starts with this. */
   beginsWith?: string;
   newestFirst?: boolean;
+  /** Only items whose sort key sorts before this (for merging several partitions by time). */
+  before?: string;
   limit: number;
   cursor?: string;
 }
@@ -97,16 +99,18 @@ export class Table {
   async query<T = Item>(options: QueryOptions): Promise<Page<T>> {
     const pk = options.index ? `${options.index}PK` : 'PK';
     const sk = options.index ? `${options.index}SK` : 'SK';
+    const condition = options.beginsWith ? ' AND begins_with(#sk, :prefix)' : options.before ? ' AND #sk < :before' : '';
     this.roundTrips++;
     const output = await this.client.send(
       new QueryCommand({
         TableName: this.name,
         IndexName: options.index,
-        KeyConditionExpression: options.beginsWith ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
-        ExpressionAttributeNames: options.beginsWith ? { '#pk': pk, '#sk': sk } : { '#pk': pk },
-        ExpressionAttributeValues: options.beginsWith
-          ? { ':pk': options.partition, ':prefix': options.beginsWith }
-          : { ':pk': options.partition },
+        KeyConditionExpression: `#pk = :pk${condition}`,
+        ExpressionAttributeNames: condition ? { '#pk': pk, '#sk': sk } : { '#pk': pk },
+        ExpressionAttributeValues: {
+          ':pk': options.partition,
+          ...(options.beginsWith ? { ':prefix': options.beginsWith } : options.before ? { ':before': options.before } : {}),
+        },
         ScanIndexForward: !options.newestFirst,
         Limit: options.limit,
         ExclusiveStartKey: decodeCursor(options.cursor, options.partition, pk),

@@ -4,6 +4,7 @@
  */
 import type { TokenVerifier } from '../api/auth';
 import type { Table } from '../data/table';
+import type { SearchIndex } from '../search/search-document';
 import type { Clock, IdGenerator } from './clock';
 
 export interface Dependencies {
@@ -11,6 +12,7 @@ export interface Dependencies {
   clock: Clock;
   ids: IdGenerator;
   verifyToken: TokenVerifier;
+  search: SearchIndex;
   /** Extra health facts (the local runtime reports its stream here). */
   health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
 }

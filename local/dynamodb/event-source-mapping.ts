@@ -58,6 +58,12 @@ export class EventSourceMapping {
     this.position = this.readCheckpoint();
   }
 
+  /** Starts after `sequenceNumber` instead of the checkpoint (for a consumer whose state was rebuilt). */
+  skipTo(sequenceNumber: string) {
+    this.position = sequenceNumber;
+    this.writeCheckpoint();
+  }
+
   start() {
     this.stopped = false;
     this.unsubscribe = this.stream.onAppend(() => this.kick());

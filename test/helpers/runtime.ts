@@ -24,6 +24,8 @@ export interface ApiResponse {
 export async function startTestRuntime(options: LocalRuntimeOptions = {}): Promise<TestRuntime> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'commonplace-test-'));
   const runtime = await startLocalRuntime({ port: 0, dataDir, inMemory: true, ...options });
+  // Object.assign below replaces runtime.close, so keep the runtime's own close to call from ours.
+  const closeRuntime = runtime.close.bind(runtime);
   const tokens = new Map<string, Promise<string>>();
   const tokenFor = (account: string) => {
     let token = tokens.get(account);
@@ -37,10 +39,12 @@ export async function startTestRuntime(options: LocalRuntimeOptions = {}): Promi
     dataDir,
     tokenFor,
     async api(account: string, method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}) {
-      const auth = account === 'anonymous' ? {} : { authorization: `Bearer ${account.includes('.') ? account : await tokenFor(account)}` };
+      // A string with dots is a raw JWT (forged or expired tokens in tests); otherwise an account id.
+      const auth: Record<string, string> = account === 'anonymous' ? {} : { authorization: `Bearer ${account.includes('.') ? account : await tokenFor(account)}` };
+      const requestHeaders: Record<string, string> = { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...auth, ...headers };
       const response = await fetch(`${runtime.url}/api${pathname}`, {
         method,
-        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...auth, ...headers },
+        headers: requestHeaders,
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await response.text();
@@ -53,7 +57,7 @@ export async function startTestRuntime(options: LocalRuntimeOptions = {}): Promi
       return { status: response.status, body: parsed, headers: response.headers };
     },
     async close() {
-      await runtime.close();
+      await closeRuntime();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   });

@@ -19,6 +19,14 @@ export function peopleRoutes() {
   );
 
   app.openapi(
+    createRoute({ method: 'get', path: '/feed', tags, ...secured, summary: 'Home feed: newest posts from your spaces', request: { query: PageQuery }, responses: { 200: ok(PageOf('PostSummary')), ...standardErrors } }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid('query');
+      return c.json(await c.var.services.posts.feed(c.var.principal, limit, cursor) as never, 200);
+    },
+  );
+
+  app.openapi(
     createRoute({ method: 'get', path: '/me/drafts', tags, ...secured, summary: 'Your drafts', request: { query: PageQuery }, responses: { 200: ok(PageOf('PostSummary')), ...standardErrors } }),
     async (c) => {
       const { limit, cursor } = c.req.valid('query');

@@ -1,0 +1,31 @@
+/**
+ * The access rule for search documents, as a predicate. The embedded engine applies it directly; the
+ * OpenSearch adapter translates the same rule into its query. Keep the two in step (the contract suite
+ * in test/search checks they agree).
+ */
+import type { AccessFilter, SearchDocument } from './search-document';
+
+export function canSeeDocument(access: AccessFilter, doc: SearchDocument): boolean {
+  if (doc.type === 'profile') {
+    // Employees see everyone; a partner sees employees and their own organisation; nobody else anyone.
+    return access.people.allOrgs || (!!access.people.org && (!doc.org || doc.org === access.people.org));
+  }
+  if (access.allContent) return true;
+  if (access.employeeContent && doc.audience === 'employees') return true;
+  if (!access.partnerOrg && doc.spaceId && access.memberSpaces.includes(doc.spaceId)) return true;
+  return (
+    !!access.partnerOrg &&
+    doc.audience === 'partners' &&
+    doc.partnerOrgs.includes(access.partnerOrg) &&
+    !!doc.spaceId &&
+    access.sharedSpaces.includes(doc.spaceId)
+  );
+}
+
+export const NO_ACCESS: AccessFilter = {
+  allContent: false,
+  employeeContent: false,
+  memberSpaces: [],
+  sharedSpaces: [],
+  people: { allOrgs: false },
+};

@@ -1,0 +1,78 @@
+/**
+ * The indexer: table changes → search index. For each stream record it re-reads the item's CURRENT
+ * state (with its space, and a comment's post) and writes or removes the document accordingly. The
+ * record only says *what* changed; the table says what is true now. So a retried, replayed or
+ * out-of-order record can never put an older version back, and processing records concurrently is safe.
+ *
+ * A change to a space's audience, sharing or name is pushed to every document of that space.
+ */
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { keys } from '../data/keys';
+import type { Table } from '../data/table';
+import { INDEXED_TYPES, commentDocument, documentId, postDocument, profileDocument } from './documents-from-items';
+import type { SearchIndex } from './search-document';
+
+export interface IndexerDependencies {
+  table: Table;
+  index: SearchIndex;
+}
+
+export function createRecordIndexer({ table, index }: IndexerDependencies) {
+  return async function indexRecord(record: DynamoDBRecord): Promise<void> {
+    const image = record.dynamodb?.NewImage ?? record.dynamodb?.OldImage;
+    if (!image) return;
+    const item = unmarshall(image as never) as Record<string, unknown>;
+    const type = item.type as string;
+
+    if (type === 'space') {
+      const current = await table.get(keys.space(item.id as string));
+      if (!current) {
+        await index.removeSpace(item.id as string);
+        return;
+      }
+      const before = record.dynamodb?.OldImage ? (unmarshall(record.dynamodb.OldImage as never) as Record<string, unknown>) : undefined;
+      const accessChanged =
+        !before ||
+        before.audience !== current.audience ||
+        before.name !== current.name ||
+        JSON.stringify(before.partnerOrgs ?? []) !== JSON.stringify(current.partnerOrgs ?? []);
+      if (accessChanged) {
+        await index.updateSpace(current.id as string, {
+          audience: current.audience as never,
+          partnerOrgs: (current.partnerOrgs as string[]) ?? [],
+          spaceName: current.name as string,
+        });
+      }
+      return;
+    }
+    if (!INDEXED_TYPES.has(type)) return;
+
+    if (type === 'profile') {
+      const profile = await table.get(keys.profile(item.userId as string));
+      const doc = profileDocument(profile);
+      if (doc) await index.upsert([doc]);
+      else await index.remove([documentId.profile(item.userId as string)]);
+      return;
+    }
+
+    const spaceId = item.spaceId as string;
+    if (type === 'post') {
+      const [post, space] = await table.getMany([keys.post(spaceId, item.id as string), keys.space(spaceId)]);
+      const doc = postDocument(post, space);
+      if (doc) await index.upsert([doc]);
+      else await index.remove([documentId.post(spaceId, item.id as string)]);
+      return;
+    }
+
+    // comment
+    const [comment, post, space] = await table.getMany([
+      keys.comment(spaceId, item.postId as string, item.id as string),
+      keys.post(spaceId, item.postId as string),
+      keys.space(spaceId),
+    ]);
+    const doc = commentDocument(comment, post, space);
+    if (doc) await index.upsert([doc]);
+    else await index.remove([documentId.comment(spaceId, item.id as string)]);
+  };
+}

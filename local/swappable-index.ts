@@ -1,0 +1,42 @@
+/**
+ * A SearchIndex that forwards to a current index which a reindex can replace in one step — the local
+ * counterpart of moving the OpenSearch alias to a freshly built index.
+ */
+import type { EmbeddedSearchIndex } from '../functions/search/embedded/embedded-index';
+import type { AccessFilter, SearchDocument, SearchIndex, SearchQuery } from '../functions/search/search-document';
+
+export class SwappableSearchIndex implements SearchIndex {
+  constructor(public current: EmbeddedSearchIndex) {}
+
+  swap(next: EmbeddedSearchIndex) {
+    this.current = next;
+  }
+
+  upsert(documents: SearchDocument[]) {
+    return this.current.upsert(documents);
+  }
+  remove(ids: string[]) {
+    return this.current.remove(ids);
+  }
+  updateSpace(spaceId: string, change: Parameters<SearchIndex['updateSpace']>[1]) {
+    return this.current.updateSpace(spaceId, change);
+  }
+  removeSpace(spaceId: string) {
+    return this.current.removeSpace(spaceId);
+  }
+  search(query: SearchQuery, access: AccessFilter) {
+    return this.current.search(query, access);
+  }
+  suggest(prefix: string, access: AccessFilter, limit: number) {
+    return this.current.suggest(prefix, access, limit);
+  }
+  get(id: string) {
+    return this.current.get(id);
+  }
+  count() {
+    return this.current.count();
+  }
+  refresh() {
+    return this.current.refresh();
+  }
+}
