@@ -239,6 +239,13 @@ async function localOperations(req: http.IncomingMessage, res: http.ServerRespon
   if (req.method === 'GET' && pathname === '/_local/stream/failures') {
     return send(200, { items: runtime.failures.list().map(({ records, ...rest }) => ({ ...rest, recordCount: records.length })) });
   }
+  if (req.method === 'POST' && pathname === '/_local/search/reindex') {
+    // Progress as JSON lines, so the CLI can draw a progress bar while the rebuild runs.
+    res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    const count = await runtime.reindex((progress) => res.write(`${JSON.stringify(progress)}\n`));
+    res.end(`${JSON.stringify({ phase: 'done', done: count, total: count })}\n`);
+    return;
+  }
   const replay = /^\/_local\/stream\/failures\/([\w-]+)\/replay$/.exec(pathname);
   if (req.method === 'POST' && replay) {
     if (!runtime.failures.get(replay[1])) return send(404, { error: 'no such failed batch' });

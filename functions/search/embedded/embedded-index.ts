@@ -144,9 +144,11 @@ function createEngine() {
     processTerm: (term) => term.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase(),
     searchOptions: {
       boost: { title: 3, tagText: 2, skillText: 2, body: 1, authorName: 1 },
-      // As you type, the last word is a prefix; typos are tolerated on longer words.
-      prefix: (_term, index, terms) => index === terms.length - 1,
-      fuzzy: (term) => (term.length > 3 ? 0.2 : false),
+      // As you type, the last word (3+ letters) is a prefix. Typos: one edit from 4 letters, two from 8,
+      // like OpenSearch's fuzziness AUTO.
+      prefix: (term, index, terms) => index === terms.length - 1 && term.length >= 3,
+      fuzzy: (term) => (term.length >= 8 ? 2 : term.length >= 4 ? 1 : false),
+      maxFuzzy: 2,
       combineWith: 'OR',
     },
   });

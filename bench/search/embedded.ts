@@ -1,0 +1,36 @@
+/** Embedded engine at N documents: index time and query latency per caller kind. */
+import { EmbeddedSearchIndex } from '../../functions/search/embedded/embedded-index';
+import { CALLERS, benchmarkQueries, generateCorpus, percentile } from './corpus';
+
+export async function benchEmbedded(count: number, rounds = 5) {
+  const { documents, words } = generateCorpus(count);
+  const index = new EmbeddedSearchIndex();
+  const started = performance.now();
+  for (let i = 0; i < documents.length; i += 1000) await index.upsert(documents.slice(i, i + 1000));
+  const indexMs = performance.now() - started;
+  const queries = benchmarkQueries(words);
+  const latencies: number[] = [];
+  const totals: number[] = [];
+  // Warm up once, then measure.
+  for (const text of queries) await index.search({ text, limit: 20, offset: 0 }, CALLERS.employee);
+  for (let round = 0; round < rounds; round++) {
+    for (const caller of Object.values(CALLERS)) {
+      for (const text of queries) {
+        const t0 = performance.now();
+        const result = await index.search({ text, limit: 20, offset: 0 }, caller);
+        latencies.push(performance.now() - t0);
+        totals.push(result.total);
+      }
+    }
+  }
+  return {
+    engine: 'embedded (MiniSearch)',
+    documents: count,
+    indexSeconds: indexMs / 1000,
+    queries: latencies.length,
+    p50ms: percentile(latencies, 50),
+    p95ms: percentile(latencies, 95),
+    medianHits: percentile(totals, 50),
+    heapMB: process.memoryUsage().heapUsed / 1e6,
+  };
+}

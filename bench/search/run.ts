@@ -1,0 +1,39 @@
+/**
+ * `npm run bench:search [-- --docs 100000]`: the search benchmark of issue 3.
+ * 1. embedded engine: index time and p50/p95 query latency at N documents;
+ * 2. OpenSearch (real 2.19 node from test/opensearch-node, when built): same corpus, same queries;
+ * 3. write → searchable lag through the local stream (p50/p95).
+ * Prints a Markdown table for docs/performance.md. Not a test: figures vary with the machine's load.
+ */
+import { benchEmbedded } from './embedded';
+import { benchWriteToSearchable } from './write-to-searchable';
+
+const args = process.argv.slice(2);
+const docsArg = args.indexOf('--docs');
+const count = docsArg >= 0 ? Number(args[docsArg + 1]) : 100_000;
+const skipOpenSearch = args.includes('--no-opensearch');
+
+const rows: string[] = [];
+const fmt = (n: number) => n.toFixed(n < 10 ? 2 : 1);
+
+const embedded = await benchEmbedded(count);
+console.log(embedded);
+rows.push(`| ${embedded.engine} | ${count} | ${fmt(embedded.indexSeconds)} s | ${fmt(embedded.p50ms)} ms | ${fmt(embedded.p95ms)} ms | ${embedded.queries} |`);
+
+if (!skipOpenSearch) {
+  try {
+    const { benchOpenSearch } = await import('./opensearch');
+    const result = await benchOpenSearch(count);
+    console.log(result);
+    rows.push(`| ${result.engine} | ${count} | ${fmt(result.indexSeconds)} s | ${fmt(result.p50ms)} ms | ${fmt(result.p95ms)} ms | ${result.queries} |`);
+  } catch (error) {
+    console.log(`OpenSearch skipped: ${(error as Error).message}`);
+  }
+}
+
+const lag = await benchWriteToSearchable(100);
+console.log(lag);
+
+console.log('\n| engine | documents | index time | query p50 | query p95 | queries |\n| --- | --- | --- | --- | --- | --- |');
+for (const row of rows) console.log(row);
+console.log(`\nWrite → searchable through the local stream (${lag.samples} writes): p50 ${fmt(lag.p50ms)} ms, p95 ${fmt(lag.p95ms)} ms, max ${fmt(lag.maxMs)} ms`);
