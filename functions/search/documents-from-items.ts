@@ -3,7 +3,6 @@
  * document is built from the current item plus its space (and, for a comment, its post).
  */
 import type { Item } from '../data/table';
-import { plainText } from '../domain/content/markdown';
 import type { SearchDocument } from './search-document';
 
 export const documentId = {
@@ -31,7 +30,7 @@ export function postDocument(post: Item | undefined, space: Item | undefined): S
     id: documentId.post(post.spaceId as string, post.id as string),
     type: 'post',
     title: post.title as string,
-    body: plainText(post.body as string),
+    body: (post.text as string | undefined) ?? (post.excerpt as string | undefined) ?? '',
     tags: (post.tags as string[]) ?? [],
     authorId: post.authorId as string,
     authorName: post.authorName as string,
@@ -54,7 +53,7 @@ export function commentDocument(comment: Item | undefined, post: Item | undefine
     id: documentId.comment(comment.spaceId as string, comment.id as string),
     type: 'comment',
     title: `Comment on “${post.title as string}”`,
-    body: plainText(comment.body as string),
+    body: (comment.text as string | undefined) ?? '',
     tags: [],
     authorId: comment.authorId as string,
     authorName: comment.authorName as string,

@@ -1,7 +1,7 @@
 /** GET /api/health: is the table reachable, and (locally) how the stream consumers are doing. */
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Dependencies } from '../../platform/dependencies';
-import type { AppEnv } from '../env';
+import { createRouter } from '../router';
 import { ok } from '../openapi-helpers';
 
 const HealthSchema = z
@@ -10,7 +10,7 @@ const HealthSchema = z
   .openapi('Health');
 
 export function healthRoutes(deps: Dependencies) {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = createRouter();
   app.openapi(
     createRoute({ method: 'get', path: '/health', tags: ['operations'], summary: 'Health of the API, the table and the stream', responses: { 200: ok(HealthSchema), 503: ok(HealthSchema, 'Degraded') } }),
     async (c) => {
@@ -24,7 +24,7 @@ export function healthRoutes(deps: Dependencies) {
       }
       const extra = (await deps.health?.()) ?? {};
       const healthy = table.status === 'ok' && (extra as { stream?: { status?: string } }).stream?.status !== 'failing';
-      return c.json({ status: healthy ? ('ok' as const) : ('degraded' as const), table, ...extra }, healthy ? 200 : 503);
+      return c.json({ status: healthy ? ('ok' as const) : ('degraded' as const), table, ...extra } as never, healthy ? 200 : 503);
     },
   );
   return app;

@@ -1,13 +1,13 @@
 /** Partner organisations (admins register them; spaces are shared with them). */
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../env';
+import { createRoute, z } from '@hono/zod-openapi';
+import { createRouter } from '../router';
 import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
 import { Json, OrganisationBody } from '../schemas';
 
 const tags = ['organisations'];
 
 export function orgRoutes() {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = createRouter();
 
   app.openapi(
     createRoute({ method: 'get', path: '/orgs', tags, ...secured, summary: 'Partner organisations (partners see only their own)', responses: { 200: ok(z.object({ items: z.array(Json) })), ...standardErrors } }),

@@ -1,13 +1,13 @@
 /** The caller, people, and their posts. */
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
-import type { AppEnv } from '../env';
+import { createRoute } from '@hono/zod-openapi';
+import { createRouter } from '../router';
 import { ok, secured, standardErrors } from '../openapi-helpers';
 import { Json, PageOf, PageQuery, UserIdParam } from '../schemas';
 
 const tags = ['people'];
 
 export function peopleRoutes() {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = createRouter();
 
   app.openapi(
     createRoute({ method: 'get', path: '/me', tags, ...secured, summary: 'The signed-in person', responses: { 200: ok(Json), ...standardErrors } }),

@@ -1,13 +1,13 @@
 /** Blog posts, likes and comments within a space. */
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
-import type { AppEnv } from '../env';
+import { createRoute } from '@hono/zod-openapi';
+import { createRouter } from '../router';
 import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
 import { CommentBody, CommentParams, CommentUpdateBody, Json, LikeBody, PageOf, PageQuery, PostBody, PostParams, PostUpdateBody, SpaceIdParam, TagParam } from '../schemas';
 
 const tags = ['posts'];
 
 export function postRoutes() {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = createRouter();
 
   app.openapi(
     createRoute({ method: 'get', path: '/spaces/{spaceId}/posts', tags, ...secured, summary: "A space's published posts, newest first", request: { params: SpaceIdParam, query: PageQuery }, responses: { 200: ok(PageOf('PostSummary')), ...standardErrors } }),

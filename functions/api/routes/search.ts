@@ -1,8 +1,8 @@
 /** GET /api/search and /api/search/suggest: one security-trimmed search over everything. */
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Services } from '../../domain/services';
 import { SEARCH_TYPES } from '../../search/search-document';
-import type { AppEnv } from '../env';
+import { createRouter } from '../router';
 import { ok, secured, standardErrors } from '../openapi-helpers';
 import { Json } from '../schemas';
 
@@ -33,7 +33,7 @@ function searchOf(services: Services) {
 }
 
 export function searchRoutes() {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = createRouter();
 
   app.openapi(
     createRoute({

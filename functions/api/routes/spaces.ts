@@ -1,13 +1,13 @@
 /** Spaces, members and sharing. Handlers only translate: the SpaceService decides. */
-import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
-import type { AppEnv } from '../env';
+import { createRoute } from '@hono/zod-openapi';
+import { createRouter } from '../router';
 import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
 import { CreateSpaceBody, Json, MemberBody, MemberParams, PageOf, PageQuery, SharingBody, SpaceIdParam, SpaceListQuery, UpdateSpaceBody } from '../schemas';
 
 const tags = ['spaces'];
 
 export function spaceRoutes() {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = createRouter();
 
   app.openapi(
     createRoute({ method: 'get', path: '/spaces', tags, ...secured, summary: 'Spaces: mine, the directory, or all (admins)', request: { query: SpaceListQuery }, responses: { 200: ok(PageOf('Space')), ...standardErrors } }),

@@ -4,7 +4,7 @@
  */
 import { keys } from '../../data/keys-and-items';
 import { type Item, type Page, TransactionFailed } from '../../data/table';
-import { extractMentions, renderMarkdown } from '../content/markdown';
+import { extractMentions, plainText, renderMarkdown } from '../content/markdown';
 import type { DomainContext } from '../context';
 import { Conflict, EditConflict, Forbidden, InvalidInput, NotFound } from '../errors';
 import type { PostService } from '../posts/post-service';
@@ -22,6 +22,8 @@ export interface Comment {
   authorOrg?: string;
   body: string;
   html: string;
+  /** Plain text of `body`, for search. */
+  text: string;
   mentions: string[];
   createdAt: string;
   updatedAt: string;
@@ -29,7 +31,7 @@ export interface Comment {
   deleted?: boolean;
 }
 
-export interface CommentView extends Comment {
+export interface CommentView extends Omit<Comment, 'text'> {
   permissions: { edit: boolean; delete: boolean };
 }
 
@@ -47,7 +49,7 @@ export class CommentService {
     const manage = canManage(principal, loaded.space, loaded.membership);
     const items = page.items.map((item) => view(principal, toComment(item), manage)).map((comment) =>
       // Another partner organisation's people stay invisible, even as comment authors.
-      canSeePerson(principal, { org: comment.authorOrg }) ? comment : { ...comment, authorId: 'hidden', authorName: 'External user' },
+      canSeePerson(principal, { org: comment.authorOrg }) ? comment : { ...comment, authorId: 'hidden', authorName: 'External user', authorOrg: undefined },
     );
     return { items, cursor: page.cursor };
   }
@@ -74,6 +76,7 @@ export class CommentService {
       ...(principal.org ? { authorOrg: principal.org } : {}),
       body: input.body,
       html: renderMarkdown(input.body),
+      text: plainText(input.body),
       mentions: extractMentions(input.body),
       createdAt: now,
       updatedAt: now,
@@ -95,13 +98,14 @@ export class CommentService {
     const { comment, manage } = await this.load(principal, spaceId, postId, commentId);
     if (comment.authorId !== principal.userId) throw new Forbidden('Only the author can edit a comment');
     if (comment.version !== input.version) throw new EditConflict('The comment', comment.version);
-    const updated: Comment = { ...comment, body: input.body, html: renderMarkdown(input.body), mentions: extractMentions(input.body), updatedAt: this.ctx.clock.now().toISOString(), version: comment.version + 1 };
+    const updated: Comment = { ...comment, body: input.body, html: renderMarkdown(input.body), text: plainText(input.body), mentions: extractMentions(input.body), updatedAt: this.ctx.clock.now().toISOString(), version: comment.version + 1 };
     try {
       await this.ctx.table.update({
         Key: keys.comment(spaceId, postId, commentId),
-        UpdateExpression: 'SET body = :body, html = :html, mentions = :mentions, updatedAt = :now, version = :next',
+        UpdateExpression: 'SET body = :body, html = :html, #text = :text, mentions = :mentions, updatedAt = :now, version = :next',
+        ExpressionAttributeNames: { '#text': 'text' },
         ConditionExpression: 'version = :expected AND attribute_not_exists(deleted)',
-        ExpressionAttributeValues: { ':body': updated.body, ':html': updated.html, ':mentions': updated.mentions, ':now': updated.updatedAt, ':next': updated.version, ':expected': input.version },
+        ExpressionAttributeValues: { ':body': updated.body, ':html': updated.html, ':text': updated.text, ':mentions': updated.mentions, ':now': updated.updatedAt, ':next': updated.version, ':expected': input.version },
       });
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException') throw new EditConflict('The comment', comment.version + 1);
@@ -118,7 +122,8 @@ export class CommentService {
         {
           Update: {
             Key: keys.comment(spaceId, postId, commentId),
-            UpdateExpression: 'SET deleted = :yes, body = :empty, html = :empty, mentions = :none, deletedBy = :who, updatedAt = :now',
+            UpdateExpression: 'SET deleted = :yes, body = :empty, html = :empty, #text = :empty, mentions = :none, deletedBy = :who, updatedAt = :now',
+            ExpressionAttributeNames: { '#text': 'text' },
             ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(deleted)',
             ExpressionAttributeValues: { ':yes': true, ':empty': '', ':none': [], ':who': principal.userId, ':now': this.ctx.clock.now().toISOString() },
           },
@@ -141,11 +146,12 @@ export class CommentService {
 }
 
 function toComment(item: Item): Comment {
-  const { PK: _pk, SK: _sk, type: _t, deletedBy: _d, ...rest } = item;
+  const { PK: _pk, SK: _sk, type: _t, deletedBy: _d, text: _text, ...rest } = item;
   return rest as unknown as Comment;
 }
 
 function view(principal: Principal, comment: Comment, manage: boolean): CommentView {
   const own = comment.authorId === principal.userId;
-  return { ...comment, permissions: { edit: own && !comment.deleted, delete: !comment.deleted && (own || manage) } };
+  const { text: _text, ...shown } = comment;
+  return { ...shown, permissions: { edit: own && !comment.deleted, delete: !comment.deleted && (own || manage) } };
 }

@@ -20,7 +20,7 @@ export interface PostInput {
   status: PostStatus;
 }
 
-export interface PostView extends Omit<Post, 'body'> {
+export interface PostView extends Omit<Post, 'body' | 'text'> {
   body: string;
   likedByMe: boolean;
   permissions: { edit: boolean; delete: boolean; comment: boolean };
@@ -262,8 +262,11 @@ export class PostService {
 
   private view(principal: Principal, loaded: Pick<LoadedSpace, 'space' | 'membership'>, post: Post, likedByMe: boolean): PostView {
     const manage = canManage(principal, loaded.space, loaded.membership);
+    const { text: _text, ...shown } = post;
     return {
-      ...post,
+      ...shown,
+      // Another partner organisation's people stay invisible, even as authors (as in comments).
+      ...(canSeePerson(principal, { org: post.authorOrg }) ? {} : { authorId: 'hidden', authorName: 'External user', authorOrg: undefined }),
       likedByMe,
       permissions: {
         edit: post.authorId === principal.userId,
@@ -289,6 +292,7 @@ function derived(input: PostInput) {
     title: input.title,
     body: input.body,
     html: renderMarkdown(input.body),
+    text: plainText(input.body),
     excerpt: plainText(input.body, 280),
     tags,
     mentions: extractMentions(input.body),

@@ -15,6 +15,8 @@ export interface Post {
   body: string;
   /** Sanitized HTML rendered from `body`. */
   html: string;
+  /** Plain text of `body`, for search (so the indexer needs no Markdown parser). */
+  text: string;
   excerpt: string;
   tags: string[];
   mentions: string[];
