@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the in-process OpenSearch test node (test/opensearch-node) into test/opensearch-node/target/:
 #   target/opensearch-test-node.jar   the TestNode main (dev.commonplace.testnode.TestNode)
-#   target/lib/*.jar                  OpenSearch + netty4 + analysis-common + painless + log4j
+#   target/lib/*.jar                  OpenSearch + netty4 + analysis-common + painless + reindex + log4j
 # The first run fetches ~70 MB of artifacts from Maven Central into ~/.m2 (about 15 s); later runs
 # build offline (about 6 s), and a run with nothing changed returns at once.
 #

@@ -50,6 +50,7 @@ public final class TestNode {
         "org.opensearch.transport.Netty4Plugin", // HTTP + transport (required)
         "org.opensearch.analysis.common.CommonAnalysisPlugin", // edge_ngram, asciifolding, ...
         "org.opensearch.painless.PainlessPlugin", // painless scripts
+        "org.opensearch.index.reindex.ReindexPlugin", // _update_by_query, _delete_by_query
     };
 
     private TestNode() {}
