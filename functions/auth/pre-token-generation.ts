@@ -8,10 +8,10 @@ import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import { logger } from '../platform/logger';
 import {
   type CommonplaceClaims,
-  type PartnerOrganisations,
-  SignInRefused,
   deriveClaims,
+  type PartnerOrganisations,
   parsePartnerOrganisations,
+  SignInRefused,
 } from './token-claims';
 
 /** V2_0 accepts arrays as claim values, which the aws-lambda typings (strings only) do not know yet. */

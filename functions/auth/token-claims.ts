@@ -63,11 +63,15 @@ export function deriveClaims(user: SignedInUser, partners: PartnerOrganisations)
   const mapped = providers.filter((provider) => Object.hasOwn(partners, provider));
   const orgs = new Set(mapped.map((provider) => partners[provider]));
   if (orgs.size === 0) {
-    throw new SignInRefused(`Identity provider ${providers.join(', ')} is not mapped to a partner organisation`);
+    throw new SignInRefused(
+      `Identity provider ${providers.join(', ')} is not mapped to a partner organisation`,
+    );
   }
   if (orgs.size > 1) {
     // A user linked to two partners' providers would see both organisations' spaces: refuse instead.
-    throw new SignInRefused(`User is linked to providers of several partner organisations (${[...orgs].join(', ')})`);
+    throw new SignInRefused(
+      `User is linked to providers of several partner organisations (${[...orgs].join(', ')})`,
+    );
   }
   const [org] = orgs;
   return { email, name, groups: ['partner'], org };
@@ -106,7 +110,8 @@ export function parsePartnerOrganisations(json: string | undefined): PartnerOrga
     throw new Error('PARTNER_ORGANISATIONS must be a JSON object of provider name to organisation id');
   }
   for (const [provider, org] of Object.entries(parsed)) {
-    if (typeof org !== 'string' || org === '') throw new Error(`PARTNER_ORGANISATIONS.${provider} must be an organisation id`);
+    if (typeof org !== 'string' || org === '')
+      throw new Error(`PARTNER_ORGANISATIONS.${provider} must be an organisation id`);
   }
   return Object.freeze({ ...(parsed as Record<string, string>) });
 }

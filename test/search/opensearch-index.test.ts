@@ -5,6 +5,7 @@
 // Locally it is skipped until the node is built (`bash .ci/opensearch-node.sh`); under CI=true it must run.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from '@opensearch-project/opensearch';
+import { OpenSearchHttp } from '../../functions/search/opensearch/opensearch-http';
 import { OpenSearchIndex } from '../../functions/search/opensearch/opensearch-index';
 import type { AccessFilter, SearchDocument, SearchQuery } from '../../functions/search/search-document';
 import {
@@ -173,6 +174,8 @@ const ids = (result: { hits: { document: SearchDocument }[] }) => result.hits.ma
 suite('OpenSearchIndex (real OpenSearch 2.19)', () => {
   let node: OpenSearchNode | undefined;
   let client: Client;
+  /** What the adapter uses (the client's transport layer); `client` is the full client, for inspecting the node. */
+  let http: OpenSearchHttp;
   let index: OpenSearchIndex;
   /** _update_by_query and _delete_by_query come from OpenSearch's reindex module. */
   let byQuery = false;
@@ -192,9 +195,10 @@ suite('OpenSearchIndex (real OpenSearch 2.19)', () => {
   beforeAll(async () => {
     node = await startOpenSearchNode();
     client = new Client({ node: node.url });
+    http = new OpenSearchHttp(node.url);
     const plugins = (await client.cat.plugins({ format: 'json' })).body as Array<{ component: string }>;
     byQuery = plugins.some((p) => p.component === 'org.opensearch.index.reindex.ReindexPlugin');
-    index = new OpenSearchIndex({ client, alias: 'cp', now: () => NOW, aliasCacheMs: 50 });
+    index = new OpenSearchIndex({ client: http, alias: 'cp', now: () => NOW, aliasCacheMs: 50 });
     const started = Date.now();
     await index.upsert(DOCS);
     await index.refresh();
@@ -205,6 +209,7 @@ suite('OpenSearchIndex (real OpenSearch 2.19)', () => {
 
   afterAll(async () => {
     await client?.close();
+    await http?.close();
     await node?.stop();
   }, 60_000);
 
@@ -235,14 +240,14 @@ suite('OpenSearchIndex (real OpenSearch 2.19)', () => {
     });
 
     it('creates the first index once, however many writers start at the same time', async () => {
-      const writers = [1, 2, 3].map(() => new OpenSearchIndex({ client, alias: 'race' }));
+      const writers = [1, 2, 3].map(() => new OpenSearchIndex({ client: http, alias: 'race' }));
       const created = await Promise.all(writers.map((writer) => writer.ensureIndex()));
       expect(new Set(created)).toEqual(new Set(['race-v1']));
       expect(Object.keys((await client.indices.getAlias({ name: 'race' })).body)).toEqual(['race-v1']);
     });
 
     it('answers reads with nothing before anything was indexed (and readers never create indices)', async () => {
-      const empty = new OpenSearchIndex({ client, alias: 'nothing-yet' });
+      const empty = new OpenSearchIndex({ client: http, alias: 'nothing-yet' });
       expect(await empty.count()).toBe(0);
       expect(await empty.get('post:ops:1')).toBeUndefined();
       expect((await empty.search(q('rollback'), ACCESS.admin)).total).toBe(0);

@@ -12,8 +12,8 @@
  * the reindex writer never overwrites what a live write put there (see ReindexWriter).
  */
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { Client } from '@opensearch-project/opensearch';
-import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws';
+import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
+import { OpenSearchHttp } from './opensearch-http';
 import {
   type AccessFilter,
   escapeHtml,
@@ -36,7 +36,7 @@ import {
 export const DEFAULT_ALIAS = 'commonplace';
 
 export interface OpenSearchIndexOptions {
-  client: Client;
+  client: OpenSearchHttp;
   /** The alias searches read; indices are `${alias}-v<n>`. */
   alias: string;
   /** Clock for the freshness boost. */
@@ -103,7 +103,7 @@ const IS_PROFILE = { term: { type: 'profile' } };
 const MATCH_NONE = { match_none: {} };
 
 export class OpenSearchIndex implements SearchIndex {
-  readonly client: Client;
+  readonly client: OpenSearchHttp;
   readonly alias: string;
   private readonly now: () => number;
   private readonly aliasCacheMs: number;
@@ -123,19 +123,16 @@ export class OpenSearchIndex implements SearchIndex {
   static create(options: CreateOpenSearchIndexOptions): OpenSearchIndex {
     const region = options.region ?? process.env.AWS_REGION;
     const sigv4 = options.sigv4 ?? (options.node.startsWith('https://') && !!region);
-    let client: Client;
+    let client: OpenSearchHttp;
     if (sigv4) {
       if (!region)
         throw new Error(
           'OpenSearchIndex.create: SigV4 signing needs a region (options.region or AWS_REGION)',
         );
       const credentials = defaultProvider();
-      client = new Client({
-        ...AwsSigv4Signer({ region, service: 'es', getCredentials: () => credentials() }),
-        node: options.node,
-      });
+      client = new OpenSearchHttp(options.node, AwsSigv4Signer({ region, service: 'es', getCredentials: () => credentials() }));
     } else {
-      client = new Client({ node: options.node });
+      client = new OpenSearchHttp(options.node);
     }
     return new OpenSearchIndex({ client, alias: options.alias ?? DEFAULT_ALIAS, now: options.now });
   }

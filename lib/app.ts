@@ -1,0 +1,59 @@
+/**
+ * Builds the CDK app: reads the settings from context, creates the one stack and registers cdk-nag
+ * (AwsSolutions and Serverless rule packs) so that synthesis fails on any unacknowledged finding.
+ * `bin/commonplace.ts` calls this for the CLI; the infrastructure tests call it with their own outdir
+ * and context.
+ */
+import { join } from 'node:path';
+import { App, type Environment, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { CommonplaceStack, type LambdaEntries } from './commonplace-stack';
+import { readConfig } from './config';
+import { acknowledgeCdkInternals } from './nag-acknowledgements';
+import { webAssetPath } from './web-placeholder';
+
+export interface CreateAppOptions {
+  /** Repository root. */
+  projectRoot: string;
+  outdir?: string;
+  /** Context on top of cdk.json's (tests pass theirs here). */
+  context?: Record<string, unknown>;
+  /** Override Lambda entries (defaults: the files under functions/ and lib/handlers/). */
+  entries?: Partial<LambdaEntries>;
+  /** @default frontend/dist, or a placeholder page when it is not built */
+  webAssetPath?: string;
+  /** @default environment-agnostic (account and region resolved at deploy time) */
+  env?: Environment;
+  /** Register the cdk-nag packs on the app. @default true */
+  nag?: boolean;
+}
+
+export function defaultEntries(projectRoot: string): LambdaEntries {
+  return {
+    api: join(projectRoot, 'functions/api/lambda.ts'),
+    indexer: join(projectRoot, 'functions/streams/indexer-lambda.ts'),
+    preTokenGeneration: join(projectRoot, 'functions/auth/pre-token-generation.ts'),
+    searchSecurityConfig: join(projectRoot, 'lib/handlers/search-security-config.ts'),
+  };
+}
+
+export function createApp(options: CreateAppOptions): { app: App; stack: CommonplaceStack } {
+  const app = new App({ outdir: options.outdir, context: options.context });
+  const config = readConfig(app.node);
+
+  const stack = new CommonplaceStack(app, config.stackName, {
+    description: 'Commonplace: blogs, wiki, bookmarks, profiles and search for one company and its partners',
+    env: options.env,
+    config,
+    projectRoot: options.projectRoot,
+    entries: { ...defaultEntries(options.projectRoot), ...options.entries },
+    webAssetPath: options.webAssetPath ?? webAssetPath(options.projectRoot),
+    terminationProtection: true,
+  });
+  acknowledgeCdkInternals(stack);
+
+  if (options.nag ?? true) {
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  }
+  return { app, stack };
+}

@@ -1,0 +1,147 @@
+/**
+ * All of Commonplace in one stack, assembled from one construct per concern (DESIGN.md, Architecture):
+ * data → auth → api → search → streams → web → observability. Dependencies are passed as props; the
+ * only wiring done here is who may use what (table access modes, search read/write) and the outputs.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { OAuthScope } from 'aws-cdk-lib/aws-cognito';
+import type { Construct } from 'constructs';
+import type { CommonplaceConfig } from './config';
+import { Api } from './constructs/api';
+import { Auth } from './constructs/auth';
+import { Data } from './constructs/data';
+import { Observability } from './constructs/observability';
+import { Search } from './constructs/search';
+import { Streams } from './constructs/streams';
+import { Web } from './constructs/web';
+
+/** Absolute paths of the Lambda entry files. */
+export interface LambdaEntries {
+  api: string;
+  indexer: string;
+  preTokenGeneration: string;
+  searchSecurityConfig: string;
+}
+
+export interface CommonplaceStackProps extends StackProps {
+  config: CommonplaceConfig;
+  /** Repository root (package-lock.json, tsconfig.json). */
+  projectRoot: string;
+  entries: LambdaEntries;
+  /** Directory of the built web client (or the placeholder page). */
+  webAssetPath: string;
+}
+
+export class CommonplaceStack extends Stack {
+  readonly data: Data;
+  readonly auth: Auth;
+  readonly api: Api;
+  readonly search: Search;
+  readonly streams: Streams;
+  readonly web: Web;
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: CommonplaceStackProps) {
+    super(scope, id, props);
+    const { config, projectRoot, entries } = props;
+    const slug = id.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+
+    this.data = new Data(this, 'Data');
+
+    this.auth = new Auth(this, 'Auth', {
+      projectRoot,
+      preTokenGenerationEntry: entries.preTokenGeneration,
+      partners: config.partners,
+      domainPrefix: config.cognitoDomainPrefix ?? `${slug}-${this.account}`,
+    });
+
+    this.api = new Api(this, 'Api', {
+      projectRoot,
+      entry: entries.api,
+      table: this.data.table,
+      issuer: this.auth.issuer,
+      audience: this.auth.webClient.userPoolClientId,
+      throttle: config.api,
+    });
+
+    this.search = new Search(this, 'Search', {
+      projectRoot,
+      securityConfigEntry: entries.searchSecurityConfig,
+      capacity: config.search.capacity,
+      operatorRoleArns: config.search.operatorRoleArns,
+      domainName: `${slug.slice(0, 21).replace(/-+$/, '')}-search`,
+    });
+    this.search.grantRead(this.api.handler);
+
+    this.streams = new Streams(this, 'Streams', {
+      projectRoot,
+      table: this.data.table,
+      consumers: [
+        {
+          id: 'Indexer',
+          entry: entries.indexer,
+          description: 'Commonplace search indexer (table stream to OpenSearch)',
+          // Reads related items (e.g. a post's space) to build security-trimmed documents.
+          tableAccess: 'read',
+        },
+      ],
+    });
+    this.search.grantWrite(this.streams.consumers.Indexer.handler);
+
+    this.web = new Web(this, 'Web', {
+      assetPath: props.webAssetPath,
+      apiOriginDomainName: this.api.originDomainName,
+      customDomain: config.customDomain,
+      auth: {
+        issuer: this.auth.issuer,
+        hostedUiBaseUrl: this.auth.hostedUiBaseUrl,
+        clientId: this.auth.webClient.userPoolClientId,
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE].map((scope) => scope.scopeName),
+      },
+    });
+    this.auth.allowWebOrigin(this.web.origin);
+
+    this.observability = new Observability(this, 'Observability', {
+      data: this.data,
+      auth: this.auth,
+      api: this.api,
+      streams: this.streams,
+      search: this.search,
+      web: this.web,
+      alarms: [
+        ...this.data.alarms,
+        ...this.auth.alarms,
+        ...this.api.alarms,
+        ...this.streams.alarms,
+        ...this.search.alarms,
+      ],
+      alarmEmail: config.alarmEmail,
+    });
+
+    const output = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    output('WebUrl', this.web.origin, 'Open Commonplace here');
+    output(
+      'ApiEndpoint',
+      this.api.httpApi.apiEndpoint,
+      'HTTP API endpoint (the web app uses /api on WebUrl)',
+    );
+    output('UserPoolId', this.auth.userPool.userPoolId, 'Cognito user pool: invite employees here');
+    output('WebClientId', this.auth.webClient.userPoolClientId, 'App client of the web app');
+    output('Issuer', this.auth.issuer, 'Token issuer the API trusts');
+    output(
+      'HostedUiBaseUrl',
+      this.auth.hostedUiBaseUrl,
+      'Sign-in pages; partner IdPs use <this>/saml2/idpresponse or /oauth2/idpresponse',
+    );
+    output('TableName', this.data.table.tableName, 'DynamoDB table');
+    output('SearchEndpoint', this.search.endpoint, 'OpenSearch domain endpoint');
+    output(
+      'IndexerFailureQueueUrl',
+      this.streams.consumers.Indexer.failureQueue.queueUrl,
+      'Stream batches the indexer gave up on',
+    );
+    output('AlarmTopicArn', this.observability.alarmTopic.topicArn, 'Subscribe operators to this topic');
+    output('DashboardName', this.observability.dashboard.dashboardName, 'CloudWatch dashboard');
+  }
+}

@@ -1,0 +1,305 @@
+/**
+ * Deployment settings, read from CDK context (`cdk.json`, or `-c key=value` on the command line) and
+ * validated once, so that a typo in a partner's identity provider fails `npm run synth` with a message
+ * naming the setting instead of failing a CloudFormation deployment twenty minutes later.
+ */
+import type { Node } from 'constructs';
+
+/** How a partner organisation's users sign in: their own SAML 2.0 or OpenID Connect provider. */
+export type PartnerIdentityProvider =
+  | {
+      type: 'saml';
+      /** Where Cognito fetches the IdP's metadata document (https). Give this or `metadataFile`. */
+      metadataUrl?: string;
+      /** Path of the IdP metadata XML, relative to the repository root. */
+      metadataFile?: string;
+      /** SAML attribute names to read the e-mail address and display name from. */
+      emailAttribute?: string;
+      nameAttribute?: string;
+    }
+  | {
+      type: 'oidc';
+      issuerUrl: string;
+      clientId: string;
+      /** Name of a Secrets Manager secret holding the client secret as plain text (never in cdk.json). */
+      clientSecretName: string;
+      scopes?: string[];
+    };
+
+export interface PartnerConfig {
+  /** The partner organisation id Commonplace knows (the `org` claim and the organisation record). */
+  org: string;
+  /** Cognito identity provider name; defaults to the organisation id. */
+  providerName: string;
+  /** E-mail domains that send users to this provider on the hosted UI (IdP discovery). */
+  emailDomains: string[];
+  idp: PartnerIdentityProvider;
+}
+
+export type SearchSize = 'small' | 'medium' | 'large';
+
+export interface SearchCapacity {
+  dataNodes: number;
+  dataNodeInstanceType: string;
+  /** Three dedicated cluster-manager nodes of this type, or none. */
+  masterNodeInstanceType?: string;
+  volumeSizeGiB: number;
+  /** Spread data nodes over two availability zones (needs an even number of data nodes). */
+  zoneAwareness: boolean;
+}
+
+/** Search capacity presets; `small` is a single node, enough for a company of a few hundred people. */
+export const SEARCH_CAPACITY: Readonly<Record<SearchSize, SearchCapacity>> = Object.freeze({
+  small: { dataNodes: 1, dataNodeInstanceType: 't3.small.search', volumeSizeGiB: 10, zoneAwareness: false },
+  medium: { dataNodes: 2, dataNodeInstanceType: 'm7g.large.search', volumeSizeGiB: 50, zoneAwareness: true },
+  large: {
+    dataNodes: 2,
+    dataNodeInstanceType: 'r7g.large.search',
+    masterNodeInstanceType: 'm7g.large.search',
+    volumeSizeGiB: 200,
+    zoneAwareness: true,
+  },
+});
+
+export interface CommonplaceConfig {
+  stackName: string;
+  /** Hosted-UI domain prefix (`<prefix>.auth.<region>.amazoncognito.com`); unique per region. */
+  cognitoDomainPrefix?: string;
+  /** E-mail address subscribed to the alarm topic; alarms still go to the topic without one. */
+  alarmEmail?: string;
+  search: {
+    size: SearchSize;
+    capacity: SearchCapacity;
+    /** IAM roles of operators who may reindex (`npm run reindex -- --aws`): mapped to the writer role. */
+    operatorRoleArns: string[];
+  };
+  api: { rateLimit: number; burstLimit: number };
+  partners: PartnerConfig[];
+  /** Serve the web app from this host name with this ACM certificate (us-east-1) instead of *.cloudfront.net. */
+  customDomain?: { domainName: string; certificateArn: string };
+}
+
+export const CONTEXT_KEYS = {
+  stackName: 'commonplace:stackName',
+  cognitoDomainPrefix: 'commonplace:cognitoDomainPrefix',
+  alarmEmail: 'commonplace:alarmEmail',
+  searchSize: 'commonplace:searchSize',
+  searchOperatorRoleArns: 'commonplace:searchOperatorRoleArns',
+  apiRateLimit: 'commonplace:apiRateLimit',
+  apiBurstLimit: 'commonplace:apiBurstLimit',
+  partners: 'commonplace:partners',
+  domainName: 'commonplace:domainName',
+  certificateArn: 'commonplace:certificateArn',
+} as const;
+
+export class ConfigError extends Error {
+  constructor(key: string, message: string) {
+    super(`Invalid CDK context "${key}": ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const ORG_ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
+// Cognito provider names: 1-32 characters, no underscore (it separates provider and user in user names).
+const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$/;
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Reads and validates the Commonplace settings from the construct tree's context. */
+export function readConfig(node: Node): CommonplaceConfig {
+  const get = (key: string): unknown => node.tryGetContext(key);
+
+  const stackName = optionalString(get(CONTEXT_KEYS.stackName), CONTEXT_KEYS.stackName) ?? 'Commonplace';
+  const cognitoDomainPrefix = optionalString(
+    get(CONTEXT_KEYS.cognitoDomainPrefix),
+    CONTEXT_KEYS.cognitoDomainPrefix,
+  );
+  if (
+    cognitoDomainPrefix !== undefined &&
+    (!DOMAIN_PREFIX.test(cognitoDomainPrefix) || /aws|amazon|cognito/.test(cognitoDomainPrefix))
+  ) {
+    throw new ConfigError(
+      CONTEXT_KEYS.cognitoDomainPrefix,
+      'use lower-case letters, digits and hyphens, and not the words aws, amazon or cognito',
+    );
+  }
+  const alarmEmail = optionalString(get(CONTEXT_KEYS.alarmEmail), CONTEXT_KEYS.alarmEmail);
+  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+    throw new ConfigError(CONTEXT_KEYS.alarmEmail, `"${alarmEmail}" is not an e-mail address`);
+  }
+
+  const size = (optionalString(get(CONTEXT_KEYS.searchSize), CONTEXT_KEYS.searchSize) ??
+    'small') as SearchSize;
+  if (!(size in SEARCH_CAPACITY)) {
+    throw new ConfigError(
+      CONTEXT_KEYS.searchSize,
+      `expected one of ${Object.keys(SEARCH_CAPACITY).join(', ')}`,
+    );
+  }
+
+  const domainName = optionalString(get(CONTEXT_KEYS.domainName), CONTEXT_KEYS.domainName);
+  const certificateArn = optionalString(get(CONTEXT_KEYS.certificateArn), CONTEXT_KEYS.certificateArn);
+  if ((domainName === undefined) !== (certificateArn === undefined)) {
+    throw new ConfigError(
+      CONTEXT_KEYS.domainName,
+      `set both ${CONTEXT_KEYS.domainName} and ${CONTEXT_KEYS.certificateArn}, or neither`,
+    );
+  }
+  if (
+    certificateArn !== undefined &&
+    !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)
+  ) {
+    throw new ConfigError(
+      CONTEXT_KEYS.certificateArn,
+      'expected an ACM certificate ARN in us-east-1 (CloudFront requires it there)',
+    );
+  }
+
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
+    throw new ConfigError(
+      CONTEXT_KEYS.stackName,
+      'expected letters, digits and hyphens, starting with a letter',
+    );
+  }
+
+  return {
+    stackName,
+    customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
+    cognitoDomainPrefix,
+    alarmEmail,
+    search: {
+      size,
+      capacity: SEARCH_CAPACITY[size],
+      operatorRoleArns: readRoleArns(get(CONTEXT_KEYS.searchOperatorRoleArns)),
+    },
+    api: {
+      rateLimit: positiveNumber(get(CONTEXT_KEYS.apiRateLimit), CONTEXT_KEYS.apiRateLimit, 100),
+      burstLimit: positiveNumber(get(CONTEXT_KEYS.apiBurstLimit), CONTEXT_KEYS.apiBurstLimit, 200),
+    },
+    partners: readPartners(get(CONTEXT_KEYS.partners)),
+  };
+}
+
+function readRoleArns(raw: unknown): string[] {
+  const key = CONTEXT_KEYS.searchOperatorRoleArns;
+  if (raw === undefined || raw === null || raw === '') return [];
+  const list =
+    typeof raw === 'string' ? (raw.trim().startsWith('[') ? JSON.parse(raw) : raw.split(',')) : raw;
+  if (!Array.isArray(list)) throw new ConfigError(key, 'expected a list of IAM role ARNs');
+  return list.map((arn: unknown) => {
+    const value = typeof arn === 'string' ? arn.trim() : arn;
+    if (typeof value !== 'string' || !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(value)) {
+      throw new ConfigError(key, `"${String(arn)}" is not an IAM role ARN`);
+    }
+    return value;
+  });
+}
+
+function readPartners(raw: unknown): PartnerConfig[] {
+  const key = CONTEXT_KEYS.partners;
+  const list = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : (raw ?? []);
+  if (!Array.isArray(list)) throw new ConfigError(key, 'expected a list of partner organisations');
+
+  const partners = list.map((entry: unknown, i): PartnerConfig => {
+    const where = `${key}[${i}]`;
+    if (typeof entry !== 'object' || entry === null) throw new ConfigError(where, 'expected an object');
+    const p = entry as Record<string, unknown>;
+    const org = p.org;
+    if (typeof org !== 'string' || !ORG_ID.test(org)) {
+      throw new ConfigError(
+        `${where}.org`,
+        'expected an organisation id of lower-case letters, digits and hyphens',
+      );
+    }
+    const providerName = p.providerName ?? org;
+    if (typeof providerName !== 'string' || !PROVIDER_NAME.test(providerName)) {
+      throw new ConfigError(
+        `${where}.providerName`,
+        'expected 1-32 letters, digits, dots or hyphens (no underscore)',
+      );
+    }
+    const emailDomains = p.emailDomains ?? [];
+    if (
+      !Array.isArray(emailDomains) ||
+      !emailDomains.every((d) => typeof d === 'string' && /^[a-z0-9.-]+\.[a-z]{2,}$/i.test(d))
+    ) {
+      throw new ConfigError(`${where}.emailDomains`, 'expected a list of domain names');
+    }
+    return { org, providerName, emailDomains: emailDomains as string[], idp: readIdp(p, where) };
+  });
+
+  for (const field of ['org', 'providerName'] as const) {
+    const seen = new Set<string>();
+    for (const partner of partners) {
+      if (seen.has(partner[field].toLowerCase()))
+        throw new ConfigError(key, `${field} "${partner[field]}" appears twice`);
+      seen.add(partner[field].toLowerCase());
+    }
+  }
+  return partners;
+}
+
+function readIdp(p: Record<string, unknown>, where: string): PartnerIdentityProvider {
+  const hasSaml = p.saml !== undefined;
+  const hasOidc = p.oidc !== undefined;
+  if (hasSaml === hasOidc) throw new ConfigError(where, 'give exactly one of "saml" or "oidc"');
+
+  if (hasSaml) {
+    const saml = p.saml as Record<string, unknown>;
+    const metadataUrl = optionalString(saml.metadataUrl, `${where}.saml.metadataUrl`);
+    const metadataFile = optionalString(saml.metadataFile, `${where}.saml.metadataFile`);
+    if ((metadataUrl === undefined) === (metadataFile === undefined)) {
+      throw new ConfigError(`${where}.saml`, 'give exactly one of "metadataUrl" or "metadataFile"');
+    }
+    if (metadataUrl !== undefined && !metadataUrl.startsWith('https://')) {
+      throw new ConfigError(`${where}.saml.metadataUrl`, 'must be an https:// URL');
+    }
+    return {
+      type: 'saml',
+      metadataUrl,
+      metadataFile,
+      emailAttribute: optionalString(saml.emailAttribute, `${where}.saml.emailAttribute`),
+      nameAttribute: optionalString(saml.nameAttribute, `${where}.saml.nameAttribute`),
+    };
+  }
+
+  const oidc = p.oidc as Record<string, unknown>;
+  const issuerUrl = oidc.issuerUrl;
+  if (typeof issuerUrl !== 'string' || !issuerUrl.startsWith('https://')) {
+    throw new ConfigError(`${where}.oidc.issuerUrl`, 'must be an https:// URL');
+  }
+  const clientId = oidc.clientId;
+  if (typeof clientId !== 'string' || clientId === '')
+    throw new ConfigError(`${where}.oidc.clientId`, 'is required');
+  const clientSecretName = oidc.clientSecretName;
+  if (typeof clientSecretName !== 'string' || clientSecretName === '') {
+    throw new ConfigError(
+      `${where}.oidc.clientSecretName`,
+      'is required: the name of a Secrets Manager secret',
+    );
+  }
+  if ('clientSecret' in oidc) {
+    throw new ConfigError(
+      `${where}.oidc.clientSecret`,
+      'never put the secret in cdk.json; store it in Secrets Manager',
+    );
+  }
+  const scopes = oidc.scopes ?? ['openid', 'email', 'profile'];
+  if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string')) {
+    throw new ConfigError(`${where}.oidc.scopes`, 'expected a list of scope names');
+  }
+  return { type: 'oidc', issuerUrl, clientId, clientSecretName, scopes: scopes as string[] };
+}
+
+function optionalString(value: unknown, key: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new ConfigError(key, 'expected a string');
+  return value;
+}
+
+function positiveNumber(value: unknown, key: string, fallback: number): number {
+  if (value === undefined || value === null || value === '') return fallback;
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0)
+    throw new ConfigError(key, 'expected a positive number');
+  return n;
+}

@@ -1,0 +1,165 @@
+/**
+ * The one way this app builds a Lambda function: `nodejs22.x` on arm64, bundled by the local esbuild
+ * (never Docker) into a minified ES module with source maps and the AWS SDK v3 clients inside, an
+ * explicit log group with retention, active tracing, and a role of its own that starts with nothing
+ * but permission to write its logs. Access to data is added by `bindTable`, one call that both sets
+ * `TABLE_NAME` and grants exactly the DynamoDB actions of the chosen access mode.
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { TABLE_DEFINITION } from '../../functions/data/table-definition';
+
+export const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
+
+/**
+ * DynamoDB actions per access mode. Named actions only: no `dynamodb:*`, and never Scan, because request
+ * paths use keys and indexes (DESIGN.md, principle 2). Transactions need no actions of their own: IAM
+ * checks the Put/Update/Delete/ConditionCheck inside them.
+ */
+export const TABLE_ACTIONS = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  readWrite: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+  ],
+} as const;
+
+export type TableAccess = keyof typeof TABLE_ACTIONS;
+
+export interface ServiceFunctionProps {
+  /** Absolute path of the TypeScript entry file; it must export `handler`. */
+  entry: string;
+  /** Repository root: where package-lock.json and tsconfig.json live. */
+  projectRoot: string;
+  description: string;
+  /** @default 512 */
+  memorySize?: number;
+  /** @default 10 seconds */
+  timeout?: Duration;
+  environment?: Record<string, string>;
+  /** @default one month */
+  logRetention?: RetentionDays;
+  /** @default 'INFO' */
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+export class ServiceFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // A role of our own instead of the default, which attaches the AWS managed
+    // AWSLambdaBasicExecutionRole (logs on every log group in the account).
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.description}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      projectRoot: props.projectRoot,
+      depsLockFilePath: `${props.projectRoot}/package-lock.json`,
+      description: props.description,
+      runtime: LAMBDA_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      tracing: Tracing.ACTIVE,
+      environment: {
+        LOG_LEVEL: props.logLevel ?? 'INFO',
+        // Stack traces in the logs point at the TypeScript sources, through the bundled source map.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        logLevel: LogLevel.WARNING,
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+        // index.meta.json beside the bundle: the bundle-size test reads where the bytes come from.
+        metafile: true,
+        // The SDK v3 clients go into the bundle: the runtime's copy is a moving target, the bundled one
+        // is the version the tests ran against.
+        bundleAwsSDK: true,
+        externalModules: [],
+        // CommonJS dependencies inside an ES module bundle still call require() for Node built-ins.
+        banner:
+          "import{createRequire as __cjsRequire}from'node:module';const require=__cjsRequire(import.meta.url);",
+      },
+    });
+
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions, so AWS requires Resource "*" for them.',
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        "A dead-letter queue only applies to asynchronous invocations. This function is invoked synchronously (API Gateway, Cognito, CloudFormation) or by an event source mapping, whose failures go to the mapping's own SQS on-failure destination.",
+    });
+    if (LAMBDA_RUNTIME !== latestNodeRuntime()) {
+      const reason =
+        'DESIGN.md pins nodejs22.x (Node 22 LTS) so that the code tested locally is the code that runs; moving to a newer runtime is a deliberate, tested change, not an automatic one.';
+      Validations.of(this.function).acknowledge(
+        { id: 'AwsSolutions-L1', reason },
+        { id: 'Serverless-LambdaLatestVersion', reason },
+      );
+    }
+  }
+
+  /**
+   * Sets `TABLE_NAME` and grants the named DynamoDB actions of `access` on the table and its indexes
+   * (each index by name, from the table definition: no wildcard resources either).
+   */
+  bindTable(table: ITableV2, access: TableAccess): void {
+    this.function.addEnvironment('TABLE_NAME', table.tableName);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: access === 'read' ? 'ReadTable' : 'ReadWriteTable',
+        effect: Effect.ALLOW,
+        actions: [...TABLE_ACTIONS[access]],
+        resources: [
+          table.tableArn,
+          ...TABLE_DEFINITION.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+        ],
+      }),
+    );
+  }
+}
+
+function latestNodeRuntime(): Runtime | undefined {
+  const versions = Runtime.ALL.filter((r) => /^nodejs\d+\.x$/.test(r.name));
+  return versions
+    .sort((a, b) => Number.parseInt(a.name.slice(6), 10) - Number.parseInt(b.name.slice(6), 10))
+    .pop();
+}

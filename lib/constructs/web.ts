@@ -1,0 +1,284 @@
+/**
+ * The web entry point: CloudFront in front of a private S3 bucket (origin access control, no public
+ * access of any kind) for the web client, and of the HTTP API under `/api/*`, so the browser talks to
+ * one origin. Every response carries security headers with a strict Content-Security-Policy. The
+ * runtime `config.json` (API base URL, sign-in settings) is written at deploy time from the stack's
+ * own values, so one web build works in every deployment.
+ */
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  Function as EdgeFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
+  OriginSslPolicy,
+  PriceClass,
+  ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+import { API_PATH_PREFIX } from './api';
+import { WEB_CALLBACK_PATH } from './auth';
+
+export interface WebAuthSettings {
+  /** OIDC issuer (authority) of the user pool. */
+  issuer: string;
+  /** Base URL of the hosted sign-in pages. */
+  hostedUiBaseUrl: string;
+  clientId: string;
+  scopes: string[];
+}
+
+export interface WebProps {
+  /** Directory holding the built web client, with index.html at its root. */
+  assetPath: string;
+  /** Host name of the HTTP API's endpoint. */
+  apiOriginDomainName: string;
+  auth: WebAuthSettings;
+  /**
+   * A custom host name and its ACM certificate (which must be in us-east-1).
+   * @default the distribution's own *.cloudfront.net name
+   */
+  customDomain?: { domainName: string; certificateArn: string };
+  /** @default PriceClass.PRICE_CLASS_100 (North America and Europe edge locations) */
+  priceClass?: PriceClass;
+}
+
+/** The runtime configuration the web client fetches from `/config.json`. */
+export interface WebRuntimeConfig {
+  apiBaseUrl: string;
+  auth: {
+    authority: string;
+    hostedUiBaseUrl: string;
+    authorizationEndpoint: string;
+    tokenEndpoint: string;
+    logoutEndpoint: string;
+    clientId: string;
+    redirectUri: string;
+    postLogoutRedirectUri: string;
+    scopes: string[];
+  };
+}
+
+/** Builds the Content-Security-Policy: only our own origin, plus sign-in endpoints for the token exchange. */
+export function contentSecurityPolicy(signInOrigins: string[]): string {
+  const signIn = signInOrigins.join(' ');
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src 'self' ${signIn}`,
+    "manifest-src 'self'",
+    "worker-src 'self'",
+    "frame-src 'none'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    `form-action 'self' ${signIn}`,
+    'upgrade-insecure-requests',
+  ].join('; ');
+}
+
+// Client-side routes (no file extension in the last segment) get the app shell.
+const SPA_ROUTING_CODE = `function handler(event) {
+  var request = event.request;
+  var last = request.uri.substring(request.uri.lastIndexOf('/') + 1);
+  if (last.indexOf('.') === -1) request.uri = '/index.html';
+  return request;
+}`;
+
+export class Web extends Construct {
+  readonly distribution: Distribution;
+  readonly siteBucket: Bucket;
+  readonly logsBucket: Bucket;
+  /** `https://host` the app is served from (no trailing slash). */
+  readonly origin: string;
+  readonly runtimeConfig: WebRuntimeConfig;
+
+  constructor(scope: Construct, id: string, props: WebProps) {
+    super(scope, id);
+    const region = Stack.of(this).region;
+
+    this.logsBucket = new Bucket(this, 'LogsBucket', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // CloudFront standard logging writes with ACLs.
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.siteBucket = new Bucket(this, 'SiteBucket', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
+      serverAccessLogsBucket: this.logsBucket,
+      serverAccessLogsPrefix: 'site-bucket/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const signInOrigins = [props.auth.hostedUiBaseUrl, `https://cognito-idp.${region}.amazonaws.com`];
+    const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'Commonplace security headers',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: {
+          contentSecurityPolicy: contentSecurityPolicy(signInOrigins),
+          override: true,
+        },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(730),
+          includeSubdomains: true,
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: {
+          referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+          override: true,
+        },
+        // The legacy XSS auditor did more harm than good; "0" switches it off (OWASP advice).
+        xssProtection: { protection: false, override: true },
+      },
+      customHeadersBehavior: {
+        customHeaders: [
+          {
+            header: 'Permissions-Policy',
+            value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
+            override: true,
+          },
+          { header: 'Cross-Origin-Opener-Policy', value: 'same-origin', override: true },
+          { header: 'Cross-Origin-Resource-Policy', value: 'same-origin', override: true },
+        ],
+      },
+    });
+
+    const spaRouting = new EdgeFunction(this, 'SpaRouting', {
+      comment: 'Serve index.html for client-side routes',
+      runtime: FunctionRuntime.JS_2_0,
+      code: FunctionCode.fromInline(SPA_ROUTING_CODE),
+    });
+
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: 'Commonplace',
+      defaultRootObject: 'index.html',
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      priceClass: props.priceClass ?? PriceClass.PRICE_CLASS_100,
+      ...(props.customDomain
+        ? {
+            domainNames: [props.customDomain.domainName],
+            certificate: Certificate.fromCertificateArn(
+              this,
+              'Certificate',
+              props.customDomain.certificateArn,
+            ),
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
+      enableLogging: true,
+      logBucket: this.logsBucket,
+      logFilePrefix: 'cloudfront/',
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(this.siteBucket),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        compress: true,
+        responseHeadersPolicy: securityHeaders,
+        functionAssociations: [{ function: spaRouting, eventType: FunctionEventType.VIEWER_REQUEST }],
+      },
+      additionalBehaviors: {
+        [`${API_PATH_PREFIX}/*`]: {
+          origin: new HttpOrigin(props.apiOriginDomainName, {
+            protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+            originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+          }),
+          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: AllowedMethods.ALLOW_ALL,
+          // No caching, so every viewer header (Authorization included) may go to the API; the Host
+          // header stays CloudFront's, which API Gateway requires.
+          cachePolicy: CachePolicy.CACHING_DISABLED,
+          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          responseHeadersPolicy: securityHeaders,
+        },
+      },
+    });
+
+    const host = props.customDomain?.domainName ?? this.distribution.distributionDomainName;
+    this.origin = `https://${host}`;
+    const hosted = props.auth.hostedUiBaseUrl;
+    this.runtimeConfig = {
+      apiBaseUrl: API_PATH_PREFIX,
+      auth: {
+        authority: props.auth.issuer,
+        hostedUiBaseUrl: hosted,
+        authorizationEndpoint: `${hosted}/oauth2/authorize`,
+        tokenEndpoint: `${hosted}/oauth2/token`,
+        logoutEndpoint: `${hosted}/logout`,
+        clientId: props.auth.clientId,
+        redirectUri: `${this.origin}${WEB_CALLBACK_PATH}`,
+        postLogoutRedirectUri: `${this.origin}/`,
+        scopes: props.auth.scopes,
+      },
+    };
+
+    const site = Source.asset(props.assetPath);
+    // Content-hashed assets can be cached for a year; index.html and config.json must be revalidated
+    // on every load so a deployment takes effect at once. Two deployments, one per cache policy.
+    const assets = new BucketDeployment(this, 'DeployAssets', {
+      sources: [site],
+      destinationBucket: this.siteBucket,
+      exclude: ['index.html', 'config.json'],
+      prune: true,
+      cacheControl: [CacheControl.fromString('public, max-age=31536000, immutable')],
+      memoryLimit: 512,
+    });
+    const entryPoints = new BucketDeployment(this, 'DeployEntryPoints', {
+      sources: [site, Source.jsonData('config.json', this.runtimeConfig)],
+      destinationBucket: this.siteBucket,
+      exclude: ['*'],
+      include: ['index.html', 'config.json'],
+      prune: false,
+      cacheControl: [CacheControl.noCache()],
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      memoryLimit: 512,
+    });
+    entryPoints.node.addDependency(assets);
+
+    Validations.of(this.distribution).acknowledge(
+      {
+        id: 'AwsSolutions-CFR1',
+        reason: 'Employees and partners may work from anywhere; there is no country to block by default.',
+      },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'No WAF by default: every API route needs a Cognito token, API Gateway throttles, and a web ACL costs more than the rest of a small deployment. Attach one (webAclId) where policy requires it; see docs/deploy.md.',
+      },
+    );
+    if (!props.customDomain) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'The default *.cloudfront.net certificate cannot pin a minimum TLS version. Configure commonplace:domainName and commonplace:certificateArn to serve TLS 1.2+ only.',
+      });
+    }
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * Deployment settings from CDK context: defaults, and the mistakes that must fail `npm run synth` with
+ * a message naming the setting.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { App } from 'aws-cdk-lib';
+import { ConfigError, readConfig, SEARCH_CAPACITY } from '../../lib/config';
+import { cdkJsonContext } from './synthesize';
+
+const config = (context: Record<string, unknown> = {}) => readConfig(new App({ context }).node);
+const withPartner = (partner: Record<string, unknown>) => config({ 'commonplace:partners': [partner] });
+const saml = { metadataUrl: 'https://idp.example.com/metadata' };
+
+describe('readConfig', () => {
+  it('defaults to a small deployment without partners', () => {
+    expect(config()).toEqual({
+      stackName: 'Commonplace',
+      cognitoDomainPrefix: undefined,
+      alarmEmail: undefined,
+      customDomain: undefined,
+      search: { size: 'small', capacity: SEARCH_CAPACITY.small, operatorRoleArns: [] },
+      api: { rateLimit: 100, burstLimit: 200 },
+      partners: [],
+    });
+  });
+
+  it('reads cdk.json as shipped', () => {
+    expect(config(cdkJsonContext())).toMatchObject({
+      stackName: 'Commonplace',
+      search: { size: 'small' },
+      partners: [],
+    });
+  });
+
+  it('takes command-line strings (-c key=value)', () => {
+    const c = config({
+      'commonplace:searchSize': 'medium',
+      'commonplace:apiRateLimit': '50',
+      'commonplace:partners': JSON.stringify([{ org: 'acme', saml }]),
+    });
+    expect(c.search.capacity).toMatchObject({ dataNodes: 2, zoneAwareness: true });
+    expect(c.api.rateLimit).toBe(50);
+    expect(c.partners[0]).toMatchObject({ org: 'acme', providerName: 'acme' });
+  });
+
+  it('sizes search: small is one node, medium spans two zones, large adds cluster managers', () => {
+    expect(SEARCH_CAPACITY.small).toMatchObject({ dataNodes: 1, zoneAwareness: false });
+    expect(SEARCH_CAPACITY.small.masterNodeInstanceType).toBeUndefined();
+    expect(SEARCH_CAPACITY.medium).toMatchObject({ dataNodes: 2, zoneAwareness: true });
+    expect(SEARCH_CAPACITY.large.masterNodeInstanceType).toBeDefined();
+    expect(() => config({ 'commonplace:searchSize': 'huge' })).toThrow(/commonplace:searchSize/);
+  });
+
+  it('reads SAML and OIDC partners', () => {
+    const c = config({
+      'commonplace:partners': [
+        { org: 'acme', emailDomains: ['acme.example'], saml },
+        {
+          org: 'globex',
+          providerName: 'globex-entra',
+          oidc: { issuerUrl: 'https://login.example.com', clientId: 'x', clientSecretName: 's' },
+        },
+      ],
+    });
+    expect(c.partners.map((p) => [p.org, p.providerName, p.idp.type])).toEqual([
+      ['acme', 'acme', 'saml'],
+      ['globex', 'globex-entra', 'oidc'],
+    ]);
+  });
+
+  it.each([
+    [{ org: 'Acme Corp', saml }, /\.org/],
+    [{ org: 'acme', providerName: 'acme_idp', saml }, /providerName/],
+    [{ org: 'acme' }, /exactly one of "saml" or "oidc"/],
+    [{ org: 'acme', saml, oidc: {} }, /exactly one of "saml" or "oidc"/],
+    [{ org: 'acme', saml: {} }, /metadataUrl" or "metadataFile/],
+    [{ org: 'acme', saml: { metadataUrl: 'http://idp.example.com/metadata' } }, /https/],
+    [{ org: 'acme', oidc: { issuerUrl: 'https://x.example', clientId: 'c' } }, /clientSecretName/],
+    [
+      {
+        org: 'acme',
+        oidc: {
+          issuerUrl: 'https://x.example',
+          clientId: 'c',
+          clientSecretName: 's',
+          clientSecret: 'hunter2',
+        },
+      },
+      /never put the secret/,
+    ],
+    [{ org: 'acme', emailDomains: ['not a domain'], saml }, /emailDomains/],
+  ])('rejects partner %j', (partner, message) => {
+    expect(() => withPartner(partner)).toThrow(ConfigError);
+    expect(() => withPartner(partner)).toThrow(message);
+  });
+
+  it('rejects two partners with the same organisation or provider', () => {
+    expect(() =>
+      config({
+        'commonplace:partners': [
+          { org: 'acme', saml },
+          { org: 'acme', providerName: 'other', saml },
+        ],
+      }),
+    ).toThrow(/appears twice/);
+    expect(() =>
+      config({
+        'commonplace:partners': [
+          { org: 'a', providerName: 'idp', saml },
+          { org: 'b', providerName: 'IDP', saml },
+        ],
+      }),
+    ).toThrow(/appears twice/);
+  });
+
+  it('reads the search operator roles as a list or a comma-separated string', () => {
+    const arn = 'arn:aws:iam::123456789012:role/CommonplaceOperator';
+    expect(config({ 'commonplace:searchOperatorRoleArns': [arn] }).search.operatorRoleArns).toEqual([arn]);
+    expect(
+      config({ 'commonplace:searchOperatorRoleArns': `${arn}, ${arn}2` }).search.operatorRoleArns,
+    ).toEqual([arn, `${arn}2`]);
+    expect(() =>
+      config({ 'commonplace:searchOperatorRoleArns': ['arn:aws:iam::123456789012:user/bob'] }),
+    ).toThrow(/not an IAM role ARN/);
+    expect(() => config({ 'commonplace:searchOperatorRoleArns': ['*'] })).toThrow(/not an IAM role ARN/);
+  });
+
+  it('needs a custom domain and its us-east-1 certificate together', () => {
+    expect(() => config({ 'commonplace:domainName': 'commonplace.example.com' })).toThrow(/both/);
+    expect(() =>
+      config({
+        'commonplace:domainName': 'commonplace.example.com',
+        'commonplace:certificateArn': 'arn:aws:acm:eu-west-1:123456789012:certificate/abc',
+      }),
+    ).toThrow(/us-east-1/);
+    expect(
+      config({
+        'commonplace:domainName': 'commonplace.example.com',
+        'commonplace:certificateArn': 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123',
+      }).customDomain,
+    ).toEqual({
+      domainName: 'commonplace.example.com',
+      certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123',
+    });
+  });
+
+  it('rejects a hosted-UI prefix Cognito would refuse, and a malformed alarm address', () => {
+    expect(() => config({ 'commonplace:cognitoDomainPrefix': 'my-aws-login' })).toThrow(
+      /cognitoDomainPrefix/,
+    );
+    expect(() => config({ 'commonplace:cognitoDomainPrefix': 'Upper' })).toThrow(/cognitoDomainPrefix/);
+    expect(() => config({ 'commonplace:alarmEmail': 'ops' })).toThrow(/alarmEmail/);
+  });
+});

@@ -1,0 +1,725 @@
+/**
+ * Template assertions on the synthesized Commonplace stack, above all the security properties: no
+ * public bucket, TLS only, encryption, least-privilege IAM, the authorizer on every route, bounded
+ * retries on every event source, and cdk-nag with zero unacknowledged findings. One synthesis (without
+ * bundling; bundle-size.test.ts bundles) shared by every assertion.
+ */
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Validations } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { TABLE_DEFINITION } from '../../functions/data/table-definition';
+import { TABLE_ACTIONS } from '../../lib/constructs/service-function';
+import { MAX_RETRY_ATTEMPTS } from '../../lib/constructs/streams';
+import { type Synthesized, synthesize, TEST_OPERATOR_ROLE } from './synthesize';
+
+type Resource = {
+  Type: string;
+  // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are untyped JSON, read by the assertions
+  Properties: Record<string, any>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+};
+type Statement = {
+  Effect: string;
+  Action: string | string[];
+  Resource?: unknown;
+  Principal?: unknown;
+  Sid?: string;
+};
+
+let synth: Synthesized;
+let template: Template;
+
+const resources = (type: string): [string, Resource][] =>
+  Object.entries(template.findResources(type)) as [string, Resource][];
+const only = (type: string): [string, Resource] => {
+  const found = resources(type);
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+const logicalIdOf = (type: string, pathFragment: string): string => {
+  const id = resources(type).find(([logicalId]) => logicalId.startsWith(pathFragment))?.[0];
+  if (!id) throw new Error(`No ${type} whose logical id starts with ${pathFragment}`);
+  return id;
+};
+const actions = (s: Statement) => [s.Action].flat();
+/** All statements of identity-based policies (inline policies of roles and AWS::IAM::Policy). */
+const identityStatements = (): { policy: string; statement: Statement }[] => [
+  ...resources('AWS::IAM::Policy').flatMap(([policy, r]) =>
+    (r.Properties.PolicyDocument.Statement as Statement[]).map((statement) => ({ policy, statement })),
+  ),
+  ...resources('AWS::IAM::Role').flatMap(([role, r]) =>
+    ((r.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) =>
+      p.PolicyDocument.Statement.map((statement) => ({ policy: role, statement })),
+    ),
+  ),
+];
+const statementsOfRole = (rolePrefix: string) => {
+  const role = logicalIdOf('AWS::IAM::Role', rolePrefix);
+  return resources('AWS::IAM::Policy')
+    .filter(([, r]) => (r.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === role))
+    .flatMap(([, r]) => r.Properties.PolicyDocument.Statement as Statement[]);
+};
+const ourFunctions = () =>
+  resources('AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
+
+beforeAll(() => {
+  synth = synthesize({ bundling: false });
+  template = synth.template;
+}, 120_000);
+
+afterAll(() => synth && rmSync(synth.outdir, { recursive: true, force: true }));
+
+describe('data', () => {
+  it('builds the table from the shared table definition', () => {
+    const [, table] = only('AWS::DynamoDB::GlobalTable');
+    const p = table.Properties;
+    expect(p.KeySchema).toEqual([
+      { AttributeName: TABLE_DEFINITION.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE_DEFINITION.sortKey, KeyType: 'RANGE' },
+    ]);
+    expect(
+      p.GlobalSecondaryIndexes.map((i: { IndexName: string; KeySchema: unknown }) => [
+        i.IndexName,
+        i.KeySchema,
+      ]),
+    ).toEqual(
+      TABLE_DEFINITION.indexes.map((i) => [
+        i.name,
+        [
+          { AttributeName: i.partitionKey, KeyType: 'HASH' },
+          { AttributeName: i.sortKey, KeyType: 'RANGE' },
+        ],
+      ]),
+    );
+    expect(p.TimeToLiveSpecification).toEqual({
+      AttributeName: TABLE_DEFINITION.ttlAttribute,
+      Enabled: true,
+    });
+    expect(p.StreamSpecification).toEqual({ StreamViewType: TABLE_DEFINITION.streamViewType });
+    expect(p.BillingMode).toBe('PAY_PER_REQUEST');
+  });
+
+  it('protects the table: point-in-time recovery, deletion protection, encryption, retained on stack deletion', () => {
+    const [, table] = only('AWS::DynamoDB::GlobalTable');
+    expect(table.Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({
+      PointInTimeRecoveryEnabled: true,
+    });
+    expect(table.Properties.Replicas[0].DeletionProtectionEnabled).toBe(true);
+    expect(table.Properties.SSESpecification).toMatchObject({ SSEEnabled: true });
+    expect(table.DeletionPolicy).toBe('Retain');
+  });
+});
+
+describe('auth', () => {
+  it('requires MFA (authenticator app), a strong password, admin-only sign-up and threat protection', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      AdminCreateUserConfig: Match.objectLike({ AllowAdminCreateUserOnly: true }),
+      Policies: {
+        PasswordPolicy: Match.objectLike({
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        }),
+      },
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      DeletionProtection: 'ACTIVE',
+    });
+  });
+
+  it('has the groups employee, partner and admin', () => {
+    const names = resources('AWS::Cognito::UserPoolGroup')
+      .map(([, g]) => g.Properties.GroupName)
+      .sort();
+    expect(names).toEqual(['admin', 'employee', 'partner']);
+  });
+
+  it('runs the pre-token-generation trigger as a V2_0 event, with the provider → organisation map', () => {
+    const trigger = logicalIdOf('AWS::Lambda::Function', 'AuthPreTokenGeneration');
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: {
+        PreTokenGenerationConfig: { LambdaArn: { 'Fn::GetAtt': [trigger, 'Arn'] }, LambdaVersion: 'V2_0' },
+      },
+    });
+    const fn = template.findResources('AWS::Lambda::Function')[trigger] as Resource;
+    expect(JSON.parse(fn.Properties.Environment.Variables.PARTNER_ORGANISATIONS)).toEqual({
+      acme: 'acme',
+      'globex-entra': 'globex',
+    });
+  });
+
+  it('declares each partner identity provider from context, with no secret in the template', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolIdentityProvider', {
+      ProviderName: 'acme',
+      ProviderType: 'SAML',
+      ProviderDetails: { MetadataURL: 'https://idp.acme.example/saml/metadata.xml', IDPSignout: false },
+      IdpIdentifiers: ['acme.example'],
+      AttributeMapping: Match.objectLike({ email: Match.stringLikeRegexp('emailaddress') }),
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolIdentityProvider', {
+      ProviderName: 'globex-entra',
+      ProviderType: 'OIDC',
+      ProviderDetails: Match.objectLike({
+        oidc_issuer: 'https://login.globex.example/v2.0',
+        client_id: 'commonplace',
+        // A dynamic reference resolved by CloudFormation at deploy time.
+        client_secret: '{{resolve:secretsmanager:commonplace/globex-oidc:SecretString:::}}',
+      }),
+    });
+  });
+
+  it('gives the web app a public client: code flow only, no secret, callback on the CloudFront origin', () => {
+    const distribution = logicalIdOf('AWS::CloudFront::Distribution', 'WebDistribution');
+    const [, client] = only('AWS::Cognito::UserPoolClient');
+    const p = client.Properties;
+    expect(p.GenerateSecret).toBe(false);
+    expect(p.AllowedOAuthFlows).toEqual(['code']);
+    expect(p.AllowedOAuthScopes).toEqual(['openid', 'email', 'profile']);
+    expect(p.CallbackURLs).toEqual([
+      { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution, 'DomainName'] }, '/auth/callback']] },
+    ]);
+    expect(p.SupportedIdentityProviders).toEqual(['COGNITO', 'acme', 'globex-entra']);
+    expect(p.ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
+    expect(p.ExplicitAuthFlows).not.toContain('ALLOW_ADMIN_USER_PASSWORD_AUTH');
+    expect(p.PreventUserExistenceErrors).toBe('ENABLED');
+    expect(p.EnableTokenRevocation).toBe(true);
+  });
+
+  it('has a hosted sign-in domain', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: Match.anyValue(),
+      ManagedLoginVersion: 2,
+    });
+  });
+});
+
+describe('api', () => {
+  it('puts the JWT authorizer on every route', () => {
+    const routes = resources('AWS::ApiGatewayV2::Route');
+    expect(routes.length).toBeGreaterThan(0);
+    const authorizer = logicalIdOf('AWS::ApiGatewayV2::Authorizer', 'ApiHttpApi');
+    for (const [, route] of routes) {
+      expect(route.Properties.AuthorizationType).toBe('JWT');
+      expect(route.Properties.AuthorizerId).toEqual({ Ref: authorizer });
+    }
+  });
+
+  it('trusts tokens of this user pool for the web client only', () => {
+    const pool = logicalIdOf('AWS::Cognito::UserPool', 'AuthUserPool');
+    const client = logicalIdOf('AWS::Cognito::UserPoolClient', 'AuthUserPoolWebClient');
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: client }],
+        Issuer: {
+          'Fn::Join': [
+            '',
+            ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: pool }],
+          ],
+        },
+      },
+    });
+  });
+
+  it('throttles the stage and writes JSON access logs', () => {
+    const [, stage] = only('AWS::ApiGatewayV2::Stage');
+    expect(stage.Properties.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: 100,
+      ThrottlingBurstLimit: 200,
+    });
+    const format = JSON.parse(stage.Properties.AccessLogSettings.Format);
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+      ip: '$context.identity.sourceIp',
+    });
+    expect(stage.Properties.AccessLogSettings.DestinationArn).toEqual({
+      'Fn::GetAtt': [logicalIdOf('AWS::Logs::LogGroup', 'ApiAccessLogs'), 'Arn'],
+    });
+  });
+
+  it('configures the api Lambda through the environment contract', () => {
+    const fn = template.findResources('AWS::Lambda::Function')[
+      logicalIdOf('AWS::Lambda::Function', 'ApiHandler')
+    ] as Resource;
+    const env = fn.Properties.Environment.Variables;
+    const pool = logicalIdOf('AWS::Cognito::UserPool', 'AuthUserPool');
+    expect(Object.keys(env).sort()).toEqual(
+      [
+        'AUTH_AUDIENCE',
+        'AUTH_ISSUER',
+        'AUTH_JWKS_URL',
+        'LOG_LEVEL',
+        'NODE_OPTIONS',
+        'POWERTOOLS_SERVICE_NAME',
+        'SEARCH_ENDPOINT',
+        'TABLE_NAME',
+      ].sort(),
+    );
+    expect(env.AUTH_ISSUER).toEqual({
+      'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: pool }]],
+    });
+    expect(env.AUTH_JWKS_URL).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'https://cognito-idp.',
+          { Ref: 'AWS::Region' },
+          '.amazonaws.com/',
+          { Ref: pool },
+          '/.well-known/jwks.json',
+        ],
+      ],
+    });
+    expect(env.AUTH_AUDIENCE).toEqual({
+      Ref: logicalIdOf('AWS::Cognito::UserPoolClient', 'AuthUserPoolWebClient'),
+    });
+    expect(env.TABLE_NAME).toEqual({ Ref: logicalIdOf('AWS::DynamoDB::GlobalTable', 'DataTable') });
+    expect(env.SEARCH_ENDPOINT).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'https://',
+          { 'Fn::GetAtt': [logicalIdOf('AWS::OpenSearchService::Domain', 'SearchDomain'), 'DomainEndpoint'] },
+        ],
+      ],
+    });
+  });
+});
+
+describe('lambda functions', () => {
+  it('run nodejs22.x on arm64 with an ES module bundle, active tracing and their own log group', () => {
+    const functions = ourFunctions();
+    expect(functions.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(
+      [
+        'ApiHandlerFunction',
+        'AuthPreTokenGenerationFunction',
+        'SearchSecurityConfigFunction',
+        'StreamsIndexerHandlerFunction',
+      ].sort(),
+    );
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } },
+      });
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+  });
+
+  it('keep every log group for a bounded time', () => {
+    for (const [, group] of resources('AWS::Logs::LogGroup')) {
+      expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('least-privilege IAM', () => {
+  it('never grants a whole service or everything', () => {
+    for (const { policy, statement } of identityStatements()) {
+      for (const action of actions(statement)) {
+        expect({ policy, action }).toEqual({
+          policy,
+          action: expect.not.stringMatching(/^\*$|^[a-z0-9-]+:\*$/),
+        });
+      }
+    }
+  });
+
+  it('uses Resource "*" only for X-Ray, which has no resource-level permissions', () => {
+    for (const { policy, statement } of identityStatements()) {
+      if (policy.startsWith('CustomCDKBucketDeployment')) continue;
+      if ([statement.Resource].flat().includes('*')) {
+        expect({ policy, actions: actions(statement) }).toEqual({
+          policy,
+          actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+        });
+      }
+    }
+  });
+
+  it('names every DynamoDB action (no wildcards, never Scan) on the table and its named indexes only', () => {
+    const table = logicalIdOf('AWS::DynamoDB::GlobalTable', 'DataTable');
+    const tableArn = { 'Fn::GetAtt': [table, 'Arn'] };
+    const streamArn = { 'Fn::GetAtt': [table, 'StreamArn'] };
+    const allowedResources = [
+      tableArn,
+      streamArn,
+      ...TABLE_DEFINITION.indexes.map((i) => ({ 'Fn::Join': ['', [tableArn, `/index/${i.name}`]] })),
+    ];
+    const dynamo = identityStatements().filter(({ statement }) =>
+      actions(statement).some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(dynamo.length).toBeGreaterThan(0);
+    for (const { statement } of dynamo) {
+      for (const action of actions(statement)) {
+        expect(action).not.toContain('*');
+        expect(action).not.toBe('dynamodb:Scan');
+      }
+      for (const resource of [statement.Resource].flat()) {
+        expect(allowedResources).toContainEqual(resource);
+      }
+    }
+  });
+
+  it('lets the api read and write the table and the indexer only read it', () => {
+    const tableActions = (rolePrefix: string) =>
+      statementsOfRole(rolePrefix)
+        .filter((s) => s.Sid === 'ReadTable' || s.Sid === 'ReadWriteTable')
+        .flatMap(actions)
+        .sort();
+    expect(tableActions('ApiHandlerRole')).toEqual([...TABLE_ACTIONS.readWrite].sort());
+    expect(tableActions('StreamsIndexerHandlerRole')).toEqual([...TABLE_ACTIONS.read].sort());
+    expect(tableActions('AuthPreTokenGenerationRole')).toEqual([]);
+    expect(tableActions('SearchSecurityConfigRole')).toEqual([]);
+  });
+
+  it('attaches no AWS managed policies to our roles', () => {
+    for (const [id, role] of resources('AWS::IAM::Role')) {
+      if (id.startsWith('CustomCDKBucketDeployment')) continue;
+      expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
+    }
+  });
+});
+
+describe('streams', () => {
+  it('wires every event source mapping for partial failures, bisecting, bounded retries and an SQS failure destination', () => {
+    const mappings = resources('AWS::Lambda::EventSourceMapping');
+    expect(mappings.length).toBeGreaterThan(0);
+    const queues = resources('AWS::SQS::Queue').map(([id]) => id);
+    for (const [, mapping] of mappings) {
+      const p = mapping.Properties;
+      expect(p.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      expect(p.BisectBatchOnFunctionError).toBe(true);
+      expect(p.MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
+      expect(p.MaximumRetryAttempts).toBeLessThanOrEqual(MAX_RETRY_ATTEMPTS);
+      expect(p.MaximumRecordAgeInSeconds).toBeGreaterThan(0);
+      expect(p.MaximumRecordAgeInSeconds).toBeLessThanOrEqual(7 * 24 * 3600);
+      const destination = p.DestinationConfig.OnFailure.Destination['Fn::GetAtt'];
+      expect(queues).toContain(destination[0]);
+      expect(p.EventSourceArn).toEqual({
+        'Fn::GetAtt': [logicalIdOf('AWS::DynamoDB::GlobalTable', 'DataTable'), 'StreamArn'],
+      });
+    }
+  });
+
+  it('wires the search indexer as the first consumer', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalIdOf('AWS::Lambda::Function', 'StreamsIndexerHandler') },
+    });
+  });
+
+  it('encrypts the failure queues and refuses plain HTTP to them', () => {
+    for (const [id, queue] of resources('AWS::SQS::Queue')) {
+      expect(queue.Properties.SqsManagedSseEnabled ?? queue.Properties.KmsMasterKeyId).toBeTruthy();
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('alarms on iterator age and on messages in each failure queue', () => {
+    const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    for (const [queue] of resources('AWS::SQS::Queue')) {
+      expect(
+        alarms.some(
+          (a) =>
+            a.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+            JSON.stringify(a.Dimensions).includes(queue),
+        ),
+      ).toBe(true);
+    }
+    for (const [, mapping] of resources('AWS::Lambda::EventSourceMapping')) {
+      const fn = mapping.Properties.FunctionName.Ref;
+      expect(
+        alarms.some((a) => a.MetricName === 'IteratorAge' && JSON.stringify(a.Dimensions).includes(fn)),
+      ).toBe(true);
+    }
+  });
+});
+
+describe('search', () => {
+  it('encrypts at rest and between nodes, and serves HTTPS with TLS 1.2 or later only', () => {
+    template.hasResourceProperties('AWS::OpenSearchService::Domain', {
+      EncryptionAtRestOptions: { Enabled: true },
+      NodeToNodeEncryptionOptions: { Enabled: true },
+      DomainEndpointOptions: { EnforceHTTPS: true, TLSSecurityPolicy: 'Policy-Min-TLS-1-2-PFS-2023-10' },
+    });
+  });
+
+  it('uses fine-grained access control with an IAM master role and no internal users', () => {
+    template.hasResourceProperties('AWS::OpenSearchService::Domain', {
+      AdvancedSecurityOptions: {
+        Enabled: true,
+        InternalUserDatabaseEnabled: false,
+        MasterUserOptions: {
+          MasterUserARN: { 'Fn::GetAtt': [logicalIdOf('AWS::IAM::Role', 'SearchSecurityConfigRole'), 'Arn'] },
+        },
+      },
+    });
+  });
+
+  it('is small by default: one t3.small.search node', () => {
+    template.hasResourceProperties('AWS::OpenSearchService::Domain', {
+      ClusterConfig: Match.objectLike({
+        InstanceCount: 1,
+        InstanceType: 't3.small.search',
+        DedicatedMasterEnabled: false,
+      }),
+      EBSOptions: { EBSEnabled: true, VolumeSize: 10, VolumeType: 'gp3' },
+    });
+  });
+
+  it('admits only the Lambda roles and the configured operator roles in its access policy', () => {
+    const [, domain] = only('AWS::OpenSearchService::Domain');
+    const statements = domain.Properties.AccessPolicies.Statement as Statement[];
+    const role = (prefix: string) => ({ 'Fn::GetAtt': [logicalIdOf('AWS::IAM::Role', prefix), 'Arn'] });
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Effect).toBe('Allow');
+    expect((statements[0].Principal as { AWS: unknown[] }).AWS).toEqual([
+      role('SearchSecurityConfigRole'),
+      role('ApiHandlerRole'),
+      role('StreamsIndexerHandlerRole'),
+      TEST_OPERATOR_ROLE,
+    ]);
+    expect(JSON.stringify(statements[0].Principal)).not.toContain('*');
+  });
+
+  it('maps the api role to the reader role, and the indexer and operator roles to the writer role', () => {
+    const role = (prefix: string) => ({ 'Fn::GetAtt': [logicalIdOf('AWS::IAM::Role', prefix), 'Arn'] });
+    const [, config] = only('Custom::OpenSearchSecurityConfig');
+    const roles = config.Properties.Roles as {
+      name: string;
+      backendRoles: unknown[];
+      indexPermissions: { allowed_actions: string[] }[];
+    }[];
+    const reader = roles.find((r) => r.name === 'commonplace_reader');
+    const writer = roles.find((r) => r.name === 'commonplace_writer');
+    expect(reader?.backendRoles).toEqual([role('ApiHandlerRole')]);
+    expect(reader?.indexPermissions[0].allowed_actions).toEqual(['read']);
+    expect(writer?.backendRoles).toEqual([role('StreamsIndexerHandlerRole'), TEST_OPERATOR_ROLE]);
+  });
+
+  it('publishes its logs to CloudWatch', () => {
+    template.hasResourceProperties('AWS::OpenSearchService::Domain', {
+      LogPublishingOptions: {
+        ES_APPLICATION_LOGS: Match.objectLike({ Enabled: true }),
+        SEARCH_SLOW_LOGS: Match.objectLike({ Enabled: true }),
+        INDEX_SLOW_LOGS: Match.objectLike({ Enabled: true }),
+      },
+    });
+  });
+});
+
+describe('web', () => {
+  it('blocks every kind of public access to every bucket, encrypts them and refuses plain HTTP', () => {
+    const buckets = resources('AWS::S3::Bucket');
+    expect(buckets.length).toBeGreaterThan(0);
+    for (const [id, bucket] of buckets) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties.BucketEncryption).toBeDefined();
+      expect(bucket.Properties.WebsiteConfiguration).toBeUndefined();
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: id },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('lets only this CloudFront distribution read the site bucket (origin access control)', () => {
+    const distribution = logicalIdOf('AWS::CloudFront::Distribution', 'WebDistribution');
+    for (const [, policy] of resources('AWS::S3::BucketPolicy')) {
+      for (const statement of policy.Properties.PolicyDocument.Statement as (Statement & {
+        Condition?: unknown;
+      })[]) {
+        if (statement.Effect !== 'Allow') continue;
+        expect(statement.Principal).not.toEqual('*');
+        expect(statement.Principal).not.toEqual({ AWS: '*' });
+        if (JSON.stringify(statement.Principal).includes('cloudfront.amazonaws.com')) {
+          expect(JSON.stringify(statement.Condition)).toContain(distribution);
+        }
+      }
+    }
+    const [, dist] = only('AWS::CloudFront::Distribution');
+    const s3Origin = dist.Properties.DistributionConfig.Origins.find(
+      (o: { S3OriginConfig?: unknown }) => o.S3OriginConfig,
+    );
+    expect(s3Origin.OriginAccessControlId).toBeDefined();
+    expect(s3Origin.S3OriginConfig.OriginAccessIdentity).toBe('');
+  });
+
+  it('redirects to HTTPS and routes /api/* to the HTTP API over TLS 1.2, uncached', () => {
+    const [, dist] = only('AWS::CloudFront::Distribution');
+    const config = dist.Properties.DistributionConfig;
+    expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    const api = config.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === '/api/*');
+    expect(api.ViewerProtocolPolicy).toBe('https-only');
+    expect(api.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // Managed-CachingDisabled
+    expect(api.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac'); // AllViewerExceptHostHeader
+    const apiOrigin = config.Origins.find((o: { Id: string }) => o.Id === api.TargetOriginId);
+    expect(apiOrigin.CustomOriginConfig).toEqual({
+      OriginProtocolPolicy: 'https-only',
+      OriginSSLProtocols: ['TLSv1.2'],
+    });
+    expect(JSON.stringify(apiOrigin.DomainName)).toContain(
+      logicalIdOf('AWS::ApiGatewayV2::Api', 'ApiHttpApi'),
+    );
+    expect(config.Logging).toBeDefined();
+  });
+
+  it('sends security headers with a strict Content-Security-Policy on every behaviour', () => {
+    const [policyId, policy] = only('AWS::CloudFront::ResponseHeadersPolicy');
+    const headers = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    const csp = JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy);
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "object-src 'none'",
+      "frame-ancestors 'none'",
+      "base-uri 'self'",
+    ]) {
+      expect(csp).toContain(directive);
+    }
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(headers.StrictTransportSecurity).toMatchObject({
+      AccessControlMaxAgeSec: 63072000,
+      IncludeSubdomains: true,
+    });
+    expect(headers.ContentTypeOptions).toBeDefined();
+    expect(headers.FrameOptions.FrameOption).toBe('DENY');
+    const [, dist] = only('AWS::CloudFront::Distribution');
+    const config = dist.Properties.DistributionConfig;
+    for (const behaviour of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) {
+      expect(behaviour.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+    }
+  });
+
+  it('writes config.json at deploy time from the stack values', () => {
+    const config = synth.stack.resolve(synth.stack.web.runtimeConfig);
+    expect(config.apiBaseUrl).toBe('/api');
+    expect(config.auth.clientId).toEqual({
+      Ref: logicalIdOf('AWS::Cognito::UserPoolClient', 'AuthUserPoolWebClient'),
+    });
+    expect(JSON.stringify(config.auth.redirectUri)).toContain('/auth/callback');
+    expect(JSON.stringify(config.auth.authority)).toContain(
+      logicalIdOf('AWS::Cognito::UserPool', 'AuthUserPool'),
+    );
+    const deployment = resources('Custom::CDKBucketDeployment').find(([, d]) => d.Properties.Include);
+    expect(deployment?.[1].Properties).toMatchObject({
+      Include: ['index.html', 'config.json'],
+      SystemMetadata: { 'cache-control': 'no-cache' },
+    });
+    // The JSON source carries deploy-time markers for the stack's values (the client id among them).
+    const markers = Object.values(Object.assign({}, ...(deployment?.[1].Properties.SourceMarkers ?? [])));
+    expect(markers).toContainEqual({
+      Ref: logicalIdOf('AWS::Cognito::UserPoolClient', 'AuthUserPoolWebClient'),
+    });
+  });
+});
+
+describe('observability', () => {
+  it('sends every alarm to one encrypted topic', () => {
+    const [topic, topicResource] = only('AWS::SNS::Topic');
+    expect(topicResource.Properties.KmsMasterKeyId).toBeDefined();
+    const alarms = resources('AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThanOrEqual(10);
+    for (const [, alarm] of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
+      expect(alarm.Properties.AlarmDescription).toBeTruthy();
+    }
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: { Ref: topic },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('has a dashboard', () => {
+    only('AWS::CloudWatch::Dashboard');
+  });
+});
+
+describe('cdk-nag', () => {
+  const packs = () => [new AwsSolutionsChecks(), new ServerlessChecks()];
+  const NAG_RULE = /^(AwsSolutions|Serverless)-/;
+
+  it('reports zero unacknowledged AwsSolutions and Serverless findings', () => {
+    const findings = packs().flatMap((pack) =>
+      pack
+        .validateScope(synth.app)
+        .violations.map(
+          (v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+        ),
+    );
+    expect(findings).toEqual([]);
+  });
+
+  const acknowledgements = () =>
+    synth.app.node.findAll().flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) =>
+          Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+            path: construct.node.path,
+            id: id.replace(/^annotation::/i, ''),
+            reason,
+          })),
+        )
+        .filter((ack) => NAG_RULE.test(ack.id)),
+    );
+
+  it('gives every acknowledgement a written reason', () => {
+    const acks = acknowledgements();
+    expect(acks.length).toBeGreaterThan(0);
+    for (const ack of acks) {
+      expect({ ...ack, reason: ack.reason.length >= 40 }).toEqual({ ...ack, reason: true });
+    }
+  });
+
+  it('has no stale acknowledgement: each one silences a finding that would otherwise be reported', () => {
+    const raw = packs().flatMap((pack) => {
+      // Look at the findings as they would be without any acknowledgement.
+      (pack as unknown as { isAcknowledged: () => boolean }).isAcknowledged = () => false;
+      return pack
+        .validateScope(synth.app)
+        .violations.flatMap((v) =>
+          v.violatingResources.map((r) => ({ id: v.ruleName, path: r.constructPath ?? '' })),
+        );
+    });
+    const stale = acknowledgements().filter(
+      (ack) =>
+        !raw.some(
+          (finding) =>
+            finding.id === ack.id && (finding.path === ack.path || finding.path.startsWith(`${ack.path}/`)),
+        ),
+    );
+    expect(stale).toEqual([]);
+  });
+});
