@@ -3,6 +3,7 @@
  * OpenAPI document, so the two cannot drift apart.
  */
 import { z } from '@hono/zod-openapi';
+import { normalizeTag } from '../domain/content/markdown';
 
 const id = z.string().regex(/^[A-Za-z0-9~._-]{1,64}$/, 'must be 1-64 letters, digits, ~ . _ or -');
 
@@ -11,8 +12,14 @@ export const PostParams = SpaceIdParam.extend({ postId: id.openapi({ param: { na
 export const CommentParams = PostParams.extend({ commentId: id.openapi({ param: { name: 'commentId', in: 'path' } }) });
 export const MemberParams = SpaceIdParam.extend({ userId: id.openapi({ param: { name: 'userId', in: 'path' } }) });
 export const UserIdParam = z.object({ userId: id.openapi({ param: { name: 'userId', in: 'path' } }) });
+// Exactly the tags that posts get from their bodies (normalizeTag: Unicode letters, NFC, lower case),
+// so that every #tag link a post renders (`/tags/café`) can be listed.
 export const TagParam = z.object({
-  tag: z.string().regex(/^[a-z][a-z0-9_-]{0,49}$/, 'must be a lower-case tag').openapi({ param: { name: 'tag', in: 'path' } }),
+  tag: z
+    .string()
+    .regex(/^\p{L}[\p{L}\p{M}\p{N}_-]{0,49}$/u, 'must be a lower-case tag')
+    .refine((tag) => normalizeTag(tag) === tag, 'must be a lower-case tag')
+    .openapi({ param: { name: 'tag', in: 'path' } }),
 });
 
 export const PageQuery = z.object({

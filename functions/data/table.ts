@@ -158,20 +158,27 @@ export class Table {
   }
 
   /** All-or-nothing write of up to 100 items; TableName is filled in. */
-  async transact(items: TransactItem[]) {
+  async transact(items: TransactItem[]): Promise<void> {
     const withTable = items.map((item) => {
       const [kind, params] = Object.entries(item)[0];
       return { [kind]: { ...params, TableName: this.name } } as RawTransactItem;
     });
-    this.roundTrips++;
-    try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: withTable }));
-    } catch (error) {
-      if (error instanceof TransactionCanceledException || (error as Error).name === 'TransactionCanceledException') {
+    // A TransactionConflict (another transaction on the same item in flight) is not a failed
+    // condition: retry it a few times with jitter before reporting it.
+    for (let attempt = 1; ; attempt++) {
+      this.roundTrips++;
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: withTable }));
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException || (error as Error).name === 'TransactionCanceledException')) throw error;
         const reasons = ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+        if (reasons.includes('TransactionConflict') && !reasons.includes('ConditionalCheckFailed') && attempt < 4) {
+          await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
+          continue;
+        }
         throw new TransactionFailed(reasons);
       }
-      throw error;
     }
   }
 }
@@ -188,9 +195,12 @@ export function decodeCursor(cursor: string | undefined, partition: string, pkNa
   if (!cursor) return undefined;
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (key && typeof key === 'object' && !Array.isArray(key) && key[pkName] === partition) {
-      const valid = Object.values(key).every((v) => typeof v === 'string' && v.length < 1024);
-      if (valid) return key as Record<string, string>;
+    // Exactly the key attributes DynamoDB returns for this table or index, all strings.
+    const expected = pkName === 'PK' ? ['PK', 'SK'] : ['PK', 'SK', pkName, pkName.replace(/PK$/, 'SK')];
+    const names = key && typeof key === 'object' && !Array.isArray(key) ? Object.keys(key) : [];
+    const shaped = names.length === expected.length && expected.every((name) => names.includes(name));
+    if (shaped && key[pkName] === partition && Object.values(key).every((v) => typeof v === 'string' && v.length > 0 && v.length < 1024)) {
+      return key as Record<string, string>;
     }
   } catch {
     // fall through

@@ -88,7 +88,8 @@ export class CommentService {
         { Update: { Key: keys.post(spaceId, postId), UpdateExpression: 'ADD commentCount :one', ConditionExpression: 'attribute_exists(PK)', ExpressionAttributeValues: { ':one': 1 } } },
       ]);
     } catch (error) {
-      if (error instanceof TransactionFailed) throw new NotFound('Post');
+      if (error instanceof TransactionFailed && error.failedAt(1)) throw new NotFound('Post');
+      if (error instanceof TransactionFailed) throw new Conflict('The post is busy; please try again');
       throw error;
     }
     return view(principal, comment, false);

@@ -237,9 +237,10 @@ export class PostService {
         },
       ]);
     } catch (error) {
-      // A concurrent like/unlike by the same person got there first: the outcome is what was asked.
       if (!(error instanceof TransactionFailed)) throw error;
       if (error.failedAt(1)) throw new NotFound('Post');
+      // A concurrent like/unlike by the same person got there first: the outcome is what was asked.
+      if (!error.failedAt(0)) throw new Conflict('The post is busy; please try again');
     }
     const latest = await this.ctx.table.get(keys.post(spaceId, postId));
     return { likeCount: (latest?.likeCount as number) ?? 0, likedByMe: liked };

@@ -69,7 +69,7 @@ export class SearchService {
     const next = offset + result.hits.length;
     return {
       total: result.total,
-      items: result.hits.map((hit) => ({
+      items: result.hits.map((hit) => maskForeignAuthor(principal, hit)).map((hit) => ({
         type: hit.document.type,
         id: hit.document.id,
         spaceId: hit.document.spaceId,
@@ -145,6 +145,13 @@ export class SearchService {
     } while (cursor && ids.length < 5000);
     return ids;
   }
+}
+
+/** Another partner organisation's people stay invisible to a partner, in search as everywhere. */
+function maskForeignAuthor<T extends { document: SearchDocument }>(principal: Principal, hit: T): T {
+  const org = hit.document.authorOrg;
+  if (!principal.org || !org || org === principal.org) return hit;
+  return { ...hit, document: { ...hit.document, authorId: 'hidden', authorName: 'External user', authorOrg: undefined } };
 }
 
 function decodeOffset(cursor?: string): number {

@@ -343,13 +343,31 @@ export class SpaceService {
 
   private async putVersioned(space: Space, expectedVersion: number, more: TransactItem[]) {
     if (expectedVersion !== space.version - 1) throw new EditConflict('The space', space.version - 1);
+    // memberCount and ownerCount change concurrently through ADD (join, leave, roles) without a new
+    // version; rewriting them from what was loaded would lose those changes (and could let the last
+    // owner leave), so they stay out of the rewrite, as likeCount and commentCount do for posts.
+    const { PK: _pk, SK: _sk, memberCount: _m, ownerCount: _o, ...rest } = spaceItem(space);
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':expected': expectedVersion };
+    const sets = Object.entries(rest).map(([name, value], i) => {
+      names[`#a${i}`] = name;
+      values[`:v${i}`] = value;
+      return `#a${i} = :v${i}`;
+    });
+    // The directory keys go when the audience is no longer 'employees'.
+    const removals = ['GSI1PK', 'GSI1SK'].filter((name) => !(name in rest));
+    removals.forEach((name, i) => {
+      names[`#r${i}`] = name;
+    });
     try {
       await this.ctx.table.transact([
         {
-          Put: {
-            Item: spaceItem(space),
+          Update: {
+            Key: keys.space(space.id),
+            UpdateExpression: `SET ${sets.join(', ')}${removals.length ? ` REMOVE ${removals.map((_, i) => `#r${i}`).join(', ')}` : ''}`,
             ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': expectedVersion },
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
           },
         },
         ...more,
@@ -383,6 +401,8 @@ function view(principal: Principal, space: Space, membership?: Member): SpaceVie
     ...space,
     // Which other organisations a space is shared with is not a partner's business.
     partnerOrgs: principal.org ? space.partnerOrgs.filter((org) => org === principal.org) : space.partnerOrgs,
+    // Counts would reveal members a partner may not see (another organisation's people).
+    ...(principal.org ? { memberCount: undefined, ownerCount: undefined } : {}),
     ...(membership ? { myRole: membership.role } : {}),
     permissions: {
       contribute: readable && (isAdmin(principal) || membership?.role === 'owner' || membership?.role === 'editor'),

@@ -68,7 +68,9 @@ export class EmbeddedSearchIndex implements SearchIndex {
     const matches: { doc: SearchDocument; score: number; terms: string[] }[] = [];
     const accept = (doc: SearchDocument | undefined): doc is SearchDocument => !!doc && canSeeDocument(access, doc) && passesFilters(doc, query);
     if (text) {
-      for (const result of this.engine.search(text, { filter: (r) => accept(this.documents.get(r.id)) }) as MiniResult[]) {
+      // A partner cannot search by author name (see searchableFields in the OpenSearch adapter).
+      const fields = access.partnerOrg ? FIELDS.filter((field) => field !== 'authorName') : [...FIELDS];
+      for (const result of this.engine.search(text, { fields, filter: (r) => accept(this.documents.get(r.id)) }) as MiniResult[]) {
         const doc = this.documents.get(result.id)!;
         matches.push({ doc, score: result.score * freshnessBoost(doc.updatedAt, this.now()), terms: result.terms });
       }
@@ -100,7 +102,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
     const text = prefix.trim();
     if (!text) return [];
     const results = this.engine.search(text, {
-      fields: ['title', 'authorName'],
+      fields: access.partnerOrg ? ['title'] : ['title', 'authorName'],
       prefix: true,
       fuzzy: false,
       combineWith: 'AND',

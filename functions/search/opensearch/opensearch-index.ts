@@ -454,7 +454,7 @@ export class OpenSearchIndex implements SearchIndex {
         track_total_hits: true,
         query: this.freshness({
           bool: {
-            must: [text ? textQuery(text) : { match_all: {} }],
+            must: [text ? textQuery(text, access) : { match_all: {} }],
             filter: [accessQuery(access), ...queryFilters(query)],
           },
         }),
@@ -550,7 +550,7 @@ export class OpenSearchIndex implements SearchIndex {
                   query: text,
                   type: 'cross_fields',
                   operator: 'and',
-                  fields: ['title.prefix^3', 'authorName.prefix'],
+                  fields: access.partnerOrg ? ['title.prefix^3'] : ['title.prefix^3', 'authorName.prefix'],
                 },
               },
             ],
@@ -697,17 +697,26 @@ function inclusiveEnd(to: string): string {
 }
 
 /**
+ * A partner cannot search by author name: content in a space shared with several organisations would
+ * otherwise answer "is there someone called X at the other organisation?" (as the embedded engine).
+ */
+function searchableFields(access: AccessFilter): string[] {
+  return access.partnerOrg ? TEXT_FIELDS.filter((field) => !field.startsWith('authorName')) : TEXT_FIELDS;
+}
+
+/**
  * Relevance: field boosts and typo tolerance (best_fields), plus the last word as a prefix as you type
  * (bool_prefix) so "terraf" finds Terraform while it is being typed.
  */
-function textQuery(text: string): Json {
+function textQuery(text: string, access: AccessFilter): Json {
+  const fields = searchableFields(access);
   return {
     bool: {
       should: [
         {
           multi_match: {
             query: text,
-            fields: TEXT_FIELDS,
+            fields,
             type: 'best_fields',
             tie_breaker: 0.3,
             fuzziness: FUZZINESS,
@@ -716,7 +725,7 @@ function textQuery(text: string): Json {
         {
           multi_match: {
             query: text,
-            fields: TEXT_FIELDS,
+            fields,
             type: 'bool_prefix',
             fuzziness: FUZZINESS,
             boost: 0.5,
