@@ -6,14 +6,16 @@
  * (`commonplace:searchOperatorRoleArns`, see docs/deploy.md).
  */
 import { createDocumentClient } from '../functions/data/table';
-import { rebuildDocuments, scanIndexableItems } from '../functions/search/reindex';
 import { OpenSearchIndex } from '../functions/search/opensearch/opensearch-index';
+import { rebuildDocuments, scanIndexableItems } from '../functions/search/reindex';
 import { progressBar } from './progress-bar';
 
 function required(name: string): string {
   const value = process.env[name];
   if (!value) {
-    console.error(`${name} is not set. Usage: TABLE_NAME=… SEARCH_ENDPOINT=https://… AWS_REGION=… npm run reindex -- --aws`);
+    console.error(
+      `${name} is not set. Usage: TABLE_NAME=… SEARCH_ENDPOINT=https://… AWS_REGION=… npm run reindex -- --aws`,
+    );
     process.exit(2);
   }
   return value;
@@ -23,7 +25,11 @@ export async function reindexAws() {
   const tableName = required('TABLE_NAME');
   const endpoint = required('SEARCH_ENDPOINT');
   const client = createDocumentClient();
-  const index = OpenSearchIndex.create({ node: endpoint, alias: process.env.SEARCH_ALIAS ?? 'commonplace', sigv4: !endpoint.startsWith('http://') });
+  const index = OpenSearchIndex.create({
+    node: endpoint,
+    alias: process.env.SEARCH_ALIAS ?? 'commonplace',
+    sigv4: !endpoint.startsWith('http://'),
+  });
   await index.ensureIndex();
   const writer = await index.beginReindex();
   const scan = progressBar('Scanning table ');
@@ -32,10 +38,13 @@ export async function reindexAws() {
     await rebuildDocuments(
       scanIndexableItems(client, tableName),
       async (documents) => void (await writer.upsert(documents)),
-      (progress) => (progress.phase === 'scan' ? scan.update(progress.done) : bar.update(progress.done, progress.total)),
+      (progress) =>
+        progress.phase === 'scan' ? scan.update(progress.done) : bar.update(progress.done, progress.total),
     );
     const outcome = await index.finishReindex(writer);
-    bar.finish(`Alias now points at ${outcome.index} (${outcome.documents} documents); removed ${outcome.previous.join(', ') || 'nothing'}.`);
+    bar.finish(
+      `Alias now points at ${outcome.index} (${outcome.documents} documents); removed ${outcome.previous.join(', ') || 'nothing'}.`,
+    );
   } catch (error) {
     await index.abortReindex();
     throw error;

@@ -12,12 +12,15 @@ import path from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { getRequestListener } from '@hono/node-server';
 import dynalite from 'dynalite';
-import { createTokenVerifier } from '../functions/api/auth';
 import { createApp } from '../functions/api/app';
-import { TABLE_DEFINITION, createTableInput } from '../functions/data/table-definition';
-import { Table, createDocumentClient } from '../functions/data/table';
+import { createTokenVerifier } from '../functions/api/auth';
+import { createDocumentClient, Table } from '../functions/data/table';
+import { createTableInput, TABLE_DEFINITION } from '../functions/data/table-definition';
 import { systemClock, ulidGenerator } from '../functions/platform/clock';
 import type { Dependencies } from '../functions/platform/dependencies';
+import { EmbeddedSearchIndex } from '../functions/search/embedded/embedded-index';
+import { type ReindexProgress, rebuildDocuments, scanIndexableItems } from '../functions/search/reindex';
+import { createIndexerHandler } from '../functions/streams/indexer-handler';
 import { DynamoDbFront } from './dynamodb/dynamodb-front';
 import { EventSourceMapping, type EventSourceMappingOptions } from './dynamodb/event-source-mapping';
 import { FailureDestination } from './dynamodb/failure-destination';
@@ -25,9 +28,6 @@ import { createIdentityProvider } from './identity/provider';
 import { fetchToken } from './identity/token-client';
 import { serveStatic } from './static-files';
 import { SwappableSearchIndex } from './swappable-index';
-import { EmbeddedSearchIndex } from '../functions/search/embedded/embedded-index';
-import { type ReindexProgress, rebuildDocuments, scanIndexableItems } from '../functions/search/reindex';
-import { createIndexerHandler } from '../functions/streams/indexer-handler';
 
 export interface LocalRuntimeOptions {
   /** HTTP port; 0 picks a free one. Default: PORT or 3000. */
@@ -71,10 +71,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // 1. dynalite, and the front that adds transactions, TTL and the stream.
   const dynamoDir = path.join(dataDir, 'dynamodb');
   const stateDir = options.inMemory ? undefined : path.join(dataDir, 'stream');
-  const backend = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.inMemory ? {} : { path: dynamoDir }) });
+  const backend = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.inMemory ? {} : { path: dynamoDir }),
+  });
   await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
   const backendUrl = new URL(`http://127.0.0.1:${(backend.address() as AddressInfo).port}`);
-  const front = new DynamoDbFront({ backend: backendUrl, stateDirectory: stateDir, ttlSweepMs: options.ttlSweepMs });
+  const front = new DynamoDbFront({
+    backend: backendUrl,
+    stateDirectory: stateDir,
+    ttlSweepMs: options.ttlSweepMs,
+  });
   const dynamodbEndpoint = (await front.listen()).toString();
   const client = createDocumentClient({
     endpoint: dynamodbEndpoint,
@@ -144,13 +153,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   };
   const app = createApp(deps);
   const api = getRequestListener(app.fetch);
-  const webRoot = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../frontend/dist');
+  const webRoot = path.resolve(
+    import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname),
+    '../frontend/dist',
+  );
   handler = (req, res) => {
     const pathname = (req.url ?? '/').split('?')[0];
     if (pathname === '/oidc' || pathname.startsWith('/oidc/')) return idp.callback(req, res);
     if (pathname.startsWith('/api/') || pathname === '/api') return void api(req, res);
     if (pathname.startsWith('/_local/')) return void localOperations(req, res, runtime);
-    return serveStatic(req, res, webRoot, { apiBaseUrl: '/api', authority: issuer, clientId: idp.audience, redirectUri: `${url}/auth/callback` });
+    return serveStatic(req, res, webRoot, {
+      apiBaseUrl: '/api',
+      authority: issuer,
+      clientId: idp.audience,
+      redirectUri: `${url}/auth/callback`,
+    });
   };
 
   const runtime: LocalRuntime = {
@@ -167,7 +184,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     async reindex(onProgress) {
       const startedAt = stream.latestSequenceNumber;
       const fresh = new EmbeddedSearchIndex();
-      const count = await rebuildDocuments(scanIndexableItems(client, tableName), (docs) => fresh.upsert(docs), onProgress);
+      const count = await rebuildDocuments(
+        scanIndexableItems(client, tableName),
+        (docs) => fresh.upsert(docs),
+        onProgress,
+      );
       liveIndex.swap(fresh);
       // Changes committed while the scan ran may be missing or stale in the new index: run their records
       // through the indexer again. It re-reads current state, so this converges whatever the order.
@@ -215,7 +236,10 @@ async function ensureTable(client: ReturnType<typeof createDocumentClient>, tabl
     await client.send(new CreateTableCommand(createTableInput(tableName)));
   }
   await client.send(
-    new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: TABLE_DEFINITION.ttlAttribute } }),
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { Enabled: true, AttributeName: TABLE_DEFINITION.ttlAttribute },
+    }),
   );
 }
 
@@ -237,7 +261,11 @@ async function localOperations(req: http.IncomingMessage, res: http.ServerRespon
   };
   const pathname = (req.url ?? '').split('?')[0];
   if (req.method === 'GET' && pathname === '/_local/stream/failures') {
-    return send(200, { items: runtime.failures.list().map(({ records, ...rest }) => ({ ...rest, recordCount: records.length })) });
+    return send(200, {
+      items: runtime.failures
+        .list()
+        .map(({ records, ...rest }) => ({ ...rest, recordCount: records.length })),
+    });
   }
   if (req.method === 'POST' && pathname === '/_local/search/reindex') {
     // Progress as JSON lines, so the CLI can draw a progress bar while the rebuild runs.

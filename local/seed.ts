@@ -3,7 +3,7 @@
  * @mentions, comments, replies and likes, written through the domain services as the demo people
  * (so every rule applies). Runs once: a marker item records that the data set is loaded.
  */
-import { Table } from '../functions/data/table';
+import type { Table } from '../functions/data/table';
 import type { Principal } from '../functions/domain/principal';
 import { createServices } from '../functions/domain/services';
 import { systemClock, ulidGenerator } from '../functions/platform/clock';
@@ -14,7 +14,13 @@ const MARKER = { PK: 'SEED', SK: 'demo-v1' };
 export function demoPrincipal(id: string): Principal {
   const account = DEMO_ACCOUNTS.find((a) => a.id === id);
   if (!account) throw new Error(`no demo account ${id}`);
-  return { userId: account.id, name: account.name, email: account.email, groups: account.groups, ...(account.org ? { org: account.org } : {}) };
+  return {
+    userId: account.id,
+    name: account.name,
+    email: account.email,
+    groups: account.groups,
+    ...(account.org ? { org: account.org } : {}),
+  };
 }
 
 export async function seedDemoData(table: Table): Promise<string> {
@@ -28,14 +34,34 @@ export async function seedDemoData(table: Table): Promise<string> {
     });
   }
 
-  const engineering = await services.spaces.create(alice, { id: 'engineering', name: 'Engineering', description: 'How we build things: architecture notes, incidents, tooling.', audience: 'employees' });
+  const engineering = await services.spaces.create(alice, {
+    id: 'engineering',
+    name: 'Engineering',
+    description: 'How we build things: architecture notes, incidents, tooling.',
+    audience: 'employees',
+  });
   await services.spaces.join(bob, engineering.id);
-  const leadership = await services.spaces.create(admin, { id: 'leadership', name: 'Leadership', description: 'Planning for the leadership team.', audience: 'members' });
+  const leadership = await services.spaces.create(admin, {
+    id: 'leadership',
+    name: 'Leadership',
+    description: 'Planning for the leadership team.',
+    audience: 'members',
+  });
   await services.spaces.setMember(admin, leadership.id, alice.userId, 'editor');
-  const acme = await services.spaces.create(bob, { id: 'acme-supply-chain', name: 'Acme supply chain', description: 'Working with Acme Supplies on deliveries and forecasts.', audience: 'members' });
+  const acme = await services.spaces.create(bob, {
+    id: 'acme-supply-chain',
+    name: 'Acme supply chain',
+    description: 'Working with Acme Supplies on deliveries and forecasts.',
+    audience: 'members',
+  });
   await services.spaces.setSharing(bob, acme.id, { partnerOrgs: ['acme'], version: acme.version });
   await services.spaces.join(pat, acme.id);
-  const globex = await services.spaces.create(alice, { id: 'globex-pilot', name: 'Globex pilot', description: 'The pilot project with Globex Partners.', audience: 'members' });
+  const globex = await services.spaces.create(alice, {
+    id: 'globex-pilot',
+    name: 'Globex pilot',
+    description: 'The pilot project with Globex Partners.',
+    audience: 'members',
+  });
   await services.spaces.setSharing(alice, globex.id, { partnerOrgs: ['globex'], version: globex.version });
   await services.spaces.join(gus, globex.id);
 
@@ -84,10 +110,19 @@ export async function seedDemoData(table: Table): Promise<string> {
   ];
 
   const [arm64, incident] = posts;
-  const question = await services.comments.add(bob, engineering.id, arm64.id, { body: 'Did the Docker images need changes?' });
-  await services.comments.add(alice, engineering.id, arm64.id, { body: 'Only the base image tag, @bob.', parentId: question.id });
-  await services.comments.add(admin, engineering.id, incident.id, { body: 'Good write-up. Can we alarm on alias changes?' });
-  await services.comments.add(bob, acme.id, posts[4].id, { body: 'Confirmed, we will print them from the 1st.' });
+  const question = await services.comments.add(bob, engineering.id, arm64.id, {
+    body: 'Did the Docker images need changes?',
+  });
+  await services.comments.add(alice, engineering.id, arm64.id, {
+    body: 'Only the base image tag, @bob.',
+    parentId: question.id,
+  });
+  await services.comments.add(admin, engineering.id, incident.id, {
+    body: 'Good write-up. Can we alarm on alias changes?',
+  });
+  await services.comments.add(bob, acme.id, posts[4].id, {
+    body: 'Confirmed, we will print them from the 1st.',
+  });
   await services.posts.like(bob, engineering.id, arm64.id, true);
   await services.posts.like(admin, engineering.id, arm64.id, true);
   await services.posts.like(alice, engineering.id, incident.id, true);

@@ -17,18 +17,27 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-export function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, root: string, config: Record<string, string>) {
+export function serveStatic(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  root: string,
+  config: Record<string, string>,
+) {
   const pathname = decodeURIComponent((req.url ?? '/').split('?')[0]);
   if (pathname === '/config.json') {
-    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(config));
+    res
+      .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      .end(JSON.stringify(config));
     return;
   }
   const index = path.join(root, 'index.html');
   if (!fs.existsSync(index)) {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
-      '<!doctype html><html lang="en"><title>Commonplace</title><h1>Commonplace is running</h1>' +
-        '<p>The web client has not been built yet. The API is at <a href="/api/openapi.json">/api/openapi.json</a>.</p></html>',
-    );
+    res
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end(
+        '<!doctype html><html lang="en"><title>Commonplace</title><h1>Commonplace is running</h1>' +
+          '<p>The web client has not been built yet. The API is at <a href="/api/openapi.json">/api/openapi.json</a>.</p></html>',
+      );
     return;
   }
   const file = path.normalize(path.join(root, pathname));

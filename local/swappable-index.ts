@@ -3,7 +3,12 @@
  * counterpart of moving the OpenSearch alias to a freshly built index.
  */
 import type { EmbeddedSearchIndex } from '../functions/search/embedded/embedded-index';
-import type { AccessFilter, SearchDocument, SearchIndex, SearchQuery } from '../functions/search/search-document';
+import type {
+  AccessFilter,
+  SearchDocument,
+  SearchIndex,
+  SearchQuery,
+} from '../functions/search/search-document';
 
 export class SwappableSearchIndex implements SearchIndex {
   constructor(public current: EmbeddedSearchIndex) {}

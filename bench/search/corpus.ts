@@ -12,7 +12,28 @@ function rng(seed: number) {
   };
 }
 
-const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'to', 'vi', 'ze', 'po', 'qua', 'ter', 'bri', 'dol', 'fen', 'gar', 'hul', 'jin', 'kor', 'lum'];
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ne',
+  'ru',
+  'sa',
+  'to',
+  'vi',
+  'ze',
+  'po',
+  'qua',
+  'ter',
+  'bri',
+  'dol',
+  'fen',
+  'gar',
+  'hul',
+  'jin',
+  'kor',
+  'lum',
+];
 
 export function vocabulary(size = 20_000, random = rng(7)): string[] {
   const words = new Set<string>();
@@ -27,7 +48,18 @@ export function generateCorpus(count: number, seed = 42) {
   const random = rng(seed);
   const words = vocabulary();
   // A few real topic words at realistic (mid-table) ranks.
-  ['kubernetes', 'terraform', 'forecast', 'incident', 'roadmap', 'pricing', 'onboarding', 'security', 'latency', 'invoice'].forEach((w, i) => {
+  [
+    'kubernetes',
+    'terraform',
+    'forecast',
+    'incident',
+    'roadmap',
+    'pricing',
+    'onboarding',
+    'security',
+    'latency',
+    'invoice',
+  ].forEach((w, i) => {
     words[300 + i * 97] = w;
   });
   // Zipf over the vocabulary as it reaches the index: the first ranks stand for stop words, which
@@ -51,10 +83,14 @@ export function generateCorpus(count: number, seed = 42) {
   const spaces = Array.from({ length: 60 }, (_, i) => ({
     spaceId: `space-${i}`,
     spaceName: `Space ${i}`,
-    audience: (i % 3 === 0 ? 'employees' : i % 3 === 1 ? 'members' : 'partners') as SearchDocument['audience'],
+    audience: (i % 3 === 0
+      ? 'employees'
+      : i % 3 === 1
+        ? 'members'
+        : 'partners') as SearchDocument['audience'],
     partnerOrgs: i % 3 === 2 ? [i % 2 === 0 ? 'acme' : 'globex'] : [],
   }));
-  const tags = Array.from({ length: 200 }, (_, i) => words[i * 7 % words.length]);
+  const tags = Array.from({ length: 200 }, (_, i) => words[(i * 7) % words.length]);
   const now = Date.now();
   const documents: SearchDocument[] = [];
   for (let i = 0; i < count; i++) {
@@ -67,7 +103,10 @@ export function generateCorpus(count: number, seed = 42) {
       type: isComment ? 'comment' : 'post',
       title: sentence(4 + Math.floor(random() * 5)),
       body: sentence(40 + Math.floor(random() * 80)),
-      tags: Array.from({ length: 1 + Math.floor(random() * 3) }, () => tags[Math.floor(random() * tags.length)]),
+      tags: Array.from(
+        { length: 1 + Math.floor(random() * 3) },
+        () => tags[Math.floor(random() * tags.length)],
+      ),
       authorId: `user-${author}`,
       authorName: `Person ${author}`,
       ...space,
@@ -98,9 +137,28 @@ export function benchmarkQueries(words: string[]) {
 }
 
 export const CALLERS: Record<string, AccessFilter> = {
-  admin: { allContent: true, employeeContent: true, memberSpaces: [], sharedSpaces: [], people: { allOrgs: true } },
-  employee: { allContent: false, employeeContent: true, memberSpaces: ['space-1', 'space-4', 'space-7'], sharedSpaces: [], people: { allOrgs: true } },
-  partner: { allContent: false, employeeContent: false, memberSpaces: [], partnerOrg: 'acme', sharedSpaces: ['space-2', 'space-8', 'space-14', 'space-20'], people: { allOrgs: false, org: 'acme' } },
+  admin: {
+    allContent: true,
+    employeeContent: true,
+    memberSpaces: [],
+    sharedSpaces: [],
+    people: { allOrgs: true },
+  },
+  employee: {
+    allContent: false,
+    employeeContent: true,
+    memberSpaces: ['space-1', 'space-4', 'space-7'],
+    sharedSpaces: [],
+    people: { allOrgs: true },
+  },
+  partner: {
+    allContent: false,
+    employeeContent: false,
+    memberSpaces: [],
+    partnerOrg: 'acme',
+    sharedSpaces: ['space-2', 'space-8', 'space-14', 'space-20'],
+    people: { allOrgs: false, org: 'acme' },
+  },
 };
 
 export function percentile(values: number[], p: number): number {

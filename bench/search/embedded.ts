@@ -1,6 +1,6 @@
 /** Embedded engine at N documents: index time and query latency per caller kind. */
 import { EmbeddedSearchIndex } from '../../functions/search/embedded/embedded-index';
-import { CALLERS, benchmarkQueries, generateCorpus, percentile } from './corpus';
+import { benchmarkQueries, CALLERS, generateCorpus, percentile } from './corpus';
 
 export async function benchEmbedded(count: number, rounds = 5) {
   const { documents, words } = generateCorpus(count);

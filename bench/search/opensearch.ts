@@ -5,10 +5,11 @@
  */
 import { OpenSearchIndex } from '../../functions/search/opensearch/opensearch-index';
 import { openSearchNodeAvailable, startOpenSearchNode } from '../../test/helpers/opensearch-node';
-import { CALLERS, benchmarkQueries, generateCorpus, percentile } from './corpus';
+import { benchmarkQueries, CALLERS, generateCorpus, percentile } from './corpus';
 
 export async function benchOpenSearch(count: number, rounds = 5) {
-  if (!openSearchNodeAvailable()) throw new Error('the OpenSearch test node is not built (bash .ci/opensearch-node.sh)');
+  if (!openSearchNodeAvailable())
+    throw new Error('the OpenSearch test node is not built (bash .ci/opensearch-node.sh)');
   const node = await startOpenSearchNode();
   try {
     const index = OpenSearchIndex.create({ node: node.url, alias: 'bench', sigv4: false });
@@ -31,7 +32,14 @@ export async function benchOpenSearch(count: number, rounds = 5) {
       }
     }
     await index.close();
-    return { engine: 'OpenSearch 2.19.6 (1 node, 512 MB heap)', documents: count, indexSeconds: indexMs / 1000, queries: latencies.length, p50ms: percentile(latencies, 50), p95ms: percentile(latencies, 95) };
+    return {
+      engine: 'OpenSearch 2.19.6 (1 node, 512 MB heap)',
+      documents: count,
+      indexSeconds: indexMs / 1000,
+      queries: latencies.length,
+      p50ms: percentile(latencies, 50),
+      p95ms: percentile(latencies, 95),
+    };
   } finally {
     await node.stop();
   }

@@ -18,14 +18,18 @@ const fmt = (n: number) => n.toFixed(n < 10 ? 2 : 1);
 
 const embedded = await benchEmbedded(count);
 console.log(embedded);
-rows.push(`| ${embedded.engine} | ${count} | ${fmt(embedded.indexSeconds)} s | ${fmt(embedded.p50ms)} ms | ${fmt(embedded.p95ms)} ms | ${embedded.queries} |`);
+rows.push(
+  `| ${embedded.engine} | ${count} | ${fmt(embedded.indexSeconds)} s | ${fmt(embedded.p50ms)} ms | ${fmt(embedded.p95ms)} ms | ${embedded.queries} |`,
+);
 
 if (!skipOpenSearch) {
   try {
     const { benchOpenSearch } = await import('./opensearch');
     const result = await benchOpenSearch(count);
     console.log(result);
-    rows.push(`| ${result.engine} | ${count} | ${fmt(result.indexSeconds)} s | ${fmt(result.p50ms)} ms | ${fmt(result.p95ms)} ms | ${result.queries} |`);
+    rows.push(
+      `| ${result.engine} | ${count} | ${fmt(result.indexSeconds)} s | ${fmt(result.p50ms)} ms | ${fmt(result.p95ms)} ms | ${result.queries} |`,
+    );
   } catch (error) {
     console.log(`OpenSearch skipped: ${(error as Error).message}`);
   }
@@ -34,6 +38,10 @@ if (!skipOpenSearch) {
 const lag = await benchWriteToSearchable(100);
 console.log(lag);
 
-console.log('\n| engine | documents | index time | query p50 | query p95 | queries |\n| --- | --- | --- | --- | --- | --- |');
+console.log(
+  '\n| engine | documents | index time | query p50 | query p95 | queries |\n| --- | --- | --- | --- | --- | --- |',
+);
 for (const row of rows) console.log(row);
-console.log(`\nWrite → searchable through the local stream (${lag.samples} writes): p50 ${fmt(lag.p50ms)} ms, p95 ${fmt(lag.p95ms)} ms, max ${fmt(lag.maxMs)} ms`);
+console.log(
+  `\nWrite → searchable through the local stream (${lag.samples} writes): p50 ${fmt(lag.p50ms)} ms, p95 ${fmt(lag.p95ms)} ms, max ${fmt(lag.maxMs)} ms`,
+);

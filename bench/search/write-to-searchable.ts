@@ -28,7 +28,9 @@ export async function benchWriteToSearchable(samples = 100) {
       });
       if (created.status !== 201) throw new Error(`write failed: ${created.status}`);
       for (;;) {
-        const response = await fetch(`${rt.url}/api/search?q=${word}&limit=1`, { headers: { authorization: `Bearer ${bob}` } });
+        const response = await fetch(`${rt.url}/api/search?q=${word}&limit=1`, {
+          headers: { authorization: `Bearer ${bob}` },
+        });
         const body = (await response.json()) as { total: number };
         if (body.total > 0) break;
         if (performance.now() - t0 > 10_000) throw new Error('not searchable after 10 s');

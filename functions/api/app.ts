@@ -35,17 +35,31 @@ export function createApp(deps: Dependencies) {
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: (c) =>
-        problemResponse(c, { type: 'payload-too-large', title: 'Payload too large', status: 413, detail: `Request bodies are limited to ${MAX_BODY_BYTES} bytes`, instance: c.req.path }),
+        problemResponse(c, {
+          type: 'payload-too-large',
+          title: 'Payload too large',
+          status: 413,
+          detail: `Request bodies are limited to ${MAX_BODY_BYTES} bytes`,
+          instance: c.req.path,
+        }),
     }),
   );
 
   app.route('/api', healthRoutes(deps));
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'Commonplace API', version: '0.1.0', description: 'Blogs, spaces and people of Commonplace. Errors are RFC 9457 problem+json.' },
+    info: {
+      title: 'Commonplace API',
+      version: '0.1.0',
+      description: 'Blogs, spaces and people of Commonplace. Errors are RFC 9457 problem+json.',
+    },
     servers: [{ url: '/' }],
   });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
 
   app.use('/api/*', authenticate(deps.verifyToken, services));
   app.route('/api', spaceRoutes());
@@ -54,7 +68,15 @@ export function createApp(deps: Dependencies) {
   app.route('/api', orgRoutes());
   app.route('/api', searchRoutes());
 
-  app.notFound((c) => problemResponse(c, { type: 'not-found', title: 'Not found', status: 404, detail: `No route for ${c.req.method} ${c.req.path}`, instance: c.req.path }));
+  app.notFound((c) =>
+    problemResponse(c, {
+      type: 'not-found',
+      title: 'Not found',
+      status: 404,
+      detail: `No route for ${c.req.method} ${c.req.path}`,
+      instance: c.req.path,
+    }),
+  );
   app.onError(handleError);
   logger.debug('api app created');
   return app;

@@ -3,7 +3,7 @@
  * unexpired, for our client (`aud`, or Cognito's `client_id` on access tokens). The claims become the
  * domain's Principal; anything doubtful is a 401.
  */
-import { type JWTPayload, createRemoteJWKSet, jwtVerify } from 'jose';
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import { Unauthenticated } from '../domain/errors';
 import type { Group, Principal } from '../domain/principal';
 
@@ -22,20 +22,30 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
   return async (token) => {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, jwks, { issuer: config.issuer, algorithms: ['RS256'], clockTolerance: 5 }));
+      ({ payload } = await jwtVerify(token, jwks, {
+        issuer: config.issuer,
+        algorithms: ['RS256'],
+        clockTolerance: 5,
+      }));
     } catch (error) {
-      throw new Unauthenticated(`The bearer token was rejected (${(error as { code?: string }).code ?? 'invalid'})`);
+      throw new Unauthenticated(
+        `The bearer token was rejected (${(error as { code?: string }).code ?? 'invalid'})`,
+      );
     }
     const audiences = [payload.aud, payload.client_id].flat().filter(Boolean);
-    if (!audiences.includes(config.audience)) throw new Unauthenticated('The bearer token is not meant for this API');
+    if (!audiences.includes(config.audience))
+      throw new Unauthenticated('The bearer token is not meant for this API');
     return principalFromClaims(payload);
   };
 }
 
 export function principalFromClaims(claims: JWTPayload): Principal {
   const { sub, email, name } = claims as { sub?: string; email?: string; name?: string };
-  if (!sub || !/^[A-Za-z0-9._~-]{1,64}$/.test(sub)) throw new Unauthenticated('The token has no usable subject');
-  const groups = (Array.isArray(claims.groups) ? claims.groups : []).filter((g): g is Group => GROUPS.includes(g as Group));
+  if (!sub || !/^[A-Za-z0-9._~-]{1,64}$/.test(sub))
+    throw new Unauthenticated('The token has no usable subject');
+  const groups = (Array.isArray(claims.groups) ? claims.groups : []).filter((g): g is Group =>
+    GROUPS.includes(g as Group),
+  );
   const org = typeof claims.org === 'string' && claims.org ? claims.org : undefined;
   if (groups.length === 0) throw new Unauthenticated('The token carries no Commonplace group');
   return {

@@ -3,7 +3,7 @@
  * hono/aws-lambda and middy. Dependencies are built once per container, outside the handler.
  */
 import middy from '@middy/core';
-import { type LambdaEvent, handle } from 'hono/aws-lambda';
+import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { awsDependencies } from '../platform/aws-dependencies';
 import { createApp } from './app';
 

@@ -1,8 +1,11 @@
 /** Small helpers so each route definition states only what is particular to it. */
-import { type RouteConfig, z } from '@hono/zod-openapi';
+import type { RouteConfig, z } from '@hono/zod-openapi';
 import { ProblemSchema } from './schemas';
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});
 
 export const standardErrors = {
   400: problem('Invalid request: the problem names each field'),

@@ -5,7 +5,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ZodError } from 'zod';
+import type { ZodError } from 'zod';
 import { DomainError, type FieldIssue } from '../domain/errors';
 import { logger } from '../platform/logger';
 
@@ -22,16 +22,23 @@ export interface Problem {
 export const PROBLEM_BASE = 'https://commonplace.dev/problems/';
 
 export function problemResponse(c: Context, problem: Problem) {
-  return c.newResponse(JSON.stringify({ ...problem, type: `${PROBLEM_BASE}${problem.type}` }), problem.status as ContentfulStatusCode, {
-    'content-type': 'application/problem+json',
-  });
+  return c.newResponse(
+    JSON.stringify({ ...problem, type: `${PROBLEM_BASE}${problem.type}` }),
+    problem.status as ContentfulStatusCode,
+    {
+      'content-type': 'application/problem+json',
+    },
+  );
 }
 
 export function fieldIssues(error: ZodError, location: string): FieldIssue[] {
   return error.issues.flatMap((issue) => {
     const path = issue.path.join('.');
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: `${location}.${path ? `${path}.` : ''}${key}`, message: 'unknown field' }));
+      return issue.keys.map((key) => ({
+        field: `${location}.${path ? `${path}.` : ''}${key}`,
+        message: 'unknown field',
+      }));
     }
     return [{ field: path ? `${location}.${path}` : location, message: issue.message }];
   });
@@ -51,13 +58,39 @@ export function validationProblem(c: Context, error: ZodError, location: string)
 
 export function handleError(error: Error, c: Context) {
   if (error instanceof DomainError) {
-    return problemResponse(c, { type: error.type, title: error.title, status: error.status, detail: error.message, instance: c.req.path, ...error.extra });
+    return problemResponse(c, {
+      type: error.type,
+      title: error.title,
+      status: error.status,
+      detail: error.message,
+      instance: c.req.path,
+      ...error.extra,
+    });
   }
   if (error instanceof HTTPException) {
     const status = error.status;
-    const type = status === 413 ? 'payload-too-large' : status === 401 ? 'unauthenticated' : status === 400 ? 'malformed-request' : 'http-error';
-    return problemResponse(c, { type, title: error.message || 'Request failed', status, detail: error.message || 'The request could not be processed', instance: c.req.path });
+    const type =
+      status === 413
+        ? 'payload-too-large'
+        : status === 401
+          ? 'unauthenticated'
+          : status === 400
+            ? 'malformed-request'
+            : 'http-error';
+    return problemResponse(c, {
+      type,
+      title: error.message || 'Request failed',
+      status,
+      detail: error.message || 'The request could not be processed',
+      instance: c.req.path,
+    });
   }
   logger.error('unhandled error', { error, path: c.req.path, method: c.req.method });
-  return problemResponse(c, { type: 'internal', title: 'Internal error', status: 500, detail: 'Something went wrong on our side; nothing was changed if the request failed.', instance: c.req.path });
+  return problemResponse(c, {
+    type: 'internal',
+    title: 'Internal error',
+    status: 500,
+    detail: 'Something went wrong on our side; nothing was changed if the request failed.',
+    instance: c.req.path,
+  });
 }

@@ -6,7 +6,8 @@ import { validationProblem } from './problem';
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
-      if (!result.success) return validationProblem(c, result.error, (result as { target?: string }).target ?? 'request');
+      if (!result.success)
+        return validationProblem(c, result.error, (result as { target?: string }).target ?? 'request');
     },
   });
 }

@@ -7,10 +7,18 @@ import { normalizeTag } from '../domain/content/markdown';
 
 const id = z.string().regex(/^[A-Za-z0-9~._-]{1,64}$/, 'must be 1-64 letters, digits, ~ . _ or -');
 
-export const SpaceIdParam = z.object({ spaceId: id.openapi({ param: { name: 'spaceId', in: 'path' }, example: 'engineering' }) });
-export const PostParams = SpaceIdParam.extend({ postId: id.openapi({ param: { name: 'postId', in: 'path' } }) });
-export const CommentParams = PostParams.extend({ commentId: id.openapi({ param: { name: 'commentId', in: 'path' } }) });
-export const MemberParams = SpaceIdParam.extend({ userId: id.openapi({ param: { name: 'userId', in: 'path' } }) });
+export const SpaceIdParam = z.object({
+  spaceId: id.openapi({ param: { name: 'spaceId', in: 'path' }, example: 'engineering' }),
+});
+export const PostParams = SpaceIdParam.extend({
+  postId: id.openapi({ param: { name: 'postId', in: 'path' } }),
+});
+export const CommentParams = PostParams.extend({
+  commentId: id.openapi({ param: { name: 'commentId', in: 'path' } }),
+});
+export const MemberParams = SpaceIdParam.extend({
+  userId: id.openapi({ param: { name: 'userId', in: 'path' } }),
+});
 export const UserIdParam = z.object({ userId: id.openapi({ param: { name: 'userId', in: 'path' } }) });
 // Exactly the tags that posts get from their bodies (normalizeTag: Unicode letters, NFC, lower case),
 // so that every #tag link a post renders (`/tags/café`) can be listed.
@@ -27,10 +35,21 @@ export const PageQuery = z.object({
   cursor: z.string().max(2048).optional(),
 });
 
-export const SpaceListQuery = PageQuery.extend({ scope: z.enum(['mine', 'directory', 'all']).default('mine') });
+export const SpaceListQuery = PageQuery.extend({
+  scope: z.enum(['mine', 'directory', 'all']).default('mine'),
+});
 
-const tag = z.string().trim().toLowerCase().regex(/^#?[a-z][a-z0-9_-]{0,49}$/, 'tags are letters, digits, - and _').transform((t) => t.replace(/^#/, ''));
-const version = z.number().int().min(1).openapi({ description: 'The version you edited; a stale one gets 409' });
+const tag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^#?[a-z][a-z0-9_-]{0,49}$/, 'tags are letters, digits, - and _')
+  .transform((t) => t.replace(/^#/, ''));
+const version = z
+  .number()
+  .int()
+  .min(1)
+  .openapi({ description: 'The version you edited; a stale one gets 409' });
 
 export const CreateSpaceBody = z
   .object({
@@ -52,8 +71,14 @@ export const UpdateSpaceBody = z
   .strict()
   .openapi('UpdateSpace');
 
-export const SharingBody = z.object({ partnerOrgs: z.array(id).max(50), version }).strict().openapi('Sharing');
-export const MemberBody = z.object({ role: z.enum(['owner', 'editor', 'reader']) }).strict().openapi('MemberRole');
+export const SharingBody = z
+  .object({ partnerOrgs: z.array(id).max(50), version })
+  .strict()
+  .openapi('Sharing');
+export const MemberBody = z
+  .object({ role: z.enum(['owner', 'editor', 'reader']) })
+  .strict()
+  .openapi('MemberRole');
 
 export const PostBody = z
   .object({
@@ -72,7 +97,10 @@ export const CommentBody = z
   .object({ body: z.string().trim().min(1).max(10_000), parentId: id.optional() })
   .strict()
   .openapi('CommentInput');
-export const CommentUpdateBody = z.object({ body: z.string().trim().min(1).max(10_000), version }).strict().openapi('CommentUpdate');
+export const CommentUpdateBody = z
+  .object({ body: z.string().trim().min(1).max(10_000), version })
+  .strict()
+  .openapi('CommentUpdate');
 
 export const OrganisationBody = z
   .object({ id: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/), name: z.string().trim().min(1).max(120) })

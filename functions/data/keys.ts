@@ -32,7 +32,10 @@ export const keys = {
   spacePosts: (spaceId: string) => `SPACE#${spaceId}#POSTS`,
   /** A person's posts (GSI2): sort key starts with P# (published) or D# (draft). */
   authorPosts: (userId: string) => `USER#${userId}#POSTS`,
-  postTag: (spaceId: string, postId: string, tag: string) => ({ PK: `SPACE#${spaceId}`, SK: `POSTTAG#${postId}#${tag}` }),
+  postTag: (spaceId: string, postId: string, tag: string) => ({
+    PK: `SPACE#${spaceId}`,
+    SK: `POSTTAG#${postId}#${tag}`,
+  }),
   /** Published posts with a tag, across spaces (GSI1 of post-tag items). */
   taggedPosts: (tag: string) => `TAG#${tag}#POSTS`,
   comment: (spaceId: string, postId: string, commentId: string) => ({
@@ -40,7 +43,10 @@ export const keys = {
     SK: `COMMENT#${postId}#${commentId}`,
   }),
   commentPrefix: (postId: string) => `COMMENT#${postId}#`,
-  like: (spaceId: string, postId: string, userId: string) => ({ PK: `SPACE#${spaceId}`, SK: `LIKE#${postId}#${userId}` }),
+  like: (spaceId: string, postId: string, userId: string) => ({
+    PK: `SPACE#${spaceId}`,
+    SK: `LIKE#${postId}#${userId}`,
+  }),
   likePrefix: (postId: string) => `LIKE#${postId}#`,
 } as const;
 

@@ -6,7 +6,11 @@
  * keys.ts that read like the data-model document, transactions stay visible at the call site, and the
  * api bundle stays small (see docs/data-model.md).
  */
-import { DynamoDBClient, type DynamoDBClientConfig, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  type DynamoDBClientConfig,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -85,11 +89,14 @@ export class Table {
     const unique = [...new Map(keysToGet.map((k) => [`${k.PK}|${k.SK}`, k])).values()];
     const found = new Map<string, Item>();
     for (let start = 0; start < unique.length; start += 100) {
-      let request: Record<string, { Keys: Key[] }> | undefined = { [this.name]: { Keys: unique.slice(start, start + 100) } };
+      let request: Record<string, { Keys: Key[] }> | undefined = {
+        [this.name]: { Keys: unique.slice(start, start + 100) },
+      };
       for (let attempt = 0; request && attempt < 5; attempt++) {
         this.roundTrips++;
         const output: any = await this.client.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of (output.Responses?.[this.name] ?? []) as Item[]) found.set(`${item.PK}|${item.SK}`, item);
+        for (const item of (output.Responses?.[this.name] ?? []) as Item[])
+          found.set(`${item.PK}|${item.SK}`, item);
         request = output.UnprocessedKeys?.[this.name]?.Keys?.length ? output.UnprocessedKeys : undefined;
       }
     }
@@ -99,7 +106,11 @@ export class Table {
   async query<T = Item>(options: QueryOptions): Promise<Page<T>> {
     const pk = options.index ? `${options.index}PK` : 'PK';
     const sk = options.index ? `${options.index}SK` : 'SK';
-    const condition = options.beginsWith ? ' AND begins_with(#sk, :prefix)' : options.before ? ' AND #sk < :before' : '';
+    const condition = options.beginsWith
+      ? ' AND begins_with(#sk, :prefix)'
+      : options.before
+        ? ' AND #sk < :before'
+        : '';
     this.roundTrips++;
     const output = await this.client.send(
       new QueryCommand({
@@ -109,7 +120,11 @@ export class Table {
         ExpressionAttributeNames: condition ? { '#pk': pk, '#sk': sk } : { '#pk': pk },
         ExpressionAttributeValues: {
           ':pk': options.partition,
-          ...(options.beginsWith ? { ':prefix': options.beginsWith } : options.before ? { ':before': options.before } : {}),
+          ...(options.beginsWith
+            ? { ':prefix': options.beginsWith }
+            : options.before
+              ? { ':before': options.before }
+              : {}),
         },
         ScanIndexForward: !options.newestFirst,
         Limit: options.limit,
@@ -122,7 +137,10 @@ export class Table {
     };
   }
 
-  async put(item: Item, condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> }) {
+  async put(
+    item: Item,
+    condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+  ) {
     this.roundTrips++;
     await this.client.send(
       new PutCommand({
@@ -148,7 +166,9 @@ export class Table {
   /** Deletes many items in BatchWriteItem calls of 25 (not atomic: for clean-up after the atomic part). */
   async deleteMany(keysToDelete: Key[]) {
     for (let start = 0; start < keysToDelete.length; start += 25) {
-      let request: any = { [this.name]: keysToDelete.slice(start, start + 25).map((Key) => ({ DeleteRequest: { Key } })) };
+      let request: any = {
+        [this.name]: keysToDelete.slice(start, start + 25).map((Key) => ({ DeleteRequest: { Key } })),
+      };
       for (let attempt = 0; request && attempt < 5; attempt++) {
         this.roundTrips++;
         const output = await this.client.send(new BatchWriteCommand({ RequestItems: request }));
@@ -171,9 +191,21 @@ export class Table {
         await this.client.send(new TransactWriteCommand({ TransactItems: withTable }));
         return;
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException || (error as Error).name === 'TransactionCanceledException')) throw error;
-        const reasons = ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-        if (reasons.includes('TransactionConflict') && !reasons.includes('ConditionalCheckFailed') && attempt < 4) {
+        if (
+          !(
+            error instanceof TransactionCanceledException ||
+            (error as Error).name === 'TransactionCanceledException'
+          )
+        )
+          throw error;
+        const reasons = ((error as TransactionCanceledException).CancellationReasons ?? []).map(
+          (r) => r.Code ?? 'None',
+        );
+        if (
+          reasons.includes('TransactionConflict') &&
+          !reasons.includes('ConditionalCheckFailed') &&
+          attempt < 4
+        ) {
           await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
           continue;
         }
@@ -199,11 +231,17 @@ export function decodeCursor(cursor: string | undefined, partition: string, pkNa
     const expected = pkName === 'PK' ? ['PK', 'SK'] : ['PK', 'SK', pkName, pkName.replace(/PK$/, 'SK')];
     const names = key && typeof key === 'object' && !Array.isArray(key) ? Object.keys(key) : [];
     const shaped = names.length === expected.length && expected.every((name) => names.includes(name));
-    if (shaped && key[pkName] === partition && Object.values(key).every((v) => typeof v === 'string' && v.length > 0 && v.length < 1024)) {
+    if (
+      shaped &&
+      key[pkName] === partition &&
+      Object.values(key).every((v) => typeof v === 'string' && v.length > 0 && v.length < 1024)
+    ) {
       return key as Record<string, string>;
     }
   } catch {
     // fall through
   }
-  throw new InvalidInput('The cursor is not valid for this list', [{ field: 'cursor', message: 'invalid cursor' }]);
+  throw new InvalidInput('The cursor is not valid for this list', [
+    { field: 'cursor', message: 'invalid cursor' },
+  ]);
 }

@@ -1,4 +1,6 @@
 /** Wires the domain services together over one DomainContext. */
+
+import type { SearchIndex } from '../search/search-document';
 import { CommentService } from './comments/comment-service';
 import type { DomainContext } from './context';
 import { OrganisationService } from './orgs/organisations';
@@ -6,7 +8,6 @@ import { PostService } from './posts/post-service';
 import { ProfileService } from './profiles/profile-service';
 import { SearchService } from './search/search-service';
 import { SpaceService } from './spaces/space-service';
-import type { SearchIndex } from '../search/search-document';
 
 export function createServices(ctx: DomainContext, searchIndex?: SearchIndex) {
   const orgs = new OrganisationService(ctx);

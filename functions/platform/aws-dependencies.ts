@@ -1,6 +1,6 @@
 /** Dependencies for the api Lambda, from its environment (set by the CDK api construct). */
 import { createTokenVerifier } from '../api/auth';
-import { Table, createDocumentClient } from '../data/table';
+import { createDocumentClient, Table } from '../data/table';
 import { OpenSearchIndex } from '../search/opensearch/opensearch-index';
 import { systemClock, ulidGenerator } from './clock';
 import type { Dependencies } from './dependencies';
@@ -15,7 +15,11 @@ export function awsDependencies(): Dependencies {
   const issuer = required('AUTH_ISSUER');
   return {
     table: new Table(createDocumentClient(), required('TABLE_NAME')),
-    search: OpenSearchIndex.create({ node: required('SEARCH_ENDPOINT'), alias: process.env.SEARCH_ALIAS ?? 'commonplace', sigv4: true }),
+    search: OpenSearchIndex.create({
+      node: required('SEARCH_ENDPOINT'),
+      alias: process.env.SEARCH_ALIAS ?? 'commonplace',
+      sigv4: true,
+    }),
     clock: systemClock,
     ids: ulidGenerator,
     verifyToken: createTokenVerifier({

@@ -47,7 +47,11 @@ export function postDocument(post: Item | undefined, space: Item | undefined): S
 }
 
 /** A live comment on a published post. */
-export function commentDocument(comment: Item | undefined, post: Item | undefined, space: Item | undefined): SearchDocument | undefined {
+export function commentDocument(
+  comment: Item | undefined,
+  post: Item | undefined,
+  space: Item | undefined,
+): SearchDocument | undefined {
   if (!comment || comment.deleted || !post || post.status !== 'published' || !space) return undefined;
   return {
     id: documentId.comment(comment.spaceId as string, comment.id as string),

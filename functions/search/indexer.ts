@@ -10,7 +10,13 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { keys } from '../data/keys';
 import type { Table } from '../data/table';
-import { INDEXED_TYPES, commentDocument, documentId, postDocument, profileDocument } from './documents-from-items';
+import {
+  commentDocument,
+  documentId,
+  INDEXED_TYPES,
+  postDocument,
+  profileDocument,
+} from './documents-from-items';
 import type { SearchIndex } from './search-document';
 
 export interface IndexerDependencies {
@@ -31,7 +37,9 @@ export function createRecordIndexer({ table, index }: IndexerDependencies) {
         await index.removeSpace(item.id as string);
         return;
       }
-      const before = record.dynamodb?.OldImage ? (unmarshall(record.dynamodb.OldImage as never) as Record<string, unknown>) : undefined;
+      const before = record.dynamodb?.OldImage
+        ? (unmarshall(record.dynamodb.OldImage as never) as Record<string, unknown>)
+        : undefined;
       const accessChanged =
         !before ||
         before.audience !== current.audience ||

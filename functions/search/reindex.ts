@@ -3,9 +3,9 @@
  * Used by `npm run reindex` (local runtime and AWS) and by the local runtime on start. This is an
  * operator path, not a request path, so it reads the table with a paged Scan.
  */
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Item } from '../data/table';
-import { INDEXED_TYPES, commentDocument, postDocument, profileDocument } from './documents-from-items';
+import { commentDocument, INDEXED_TYPES, postDocument, profileDocument } from './documents-from-items';
 import type { SearchDocument } from './search-document';
 
 export interface ReindexProgress {
@@ -15,7 +15,10 @@ export interface ReindexProgress {
 }
 
 /** Every item of the types the index needs, page by page. */
-export async function* scanIndexableItems(client: DynamoDBDocumentClient, tableName: string): AsyncGenerator<Item[]> {
+export async function* scanIndexableItems(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): AsyncGenerator<Item[]> {
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await client.send(
@@ -23,7 +26,12 @@ export async function* scanIndexableItems(client: DynamoDBDocumentClient, tableN
         TableName: tableName,
         FilterExpression: '#type IN (:space, :post, :comment, :profile)',
         ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':space': 'space', ':post': 'post', ':comment': 'comment', ':profile': 'profile' },
+        ExpressionAttributeValues: {
+          ':space': 'space',
+          ':post': 'post',
+          ':comment': 'comment',
+          ':profile': 'profile',
+        },
         ExclusiveStartKey: startKey,
       }),
     );

@@ -96,7 +96,13 @@ export interface SearchResult {
   hits: SearchHit[];
   facets: { type: FacetCount[]; space: FacetCount[]; tag: FacetCount[] };
   /** Authors whose visible content matches, best first, with their best-matching documents. */
-  authors: { authorId: string; authorName: string; authorOrg?: string; score: number; documents: SearchDocument[] }[];
+  authors: {
+    authorId: string;
+    authorName: string;
+    authorOrg?: string;
+    score: number;
+    documents: SearchDocument[];
+  }[];
 }
 
 export interface Suggestion {
@@ -113,7 +119,10 @@ export interface SearchIndex {
   upsert(documents: SearchDocument[]): Promise<void>;
   remove(ids: string[]): Promise<void>;
   /** Rewrites audience, partner organisations and space name on every document of a space. */
-  updateSpace(spaceId: string, change: { audience: SearchDocument['audience']; partnerOrgs: string[]; spaceName: string }): Promise<number>;
+  updateSpace(
+    spaceId: string,
+    change: { audience: SearchDocument['audience']; partnerOrgs: string[]; spaceName: string },
+  ): Promise<number>;
   removeSpace(spaceId: string): Promise<number>;
   search(query: SearchQuery, access: AccessFilter): Promise<SearchResult>;
   suggest(prefix: string, access: AccessFilter, limit: number): Promise<Suggestion[]>;
@@ -126,14 +135,22 @@ export interface SearchIndex {
 /** Escapes text for HTML and wraps the given terms in <mark>, case-insensitively. */
 export function highlight(text: string, terms: string[]): string {
   const escaped = escapeHtml(text);
-  const words = [...new Set(terms.filter((t) => t.length > 1).map((t) => escapeHtml(t.toLowerCase())))].sort((a, b) => b.length - a.length);
+  const words = [...new Set(terms.filter((t) => t.length > 1).map((t) => escapeHtml(t.toLowerCase())))].sort(
+    (a, b) => b.length - a.length,
+  );
   if (words.length === 0) return escaped;
-  const pattern = new RegExp(`(${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, 'gi');
+  const pattern = new RegExp(
+    `(${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`,
+    'gi',
+  );
   return escaped.replace(pattern, '<mark>$1</mark>');
 }
 
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 /** A window of about `size` characters around the first matched term. */

@@ -7,7 +7,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../platform/logger';
-import { type IndexerDependencies, createRecordIndexer } from '../search/indexer';
+import { createRecordIndexer, type IndexerDependencies } from '../search/indexer';
 
 export function createIndexerHandler(deps: IndexerDependencies) {
   const indexRecord = createRecordIndexer(deps);
@@ -19,7 +19,11 @@ export function createIndexerHandler(deps: IndexerDependencies) {
         try {
           await indexRecord(record);
         } catch (error) {
-          logger.warn('indexing a record failed', { sequenceNumber: record.dynamodb?.SequenceNumber, eventName: record.eventName, error });
+          logger.warn('indexing a record failed', {
+            sequenceNumber: record.dynamodb?.SequenceNumber,
+            eventName: record.eventName,
+            error,
+          });
           throw error;
         }
       },

@@ -40,7 +40,12 @@ export class ChangeStream {
   }
 
   /** Appends the change of one item; returns nothing when the item did not actually change. */
-  append(keys: AttributeMap, oldImage: AttributeMap | undefined, newImage: AttributeMap | undefined, ttlExpiry = false) {
+  append(
+    keys: AttributeMap,
+    oldImage: AttributeMap | undefined,
+    newImage: AttributeMap | undefined,
+    ttlExpiry = false,
+  ) {
     if (!oldImage && !newImage) return undefined;
     if (oldImage && newImage && sameItem(oldImage, newImage)) return undefined;
     const eventName = !oldImage ? 'INSERT' : !newImage ? 'REMOVE' : 'MODIFY';
@@ -127,7 +132,9 @@ export function sameItem(a: unknown, b: unknown): boolean {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>).sort(([x], [y]) =>
+      x < y ? -1 : x > y ? 1 : 0,
+    );
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);

@@ -15,7 +15,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ChangeStream } from './change-stream';
-import { call, errorBody, postRaw, type AttributeMap, type RawResponse, WireError } from './wire';
+import { type AttributeMap, call, errorBody, postRaw, type RawResponse, WireError } from './wire';
 import { WriteLock } from './write-lock';
 
 const SINGLE_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
@@ -64,7 +64,10 @@ export class DynamoDbFront {
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     const { port: bound } = this.server.address() as AddressInfo;
     this.endpoint = new URL(`http://127.0.0.1:${bound}`);
-    this.sweepTimer = setInterval(() => void this.sweepExpired().catch(() => undefined), this.options.ttlSweepMs ?? 5000);
+    this.sweepTimer = setInterval(
+      () => void this.sweepExpired().catch(() => undefined),
+      this.options.ttlSweepMs ?? 5000,
+    );
     this.sweepTimer.unref();
     return this.endpoint;
   }
@@ -183,8 +186,13 @@ export class DynamoDbFront {
         const item = request.PutRequest?.Item ?? request.DeleteRequest?.Key;
         const keys = await this.keyOf(table, item);
         const before = await this.getItem(table, keys);
-        if (request.PutRequest) await call(this.options.backend, 'PutItem', { TableName: table, Item: request.PutRequest.Item });
-        else await call(this.options.backend, 'DeleteItem', { TableName: table, Key: request.DeleteRequest.Key });
+        if (request.PutRequest)
+          await call(this.options.backend, 'PutItem', { TableName: table, Item: request.PutRequest.Item });
+        else
+          await call(this.options.backend, 'DeleteItem', {
+            TableName: table,
+            Key: request.DeleteRequest.Key,
+          });
         this.stream(table).append(keys, before, await this.getItem(table, keys));
       }
     }
@@ -221,7 +229,10 @@ export class DynamoDbFront {
       const seen = this.recentTransactions.get(token);
       if (seen && Date.now() - seen.at < 600_000) {
         if (seen.body !== JSON.stringify(items)) {
-          return fail('IdempotentParameterMismatchException', 'ClientRequestToken reused with different parameters');
+          return fail(
+            'IdempotentParameterMismatchException',
+            'ClientRequestToken reused with different parameters',
+          );
         }
         return ok({});
       }
@@ -231,11 +242,15 @@ export class DynamoDbFront {
     const seenKeys = new Set<string>();
     for (const item of items) {
       const [kind, params] = Object.entries(item)[0] as [keyof TransactWriteItem, any];
-      if (!params?.TableName) return fail('ValidationException', 'Each transaction item needs exactly one operation');
+      if (!params?.TableName)
+        return fail('ValidationException', 'Each transaction item needs exactly one operation');
       const keys = await this.keyOf(params.TableName, kind === 'Put' ? params.Item : params.Key);
       const identity = `${params.TableName}|${JSON.stringify(keys)}`;
       if (seenKeys.has(identity)) {
-        return fail('ValidationException', 'Transaction request cannot include multiple operations on one item');
+        return fail(
+          'ValidationException',
+          'Transaction request cannot include multiple operations on one item',
+        );
       }
       seenKeys.add(identity);
       operations.push({ kind, params, table: params.TableName as string, keys });
@@ -269,7 +284,8 @@ export class DynamoDbFront {
         applied.push(index);
       }
     } catch (error) {
-      for (const index of applied.reverse()) await this.restore(operations[index].table, operations[index].keys, befores[index]);
+      for (const index of applied.reverse())
+        await this.restore(operations[index].table, operations[index].keys, befores[index]);
       if (error instanceof WireError && error.status < 500) return { status: error.status, body: error.body };
       throw error;
     }
@@ -287,7 +303,12 @@ export class DynamoDbFront {
   }
 
   /** Runs one transaction operation against a shadow copy of the item and reports its cancellation reason. */
-  private async checkOnShadow(kind: keyof TransactWriteItem, params: any, keys: AttributeMap, before?: AttributeMap) {
+  private async checkOnShadow(
+    kind: keyof TransactWriteItem,
+    params: any,
+    keys: AttributeMap,
+    before?: AttributeMap,
+  ) {
     const shadow = await this.shadowTable(params.TableName);
     const backend = this.options.backend;
     if (before) await call(backend, 'PutItem', { TableName: shadow, Item: before });
@@ -300,9 +321,22 @@ export class DynamoDbFront {
       else if (kind === 'Update') await call(backend, 'UpdateItem', shadowParams);
       else if (kind === 'Delete') await call(backend, 'DeleteItem', shadowParams);
       else {
-        const { Key, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } = shadowParams;
-        if (!ConditionExpression) throw new WireError(400, 'ValidationException', 'ConditionCheck needs a ConditionExpression', errorBody('ValidationException', 'ConditionCheck needs a ConditionExpression'));
-        await call(backend, 'DeleteItem', { TableName: shadow, Key, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues });
+        const { Key, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } =
+          shadowParams;
+        if (!ConditionExpression)
+          throw new WireError(
+            400,
+            'ValidationException',
+            'ConditionCheck needs a ConditionExpression',
+            errorBody('ValidationException', 'ConditionCheck needs a ConditionExpression'),
+          );
+        await call(backend, 'DeleteItem', {
+          TableName: shadow,
+          Key,
+          ConditionExpression,
+          ExpressionAttributeNames,
+          ExpressionAttributeValues,
+        });
       }
       return { Code: 'None' };
     } catch (error) {
@@ -359,7 +393,12 @@ export class DynamoDbFront {
     const keys: AttributeMap = {};
     for (const name of info.keyNames) {
       if (!item?.[name]) {
-        throw new WireError(400, 'ValidationException', 'The provided key element does not match the schema', errorBody('ValidationException', 'The provided key element does not match the schema'));
+        throw new WireError(
+          400,
+          'ValidationException',
+          'The provided key element does not match the schema',
+          errorBody('ValidationException', 'The provided key element does not match the schema'),
+        );
       }
       keys[name] = item[name];
     }
@@ -367,7 +406,11 @@ export class DynamoDbFront {
   }
 
   private async getItem(table: string, keys: AttributeMap): Promise<AttributeMap | undefined> {
-    const result = await call<{ Item?: AttributeMap }>(this.options.backend, 'GetItem', { TableName: table, Key: keys, ConsistentRead: true });
+    const result = await call<{ Item?: AttributeMap }>(this.options.backend, 'GetItem', {
+      TableName: table,
+      Key: keys,
+      ConsistentRead: true,
+    });
     return result.Item;
   }
 
@@ -430,4 +473,3 @@ let requestCounter = 0;
 function cryptoId() {
   return `local-${Date.now().toString(36)}-${(requestCounter++).toString(36)}`;
 }
-

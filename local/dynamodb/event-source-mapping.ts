@@ -15,7 +15,12 @@ import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-la
 import type { ChangeStream, StreamRecord } from './change-stream';
 import type { FailureDestination } from './failure-destination';
 
-export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void> | DynamoDBBatchResponse | void;
+/** A Lambda stream handler: it may answer with partial batch failures, or with nothing at all. */
+export type StreamHandler = (
+  event: DynamoDBStreamEvent,
+  context: Context,
+  // biome-ignore lint/suspicious/noConfusingVoidType: handlers declared as returning void must fit
+) => Promise<DynamoDBBatchResponse | void> | DynamoDBBatchResponse | void;
 
 export interface EventSourceMappingOptions {
   name: string;
@@ -40,7 +45,9 @@ export class EventSourceMapping {
   private idleWaiters: (() => void)[] = [];
   private unsubscribe?: () => void;
   private invocations = 0;
-  readonly options: Required<Omit<EventSourceMappingOptions, 'checkpointDirectory'>> & { checkpointDirectory?: string };
+  readonly options: Required<Omit<EventSourceMappingOptions, 'checkpointDirectory'>> & {
+    checkpointDirectory?: string;
+  };
 
   constructor(
     private readonly stream: ChangeStream,
@@ -78,7 +85,8 @@ export class EventSourceMapping {
 
   /** Resolves when every record appended so far has been handled or sent to the failure destination. */
   idle(): Promise<void> {
-    if (!this.running && (this.stopped || this.position >= this.stream.latestSequenceNumber)) return Promise.resolve();
+    if (!this.running && (this.stopped || this.position >= this.stream.latestSequenceNumber))
+      return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -165,7 +173,11 @@ export class EventSourceMapping {
       const ids = failed.map((f) => f.itemIdentifier);
       const index = records.findIndex((r) => ids.includes(r.dynamodb.SequenceNumber));
       // An identifier that names no record in the batch fails the whole batch, as in Lambda.
-      return { ok: false, failedFrom: index === -1 || ids.some((id) => !id) ? 0 : index, error: 'batchItemFailures reported' };
+      return {
+        ok: false,
+        failedFrom: index === -1 || ids.some((id) => !id) ? 0 : index,
+        error: 'batchItemFailures reported',
+      };
     } catch (error) {
       return { ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
     }

@@ -29,12 +29,19 @@ export class FailureDestination {
       fs.mkdirSync(directory, { recursive: true });
       this.file = path.join(directory, 'failed-batches.json');
       if (fs.existsSync(this.file)) {
-        for (const entry of JSON.parse(fs.readFileSync(this.file, 'utf8')) as FailedBatch[]) this.entries.set(entry.id, entry);
+        for (const entry of JSON.parse(fs.readFileSync(this.file, 'utf8')) as FailedBatch[])
+          this.entries.set(entry.id, entry);
       }
     }
   }
 
-  add(failure: { consumer: string; streamArn: string; error: string; attempts: number; records: StreamRecord[] }) {
+  add(failure: {
+    consumer: string;
+    streamArn: string;
+    error: string;
+    attempts: number;
+    records: StreamRecord[];
+  }) {
     const entry: FailedBatch = {
       id: randomUUID(),
       failedAt: new Date().toISOString(),

@@ -45,7 +45,9 @@ export function postRaw(endpoint: URL, operation: string, body: string): Promise
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 500, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 500, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         response.on('error', reject);
       },
     );
@@ -57,7 +59,11 @@ export function postRaw(endpoint: URL, operation: string, body: string): Promise
 const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 32 });
 
 /** Calls an operation and parses the JSON answer; a DynamoDB error becomes a WireError. */
-export async function call<T = Record<string, unknown>>(endpoint: URL, operation: string, input: unknown): Promise<T> {
+export async function call<T = Record<string, unknown>>(
+  endpoint: URL,
+  operation: string,
+  input: unknown,
+): Promise<T> {
   const response = await postRaw(endpoint, operation, JSON.stringify(input));
   return parseResponse<T>(response);
 }
@@ -65,7 +71,9 @@ export async function call<T = Record<string, unknown>>(endpoint: URL, operation
 export function parseResponse<T>(response: RawResponse): T {
   const parsed = response.body ? JSON.parse(response.body) : {};
   if (response.status >= 300) {
-    const type = String(parsed.__type ?? 'UnknownError').split('#').pop()!;
+    const type = String(parsed.__type ?? 'UnknownError')
+      .split('#')
+      .pop()!;
     throw new WireError(response.status, type, parsed.message ?? parsed.Message ?? type, response.body);
   }
   return parsed as T;

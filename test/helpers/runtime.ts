@@ -11,7 +11,13 @@ import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '
 export interface TestRuntime extends LocalRuntime {
   dataDir: string;
   /** fetch against the API with an account's token ('anonymous' sends none). */
-  api(account: string, method: string, pathname: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
+  api(
+    account: string,
+    method: string,
+    pathname: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse>;
   tokenFor(account: string): Promise<string>;
 }
 
@@ -38,10 +44,23 @@ export async function startTestRuntime(options: LocalRuntimeOptions = {}): Promi
   return Object.assign(runtime, {
     dataDir,
     tokenFor,
-    async api(account: string, method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}) {
+    async api(
+      account: string,
+      method: string,
+      pathname: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ) {
       // A string with dots is a raw JWT (forged or expired tokens in tests); otherwise an account id.
-      const auth: Record<string, string> = account === 'anonymous' ? {} : { authorization: `Bearer ${account.includes('.') ? account : await tokenFor(account)}` };
-      const requestHeaders: Record<string, string> = { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...auth, ...headers };
+      const auth: Record<string, string> =
+        account === 'anonymous'
+          ? {}
+          : { authorization: `Bearer ${account.includes('.') ? account : await tokenFor(account)}` };
+      const requestHeaders: Record<string, string> = {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...auth,
+        ...headers,
+      };
       const response = await fetch(`${runtime.url}/api${pathname}`, {
         method,
         headers: requestHeaders,

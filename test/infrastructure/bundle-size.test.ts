@@ -74,7 +74,13 @@ beforeAll(() => {
       if (!budget) throw new Error(`No bundle budget for ${logicalId}`);
       const hash = fn.Properties.Code.S3Key.replace(/\.zip$/, '');
       const dir = join(synth.outdir, manifest.files[hash].source.path);
-      return { logicalId, budget, dir, bytes: statSync(join(dir, 'index.mjs')).size, sdkBytes: sdkShare(dir) };
+      return {
+        logicalId,
+        budget,
+        dir,
+        bytes: statSync(join(dir, 'index.mjs')).size,
+        sdkBytes: sdkShare(dir),
+      };
     });
   console.info(
     `Lambda bundles (minified index.mjs):\n${bundles

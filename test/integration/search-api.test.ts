@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { seedDemoData } from '../../local/seed';
-import { type TestRuntime, startTestRuntime } from '../helpers/runtime';
+import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
 
 let rt: TestRuntime;
 
@@ -28,25 +28,39 @@ const titles = (body: any) => (body.items ?? []).map((i: any) => i.title);
 
 describe('search over the local runtime', () => {
   it('follows a post through create, edit and delete', async () => {
-    const created = await rt.api('alice', 'POST', '/spaces/engineering/posts', { title: 'Quokka migration plan', body: 'Moving the **quokka** service to arm64.', tags: ['migration'] });
+    const created = await rt.api('alice', 'POST', '/spaces/engineering/posts', {
+      title: 'Quokka migration plan',
+      body: 'Moving the **quokka** service to arm64.',
+      tags: ['migration'],
+    });
     expect(created.status).toBe(201);
-    let found = await search('bob', 'q=quokka');
+    const found = await search('bob', 'q=quokka');
     expect(titles(found.body)).toContain('Quokka migration plan');
     const hit = found.body.items.find((i: any) => i.title === 'Quokka migration plan');
     expect(hit.snippet).toContain('<mark>');
     expect(hit.url).toBe(`/spaces/engineering/posts/${created.body.id}`);
 
-    const edited = await rt.api('alice', 'PUT', `/spaces/engineering/posts/${created.body.id}`, { title: 'Wombat migration plan', body: 'Renamed.', version: created.body.version });
+    const edited = await rt.api('alice', 'PUT', `/spaces/engineering/posts/${created.body.id}`, {
+      title: 'Wombat migration plan',
+      body: 'Renamed.',
+      version: created.body.version,
+    });
     expect(edited.status).toBe(200);
     expect(titles((await search('bob', 'q=quokka')).body)).not.toContain('Quokka migration plan');
     expect(titles((await search('bob', 'q=wombat')).body)).toContain('Wombat migration plan');
 
-    expect((await rt.api('alice', 'DELETE', `/spaces/engineering/posts/${created.body.id}`)).status).toBe(204);
+    expect((await rt.api('alice', 'DELETE', `/spaces/engineering/posts/${created.body.id}`)).status).toBe(
+      204,
+    );
     expect(titles((await search('bob', 'q=wombat')).body)).not.toContain('Wombat migration plan');
   });
 
   it('keeps drafts out of the index', async () => {
-    await rt.api('alice', 'POST', '/spaces/engineering/posts', { title: 'Platypus draft', body: 'secret', status: 'draft' });
+    await rt.api('alice', 'POST', '/spaces/engineering/posts', {
+      title: 'Platypus draft',
+      body: 'secret',
+      status: 'draft',
+    });
     expect((await search('alice', 'q=platypus')).body.total).toBe(0);
   });
 
@@ -88,7 +102,10 @@ describe('search over the local runtime', () => {
 
   it('cuts a partner off the moment a space is unshared', async () => {
     const space = await rt.api('bob', 'GET', '/spaces/acme-supply-chain');
-    const unshared = await rt.api('bob', 'PUT', '/spaces/acme-supply-chain/sharing', { partnerOrgs: [], version: space.body.version });
+    const unshared = await rt.api('bob', 'PUT', '/spaces/acme-supply-chain/sharing', {
+      partnerOrgs: [],
+      version: space.body.version,
+    });
     expect(unshared.status).toBe(200);
     // No drain: the access filter reads current sharing from the table at query time.
     const immediately = await rt.api('pat', 'GET', '/search?q=forecast');
@@ -96,7 +113,18 @@ describe('search over the local runtime', () => {
     expect(immediately.body.facets.space).toEqual([]);
     // And once the indexer has caught up, the documents themselves no longer name acme.
     await rt.drain();
-    const doc = (await rt.search.search({ text: 'forecast', limit: 5, offset: 0 }, { allContent: true, employeeContent: true, memberSpaces: [], sharedSpaces: [], people: { allOrgs: true } })).hits.find((h) => h.document.spaceId === 'acme-supply-chain');
+    const doc = (
+      await rt.search.search(
+        { text: 'forecast', limit: 5, offset: 0 },
+        {
+          allContent: true,
+          employeeContent: true,
+          memberSpaces: [],
+          sharedSpaces: [],
+          people: { allOrgs: true },
+        },
+      )
+    ).hits.find((h) => h.document.spaceId === 'acme-supply-chain');
     expect(doc?.document.partnerOrgs).toEqual([]);
     expect(doc?.document.audience).toBe('members');
   });

@@ -2,15 +2,29 @@
  * The local DynamoDB front over real dynalite: transactions, TTL and the change stream, driven with the
  * ordinary AWS SDK commands the application uses.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { CreateTableCommand, DescribeTimeToLiveCommand, TransactionCanceledException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, TransactGetCommand, TransactWriteCommand, UpdateCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { AddressInfo } from 'node:net';
+import {
+  CreateTableCommand,
+  DescribeTimeToLiveCommand,
+  type TransactionCanceledException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  TransactGetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import dynalite from 'dynalite';
-import { createTableInput } from '../../functions/data/table-definition';
 import { createDocumentClient } from '../../functions/data/table';
-import { DynamoDbFront } from '../../local/dynamodb/dynamodb-front';
+import { createTableInput } from '../../functions/data/table-definition';
 import type { StreamRecord } from '../../local/dynamodb/change-stream';
+import { DynamoDbFront } from '../../local/dynamodb/dynamodb-front';
 
 const TABLE = 'front-test';
 let backend: ReturnType<typeof dynalite>;
@@ -20,9 +34,17 @@ let client: ReturnType<typeof createDocumentClient>;
 beforeAll(async () => {
   backend = dynalite({ createTableMs: 0 });
   await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
-  front = new DynamoDbFront({ backend: new URL(`http://127.0.0.1:${(backend.address() as AddressInfo).port}`), ttlSweepMs: 60_000 });
+  front = new DynamoDbFront({
+    backend: new URL(`http://127.0.0.1:${(backend.address() as AddressInfo).port}`),
+    ttlSweepMs: 60_000,
+  });
   const endpoint = await front.listen();
-  client = createDocumentClient({ endpoint: endpoint.toString(), region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+  client = createDocumentClient({
+    endpoint: endpoint.toString(),
+    region: 'local',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    maxAttempts: 1,
+  });
   await client.send(new CreateTableCommand(createTableInput(TABLE)));
 });
 
@@ -42,7 +64,14 @@ const key = (id: string) => ({ PK: `T#${id}`, SK: 'A' });
 describe('change stream', () => {
   it('records INSERT, MODIFY and REMOVE with keys and both images', async () => {
     await client.send(new PutCommand({ TableName: TABLE, Item: { ...key('s1'), n: 1 } }));
-    await client.send(new UpdateCommand({ TableName: TABLE, Key: key('s1'), UpdateExpression: 'SET n = :n', ExpressionAttributeValues: { ':n': 2 } }));
+    await client.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: key('s1'),
+        UpdateExpression: 'SET n = :n',
+        ExpressionAttributeValues: { ':n': 2 },
+      }),
+    );
     await client.send(new DeleteCommand({ TableName: TABLE, Key: key('s1') }));
     const records = newRecords();
     expect(records.map((r) => r.eventName)).toEqual(['INSERT', 'MODIFY', 'REMOVE']);
@@ -53,7 +82,11 @@ describe('change stream', () => {
     expect(records[1].dynamodb.NewImage?.n).toEqual({ N: '2' });
     expect(records[2].dynamodb.NewImage).toBeUndefined();
     expect(records[2].dynamodb.OldImage?.n).toEqual({ N: '2' });
-    expect(records.every((r) => r.dynamodb.StreamViewType === 'NEW_AND_OLD_IMAGES' && r.eventSource === 'aws:dynamodb')).toBe(true);
+    expect(
+      records.every(
+        (r) => r.dynamodb.StreamViewType === 'NEW_AND_OLD_IMAGES' && r.eventSource === 'aws:dynamodb',
+      ),
+    ).toBe(true);
     const sequences = records.map((r) => r.dynamodb.SequenceNumber);
     expect([...sequences].sort()).toEqual(sequences);
   });
@@ -61,14 +94,28 @@ describe('change stream', () => {
   it('records nothing for a failed conditional write, a no-op put or deleting a missing item', async () => {
     await client.send(new PutCommand({ TableName: TABLE, Item: { ...key('s2'), n: 1 } }));
     mark = front.stream(TABLE).length;
-    await expect(client.send(new PutCommand({ TableName: TABLE, Item: { ...key('s2'), n: 9 }, ConditionExpression: 'attribute_not_exists(PK)' }))).rejects.toThrow(/conditional/i);
+    await expect(
+      client.send(
+        new PutCommand({
+          TableName: TABLE,
+          Item: { ...key('s2'), n: 9 },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    ).rejects.toThrow(/conditional/i);
     await client.send(new PutCommand({ TableName: TABLE, Item: { ...key('s2'), n: 1 } }));
     await client.send(new DeleteCommand({ TableName: TABLE, Key: key('missing') }));
     expect(newRecords()).toHaveLength(0);
   });
 
   it('records each item of a BatchWriteItem', async () => {
-    await client.send(new BatchWriteCommand({ RequestItems: { [TABLE]: [{ PutRequest: { Item: { ...key('b1') } } }, { PutRequest: { Item: { ...key('b2') } } }] } }));
+    await client.send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [TABLE]: [{ PutRequest: { Item: { ...key('b1') } } }, { PutRequest: { Item: { ...key('b2') } } }],
+        },
+      }),
+    );
     expect(newRecords().map((r) => r.dynamodb.Keys?.PK?.S)).toEqual(['T#b1', 'T#b2']);
   });
 
@@ -76,13 +123,22 @@ describe('change stream', () => {
     const writers = 40;
     await Promise.all(
       Array.from({ length: writers }, (_, i) =>
-        client.send(new UpdateCommand({ TableName: TABLE, Key: key(`c${i % 4}`), UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': 1 } })),
+        client.send(
+          new UpdateCommand({
+            TableName: TABLE,
+            Key: key(`c${i % 4}`),
+            UpdateExpression: 'ADD n :one',
+            ExpressionAttributeValues: { ':one': 1 },
+          }),
+        ),
       ),
     );
     const records = newRecords();
     expect(records).toHaveLength(writers);
     for (let k = 0; k < 4; k++) {
-      const counts = records.filter((r) => r.dynamodb.Keys?.PK?.S === `T#c${k}`).map((r) => Number(r.dynamodb.NewImage?.n?.N));
+      const counts = records
+        .filter((r) => r.dynamodb.Keys?.PK?.S === `T#c${k}`)
+        .map((r) => Number(r.dynamodb.NewImage?.n?.N));
       expect(counts).toEqual(Array.from({ length: writers / 4 }, (_, i) => i + 1));
     }
     expect(new Set(records.map((r) => r.eventID)).size).toBe(writers);
@@ -97,9 +153,29 @@ describe('transactions', () => {
     await client.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: TABLE, Item: { ...key('t1'), v: 'a' }, ConditionExpression: 'attribute_not_exists(PK)' } },
-          { Update: { TableName: TABLE, Key: key('t-count'), UpdateExpression: 'ADD #c :one', ExpressionAttributeNames: { '#c': 'count' }, ExpressionAttributeValues: { ':one': 1 } } },
-          { ConditionCheck: { TableName: TABLE, Key: key('t-guard'), ConditionExpression: 'attribute_exists(PK)' } },
+          {
+            Put: {
+              TableName: TABLE,
+              Item: { ...key('t1'), v: 'a' },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          {
+            Update: {
+              TableName: TABLE,
+              Key: key('t-count'),
+              UpdateExpression: 'ADD #c :one',
+              ExpressionAttributeNames: { '#c': 'count' },
+              ExpressionAttributeValues: { ':one': 1 },
+            },
+          },
+          {
+            ConditionCheck: {
+              TableName: TABLE,
+              Key: key('t-guard'),
+              ConditionExpression: 'attribute_exists(PK)',
+            },
+          },
         ],
       }),
     );
@@ -118,7 +194,16 @@ describe('transactions', () => {
       new TransactWriteCommand({
         TransactItems: [
           { Put: { TableName: TABLE, Item: { ...key('t3'), v: 'new' } } },
-          { Update: { TableName: TABLE, Key: key('t2'), UpdateExpression: 'SET v = :v', ConditionExpression: 'v = :expected', ExpressionAttributeValues: { ':v': 'x', ':expected': 'not-old' }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
+          {
+            Update: {
+              TableName: TABLE,
+              Key: key('t2'),
+              UpdateExpression: 'SET v = :v',
+              ConditionExpression: 'v = :expected',
+              ExpressionAttributeValues: { ':v': 'x', ':expected': 'not-old' },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
         ],
       }),
     );
@@ -133,7 +218,20 @@ describe('transactions', () => {
 
   it('fails a ConditionCheck on a missing item', async () => {
     const error = await client
-      .send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: TABLE, Item: { ...key('t4') } } }, { ConditionCheck: { TableName: TABLE, Key: key('nope'), ConditionExpression: 'attribute_exists(PK)' } }] }))
+      .send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: TABLE, Item: { ...key('t4') } } },
+            {
+              ConditionCheck: {
+                TableName: TABLE,
+                Key: key('nope'),
+                ConditionExpression: 'attribute_exists(PK)',
+              },
+            },
+          ],
+        }),
+      )
       .catch((e) => e);
     expect(error.name).toBe('TransactionCanceledException');
     expect((await client.send(new GetCommand({ TableName: TABLE, Key: key('t4') }))).Item).toBeUndefined();
@@ -141,13 +239,32 @@ describe('transactions', () => {
 
   it('refuses two operations on one item', async () => {
     const error = await client
-      .send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: TABLE, Item: { ...key('t5') } } }, { Delete: { TableName: TABLE, Key: key('t5') } }] }))
+      .send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: TABLE, Item: { ...key('t5') } } },
+            { Delete: { TableName: TABLE, Key: key('t5') } },
+          ],
+        }),
+      )
       .catch((e) => e);
     expect(error.name).toBe('ValidationException');
   });
 
   it('is idempotent for a repeated ClientRequestToken', async () => {
-    const input = { ClientRequestToken: 'token-1', TransactItems: [{ Update: { TableName: TABLE, Key: key('t6'), UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': 1 } } }] };
+    const input = {
+      ClientRequestToken: 'token-1',
+      TransactItems: [
+        {
+          Update: {
+            TableName: TABLE,
+            Key: key('t6'),
+            UpdateExpression: 'ADD n :one',
+            ExpressionAttributeValues: { ':one': 1 },
+          },
+        },
+      ],
+    };
     await client.send(new TransactWriteCommand(input));
     await client.send(new TransactWriteCommand(input));
     expect((await client.send(new GetCommand({ TableName: TABLE, Key: key('t6') }))).Item?.n).toBe(1);
@@ -155,7 +272,14 @@ describe('transactions', () => {
 
   it('serves TransactGetItems', async () => {
     await client.send(new PutCommand({ TableName: TABLE, Item: { ...key('g1'), v: 1 } }));
-    const { Responses } = await client.send(new TransactGetCommand({ TransactItems: [{ Get: { TableName: TABLE, Key: key('g1') } }, { Get: { TableName: TABLE, Key: key('g-missing') } }] }));
+    const { Responses } = await client.send(
+      new TransactGetCommand({
+        TransactItems: [
+          { Get: { TableName: TABLE, Key: key('g1') } },
+          { Get: { TableName: TABLE, Key: key('g-missing') } },
+        ],
+      }),
+    );
     expect(Responses?.[0].Item?.v).toBe(1);
     expect(Responses?.[1].Item).toBeUndefined();
   });
@@ -168,8 +292,21 @@ describe('transactions', () => {
         client.send(
           new TransactWriteCommand({
             TransactItems: [
-              { Put: { TableName: TABLE, Item: { ...key(`claim-${i % 10}`) }, ConditionExpression: 'attribute_not_exists(PK)' } },
-              { Update: { TableName: TABLE, Key: key('race'), UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': 1 } } },
+              {
+                Put: {
+                  TableName: TABLE,
+                  Item: { ...key(`claim-${i % 10}`) },
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              },
+              {
+                Update: {
+                  TableName: TABLE,
+                  Key: key('race'),
+                  UpdateExpression: 'ADD n :one',
+                  ExpressionAttributeValues: { ':one': 1 },
+                },
+              },
             ],
           }),
         ),
@@ -182,9 +319,17 @@ describe('transactions', () => {
 
 describe('TTL', () => {
   it('reports the TTL setting and deletes expired items with a service REMOVE record', async () => {
-    await client.send(new UpdateTimeToLiveCommand({ TableName: TABLE, TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }));
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: TABLE,
+        TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' },
+      }),
+    );
     const described = await client.send(new DescribeTimeToLiveCommand({ TableName: TABLE }));
-    expect(described.TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
+    expect(described.TimeToLiveDescription).toEqual({
+      TimeToLiveStatus: 'ENABLED',
+      AttributeName: 'expiresAt',
+    });
     const now = Math.floor(Date.now() / 1000);
     await client.send(new PutCommand({ TableName: TABLE, Item: { ...key('old'), expiresAt: now - 10 } }));
     await client.send(new PutCommand({ TableName: TABLE, Item: { ...key('fresh'), expiresAt: now + 3600 } }));

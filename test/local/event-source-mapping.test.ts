@@ -12,7 +12,10 @@ function streamWith(count: number, keysCount = 3) {
   const stream = new ChangeStream('t', 'local');
   for (let i = 0; i < count; i++) {
     const k = { PK: { S: `K${i % keysCount}` }, SK: { S: 'A' } };
-    stream.append(k, i < keysCount ? undefined : { ...k, n: { N: String(i - keysCount) } }, { ...k, n: { N: String(i) } });
+    stream.append(k, i < keysCount ? undefined : { ...k, n: { N: String(i - keysCount) } }, {
+      ...k,
+      n: { N: String(i) },
+    });
   }
   return stream;
 }
@@ -23,7 +26,11 @@ describe('EventSourceMapping', () => {
   it('delivers every record once, in order, in batches of at most batchSize', async () => {
     const stream = streamWith(25);
     const seen: string[][] = [];
-    const mapping = new EventSourceMapping(stream, new FailureDestination(), { name: 'ok', batchSize: 10, handler: async (event) => void seen.push(seqOf(event)) });
+    const mapping = new EventSourceMapping(stream, new FailureDestination(), {
+      name: 'ok',
+      batchSize: 10,
+      handler: async (event) => void seen.push(seqOf(event)),
+    });
     mapping.start();
     await mapping.idle();
     expect(seen.map((b) => b.length)).toEqual([10, 10, 5]);
@@ -67,7 +74,8 @@ describe('EventSourceMapping', () => {
     const handled = new Set<string>();
     let poisoned = true;
     const handler = async (event: DynamoDBStreamEvent) => {
-      if (poisoned && event.Records.some((r) => r.dynamodb!.NewImage!.n.N === '5')) throw new Error('cannot index record 5');
+      if (poisoned && event.Records.some((r) => r.dynamodb!.NewImage!.n.N === '5'))
+        throw new Error('cannot index record 5');
       for (const r of event.Records) handled.add(r.dynamodb!.NewImage!.n.N!);
     };
     let invocations = 0;
@@ -75,7 +83,7 @@ describe('EventSourceMapping', () => {
       name: 'bisect',
       retryAttempts: 2,
       retryDelayMs: 1,
-      handler: async (event, context) => {
+      handler: async (event) => {
         invocations++;
         return handler(event);
       },

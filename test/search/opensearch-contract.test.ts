@@ -25,6 +25,7 @@ if (available) {
   });
 } else {
   describe('SearchIndex contract: OpenSearch', () => {
-    it.skip('needs the OpenSearch test node: run `bash .ci/opensearch-node.sh` (Java 17 + Maven)', () => undefined);
+    it.skip('needs the OpenSearch test node: run `bash .ci/opensearch-node.sh` (Java 17 + Maven)', () =>
+      undefined);
   });
 }

@@ -14,7 +14,9 @@ export interface ContractTarget {
 const now = new Date();
 const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
 
-function doc(partial: Partial<SearchDocument> & Pick<SearchDocument, 'id' | 'type' | 'title'>): SearchDocument {
+function doc(
+  partial: Partial<SearchDocument> & Pick<SearchDocument, 'id' | 'type' | 'title'>,
+): SearchDocument {
   return {
     body: '',
     tags: [],
@@ -29,31 +31,186 @@ function doc(partial: Partial<SearchDocument> & Pick<SearchDocument, 'id' | 'typ
   };
 }
 
-const eng = { spaceId: 'engineering', spaceName: 'Engineering', audience: 'employees' as const, partnerOrgs: [] };
-const lead = { spaceId: 'leadership', spaceName: 'Leadership', audience: 'members' as const, partnerOrgs: [] };
-const acme = { spaceId: 'acme-space', spaceName: 'Acme space', audience: 'partners' as const, partnerOrgs: ['acme'] };
-const both = { spaceId: 'joint', spaceName: 'Joint', audience: 'partners' as const, partnerOrgs: ['acme', 'globex'] };
+const eng = {
+  spaceId: 'engineering',
+  spaceName: 'Engineering',
+  audience: 'employees' as const,
+  partnerOrgs: [],
+};
+const lead = {
+  spaceId: 'leadership',
+  spaceName: 'Leadership',
+  audience: 'members' as const,
+  partnerOrgs: [],
+};
+const acme = {
+  spaceId: 'acme-space',
+  spaceName: 'Acme space',
+  audience: 'partners' as const,
+  partnerOrgs: ['acme'],
+};
+const both = {
+  spaceId: 'joint',
+  spaceName: 'Joint',
+  audience: 'partners' as const,
+  partnerOrgs: ['acme', 'globex'],
+};
 
 export const CONTRACT_DOCUMENTS: SearchDocument[] = [
-  doc({ id: 'post:engineering:1', type: 'post', title: 'Kubernetes upgrade guide', body: 'How we upgraded the cluster without downtime.', tags: ['kubernetes', 'ops'], authorId: 'alice', authorName: 'Alice Andersen', ...eng, likeCount: 5 }),
-  doc({ id: 'post:engineering:2', type: 'post', title: 'Lunch menu', body: 'Kubernetes was mentioned once at lunch, nothing more.', tags: ['food'], authorId: 'bob', authorName: 'Bob Baker', ...eng }),
-  doc({ id: 'post:engineering:3', type: 'post', title: 'Terraform modules', body: 'Reusable infrastructure modules <script>alert(1)</script> for everyone.', tags: ['ops'], authorId: 'alice', authorName: 'Alice Andersen', ...eng, updatedAt: daysAgo(400), createdAt: daysAgo(400) }),
-  doc({ id: 'comment:engineering:4', type: 'comment', title: 'Comment on “Kubernetes upgrade guide”', body: 'Great kubernetes write-up', authorId: 'bob', authorName: 'Bob Baker', ...eng, postId: '1' }),
-  doc({ id: 'post:leadership:5', type: 'post', title: 'Secret reorganisation plan', body: 'Kubernetes team merges with platform.', tags: ['planning'], authorId: 'admin', authorName: 'Ada Admin', ...lead }),
-  doc({ id: 'post:acme-space:6', type: 'post', title: 'Acme delivery forecast', body: 'Pallets for kubernetes hardware.', tags: ['logistics'], authorId: 'bob', authorName: 'Bob Baker', ...acme }),
-  doc({ id: 'post:joint:7', type: 'post', title: 'Joint roadmap', body: 'Shared kubernetes roadmap.', tags: ['roadmap'], authorId: 'gus', authorName: 'Gus Guest', authorOrg: 'globex', ...both }),
-  doc({ id: 'profile:-:alice', type: 'profile', title: 'Alice Andersen', body: 'Platform engineer', authorId: 'alice', authorName: 'Alice Andersen', skills: ['kubernetes', 'terraform'], url: '/people/alice' }),
-  doc({ id: 'profile:-:pat', type: 'profile', title: 'Pat Partner', body: 'Logistics lead', authorId: 'pat', authorName: 'Pat Partner', org: 'acme', authorOrg: 'acme', url: '/people/pat' }),
-  doc({ id: 'profile:-:gus', type: 'profile', title: 'Gus Guest', body: 'Kubernetes consultant', authorId: 'gus', authorName: 'Gus Guest', org: 'globex', authorOrg: 'globex', skills: ['kubernetes'], url: '/people/gus' }),
+  doc({
+    id: 'post:engineering:1',
+    type: 'post',
+    title: 'Kubernetes upgrade guide',
+    body: 'How we upgraded the cluster without downtime.',
+    tags: ['kubernetes', 'ops'],
+    authorId: 'alice',
+    authorName: 'Alice Andersen',
+    ...eng,
+    likeCount: 5,
+  }),
+  doc({
+    id: 'post:engineering:2',
+    type: 'post',
+    title: 'Lunch menu',
+    body: 'Kubernetes was mentioned once at lunch, nothing more.',
+    tags: ['food'],
+    authorId: 'bob',
+    authorName: 'Bob Baker',
+    ...eng,
+  }),
+  doc({
+    id: 'post:engineering:3',
+    type: 'post',
+    title: 'Terraform modules',
+    body: 'Reusable infrastructure modules <script>alert(1)</script> for everyone.',
+    tags: ['ops'],
+    authorId: 'alice',
+    authorName: 'Alice Andersen',
+    ...eng,
+    updatedAt: daysAgo(400),
+    createdAt: daysAgo(400),
+  }),
+  doc({
+    id: 'comment:engineering:4',
+    type: 'comment',
+    title: 'Comment on “Kubernetes upgrade guide”',
+    body: 'Great kubernetes write-up',
+    authorId: 'bob',
+    authorName: 'Bob Baker',
+    ...eng,
+    postId: '1',
+  }),
+  doc({
+    id: 'post:leadership:5',
+    type: 'post',
+    title: 'Secret reorganisation plan',
+    body: 'Kubernetes team merges with platform.',
+    tags: ['planning'],
+    authorId: 'admin',
+    authorName: 'Ada Admin',
+    ...lead,
+  }),
+  doc({
+    id: 'post:acme-space:6',
+    type: 'post',
+    title: 'Acme delivery forecast',
+    body: 'Pallets for kubernetes hardware.',
+    tags: ['logistics'],
+    authorId: 'bob',
+    authorName: 'Bob Baker',
+    ...acme,
+  }),
+  doc({
+    id: 'post:joint:7',
+    type: 'post',
+    title: 'Joint roadmap',
+    body: 'Shared kubernetes roadmap.',
+    tags: ['roadmap'],
+    authorId: 'gus',
+    authorName: 'Gus Guest',
+    authorOrg: 'globex',
+    ...both,
+  }),
+  doc({
+    id: 'profile:-:alice',
+    type: 'profile',
+    title: 'Alice Andersen',
+    body: 'Platform engineer',
+    authorId: 'alice',
+    authorName: 'Alice Andersen',
+    skills: ['kubernetes', 'terraform'],
+    url: '/people/alice',
+  }),
+  doc({
+    id: 'profile:-:pat',
+    type: 'profile',
+    title: 'Pat Partner',
+    body: 'Logistics lead',
+    authorId: 'pat',
+    authorName: 'Pat Partner',
+    org: 'acme',
+    authorOrg: 'acme',
+    url: '/people/pat',
+  }),
+  doc({
+    id: 'profile:-:gus',
+    type: 'profile',
+    title: 'Gus Guest',
+    body: 'Kubernetes consultant',
+    authorId: 'gus',
+    authorName: 'Gus Guest',
+    org: 'globex',
+    authorOrg: 'globex',
+    skills: ['kubernetes'],
+    url: '/people/gus',
+  }),
 ];
 
 export const ACCESS = {
-  admin: { allContent: true, employeeContent: true, memberSpaces: [], sharedSpaces: [], people: { allOrgs: true } } satisfies AccessFilter,
-  employee: { allContent: false, employeeContent: true, memberSpaces: [], sharedSpaces: [], people: { allOrgs: true } } satisfies AccessFilter,
-  leadMember: { allContent: false, employeeContent: true, memberSpaces: ['leadership'], sharedSpaces: [], people: { allOrgs: true } } satisfies AccessFilter,
-  acmePartner: { allContent: false, employeeContent: false, memberSpaces: [], partnerOrg: 'acme', sharedSpaces: ['acme-space', 'joint'], people: { allOrgs: false, org: 'acme' } } satisfies AccessFilter,
-  globexPartner: { allContent: false, employeeContent: false, memberSpaces: [], partnerOrg: 'globex', sharedSpaces: ['joint'], people: { allOrgs: false, org: 'globex' } } satisfies AccessFilter,
-  nobody: { allContent: false, employeeContent: false, memberSpaces: [], sharedSpaces: [], people: { allOrgs: false } } satisfies AccessFilter,
+  admin: {
+    allContent: true,
+    employeeContent: true,
+    memberSpaces: [],
+    sharedSpaces: [],
+    people: { allOrgs: true },
+  } satisfies AccessFilter,
+  employee: {
+    allContent: false,
+    employeeContent: true,
+    memberSpaces: [],
+    sharedSpaces: [],
+    people: { allOrgs: true },
+  } satisfies AccessFilter,
+  leadMember: {
+    allContent: false,
+    employeeContent: true,
+    memberSpaces: ['leadership'],
+    sharedSpaces: [],
+    people: { allOrgs: true },
+  } satisfies AccessFilter,
+  acmePartner: {
+    allContent: false,
+    employeeContent: false,
+    memberSpaces: [],
+    partnerOrg: 'acme',
+    sharedSpaces: ['acme-space', 'joint'],
+    people: { allOrgs: false, org: 'acme' },
+  } satisfies AccessFilter,
+  globexPartner: {
+    allContent: false,
+    employeeContent: false,
+    memberSpaces: [],
+    partnerOrg: 'globex',
+    sharedSpaces: ['joint'],
+    people: { allOrgs: false, org: 'globex' },
+  } satisfies AccessFilter,
+  nobody: {
+    allContent: false,
+    employeeContent: false,
+    memberSpaces: [],
+    sharedSpaces: [],
+    people: { allOrgs: false },
+  } satisfies AccessFilter,
 };
 
 const q = (text: string, extra: Record<string, unknown> = {}) => ({ text, limit: 20, offset: 0, ...extra });
@@ -94,11 +251,22 @@ export function searchIndexContract(name: string, start: () => Promise<ContractT
     });
 
     it('filters by type, space, tag, author and date', async () => {
-      expect(ids(await index.search(q('kubernetes', { types: ['comment'] }), ACCESS.employee))).toEqual(['comment:engineering:4']);
-      expect(ids(await index.search(q('', { tag: 'ops' }), ACCESS.employee)).sort()).toEqual(['post:engineering:1', 'post:engineering:3']);
-      expect(ids(await index.search(q('kubernetes', { authorId: 'bob', types: ['post'] }), ACCESS.employee))).toEqual(['post:engineering:2']);
-      expect(ids(await index.search(q('', { spaceId: 'leadership' }), ACCESS.leadMember))).toEqual(['post:leadership:5']);
-      const recent = ids(await index.search(q('', { types: ['post'], from: daysAgo(30).slice(0, 10) }), ACCESS.employee));
+      expect(ids(await index.search(q('kubernetes', { types: ['comment'] }), ACCESS.employee))).toEqual([
+        'comment:engineering:4',
+      ]);
+      expect(ids(await index.search(q('', { tag: 'ops' }), ACCESS.employee)).sort()).toEqual([
+        'post:engineering:1',
+        'post:engineering:3',
+      ]);
+      expect(
+        ids(await index.search(q('kubernetes', { authorId: 'bob', types: ['post'] }), ACCESS.employee)),
+      ).toEqual(['post:engineering:2']);
+      expect(ids(await index.search(q('', { spaceId: 'leadership' }), ACCESS.leadMember))).toEqual([
+        'post:leadership:5',
+      ]);
+      const recent = ids(
+        await index.search(q('', { types: ['post'], from: daysAgo(30).slice(0, 10) }), ACCESS.employee),
+      );
       expect(recent).not.toContain('post:engineering:3');
       expect(recent).toContain('post:engineering:1');
     });
@@ -111,10 +279,16 @@ export function searchIndexContract(name: string, start: () => Promise<ContractT
       expect(employee.facets.tag.map((f) => f.value)).not.toContain('planning');
 
       expect(ids(await index.search(q('kubernetes'), ACCESS.leadMember))).toContain('post:leadership:5');
-      expect(ids(await index.search(q('kubernetes'), ACCESS.admin))).toEqual(expect.arrayContaining(['post:leadership:5', 'post:acme-space:6', 'post:joint:7']));
+      expect(ids(await index.search(q('kubernetes'), ACCESS.admin))).toEqual(
+        expect.arrayContaining(['post:leadership:5', 'post:acme-space:6', 'post:joint:7']),
+      );
 
       const acmeResult = await index.search(q('kubernetes'), ACCESS.acmePartner);
-      expect(ids(acmeResult).filter((id) => !id.startsWith('profile:')).sort()).toEqual(['post:acme-space:6', 'post:joint:7']);
+      expect(
+        ids(acmeResult)
+          .filter((id) => !id.startsWith('profile:'))
+          .sort(),
+      ).toEqual(['post:acme-space:6', 'post:joint:7']);
       expect(ids(acmeResult)).not.toContain('profile:-:gus');
 
       const globexResult = await index.search(q('kubernetes forecast pallets acme'), ACCESS.globexPartner);
@@ -132,7 +306,11 @@ export function searchIndexContract(name: string, start: () => Promise<ContractT
     it('shows partners employees and their own organisation, never another organisation', async () => {
       const people = ids(await index.search(q('', { types: ['profile'] }), ACCESS.acmePartner)).sort();
       expect(people).toEqual(['profile:-:alice', 'profile:-:pat']);
-      expect(ids(await index.search(q('', { types: ['profile'] }), ACCESS.employee)).sort()).toEqual(['profile:-:alice', 'profile:-:gus', 'profile:-:pat']);
+      expect(ids(await index.search(q('', { types: ['profile'] }), ACCESS.employee)).sort()).toEqual([
+        'profile:-:alice',
+        'profile:-:gus',
+        'profile:-:pat',
+      ]);
     });
 
     it('counts facets over every visible match', async () => {
@@ -168,12 +346,22 @@ export function searchIndexContract(name: string, start: () => Promise<ContractT
     it('suggests titles for a prefix, trimmed', async () => {
       const titles = (await index.suggest('kube', ACCESS.employee, 5)).map((s) => s.title);
       expect(titles).toContain('Kubernetes upgrade guide');
-      expect((await index.suggest('secret', ACCESS.employee, 5)).map((s) => s.title)).not.toContain('Secret reorganisation plan');
-      expect((await index.suggest('secret', ACCESS.leadMember, 5)).map((s) => s.title)).toContain('Secret reorganisation plan');
+      expect((await index.suggest('secret', ACCESS.employee, 5)).map((s) => s.title)).not.toContain(
+        'Secret reorganisation plan',
+      );
+      expect((await index.suggest('secret', ACCESS.leadMember, 5)).map((s) => s.title)).toContain(
+        'Secret reorganisation plan',
+      );
     });
 
     it('follows a space being unshared, and removal of documents and spaces', async () => {
-      expect(await index.updateSpace('joint', { audience: 'partners', partnerOrgs: ['globex'], spaceName: 'Joint' })).toBe(1);
+      expect(
+        await index.updateSpace('joint', {
+          audience: 'partners',
+          partnerOrgs: ['globex'],
+          spaceName: 'Joint',
+        }),
+      ).toBe(1);
       await index.refresh();
       const stillShared = { ...ACCESS.acmePartner }; // even if the caller still thinks joint is shared
       expect(ids(await index.search(q('roadmap'), stillShared))).not.toContain('post:joint:7');

@@ -13,7 +13,9 @@ export function requestContext(services: Services): MiddlewareHandler<AppEnv> {
     const started = performance.now();
     const lambdaEvent = (c.env as { event?: { requestContext?: { requestId?: string } } } | undefined)?.event;
     const incoming = c.req.header('x-request-id');
-    const requestId = lambdaEvent?.requestContext?.requestId ?? (incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID());
+    const requestId =
+      lambdaEvent?.requestContext?.requestId ??
+      (incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID());
     c.set('requestId', requestId);
     c.set('services', services);
     await next();

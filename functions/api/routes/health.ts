@@ -1,18 +1,27 @@
 /** GET /api/health: is the table reachable, and (locally) how the stream consumers are doing. */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Dependencies } from '../../platform/dependencies';
-import { createRouter } from '../router';
 import { ok } from '../openapi-helpers';
+import { createRouter } from '../router';
 
 const HealthSchema = z
-  .object({ status: z.enum(['ok', 'degraded']), table: z.object({ status: z.string(), latencyMs: z.number().optional() }) })
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    table: z.object({ status: z.string(), latencyMs: z.number().optional() }),
+  })
   .passthrough()
   .openapi('Health');
 
 export function healthRoutes(deps: Dependencies) {
   const app = createRouter();
   app.openapi(
-    createRoute({ method: 'get', path: '/health', tags: ['operations'], summary: 'Health of the API, the table and the stream', responses: { 200: ok(HealthSchema), 503: ok(HealthSchema, 'Degraded') } }),
+    createRoute({
+      method: 'get',
+      path: '/health',
+      tags: ['operations'],
+      summary: 'Health of the API, the table and the stream',
+      responses: { 200: ok(HealthSchema), 503: ok(HealthSchema, 'Degraded') },
+    }),
     async (c) => {
       const started = performance.now();
       let table: { status: string; latencyMs?: number };
@@ -23,8 +32,12 @@ export function healthRoutes(deps: Dependencies) {
         table = { status: `unreachable: ${(error as Error).name}` };
       }
       const extra = (await deps.health?.()) ?? {};
-      const healthy = table.status === 'ok' && (extra as { stream?: { status?: string } }).stream?.status !== 'failing';
-      return c.json({ status: healthy ? ('ok' as const) : ('degraded' as const), table, ...extra } as never, healthy ? 200 : 503);
+      const healthy =
+        table.status === 'ok' && (extra as { stream?: { status?: string } }).stream?.status !== 'failing';
+      return c.json(
+        { status: healthy ? ('ok' as const) : ('degraded' as const), table, ...extra } as never,
+        healthy ? 200 : 503,
+      );
     },
   );
   return app;

@@ -1,7 +1,7 @@
 /** The caller, people, and their posts. */
 import { createRoute } from '@hono/zod-openapi';
-import { createRouter } from '../router';
 import { ok, secured, standardErrors } from '../openapi-helpers';
+import { createRouter } from '../router';
 import { Json, PageOf, PageQuery, UserIdParam } from '../schemas';
 
 const tags = ['people'];
@@ -10,7 +10,14 @@ export function peopleRoutes() {
   const app = createRouter();
 
   app.openapi(
-    createRoute({ method: 'get', path: '/me', tags, ...secured, summary: 'The signed-in person', responses: { 200: ok(Json), ...standardErrors } }),
+    createRoute({
+      method: 'get',
+      path: '/me',
+      tags,
+      ...secured,
+      summary: 'The signed-in person',
+      responses: { 200: ok(Json), ...standardErrors },
+    }),
     async (c) => {
       const principal = c.var.principal;
       const profile = await c.var.services.profiles.get(principal, principal.userId);
@@ -19,31 +26,77 @@ export function peopleRoutes() {
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/feed', tags, ...secured, summary: 'Home feed: newest posts from your spaces', request: { query: PageQuery }, responses: { 200: ok(PageOf('PostSummary')), ...standardErrors } }),
+    createRoute({
+      method: 'get',
+      path: '/feed',
+      tags,
+      ...secured,
+      summary: 'Home feed: newest posts from your spaces',
+      request: { query: PageQuery },
+      responses: { 200: ok(PageOf('PostSummary')), ...standardErrors },
+    }),
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
-      return c.json(await c.var.services.posts.feed(c.var.principal, limit, cursor) as never, 200);
+      return c.json((await c.var.services.posts.feed(c.var.principal, limit, cursor)) as never, 200);
     },
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/me/drafts', tags, ...secured, summary: 'Your drafts', request: { query: PageQuery }, responses: { 200: ok(PageOf('PostSummary')), ...standardErrors } }),
+    createRoute({
+      method: 'get',
+      path: '/me/drafts',
+      tags,
+      ...secured,
+      summary: 'Your drafts',
+      request: { query: PageQuery },
+      responses: { 200: ok(PageOf('PostSummary')), ...standardErrors },
+    }),
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
-      return c.json(await c.var.services.posts.listByAuthor(c.var.principal, c.var.principal.userId, { drafts: true, limit, cursor }) as never, 200);
+      return c.json(
+        (await c.var.services.posts.listByAuthor(c.var.principal, c.var.principal.userId, {
+          drafts: true,
+          limit,
+          cursor,
+        })) as never,
+        200,
+      );
     },
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/people/{userId}', tags, ...secured, summary: "A person's profile", request: { params: UserIdParam }, responses: { 200: ok(Json), ...standardErrors } }),
-    async (c) => c.json(await c.var.services.profiles.get(c.var.principal, c.req.valid('param').userId) as never, 200),
+    createRoute({
+      method: 'get',
+      path: '/people/{userId}',
+      tags,
+      ...secured,
+      summary: "A person's profile",
+      request: { params: UserIdParam },
+      responses: { 200: ok(Json), ...standardErrors },
+    }),
+    async (c) =>
+      c.json((await c.var.services.profiles.get(c.var.principal, c.req.valid('param').userId)) as never, 200),
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/people/{userId}/posts', tags, ...secured, summary: "A person's published posts in spaces you can read", request: { params: UserIdParam, query: PageQuery }, responses: { 200: ok(PageOf('PostSummary')), ...standardErrors } }),
+    createRoute({
+      method: 'get',
+      path: '/people/{userId}/posts',
+      tags,
+      ...secured,
+      summary: "A person's published posts in spaces you can read",
+      request: { params: UserIdParam, query: PageQuery },
+      responses: { 200: ok(PageOf('PostSummary')), ...standardErrors },
+    }),
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
-      return c.json(await c.var.services.posts.listByAuthor(c.var.principal, c.req.valid('param').userId, { limit, cursor }) as never, 200);
+      return c.json(
+        (await c.var.services.posts.listByAuthor(c.var.principal, c.req.valid('param').userId, {
+          limit,
+          cursor,
+        })) as never,
+        200,
+      );
     },
   );
 

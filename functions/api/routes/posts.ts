@@ -1,8 +1,21 @@
 /** Blog posts, likes and comments within a space. */
 import { createRoute } from '@hono/zod-openapi';
-import { createRouter } from '../router';
 import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
-import { CommentBody, CommentParams, CommentUpdateBody, Json, LikeBody, PageOf, PageQuery, PostBody, PostParams, PostUpdateBody, SpaceIdParam, TagParam } from '../schemas';
+import { createRouter } from '../router';
+import {
+  CommentBody,
+  CommentParams,
+  CommentUpdateBody,
+  Json,
+  LikeBody,
+  PageOf,
+  PageQuery,
+  PostBody,
+  PostParams,
+  PostUpdateBody,
+  SpaceIdParam,
+  TagParam,
+} from '../schemas';
 
 const tags = ['posts'];
 
@@ -10,20 +23,60 @@ export function postRoutes() {
   const app = createRouter();
 
   app.openapi(
-    createRoute({ method: 'get', path: '/spaces/{spaceId}/posts', tags, ...secured, summary: "A space's published posts, newest first", request: { params: SpaceIdParam, query: PageQuery }, responses: { 200: ok(PageOf('PostSummary')), ...standardErrors } }),
+    createRoute({
+      method: 'get',
+      path: '/spaces/{spaceId}/posts',
+      tags,
+      ...secured,
+      summary: "A space's published posts, newest first",
+      request: { params: SpaceIdParam, query: PageQuery },
+      responses: { 200: ok(PageOf('PostSummary')), ...standardErrors },
+    }),
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
-      return c.json(await c.var.services.posts.listBySpace(c.var.principal, c.req.valid('param').spaceId, limit, cursor) as never, 200);
+      return c.json(
+        (await c.var.services.posts.listBySpace(
+          c.var.principal,
+          c.req.valid('param').spaceId,
+          limit,
+          cursor,
+        )) as never,
+        200,
+      );
     },
   );
 
   app.openapi(
-    createRoute({ method: 'post', path: '/spaces/{spaceId}/posts', tags, ...secured, summary: 'Write a post (editors, owners)', request: { params: SpaceIdParam, ...jsonBody(PostBody) }, responses: { 201: ok(Json, 'Created'), ...standardErrors } }),
-    async (c) => c.json(await c.var.services.posts.create(c.var.principal, c.req.valid('param').spaceId, c.req.valid('json')) as never, 201),
+    createRoute({
+      method: 'post',
+      path: '/spaces/{spaceId}/posts',
+      tags,
+      ...secured,
+      summary: 'Write a post (editors, owners)',
+      request: { params: SpaceIdParam, ...jsonBody(PostBody) },
+      responses: { 201: ok(Json, 'Created'), ...standardErrors },
+    }),
+    async (c) =>
+      c.json(
+        (await c.var.services.posts.create(
+          c.var.principal,
+          c.req.valid('param').spaceId,
+          c.req.valid('json'),
+        )) as never,
+        201,
+      ),
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/spaces/{spaceId}/posts/{postId}', tags, ...secured, summary: 'One post with its rendered HTML', request: { params: PostParams }, responses: { 200: ok(Json), ...standardErrors } }),
+    createRoute({
+      method: 'get',
+      path: '/spaces/{spaceId}/posts/{postId}',
+      tags,
+      ...secured,
+      summary: 'One post with its rendered HTML',
+      request: { params: PostParams },
+      responses: { 200: ok(Json), ...standardErrors },
+    }),
     async (c) => {
       const { spaceId, postId } = c.req.valid('param');
       const post = await c.var.services.posts.get(c.var.principal, spaceId, postId);
@@ -33,7 +86,15 @@ export function postRoutes() {
   );
 
   app.openapi(
-    createRoute({ method: 'put', path: '/spaces/{spaceId}/posts/{postId}', tags, ...secured, summary: 'Edit a post; a stale version gets 409', request: { params: PostParams, ...jsonBody(PostUpdateBody) }, responses: { 200: ok(Json), ...standardErrors } }),
+    createRoute({
+      method: 'put',
+      path: '/spaces/{spaceId}/posts/{postId}',
+      tags,
+      ...secured,
+      summary: 'Edit a post; a stale version gets 409',
+      request: { params: PostParams, ...jsonBody(PostUpdateBody) },
+      responses: { 200: ok(Json), ...standardErrors },
+    }),
     async (c) => {
       const { spaceId, postId } = c.req.valid('param');
       const post = await c.var.services.posts.update(c.var.principal, spaceId, postId, c.req.valid('json'));
@@ -43,7 +104,15 @@ export function postRoutes() {
   );
 
   app.openapi(
-    createRoute({ method: 'delete', path: '/spaces/{spaceId}/posts/{postId}', tags, ...secured, summary: 'Delete a post (author, owners, admins)', request: { params: PostParams }, responses: { 204: { description: 'Deleted' }, ...standardErrors } }),
+    createRoute({
+      method: 'delete',
+      path: '/spaces/{spaceId}/posts/{postId}',
+      tags,
+      ...secured,
+      summary: 'Delete a post (author, owners, admins)',
+      request: { params: PostParams },
+      responses: { 204: { description: 'Deleted' }, ...standardErrors },
+    }),
     async (c) => {
       const { spaceId, postId } = c.req.valid('param');
       await c.var.services.posts.delete(c.var.principal, spaceId, postId);
@@ -52,40 +121,103 @@ export function postRoutes() {
   );
 
   app.openapi(
-    createRoute({ method: 'put', path: '/spaces/{spaceId}/posts/{postId}/like', tags, ...secured, summary: 'Like or unlike a post', request: { params: PostParams, ...jsonBody(LikeBody) }, responses: { 200: ok(Json), ...standardErrors } }),
+    createRoute({
+      method: 'put',
+      path: '/spaces/{spaceId}/posts/{postId}/like',
+      tags,
+      ...secured,
+      summary: 'Like or unlike a post',
+      request: { params: PostParams, ...jsonBody(LikeBody) },
+      responses: { 200: ok(Json), ...standardErrors },
+    }),
     async (c) => {
       const { spaceId, postId } = c.req.valid('param');
-      return c.json(await c.var.services.posts.like(c.var.principal, spaceId, postId, c.req.valid('json').liked) as never, 200);
+      return c.json(
+        (await c.var.services.posts.like(
+          c.var.principal,
+          spaceId,
+          postId,
+          c.req.valid('json').liked,
+        )) as never,
+        200,
+      );
     },
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/spaces/{spaceId}/posts/{postId}/comments', tags, ...secured, summary: 'Comments and replies, oldest first', request: { params: PostParams, query: PageQuery }, responses: { 200: ok(PageOf('Comment')), ...standardErrors } }),
+    createRoute({
+      method: 'get',
+      path: '/spaces/{spaceId}/posts/{postId}/comments',
+      tags,
+      ...secured,
+      summary: 'Comments and replies, oldest first',
+      request: { params: PostParams, query: PageQuery },
+      responses: { 200: ok(PageOf('Comment')), ...standardErrors },
+    }),
     async (c) => {
       const { spaceId, postId } = c.req.valid('param');
       const { limit, cursor } = c.req.valid('query');
-      return c.json(await c.var.services.comments.list(c.var.principal, spaceId, postId, limit, cursor) as never, 200);
+      return c.json(
+        (await c.var.services.comments.list(c.var.principal, spaceId, postId, limit, cursor)) as never,
+        200,
+      );
     },
   );
 
   app.openapi(
-    createRoute({ method: 'post', path: '/spaces/{spaceId}/posts/{postId}/comments', tags, ...secured, summary: 'Comment, or reply to a top-level comment', request: { params: PostParams, ...jsonBody(CommentBody) }, responses: { 201: ok(Json, 'Created'), ...standardErrors } }),
+    createRoute({
+      method: 'post',
+      path: '/spaces/{spaceId}/posts/{postId}/comments',
+      tags,
+      ...secured,
+      summary: 'Comment, or reply to a top-level comment',
+      request: { params: PostParams, ...jsonBody(CommentBody) },
+      responses: { 201: ok(Json, 'Created'), ...standardErrors },
+    }),
     async (c) => {
       const { spaceId, postId } = c.req.valid('param');
-      return c.json(await c.var.services.comments.add(c.var.principal, spaceId, postId, c.req.valid('json')) as never, 201);
+      return c.json(
+        (await c.var.services.comments.add(c.var.principal, spaceId, postId, c.req.valid('json'))) as never,
+        201,
+      );
     },
   );
 
   app.openapi(
-    createRoute({ method: 'put', path: '/spaces/{spaceId}/posts/{postId}/comments/{commentId}', tags, ...secured, summary: 'Edit your comment', request: { params: CommentParams, ...jsonBody(CommentUpdateBody) }, responses: { 200: ok(Json), ...standardErrors } }),
+    createRoute({
+      method: 'put',
+      path: '/spaces/{spaceId}/posts/{postId}/comments/{commentId}',
+      tags,
+      ...secured,
+      summary: 'Edit your comment',
+      request: { params: CommentParams, ...jsonBody(CommentUpdateBody) },
+      responses: { 200: ok(Json), ...standardErrors },
+    }),
     async (c) => {
       const { spaceId, postId, commentId } = c.req.valid('param');
-      return c.json(await c.var.services.comments.edit(c.var.principal, spaceId, postId, commentId, c.req.valid('json')) as never, 200);
+      return c.json(
+        (await c.var.services.comments.edit(
+          c.var.principal,
+          spaceId,
+          postId,
+          commentId,
+          c.req.valid('json'),
+        )) as never,
+        200,
+      );
     },
   );
 
   app.openapi(
-    createRoute({ method: 'delete', path: '/spaces/{spaceId}/posts/{postId}/comments/{commentId}', tags, ...secured, summary: 'Delete a comment (author, owners, admins)', request: { params: CommentParams }, responses: { 204: { description: 'Deleted' }, ...standardErrors } }),
+    createRoute({
+      method: 'delete',
+      path: '/spaces/{spaceId}/posts/{postId}/comments/{commentId}',
+      tags,
+      ...secured,
+      summary: 'Delete a comment (author, owners, admins)',
+      request: { params: CommentParams },
+      responses: { 204: { description: 'Deleted' }, ...standardErrors },
+    }),
     async (c) => {
       const { spaceId, postId, commentId } = c.req.valid('param');
       await c.var.services.comments.delete(c.var.principal, spaceId, postId, commentId);
@@ -94,10 +226,26 @@ export function postRoutes() {
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/tags/{tag}/posts', tags, ...secured, summary: 'Published posts with a tag, across the spaces you can read', request: { params: TagParam, query: PageQuery }, responses: { 200: ok(PageOf('PostSummary')), ...standardErrors } }),
+    createRoute({
+      method: 'get',
+      path: '/tags/{tag}/posts',
+      tags,
+      ...secured,
+      summary: 'Published posts with a tag, across the spaces you can read',
+      request: { params: TagParam, query: PageQuery },
+      responses: { 200: ok(PageOf('PostSummary')), ...standardErrors },
+    }),
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
-      return c.json(await c.var.services.posts.listByTag(c.var.principal, c.req.valid('param').tag, limit, cursor) as never, 200);
+      return c.json(
+        (await c.var.services.posts.listByTag(
+          c.var.principal,
+          c.req.valid('param').tag,
+          limit,
+          cursor,
+        )) as never,
+        200,
+      );
     },
   );
 

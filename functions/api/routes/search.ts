@@ -2,8 +2,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Services } from '../../domain/services';
 import { SEARCH_TYPES } from '../../search/search-document';
-import { createRouter } from '../router';
 import { ok, secured, standardErrors } from '../openapi-helpers';
+import { createRouter } from '../router';
 import { Json } from '../schemas';
 
 const tags = ['search'];
@@ -16,9 +16,18 @@ const SearchQuery = z.object({
     .optional()
     .transform((value) => (value ? value.split(',') : undefined))
     .pipe(z.array(z.enum(SEARCH_TYPES as [string, ...string[]])).optional()),
-  space: z.string().regex(/^[A-Za-z0-9~._-]{1,64}$/).optional(),
-  tag: z.string().regex(/^[a-z][a-z0-9_-]{0,49}$/).optional(),
-  author: z.string().regex(/^[A-Za-z0-9~._-]{1,64}$/).optional(),
+  space: z
+    .string()
+    .regex(/^[A-Za-z0-9~._-]{1,64}$/)
+    .optional(),
+  tag: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,49}$/)
+    .optional(),
+  author: z
+    .string()
+    .regex(/^[A-Za-z0-9~._-]{1,64}$/)
+    .optional(),
   from: date.optional(),
   to: date.optional(),
   limit: z.coerce.number().int().min(1).max(50).default(20),
@@ -47,13 +56,28 @@ export function searchRoutes() {
     }),
     async (c) => {
       const query = c.req.valid('query');
-      return c.json(await searchOf(c.var.services).search(c.var.principal, { ...query, type: query.type as never }) as never, 200);
+      return c.json(
+        (await searchOf(c.var.services).search(c.var.principal, {
+          ...query,
+          type: query.type as never,
+        })) as never,
+        200,
+      );
     },
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/search/suggest', tags, ...secured, summary: 'Type-ahead: titles and people matching a prefix', request: { query: SuggestQuery }, responses: { 200: ok(Json), ...standardErrors } }),
-    async (c) => c.json(await searchOf(c.var.services).suggest(c.var.principal, c.req.valid('query').q) as never, 200),
+    createRoute({
+      method: 'get',
+      path: '/search/suggest',
+      tags,
+      ...secured,
+      summary: 'Type-ahead: titles and people matching a prefix',
+      request: { query: SuggestQuery },
+      responses: { 200: ok(Json), ...standardErrors },
+    }),
+    async (c) =>
+      c.json((await searchOf(c.var.services).suggest(c.var.principal, c.req.valid('query').q)) as never, 200),
   );
 
   return app;

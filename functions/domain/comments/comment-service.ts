@@ -42,28 +42,58 @@ export class CommentService {
     private readonly posts: PostService,
   ) {}
 
-  async list(principal: Principal, spaceId: string, postId: string, limit: number, cursor?: string): Promise<Page<CommentView>> {
+  async list(
+    principal: Principal,
+    spaceId: string,
+    postId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<CommentView>> {
     const loaded = await this.spaces.loadReadable(principal, spaceId, [keys.post(spaceId, postId)]);
     this.posts.visiblePost(principal, loaded.extras[0]);
-    const page = await this.ctx.table.query({ partition: keys.space(spaceId).PK, beginsWith: keys.commentPrefix(postId), limit, cursor });
+    const page = await this.ctx.table.query({
+      partition: keys.space(spaceId).PK,
+      beginsWith: keys.commentPrefix(postId),
+      limit,
+      cursor,
+    });
     const manage = canManage(principal, loaded.space, loaded.membership);
-    const items = page.items.map((item) => view(principal, toComment(item), manage)).map((comment) =>
-      // Another partner organisation's people stay invisible, even as comment authors.
-      canSeePerson(principal, { org: comment.authorOrg }) ? comment : { ...comment, authorId: 'hidden', authorName: 'External user', authorOrg: undefined },
-    );
+    const items = page.items
+      .map((item) => view(principal, toComment(item), manage))
+      .map((comment) =>
+        // Another partner organisation's people stay invisible, even as comment authors.
+        canSeePerson(principal, { org: comment.authorOrg })
+          ? comment
+          : { ...comment, authorId: 'hidden', authorName: 'External user', authorOrg: undefined },
+      );
     return { items, cursor: page.cursor };
   }
 
-  async add(principal: Principal, spaceId: string, postId: string, input: { body: string; parentId?: string }): Promise<CommentView> {
+  async add(
+    principal: Principal,
+    spaceId: string,
+    postId: string,
+    input: { body: string; parentId?: string },
+  ): Promise<CommentView> {
     const parentKey = input.parentId ? [keys.comment(spaceId, postId, input.parentId)] : [];
-    const loaded = await this.spaces.loadReadable(principal, spaceId, [keys.post(spaceId, postId), ...parentKey]);
+    const loaded = await this.spaces.loadReadable(principal, spaceId, [
+      keys.post(spaceId, postId),
+      ...parentKey,
+    ]);
     const post = this.posts.visiblePost(principal, loaded.extras[0]);
     if (post.status !== 'published') throw new Conflict('Drafts cannot be commented on');
-    if (!canParticipate(principal, loaded.space, loaded.membership)) throw new Forbidden('You cannot comment in this space');
+    if (!canParticipate(principal, loaded.space, loaded.membership))
+      throw new Forbidden('You cannot comment in this space');
     if (input.parentId) {
       const parent = loaded.extras[1];
-      if (!parent || parent.deleted) throw new InvalidInput('The comment you reply to does not exist', [{ field: 'parentId', message: 'no such comment' }]);
-      if (parent.parentId) throw new InvalidInput('Replies are one level deep: reply to the top-level comment', [{ field: 'parentId', message: 'is a reply' }]);
+      if (!parent || parent.deleted)
+        throw new InvalidInput('The comment you reply to does not exist', [
+          { field: 'parentId', message: 'no such comment' },
+        ]);
+      if (parent.parentId)
+        throw new InvalidInput('Replies are one level deep: reply to the top-level comment', [
+          { field: 'parentId', message: 'is a reply' },
+        ]);
     }
     const now = this.ctx.clock.now().toISOString();
     const comment: Comment = {
@@ -84,8 +114,20 @@ export class CommentService {
     };
     try {
       await this.ctx.table.transact([
-        { Put: { Item: { ...keys.comment(spaceId, postId, comment.id), type: 'comment', ...comment }, ConditionExpression: 'attribute_not_exists(PK)' } },
-        { Update: { Key: keys.post(spaceId, postId), UpdateExpression: 'ADD commentCount :one', ConditionExpression: 'attribute_exists(PK)', ExpressionAttributeValues: { ':one': 1 } } },
+        {
+          Put: {
+            Item: { ...keys.comment(spaceId, postId, comment.id), type: 'comment', ...comment },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Update: {
+            Key: keys.post(spaceId, postId),
+            UpdateExpression: 'ADD commentCount :one',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: { ':one': 1 },
+          },
+        },
       ]);
     } catch (error) {
       if (error instanceof TransactionFailed && error.failedAt(1)) throw new NotFound('Post');
@@ -95,21 +137,45 @@ export class CommentService {
     return view(principal, comment, false);
   }
 
-  async edit(principal: Principal, spaceId: string, postId: string, commentId: string, input: { body: string; version: number }): Promise<CommentView> {
+  async edit(
+    principal: Principal,
+    spaceId: string,
+    postId: string,
+    commentId: string,
+    input: { body: string; version: number },
+  ): Promise<CommentView> {
     const { comment, manage } = await this.load(principal, spaceId, postId, commentId);
     if (comment.authorId !== principal.userId) throw new Forbidden('Only the author can edit a comment');
     if (comment.version !== input.version) throw new EditConflict('The comment', comment.version);
-    const updated: Comment = { ...comment, body: input.body, html: renderMarkdown(input.body), text: plainText(input.body), mentions: extractMentions(input.body), updatedAt: this.ctx.clock.now().toISOString(), version: comment.version + 1 };
+    const updated: Comment = {
+      ...comment,
+      body: input.body,
+      html: renderMarkdown(input.body),
+      text: plainText(input.body),
+      mentions: extractMentions(input.body),
+      updatedAt: this.ctx.clock.now().toISOString(),
+      version: comment.version + 1,
+    };
     try {
       await this.ctx.table.update({
         Key: keys.comment(spaceId, postId, commentId),
-        UpdateExpression: 'SET body = :body, html = :html, #text = :text, mentions = :mentions, updatedAt = :now, version = :next',
+        UpdateExpression:
+          'SET body = :body, html = :html, #text = :text, mentions = :mentions, updatedAt = :now, version = :next',
         ExpressionAttributeNames: { '#text': 'text' },
         ConditionExpression: 'version = :expected AND attribute_not_exists(deleted)',
-        ExpressionAttributeValues: { ':body': updated.body, ':html': updated.html, ':text': updated.text, ':mentions': updated.mentions, ':now': updated.updatedAt, ':next': updated.version, ':expected': input.version },
+        ExpressionAttributeValues: {
+          ':body': updated.body,
+          ':html': updated.html,
+          ':text': updated.text,
+          ':mentions': updated.mentions,
+          ':now': updated.updatedAt,
+          ':next': updated.version,
+          ':expected': input.version,
+        },
       });
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') throw new EditConflict('The comment', comment.version + 1);
+      if ((error as Error).name === 'ConditionalCheckFailedException')
+        throw new EditConflict('The comment', comment.version + 1);
       throw error;
     }
     return view(principal, updated, manage);
@@ -117,19 +183,34 @@ export class CommentService {
 
   async delete(principal: Principal, spaceId: string, postId: string, commentId: string): Promise<void> {
     const { comment, manage } = await this.load(principal, spaceId, postId, commentId);
-    if (comment.authorId !== principal.userId && !manage) throw new Forbidden('Only the author, space owners and admins can delete a comment');
+    if (comment.authorId !== principal.userId && !manage)
+      throw new Forbidden('Only the author, space owners and admins can delete a comment');
     try {
       await this.ctx.table.transact([
         {
           Update: {
             Key: keys.comment(spaceId, postId, commentId),
-            UpdateExpression: 'SET deleted = :yes, body = :empty, html = :empty, #text = :empty, mentions = :none, deletedBy = :who, updatedAt = :now',
+            UpdateExpression:
+              'SET deleted = :yes, body = :empty, html = :empty, #text = :empty, mentions = :none, deletedBy = :who, updatedAt = :now',
             ExpressionAttributeNames: { '#text': 'text' },
             ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(deleted)',
-            ExpressionAttributeValues: { ':yes': true, ':empty': '', ':none': [], ':who': principal.userId, ':now': this.ctx.clock.now().toISOString() },
+            ExpressionAttributeValues: {
+              ':yes': true,
+              ':empty': '',
+              ':none': [],
+              ':who': principal.userId,
+              ':now': this.ctx.clock.now().toISOString(),
+            },
           },
         },
-        { Update: { Key: keys.post(spaceId, postId), UpdateExpression: 'ADD commentCount :minus', ConditionExpression: 'attribute_exists(PK)', ExpressionAttributeValues: { ':minus': -1 } } },
+        {
+          Update: {
+            Key: keys.post(spaceId, postId),
+            UpdateExpression: 'ADD commentCount :minus',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: { ':minus': -1 },
+          },
+        },
       ]);
     } catch (error) {
       if (error instanceof TransactionFailed) throw new NotFound('Comment');
@@ -138,7 +219,10 @@ export class CommentService {
   }
 
   private async load(principal: Principal, spaceId: string, postId: string, commentId: string) {
-    const loaded = await this.spaces.loadReadable(principal, spaceId, [keys.post(spaceId, postId), keys.comment(spaceId, postId, commentId)]);
+    const loaded = await this.spaces.loadReadable(principal, spaceId, [
+      keys.post(spaceId, postId),
+      keys.comment(spaceId, postId, commentId),
+    ]);
     this.posts.visiblePost(principal, loaded.extras[0]);
     const item = loaded.extras[1];
     if (!item || item.deleted) throw new NotFound('Comment');
@@ -154,5 +238,8 @@ function toComment(item: Item): Comment {
 function view(principal: Principal, comment: Comment, manage: boolean): CommentView {
   const own = comment.authorId === principal.userId;
   const { text: _text, ...shown } = comment;
-  return { ...shown, permissions: { edit: own && !comment.deleted, delete: !comment.deleted && (own || manage) } };
+  return {
+    ...shown,
+    permissions: { edit: own && !comment.deleted, delete: !comment.deleted && (own || manage) },
+  };
 }

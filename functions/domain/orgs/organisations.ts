@@ -3,10 +3,10 @@
  * id. Employees may list them (to share a space); a partner sees only their own.
  */
 import { type Item, keys } from '../../data/keys-and-items';
+import { TransactionFailed } from '../../data/table';
 import type { DomainContext } from '../context';
 import { Conflict, Forbidden } from '../errors';
-import { type Principal, isAdmin, isEmployee } from '../principal';
-import { TransactionFailed } from '../../data/table';
+import { isAdmin, isEmployee, type Principal } from '../principal';
 
 export interface Organisation {
   id: string;
@@ -15,10 +15,20 @@ export interface Organisation {
 }
 
 export function organisationItem(org: Organisation): Item {
-  return { ...keys.organisation(org.id), type: 'organisation', ...org, GSI1PK: keys.organisationsIndex, GSI1SK: `${org.name.toLowerCase()}#${org.id}` };
+  return {
+    ...keys.organisation(org.id),
+    type: 'organisation',
+    ...org,
+    GSI1PK: keys.organisationsIndex,
+    GSI1SK: `${org.name.toLowerCase()}#${org.id}`,
+  };
 }
 
-const toOrganisation = (item: Item): Organisation => ({ id: item.id as string, name: item.name as string, createdAt: item.createdAt as string });
+const toOrganisation = (item: Item): Organisation => ({
+  id: item.id as string,
+  name: item.name as string,
+  createdAt: item.createdAt as string,
+});
 
 export class OrganisationService {
   constructor(private readonly ctx: DomainContext) {}
@@ -29,7 +39,11 @@ export class OrganisationService {
       return item ? [toOrganisation(item)] : [];
     }
     if (!isEmployee(principal)) throw new Forbidden('Only employees can list partner organisations');
-    const page = await this.ctx.table.query({ index: 'GSI1', partition: keys.organisationsIndex, limit: 500 });
+    const page = await this.ctx.table.query({
+      index: 'GSI1',
+      partition: keys.organisationsIndex,
+      limit: 500,
+    });
     return page.items.map(toOrganisation);
   }
 

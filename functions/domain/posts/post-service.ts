@@ -4,11 +4,11 @@
  * extracted for notifications and search.
  */
 import { keys } from '../../data/keys-and-items';
-import { type Item, type Page, TransactionFailed, type TransactItem } from '../../data/table';
+import { type Item, type Page, type TransactItem, TransactionFailed } from '../../data/table';
 import { extractMentions, extractTags, plainText, renderMarkdown } from '../content/markdown';
 import type { DomainContext } from '../context';
 import { Conflict, EditConflict, Forbidden, InvalidInput, NotFound } from '../errors';
-import { type Principal } from '../principal';
+import type { Principal } from '../principal';
 import { canContribute, canManage, canParticipate, canSeePerson } from '../spaces/space-access';
 import type { LoadedSpace, SpaceService } from '../spaces/space-service';
 import { type Post, type PostStatus, postItem, postTagItems, toPost } from './post';
@@ -66,13 +66,24 @@ export class PostService {
 
   /** One round trip: space, membership, post and the caller's like in a single BatchGetItem. */
   async get(principal: Principal, spaceId: string, postId: string): Promise<PostView> {
-    const loaded = await this.spaces.loadReadable(principal, spaceId, [keys.post(spaceId, postId), keys.like(spaceId, postId, principal.userId)]);
+    const loaded = await this.spaces.loadReadable(principal, spaceId, [
+      keys.post(spaceId, postId),
+      keys.like(spaceId, postId, principal.userId),
+    ]);
     const post = this.visiblePost(principal, loaded.extras[0]);
     return this.view(principal, loaded, post, !!loaded.extras[1]);
   }
 
-  async update(principal: Principal, spaceId: string, postId: string, input: PostInput & { version: number }): Promise<PostView> {
-    const loaded = await this.spaces.loadReadable(principal, spaceId, [keys.post(spaceId, postId), keys.like(spaceId, postId, principal.userId)]);
+  async update(
+    principal: Principal,
+    spaceId: string,
+    postId: string,
+    input: PostInput & { version: number },
+  ): Promise<PostView> {
+    const loaded = await this.spaces.loadReadable(principal, spaceId, [
+      keys.post(spaceId, postId),
+      keys.like(spaceId, postId, principal.userId),
+    ]);
     const current = this.visiblePost(principal, loaded.extras[0]);
     if (current.authorId !== principal.userId) throw new Forbidden('Only the author can edit a post');
     if (input.version !== current.version) throw new EditConflict('The post', current.version);
@@ -125,7 +136,12 @@ export class PostService {
       }
       throw error;
     }
-    return this.view(principal, loaded, { ...updated, likeCount: current.likeCount, commentCount: current.commentCount }, !!loaded.extras[1]);
+    return this.view(
+      principal,
+      loaded,
+      { ...updated, likeCount: current.likeCount, commentCount: current.commentCount },
+      !!loaded.extras[1],
+    );
   }
 
   /** Deletes a post (author, space owners, admins); its comments and likes go with it. */
@@ -138,7 +154,9 @@ export class PostService {
     try {
       await this.ctx.table.transact([
         { Delete: { Key: keys.post(spaceId, postId), ConditionExpression: 'attribute_exists(PK)' } },
-        ...postTagItems(post).map((item) => ({ Delete: { Key: { PK: item.PK, SK: item.SK } } }) as TransactItem),
+        ...postTagItems(post).map(
+          (item) => ({ Delete: { Key: { PK: item.PK, SK: item.SK } } }) as TransactItem,
+        ),
       ]);
     } catch (error) {
       if (error instanceof TransactionFailed) throw new NotFound('Post');
@@ -148,22 +166,46 @@ export class PostService {
     for (const prefix of [keys.commentPrefix(postId), keys.likePrefix(postId)]) {
       let cursor: string | undefined;
       do {
-        const page = await this.ctx.table.query({ partition: keys.space(spaceId).PK, beginsWith: prefix, limit: 100, cursor });
+        const page = await this.ctx.table.query({
+          partition: keys.space(spaceId).PK,
+          beginsWith: prefix,
+          limit: 100,
+          cursor,
+        });
         await this.ctx.table.deleteMany(page.items.map((item) => ({ PK: item.PK, SK: item.SK })));
         cursor = page.cursor;
       } while (cursor);
     }
   }
 
-  async listBySpace(principal: Principal, spaceId: string, limit: number, cursor?: string): Promise<Page<PostSummary>> {
+  async listBySpace(
+    principal: Principal,
+    spaceId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<PostSummary>> {
     const loaded = await this.spaces.loadReadable(principal, spaceId);
-    const page = await this.ctx.table.query({ index: 'GSI1', partition: keys.spacePosts(spaceId), newestFirst: true, limit, cursor });
-    return { items: page.items.map((item) => summary(this.view(principal, loaded, toPost(item), false))), cursor: page.cursor };
+    const page = await this.ctx.table.query({
+      index: 'GSI1',
+      partition: keys.spacePosts(spaceId),
+      newestFirst: true,
+      limit,
+      cursor,
+    });
+    return {
+      items: page.items.map((item) => summary(this.view(principal, loaded, toPost(item), false))),
+      cursor: page.cursor,
+    };
   }
 
   /** A person's published posts in spaces the caller can read; `drafts` lists the caller's own drafts. */
-  async listByAuthor(principal: Principal, authorId: string, options: { drafts?: boolean; limit: number; cursor?: string }): Promise<Page<PostSummary>> {
-    if (options.drafts && authorId !== principal.userId) throw new Forbidden('Drafts are private to their author');
+  async listByAuthor(
+    principal: Principal,
+    authorId: string,
+    options: { drafts?: boolean; limit: number; cursor?: string },
+  ): Promise<Page<PostSummary>> {
+    if (options.drafts && authorId !== principal.userId)
+      throw new Forbidden('Drafts are private to their author');
     const author = await this.ctx.table.get(keys.profile(authorId));
     if (!author || !canSeePerson(principal, author as { org?: string })) throw new NotFound('Person');
     const page = await this.ctx.table.query({
@@ -184,11 +226,24 @@ export class PostService {
    */
   async feed(principal: Principal, limit: number, cursor?: string): Promise<Page<PostSummary>> {
     const before = cursor ? decodeFeedCursor(cursor) : undefined;
-    const memberships = await this.ctx.table.query({ index: 'GSI1', partition: keys.membershipsOf(principal.userId), limit: 100 });
-    const readable = await this.spaces.readableAmong(principal, memberships.items.map((m) => m.spaceId as string));
+    const memberships = await this.ctx.table.query({
+      index: 'GSI1',
+      partition: keys.membershipsOf(principal.userId),
+      limit: 100,
+    });
+    const readable = await this.spaces.readableAmong(
+      principal,
+      memberships.items.map((m) => m.spaceId as string),
+    );
     const pages = await Promise.all(
       [...readable.keys()].map((spaceId) =>
-        this.ctx.table.query({ index: 'GSI1', partition: keys.spacePosts(spaceId), newestFirst: true, limit, ...(before ? { before } : {}) }),
+        this.ctx.table.query({
+          index: 'GSI1',
+          partition: keys.spacePosts(spaceId),
+          newestFirst: true,
+          limit,
+          ...(before ? { before } : {}),
+        }),
       ),
     );
     const merged = pages
@@ -206,26 +261,67 @@ export class PostService {
   }
 
   /** Published posts with a tag, across every space the caller can read. */
-  async listByTag(principal: Principal, tag: string, limit: number, cursor?: string): Promise<Page<PostSummary>> {
-    const page = await this.ctx.table.query({ index: 'GSI1', partition: keys.taggedPosts(tag), newestFirst: true, limit, cursor });
-    const readable = await this.spaces.readableAmong(principal, page.items.map((item) => item.spaceId as string));
-    const postKeys = page.items.filter((item) => readable.has(item.spaceId as string)).map((item) => keys.post(item.spaceId as string, item.postId as string));
+  async listByTag(
+    principal: Principal,
+    tag: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<PostSummary>> {
+    const page = await this.ctx.table.query({
+      index: 'GSI1',
+      partition: keys.taggedPosts(tag),
+      newestFirst: true,
+      limit,
+      cursor,
+    });
+    const readable = await this.spaces.readableAmong(
+      principal,
+      page.items.map((item) => item.spaceId as string),
+    );
+    const postKeys = page.items
+      .filter((item) => readable.has(item.spaceId as string))
+      .map((item) => keys.post(item.spaceId as string, item.postId as string));
     const posts = (await this.ctx.table.getMany(postKeys)).filter((item): item is Item => !!item).map(toPost);
-    return { items: posts.map((post) => summary(this.view(principal, readable.get(post.spaceId)!, post, false))), cursor: page.cursor };
+    return {
+      items: posts.map((post) => summary(this.view(principal, readable.get(post.spaceId)!, post, false))),
+      cursor: page.cursor,
+    };
   }
 
-  async like(principal: Principal, spaceId: string, postId: string, liked: boolean): Promise<{ likeCount: number; likedByMe: boolean }> {
-    const loaded = await this.spaces.loadReadable(principal, spaceId, [keys.post(spaceId, postId), keys.like(spaceId, postId, principal.userId)]);
+  async like(
+    principal: Principal,
+    spaceId: string,
+    postId: string,
+    liked: boolean,
+  ): Promise<{ likeCount: number; likedByMe: boolean }> {
+    const loaded = await this.spaces.loadReadable(principal, spaceId, [
+      keys.post(spaceId, postId),
+      keys.like(spaceId, postId, principal.userId),
+    ]);
     const post = this.visiblePost(principal, loaded.extras[0]);
     if (post.status !== 'published') throw new Conflict('Drafts cannot be liked');
-    if (!canParticipate(principal, loaded.space, loaded.membership)) throw new Forbidden('You cannot like posts in this space');
+    if (!canParticipate(principal, loaded.space, loaded.membership))
+      throw new Forbidden('You cannot like posts in this space');
     const already = !!loaded.extras[1];
     if (already === liked) return { likeCount: post.likeCount, likedByMe: liked };
     const likeKey = keys.like(spaceId, postId, principal.userId);
     try {
       await this.ctx.table.transact([
         liked
-          ? { Put: { Item: { ...likeKey, type: 'like', spaceId, postId, userId: principal.userId, name: principal.name, likedAt: this.ctx.clock.now().toISOString() }, ConditionExpression: 'attribute_not_exists(PK)' } }
+          ? {
+              Put: {
+                Item: {
+                  ...likeKey,
+                  type: 'like',
+                  spaceId,
+                  postId,
+                  userId: principal.userId,
+                  name: principal.name,
+                  likedAt: this.ctx.clock.now().toISOString(),
+                },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            }
           : { Delete: { Key: likeKey, ConditionExpression: 'attribute_exists(PK)' } },
         {
           Update: {
@@ -255,19 +351,29 @@ export class PostService {
   }
 
   private async trim(principal: Principal, posts: Post[]): Promise<PostSummary[]> {
-    const readable = await this.spaces.readableAmong(principal, posts.map((p) => p.spaceId));
+    const readable = await this.spaces.readableAmong(
+      principal,
+      posts.map((p) => p.spaceId),
+    );
     return posts
       .filter((post) => readable.has(post.spaceId))
       .map((post) => summary(this.view(principal, readable.get(post.spaceId)!, post, false)));
   }
 
-  private view(principal: Principal, loaded: Pick<LoadedSpace, 'space' | 'membership'>, post: Post, likedByMe: boolean): PostView {
+  private view(
+    principal: Principal,
+    loaded: Pick<LoadedSpace, 'space' | 'membership'>,
+    post: Post,
+    likedByMe: boolean,
+  ): PostView {
     const manage = canManage(principal, loaded.space, loaded.membership);
     const { text: _text, ...shown } = post;
     return {
       ...shown,
       // Another partner organisation's people stay invisible, even as authors (as in comments).
-      ...(canSeePerson(principal, { org: post.authorOrg }) ? {} : { authorId: 'hidden', authorName: 'External user', authorOrg: undefined }),
+      ...(canSeePerson(principal, { org: post.authorOrg })
+        ? {}
+        : { authorId: 'hidden', authorName: 'External user', authorOrg: undefined }),
       likedByMe,
       permissions: {
         edit: post.authorId === principal.userId,
@@ -281,7 +387,9 @@ export class PostService {
 function decodeFeedCursor(cursor: string): string {
   const value = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!/^\d{4}-\d\d-\d\dT[\d:.]+Z#[a-z0-9]+$/.test(value)) {
-    throw new InvalidInput('The cursor is not valid for this list', [{ field: 'cursor', message: 'invalid cursor' }]);
+    throw new InvalidInput('The cursor is not valid for this list', [
+      { field: 'cursor', message: 'invalid cursor' },
+    ]);
   }
   return value;
 }

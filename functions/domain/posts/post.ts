@@ -36,7 +36,9 @@ export function postItem(post: Post): Item {
     type: 'post',
     ...post,
     // Only published posts appear in the space's list (a sparse index).
-    ...(post.status === 'published' ? { GSI1PK: keys.spacePosts(post.spaceId), GSI1SK: timeKey(post.publishedAt!, post.id) } : {}),
+    ...(post.status === 'published'
+      ? { GSI1PK: keys.spacePosts(post.spaceId), GSI1SK: timeKey(post.publishedAt!, post.id) }
+      : {}),
     GSI2PK: keys.authorPosts(post.authorId),
     GSI2SK: `${post.status === 'published' ? 'P' : 'D'}#${timeKey(sortTime, post.id)}`,
   };

@@ -6,10 +6,10 @@ import { keys } from '../../data/keys-and-items';
 import { TransactionFailed } from '../../data/table';
 import type { DomainContext } from '../context';
 import { NotFound } from '../errors';
-import { type Principal, isPartner } from '../principal';
+import { isPartner, type Principal } from '../principal';
 import { canSeePerson } from '../spaces/space-access';
 import type { SpaceService } from '../spaces/space-service';
-import { type Profile, handleFromEmail, profileItem, toProfile } from './profile';
+import { handleFromEmail, type Profile, profileItem, toProfile } from './profile';
 
 export class ProfileService {
   /** People already known to exist in this process: saves a write on every request. */

@@ -32,5 +32,10 @@ export function toProfile(item: Item): Profile {
 
 /** The @handle of a person: the local part of their e-mail, lower case. */
 export function handleFromEmail(email: string): string {
-  return email.split('@')[0].toLowerCase().replace(/[^a-z0-9._-]/g, '') || 'user';
+  return (
+    email
+      .split('@')[0]
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]/g, '') || 'user'
+  );
 }

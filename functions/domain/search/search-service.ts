@@ -3,11 +3,11 @@
  * with that filter inside the query, and shapes hits, facets and "who knows about X".
  */
 import { keys } from '../../data/keys';
-import type { DomainContext } from '../context';
-import { InvalidInput } from '../errors';
-import { type Principal, isAdmin, isEmployee, isPartner } from '../principal';
 import { NO_ACCESS } from '../../search/access';
 import type { AccessFilter, SearchDocument, SearchIndex, SearchType } from '../../search/search-document';
+import type { DomainContext } from '../context';
+import { InvalidInput } from '../errors';
+import { isAdmin, isEmployee, isPartner, type Principal } from '../principal';
 
 export interface SearchParams {
   q: string;
@@ -34,12 +34,32 @@ export class SearchService {
     if (isPartner(principal)) {
       if (!principal.org) return NO_ACCESS;
       const shared = await this.collect(keys.sharedWith(principal.org));
-      return { allContent: false, employeeContent: false, memberSpaces: [], partnerOrg: principal.org, sharedSpaces: shared, people: { allOrgs: false, org: principal.org } };
+      return {
+        allContent: false,
+        employeeContent: false,
+        memberSpaces: [],
+        partnerOrg: principal.org,
+        sharedSpaces: shared,
+        people: { allOrgs: false, org: principal.org },
+      };
     }
     if (!isEmployee(principal)) return NO_ACCESS;
-    if (isAdmin(principal)) return { allContent: true, employeeContent: true, memberSpaces: [], sharedSpaces: [], people: { allOrgs: true } };
+    if (isAdmin(principal))
+      return {
+        allContent: true,
+        employeeContent: true,
+        memberSpaces: [],
+        sharedSpaces: [],
+        people: { allOrgs: true },
+      };
     const memberSpaces = await this.collect(keys.membershipsOf(principal.userId));
-    return { allContent: false, employeeContent: true, memberSpaces, sharedSpaces: [], people: { allOrgs: true } };
+    return {
+      allContent: false,
+      employeeContent: true,
+      memberSpaces,
+      sharedSpaces: [],
+      people: { allOrgs: true },
+    };
   }
 
   async search(principal: Principal, params: SearchParams) {
@@ -60,40 +80,50 @@ export class SearchService {
       access,
     );
     const spaceNames = new Map<string, string>();
-    for (const hit of result.hits) if (hit.document.spaceId && hit.document.spaceName) spaceNames.set(hit.document.spaceId, hit.document.spaceName);
+    for (const hit of result.hits)
+      if (hit.document.spaceId && hit.document.spaceName)
+        spaceNames.set(hit.document.spaceId, hit.document.spaceName);
     const missing = result.facets.space.map((f) => f.value).filter((id) => !spaceNames.has(id));
     if (missing.length) {
       const spaces = await this.ctx.table.getMany(missing.map((id) => keys.space(id)));
-      spaces.forEach((space, i) => space && spaceNames.set(missing[i], space.name as string));
+      spaces.forEach((space, i) => {
+        if (space) spaceNames.set(missing[i], space.name as string);
+      });
     }
     const next = offset + result.hits.length;
     return {
       total: result.total,
-      items: result.hits.map((hit) => maskForeignAuthor(principal, hit)).map((hit) => ({
-        type: hit.document.type,
-        id: hit.document.id,
-        spaceId: hit.document.spaceId,
-        spaceName: hit.document.spaceName,
-        postId: hit.document.postId,
-        title: hit.document.title,
-        titleHighlight: hit.titleHighlight,
-        snippet: hit.snippet,
-        url: hit.document.url,
-        tags: hit.document.tags,
-        authorId: hit.document.authorId,
-        authorName: hit.document.authorName,
-        authorOrg: hit.document.authorOrg,
-        updatedAt: hit.document.updatedAt,
-        likeCount: hit.document.likeCount,
-        score: Math.round(hit.score * 1000) / 1000,
-      })),
+      items: result.hits
+        .map((hit) => maskForeignAuthor(principal, hit))
+        .map((hit) => ({
+          type: hit.document.type,
+          id: hit.document.id,
+          spaceId: hit.document.spaceId,
+          spaceName: hit.document.spaceName,
+          postId: hit.document.postId,
+          title: hit.document.title,
+          titleHighlight: hit.titleHighlight,
+          snippet: hit.snippet,
+          url: hit.document.url,
+          tags: hit.document.tags,
+          authorId: hit.document.authorId,
+          authorName: hit.document.authorName,
+          authorOrg: hit.document.authorOrg,
+          updatedAt: hit.document.updatedAt,
+          likeCount: hit.document.likeCount,
+          score: Math.round(hit.score * 1000) / 1000,
+        })),
       facets: {
         type: result.facets.type,
         space: result.facets.space.map((f) => ({ ...f, label: spaceNames.get(f.value) ?? f.value })),
         tag: result.facets.tag,
       },
-      people: params.q.trim() && offset === 0 ? await this.people(principal, params.q, access, result.authors) : [],
-      cursor: next < result.total && next < MAX_OFFSET ? Buffer.from(String(next)).toString('base64url') : undefined,
+      people:
+        params.q.trim() && offset === 0 ? await this.people(principal, params.q, access, result.authors) : [],
+      cursor:
+        next < result.total && next < MAX_OFFSET
+          ? Buffer.from(String(next)).toString('base64url')
+          : undefined,
     };
   }
 
@@ -101,9 +131,24 @@ export class SearchService {
    * "Who knows about X": people ranked by what they wrote that matches (scores summed over their
    * visible documents) and by their profile (skills, title) matching. Evidence is shown with each.
    */
-  private async people(principal: Principal, q: string, access: AccessFilter, authors: Awaited<ReturnType<SearchIndex['search']>>['authors']) {
+  private async people(
+    principal: Principal,
+    q: string,
+    access: AccessFilter,
+    authors: Awaited<ReturnType<SearchIndex['search']>>['authors'],
+  ) {
     const profiles = await this.index.search({ text: q, types: ['profile'], limit: 10, offset: 0 }, access);
-    const ranked = new Map<string, { userId: string; name: string; org?: string; title?: string; score: number; evidence: { kind: string; title: string; url: string }[] }>();
+    const ranked = new Map<
+      string,
+      {
+        userId: string;
+        name: string;
+        org?: string;
+        title?: string;
+        score: number;
+        evidence: { kind: string; title: string; url: string }[];
+      }
+    >();
     for (const author of authors) {
       if (isPartner(principal) && author.authorOrg && author.authorOrg !== principal.org) continue;
       ranked.set(author.authorId, {
@@ -117,10 +162,20 @@ export class SearchService {
     for (const hit of profiles.hits) {
       const doc = hit.document;
       const userId = doc.authorId!;
-      const entry = ranked.get(userId) ?? { userId, name: doc.title, ...(doc.org ? { org: doc.org } : {}), score: 0, evidence: [] };
+      const entry = ranked.get(userId) ?? {
+        userId,
+        name: doc.title,
+        ...(doc.org ? { org: doc.org } : {}),
+        score: 0,
+        evidence: [],
+      };
       entry.score += hit.score * 1.5; // a stated skill counts for more than a single mention
       entry.title = doc.body.split('. ')[0] || undefined;
-      entry.evidence.unshift({ kind: 'profile', title: doc.skills?.length ? `Skills: ${doc.skills.join(', ')}` : 'Profile', url: doc.url });
+      entry.evidence.unshift({
+        kind: 'profile',
+        title: doc.skills?.length ? `Skills: ${doc.skills.join(', ')}` : 'Profile',
+        url: doc.url,
+      });
       ranked.set(userId, entry);
     }
     return [...ranked.values()]
@@ -151,14 +206,19 @@ export class SearchService {
 function maskForeignAuthor<T extends { document: SearchDocument }>(principal: Principal, hit: T): T {
   const org = hit.document.authorOrg;
   if (!principal.org || !org || org === principal.org) return hit;
-  return { ...hit, document: { ...hit.document, authorId: 'hidden', authorName: 'External user', authorOrg: undefined } };
+  return {
+    ...hit,
+    document: { ...hit.document, authorId: 'hidden', authorName: 'External user', authorOrg: undefined },
+  };
 }
 
 function decodeOffset(cursor?: string): number {
   if (!cursor) return 0;
   const value = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!Number.isInteger(value) || value < 0 || value > MAX_OFFSET) {
-    throw new InvalidInput('The cursor is not valid for this search', [{ field: 'cursor', message: 'invalid cursor' }]);
+    throw new InvalidInput('The cursor is not valid for this search', [
+      { field: 'cursor', message: 'invalid cursor' },
+    ]);
   }
   return value;
 }

@@ -7,7 +7,7 @@
  * - Employees read spaces whose audience is 'employees', and any space they are a member of.
  * - Admins read and moderate everything; owners manage their space.
  */
-import { type Principal, isAdmin, isEmployee, isPartner } from '../principal';
+import { isAdmin, isEmployee, isPartner, type Principal } from '../principal';
 
 export type Audience = 'employees' | 'members' | 'partners';
 export type Role = 'owner' | 'editor' | 'reader';

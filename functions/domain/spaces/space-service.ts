@@ -3,21 +3,21 @@
  * takes the caller's principal and checks space-access rules before it reads or writes anything else.
  */
 import { keys } from '../../data/keys-and-items';
-import { type Item, type Page, TransactionFailed, type TransactItem } from '../../data/table';
+import { type Item, type Page, type TransactItem, TransactionFailed } from '../../data/table';
 import type { DomainContext } from '../context';
 import { Conflict, EditConflict, Forbidden, InvalidInput, NotFound } from '../errors';
 import type { OrganisationService } from '../orgs/organisations';
-import { type Principal, isAdmin, isEmployee, isPartner } from '../principal';
+import { isAdmin, isEmployee, isPartner, type Principal } from '../principal';
 import { toProfile } from '../profiles/profile';
-import { type Member, type Space, memberItem, spaceItem, toMember, toSpace } from './space';
+import { type Member, memberItem, type Space, spaceItem, toMember, toSpace } from './space';
 import {
   type Audience,
-  type Role,
   canBeMember,
   canJoin,
   canManage,
   canRead,
   canSeePerson,
+  type Role,
 } from './space-access';
 
 export interface SpaceView extends Space {
@@ -43,7 +43,11 @@ export class SpaceService {
    * Loads a space the caller may read, plus `extraKeys`, in a single round trip. Unreadable and missing
    * spaces are indistinguishable (404), so existence does not leak.
    */
-  async loadReadable(principal: Principal, spaceId: string, extraKeys: { PK: string; SK: string }[] = []): Promise<LoadedSpace> {
+  async loadReadable(
+    principal: Principal,
+    spaceId: string,
+    extraKeys: { PK: string; SK: string }[] = [],
+  ): Promise<LoadedSpace> {
     const [spaceRecord, memberRecord, ...extras] = await this.ctx.table.getMany([
       keys.space(spaceId),
       keys.member(spaceId, principal.userId),
@@ -57,9 +61,14 @@ export class SpaceService {
   }
 
   /** Of the given spaces, those the caller may read, with their membership (one BatchGetItem). */
-  async readableAmong(principal: Principal, spaceIds: string[]): Promise<Map<string, { space: Space; membership?: Member }>> {
+  async readableAmong(
+    principal: Principal,
+    spaceIds: string[],
+  ): Promise<Map<string, { space: Space; membership?: Member }>> {
     const unique = [...new Set(spaceIds)];
-    const records = await this.ctx.table.getMany(unique.flatMap((id) => [keys.space(id), keys.member(id, principal.userId)]));
+    const records = await this.ctx.table.getMany(
+      unique.flatMap((id) => [keys.space(id), keys.member(id, principal.userId)]),
+    );
     const readable = new Map<string, { space: Space; membership?: Member }>();
     unique.forEach((id, i) => {
       const spaceRecord = records[2 * i];
@@ -77,7 +86,10 @@ export class SpaceService {
     return view(principal, space, membership);
   }
 
-  async create(principal: Principal, input: { id?: string; name: string; description?: string; audience: Exclude<Audience, 'partners'> }): Promise<SpaceView> {
+  async create(
+    principal: Principal,
+    input: { id?: string; name: string; description?: string; audience: Exclude<Audience, 'partners'> },
+  ): Promise<SpaceView> {
     if (!isEmployee(principal)) throw new Forbidden('Only employees can create spaces');
     const now = this.ctx.clock.now().toISOString();
     const space: Space = {
@@ -93,14 +105,21 @@ export class SpaceService {
       memberCount: 1,
       ownerCount: 1,
     };
-    const owner: Member = { spaceId: space.id, userId: principal.userId, name: principal.name, role: 'owner', joinedAt: now };
+    const owner: Member = {
+      spaceId: space.id,
+      userId: principal.userId,
+      name: principal.name,
+      role: 'owner',
+      joinedAt: now,
+    };
     try {
       await this.ctx.table.transact([
         { Put: { Item: spaceItem(space), ConditionExpression: 'attribute_not_exists(PK)' } },
         { Put: { Item: memberItem(owner, space.name) } },
       ]);
     } catch (error) {
-      if (error instanceof TransactionFailed) throw new Conflict(`A space with id ${space.id} already exists`);
+      if (error instanceof TransactionFailed)
+        throw new Conflict(`A space with id ${space.id} already exists`);
       throw error;
     }
     return view(principal, space, owner);
@@ -122,7 +141,13 @@ export class SpaceService {
       memberCount: 1,
       ownerCount: 1,
     };
-    const owner: Member = { spaceId: space.id, userId: profile.userId, name: profile.name, role: 'owner', joinedAt: now };
+    const owner: Member = {
+      spaceId: space.id,
+      userId: profile.userId,
+      name: profile.name,
+      role: 'owner',
+      joinedAt: now,
+    };
     return [
       { Put: { Item: spaceItem(space), ConditionExpression: 'attribute_not_exists(PK)' } },
       { Put: { Item: memberItem(owner, space.name), ConditionExpression: 'attribute_not_exists(PK)' } },
@@ -133,21 +158,41 @@ export class SpaceService {
    * Lists spaces: `mine` (memberships), `directory` (employees: spaces open to all employees;
    * partners: spaces shared with their organisation) or `all` (admins).
    */
-  async list(principal: Principal, scope: 'mine' | 'directory' | 'all', limit: number, cursor?: string): Promise<Page<SpaceView>> {
+  async list(
+    principal: Principal,
+    scope: 'mine' | 'directory' | 'all',
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<SpaceView>> {
     const table = this.ctx.table;
     if (scope === 'all') {
       if (!isAdmin(principal)) throw new Forbidden('Only admins can list every space');
       const page = await table.query({ index: 'GSI2', partition: keys.allSpaces, limit, cursor });
       const spaces = page.items.map(toSpace);
       const memberships = await table.getMany(spaces.map((s) => keys.member(s.id, principal.userId)));
-      return { items: spaces.map((s, i) => view(principal, s, memberships[i] ? toMember(memberships[i]!) : undefined)), cursor: page.cursor };
+      return {
+        items: spaces.map((s, i) =>
+          view(principal, s, memberships[i] ? toMember(memberships[i]!) : undefined),
+        ),
+        cursor: page.cursor,
+      };
     }
     if (scope === 'directory' && !isPartner(principal)) {
       if (!isEmployee(principal)) return { items: [] };
-      const page = await table.query({ index: 'GSI1', partition: keys.employeeSpaceDirectory, limit, cursor });
+      const page = await table.query({
+        index: 'GSI1',
+        partition: keys.employeeSpaceDirectory,
+        limit,
+        cursor,
+      });
       const spaces = page.items.map(toSpace);
       const memberships = await table.getMany(spaces.map((s) => keys.member(s.id, principal.userId)));
-      return { items: spaces.map((s, i) => view(principal, s, memberships[i] ? toMember(memberships[i]!) : undefined)), cursor: page.cursor };
+      return {
+        items: spaces.map((s, i) =>
+          view(principal, s, memberships[i] ? toMember(memberships[i]!) : undefined),
+        ),
+        cursor: page.cursor,
+      };
     }
     // Memberships, or for partners the spaces shared with their organisation: resolve the spaces and
     // re-check each, so a stale membership or share never shows a space the caller cannot read.
@@ -160,7 +205,9 @@ export class SpaceService {
     const spaceIds = page.items.map((item) => item.spaceId as string);
     const [spaceRecords, memberRecords] = await Promise.all([
       table.getMany(spaceIds.map((id) => keys.space(id))),
-      scope === 'mine' ? Promise.resolve(page.items) : table.getMany(spaceIds.map((id) => keys.member(id, principal.userId))),
+      scope === 'mine'
+        ? Promise.resolve(page.items)
+        : table.getMany(spaceIds.map((id) => keys.member(id, principal.userId))),
     ]);
     const items: SpaceView[] = [];
     spaceRecords.forEach((record, i) => {
@@ -172,16 +219,24 @@ export class SpaceService {
     return { items, cursor: page.cursor };
   }
 
-  async update(principal: Principal, spaceId: string, input: { name?: string; description?: string; audience?: Exclude<Audience, 'partners'>; version: number }): Promise<SpaceView> {
+  async update(
+    principal: Principal,
+    spaceId: string,
+    input: { name?: string; description?: string; audience?: Exclude<Audience, 'partners'>; version: number },
+  ): Promise<SpaceView> {
     const { space, membership } = await this.loadReadable(principal, spaceId);
-    if (!canManage(principal, space, membership)) throw new Forbidden('Only owners and admins can change a space');
+    if (!canManage(principal, space, membership))
+      throw new Forbidden('Only owners and admins can change a space');
     if (space.personalOf && input.audience && input.audience !== space.audience) {
-      throw new InvalidInput('A personal blog is always open to employees', [{ field: 'audience', message: 'cannot change' }]);
+      throw new InvalidInput('A personal blog is always open to employees', [
+        { field: 'audience', message: 'cannot change' },
+      ]);
     }
     if (input.audience && space.audience === 'partners') {
-      throw new InvalidInput('Unshare the space from all partner organisations before changing its audience', [
-        { field: 'audience', message: 'space is shared with partners' },
-      ]);
+      throw new InvalidInput(
+        'Unshare the space from all partner organisations before changing its audience',
+        [{ field: 'audience', message: 'space is shared with partners' }],
+      );
     }
     const updated: Space = {
       ...space,
@@ -200,14 +255,25 @@ export class SpaceService {
    * becomes 'partners' while shared and 'members' once unshared; share items for the per-organisation
    * listing change in the same transaction.
    */
-  async setSharing(principal: Principal, spaceId: string, input: { partnerOrgs: string[]; version: number }): Promise<SpaceView> {
+  async setSharing(
+    principal: Principal,
+    spaceId: string,
+    input: { partnerOrgs: string[]; version: number },
+  ): Promise<SpaceView> {
     const { space, membership } = await this.loadReadable(principal, spaceId);
-    if (!canManage(principal, space, membership)) throw new Forbidden('Only owners and admins can share a space');
-    if (space.personalOf) throw new InvalidInput('A personal blog cannot be shared with partners', [{ field: 'partnerOrgs', message: 'personal space' }]);
+    if (!canManage(principal, space, membership))
+      throw new Forbidden('Only owners and admins can share a space');
+    if (space.personalOf)
+      throw new InvalidInput('A personal blog cannot be shared with partners', [
+        { field: 'partnerOrgs', message: 'personal space' },
+      ]);
     const wanted = [...new Set(input.partnerOrgs)].sort();
     const unknown = await this.orgs.unknown(wanted);
     if (unknown.length) {
-      throw new InvalidInput(`Unknown partner organisation: ${unknown.join(', ')}`, unknown.map((id) => ({ field: 'partnerOrgs', message: `unknown organisation ${id}` })));
+      throw new InvalidInput(
+        `Unknown partner organisation: ${unknown.join(', ')}`,
+        unknown.map((id) => ({ field: 'partnerOrgs', message: `unknown organisation ${id}` })),
+      );
     }
     const updated: Space = {
       ...space,
@@ -221,7 +287,14 @@ export class SpaceService {
     const shareItems: TransactItem[] = [
       ...added.map((org) => ({
         Put: {
-          Item: { ...keys.share(space.id, org), type: 'share', spaceId: space.id, org, GSI1PK: keys.sharedWith(org), GSI1SK: `${updated.name.toLowerCase()}#${space.id}` },
+          Item: {
+            ...keys.share(space.id, org),
+            type: 'share',
+            spaceId: space.id,
+            org,
+            GSI1PK: keys.sharedWith(org),
+            GSI1SK: `${updated.name.toLowerCase()}#${space.id}`,
+          },
         },
       })),
       ...removed.map((org) => ({ Delete: { Key: keys.share(space.id, org) } })),
@@ -230,9 +303,19 @@ export class SpaceService {
     return view(principal, updated, membership);
   }
 
-  async members(principal: Principal, spaceId: string, limit: number, cursor?: string): Promise<Page<Member>> {
+  async members(
+    principal: Principal,
+    spaceId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<Member>> {
     await this.loadReadable(principal, spaceId);
-    const page = await this.ctx.table.query({ partition: keys.space(spaceId).PK, beginsWith: keys.memberPrefix, limit, cursor });
+    const page = await this.ctx.table.query({
+      partition: keys.space(spaceId).PK,
+      beginsWith: keys.memberPrefix,
+      limit,
+      cursor,
+    });
     // A partner never sees the people of another partner organisation, even in a space both share.
     const members = page.items.map(toMember).filter((m) => canSeePerson(principal, m));
     return { items: members, cursor: page.cursor };
@@ -264,17 +347,31 @@ export class SpaceService {
 
   /** Adds a person or changes their role (managers only). */
   async setMember(principal: Principal, spaceId: string, userId: string, role: Role): Promise<Member> {
-    const { space, membership, extras } = await this.loadReadable(principal, spaceId, [keys.profile(userId), keys.member(spaceId, userId)]);
-    if (!canManage(principal, space, membership)) throw new Forbidden('Only owners and admins can manage members');
+    const { space, membership, extras } = await this.loadReadable(principal, spaceId, [
+      keys.profile(userId),
+      keys.member(spaceId, userId),
+    ]);
+    if (!canManage(principal, space, membership))
+      throw new Forbidden('Only owners and admins can manage members');
     const [profileRecord, existingRecord] = extras;
     if (!profileRecord) throw new NotFound('Person');
     const profile = toProfile(profileRecord);
     if (!canBeMember(profile, space)) {
-      throw new InvalidInput('This person cannot be a member: their organisation is not shared with this space', [{ field: 'userId', message: 'not eligible' }]);
+      throw new InvalidInput(
+        'This person cannot be a member: their organisation is not shared with this space',
+        [{ field: 'userId', message: 'not eligible' }],
+      );
     }
     const now = this.ctx.clock.now().toISOString();
     if (!existingRecord) {
-      const member: Member = { spaceId, userId, name: profile.name, ...(profile.org ? { org: profile.org } : {}), role, joinedAt: now };
+      const member: Member = {
+        spaceId,
+        userId,
+        name: profile.name,
+        ...(profile.org ? { org: profile.org } : {}),
+        role,
+        joinedAt: now,
+      };
       await this.addMember(space, member);
       return member;
     }
@@ -283,7 +380,15 @@ export class SpaceService {
     const ownerDelta = (role === 'owner' ? 1 : 0) - (existing.role === 'owner' ? 1 : 0);
     try {
       await this.ctx.table.transact([
-        { Update: { Key: keys.member(spaceId, userId), UpdateExpression: 'SET #role = :role', ConditionExpression: 'attribute_exists(PK)', ExpressionAttributeNames: { '#role': 'role' }, ExpressionAttributeValues: { ':role': role } } },
+        {
+          Update: {
+            Key: keys.member(spaceId, userId),
+            UpdateExpression: 'SET #role = :role',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeNames: { '#role': 'role' },
+            ExpressionAttributeValues: { ':role': role },
+          },
+        },
         ownerCountUpdate(spaceId, ownerDelta),
       ]);
     } catch (error) {
@@ -295,8 +400,11 @@ export class SpaceService {
 
   async removeMemberById(principal: Principal, spaceId: string, userId: string): Promise<void> {
     if (userId === principal.userId) return this.leave(principal, spaceId);
-    const { space, membership, extras } = await this.loadReadable(principal, spaceId, [keys.member(spaceId, userId)]);
-    if (!canManage(principal, space, membership)) throw new Forbidden('Only owners and admins can remove members');
+    const { space, membership, extras } = await this.loadReadable(principal, spaceId, [
+      keys.member(spaceId, userId),
+    ]);
+    if (!canManage(principal, space, membership))
+      throw new Forbidden('Only owners and admins can remove members');
     if (!extras[0]) throw new NotFound('Member');
     await this.removeMember(space, toMember(extras[0]));
   }
@@ -315,7 +423,8 @@ export class SpaceService {
         },
       ]);
     } catch (error) {
-      if (error instanceof TransactionFailed) throw new Conflict('Already a member, or the space was deleted');
+      if (error instanceof TransactionFailed)
+        throw new Conflict('Already a member, or the space was deleted');
       throw error;
     }
   }
@@ -324,14 +433,20 @@ export class SpaceService {
     if (space.personalOf === member.userId) throw new Conflict('You cannot leave your own blog');
     try {
       await this.ctx.table.transact([
-        { Delete: { Key: keys.member(space.id, member.userId), ConditionExpression: 'attribute_exists(PK)' } },
+        {
+          Delete: { Key: keys.member(space.id, member.userId), ConditionExpression: 'attribute_exists(PK)' },
+        },
         {
           Update: {
             Key: keys.space(space.id),
             UpdateExpression: 'ADD memberCount :minus, ownerCount :owner',
             // The last owner cannot leave: someone must be able to manage the space.
             ConditionExpression: member.role === 'owner' ? 'ownerCount > :one' : 'attribute_exists(PK)',
-            ExpressionAttributeValues: { ':minus': -1, ':owner': member.role === 'owner' ? -1 : 0, ...(member.role === 'owner' ? { ':one': 1 } : {}) },
+            ExpressionAttributeValues: {
+              ':minus': -1,
+              ':owner': member.role === 'owner' ? -1 : 0,
+              ...(member.role === 'owner' ? { ':one': 1 } : {}),
+            },
           },
         },
       ]);
@@ -405,7 +520,8 @@ function view(principal: Principal, space: Space, membership?: Member): SpaceVie
     ...(principal.org ? { memberCount: undefined, ownerCount: undefined } : {}),
     ...(membership ? { myRole: membership.role } : {}),
     permissions: {
-      contribute: readable && (isAdmin(principal) || membership?.role === 'owner' || membership?.role === 'editor'),
+      contribute:
+        readable && (isAdmin(principal) || membership?.role === 'owner' || membership?.role === 'editor'),
       manage: canManage(principal, space, membership),
       join: canJoin(principal, space, membership),
       leave: !!membership && space.personalOf !== principal.userId,

@@ -11,15 +11,15 @@ import MiniSearch, { type SearchResult as MiniResult } from 'minisearch';
 import { canSeeDocument } from '../access';
 import {
   type AccessFilter,
+  excerptAround,
   type FacetCount,
+  freshnessBoost,
+  highlight,
   type SearchDocument,
   type SearchIndex,
   type SearchQuery,
   type SearchResult,
   type Suggestion,
-  excerptAround,
-  freshnessBoost,
-  highlight,
 } from '../search-document';
 
 const FIELDS = ['title', 'body', 'tagText', 'authorName', 'skillText'] as const;
@@ -46,12 +46,19 @@ export class EmbeddedSearchIndex implements SearchIndex {
     }
   }
 
-  async updateSpace(spaceId: string, change: { audience: SearchDocument['audience']; partnerOrgs: string[]; spaceName: string }): Promise<number> {
+  async updateSpace(
+    spaceId: string,
+    change: { audience: SearchDocument['audience']; partnerOrgs: string[]; spaceName: string },
+  ): Promise<number> {
     let changed = 0;
     for (const doc of this.documents.values()) {
       if (doc.spaceId !== spaceId) continue;
       // Access fields are not indexed text, so the stored document can change in place.
-      Object.assign(doc, { audience: change.audience, partnerOrgs: [...change.partnerOrgs], spaceName: change.spaceName });
+      Object.assign(doc, {
+        audience: change.audience,
+        partnerOrgs: [...change.partnerOrgs],
+        spaceName: change.spaceName,
+      });
       changed++;
     }
     return changed;
@@ -66,17 +73,26 @@ export class EmbeddedSearchIndex implements SearchIndex {
   async search(query: SearchQuery, access: AccessFilter): Promise<SearchResult> {
     const text = query.text.trim();
     const matches: { doc: SearchDocument; score: number; terms: string[] }[] = [];
-    const accept = (doc: SearchDocument | undefined): doc is SearchDocument => !!doc && canSeeDocument(access, doc) && passesFilters(doc, query);
+    const accept = (doc: SearchDocument | undefined): doc is SearchDocument =>
+      !!doc && canSeeDocument(access, doc) && passesFilters(doc, query);
     if (text) {
       // A partner cannot search by author name (see searchableFields in the OpenSearch adapter).
       const fields = access.partnerOrg ? FIELDS.filter((field) => field !== 'authorName') : [...FIELDS];
-      for (const result of this.engine.search(text, { fields, filter: (r) => accept(this.documents.get(r.id)) }) as MiniResult[]) {
+      for (const result of this.engine.search(text, {
+        fields,
+        filter: (r) => accept(this.documents.get(r.id)),
+      }) as MiniResult[]) {
         const doc = this.documents.get(result.id)!;
-        matches.push({ doc, score: result.score * freshnessBoost(doc.updatedAt, this.now()), terms: result.terms });
+        matches.push({
+          doc,
+          score: result.score * freshnessBoost(doc.updatedAt, this.now()),
+          terms: result.terms,
+        });
       }
     } else {
       // No text: everything the filters allow, newest first.
-      for (const doc of this.documents.values()) if (accept(doc)) matches.push({ doc, score: freshnessBoost(doc.updatedAt, this.now()), terms: [] });
+      for (const doc of this.documents.values())
+        if (accept(doc)) matches.push({ doc, score: freshnessBoost(doc.updatedAt, this.now()), terms: [] });
     }
     matches.sort((a, b) => b.score - a.score || b.doc.updatedAt.localeCompare(a.doc.updatedAt));
 
@@ -108,7 +124,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
       combineWith: 'AND',
       filter: (r) => {
         const doc = this.documents.get(r.id);
-        return !!doc && (doc.type !== 'comment') && canSeeDocument(access, doc);
+        return !!doc && doc.type !== 'comment' && canSeeDocument(access, doc);
       },
     });
     return results.slice(0, limit).map((r) => {
@@ -143,7 +159,11 @@ function createEngine() {
       if (field === 'skillText') return (doc.skills ?? []).join(' ');
       return (doc as unknown as Record<string, string>)[field] ?? '';
     },
-    processTerm: (term) => term.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase(),
+    processTerm: (term) =>
+      term
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase(),
     searchOptions: {
       boost: { title: 3, tagText: 2, skillText: 2, body: 1, authorName: 1 },
       // As you type, the last word (3+ letters) is a prefix. Typos: one edit from 4 letters, two from 8,
@@ -160,7 +180,12 @@ function passesFilters(doc: SearchDocument, query: SearchQuery): boolean {
   if (query.types?.length && !query.types.includes(doc.type)) return false;
   if (query.spaceId && doc.spaceId !== query.spaceId) return false;
   if (query.tag && !doc.tags.includes(query.tag)) return false;
-  if (query.authorId && doc.authorId !== query.authorId && !(doc.type === 'profile' && doc.id.endsWith(`:${query.authorId}`))) return false;
+  if (
+    query.authorId &&
+    doc.authorId !== query.authorId &&
+    !(doc.type === 'profile' && doc.id.endsWith(`:${query.authorId}`))
+  )
+    return false;
   if (query.from && doc.updatedAt < query.from) return false;
   if (query.to && doc.updatedAt.slice(0, query.to.length) > query.to) return false;
   return true;
@@ -169,7 +194,9 @@ function passesFilters(doc: SearchDocument, query: SearchQuery): boolean {
 function countBy<T>(items: T[], values: (item: T) => string[]): FacetCount[] {
   const counts = new Map<string, number>();
   for (const item of items) for (const value of values(item)) counts.set(value, (counts.get(value) ?? 0) + 1);
-  return [...counts.entries()].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  return [...counts.entries()]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
 }
 
 function rankAuthors(matches: { doc: SearchDocument; score: number }[]): SearchResult['authors'] {
@@ -178,7 +205,13 @@ function rankAuthors(matches: { doc: SearchDocument; score: number }[]): SearchR
     if (doc.type === 'profile' || !doc.authorId) continue;
     let entry = byAuthor.get(doc.authorId);
     if (!entry) {
-      entry = { authorId: doc.authorId, authorName: doc.authorName ?? doc.authorId, ...(doc.authorOrg ? { authorOrg: doc.authorOrg } : {}), score: 0, documents: [] };
+      entry = {
+        authorId: doc.authorId,
+        authorName: doc.authorName ?? doc.authorId,
+        ...(doc.authorOrg ? { authorOrg: doc.authorOrg } : {}),
+        score: 0,
+        documents: [],
+      };
       byAuthor.set(doc.authorId, entry);
     }
     entry.score += score;
@@ -186,4 +219,3 @@ function rankAuthors(matches: { doc: SearchDocument; score: number }[]): SearchR
   }
   return [...byAuthor.values()].sort((a, b) => b.score - a.score).slice(0, 10);
 }
-

@@ -6,8 +6,8 @@
  * Method names and parameters mirror the Client's, so the adapter reads the same.
  */
 import { EventEmitter } from 'node:events';
-import { ConnectionPool } from '@opensearch-project/opensearch/lib/pool/index.js';
 import Connection from '@opensearch-project/opensearch/lib/Connection.js';
+import { ConnectionPool } from '@opensearch-project/opensearch/lib/pool/index.js';
 import Serializer from '@opensearch-project/opensearch/lib/Serializer.js';
 import Transport from '@opensearch-project/opensearch/lib/Transport.js';
 
@@ -24,7 +24,8 @@ interface TransportClasses {
   Transport?: unknown;
 }
 
-const path = (index: Indices) => `/${encodeURIComponent([index].flat().join(','))}`.replaceAll('%2C', ',').replaceAll('%2A', '*');
+const path = (index: Indices) =>
+  `/${encodeURIComponent([index].flat().join(','))}`.replaceAll('%2C', ',').replaceAll('%2A', '*');
 
 export class OpenSearchHttp {
   private readonly transport: any;
@@ -35,7 +36,13 @@ export class OpenSearchHttp {
     const events = new EventEmitter();
     const emit = events.emit.bind(events);
     const TransportClass = (classes.Transport ?? Transport) as any;
-    this.pool = new (ConnectionPool as any)({ Connection: classes.Connection ?? Connection, emit, resurrectStrategy: 'ping', pingTimeout: 3000, sniffEnabled: false });
+    this.pool = new (ConnectionPool as any)({
+      Connection: classes.Connection ?? Connection,
+      emit,
+      resurrectStrategy: 'ping',
+      pingTimeout: 3000,
+      sniffEnabled: false,
+    });
     this.pool.addConnection(node);
     this.transport = new TransportClass({
       emit,
@@ -52,15 +59,23 @@ export class OpenSearchHttp {
     });
   }
 
-  private request<T>(method: string, requestPath: string, params: { body?: unknown; bulkBody?: unknown[]; querystring?: Json } = {}, options: { ignore?: number[] } = {}): Promise<ApiResponse<T>> {
+  private request<T>(
+    method: string,
+    requestPath: string,
+    params: { body?: unknown; bulkBody?: unknown[]; querystring?: Json } = {},
+    options: { ignore?: number[] } = {},
+  ): Promise<ApiResponse<T>> {
     return this.transport.request({ method, path: requestPath, ...params }, options);
   }
 
   readonly indices = {
-    create: ({ index, body }: { index: string; body?: unknown }) => this.request('PUT', path(index), { body }),
+    create: ({ index, body }: { index: string; body?: unknown }) =>
+      this.request('PUT', path(index), { body }),
     delete: ({ index }: { index: Indices }) => this.request('DELETE', path(index)),
-    getAlias: ({ index }: { index: Indices }) => this.request<Record<string, { aliases: Json }>>('GET', `${path(index)}/_alias`),
-    putSettings: ({ index, body }: { index: Indices; body: unknown }) => this.request('PUT', `${path(index)}/_settings`, { body }),
+    getAlias: ({ index }: { index: Indices }) =>
+      this.request<Record<string, { aliases: Json }>>('GET', `${path(index)}/_alias`),
+    putSettings: ({ index, body }: { index: Indices; body: unknown }) =>
+      this.request('PUT', `${path(index)}/_settings`, { body }),
     refresh: ({ index }: { index: Indices }) => this.request('POST', `${path(index)}/_refresh`),
     updateAliases: ({ body }: { body: unknown }) => this.request('POST', '/_aliases', { body }),
   };
@@ -81,11 +96,29 @@ export class OpenSearchHttp {
     return this.request<any>('GET', `${path(index)}/_doc/${encodeURIComponent(id)}`, {}, options);
   }
 
-  updateByQuery({ index, body, ...querystring }: { index: Indices; body: unknown; conflicts?: string; refresh?: boolean }) {
+  updateByQuery({
+    index,
+    body,
+    ...querystring
+  }: {
+    index: Indices;
+    body: unknown;
+    conflicts?: string;
+    refresh?: boolean;
+  }) {
     return this.request<any>('POST', `${path(index)}/_update_by_query`, { body, querystring });
   }
 
-  deleteByQuery({ index, body, ...querystring }: { index: Indices; body: unknown; conflicts?: string; refresh?: boolean }) {
+  deleteByQuery({
+    index,
+    body,
+    ...querystring
+  }: {
+    index: Indices;
+    body: unknown;
+    conflicts?: string;
+    refresh?: boolean;
+  }) {
     return this.request<any>('POST', `${path(index)}/_delete_by_query`, { body, querystring });
   }
 

@@ -13,7 +13,6 @@
  */
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
-import { OpenSearchHttp } from './opensearch-http';
 import {
   type AccessFilter,
   escapeHtml,
@@ -32,6 +31,7 @@ import {
   reindexAliasName,
   versionedIndexName,
 } from './index-definition';
+import { OpenSearchHttp } from './opensearch-http';
 
 export const DEFAULT_ALIAS = 'commonplace';
 
@@ -130,7 +130,10 @@ export class OpenSearchIndex implements SearchIndex {
           'OpenSearchIndex.create: SigV4 signing needs a region (options.region or AWS_REGION)',
         );
       const credentials = defaultProvider();
-      client = new OpenSearchHttp(options.node, AwsSigv4Signer({ region, service: 'es', getCredentials: () => credentials() }));
+      client = new OpenSearchHttp(
+        options.node,
+        AwsSigv4Signer({ region, service: 'es', getCredentials: () => credentials() }),
+      );
     } else {
       client = new OpenSearchHttp(options.node);
     }

@@ -1,13 +1,33 @@
 /** The pure permission rules of spaces, every audience × every kind of caller. */
 import { describe, expect, it } from '@jest/globals';
 import type { Principal } from '../../../../functions/domain/principal';
-import { type SpaceAccess, canBeMember, canContribute, canJoin, canManage, canRead, canSeePerson } from '../../../../functions/domain/spaces/space-access';
+import {
+  canBeMember,
+  canContribute,
+  canJoin,
+  canManage,
+  canRead,
+  canSeePerson,
+  type SpaceAccess,
+} from '../../../../functions/domain/spaces/space-access';
 
 const employee: Principal = { userId: 'bob', name: 'Bob', email: 'b@x', groups: ['employee'] };
 const admin: Principal = { userId: 'ada', name: 'Ada', email: 'a@x', groups: ['employee', 'admin'] };
 const acme: Principal = { userId: 'pat', name: 'Pat', email: 'p@acme', groups: ['partner'], org: 'acme' };
-const globex: Principal = { userId: 'gus', name: 'Gus', email: 'g@globex', groups: ['partner'], org: 'globex' };
-const partnerClaimingAdmin: Principal = { userId: 'eve', name: 'Eve', email: 'e@acme', groups: ['partner', 'admin', 'employee'], org: 'acme' };
+const globex: Principal = {
+  userId: 'gus',
+  name: 'Gus',
+  email: 'g@globex',
+  groups: ['partner'],
+  org: 'globex',
+};
+const partnerClaimingAdmin: Principal = {
+  userId: 'eve',
+  name: 'Eve',
+  email: 'e@acme',
+  groups: ['partner', 'admin', 'employee'],
+  org: 'acme',
+};
 const noGroups: Principal = { userId: 'x', name: 'X', email: 'x@x', groups: [] };
 
 const open: SpaceAccess = { audience: 'employees', partnerOrgs: [] };
