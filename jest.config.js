@@ -1,6 +1,9 @@
 // Native ESM jest: several dependencies (middy 6, oidc-provider, jose) ship ESM only, so test files
 // are compiled by swc to ES modules and node_modules load untransformed.
-const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'es6' } }];
+const swc = [
+  '@swc/jest',
+  { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'es6' } },
+];
 
 export default {
   testEnvironment: 'node',

@@ -32,7 +32,9 @@ for (const [name, entry] of Object.entries(entries)) {
     minify: true,
     mainFields: ['module', 'main'],
     outfile,
-    banner: { js: "import{createRequire as __cjsRequire}from'node:module';const require=__cjsRequire(import.meta.url);" },
+    banner: {
+      js: "import{createRequire as __cjsRequire}from'node:module';const require=__cjsRequire(import.meta.url);",
+    },
     logLevel: 'error',
   });
   bundles[name] = outfile;
@@ -50,16 +52,29 @@ const env = {
 };
 const probe = (file: string) =>
   Number(
-    execFileSync(process.execPath, ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now()-t)`], { env }).toString().trim(),
+    execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const t=performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now()-t)`,
+      ],
+      { env },
+    )
+      .toString()
+      .trim(),
   );
 
 const samples: Record<string, number[]> = Object.fromEntries(Object.keys(bundles).map((name) => [name, []]));
-for (let round = 0; round < ROUNDS; round++) for (const [name, file] of Object.entries(bundles)) samples[name].push(probe(file));
+for (let round = 0; round < ROUNDS; round++)
+  for (const [name, file] of Object.entries(bundles)) samples[name].push(probe(file));
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const base = median(samples.empty);
 console.log(`| bundle | size | module load (median of ${ROUNDS}) | × empty |\n| --- | --- | --- | --- |`);
 for (const [name, file] of Object.entries(bundles)) {
   const m = median(samples[name]);
-  console.log(`| ${name} | ${(fs.statSync(file).size / 1024).toFixed(0)} KiB | ${m.toFixed(1)} ms | ${(m / base).toFixed(1)}× |`);
+  console.log(
+    `| ${name} | ${(fs.statSync(file).size / 1024).toFixed(0)} KiB | ${m.toFixed(1)} ms | ${(m / base).toFixed(1)}× |`,
+  );
 }
 fs.rmSync(dir, { recursive: true, force: true });

@@ -52,6 +52,8 @@ export async function createIdentityProvider(opts: {
         grant_types: ['authorization_code'],
         response_types: ['code'],
         redirect_uris: opts.redirectUris,
+        // Sign-out returns to the app's own pages (the origins of the redirect URIs).
+        post_logout_redirect_uris: [...new Set(opts.redirectUris.map((uri) => `${new URL(uri).origin}/`))],
       },
     ],
     jwks: { keys: [signingKey] },
@@ -83,6 +85,14 @@ export async function createIdentityProvider(opts: {
     },
     features: {
       devInteractions: { enabled: false },
+      // Sign-out without an extra confirmation page, as Cognito's /logout does: the provider's form
+      // submits itself (a button remains for browsers without JavaScript).
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => {
+          ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signing out</title></head><body><main><h1>Signing out…</h1>${form.replace('</form>', '<button type="submit" name="logout" value="yes">Sign out</button></form>')}<script>document.forms[0].requestSubmit ? (function(f){var i=document.createElement('input');i.type='hidden';i.name='logout';i.value='yes';f.appendChild(i);f.submit();})(document.forms[0]) : document.forms[0].submit();</script></main></body></html>`;
+        },
+      },
       // No userinfo endpoint: the ID token already carries every claim, and with it enabled
       // oidc-provider would answer `openid` requests with an opaque access token meant only for it.
       userinfo: { enabled: false },

@@ -22,8 +22,16 @@ it('synthesizes the stack with `npm run synth` and no AWS credentials', () => {
     const templates = fs.readdirSync(out).filter((file) => file.endsWith('.template.json'));
     expect(templates.length).toBeGreaterThan(0);
     const template = JSON.parse(fs.readFileSync(path.join(out, templates[0]), 'utf8'));
-    const types = new Set(Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type));
-    for (const type of ['AWS::DynamoDB::GlobalTable', 'AWS::Cognito::UserPool', 'AWS::ApiGatewayV2::Api', 'AWS::OpenSearchService::Domain', 'AWS::CloudFront::Distribution']) {
+    const types = new Set(
+      Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type),
+    );
+    for (const type of [
+      'AWS::DynamoDB::GlobalTable',
+      'AWS::Cognito::UserPool',
+      'AWS::ApiGatewayV2::Api',
+      'AWS::OpenSearchService::Domain',
+      'AWS::CloudFront::Distribution',
+    ]) {
       expect(types).toContain(type);
     }
   } finally {

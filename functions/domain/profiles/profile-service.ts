@@ -46,8 +46,17 @@ export class ProfileService {
     this.known.add(principal.userId);
   }
 
-  async get(principal: Principal, userId: string): Promise<Profile> {
-    const item = await this.ctx.table.get(keys.profile(userId));
+  /** A person by user id or, failing that, by @handle (mention links carry handles). */
+  async get(principal: Principal, userIdOrHandle: string): Promise<Profile> {
+    let item = await this.ctx.table.get(keys.profile(userIdOrHandle));
+    if (!item) {
+      const byHandle = await this.ctx.table.query({
+        index: 'GSI2',
+        partition: keys.handle(userIdOrHandle.toLowerCase()),
+        limit: 1,
+      });
+      item = byHandle.items[0];
+    }
     if (!item) throw new NotFound('Person');
     const profile = toProfile(item);
     if (!canSeePerson(principal, profile)) throw new NotFound('Person');

@@ -1,0 +1,83 @@
+/**
+ * Routes. Home is in the first bundle; every other screen is its own chunk, and the editor (which
+ * carries the Markdown renderer) loads only when someone writes.
+ */
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { lazy, Suspense, useState } from 'react';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { isApiError } from './api/client';
+import { AuthGate } from './auth/AuthContext';
+import type { Auth } from './auth/auth';
+import { Layout } from './components/Layout';
+import { Loading } from './components/States';
+import type { RuntimeConfig } from './config';
+import { Home } from './routes/Home';
+import { NotFoundPage } from './routes/NotFoundPage';
+import { SignInCallback } from './routes/SignInCallback';
+import { Welcome } from './routes/Welcome';
+
+const Spaces = lazy(() => import('./routes/Spaces'));
+const SpacePage = lazy(() => import('./routes/SpacePage'));
+const PostPage = lazy(() => import('./routes/PostPage'));
+const Editor = lazy(() => import('./routes/Editor'));
+const Drafts = lazy(() => import('./routes/Drafts'));
+const Search = lazy(() => import('./routes/Search'));
+const Person = lazy(() => import('./routes/Person'));
+const TagPosts = lazy(() => import('./routes/TagPosts'));
+
+function createQueryClient() {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 30_000,
+        // A 4xx will not change by asking again; network trouble and 5xx might.
+        retry: (failures, error) =>
+          failures < 2 && !(isApiError(error) && error.status >= 400 && error.status < 500),
+        refetchOnWindowFocus: false,
+      },
+    },
+  });
+}
+
+export function App({ config, auth }: { config: RuntimeConfig; auth: Auth }) {
+  const [queryClient] = useState(createQueryClient);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <Routes>
+          <Route path="/auth/callback" element={<SignInCallback auth={auth} />} />
+          <Route
+            path="*"
+            element={
+              <AuthGate
+                auth={auth}
+                config={config}
+                welcome={(signIn, reason) => <Welcome onSignIn={signIn} reason={reason} />}
+              >
+                <Layout>
+                  <Suspense fallback={<Loading label="Loading page" />}>
+                    <Routes>
+                      <Route index element={<Home />} />
+                      <Route path="spaces" element={<Spaces />} />
+                      <Route path="spaces/:spaceId" element={<SpacePage tab="posts" />} />
+                      <Route path="spaces/:spaceId/members" element={<SpacePage tab="members" />} />
+                      <Route path="spaces/:spaceId/sharing" element={<SpacePage tab="sharing" />} />
+                      <Route path="spaces/:spaceId/new" element={<Editor />} />
+                      <Route path="spaces/:spaceId/posts/:postId" element={<PostPage />} />
+                      <Route path="spaces/:spaceId/posts/:postId/edit" element={<Editor />} />
+                      <Route path="drafts" element={<Drafts />} />
+                      <Route path="search" element={<Search />} />
+                      <Route path="people/:userId" element={<Person />} />
+                      <Route path="tags/:tag" element={<TagPosts />} />
+                      <Route path="*" element={<NotFoundPage />} />
+                    </Routes>
+                  </Suspense>
+                </Layout>
+              </AuthGate>
+            }
+          />
+        </Routes>
+      </BrowserRouter>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * The one place the web client talks HTTP to the API: adds the bearer token, turns problem+json
+ * answers (RFC 9457) into ApiError values the screens can switch on (`kind`: 'edit-conflict',
+ * 'not-found', 'validation', ...), and reports a rejected token so the app can ask to sign in again.
+ */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    /** The problem type's last path segment, e.g. 'edit-conflict'; 'network' when nothing answered. */
+    readonly kind: string,
+    readonly title: string,
+    detail: string,
+    readonly errors: FieldIssue[] = [],
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail);
+    this.name = 'ApiError';
+  }
+
+  /** The message for a form field: `tags` matches `tags`, `body.tags` and `body.tags.0`. */
+  fieldMessage(field: string): string | undefined {
+    return this.errors.find((issue) => {
+      const name = issue.field.replace(/^(body|json|query|param)\./, '');
+      return name === field || name.startsWith(`${field}.`);
+    })?.message;
+  }
+}
+
+export const isApiError = (error: unknown, kind?: string): error is ApiError =>
+  error instanceof ApiError && (kind === undefined || error.kind === kind);
+
+interface ClientSettings {
+  baseUrl: string;
+  token: () => string | undefined;
+  onUnauthorized: () => void;
+}
+
+let settings: ClientSettings = { baseUrl: '/api', token: () => undefined, onUnauthorized: () => {} };
+
+export function configureApi(next: ClientSettings): void {
+  settings = next;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const token = settings.token();
+  let response: Response;
+  try {
+    response = await fetch(`${settings.baseUrl}${path}`, {
+      method,
+      signal,
+      headers: {
+        accept: 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new ApiError(
+      0,
+      'network',
+      'No connection',
+      'The server could not be reached. Check your connection and try again.',
+    );
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (response.ok) return parsed as T;
+  if (response.status === 401) settings.onUnauthorized();
+  const problem = (parsed ?? {}) as Record<string, unknown>;
+  const { type, title, detail, errors, status: _status, instance: _instance, ...extra } = problem;
+  const kind =
+    typeof type === 'string'
+      ? (type.split('/').pop() ?? 'http-error')
+      : response.status === 404
+        ? 'not-found'
+        : 'http-error';
+  return Promise.reject(
+    new ApiError(
+      response.status,
+      kind,
+      typeof title === 'string' ? title : response.statusText || 'Request failed',
+      typeof detail === 'string' ? detail : `The server answered ${response.status}.`,
+      Array.isArray(errors) ? (errors as FieldIssue[]) : [],
+      extra,
+    ),
+  );
+}
+
+export const get = <T>(path: string, signal?: AbortSignal) => api<T>('GET', path, undefined, signal);
+
+/** Builds a query string from the defined, non-empty values. */
+export function query(params: Record<string, string | number | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+export const enc = encodeURIComponent;

@@ -1,0 +1,9 @@
+import { formatDate, timeAgo } from '../lib/time';
+
+export function Time({ iso }: { iso: string }) {
+  return (
+    <time dateTime={iso} title={formatDate(iso)}>
+      {timeAgo(iso)}
+    </time>
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * The runtime configuration served beside the build as /config.json, so the same build runs against
+ * any API and identity provider. Two shapes are accepted: the local runtime's flat one
+ * `{ apiBaseUrl, authority, clientId, redirectUri }`, and the one the CDK stack writes for Cognito
+ * `{ apiBaseUrl, auth: { authority, authorizationEndpoint, tokenEndpoint, logoutEndpoint, clientId,
+ * redirectUri, postLogoutRedirectUri, scopes } }` (lib/constructs/web.ts).
+ */
+export interface RuntimeConfig {
+  apiBaseUrl: string;
+  authority: string;
+  clientId: string;
+  redirectUri: string;
+  /** Where the identity provider sends the browser after sign-out; defaults to the app's root. */
+  postLogoutRedirectUri?: string;
+  scope: string;
+  /** Known endpoints spare the client the discovery round trip (Cognito). */
+  authorizationEndpoint?: string;
+  tokenEndpoint?: string;
+  /** Cognito's non-standard logout endpoint (client_id + logout_uri) instead of end_session. */
+  logoutEndpoint?: string;
+}
+
+type Raw = Partial<Omit<RuntimeConfig, 'scope'>> & { scope?: string; scopes?: string[]; auth?: Raw };
+
+export function normalizeConfig(raw: Raw): RuntimeConfig {
+  const auth = raw.auth ?? raw;
+  const config = {
+    apiBaseUrl: raw.apiBaseUrl,
+    authority: auth.authority,
+    clientId: auth.clientId,
+    redirectUri: auth.redirectUri,
+    postLogoutRedirectUri: auth.postLogoutRedirectUri,
+    scope: auth.scope ?? auth.scopes?.join(' ') ?? 'openid email profile',
+    authorizationEndpoint: auth.authorizationEndpoint,
+    tokenEndpoint: auth.tokenEndpoint,
+    logoutEndpoint: auth.logoutEndpoint,
+  };
+  for (const key of ['apiBaseUrl', 'authority', 'clientId', 'redirectUri'] as const) {
+    if (typeof config[key] !== 'string' || !config[key]) throw new Error(`config.json has no ${key}`);
+  }
+  return config as RuntimeConfig;
+}
+
+export async function loadConfig(): Promise<RuntimeConfig> {
+  const response = await fetch('/config.json', { cache: 'no-store' });
+  if (!response.ok) throw new Error(`config.json answered ${response.status}`);
+  return normalizeConfig((await response.json()) as Raw);
+}

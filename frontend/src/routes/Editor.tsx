@@ -1,0 +1,411 @@
+/**
+ * The Markdown editor (its own chunk: it carries the Markdown renderer). The live preview runs the
+ * server's own renderMarkdown, so what you see is what the server will store.
+ *
+ * Nothing typed is lost: every change is mirrored to localStorage (per tab) until the server has it;
+ * a failed save leaves the text in place; an edit conflict (409) keeps the text, says so plainly, and
+ * offers to copy it or to load the latest version while still showing what you wrote.
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { renderMarkdown } from '../../../functions/domain/content/markdown';
+import { type ApiError, api, enc, get, isApiError } from '../api/client';
+import { useSpace } from '../api/queries';
+import type { Post } from '../api/types';
+import { spaceLabel } from '../components/PostCard';
+import { ServerHtml } from '../components/ServerHtml';
+import { ErrorState, Loading } from '../components/States';
+import { parseTags } from '../lib/tags';
+import { formatDate } from '../lib/time';
+import { clearUnsaved, listUnsaved, removeUnsavedKey, type Unsaved, writeUnsaved } from '../lib/unsaved';
+import { useTitle } from '../lib/useTitle';
+
+interface Fields {
+  title: string;
+  body: string;
+  tags: string;
+}
+
+interface Draft extends Fields {
+  baseVersion?: number;
+}
+
+const EMPTY: Fields = { title: '', body: '', tags: '' };
+
+const fieldsOf = (post: Post): Fields => ({ title: post.title, body: post.body, tags: post.tags.join(', ') });
+const same = (a: Fields, b: Fields) =>
+  a.title === b.title && a.body === b.body && parseTags(a.tags).join() === parseTags(b.tags).join();
+
+export default function Editor() {
+  const { spaceId = '', postId } = useParams();
+  const space = useSpace(spaceId);
+  // Always the latest version from the server: the version edited is the one a save is checked against.
+  const existing = useQuery({
+    queryKey: ['post-edit', spaceId, postId],
+    queryFn: ({ signal }) => get<Post>(`/spaces/${enc(spaceId)}/posts/${enc(postId ?? '')}`, signal),
+    enabled: !!postId,
+    staleTime: 0,
+    gcTime: 0,
+  });
+  useTitle(postId ? `Edit ${existing.data?.title ?? 'post'}` : 'New post');
+
+  if (space.isError) return <ErrorState error={space.error} what="space" />;
+  if (postId && existing.isError)
+    return <ErrorState error={existing.error} retry={() => void existing.refetch()} what="post" />;
+  if (space.isPending || (postId && existing.isPending)) return <Loading label="Opening the editor" />;
+  if (existing.data && !existing.data.permissions.edit)
+    return <ErrorState error={new Error('Only the author can edit this post.')} />;
+  if (!postId && !space.data.permissions.contribute) {
+    return (
+      <ErrorState error={new Error('You need to be an editor or owner of this space to write posts here.')} />
+    );
+  }
+  return (
+    <EditorForm
+      key={`${spaceId}/${postId ?? 'new'}`}
+      spaceId={spaceId}
+      spaceName={space.data.name}
+      post={existing.data}
+    />
+  );
+}
+
+function EditorForm({ spaceId, spaceName, post }: { spaceId: string; spaceName: string; post?: Post }) {
+  const id = useId();
+  const navigate = useNavigate();
+  const justSaved = (useLocation().state as { saved?: boolean } | null)?.saved === true;
+  const queryClient = useQueryClient();
+  const scope = `post:${spaceId}/${post?.id ?? 'new'}`;
+  const baseline = useMemo(() => (post ? fieldsOf(post) : EMPTY), [post]);
+
+  // This tab's own unsaved text wins (a reload, a lost session); other tabs' leftovers are offered.
+  const [initial] = useState(() => {
+    const leftovers = listUnsaved<Draft>(scope).filter(
+      (entry) => entry.scope === scope && !same(entry.value, baseline),
+    );
+    const mine = leftovers.find((entry) => entry.tab === sessionStorage.getItem('commonplace:tab'));
+    return { mine, others: leftovers.filter((entry) => entry !== mine) };
+  });
+  const [fields, setFields] = useState<Fields>(initial.mine?.value ?? baseline);
+  const [baseVersion, setBaseVersion] = useState<number | undefined>(
+    initial.mine?.value.baseVersion ?? post?.version,
+  );
+  const [leftover, setLeftover] = useState<Unsaved<Draft> | undefined>(initial.others[0]);
+  const [restored, setRestored] = useState(!!initial.mine);
+  const [kept, setKept] = useState<Fields>();
+  const [copied, setCopied] = useState(false);
+  const dirty =
+    !same(fields, baseline) ||
+    (baseVersion !== undefined && post !== undefined && baseVersion !== post.version);
+
+  useEffect(() => {
+    if (dirty) writeUnsaved<Draft>(scope, { ...fields, baseVersion });
+    else clearUnsaved(scope);
+  }, [scope, fields, baseVersion, dirty]);
+
+  const save = useMutation<Post, ApiError, 'draft' | 'published'>({
+    mutationFn: (status) => {
+      const input = { title: fields.title, body: fields.body, tags: parseTags(fields.tags), status };
+      return post
+        ? api<Post>('PUT', `/spaces/${enc(spaceId)}/posts/${enc(post.id)}`, {
+            ...input,
+            version: baseVersion,
+          })
+        : api<Post>('POST', `/spaces/${enc(spaceId)}/posts`, input);
+    },
+    onSuccess: (saved) => {
+      clearUnsaved(scope);
+      queryClient.setQueryData(['post', saved.spaceId, saved.id], saved);
+      void queryClient.invalidateQueries({ queryKey: ['posts', saved.spaceId] });
+      void queryClient.invalidateQueries({ queryKey: ['feed'] });
+      void queryClient.invalidateQueries({ queryKey: ['drafts'] });
+      const postPath = `/spaces/${encodeURIComponent(saved.spaceId)}/posts/${encodeURIComponent(saved.id)}`;
+      navigate(saved.status === 'published' ? postPath : `${postPath}/edit`, {
+        replace: true,
+        state: { saved: true },
+      });
+    },
+  });
+  const conflict = isApiError(save.error, 'edit-conflict');
+  const status: 'draft' | 'published' = post?.status ?? 'draft';
+
+  const loadLatest = async () => {
+    if (!post) return;
+    const latest = await queryClient.fetchQuery({
+      queryKey: ['post-edit-latest', spaceId, post.id],
+      queryFn: () => get<Post>(`/spaces/${enc(spaceId)}/posts/${enc(post.id)}`),
+      staleTime: 0,
+    });
+    // What this person wrote stays on screen (and on this device) until they dismiss it.
+    setKept(fields);
+    writeUnsaved<Draft>(`${scope}:kept`, { ...fields });
+    setFields(fieldsOf(latest));
+    setBaseVersion(latest.version);
+    save.reset();
+  };
+
+  const copy = async (text: string) => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied(true);
+      setTimeout(() => setCopied(false), 3000);
+    } catch {
+      document.getElementById(`${id}-body`)?.focus();
+      (document.getElementById(`${id}-body`) as HTMLTextAreaElement | null)?.select();
+    }
+  };
+
+  const submit = (event: FormEvent, next: 'draft' | 'published') => {
+    event.preventDefault();
+    if (!save.isPending) save.mutate(next);
+  };
+
+  const fieldError = (name: string) => (save.error && !conflict ? save.error.fieldMessage(name) : undefined);
+  const previewSource = useDeferredValue(fields.body);
+  const previewHtml = useMemo(() => renderMarkdown(previewSource), [previewSource]);
+  const form = useRef<HTMLFormElement>(null);
+
+  return (
+    <div className="page editor-page">
+      <p className="breadcrumb">
+        <Link to={`/spaces/${encodeURIComponent(spaceId)}`}>
+          {spaceId.startsWith('~') ? spaceLabel(spaceId) : spaceName}
+        </Link>
+        {post && (
+          <>
+            {' / '}
+            <Link to={`/spaces/${encodeURIComponent(spaceId)}/posts/${encodeURIComponent(post.id)}`}>
+              {post.title}
+            </Link>
+          </>
+        )}
+      </p>
+      <h1>{post ? (post.status === 'draft' ? 'Edit draft' : 'Edit post') : 'New post'}</h1>
+
+      {justSaved && !save.isPending && !dirty && (
+        <p className="notice" role="status">
+          Draft saved. Only you can see it until you publish it.
+        </p>
+      )}
+      {restored && (
+        <div className="notice" role="status">
+          <p>Your unsaved changes were restored.</p>
+          <button
+            type="button"
+            onClick={() => {
+              setFields(baseline);
+              setBaseVersion(post?.version);
+              setRestored(false);
+            }}
+          >
+            Discard them
+          </button>
+        </div>
+      )}
+      {leftover && (
+        <div className="notice" role="status">
+          <p>
+            There is unsaved text for this post from {formatDate(leftover.savedAt)}
+            {leftover.tab ? ', perhaps from another tab' : ''}.
+          </p>
+          <div className="actions">
+            <button
+              type="button"
+              onClick={() => {
+                setFields(leftover.value);
+                setBaseVersion(leftover.value.baseVersion ?? post?.version);
+                removeUnsavedKey(leftover.key);
+                setLeftover(undefined);
+              }}
+            >
+              Restore it
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                removeUnsavedKey(leftover.key);
+                setLeftover(undefined);
+              }}
+            >
+              Discard it
+            </button>
+          </div>
+        </div>
+      )}
+
+      {conflict && (
+        <div className="notice notice-warning conflict" role="alert" aria-labelledby={`${id}-conflict`}>
+          <h2 id={`${id}-conflict`}>Someone else changed this post while you were editing</h2>
+          <p>
+            Your changes were <strong>not saved</strong>, and nothing was overwritten. Your text is still here
+            in the editor and kept on this device. Copy it, then load the latest version to merge your changes
+            into it.
+          </p>
+          <div className="actions">
+            <button type="button" onClick={() => void copy(`${fields.title}\n\n${fields.body}`)}>
+              {copied ? 'Copied' : 'Copy my text'}
+            </button>
+            <button type="button" className="primary" onClick={() => void loadLatest()}>
+              Load the latest version
+            </button>
+          </div>
+        </div>
+      )}
+
+      {kept && (
+        <details className="notice kept" open>
+          <summary>Your text from before the conflict (not saved)</summary>
+          <label htmlFor={`${id}-kept`}>Your version of the body</label>
+          <textarea id={`${id}-kept`} readOnly value={kept.body} rows={6} />
+          <div className="actions">
+            <button type="button" onClick={() => void copy(`${kept.title}\n\n${kept.body}`)}>
+              {copied ? 'Copied' : 'Copy my text'}
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                setFields({ ...kept });
+              }}
+            >
+              Put my text back in the editor
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                clearUnsaved(`${scope}:kept`);
+                setKept(undefined);
+              }}
+            >
+              Dismiss
+            </button>
+          </div>
+        </details>
+      )}
+
+      <form
+        ref={form}
+        className="editor"
+        onSubmit={(event) => submit(event, post ? status : 'published')}
+        onKeyDown={(event) => {
+          if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 's')
+            submit(event, post ? status : 'draft');
+        }}
+      >
+        <div className="field">
+          <label htmlFor={`${id}-title`}>Title</label>
+          <input
+            id={`${id}-title`}
+            value={fields.title}
+            onChange={(e) => setFields({ ...fields, title: e.target.value })}
+            required
+            maxLength={200}
+            aria-invalid={!!fieldError('title')}
+            aria-describedby={fieldError('title') ? `${id}-title-error` : undefined}
+          />
+          {fieldError('title') && (
+            <p id={`${id}-title-error`} className="error-text small">
+              {fieldError('title')}
+            </p>
+          )}
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-tags`}>Tags</label>
+          <input
+            id={`${id}-tags`}
+            value={fields.tags}
+            onChange={(e) => setFields({ ...fields, tags: e.target.value })}
+            placeholder="e.g. devops, performance"
+            aria-describedby={`${id}-tags-hint${fieldError('tags') ? ` ${id}-tags-error` : ''}`}
+            aria-invalid={!!fieldError('tags')}
+          />
+          <p id={`${id}-tags-hint`} className="muted small">
+            Separate tags with commas or spaces. #tags in the text are added too.
+          </p>
+          {fieldError('tags') && (
+            <p id={`${id}-tags-error`} className="error-text small">
+              {fieldError('tags')}
+            </p>
+          )}
+        </div>
+
+        <div className="editor-panes">
+          <div className="field">
+            <label htmlFor={`${id}-body`}>Body</label>
+            <textarea
+              id={`${id}-body`}
+              className="editor-body"
+              value={fields.body}
+              onChange={(e) => setFields({ ...fields, body: e.target.value })}
+              maxLength={100_000}
+              aria-describedby={`${id}-hint${fieldError('body') ? ` ${id}-body-error` : ''}`}
+              aria-invalid={!!fieldError('body')}
+            />
+            <p id={`${id}-hint`} className="muted small">
+              Markdown: **bold**, _italic_, [link](https://…), # heading, - list, `code`. Mention people with
+              @name and tag with #topic. Ctrl+S saves.
+            </p>
+            {fieldError('body') && (
+              <p id={`${id}-body-error`} className="error-text small">
+                {fieldError('body')}
+              </p>
+            )}
+          </div>
+          <section className="field preview" aria-labelledby={`${id}-preview`}>
+            <h2 id={`${id}-preview`} className="label">
+              Preview
+            </h2>
+            {fields.body.trim() ? (
+              <ServerHtml className="prose preview-body" testId="preview" html={previewHtml} />
+            ) : (
+              <p className="muted">Nothing to preview yet.</p>
+            )}
+          </section>
+        </div>
+        {save.isError && !conflict && (
+          <p role="alert" className="notice notice-error">
+            {isApiError(save.error, 'network')
+              ? 'Not saved: the server could not be reached.'
+              : `Not saved: ${(save.error as Error).message}`}{' '}
+            Your text is still here and kept on this device; try again when you are ready.
+          </p>
+        )}
+
+        <div className="actions editor-actions">
+          {post?.status === 'published' ? (
+            <button type="submit" className="primary" disabled={save.isPending}>
+              {save.isPending ? 'Saving…' : 'Update post'}
+            </button>
+          ) : (
+            <>
+              <button
+                type="button"
+                className="primary"
+                disabled={save.isPending}
+                onClick={(event) => submit(event, 'published')}
+              >
+                {save.isPending && save.variables === 'published' ? 'Publishing…' : 'Publish'}
+              </button>
+              <button type="button" disabled={save.isPending} onClick={(event) => submit(event, 'draft')}>
+                {save.isPending && save.variables === 'draft' ? 'Saving…' : 'Save draft'}
+              </button>
+            </>
+          )}
+          <Link
+            to={
+              post
+                ? `/spaces/${encodeURIComponent(spaceId)}/posts/${encodeURIComponent(post.id)}`
+                : `/spaces/${encodeURIComponent(spaceId)}`
+            }
+            className="button"
+          >
+            Cancel
+          </Link>
+          <span className="muted small" aria-live="polite">
+            {dirty ? 'Unsaved changes are kept on this device.' : ''}
+          </span>
+        </div>
+      </form>
+    </div>
+  );
+}

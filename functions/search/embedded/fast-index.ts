@@ -1,0 +1,1041 @@
+/**
+ * A faster embedded search engine for the local runtime: the same questions and answers as the
+ * MiniSearch adapter (embedded-index.ts), built for large match sets.
+ *
+ * Why it is shaped like this: at 100k documents a common word matches tens of thousands of documents,
+ * and totals, facets and author rankings must count every visible match. MiniSearch allocates an
+ * object per match and our post-processing then walks those objects several times. Here documents are
+ * integer numbers; postings are number arrays per term and field; everything a query needs per
+ * document (access class, type, space, author, tags, date) lives in typed arrays; scores accumulate in
+ * a Float64Array with a touched-list; facets, authors and the page come from one pass over the matches.
+ *
+ * Parity with the MiniSearch adapter is deliberate: same tokenizer and term normalisation, the same
+ * BM25+ (k 1.2, b 0.7, δ 0.5, IDF per field, field length = distinct raw tokens), field boosts, prefix
+ * and fuzzy weights, the "× number of query words matched" quality factor, freshness and tie-breaks —
+ * so hit sets, facets and scores agree (test/search/fast-index.test.ts compares them). The one
+ * intended difference: prefix and typo expansions are capped (default 50 each, like OpenSearch's
+ * max_expansions), keeping the most frequent terms, so a very short prefix cannot fan out into
+ * thousands of terms.
+ *
+ * Access: documents are grouped into access classes (the fields canSeeDocument reads); each query
+ * evaluates the shared rule (access.ts) once per class, then filters documents with integer checks
+ * before anything is scored or counted.
+ *
+ * Deletes and replacements tombstone a document number; postings are cleaned, and numbers and terms
+ * renumbered, by a compaction once tombstones reach a quarter of the slots.
+ */
+import { canSeeDocument } from '../access';
+import {
+  type AccessFilter,
+  excerptAround,
+  type FacetCount,
+  highlight,
+  SEARCH_TYPES,
+  type SearchDocument,
+  type SearchIndex,
+  type SearchQuery,
+  type SearchResult,
+  type Suggestion,
+} from '../search-document';
+
+// Fields in the MiniSearch adapter's order: title, body, tags, author name, skills.
+const FIELD_COUNT = 5;
+const TITLE = 0;
+const AUTHOR_NAME = 3;
+const BOOST = [3, 1, 2, 1, 2];
+const SEARCH_FIELDS = [0, 1, 2, 3, 4];
+/** A partner cannot search by author name (see the MiniSearch and OpenSearch adapters). */
+const PARTNER_SEARCH_FIELDS = [0, 1, 2, 4];
+const SUGGEST_FIELDS = [TITLE, AUTHOR_NAME];
+const PARTNER_SUGGEST_FIELDS = [TITLE];
+
+// MiniSearch's BM25+ parameters and expansion weights, for the same ranking.
+const K1 = 1.2;
+const B = 0.7;
+const DELTA = 0.5;
+const PREFIX_WEIGHT = 0.375;
+const FUZZY_WEIGHT = 0.45;
+
+/** A posting is `docNumber * TF_SCALE + min(termFrequency, TF_MAX)` in one number. */
+const TF_SCALE = 1024;
+const TF_MAX = 1023;
+
+const DAY_MS = 86_400_000;
+const PROFILE = SEARCH_TYPES.indexOf('profile');
+const COMMENT = SEARCH_TYPES.indexOf('comment');
+
+// MiniSearch's default tokenizer and the adapter's processTerm.
+const SEPARATOR = /[\n\r\p{Z}\p{P}]+/u;
+const COMBINING_MARKS = /[\u0300-\u036f]/g;
+/** Text without upper case or non-ASCII needs no normalisation: its tokens are already terms. */
+const NEEDS_NORMALISING = /[A-Z\u0080-\uffff]/;
+
+export function normaliseTerm(token: string): string {
+  return token.normalize('NFD').replace(COMBINING_MARKS, '').toLowerCase();
+}
+
+export function queryTerms(text: string): string[] {
+  return text
+    .split(SEPARATOR)
+    .map(normaliseTerm)
+    .filter((term) => term.length > 0);
+}
+
+/**
+ * Counts the terms of a field into `out` and returns the field's length as MiniSearch measures it:
+ * the number of distinct raw tokens (before normalisation, including an empty one).
+ */
+function analyse(text: string, out: Map<string, number>): number {
+  out.clear();
+  const tokens = text.split(SEPARATOR);
+  if (!NEEDS_NORMALISING.test(text)) {
+    let empty = 0;
+    for (const token of tokens) {
+      if (token === '') empty = 1;
+      else out.set(token, (out.get(token) ?? 0) + 1);
+    }
+    return out.size + empty;
+  }
+  for (const token of tokens) {
+    const term = normaliseTerm(token);
+    if (term) out.set(term, (out.get(term) ?? 0) + 1);
+  }
+  return new Set(tokens).size;
+}
+
+function fieldTexts(doc: SearchDocument): string[] {
+  const text = (value: unknown) => (value == null ? '' : String(value));
+  return [
+    text(doc.title),
+    text(doc.body),
+    (doc.tags ?? []).join(' '),
+    text(doc.authorName),
+    (doc.skills ?? []).join(' '),
+  ];
+}
+
+function sameTexts(a: string[], b: string[]): boolean {
+  for (let f = 0; f < FIELD_COUNT; f++) if (a[f] !== b[f]) return false;
+  return true;
+}
+
+/** A 32-bit set of (hashed) characters: one edit changes at most two bits, so it filters typo candidates. */
+function charMask(term: string): number {
+  let mask = 0;
+  for (let i = 0; i < term.length; i++) mask |= 1 << (term.charCodeAt(i) & 31);
+  return mask;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+function grown<T extends Uint8Array | Int32Array | Float64Array>(array: T, size: number): T {
+  const next = new (array.constructor as new (n: number) => T)(size);
+  next.set(array);
+  return next;
+}
+
+class Interner {
+  readonly ids = new Map<string, number>();
+  readonly values: string[] = [];
+  intern(value: string): number {
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.ids.set(value, id);
+      this.values.push(value);
+    }
+    return id;
+  }
+  find(value: string): number {
+    return this.ids.get(value) ?? -1;
+  }
+}
+
+export interface FastIndexOptions {
+  /** Most terms a prefix expands to (the most frequent are kept). Default 50. */
+  maxPrefixExpansions?: number;
+  /** Most terms a typo expands to (closest, then most frequent). Default 50. */
+  maxFuzzyExpansions?: number;
+  /** Compact when tombstones reach this share of document slots… Default 0.25. */
+  compactRatio?: number;
+  /** …and at least this many. Default 1000. */
+  compactMinTombstones?: number;
+}
+
+interface TermSpec {
+  term: string;
+  prefix: boolean;
+  fuzzy: number;
+}
+
+interface Expansion {
+  termId: number;
+  weight: number;
+}
+
+export class FastSearchIndex implements SearchIndex {
+  private readonly maxPrefix: number;
+  private readonly maxFuzzy: number;
+  private readonly compactRatio: number;
+  private readonly compactMin: number;
+
+  // Documents, by number. `ids` holds live documents only.
+  private readonly ids = new Map<string, number>();
+  private docs: (SearchDocument | undefined)[] = [];
+  private texts: (string[] | undefined)[] = [];
+  private capacity = 0;
+  private slots = 0;
+  private live = 0;
+  private tombstones = 0;
+  private nextSeq = 0;
+  private alive = new Uint8Array(0);
+  private accessClass = new Int32Array(0);
+  private typeOf = new Uint8Array(0);
+  private spaceOf = new Int32Array(0);
+  private authorOf = new Int32Array(0);
+  private updatedMs = new Float64Array(0);
+  /** First-insertion order, kept across replacements: the final tie-break, as in a Map. */
+  private seqOf = new Float64Array(0);
+  private tagStart = new Int32Array(0);
+  private tagCount = new Int32Array(0);
+  private tagPool = new Int32Array(1024);
+  private tagPoolLength = 0;
+  private fieldLength: Int32Array[] = Array.from({ length: FIELD_COUNT }, () => new Int32Array(0));
+  private readonly totalFieldLength = new Float64Array(FIELD_COUNT);
+
+  private readonly types = new Interner();
+  private readonly spaces = new Interner();
+  private readonly tags = new Interner();
+  private readonly authors = new Interner();
+  private readonly classIds = new Map<string, number>();
+  private readonly classes: SearchDocument[] = [];
+
+  // Terms.
+  private dict = new Map<string, number>();
+  private termText: string[] = [];
+  private termMask = new Int32Array(1024);
+  private termCapacity = 1024;
+  private postings: (number[] | undefined)[][] = Array.from({ length: FIELD_COUNT }, () => []);
+  /** Live documents holding the term, per field (BM25's document frequency). */
+  private docFreq: Int32Array[] = Array.from({ length: FIELD_COUNT }, () => new Int32Array(1024));
+  private byLength: number[][] = [];
+  /** Term ids sorted by text, for prefixes: a large sorted part, a small sorted part, and unsorted new ones. */
+  private sortedMain: number[] = [];
+  private sortedDelta: number[] = [];
+  private unsorted: number[] = [];
+
+  // Per-query scratch, indexed by document number; reset through the touched-list.
+  private score = new Float64Array(0);
+  private matched = new Int32Array(0);
+  private lastStamp = new Int32Array(0);
+  private visible = new Uint8Array(0);
+  private touched = new Int32Array(0);
+  private stamp = 0;
+  private readonly fieldTerms = new Map<string, number>();
+  private levRows = [new Int32Array(64), new Int32Array(64)];
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    options: FastIndexOptions = {},
+  ) {
+    this.maxPrefix = options.maxPrefixExpansions ?? 50;
+    this.maxFuzzy = options.maxFuzzyExpansions ?? 50;
+    this.compactRatio = options.compactRatio ?? 0.25;
+    this.compactMin = options.compactMinTombstones ?? 1000;
+    for (const type of SEARCH_TYPES) this.types.intern(type);
+  }
+
+  // ---- writes ----
+
+  async upsert(documents: SearchDocument[]): Promise<void> {
+    for (const doc of documents) {
+      const texts = fieldTexts(doc);
+      const existing = this.ids.get(doc.id);
+      if (existing === undefined) {
+        this.addDocument(doc, texts, this.nextSeq++);
+      } else if (sameTexts(this.texts[existing]!, texts)) {
+        // Only attributes changed (likes, dates, space): no need to touch postings.
+        this.docs[existing] = doc;
+        this.setAttributes(existing, doc, true);
+      } else {
+        const seq = this.seqOf[existing];
+        this.tombstone(existing);
+        this.addDocument(doc, texts, seq);
+      }
+    }
+    this.compactIfDue();
+  }
+
+  async remove(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      const number = this.ids.get(id);
+      if (number === undefined) continue;
+      this.tombstone(number);
+      this.ids.delete(id);
+    }
+    this.compactIfDue();
+  }
+
+  async updateSpace(
+    spaceId: string,
+    change: { audience: SearchDocument['audience']; partnerOrgs: string[]; spaceName: string },
+  ): Promise<number> {
+    const space = this.spaces.find(spaceId);
+    if (space < 0) return 0;
+    let changed = 0;
+    for (let d = 0; d < this.slots; d++) {
+      if (!this.alive[d] || this.spaceOf[d] !== space) continue;
+      const doc = this.docs[d]!;
+      // Access fields are not indexed text: the stored document and its access class change in place.
+      Object.assign(doc, {
+        audience: change.audience,
+        partnerOrgs: [...change.partnerOrgs],
+        spaceName: change.spaceName,
+      });
+      this.accessClass[d] = this.classOf(doc);
+      changed++;
+    }
+    return changed;
+  }
+
+  async removeSpace(spaceId: string): Promise<number> {
+    const space = this.spaces.find(spaceId);
+    if (space < 0) return 0;
+    const ids: string[] = [];
+    for (let d = 0; d < this.slots; d++)
+      if (this.alive[d] && this.spaceOf[d] === space) ids.push(this.docs[d]!.id);
+    await this.remove(ids);
+    return ids.length;
+  }
+
+  async refresh() {}
+
+  // ---- reads ----
+
+  async get(id: string) {
+    const number = this.ids.get(id);
+    return number === undefined ? undefined : this.docs[number];
+  }
+
+  async count() {
+    return this.live;
+  }
+
+  /** Everything, for snapshots and tests, in first-insertion order. */
+  all(): SearchDocument[] {
+    const numbers = [...this.ids.values()].sort((a, b) => this.seqOf[a] - this.seqOf[b]);
+    return numbers.map((d) => this.docs[d]!);
+  }
+
+  /** Sizes, for tests and benchmarks. */
+  stats() {
+    let postings = 0;
+    for (const lists of this.postings) for (const list of lists) postings += list?.length ?? 0;
+    return {
+      documents: this.live,
+      slots: this.slots,
+      tombstones: this.tombstones,
+      terms: this.termText.length,
+      postings,
+      accessClasses: this.classes.length,
+    };
+  }
+
+  async search(query: SearchQuery, access: AccessFilter): Promise<SearchResult> {
+    const text = query.text.trim();
+    this.markVisible(access, query, false);
+    let touchedCount = 0;
+    let fields = SEARCH_FIELDS;
+    const derived = new Set<string>();
+    if (text) {
+      fields = access.partnerOrg ? PARTNER_SEARCH_FIELDS : SEARCH_FIELDS;
+      const terms = queryTerms(text);
+      const specs = terms.map((term, i) => ({
+        term,
+        // As you type, the last word (3+ letters) is a prefix. Typos: one edit from 4 letters, two from 8.
+        prefix: i === terms.length - 1 && term.length >= 3,
+        fuzzy: term.length >= 8 ? 2 : term.length >= 4 ? 1 : 0,
+      }));
+      touchedCount = this.scoreTerms(specs, fields, derived).touched;
+    } else {
+      // No text: everything the filters allow, newest first (score = freshness alone).
+      const { visible, score, matched, touched } = this;
+      for (let d = 0; d < this.slots; d++) {
+        if (!visible[d]) continue;
+        score[d] = 1;
+        matched[d] = 1;
+        touched[touchedCount++] = d;
+      }
+    }
+    try {
+      return this.collect(query, touchedCount, fields, derived);
+    } finally {
+      this.resetScratch(touchedCount);
+    }
+  }
+
+  async suggest(prefix: string, access: AccessFilter, limit: number): Promise<Suggestion[]> {
+    const text = prefix.trim();
+    if (!text) return [];
+    const terms = queryTerms(text);
+    if (terms.length === 0) return [];
+    this.markVisible(access, undefined, true);
+    const fields = access.partnerOrg ? PARTNER_SUGGEST_FIELDS : SUGGEST_FIELDS;
+    // Every word is a prefix, no typos, and every word must match.
+    const specs = terms.map((term) => ({ term, prefix: true, fuzzy: 0 }));
+    const { touched: touchedCount, distinct } = this.scoreTerms(specs, fields, new Set());
+    const { score, matched, touched } = this;
+    const found: number[] = [];
+    for (let i = 0; i < touchedCount; i++) {
+      const d = touched[i];
+      if (matched[d] !== distinct) continue;
+      score[d] *= matched[d];
+      found.push(d);
+    }
+    found.sort((a, b) => score[b] - score[a] || this.seqOf[a] - this.seqOf[b]);
+    const result = found.slice(0, Math.max(0, limit)).map((d) => {
+      const doc = this.docs[d]!;
+      return { type: doc.type, title: doc.title, url: doc.url };
+    });
+    this.resetScratch(touchedCount);
+    return result;
+  }
+
+  // ---- documents ----
+
+  private addDocument(doc: SearchDocument, texts: string[], seq: number) {
+    const d = this.slots++;
+    this.ensureCapacity(this.slots);
+    this.alive[d] = 1;
+    this.docs[d] = doc;
+    this.texts[d] = texts;
+    this.seqOf[d] = seq;
+    this.setAttributes(d, doc, false);
+    const counts = this.fieldTerms;
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      const length = analyse(texts[f], counts);
+      this.fieldLength[f][d] = length;
+      this.totalFieldLength[f] += length;
+      const lists = this.postings[f];
+      const freq = this.docFreq[f];
+      for (const [term, tf] of counts) {
+        const id = this.termId(term);
+        let list = lists[id];
+        if (!list) lists[id] = list = [];
+        list.push(d * TF_SCALE + (tf < TF_MAX ? tf : TF_MAX));
+        freq[id]++;
+      }
+    }
+    this.live++;
+    this.ids.set(doc.id, d);
+  }
+
+  private setAttributes(d: number, doc: SearchDocument, hasTagSlot: boolean) {
+    this.accessClass[d] = this.classOf(doc);
+    this.typeOf[d] = this.types.intern(doc.type);
+    this.spaceOf[d] = doc.spaceId ? this.spaces.intern(doc.spaceId) : -1;
+    this.authorOf[d] = doc.authorId ? this.authors.intern(doc.authorId) : -1;
+    this.updatedMs[d] = Date.parse(doc.updatedAt);
+    const tags = doc.tags ?? [];
+    if (hasTagSlot && tags.length <= this.tagCount[d]) {
+      // Re-upserts with the same text (likes, dates) rewrite their tags in place.
+      for (let i = 0; i < tags.length; i++) this.tagPool[this.tagStart[d] + i] = this.tags.intern(tags[i]);
+      this.tagCount[d] = tags.length;
+      return;
+    }
+    if (this.tagPoolLength + tags.length > this.tagPool.length)
+      this.tagPool = grown(this.tagPool, Math.max(this.tagPool.length * 2, this.tagPoolLength + tags.length));
+    this.tagStart[d] = this.tagPoolLength;
+    this.tagCount[d] = tags.length;
+    for (const tag of tags) this.tagPool[this.tagPoolLength++] = this.tags.intern(tag);
+  }
+
+  /**
+   * Documents that agree on everything canSeeDocument reads share an access class; a query evaluates
+   * the rule once per class. Keep this key in step with access.ts.
+   */
+  private classOf(doc: SearchDocument): number {
+    const partnerOrgs = doc.partnerOrgs ?? [];
+    const key = JSON.stringify([
+      doc.type,
+      doc.org ?? null,
+      doc.audience ?? null,
+      doc.spaceId ?? null,
+      partnerOrgs,
+    ]);
+    let id = this.classIds.get(key);
+    if (id === undefined) {
+      id = this.classes.length;
+      this.classIds.set(key, id);
+      this.classes.push({
+        type: doc.type,
+        org: doc.org,
+        audience: doc.audience,
+        spaceId: doc.spaceId,
+        partnerOrgs: [...partnerOrgs],
+      } as SearchDocument);
+    }
+    return id;
+  }
+
+  private tombstone(d: number) {
+    const texts = this.texts[d]!;
+    const counts = this.fieldTerms;
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      analyse(texts[f], counts);
+      const freq = this.docFreq[f];
+      for (const term of counts.keys()) freq[this.dict.get(term)!]--;
+      this.totalFieldLength[f] -= this.fieldLength[f][d];
+    }
+    this.alive[d] = 0;
+    this.docs[d] = undefined;
+    this.texts[d] = undefined;
+    this.live--;
+    this.tombstones++;
+  }
+
+  private ensureCapacity(size: number) {
+    if (size <= this.capacity) return;
+    const next = Math.max(1024, this.capacity * 2, size);
+    this.alive = grown(this.alive, next);
+    this.accessClass = grown(this.accessClass, next);
+    this.typeOf = grown(this.typeOf, next);
+    this.spaceOf = grown(this.spaceOf, next);
+    this.authorOf = grown(this.authorOf, next);
+    this.updatedMs = grown(this.updatedMs, next);
+    this.seqOf = grown(this.seqOf, next);
+    this.tagStart = grown(this.tagStart, next);
+    this.tagCount = grown(this.tagCount, next);
+    this.fieldLength = this.fieldLength.map((lengths) => grown(lengths, next));
+    this.score = grown(this.score, next);
+    this.matched = grown(this.matched, next);
+    this.lastStamp = grown(this.lastStamp, next);
+    this.visible = grown(this.visible, next);
+    this.touched = grown(this.touched, next);
+    this.capacity = next;
+  }
+
+  private compactIfDue() {
+    if (this.tombstones >= this.compactMin && this.tombstones >= this.compactRatio * this.slots) this.compact();
+  }
+
+  /** Drops tombstoned documents from postings and renumbers documents and terms, keeping their order. */
+  compact(): void {
+    if (this.tombstones === 0) return;
+    const n = this.slots;
+    const renumber = new Int32Array(n);
+    let m = 0;
+    for (let d = 0; d < n; d++) renumber[d] = this.alive[d] ? m++ : -1;
+
+    const pool = new Int32Array(Math.max(1024, this.tagPoolLength));
+    let poolLength = 0;
+    for (let d = 0; d < n; d++) {
+      const t = renumber[d];
+      if (t < 0) continue;
+      const start = this.tagStart[d];
+      const count = this.tagCount[d];
+      for (let i = 0; i < count; i++) pool[poolLength + i] = this.tagPool[start + i];
+      this.tagStart[t] = poolLength;
+      this.tagCount[t] = count;
+      poolLength += count;
+      if (t === d) continue;
+      this.alive[t] = 1;
+      this.accessClass[t] = this.accessClass[d];
+      this.typeOf[t] = this.typeOf[d];
+      this.spaceOf[t] = this.spaceOf[d];
+      this.authorOf[t] = this.authorOf[d];
+      this.updatedMs[t] = this.updatedMs[d];
+      this.seqOf[t] = this.seqOf[d];
+      for (const lengths of this.fieldLength) lengths[t] = lengths[d];
+      this.docs[t] = this.docs[d];
+      this.texts[t] = this.texts[d];
+    }
+    this.alive.fill(0, m, n);
+    this.docs.length = m;
+    this.texts.length = m;
+    this.tagPool = pool;
+    this.tagPoolLength = poolLength;
+    for (const [id, d] of this.ids) this.ids.set(id, renumber[d]);
+
+    // Postings: drop tombstones, renumber, and find terms no live document holds any more.
+    const termCount = this.termText.length;
+    const termAlive = new Uint8Array(termCount);
+    for (const lists of this.postings) {
+      for (let id = 0; id < termCount; id++) {
+        const list = lists[id];
+        if (!list) continue;
+        let w = 0;
+        for (let i = 0; i < list.length; i++) {
+          const v = list[i];
+          const t = renumber[(v / TF_SCALE) | 0];
+          if (t >= 0) list[w++] = t * TF_SCALE + (v & TF_MAX);
+        }
+        if (w === 0) lists[id] = undefined;
+        else {
+          list.length = w;
+          termAlive[id] = 1;
+        }
+      }
+    }
+    this.slots = m;
+    this.tombstones = 0;
+    this.pruneTerms(termAlive);
+  }
+
+  private pruneTerms(termAlive: Uint8Array) {
+    const count = this.termText.length;
+    const renumber = new Int32Array(count);
+    let kept = 0;
+    for (let id = 0; id < count; id++) renumber[id] = termAlive[id] ? kept++ : -1;
+    if (kept === count) return;
+    for (let id = 0; id < count; id++) {
+      const t = renumber[id];
+      if (t < 0 || t === id) continue;
+      this.termText[t] = this.termText[id];
+      this.termMask[t] = this.termMask[id];
+      for (let f = 0; f < FIELD_COUNT; f++) {
+        this.postings[f][t] = this.postings[f][id];
+        this.docFreq[f][t] = this.docFreq[f][id];
+      }
+    }
+    this.termText.length = kept;
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      this.postings[f].length = kept;
+      this.docFreq[f].fill(0, kept, count);
+    }
+    this.dict = new Map(this.termText.map((term, id) => [term, id]));
+    const keep = (ids: number[]) => ids.filter((id) => renumber[id] >= 0).map((id) => renumber[id]);
+    this.byLength = this.byLength.map((ids) => (ids ? keep(ids) : ids));
+    this.sortedMain = keep(this.sortedMain);
+    this.sortedDelta = keep(this.sortedDelta);
+    this.unsorted = keep(this.unsorted);
+  }
+
+  // ---- terms ----
+
+  private termId(term: string): number {
+    let id = this.dict.get(term);
+    if (id !== undefined) return id;
+    id = this.termText.length;
+    if (id >= this.termCapacity) {
+      this.termCapacity *= 2;
+      this.termMask = grown(this.termMask, this.termCapacity);
+      this.docFreq = this.docFreq.map((freq) => grown(freq, this.termCapacity));
+    }
+    this.dict.set(term, id);
+    this.termText.push(term);
+    this.termMask[id] = charMask(term);
+    for (const lists of this.postings) lists.push(undefined);
+    (this.byLength[term.length] ??= []).push(id);
+    this.unsorted.push(id);
+    return id;
+  }
+
+  private liveFrequency(id: number, fields: number[]): number {
+    let total = 0;
+    for (const f of fields) total += this.docFreq[f][id];
+    return total;
+  }
+
+  /** Folds new terms into the sorted lists (lazily, at the first prefix query after writes). */
+  private sortTerms() {
+    if (this.unsorted.length === 0) return;
+    const text = this.termText;
+    const byText = (a: number, b: number) => (text[a] < text[b] ? -1 : text[a] > text[b] ? 1 : 0);
+    const merge = (a: number[], b: number[]) => {
+      const out = new Array<number>(a.length + b.length);
+      let i = 0;
+      let j = 0;
+      let k = 0;
+      while (i < a.length && j < b.length) out[k++] = byText(a[i], b[j]) <= 0 ? a[i++] : b[j++];
+      while (i < a.length) out[k++] = a[i++];
+      while (j < b.length) out[k++] = b[j++];
+      return out;
+    };
+    this.sortedDelta = merge(this.sortedDelta, this.unsorted.sort(byText));
+    this.unsorted = [];
+    if (this.sortedDelta.length > 4096) {
+      this.sortedMain = merge(this.sortedMain, this.sortedDelta);
+      this.sortedDelta = [];
+    }
+  }
+
+  private *withPrefix(prefix: string): Generator<number> {
+    const text = this.termText;
+    for (const sorted of [this.sortedMain, this.sortedDelta]) {
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (text[sorted[mid]] < prefix) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < sorted.length && text[sorted[i]].startsWith(prefix); i++) yield sorted[i];
+    }
+  }
+
+  /** The index terms a query word stands for, with MiniSearch's weights: exact, prefix, typo. */
+  private expand(spec: TermSpec, fields: number[]): Expansion[] {
+    const { term } = spec;
+    const out: Expansion[] = [];
+    const exact = this.dict.get(term);
+    if (exact !== undefined) out.push({ termId: exact, weight: 1 });
+    if (spec.prefix) {
+      this.sortTerms();
+      const found: { id: number; freq: number }[] = [];
+      for (const id of this.withPrefix(term)) {
+        if (id === exact) continue;
+        const freq = this.liveFrequency(id, fields);
+        if (freq > 0) found.push({ id, freq });
+      }
+      if (found.length > this.maxPrefix) {
+        found.sort((a, b) => b.freq - a.freq || a.id - b.id);
+        found.length = this.maxPrefix;
+      }
+      for (const { id } of found) {
+        const length = this.termText[id].length;
+        const distance = length - term.length;
+        out.push({ termId: id, weight: (PREFIX_WEIGHT * length) / (length + 0.3 * distance) });
+      }
+    }
+    if (spec.fuzzy > 0) {
+      const max = spec.fuzzy;
+      const mask = charMask(term);
+      const found: { id: number; freq: number; distance: number }[] = [];
+      for (let length = Math.max(1, term.length - max); length <= term.length + max; length++) {
+        const ids = this.byLength[length];
+        if (!ids) continue;
+        for (const id of ids) {
+          if (id === exact || popcount(mask ^ this.termMask[id]) > 2 * max) continue;
+          const candidate = this.termText[id];
+          // A term the word is a prefix of always counts as a prefix match (as in MiniSearch).
+          if (spec.prefix && length > term.length && candidate.startsWith(term)) continue;
+          const freq = this.liveFrequency(id, fields);
+          if (freq === 0) continue;
+          const distance = this.editDistance(term, candidate, max);
+          if (distance <= max) found.push({ id, freq, distance });
+        }
+      }
+      if (found.length > this.maxFuzzy) {
+        found.sort((a, b) => a.distance - b.distance || b.freq - a.freq || a.id - b.id);
+        found.length = this.maxFuzzy;
+      }
+      for (const { id, distance } of found) {
+        const length = this.termText[id].length;
+        out.push({ termId: id, weight: (FUZZY_WEIGHT * length) / (length + distance) });
+      }
+    }
+    return out;
+  }
+
+  /** Levenshtein distance within a band of `max`; anything above `max` is reported as max + 1. */
+  private editDistance(a: string, b: string, max: number): number {
+    const n = a.length;
+    const m = b.length;
+    if (m + 1 > this.levRows[0].length) this.levRows = [new Int32Array(m + 64), new Int32Array(m + 64)];
+    let [prev, cur] = this.levRows;
+    for (let j = 0; j <= m; j++) prev[j] = j;
+    for (let i = 1; i <= n; i++) {
+      const lo = Math.max(1, i - max);
+      const hi = Math.min(m, i + max);
+      cur[0] = i;
+      if (lo > 1) cur[lo - 1] = max + 1;
+      let rowMin = lo > 1 ? max + 1 : i;
+      const ca = a.charCodeAt(i - 1);
+      for (let j = lo; j <= hi; j++) {
+        let v = prev[j - 1] + (ca === b.charCodeAt(j - 1) ? 0 : 1);
+        const deletion = prev[j] + 1;
+        if (deletion < v) v = deletion;
+        const insertion = cur[j - 1] + 1;
+        if (insertion < v) v = insertion;
+        cur[j] = v;
+        if (v < rowMin) rowMin = v;
+      }
+      if (hi < m) cur[hi + 1] = max + 1;
+      if (rowMin > max) return max + 1;
+      [prev, cur] = [cur, prev];
+    }
+    return prev[m] <= max ? prev[m] : max + 1;
+  }
+
+  // ---- queries ----
+
+  /**
+   * visible[d] = 1 for live documents the caller may read that pass the query's filters. Computed
+   * before scoring, so nothing else is ever scored, counted or shown.
+   */
+  private markVisible(access: AccessFilter, query: SearchQuery | undefined, suggesting: boolean) {
+    const classVisible = new Uint8Array(this.classes.length);
+    for (let c = 0; c < this.classes.length; c++)
+      classVisible[c] = canSeeDocument(access, this.classes[c]) ? 1 : 0;
+    const { alive, accessClass, visible, typeOf } = this;
+    const n = this.slots;
+    for (let d = 0; d < n; d++) visible[d] = alive[d] & classVisible[accessClass[d]];
+    if (suggesting) for (let d = 0; d < n; d++) if (typeOf[d] === COMMENT) visible[d] = 0;
+    if (!query) return;
+
+    if (query.types?.length) {
+      const allowed = new Uint8Array(this.types.values.length);
+      for (const type of query.types) {
+        const code = this.types.find(type);
+        if (code >= 0) allowed[code] = 1;
+      }
+      for (let d = 0; d < n; d++) if (visible[d] && !allowed[typeOf[d]]) visible[d] = 0;
+    }
+    if (query.spaceId) {
+      const space = this.spaces.find(query.spaceId);
+      // An unknown space (-1) must not match documents that have none.
+      for (let d = 0; d < n; d++) if (visible[d] && (space < 0 || this.spaceOf[d] !== space)) visible[d] = 0;
+    }
+    if (query.tag) {
+      const tag = this.tags.find(query.tag);
+      for (let d = 0; d < n; d++) {
+        if (!visible[d]) continue;
+        let has = false;
+        const end = this.tagStart[d] + this.tagCount[d];
+        for (let i = this.tagStart[d]; i < end && !has; i++) has = this.tagPool[i] === tag;
+        if (!has) visible[d] = 0;
+      }
+    }
+    if (query.authorId) {
+      const author = this.authors.find(query.authorId);
+      const suffix = `:${query.authorId}`;
+      for (let d = 0; d < n; d++) {
+        if (!visible[d] || (author >= 0 && this.authorOf[d] === author)) continue;
+        if (!(typeOf[d] === PROFILE && this.docs[d]!.id.endsWith(suffix))) visible[d] = 0;
+      }
+    }
+    if (query.from || query.to) {
+      const { from, to } = query;
+      for (let d = 0; d < n; d++) {
+        if (!visible[d]) continue;
+        const updatedAt = this.docs[d]!.updatedAt;
+        if ((from && updatedAt < from) || (to && updatedAt.slice(0, to.length) > to)) visible[d] = 0;
+      }
+    }
+  }
+
+  /**
+   * Scores every visible document matching any of the words into `score` (BM25+ per field, summed)
+   * and counts in `matched` how many distinct words each matched. Returns the touched count.
+   */
+  private scoreTerms(specs: TermSpec[], fields: number[], derived: Set<string>) {
+    // Specs of the same word are scored together, so `matched` counts distinct words.
+    const words = [...new Set(specs.map((s) => s.term))];
+    const n = this.live;
+    let touchedCount = 0;
+    if (n === 0) return { touched: 0, distinct: words.length };
+    const { score, matched, lastStamp, visible, touched } = this;
+    if (this.stamp > 2_000_000_000) {
+      this.lastStamp.fill(0);
+      this.stamp = 0;
+    }
+    for (const word of words) {
+      const stamp = ++this.stamp;
+      for (const spec of specs) {
+        if (spec.term !== word) continue;
+        for (const { termId, weight } of this.expand(spec, fields)) {
+          derived.add(this.termText[termId]);
+          for (const f of fields) {
+            const list = this.postings[f][termId];
+            const df = this.docFreq[f][termId];
+            if (!list || df <= 0) continue;
+            const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+            const average = this.totalFieldLength[f] / n;
+            const lengths = this.fieldLength[f];
+            const factor = weight * BOOST[f];
+            for (let i = 0; i < list.length; i++) {
+              const v = list[i];
+              const d = (v / TF_SCALE) | 0;
+              if (!visible[d]) continue;
+              const tf = v & TF_MAX;
+              score[d] +=
+                factor * (idf * (DELTA + (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * lengths[d]) / average))));
+              if (lastStamp[d] !== stamp) {
+                lastStamp[d] = stamp;
+                if (matched[d]++ === 0) touched[touchedCount++] = d;
+              }
+            }
+          }
+        }
+      }
+    }
+    return { touched: touchedCount, distinct: words.length };
+  }
+
+  /** One pass over the matches: final scores, facets, authors, and the top of the ranking. */
+  private collect(
+    query: SearchQuery,
+    touchedCount: number,
+    fields: number[],
+    derived: Set<string>,
+  ): SearchResult {
+    const { score, matched, touched, typeOf, spaceOf, authorOf, updatedMs, seqOf, tagPool, tagStart } = this;
+    const tagCountOf = this.tagCount;
+    const now = this.now();
+    const better = (a: number, b: number) =>
+      score[a] > score[b] ||
+      (score[a] === score[b] &&
+        (updatedMs[a] > updatedMs[b] || (updatedMs[a] === updatedMs[b] && seqOf[a] < seqOf[b])));
+
+    const typeCounts = new Int32Array(this.types.values.length);
+    const spaceCounts = new Int32Array(this.spaces.values.length);
+    const spacesSeen: number[] = [];
+    const tagCounts = new Int32Array(this.tags.values.length);
+    const tagsSeen: number[] = [];
+    const authorCount = this.authors.values.length;
+    const authorScore = new Float64Array(authorCount);
+    const evidence = new Int32Array(authorCount * 3);
+    const evidenceCount = new Uint8Array(authorCount);
+    const authorsSeen: number[] = [];
+
+    // The page needs the best offset+limit matches: a bounded heap with the worst on top.
+    const k = Math.max(0, query.offset) + Math.max(0, query.limit);
+    const heap = new Int32Array(Math.min(k, touchedCount));
+    let heapSize = 0;
+    const siftDown = (i: number) => {
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= heapSize) return;
+        const r = l + 1;
+        const worse = r < heapSize && better(heap[l], heap[r]) ? r : l;
+        if (!better(heap[i], heap[worse])) return;
+        [heap[i], heap[worse]] = [heap[worse], heap[i]];
+        i = worse;
+      }
+    };
+
+    for (let i = 0; i < touchedCount; i++) {
+      const d = touched[i];
+      // freshnessBoost, on the parsed date.
+      const ageDays = Math.max(0, (now - updatedMs[d]) / DAY_MS);
+      const s = score[d] * matched[d] * (1 + 0.5 * Math.exp(-ageDays / 30));
+      score[d] = s;
+
+      typeCounts[typeOf[d]]++;
+      const space = spaceOf[d];
+      if (space >= 0 && spaceCounts[space]++ === 0) spacesSeen.push(space);
+      const tagEnd = tagStart[d] + tagCountOf[d];
+      for (let t = tagStart[d]; t < tagEnd; t++) if (tagCounts[tagPool[t]]++ === 0) tagsSeen.push(tagPool[t]);
+
+      const author = authorOf[d];
+      if (author >= 0 && typeOf[d] !== PROFILE) {
+        if (evidenceCount[author] === 0) authorsSeen.push(author);
+        authorScore[author] += s;
+        // Keep the author's three best documents, best first.
+        const base = author * 3;
+        let count = evidenceCount[author];
+        let at = count;
+        while (at > 0 && better(d, evidence[base + at - 1])) at--;
+        if (at < 3) {
+          for (let j = Math.min(count, 2); j > at; j--) evidence[base + j] = evidence[base + j - 1];
+          evidence[base + at] = d;
+          if (count < 3) evidenceCount[author] = ++count;
+        }
+      }
+
+      if (heapSize < heap.length) {
+        let j = heapSize++;
+        heap[j] = d;
+        while (j > 0) {
+          const parent = (j - 1) >> 1;
+          if (!better(heap[parent], heap[j])) break;
+          [heap[parent], heap[j]] = [heap[j], heap[parent]];
+          j = parent;
+        }
+      } else if (heapSize > 0 && better(d, heap[0])) {
+        heap[0] = d;
+        siftDown(0);
+      }
+    }
+
+    const ranked = Array.from(heap.subarray(0, heapSize)).sort((a, b) => (better(a, b) ? -1 : 1));
+    const page = ranked.slice(Math.max(0, query.offset));
+    const facet = (value: string, count: number): FacetCount => ({ value, count });
+    const byCount = (a: FacetCount, b: FacetCount) => b.count - a.count || a.value.localeCompare(b.value);
+
+    const typeFacet: FacetCount[] = [];
+    typeCounts.forEach((count, code) => {
+      if (count > 0) typeFacet.push(facet(this.types.values[code], count));
+    });
+    const spaceFacet = spacesSeen.map((s) => facet(this.spaces.values[s], spaceCounts[s]));
+    // Only the top 20 tags are shown: sort just those that can reach it.
+    let tagCandidates = tagsSeen;
+    if (tagsSeen.length > 20) {
+      const counts = Int32Array.from(tagsSeen, (t) => tagCounts[t]).sort();
+      const threshold = counts[counts.length - 20];
+      tagCandidates = tagsSeen.filter((t) => tagCounts[t] >= threshold);
+    }
+    const tagFacet = tagCandidates.map((t) => facet(this.tags.values[t], tagCounts[t]));
+
+    const topAuthors: number[] = [];
+    const authorBefore = (a: number, b: number) =>
+      authorScore[a] > authorScore[b] ||
+      (authorScore[a] === authorScore[b] && better(evidence[a * 3], evidence[b * 3]));
+    for (const a of authorsSeen) {
+      let at = topAuthors.length;
+      while (at > 0 && authorBefore(a, topAuthors[at - 1])) at--;
+      if (at < 10) {
+        topAuthors.splice(at, 0, a);
+        if (topAuthors.length > 10) topAuthors.pop();
+      }
+    }
+
+    return {
+      total: touchedCount,
+      hits: page.map((d) => {
+        const doc = this.docs[d]!;
+        const terms = this.termsIn(d, fields, derived);
+        return {
+          document: doc,
+          score: score[d],
+          snippet: highlight(excerptAround(doc.body, terms), terms),
+          titleHighlight: highlight(doc.title, terms),
+        };
+      }),
+      facets: {
+        type: typeFacet.sort(byCount),
+        space: spaceFacet.sort(byCount),
+        tag: tagFacet.sort(byCount).slice(0, 20),
+      },
+      authors: topAuthors.map((a) => {
+        const best = this.docs[evidence[a * 3]]!;
+        const documents: SearchDocument[] = [];
+        for (let j = 0; j < evidenceCount[a]; j++) documents.push(this.docs[evidence[a * 3 + j]]!);
+        return {
+          authorId: this.authors.values[a],
+          authorName: best.authorName ?? this.authors.values[a],
+          ...(best.authorOrg ? { authorOrg: best.authorOrg } : {}),
+          score: authorScore[a],
+          documents,
+        };
+      }),
+    };
+  }
+
+  /** The index terms behind a hit (what MiniSearch reports as `terms`), for its highlights. */
+  private termsIn(d: number, fields: number[], derived: Set<string>): string[] {
+    if (derived.size === 0) return [];
+    const found = new Set<string>();
+    const texts = this.texts[d]!;
+    const counts = new Map<string, number>();
+    for (const f of fields) {
+      analyse(texts[f], counts);
+      for (const term of counts.keys()) if (derived.has(term)) found.add(term);
+    }
+    return [...found];
+  }
+
+  private resetScratch(touchedCount: number) {
+    const { score, matched, touched } = this;
+    for (let i = 0; i < touchedCount; i++) {
+      const d = touched[i];
+      score[d] = 0;
+      matched[d] = 0;
+    }
+  }
+}

@@ -1,0 +1,188 @@
+// The web client's plain logic, without a browser: runtime configuration in both shapes it is served
+// in, problem+json errors, tags as typed, and unsaved text kept per tab.
+
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { ApiError, api, configureApi, query } from '../../frontend/src/api/client';
+import { normalizeConfig } from '../../frontend/src/config';
+import { parseTags } from '../../frontend/src/lib/tags';
+import { clearUnsaved, listUnsaved, writeUnsaved } from '../../frontend/src/lib/unsaved';
+
+describe('runtime configuration', () => {
+  test('the local runtime shape', () => {
+    expect(
+      normalizeConfig({
+        apiBaseUrl: '/api',
+        authority: 'http://localhost:3000/oidc',
+        clientId: 'commonplace-web',
+        redirectUri: 'http://localhost:3000/auth/callback',
+      }),
+    ).toEqual({
+      apiBaseUrl: '/api',
+      authority: 'http://localhost:3000/oidc',
+      clientId: 'commonplace-web',
+      redirectUri: 'http://localhost:3000/auth/callback',
+      scope: 'openid email profile',
+    });
+  });
+
+  test('the shape the CDK stack writes for Cognito', () => {
+    const config = normalizeConfig({
+      apiBaseUrl: '/api',
+      auth: {
+        authority: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc',
+        authorizationEndpoint: 'https://login.example.com/oauth2/authorize',
+        tokenEndpoint: 'https://login.example.com/oauth2/token',
+        logoutEndpoint: 'https://login.example.com/logout',
+        clientId: 'abc123',
+        redirectUri: 'https://app.example.com/auth/callback',
+        postLogoutRedirectUri: 'https://app.example.com/',
+        scopes: ['openid', 'email', 'profile'],
+      },
+    });
+    expect(config).toMatchObject({
+      clientId: 'abc123',
+      scope: 'openid email profile',
+      logoutEndpoint: 'https://login.example.com/logout',
+      tokenEndpoint: 'https://login.example.com/oauth2/token',
+    });
+  });
+
+  test('a configuration without a client id is refused', () => {
+    expect(() => normalizeConfig({ apiBaseUrl: '/api', authority: 'x', redirectUri: 'y' })).toThrow(
+      'config.json has no clientId',
+    );
+  });
+});
+
+describe('API client', () => {
+  const realFetch = globalThis.fetch;
+  let unauthorized = 0;
+  beforeEach(() => {
+    unauthorized = 0;
+    configureApi({ baseUrl: '/api', token: () => 'token-1', onUnauthorized: () => unauthorized++ });
+  });
+  afterEach(() => {
+    globalThis.fetch = realFetch;
+  });
+
+  const answer = (status: number, body: unknown, seen?: (url: string, init: RequestInit) => void) => {
+    globalThis.fetch = (async (url: string, init: RequestInit) => {
+      seen?.(url, init);
+      return new Response(body === undefined ? null : JSON.stringify(body), {
+        status,
+        headers: { 'content-type': 'application/problem+json' },
+      });
+    }) as typeof fetch;
+  };
+
+  test('sends the bearer token and JSON', async () => {
+    let headers: Record<string, string> = {};
+    answer(200, { ok: true }, (_url, init) => {
+      headers = init.headers as Record<string, string>;
+    });
+    await expect(api('PUT', '/x', { a: 1 })).resolves.toEqual({ ok: true });
+    expect(headers).toMatchObject({ authorization: 'Bearer token-1', 'content-type': 'application/json' });
+  });
+
+  test('an edit conflict becomes an ApiError the editor can recognise', async () => {
+    answer(409, {
+      type: 'https://commonplace.dev/problems/edit-conflict',
+      title: 'Edit conflict',
+      status: 409,
+      detail: 'The post was changed by someone else since you loaded it',
+      currentVersion: 3,
+    });
+    const error = (await api('PUT', '/spaces/s/posts/p', {}).catch((e) => e)) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({
+      status: 409,
+      kind: 'edit-conflict',
+      message: 'The post was changed by someone else since you loaded it',
+      extra: { currentVersion: 3 },
+    });
+  });
+
+  test('validation problems name their fields', async () => {
+    answer(400, {
+      type: 'https://commonplace.dev/problems/validation',
+      title: 'Invalid request',
+      status: 400,
+      detail: 'bad',
+      errors: [
+        { field: 'body.title', message: 'Required' },
+        { field: 'body.tags.0', message: 'tags are letters' },
+      ],
+    });
+    const error = (await api('POST', '/spaces/s/posts', {}).catch((e) => e)) as ApiError;
+    expect(error.fieldMessage('title')).toBe('Required');
+    expect(error.fieldMessage('tags')).toBe('tags are letters');
+    expect(error.fieldMessage('body')).toBeUndefined();
+  });
+
+  test('a rejected token is reported, so the app can offer to sign in again', async () => {
+    answer(401, {
+      type: 'https://commonplace.dev/problems/unauthenticated',
+      title: 'Unauthenticated',
+      status: 401,
+      detail: 'expired',
+    });
+    await expect(api('GET', '/feed')).rejects.toMatchObject({ kind: 'unauthenticated' });
+    expect(unauthorized).toBe(1);
+  });
+
+  test('no answer at all is a network error, not a crash', async () => {
+    globalThis.fetch = (async () => {
+      throw new TypeError('fetch failed');
+    }) as typeof fetch;
+    await expect(api('GET', '/feed')).rejects.toMatchObject({ status: 0, kind: 'network' });
+  });
+
+  test('query strings leave out empty values', () => {
+    expect(query({ q: 'a b', type: '', cursor: undefined, limit: 20 })).toBe('?q=a+b&limit=20');
+    expect(query({})).toBe('');
+  });
+});
+
+test('tags as typed: commas or spaces, # optional, lower case, no repeats', () => {
+  expect(parseTags(' DevOps, #performance  ci,devops ')).toEqual(['devops', 'performance', 'ci']);
+  expect(parseTags('')).toEqual([]);
+});
+
+describe('unsaved text', () => {
+  class MemoryStorage {
+    private items = new Map<string, string>();
+    get length() {
+      return this.items.size;
+    }
+    key(i: number) {
+      return [...this.items.keys()][i] ?? null;
+    }
+    getItem(key: string) {
+      return this.items.get(key) ?? null;
+    }
+    setItem(key: string, value: string) {
+      this.items.set(key, value);
+    }
+    removeItem(key: string) {
+      this.items.delete(key);
+    }
+  }
+  const globals = globalThis as unknown as { localStorage: MemoryStorage; sessionStorage: MemoryStorage };
+
+  test('each tab keeps its own copy; clearing one leaves the other', () => {
+    globals.localStorage = new MemoryStorage();
+    globals.sessionStorage = new MemoryStorage();
+    writeUnsaved('post:eng/p1', { body: 'from tab A' });
+    globals.sessionStorage = new MemoryStorage(); // another tab
+    writeUnsaved('post:eng/p1', { body: 'from tab B' });
+    expect(
+      listUnsaved<{ body: string }>('post:eng/p1')
+        .map((entry) => entry.value.body)
+        .sort(),
+    ).toEqual(['from tab A', 'from tab B']);
+    clearUnsaved('post:eng/p1');
+    expect(listUnsaved<{ body: string }>('post:eng/p1').map((entry) => entry.value.body)).toEqual([
+      'from tab A',
+    ]);
+  });
+});

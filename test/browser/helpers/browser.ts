@@ -1,0 +1,133 @@
+/**
+ * Chromium for browser tests: Debian's package (never a downloaded browser), driven by playwright-core,
+ * plus the checks every screen gets: axe-core (no serious or critical violation) and a screenshot.
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { expect } from '@jest/globals';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+
+const CANDIDATES = [
+  process.env.CHROMIUM_PATH,
+  '/usr/lib/chromium/chromium',
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+];
+
+export const INSTALL_HINT = "Install Debian's Chromium with: apt-get update && apt-get install -y chromium";
+
+export function findChromium(): string | undefined {
+  return CANDIDATES.find((candidate): candidate is string => !!candidate && fs.existsSync(candidate));
+}
+
+export async function launchChromium(executablePath: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+export interface Session {
+  context: BrowserContext;
+  page: Page;
+  /** Messages of every JavaScript dialog (alert, confirm, prompt) the pages opened. */
+  dialogs: string[];
+  /** Uncaught errors in the pages. */
+  errors: string[];
+}
+
+/** A fresh browser profile (own cookies and storage) with one page, watching for dialogs and errors. */
+export async function newSession(browser: Browser, options: BrowserContextOptions = {}): Promise<Session> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const dialogs: string[] = [];
+  const errors: string[] = [];
+  const watch = (page: Page) => {
+    page.on('dialog', (dialog) => {
+      dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+      void dialog.dismiss().catch(() => {});
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
+  };
+  context.on('page', watch);
+  const page = await context.newPage();
+  return { context, page, dialogs, errors };
+}
+
+/** Signs in through the app's button and the local identity provider's account chooser. */
+export async function signIn(page: Page, baseUrl: string, account: string): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator(`button[name="account"][value="${account}"]`).click();
+  await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+}
+
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact?: string;
+  help: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+/** Runs axe-core on the page as it is now; fails on any serious or critical violation. */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (context: Document, options: unknown) => Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }));
+  });
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = serious.map(
+    (v) =>
+      `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `    ${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join('\n')}`,
+  );
+  expect({ screen, violations: report }).toEqual({ screen, violations: [] });
+}
+
+export const screenshotDir = path.join(process.cwd(), 'test-artifacts', 'screenshots');
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/** Waits until nothing on the page says it is loading. */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await page
+    .locator('.state-loading')
+    .first()
+    .waitFor({ state: 'detached', timeout: 10_000 })
+    .catch(() => {});
+}

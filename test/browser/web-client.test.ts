@@ -1,0 +1,538 @@
+// The web client end to end: the built app served by the real local runtime (API, identity provider,
+// stream) and driven in Debian's Chromium. People sign in through the local provider's page like
+// anyone would; axe-core checks every screen; screenshots go to test-artifacts/screenshots/.
+
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { ensureFrontendBuilt } from '../../frontend/scripts/ensure-built';
+import { seedDemoData } from '../../local/seed';
+import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
+import {
+  expectAccessible,
+  findChromium,
+  INSTALL_HINT,
+  launchChromium,
+  newSession,
+  type Session,
+  screenshot,
+  settled,
+  signIn,
+} from './helpers/browser';
+
+const chromiumPath = findChromium();
+const inCi = process.env.CI === 'true';
+if (!chromiumPath && !inCi)
+  console.warn(`Skipping the browser tests: Chromium was not found. ${INSTALL_HINT}`);
+
+test('Chromium is installed for the browser tests', () => {
+  if (!chromiumPath && inCi) throw new Error(`Chromium is missing on CI. ${INSTALL_HINT}`);
+});
+
+const HOSTILE_BODY = [
+  '# Inert by design',
+  '',
+  'An image that tries to run code: <img src=x onerror=alert(1)>',
+  '',
+  '[a javascript: link](javascript:alert(1)) and <a href="javascript:alert(2)" onclick="alert(3)">a raw one</a>',
+  '',
+  '<script>alert(4)</script>',
+  '',
+  '<svg onload=alert(5)></svg><iframe src="javascript:alert(6)"></iframe>',
+  '',
+  'Plain **Markdown** still works, thanks @bob #security',
+].join('\n');
+
+const TITLE = 'Hostile payload, rendered inert';
+
+(chromiumPath ? describe : describe.skip)('web client in Chromium', () => {
+  let rt: TestRuntime;
+  let browser: Browser;
+  let alice: Session;
+  let postUrl = '';
+
+  beforeAll(async () => {
+    await ensureFrontendBuilt();
+    rt = await startTestRuntime();
+    await seedDemoData(rt.table);
+    browser = await launchChromium(chromiumPath!);
+    alice = await newSession(browser);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await rt?.close();
+  });
+
+  /** Nothing in the page may carry an inline event handler, a script from content, or a javascript: URL. */
+  async function expectInert(page: Page, selector: string) {
+    const found = await page.evaluate((sel) => {
+      const root = document.querySelector(sel);
+      if (!root) return { missing: true };
+      const all = Array.from(root.querySelectorAll('*'));
+      return {
+        missing: false,
+        scripts: root.querySelectorAll('script, iframe, svg, object, embed').length,
+        handlers: all
+          .filter((el) => Array.from(el.attributes).some((a) => a.name.toLowerCase().startsWith('on')))
+          .map((el) => el.outerHTML),
+        jsUrls: all
+          .filter((el) => /^\s*javascript:/i.test(el.getAttribute('href') ?? el.getAttribute('src') ?? ''))
+          .map((el) => el.outerHTML),
+      };
+    }, selector);
+    expect(found).toEqual({ missing: false, scripts: 0, handlers: [], jsUrls: [] });
+  }
+
+  test('the welcome screen, then alice signs in through the local provider and sees her feed', async () => {
+    const { page } = alice;
+    await page.goto(`${rt.url}/`);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await expectAccessible(page, 'welcome');
+    await screenshot(page, 'welcome');
+
+    await signIn(page, rt.url, 'alice');
+    await expect(
+      page.getByRole('button', { name: /Account menu: Alice Andersen/ }).isVisible(),
+    ).resolves.toBe(true);
+    await page.getByRole('link', { name: 'Why we moved our builds to arm64' }).waitFor();
+    // Partner authors are marked as external in the feed.
+    await page
+      .locator('.post-card', { hasText: 'Globex pilot kick-off' })
+      .getByText('External · globex')
+      .waitFor();
+    await expectAccessible(page, 'home');
+    await screenshot(page, 'home');
+  }, 60_000);
+
+  test('spaces: my spaces, the directory, join and leave, a blog, members and sharing', async () => {
+    const { page } = alice;
+    expect(
+      (await rt.api('admin', 'POST', '/spaces', { id: 'design', name: 'Design', audience: 'employees' }))
+        .status,
+    ).toBe(201);
+    expect(
+      (
+        await rt.api('alice', 'POST', '/spaces', {
+          id: 'vendor-review',
+          name: 'Vendor review',
+          audience: 'members',
+        })
+      ).status,
+    ).toBe(201);
+
+    await page.getByRole('link', { name: 'Spaces' }).click();
+    await page.getByRole('link', { name: 'Globex pilot', exact: true }).waitFor();
+    await expectAccessible(page, 'spaces-mine');
+    await screenshot(page, 'spaces');
+
+    await page.getByRole('button', { name: 'New space' }).click();
+    await page.getByRole('form', { name: 'New space' }).waitFor();
+    await expectAccessible(page, 'spaces-new-space-form');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    await page.getByRole('link', { name: 'Directory' }).click();
+    const join = page.getByRole('button', { name: 'Join Design' });
+    await join.click();
+    await page.getByRole('button', { name: 'Leave Design' }).waitFor();
+    await expectAccessible(page, 'spaces-directory');
+    await page.getByRole('button', { name: 'Leave Design' }).click();
+    await join.waitFor();
+
+    await page.goto(`${rt.url}/spaces/engineering`);
+    await page.getByRole('heading', { level: 1, name: 'Engineering' }).waitFor();
+    await page.getByRole('link', { name: 'Incident review: the Tuesday search outage' }).waitFor();
+    await expectAccessible(page, 'space-blog');
+    await screenshot(page, 'space-blog');
+
+    await page.getByRole('link', { name: 'Members' }).click();
+    await page.getByRole('combobox', { name: 'Role of Bob Baker' }).waitFor();
+    await expectAccessible(page, 'space-members');
+
+    // Sharing with a partner organisation, as the owner.
+    await page.goto(`${rt.url}/spaces/vendor-review/sharing`);
+    await page.getByRole('checkbox', { name: /Acme Supplies/ }).check();
+    await page.getByRole('button', { name: 'Save sharing' }).click();
+    await page.getByText('Sharing saved.').waitFor();
+    await page.locator('.page-header').getByText('External · acme').waitFor();
+    await expectAccessible(page, 'space-sharing');
+    await screenshot(page, 'space-sharing');
+    expect((await rt.api('alice', 'GET', '/spaces/vendor-review')).body).toMatchObject({
+      partnerOrgs: ['acme'],
+      audience: 'partners',
+    });
+  }, 60_000);
+
+  test('alice writes a post with hostile Markdown: the preview and the post are inert and match', async () => {
+    const { page, dialogs } = alice;
+    await page.goto(`${rt.url}/spaces/engineering`);
+    await page.getByRole('link', { name: 'Write a post' }).click();
+    await page.getByRole('heading', { level: 1, name: 'New post' }).waitFor();
+    await page.getByLabel('Title').fill(TITLE);
+    await page.getByLabel('Body', { exact: true }).fill(HOSTILE_BODY);
+    await page.getByTestId('preview').getByRole('heading', { name: 'Inert by design' }).waitFor();
+    await expectInert(page, '[data-testid="preview"]');
+    const previewHtml = await page.getByTestId('preview').innerHTML();
+    await expectAccessible(page, 'editor');
+    await screenshot(page, 'editor');
+
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+    postUrl = new URL(page.url()).pathname;
+    expect(postUrl).toMatch(/^\/spaces\/engineering\/posts\/[\w-]+$/);
+    await expectInert(page, '.post-body');
+    await page.locator('.post-body a.mention', { hasText: '@bob' }).waitFor();
+    // The preview ran the server's own renderer: what was previewed is what was stored.
+    expect(await page.locator('.post-body').innerHTML()).toBe(previewHtml);
+    await page.waitForTimeout(300); // give a broken sanitizer's onerror a chance to fire
+    expect(dialogs).toEqual([]);
+    expect(await page.evaluate(() => document.querySelectorAll('#main script').length)).toBe(0);
+    await expectAccessible(page, 'post');
+  }, 60_000);
+
+  test('likes, comments and replies on the post', async () => {
+    const { page, dialogs } = alice;
+    await page.getByRole('button', { name: /^Like/, pressed: false }).click();
+    await page.getByRole('button', { name: 'Like · 1 like', pressed: true }).waitFor();
+
+    await page.getByLabel('Add a comment').fill('Checked it: nothing runs. <img src=x onerror=alert(7)>');
+    await page.getByRole('button', { name: 'Comment', exact: true }).click();
+    await page.getByRole('article', { name: 'Comment by Alice Andersen' }).waitFor();
+    await page.getByRole('button', { name: 'Reply to Alice Andersen' }).click();
+    await page.getByLabel('Reply to Alice Andersen').fill('And the reply stays threaded.');
+    await page.getByRole('button', { name: 'Reply', exact: true }).click();
+    await page
+      .getByRole('list', { name: 'Replies to Alice Andersen' })
+      .getByText('And the reply stays threaded.')
+      .waitFor();
+    await expectInert(page, '.comments');
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Like · 1 like', pressed: true }).waitFor();
+    await page.getByText('And the reply stays threaded.').waitFor();
+    await expect(page.getByRole('heading', { name: /Comments/ }).textContent()).resolves.toContain('(2)');
+    expect(dialogs).toEqual([]);
+    await expectAccessible(page, 'post-with-comments');
+    await screenshot(page, 'post');
+  }, 60_000);
+
+  test('a second tab editing the same post gets the conflict message and keeps its text', async () => {
+    const first = alice.page;
+    const second = await alice.context.newPage();
+    await first.goto(`${rt.url}${postUrl}/edit`);
+    await second.goto(`${rt.url}${postUrl}/edit`);
+    for (const page of [first, second])
+      await page.getByRole('heading', { level: 1, name: 'Edit post' }).waitFor();
+
+    const body = (page: Page) => page.getByLabel('Body', { exact: true });
+    await body(first).fill(`${HOSTILE_BODY}\n\nEdited in the first tab.`);
+    await first.getByRole('button', { name: 'Update post' }).click();
+    await first.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+    await first.getByText('Edited in the first tab.').waitFor();
+
+    const mine = `${HOSTILE_BODY}\n\nMy precious edit from the second tab.`;
+    await body(second).fill(mine);
+    await second.getByRole('button', { name: 'Update post' }).click();
+    const alert = second.getByRole('alert').filter({ hasText: 'Someone else changed this post' });
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toContain('not saved');
+    await expect(body(second).inputValue()).resolves.toBe(mine);
+    // ...and it is also kept on this device, should the tab close.
+    const stored = await second.evaluate(() =>
+      Object.entries(localStorage)
+        .filter(([key]) => key.startsWith('commonplace:unsaved:post:'))
+        .map(([, value]) => value),
+    );
+    expect(stored.some((value) => value.includes('My precious edit'))).toBe(true);
+    await expectAccessible(second, 'edit-conflict');
+    await screenshot(second, 'edit-conflict');
+
+    // Loading the latest version shows the other tab's text, and still shows mine beside it.
+    await second.getByRole('button', { name: 'Load the latest version' }).click();
+    await expect(second.getByLabel('Your version of the body').inputValue()).resolves.toBe(mine);
+    await expect(body(second).inputValue()).resolves.toContain('Edited in the first tab.');
+    await second.getByRole('button', { name: 'Put my text back in the editor' }).click();
+    await second.getByRole('button', { name: 'Update post' }).click();
+    await second.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+    await second.getByText('My precious edit from the second tab.').waitFor();
+    await second.close();
+  }, 60_000);
+
+  test('a failed save keeps what was typed, on the page and across a reload', async () => {
+    const { page } = alice;
+    await page.goto(`${rt.url}/spaces/engineering/new`);
+    await page.getByLabel('Title').fill('Written while the network was down');
+    await page.getByLabel('Body', { exact: true }).fill('Every word of this must survive.');
+    await page.route('**/api/spaces/engineering/posts', (route) =>
+      route.request().method() === 'POST' ? route.abort('connectionrefused') : route.continue(),
+    );
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Not saved' }).waitFor();
+    await expect(page.getByLabel('Body', { exact: true }).inputValue()).resolves.toBe(
+      'Every word of this must survive.',
+    );
+    await expectAccessible(page, 'editor-save-failed');
+    await page.unroute('**/api/spaces/engineering/posts');
+
+    await page.reload();
+    await page.getByText('Your unsaved changes were restored.').waitFor();
+    await expect(page.getByLabel('Title').inputValue()).resolves.toBe('Written while the network was down');
+    await expect(page.getByLabel('Body', { exact: true }).inputValue()).resolves.toBe(
+      'Every word of this must survive.',
+    );
+
+    // Drafts lists it as unsaved on this device.
+    await page.goto(`${rt.url}/drafts`);
+    await page.getByRole('link', { name: 'Written while the network was down' }).waitFor();
+    await page.getByRole('link', { name: 'Draft: service ownership' }).waitFor();
+    await expectAccessible(page, 'drafts');
+    await screenshot(page, 'drafts');
+
+    await page.getByRole('link', { name: 'Written while the network was down' }).click();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Written while the network was down' }).waitFor();
+    await page.goto(`${rt.url}/drafts`);
+    await page.getByText('Nothing unsaved').waitFor();
+  }, 60_000);
+
+  test('keyboard: skip link, account menu and the header search box', async () => {
+    const { page } = alice;
+    await page.goto(`${rt.url}/`);
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('main');
+
+    const account = page.getByRole('button', { name: /Account menu/ });
+    await account.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Your profile');
+    await page.keyboard.press('ArrowUp');
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Sign out');
+    await expectAccessible(page, 'account-menu-open');
+    await page.keyboard.press('Escape');
+    await expect(account.getAttribute('aria-expanded')).resolves.toBe('false');
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('aria-haspopup'))).resolves.toBe(
+      'menu',
+    );
+
+    const search = page.getByRole('combobox', { name: 'Search Commonplace' });
+    await search.focus();
+    await page.keyboard.type('arm64');
+    await page.getByRole('option', { name: /Search for “arm64”/ }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/search\?q=arm64/);
+    await page.getByRole('heading', { level: 1, name: 'Search' }).waitFor();
+  }, 60_000);
+
+  test('drafts: save one, find it under Drafts, publish it', async () => {
+    const { page } = alice;
+    await page.goto(`${rt.url}/spaces/~alice/new`);
+    await page.getByLabel('Title').fill('Half-finished thoughts');
+    await page.getByLabel('Body', { exact: true }).fill('To be continued.');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByText('Draft saved.').waitFor();
+    expect(page.url()).toMatch(/\/spaces\/~alice\/posts\/[\w-]+\/edit$/);
+    await page.getByRole('heading', { level: 1, name: 'Edit draft' }).waitFor();
+
+    await page.goto(`${rt.url}/drafts`);
+    await page.getByRole('link', { name: 'Half-finished thoughts' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Edit draft' }).waitFor();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Half-finished thoughts' }).waitFor();
+    await page.goto(`${rt.url}/drafts`);
+    await page.getByRole('link', { name: 'Draft: service ownership' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Half-finished thoughts' }).count()).toBe(0);
+  }, 60_000);
+
+  test('an expired session says so and signs in again without losing the page', async () => {
+    const { page } = alice;
+    await page.route('**/api/feed*', (route) =>
+      route.fulfill({
+        status: 401,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          type: 'https://commonplace.dev/problems/unauthenticated',
+          title: 'Unauthenticated',
+          status: 401,
+          detail: 'The token has expired',
+        }),
+      }),
+    );
+    await page.goto(`${rt.url}/`);
+    const banner = page.getByRole('alert').filter({ hasText: 'Your session has expired' });
+    await banner.waitFor();
+    await expectAccessible(page, 'session-expired');
+    await page.unroute('**/api/feed*');
+    // The provider still has a session: signing in again comes straight back, no account chooser.
+    await banner.getByRole('button', { name: 'Sign in again' }).click();
+    await page.getByRole('link', { name: 'Why we moved our builds to arm64' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(await banner.count()).toBe(0);
+  }, 60_000);
+
+  test('an admin also sees every space', async () => {
+    const admin = await newSession(browser);
+    try {
+      await signIn(admin.page, rt.url, 'admin');
+      await admin.page.goto(`${rt.url}/spaces`);
+      await admin.page.getByRole('link', { name: 'All spaces' }).click();
+      await admin.page.getByRole('link', { name: 'Vendor review', exact: true }).waitFor();
+      await admin.page.getByRole('link', { name: 'Acme supply chain', exact: true }).waitFor();
+      await expectAccessible(admin.page, 'spaces-all');
+    } finally {
+      await admin.context.close();
+    }
+  }, 60_000);
+
+  test('the home feed loads older posts as you scroll, to the end', async () => {
+    const { page } = alice;
+    for (let i = 1; i <= 22; i++) {
+      const created = await rt.api('alice', 'POST', '/spaces/~alice/posts', {
+        title: `Feed filler ${i}`,
+        body: `Number ${i}.`,
+      });
+      expect(created.status).toBe(201);
+    }
+    await page.goto(`${rt.url}/`);
+    await page.getByRole('link', { name: 'Feed filler 22', exact: true }).waitFor();
+    expect(await page.getByRole('link', { name: 'Why we moved our builds to arm64' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Load more' }).waitFor();
+    // Scrolling near the end fetches the next page by itself.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.getByRole('link', { name: 'Why we moved our builds to arm64' }).waitFor();
+    await page.getByText('You have reached the end.').waitFor();
+    await expect(page.getByRole('link', { name: /^Feed filler \d+$/ }).count()).resolves.toBe(22);
+  }, 60_000);
+
+  test('people, tags and a page that does not exist', async () => {
+    const { page } = alice;
+    await page.goto(`${rt.url}/people/bob`);
+    await page.getByRole('heading', { level: 1, name: 'Bob Baker' }).waitFor();
+    await page.getByRole('link', { name: 'Incident review: the Tuesday search outage' }).waitFor();
+    await expectAccessible(page, 'person');
+
+    await page.goto(`${rt.url}/tags/devops`);
+    await page.getByRole('link', { name: 'Why we moved our builds to arm64' }).waitFor();
+    await expectAccessible(page, 'tag');
+
+    await page.goto(`${rt.url}/no/such/page`);
+    await page.getByRole('heading', { name: 'Not found' }).waitFor();
+    await expectAccessible(page, 'not-found');
+  }, 60_000);
+
+  test('alice finds the post through the header type-ahead and the search page', async () => {
+    const { page } = alice;
+    await rt.drain();
+    await page.goto(`${rt.url}/`);
+    const search = page.getByRole('combobox', { name: 'Search Commonplace' });
+    await search.fill('inert');
+    await page.getByRole('option', { name: new RegExp(TITLE) }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/search\?q=inert/);
+    const hit = page.locator('.hit').filter({ has: page.getByRole('link', { name: TITLE, exact: true }) });
+    await hit.waitFor();
+    await hit.locator('mark').first().waitFor();
+    await expectInert(page, '.results');
+    await page
+      .getByRole('complementary', { name: 'Refine results' })
+      .getByRole('link', { name: /Posts/ })
+      .click();
+    await page.waitForURL(/type=post/);
+    await hit.waitFor();
+    await expectAccessible(page, 'search');
+    await screenshot(page, 'search');
+    await hit.getByRole('link', { name: TITLE }).click();
+    await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+
+    // A comment result opens the post at that comment.
+    await page.goto(`${rt.url}/search?q=threaded&type=comment`);
+    const comment = page.locator('.hit').filter({ hasText: 'And the reply stays threaded.' });
+    await comment.locator('.hit-title a').click();
+    await page.waitForURL(/#comment-/, { waitUntil: 'commit' });
+    await page.locator('.comment-target', { hasText: 'And the reply stays threaded.' }).waitFor();
+  }, 60_000);
+
+  test('gus, a Globex partner, is marked external and cannot open the post', async () => {
+    const gus = await newSession(browser);
+    try {
+      await signIn(gus.page, rt.url, 'gus');
+      const { page } = gus;
+      await page.getByRole('button', { name: /Account menu: Gus Guest External \(globex\)/ }).waitFor();
+      await page.locator('.profile-button').getByText('External').waitFor();
+
+      await page.goto(`${rt.url}${postUrl}`);
+      await page.getByRole('heading', { name: 'Not found' }).waitFor();
+      expect(await page.content()).not.toContain(TITLE);
+      await expectAccessible(page, 'partner-not-found');
+      await screenshot(page, 'partner-not-found');
+
+      await page.goto(`${rt.url}/spaces`);
+      await page.getByRole('link', { name: 'Globex pilot', exact: true }).waitFor();
+      expect(await page.getByRole('link', { name: 'Engineering' }).count()).toBe(0);
+      await expectAccessible(page, 'partner-spaces');
+      await screenshot(page, 'partner-spaces');
+    } finally {
+      await gus.context.close();
+    }
+  }, 60_000);
+
+  test('gus cannot find the post through search either', async () => {
+    const gus = await newSession(browser);
+    try {
+      await rt.drain();
+      await signIn(gus.page, rt.url, 'gus');
+      await gus.page.goto(`${rt.url}/search?q=inert`);
+      await gus.page.getByRole('heading', { name: /0 results/ }).waitFor();
+      expect(await gus.page.content()).not.toContain(TITLE);
+      await gus.page.goto(`${rt.url}/`);
+      await gus.page.getByRole('combobox', { name: 'Search Commonplace' }).fill('Hostile');
+      await gus.page.getByRole('option', { name: /Search for/ }).waitFor();
+      expect(await gus.page.getByRole('option', { name: new RegExp(TITLE) }).count()).toBe(0);
+    } finally {
+      await gus.context.close();
+    }
+  }, 60_000);
+
+  test('375 px wide and dark: no sideways scrolling, still accessible', async () => {
+    const phone = await newSession(browser, {
+      viewport: { width: 375, height: 812 },
+      colorScheme: 'dark',
+      isMobile: true,
+      hasTouch: true,
+    });
+    try {
+      const { page } = phone;
+      await signIn(page, rt.url, 'alice');
+      for (const [name, path] of [
+        ['home', '/'],
+        ['spaces', '/spaces'],
+        ['post', postUrl],
+        ['editor', '/spaces/engineering/new'],
+        ['search', '/search?q=arm64'],
+      ] as const) {
+        await page.goto(`${rt.url}${path}`);
+        await settled(page);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect({ name, overflow }).toEqual({ name, overflow: 0 });
+        await expectAccessible(page, `mobile-dark-${name}`);
+        await screenshot(page, `mobile-dark-${name}`);
+      }
+    } finally {
+      await phone.context.close();
+    }
+  }, 90_000);
+
+  test('sign-out from the account menu ends the session and comes back to the app', async () => {
+    const { page } = alice;
+    await page.goto(`${rt.url}/`);
+    await page.getByRole('button', { name: /Account menu/ }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    // The app forgets the tokens, the provider ends its session and sends the browser back.
+    await page.getByText('You have signed out.').waitFor();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(
+      await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('oidc.user:'))),
+    ).toEqual([]);
+  }, 60_000);
+});
