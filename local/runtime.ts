@@ -18,7 +18,7 @@ import { createDocumentClient, Table } from '../functions/data/table';
 import { createTableInput, TABLE_DEFINITION } from '../functions/data/table-definition';
 import { systemClock, ulidGenerator } from '../functions/platform/clock';
 import type { Dependencies } from '../functions/platform/dependencies';
-import { EmbeddedSearchIndex } from '../functions/search/embedded/embedded-index';
+import { FastSearchIndex } from '../functions/search/embedded/fast-index';
 import { type ReindexProgress, rebuildDocuments, scanIndexableItems } from '../functions/search/reindex';
 import { createIndexerHandler } from '../functions/streams/indexer-handler';
 import { DynamoDbFront } from './dynamodb/dynamodb-front';
@@ -50,7 +50,7 @@ export interface LocalRuntime {
   table: Table;
   front: DynamoDbFront;
   failures: FailureDestination;
-  search: EmbeddedSearchIndex;
+  search: FastSearchIndex;
   /** Rebuilds the embedded index from the table into a fresh index, then swaps it in. */
   reindex(onProgress?: (progress: ReindexProgress) => void): Promise<number>;
   consumers: Map<string, EventSourceMapping>;
@@ -96,7 +96,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   // 2. Search: the embedded engine is rebuilt from the table on every start (nothing to lose on a
   // restart), then the indexer follows the stream from its current head, as the Lambda does in AWS.
-  const initial = new EmbeddedSearchIndex();
+  const initial = new FastSearchIndex();
   await rebuildDocuments(scanIndexableItems(client, tableName), (docs) => initial.upsert(docs));
   const liveIndex = new SwappableSearchIndex(initial);
 
@@ -183,7 +183,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     async reindex(onProgress) {
       const startedAt = stream.latestSequenceNumber;
-      const fresh = new EmbeddedSearchIndex();
+      const fresh = new FastSearchIndex();
       const count = await rebuildDocuments(
         scanIndexableItems(client, tableName),
         (docs) => fresh.upsert(docs),

@@ -2,7 +2,7 @@
  * A SearchIndex that forwards to a current index which a reindex can replace in one step — the local
  * counterpart of moving the OpenSearch alias to a freshly built index.
  */
-import type { EmbeddedSearchIndex } from '../functions/search/embedded/embedded-index';
+import type { FastSearchIndex } from '../functions/search/embedded/fast-index';
 import type {
   AccessFilter,
   SearchDocument,
@@ -11,9 +11,9 @@ import type {
 } from '../functions/search/search-document';
 
 export class SwappableSearchIndex implements SearchIndex {
-  constructor(public current: EmbeddedSearchIndex) {}
+  constructor(public current: FastSearchIndex) {}
 
-  swap(next: EmbeddedSearchIndex) {
+  swap(next: FastSearchIndex) {
     this.current = next;
   }
 

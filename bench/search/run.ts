@@ -1,26 +1,35 @@
 /**
  * `npm run bench:search [-- --docs 100000]`: the search benchmark of issue 3.
- * 1. embedded engine: index time and p50/p95 query latency at N documents;
+ * 1. embedded engines (MiniSearch, and the fast engine): index time and p50/p95 query latency at N documents;
  * 2. OpenSearch (real 2.19 node from test/opensearch-node, when built): same corpus, same queries;
  * 3. write → searchable lag through the local stream (p50/p95).
  * Prints a Markdown table for docs/performance.md. Not a test: figures vary with the machine's load.
+ *
+ * Options: `--no-opensearch`; `--no-lag` (skip 3); `--engines fast` or `--engines embedded,fast` (which
+ * embedded engines; both by default) — one engine per process gives cleaner heap figures.
  */
 import { benchEmbedded } from './embedded';
+import { benchFast } from './fast';
 import { benchWriteToSearchable } from './write-to-searchable';
 
 const args = process.argv.slice(2);
 const docsArg = args.indexOf('--docs');
 const count = docsArg >= 0 ? Number(args[docsArg + 1]) : 100_000;
 const skipOpenSearch = args.includes('--no-opensearch');
+const skipLag = args.includes('--no-lag');
+const enginesArg = args.indexOf('--engines');
+const engines = enginesArg >= 0 ? args[enginesArg + 1].split(',') : ['embedded', 'fast'];
 
 const rows: string[] = [];
 const fmt = (n: number) => n.toFixed(n < 10 ? 2 : 1);
 
-const embedded = await benchEmbedded(count);
-console.log(embedded);
-rows.push(
-  `| ${embedded.engine} | ${count} | ${fmt(embedded.indexSeconds)} s | ${fmt(embedded.p50ms)} ms | ${fmt(embedded.p95ms)} ms | ${embedded.queries} |`,
-);
+if (engines.includes('embedded')) {
+  const embedded = await benchEmbedded(count);
+  console.log(embedded);
+  rows.push(
+    `| ${embedded.engine} | ${count} | ${fmt(embedded.indexSeconds)} s | ${fmt(embedded.p50ms)} ms | ${fmt(embedded.p95ms)} ms | ${embedded.queries} |`,
+  );
+}
 
 if (!skipOpenSearch) {
   try {
@@ -35,13 +44,22 @@ if (!skipOpenSearch) {
   }
 }
 
-const lag = await benchWriteToSearchable(100);
-console.log(lag);
+if (engines.includes('fast')) {
+  const fast = await benchFast(count);
+  console.log(fast);
+  rows.push(
+    `| ${fast.engine} | ${count} | ${fmt(fast.indexSeconds)} s | ${fmt(fast.p50ms)} ms | ${fmt(fast.p95ms)} ms | ${fast.queries} |`,
+  );
+}
+
+const lag = skipLag ? undefined : await benchWriteToSearchable(100);
+if (lag) console.log(lag);
 
 console.log(
   '\n| engine | documents | index time | query p50 | query p95 | queries |\n| --- | --- | --- | --- | --- | --- |',
 );
 for (const row of rows) console.log(row);
-console.log(
-  `\nWrite → searchable through the local stream (${lag.samples} writes): p50 ${fmt(lag.p50ms)} ms, p95 ${fmt(lag.p95ms)} ms, max ${fmt(lag.maxMs)} ms`,
-);
+if (lag)
+  console.log(
+    `\nWrite → searchable through the local stream (${lag.samples} writes): p50 ${fmt(lag.p50ms)} ms, p95 ${fmt(lag.p95ms)} ms, max ${fmt(lag.maxMs)} ms`,
+  );

@@ -1,8 +1,11 @@
 /**
- * The embedded search engine for the local runtime: MiniSearch (BM25-style scoring, prefix and fuzzy
- * matching, field boosts) over documents kept in memory. Chosen over Orama and FlexSearch because it
- * measured fastest here on filtered queries (0.3 ms at 20k documents) and is small and dependency-free;
- * SQLite FTS5 was faster still but needs a native build. See docs/search.md.
+ * The reference embedded engine: MiniSearch. The local runtime runs FastSearchIndex (fast-index.ts),
+ * which gives the same answers much faster at 100k documents; this adapter stays as the independent
+ * oracle its tests compare against, and as the baseline of bench/search.
+ *
+ * MiniSearch (BM25-style scoring, prefix and fuzzy matching, field boosts, documents in memory) was
+ * the first choice: it measured fastest here on filtered queries at 20k documents, but at 100k its
+ * per-match objects made large result sets slow (see docs/performance.md).
  *
  * The access filter and the query's filters are applied before anything is counted, so facets,
  * totals, snippets and author rankings only ever come from documents the caller may read.

@@ -60,7 +60,8 @@ const FUZZY_WEIGHT = 0.45;
 const TF_SCALE = 1024;
 const TF_MAX = 1023;
 
-const DAY_MS = 86_400_000;
+/** freshnessBoost's time constant: 30 days. */
+const FRESHNESS_MS = 30 * 86_400_000;
 const PROFILE = SEARCH_TYPES.indexOf('profile');
 const COMMENT = SEARCH_TYPES.indexOf('comment');
 
@@ -79,28 +80,6 @@ export function queryTerms(text: string): string[] {
     .split(SEPARATOR)
     .map(normaliseTerm)
     .filter((term) => term.length > 0);
-}
-
-/**
- * Counts the terms of a field into `out` and returns the field's length as MiniSearch measures it:
- * the number of distinct raw tokens (before normalisation, including an empty one).
- */
-function analyse(text: string, out: Map<string, number>): number {
-  out.clear();
-  const tokens = text.split(SEPARATOR);
-  if (!NEEDS_NORMALISING.test(text)) {
-    let empty = 0;
-    for (const token of tokens) {
-      if (token === '') empty = 1;
-      else out.set(token, (out.get(token) ?? 0) + 1);
-    }
-    return out.size + empty;
-  }
-  for (const token of tokens) {
-    const term = normaliseTerm(token);
-    if (term) out.set(term, (out.get(term) ?? 0) + 1);
-  }
-  return new Set(tokens).size;
 }
 
 function fieldTexts(doc: SearchDocument): string[] {
@@ -198,6 +177,12 @@ export class FastSearchIndex implements SearchIndex {
   private spaceOf = new Int32Array(0);
   private authorOf = new Int32Array(0);
   private updatedMs = new Float64Array(0);
+  /**
+   * exp((updatedAt − freshnessBase) / 30 days): freshnessBoost's exponential factorises into this and a
+   * per-query constant, so a query needs no Math.exp per match.
+   */
+  private freshness = new Float64Array(0);
+  private readonly freshnessBase: number;
   /** First-insertion order, kept across replacements: the final tie-break, as in a Map. */
   private seqOf = new Float64Array(0);
   private tagStart = new Int32Array(0);
@@ -235,7 +220,9 @@ export class FastSearchIndex implements SearchIndex {
   private visible = new Uint8Array(0);
   private touched = new Int32Array(0);
   private stamp = 0;
-  private readonly fieldTerms = new Map<string, number>();
+  private termFreq = new Int32Array(1024);
+  private termIds = new Int32Array(256);
+  private lastFieldLength = 0;
   private levRows = [new Int32Array(64), new Int32Array(64)];
 
   constructor(
@@ -247,6 +234,7 @@ export class FastSearchIndex implements SearchIndex {
     this.compactRatio = options.compactRatio ?? 0.25;
     this.compactMin = options.compactMinTombstones ?? 1000;
     for (const type of SEARCH_TYPES) this.types.intern(type);
+    this.freshnessBase = now();
   }
 
   // ---- writes ----
@@ -415,18 +403,21 @@ export class FastSearchIndex implements SearchIndex {
     this.texts[d] = texts;
     this.seqOf[d] = seq;
     this.setAttributes(d, doc, false);
-    const counts = this.fieldTerms;
     for (let f = 0; f < FIELD_COUNT; f++) {
-      const length = analyse(texts[f], counts);
+      const distinct = this.fieldTermIds(texts[f], true);
+      const length = this.lastFieldLength;
       this.fieldLength[f][d] = length;
       this.totalFieldLength[f] += length;
       const lists = this.postings[f];
       const freq = this.docFreq[f];
-      for (const [term, tf] of counts) {
-        const id = this.termId(term);
+      const { termFreq, termIds } = this;
+      for (let i = 0; i < distinct; i++) {
+        const id = termIds[i];
+        const tf = termFreq[id];
+        termFreq[id] = 0;
         let list = lists[id];
         if (!list) lists[id] = list = [];
-        list.push(d * TF_SCALE + (tf < TF_MAX ? tf : TF_MAX));
+        list.push(d * TF_SCALE + Math.min(tf, TF_MAX));
         freq[id]++;
       }
     }
@@ -440,6 +431,7 @@ export class FastSearchIndex implements SearchIndex {
     this.spaceOf[d] = doc.spaceId ? this.spaces.intern(doc.spaceId) : -1;
     this.authorOf[d] = doc.authorId ? this.authors.intern(doc.authorId) : -1;
     this.updatedMs[d] = Date.parse(doc.updatedAt);
+    this.freshness[d] = Math.exp((this.updatedMs[d] - this.freshnessBase) / FRESHNESS_MS);
     const tags = doc.tags ?? [];
     if (hasTagSlot && tags.length <= this.tagCount[d]) {
       // Re-upserts with the same text (likes, dates) rewrite their tags in place.
@@ -484,11 +476,14 @@ export class FastSearchIndex implements SearchIndex {
 
   private tombstone(d: number) {
     const texts = this.texts[d]!;
-    const counts = this.fieldTerms;
     for (let f = 0; f < FIELD_COUNT; f++) {
-      analyse(texts[f], counts);
+      const distinct = this.fieldTermIds(texts[f], false);
       const freq = this.docFreq[f];
-      for (const term of counts.keys()) freq[this.dict.get(term)!]--;
+      const { termFreq, termIds } = this;
+      for (let i = 0; i < distinct; i++) {
+        freq[termIds[i]]--;
+        termFreq[termIds[i]] = 0;
+      }
       this.totalFieldLength[f] -= this.fieldLength[f][d];
     }
     this.alive[d] = 0;
@@ -507,6 +502,7 @@ export class FastSearchIndex implements SearchIndex {
     this.spaceOf = grown(this.spaceOf, next);
     this.authorOf = grown(this.authorOf, next);
     this.updatedMs = grown(this.updatedMs, next);
+    this.freshness = grown(this.freshness, next);
     this.seqOf = grown(this.seqOf, next);
     this.tagStart = grown(this.tagStart, next);
     this.tagCount = grown(this.tagCount, next);
@@ -519,8 +515,33 @@ export class FastSearchIndex implements SearchIndex {
     this.capacity = next;
   }
 
+  /**
+   * The distinct term ids of a field's text into `termIds` (returned: how many), their frequencies in
+   * `termFreq` (the caller resets them), and MiniSearch's field length — distinct raw tokens, an empty
+   * one included — in `lastFieldLength`. One dictionary lookup per token.
+   */
+  private fieldTermIds(text: string, create: boolean): number {
+    const tokens = text.split(SEPARATOR);
+    const plain = !NEEDS_NORMALISING.test(text);
+    if (tokens.length > this.termIds.length) this.termIds = new Int32Array(tokens.length * 2);
+    let distinct = 0;
+    let empty = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const term = plain ? tokens[i] : normaliseTerm(tokens[i]);
+      if (term === '') {
+        empty = 1;
+        continue;
+      }
+      const id = create ? this.termId(term) : this.dict.get(term)!;
+      if (this.termFreq[id]++ === 0) this.termIds[distinct++] = id;
+    }
+    this.lastFieldLength = plain ? distinct + empty : new Set(tokens).size;
+    return distinct;
+  }
+
   private compactIfDue() {
-    if (this.tombstones >= this.compactMin && this.tombstones >= this.compactRatio * this.slots) this.compact();
+    if (this.tombstones >= this.compactMin && this.tombstones >= this.compactRatio * this.slots)
+      this.compact();
   }
 
   /** Drops tombstoned documents from postings and renumbers documents and terms, keeping their order. */
@@ -549,6 +570,7 @@ export class FastSearchIndex implements SearchIndex {
       this.spaceOf[t] = this.spaceOf[d];
       this.authorOf[t] = this.authorOf[d];
       this.updatedMs[t] = this.updatedMs[d];
+      this.freshness[t] = this.freshness[d];
       this.seqOf[t] = this.seqOf[d];
       for (const lengths of this.fieldLength) lengths[t] = lengths[d];
       this.docs[t] = this.docs[d];
@@ -625,12 +647,15 @@ export class FastSearchIndex implements SearchIndex {
       this.termCapacity *= 2;
       this.termMask = grown(this.termMask, this.termCapacity);
       this.docFreq = this.docFreq.map((freq) => grown(freq, this.termCapacity));
+      this.termFreq = grown(this.termFreq, this.termCapacity);
     }
     this.dict.set(term, id);
     this.termText.push(term);
     this.termMask[id] = charMask(term);
     for (const lists of this.postings) lists.push(undefined);
-    (this.byLength[term.length] ??= []).push(id);
+    const sameLength = this.byLength[term.length];
+    if (sameLength) sameLength.push(id);
+    else this.byLength[term.length] = [id];
     this.unsorted.push(id);
     return id;
   }
@@ -875,8 +900,10 @@ export class FastSearchIndex implements SearchIndex {
     derived: Set<string>,
   ): SearchResult {
     const { score, matched, touched, typeOf, spaceOf, authorOf, updatedMs, seqOf, tagPool, tagStart } = this;
+    const { freshness } = this;
     const tagCountOf = this.tagCount;
-    const now = this.now();
+    // freshnessBoost = 1 + 0.5·exp(−max(0, now − updatedAt) / 30 days) = 1 + 0.5·min(1, freshness·decay).
+    const decay = Math.exp(-(this.now() - this.freshnessBase) / FRESHNESS_MS);
     const better = (a: number, b: number) =>
       score[a] > score[b] ||
       (score[a] === score[b] &&
@@ -911,9 +938,8 @@ export class FastSearchIndex implements SearchIndex {
 
     for (let i = 0; i < touchedCount; i++) {
       const d = touched[i];
-      // freshnessBoost, on the parsed date.
-      const ageDays = Math.max(0, (now - updatedMs[d]) / DAY_MS);
-      const s = score[d] * matched[d] * (1 + 0.5 * Math.exp(-ageDays / 30));
+      const fading = freshness[d] * decay;
+      const s = score[d] * matched[d] * (1 + 0.5 * Math.min(fading, 1));
       score[d] = s;
 
       typeCounts[typeOf[d]]++;
@@ -928,13 +954,15 @@ export class FastSearchIndex implements SearchIndex {
         authorScore[author] += s;
         // Keep the author's three best documents, best first.
         const base = author * 3;
-        let count = evidenceCount[author];
-        let at = count;
-        while (at > 0 && better(d, evidence[base + at - 1])) at--;
-        if (at < 3) {
-          for (let j = Math.min(count, 2); j > at; j--) evidence[base + j] = evidence[base + j - 1];
-          evidence[base + at] = d;
-          if (count < 3) evidenceCount[author] = ++count;
+        const count = evidenceCount[author];
+        if (count < 3 || s >= score[evidence[base + 2]]) {
+          let at = count;
+          while (at > 0 && better(d, evidence[base + at - 1])) at--;
+          if (at < 3) {
+            for (let j = Math.min(count, 2); j > at; j--) evidence[base + j] = evidence[base + j - 1];
+            evidence[base + at] = d;
+            if (count < 3) evidenceCount[author] = count + 1;
+          }
         }
       }
 
@@ -947,7 +975,7 @@ export class FastSearchIndex implements SearchIndex {
           [heap[parent], heap[j]] = [heap[j], heap[parent]];
           j = parent;
         }
-      } else if (heapSize > 0 && better(d, heap[0])) {
+      } else if (heapSize > 0 && s >= score[heap[0]] && better(d, heap[0])) {
         heap[0] = d;
         siftDown(0);
       }
@@ -1022,10 +1050,14 @@ export class FastSearchIndex implements SearchIndex {
     if (derived.size === 0) return [];
     const found = new Set<string>();
     const texts = this.texts[d]!;
-    const counts = new Map<string, number>();
+    const { termFreq, termIds, termText } = this;
     for (const f of fields) {
-      analyse(texts[f], counts);
-      for (const term of counts.keys()) if (derived.has(term)) found.add(term);
+      const distinct = this.fieldTermIds(texts[f], false);
+      for (let i = 0; i < distinct; i++) {
+        termFreq[termIds[i]] = 0;
+        const term = termText[termIds[i]];
+        if (derived.has(term)) found.add(term);
+      }
     }
     return [...found];
   }
