@@ -154,6 +154,9 @@ export class EmbeddedSearchIndex implements SearchIndex {
 
 function createEngine() {
   return new MiniSearch<SearchDocument>({
+    // MiniSearch's background vacuum can throw when a search runs between its batches after many
+    // discards (an unhandled rejection); discarded documents are never returned anyway.
+    autoVacuum: false,
     idField: 'id',
     fields: [...FIELDS],
     storeFields: [],
