@@ -13,6 +13,8 @@ export const standardErrors = {
   403: problem('Not allowed'),
   404: problem('Not found, or not visible to you'),
   409: problem('Conflict, e.g. an edit based on a stale version'),
+  413: problem('Request body larger than 256 KiB'),
+  500: problem('Unexpected error; the request id in x-request-id finds it in the logs'),
 };
 
 export function ok<T extends z.ZodType>(schema: T, description = 'OK') {

@@ -39,12 +39,12 @@ export const SpaceListQuery = PageQuery.extend({
   scope: z.enum(['mine', 'directory', 'all']).default('mine'),
 });
 
+// The same tags a post's body yields (normalizeTag: letters of any script, digits, - and _).
 const tag = z
   .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^#?[a-z][a-z0-9_-]{0,49}$/, 'tags are letters, digits, - and _')
-  .transform((t) => t.replace(/^#/, ''));
+  .max(51)
+  .refine((t) => normalizeTag(t) !== null, 'tags start with a letter and hold letters, digits, - and _')
+  .transform((t) => normalizeTag(t)!);
 const version = z
   .number()
   .int()

@@ -792,3 +792,26 @@ describe('round trips', () => {
     expect(rt.table.roundTrips - before).toBe(1);
   });
 });
+
+describe('explicit tags', () => {
+  it('are normalised like #tags in the body (any script, lower case) and listed under their tag', async () => {
+    const post = await ok('alice', 'POST', `/spaces/${B}/posts`, {
+      title: `Tags ${++seq}`,
+      body: 'No tags in the text.',
+      tags: ['Café', '#Ops'],
+    });
+    expect(post.tags).toEqual(['café', 'ops']);
+    const listed = await ok('bob', 'GET', `/tags/${encodeURIComponent('café')}/posts`);
+    expect(ids(listed)).toContain(post.id);
+  });
+
+  it('refuse what is not a tag, naming the field', async () => {
+    const response = await rt.api('alice', 'POST', `/spaces/${B}/posts`, {
+      title: 'Bad tag',
+      body: 'x',
+      tags: ['1st place'],
+    });
+    expectProblem(response, 400, 'validation');
+    expect(response.body.errors[0].field).toMatch(/tags/);
+  });
+});

@@ -109,6 +109,7 @@ export interface SearchHit {
   type: SearchType;
   id: string;
   spaceId?: string;
+  spaceName?: string;
   postId?: string;
   title: string;
   /** Sanitized HTML whose only markup is <mark>. */

@@ -247,7 +247,9 @@ function Hit({ hit }: { hit: SearchHit }) {
         {hit.spaceId && (
           <>
             {' in '}
-            <Link to={`/spaces/${encodeURIComponent(hit.spaceId)}`}>{spaceLabel(hit.spaceId)}</Link>
+            <Link to={`/spaces/${encodeURIComponent(hit.spaceId)}`}>
+              {hit.spaceName ?? spaceLabel(hit.spaceId)}
+            </Link>
           </>
         )}
       </p>
