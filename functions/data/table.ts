@@ -128,7 +128,7 @@ export class Table {
         },
         ScanIndexForward: !options.newestFirst,
         Limit: options.limit,
-        ExclusiveStartKey: decodeCursor(options.cursor, options.partition, pk),
+        ExclusiveStartKey: decodeCursor(options.cursor, options.partition, pk, options.beginsWith),
       }),
     );
     return {
@@ -223,7 +223,12 @@ export function encodeCursor(key: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, partition: string, pkName: string) {
+export function decodeCursor(
+  cursor: string | undefined,
+  partition: string,
+  pkName: string,
+  skPrefix?: string,
+) {
   if (!cursor) return undefined;
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -231,9 +236,12 @@ export function decodeCursor(cursor: string | undefined, partition: string, pkNa
     const expected = pkName === 'PK' ? ['PK', 'SK'] : ['PK', 'SK', pkName, pkName.replace(/PK$/, 'SK')];
     const names = key && typeof key === 'object' && !Array.isArray(key) ? Object.keys(key) : [];
     const shaped = names.length === expected.length && expected.every((name) => names.includes(name));
+    const skName = pkName.replace(/PK$/, 'SK');
     if (
       shaped &&
       key[pkName] === partition &&
+      // The sort key must lie inside the range the query asks for, or DynamoDB refuses the start key.
+      (!skPrefix || (typeof key[skName] === 'string' && key[skName].startsWith(skPrefix))) &&
       Object.values(key).every((v) => typeof v === 'string' && v.length > 0 && v.length < 1024)
     ) {
       return key as Record<string, string>;

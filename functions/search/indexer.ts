@@ -9,7 +9,7 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { keys } from '../data/keys';
-import type { Table } from '../data/table';
+import type { Item, Table } from '../data/table';
 import {
   commentDocument,
   documentId,
@@ -25,6 +25,33 @@ export interface IndexerDependencies {
 }
 
 export function createRecordIndexer({ table, index }: IndexerDependencies) {
+  async function reindexComments(
+    spaceId: string,
+    postId: string,
+    post: Item | undefined,
+    space: Item | undefined,
+  ) {
+    let cursor: string | undefined;
+    do {
+      const page = await table.query({
+        partition: keys.space(spaceId).PK,
+        beginsWith: keys.commentPrefix(postId),
+        limit: 100,
+        cursor,
+      });
+      const upserts = [];
+      const removals = [];
+      for (const comment of page.items) {
+        const doc = commentDocument(comment, post, space);
+        if (doc) upserts.push(doc);
+        else removals.push(documentId.comment(spaceId, comment.id as string));
+      }
+      if (upserts.length) await index.upsert(upserts);
+      if (removals.length) await index.remove(removals);
+      cursor = page.cursor;
+    } while (cursor);
+  }
+
   return async function indexRecord(record: DynamoDBRecord): Promise<void> {
     const image = record.dynamodb?.NewImage ?? record.dynamodb?.OldImage;
     if (!image) return;
@@ -70,6 +97,13 @@ export function createRecordIndexer({ table, index }: IndexerDependencies) {
       const doc = postDocument(post, space);
       if (doc) await index.upsert([doc]);
       else await index.remove([documentId.post(spaceId, item.id as string)]);
+      // A comment's document depends on its post (visible only while the post is published, titled
+      // after it): when those change, rebuild the post's comment documents too.
+      const before = record.dynamodb?.OldImage ? unmarshall(record.dynamodb.OldImage as never) : undefined;
+      const after = record.dynamodb?.NewImage ? unmarshall(record.dynamodb.NewImage as never) : undefined;
+      if (before && (!after || before.status !== after.status || before.title !== after.title)) {
+        await reindexComments(spaceId, item.id as string, post, space);
+      }
       return;
     }
 

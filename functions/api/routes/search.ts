@@ -7,7 +7,10 @@ import { createRouter } from '../router';
 import { Json } from '../schemas';
 
 const tags = ['search'];
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'an ISO date, e.g. 2026-01-31');
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z)?$/, 'an ISO date, e.g. 2026-01-31')
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'not a real date');
 
 const SearchQuery = z.object({
   q: z.string().max(200).default(''),

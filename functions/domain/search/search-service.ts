@@ -8,6 +8,7 @@ import type { AccessFilter, SearchDocument, SearchIndex, SearchType } from '../.
 import type { DomainContext } from '../context';
 import { InvalidInput } from '../errors';
 import { isAdmin, isEmployee, isPartner, type Principal } from '../principal';
+import { canSeePerson } from '../spaces/space-access';
 
 export interface SearchParams {
   q: string;
@@ -65,6 +66,19 @@ export class SearchService {
   async search(principal: Principal, params: SearchParams) {
     const offset = decodeOffset(params.cursor);
     const access = await this.accessFor(principal);
+    // Filtering by someone the caller may not see would confirm that they exist: answer as for nobody.
+    if (params.author && isPartner(principal)) {
+      const author = await this.ctx.table.get(keys.profile(params.author));
+      if (!author || !canSeePerson(principal, author as { org?: string })) {
+        return {
+          total: 0,
+          items: [],
+          facets: { type: [], space: [], tag: [] },
+          people: [],
+          cursor: undefined,
+        };
+      }
+    }
     const result = await this.index.search(
       {
         text: params.q,

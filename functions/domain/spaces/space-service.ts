@@ -91,6 +91,12 @@ export class SpaceService {
     input: { id?: string; name: string; description?: string; audience: Exclude<Audience, 'partners'> },
   ): Promise<SpaceView> {
     if (!isEmployee(principal)) throw new Forbidden('Only employees can create spaces');
+    // `~<userId>` is every person's own blog, created at their first sign-in: nobody may take it first.
+    if (input.id?.startsWith('~')) {
+      throw new InvalidInput('Space ids starting with ~ are reserved for personal blogs', [
+        { field: 'id', message: 'reserved' },
+      ]);
+    }
     const now = this.ctx.clock.now().toISOString();
     const space: Space = {
       id: input.id ?? this.ctx.ids.next(),
@@ -356,6 +362,12 @@ export class SpaceService {
     const [profileRecord, existingRecord] = extras;
     if (!profileRecord) throw new NotFound('Person');
     const profile = toProfile(profileRecord);
+    if (profile.org && role === 'owner') {
+      // Owners manage the space; partners never do, so an external owner would be an owner in name only.
+      throw new InvalidInput('Partner users can be editors or readers, not owners', [
+        { field: 'role', message: 'not for partners' },
+      ]);
+    }
     if (!canBeMember(profile, space)) {
       throw new InvalidInput(
         'This person cannot be a member: their organisation is not shared with this space',

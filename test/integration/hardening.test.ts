@@ -1,0 +1,107 @@
+/**
+ * Defects found in review, each pinned by a test: reserved personal-blog ids, comments following their
+ * post out of search, the author filter as a partner, cursors outside the query's range, invalid search
+ * dates, partners as owners.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { seedDemoData } from '../../local/seed';
+import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
+
+let rt: TestRuntime;
+
+beforeAll(async () => {
+  rt = await startTestRuntime();
+  await seedDemoData(rt.table);
+  await rt.drain();
+}, 60_000);
+
+afterAll(async () => {
+  await rt?.close();
+});
+
+const cursorOf = (key: Record<string, string>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+describe('hardening', () => {
+  it('reserves ~<id> space ids for personal blogs', async () => {
+    const response = await rt.api('alice', 'POST', '/spaces', {
+      id: '~carol',
+      name: 'Not yours',
+      audience: 'members',
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.errors[0].field).toBe('id');
+  });
+
+  it('takes a post’s comments out of search when the post goes back to draft', async () => {
+    const post = await rt.api('alice', 'POST', '/spaces/engineering/posts', {
+      title: 'Okapi plan',
+      body: 'Plans.',
+    });
+    await rt.api('bob', 'POST', `/spaces/engineering/posts/${post.body.id}/comments`, {
+      body: 'A zebrafinch remark',
+    });
+    await rt.drain();
+    const found = await rt.api('bob', 'GET', '/search?q=zebrafinch');
+    expect(found.body.total).toBe(1);
+    await rt.api('alice', 'PUT', `/spaces/engineering/posts/${post.body.id}`, {
+      title: 'Okapi plan',
+      body: 'Plans.',
+      status: 'draft',
+      version: post.body.version,
+    });
+    await rt.drain();
+    expect((await rt.api('bob', 'GET', '/search?q=zebrafinch')).body.total).toBe(0);
+  });
+
+  it('answers a partner’s author filter for an invisible person as for nobody', async () => {
+    // A space shared with both organisations, where gus (Globex) writes something pat (Acme) can read.
+    const space = await rt.api('bob', 'POST', '/spaces', {
+      id: 'joint-hardening',
+      name: 'Joint',
+      audience: 'members',
+    });
+    await rt.api('bob', 'PUT', '/spaces/joint-hardening/sharing', {
+      partnerOrgs: ['acme', 'globex'],
+      version: space.body.version,
+    });
+    await rt.api('gus', 'POST', '/spaces/joint-hardening/join');
+    await rt.api('pat', 'POST', '/spaces/joint-hardening/join');
+    expect(
+      (await rt.api('gus', 'POST', '/spaces/joint-hardening/posts', { title: 'Lemur note', body: 'lemur' }))
+        .status,
+    ).toBe(201);
+    await rt.drain();
+    const byText = await rt.api('pat', 'GET', '/search?q=lemur');
+    expect(byText.body.total).toBe(1);
+    expect(byText.body.items[0].authorName).toBe('External user');
+    const byAuthor = await rt.api('pat', 'GET', '/search?q=lemur&author=gus');
+    expect(byAuthor.status).toBe(200);
+    expect(byAuthor.body.total).toBe(0);
+    expect((await rt.api('bob', 'GET', '/search?q=lemur&author=gus')).body.total).toBe(1);
+  });
+
+  it('refuses a cursor whose sort key lies outside the list', async () => {
+    const response = await rt.api(
+      'alice',
+      'GET',
+      `/spaces/engineering/members?cursor=${cursorOf({ PK: 'SPACE#engineering', SK: 'POST#zzz' })}`,
+    );
+    expect(response.status).toBe(400);
+    expect(response.body.errors[0].field).toBe('cursor');
+  });
+
+  it('refuses search dates that are not dates', async () => {
+    for (const query of ['to=2026-99-99x', 'from=2026-01-01junk', 'from=2026-13-45']) {
+      const response = await rt.api('alice', 'GET', `/search?q=x&${query}`);
+      expect({ query, status: response.status }).toEqual({ query, status: 400 });
+    }
+  });
+
+  it('does not make a partner an owner', async () => {
+    const response = await rt.api('bob', 'PUT', '/spaces/acme-supply-chain/members/pat', { role: 'owner' });
+    expect(response.status).toBe(400);
+    expect(
+      (await rt.api('bob', 'PUT', '/spaces/acme-supply-chain/members/pat', { role: 'reader' })).status,
+    ).toBe(200);
+  });
+});
