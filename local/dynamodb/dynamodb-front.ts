@@ -181,20 +181,30 @@ export class DynamoDbFront {
     if (count === 0 || count > 25) {
       return fail('ValidationException', 'Too many items requested for the BatchWriteItem call');
     }
+    // As DynamoDB does, refuse the whole batch before writing anything when a key is malformed or
+    // the same item appears twice.
+    const planned: { table: string; request: any; keys: AttributeMap }[] = [];
+    const seen = new Set<string>();
     for (const [table, list] of requests) {
       for (const request of list) {
-        const item = request.PutRequest?.Item ?? request.DeleteRequest?.Key;
-        const keys = await this.keyOf(table, item);
-        const before = await this.getItem(table, keys);
-        if (request.PutRequest)
-          await call(this.options.backend, 'PutItem', { TableName: table, Item: request.PutRequest.Item });
-        else
-          await call(this.options.backend, 'DeleteItem', {
-            TableName: table,
-            Key: request.DeleteRequest.Key,
-          });
-        this.stream(table).append(keys, before, await this.getItem(table, keys));
+        const keys = await this.keyOf(table, request.PutRequest?.Item ?? request.DeleteRequest?.Key);
+        const identity = `${table}|${JSON.stringify(keys)}`;
+        if (seen.has(identity))
+          return fail('ValidationException', 'Provided list of item keys contains duplicates');
+        seen.add(identity);
+        planned.push({ table, request, keys });
       }
+    }
+    for (const { table, request, keys } of planned) {
+      const before = await this.getItem(table, keys);
+      if (request.PutRequest)
+        await call(this.options.backend, 'PutItem', { TableName: table, Item: request.PutRequest.Item });
+      else
+        await call(this.options.backend, 'DeleteItem', {
+          TableName: table,
+          Key: request.DeleteRequest.Key,
+        });
+      this.stream(table).append(keys, before, await this.getItem(table, keys));
     }
     return ok({ UnprocessedItems: {} });
   }

@@ -119,6 +119,34 @@ describe('change stream', () => {
     expect(newRecords().map((r) => r.dynamodb.Keys?.PK?.S)).toEqual(['T#b1', 'T#b2']);
   });
 
+  it('refuses a BatchWriteItem with a duplicate or malformed key before writing anything', async () => {
+    const duplicate = await client
+      .send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [TABLE]: [{ PutRequest: { Item: { ...key('d1') } } }, { PutRequest: { Item: { ...key('d1') } } }],
+          },
+        }),
+      )
+      .catch((e) => e);
+    expect(duplicate.name).toBe('ValidationException');
+    const malformed = await client
+      .send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [TABLE]: [
+              { PutRequest: { Item: { ...key('d2') } } },
+              { PutRequest: { Item: { PK: 'no-sort-key' } } },
+            ],
+          },
+        }),
+      )
+      .catch((e) => e);
+    expect(malformed.name).toBe('ValidationException');
+    expect((await client.send(new GetCommand({ TableName: TABLE, Key: key('d2') }))).Item).toBeUndefined();
+    expect(newRecords()).toHaveLength(0);
+  });
+
   it('keeps exactly one record per write, in commit order per key, under concurrent writes', async () => {
     const writers = 40;
     await Promise.all(
