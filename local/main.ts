@@ -5,11 +5,10 @@
 import { DEMO_ACCOUNTS } from './identity/demo-accounts';
 import { startLocalRuntime } from './runtime';
 import { seedDemoData } from './seed';
-import { localStreamConsumers } from './stream-consumers';
 
 const started = performance.now();
 const args = new Set(process.argv.slice(2));
-const runtime = await startLocalRuntime({ consumers: localStreamConsumers() });
+const runtime = await startLocalRuntime();
 
 if (args.has('--seed')) {
   const summary = await seedDemoData(runtime.table);

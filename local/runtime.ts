@@ -37,8 +37,6 @@ export interface LocalRuntimeOptions {
   /** Keep the table in memory (tests). The signing key still goes to dataDir. */
   inMemory?: boolean;
   tableName?: string;
-  /** Stream consumers to run, in addition to those added later with addConsumer. */
-  consumers?: Omit<EventSourceMappingOptions, 'checkpointDirectory'>[];
   ttlSweepMs?: number;
 }
 
@@ -94,35 +92,32 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   await ensureTable(client, tableName);
   const table = new Table(client, tableName);
 
-  // 2. Search: the embedded engine is rebuilt from the table on every start (nothing to lose on a
-  // restart), then the indexer follows the stream from its current head, as the Lambda does in AWS.
-  const initial = new FastSearchIndex();
-  await rebuildDocuments(scanIndexableItems(client, tableName), (docs) => initial.upsert(docs));
-  const liveIndex = new SwappableSearchIndex(initial);
-
-  // 3. The stream and its consumers.
+  // 2. The stream, its failure destination and its consumers (event source mappings).
+  const stream = front.stream(tableName);
   const failures = new FailureDestination(stateDir);
   const consumers = new Map<string, EventSourceMapping>();
-  const stream = front.stream(tableName);
-  const addConsumer = (consumer: Omit<EventSourceMappingOptions, 'checkpointDirectory'>) => {
+  const addConsumer = (
+    consumer: Omit<EventSourceMappingOptions, 'checkpointDirectory'>,
+    startAfter?: string,
+  ) => {
     const mapping = new EventSourceMapping(stream, failures, { ...consumer, checkpointDirectory: stateDir });
+    if (startAfter !== undefined) mapping.skipTo(startAfter);
     consumers.set(consumer.name, mapping);
     mapping.start();
     return mapping;
   };
-  const stream0 = stream.latestSequenceNumber;
-  for (const consumer of options.consumers ?? []) addConsumer(consumer);
-  const reindexHandler = createIndexerHandler({ table, index: liveIndex });
-  const indexer = new EventSourceMapping(stream, failures, {
-    name: 'indexer',
-    handler: createIndexerHandler({ table, index: liveIndex }),
-    batchSize: 100,
-    retryAttempts: 3,
-    retryDelayMs: 200,
-  });
-  indexer.skipTo(stream0);
-  consumers.set('indexer', indexer);
-  indexer.start();
+
+  // 3. Search: the embedded engine is rebuilt from the table on every start (nothing to lose on a
+  // restart), then the indexer follows the stream from where the rebuild read, as the Lambda does in AWS.
+  const indexedUpTo = stream.latestSequenceNumber;
+  const initial = new FastSearchIndex();
+  await rebuildDocuments(scanIndexableItems(client, tableName), (docs) => initial.upsert(docs));
+  const liveIndex = new SwappableSearchIndex(initial);
+  const indexChanges = createIndexerHandler({ table, index: liveIndex });
+  addConsumer(
+    { name: 'indexer', handler: indexChanges, batchSize: 100, retryAttempts: 3, retryDelayMs: 200 },
+    indexedUpTo,
+  );
 
   // 4. One HTTP server: /oidc → identity provider, /api → the hono app, the rest → the web client.
   let handler: http.RequestListener = (_req, res) => {
@@ -193,7 +188,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       // Changes committed while the scan ran may be missing or stale in the new index: run their records
       // through the indexer again. It re-reads current state, so this converges whatever the order.
       const missed = stream.readAfter(startedAt, Number.MAX_SAFE_INTEGER);
-      if (missed.length) await reindexHandler({ Records: missed }, {} as never);
+      if (missed.length) await indexChanges({ Records: missed }, {} as never);
       return count;
     },
     consumers,

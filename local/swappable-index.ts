@@ -8,6 +8,7 @@ import type {
   SearchDocument,
   SearchIndex,
   SearchQuery,
+  SpaceChange,
 } from '../functions/search/search-document';
 
 export class SwappableSearchIndex implements SearchIndex {
@@ -23,7 +24,7 @@ export class SwappableSearchIndex implements SearchIndex {
   remove(ids: string[]) {
     return this.current.remove(ids);
   }
-  updateSpace(spaceId: string, change: Parameters<SearchIndex['updateSpace']>[1]) {
+  updateSpace(spaceId: string, change: SpaceChange) {
     return this.current.updateSpace(spaceId, change);
   }
   removeSpace(spaceId: string) {

@@ -8,8 +8,7 @@
  * Options: `--no-opensearch`; `--no-lag` (skip 3); `--engines fast` or `--engines embedded,fast` (which
  * embedded engines; both by default) — one engine per process gives cleaner heap figures.
  */
-import { benchEmbedded } from './embedded';
-import { benchFast } from './fast';
+import { benchEmbedded, benchFast } from './in-process';
 import { benchWriteToSearchable } from './write-to-searchable';
 
 const args = process.argv.slice(2);
@@ -22,34 +21,28 @@ const engines = enginesArg >= 0 ? args[enginesArg + 1].split(',') : ['embedded',
 
 const rows: string[] = [];
 const fmt = (n: number) => n.toFixed(n < 10 ? 2 : 1);
+const row = (r: { engine: string; indexSeconds: number; p50ms: number; p95ms: number; queries: number }) => {
+  console.log(r);
+  rows.push(
+    `| ${r.engine} | ${count} | ${fmt(r.indexSeconds)} s | ${fmt(r.p50ms)} ms | ${fmt(r.p95ms)} ms | ${r.queries} |`,
+  );
+};
 
 if (engines.includes('embedded')) {
-  const embedded = await benchEmbedded(count);
-  console.log(embedded);
-  rows.push(
-    `| ${embedded.engine} | ${count} | ${fmt(embedded.indexSeconds)} s | ${fmt(embedded.p50ms)} ms | ${fmt(embedded.p95ms)} ms | ${embedded.queries} |`,
-  );
+  row(await benchEmbedded(count));
 }
 
 if (!skipOpenSearch) {
   try {
     const { benchOpenSearch } = await import('./opensearch');
-    const result = await benchOpenSearch(count);
-    console.log(result);
-    rows.push(
-      `| ${result.engine} | ${count} | ${fmt(result.indexSeconds)} s | ${fmt(result.p50ms)} ms | ${fmt(result.p95ms)} ms | ${result.queries} |`,
-    );
+    row(await benchOpenSearch(count));
   } catch (error) {
     console.log(`OpenSearch skipped: ${(error as Error).message}`);
   }
 }
 
 if (engines.includes('fast')) {
-  const fast = await benchFast(count);
-  console.log(fast);
-  rows.push(
-    `| ${fast.engine} | ${count} | ${fmt(fast.indexSeconds)} s | ${fmt(fast.p50ms)} ms | ${fmt(fast.p95ms)} ms | ${fast.queries} |`,
-  );
+  row(await benchFast(count));
 }
 
 const lag = skipLag ? undefined : await benchWriteToSearchable(100);
@@ -58,7 +51,7 @@ if (lag) console.log(lag);
 console.log(
   '\n| engine | documents | index time | query p50 | query p95 | queries |\n| --- | --- | --- | --- | --- | --- |',
 );
-for (const row of rows) console.log(row);
+for (const line of rows) console.log(line);
 if (lag)
   console.log(
     `\nWrite → searchable through the local stream (${lag.samples} writes): p50 ${fmt(lag.p50ms)} ms, p95 ${fmt(lag.p95ms)} ms, max ${fmt(lag.maxMs)} ms`,

@@ -3,15 +3,14 @@
  * Middleware order: request id and access log → body size limit → authentication (everything but
  * health and the OpenAPI document) → routes. Errors are mapped to problem+json in one place.
  */
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { createServices } from '../domain/services';
 import type { Dependencies } from '../platform/dependencies';
 import { logger } from '../platform/logger';
-import type { AppEnv } from './env';
 import { authenticate } from './middleware/authenticate';
 import { requestContext } from './middleware/request-context';
-import { handleError, problemResponse, validationProblem } from './problem';
+import { handleError, problemResponse } from './problem';
+import { createRouter } from './router';
 import { healthRoutes } from './routes/health';
 import { orgRoutes } from './routes/orgs';
 import { peopleRoutes } from './routes/people';
@@ -23,11 +22,7 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 export function createApp(deps: Dependencies) {
   const services = createServices({ table: deps.table, clock: deps.clock, ids: deps.ids }, deps.search);
-  const app = new OpenAPIHono<AppEnv>({
-    defaultHook: (result, c) => {
-      if (!result.success) return validationProblem(c, result.error, result.target);
-    },
-  });
+  const app = createRouter();
 
   app.use('*', requestContext(services));
   app.use(

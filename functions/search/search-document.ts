@@ -105,6 +105,12 @@ export interface SearchResult {
   }[];
 }
 
+/** What every engine returns at most: tags in the tag facet, ranked authors, evidence per author. */
+export const RESULT_LIMITS = { tagFacet: 20, authors: 10, authorDocuments: 3 } as const;
+
+/** A space's access fields and name, as pushed to every document of the space. */
+export type SpaceChange = { audience: SearchDocument['audience']; partnerOrgs: string[]; spaceName: string };
+
 export interface Suggestion {
   type: SearchType;
   title: string;
@@ -119,10 +125,7 @@ export interface SearchIndex {
   upsert(documents: SearchDocument[]): Promise<void>;
   remove(ids: string[]): Promise<void>;
   /** Rewrites audience, partner organisations and space name on every document of a space. */
-  updateSpace(
-    spaceId: string,
-    change: { audience: SearchDocument['audience']; partnerOrgs: string[]; spaceName: string },
-  ): Promise<number>;
+  updateSpace(spaceId: string, change: SpaceChange): Promise<number>;
   removeSpace(spaceId: string): Promise<number>;
   search(query: SearchQuery, access: AccessFilter): Promise<SearchResult>;
   suggest(prefix: string, access: AccessFilter, limit: number): Promise<Suggestion[]>;

@@ -72,6 +72,19 @@ export function openSearchNodeAvailable(): boolean {
   return existsSync(JAR) && existsSync(LIB) && existsSync(STAMP) && javaBinary() !== undefined;
 }
 
+/**
+ * Whether a suite that needs the node runs: when the node is built, and always under CI=true (where a
+ * node that cannot start must fail the run). Otherwise it says once, for `suite`, how to enable it.
+ */
+export function openSearchSuiteRuns(suite: string): boolean {
+  if (openSearchNodeAvailable() || process.env.CI === 'true') return true;
+  console.warn(
+    `${suite} skipped: the OpenSearch test node is not built or java is missing. ` +
+      'Enable it with `bash .ci/opensearch-node.sh` (Java 17+ and Maven; fetches from Maven Central once).',
+  );
+  return false;
+}
+
 export async function startOpenSearchNode(): Promise<OpenSearchNode> {
   const java = javaBinary();
   if (!java) {

@@ -5,12 +5,10 @@
  */
 import { describe, it } from '@jest/globals';
 import { OpenSearchIndex } from '../../functions/search/opensearch/opensearch-index';
-import { openSearchNodeAvailable, startOpenSearchNode } from '../helpers/opensearch-node';
+import { openSearchSuiteRuns, startOpenSearchNode } from '../helpers/opensearch-node';
 import { searchIndexContract } from './search-index.contract';
 
-const available = openSearchNodeAvailable() || process.env.CI === 'true';
-
-if (available) {
+if (openSearchSuiteRuns('opensearch-contract.test.ts')) {
   searchIndexContract('OpenSearch 2.19 (real node)', async () => {
     const node = await startOpenSearchNode();
     const index = OpenSearchIndex.create({ node: node.url, alias: `contract${Date.now()}`, sigv4: false });

@@ -8,21 +8,9 @@ import { Client } from '@opensearch-project/opensearch';
 import { OpenSearchHttp } from '../../functions/search/opensearch/opensearch-http';
 import { OpenSearchIndex } from '../../functions/search/opensearch/opensearch-index';
 import type { AccessFilter, SearchDocument, SearchQuery } from '../../functions/search/search-document';
-import {
-  type OpenSearchNode,
-  openSearchNodeAvailable,
-  startOpenSearchNode,
-} from '../helpers/opensearch-node';
+import { type OpenSearchNode, openSearchSuiteRuns, startOpenSearchNode } from '../helpers/opensearch-node';
 
-const mustRun = process.env.CI === 'true';
-const available = openSearchNodeAvailable();
-const suite = available || mustRun ? describe : describe.skip;
-if (!available && !mustRun) {
-  console.warn(
-    'opensearch-index.test.ts skipped: the OpenSearch test node is not built or java is missing. ' +
-      'Enable it with `bash .ci/opensearch-node.sh` (Java 17+ and Maven; fetches from Maven Central once).',
-  );
-}
+const suite = openSearchSuiteRuns('opensearch-index.test.ts') ? describe : describe.skip;
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const daysAgo = (days: number) => new Date(NOW - days * 86_400_000).toISOString();
@@ -177,27 +165,14 @@ suite('OpenSearchIndex (real OpenSearch 2.19)', () => {
   /** What the adapter uses (the client's transport layer); `client` is the full client, for inspecting the node. */
   let http: OpenSearchHttp;
   let index: OpenSearchIndex;
-  /** _update_by_query and _delete_by_query come from OpenSearch's reindex module. */
-  let byQuery = false;
-
-  /** updateSpace and removeSpace need the reindex module in the node; AWS domains always have it. */
-  function needsByQuery(): boolean {
-    if (byQuery) return true;
-    const message =
-      'the OpenSearch test node lacks the reindex module (_update_by_query/_delete_by_query): add ' +
-      'org.opensearch.plugin:reindex-client to test/opensearch-node/pom.xml and ' +
-      'org.opensearch.index.reindex.ReindexPlugin to TestNode.PLUGIN_CLASSES';
-    if (mustRun) throw new Error(message);
-    console.warn(`skipped: ${message}`);
-    return false;
-  }
-
   beforeAll(async () => {
     node = await startOpenSearchNode();
     client = new Client({ node: node.url });
     http = new OpenSearchHttp(node.url);
+    // _update_by_query and _delete_by_query (space changes) come from the reindex module, which every
+    // AWS domain has and the test node loads: fail loudly if it ever goes missing.
     const plugins = (await client.cat.plugins({ format: 'json' })).body as Array<{ component: string }>;
-    byQuery = plugins.some((p) => p.component === 'org.opensearch.index.reindex.ReindexPlugin');
+    expect(plugins.map((p) => p.component)).toContain('org.opensearch.index.reindex.ReindexPlugin');
     index = new OpenSearchIndex({ client: http, alias: 'cp', now: () => NOW, aliasCacheMs: 50 });
     const started = Date.now();
     await index.upsert(DOCS);
@@ -428,7 +403,6 @@ suite('OpenSearchIndex (real OpenSearch 2.19)', () => {
 
   describe('space changes', () => {
     it('rewrites access fields of a whole space with update_by_query, and removes a space with delete_by_query', async () => {
-      if (!needsByQuery()) return;
       const extra = doc({
         id: 'post:acme:7',
         type: 'post',
@@ -498,10 +472,8 @@ suite('OpenSearchIndex (real OpenSearch 2.19)', () => {
         const outcome = await writer.upsert(DOCS);
         console.info(`reindex writer: ${DOCS.length} documents in ${Date.now() - started} ms`);
         expect(outcome).toEqual({ written: DOCS.length - 2, skipped: 2 });
-        if (byQuery) {
-          const renamed = { audience: 'members' as const, partnerOrgs: [], spaceName: 'Board (renamed)' };
-          expect(await writer.updateSpace('board', renamed)).toBe(1);
-        }
+        const renamed = { audience: 'members' as const, partnerOrgs: [], spaceName: 'Board (renamed)' };
+        expect(await writer.updateSpace('board', renamed)).toBe(1);
 
         // The alias still points at the old index while the new one fills.
         expect(Object.keys((await client.indices.getAlias({ name: 'cp' })).body)).toEqual(['cp-v1']);
@@ -523,7 +495,7 @@ suite('OpenSearchIndex (real OpenSearch 2.19)', () => {
       expect(await index.count()).toBe(before - 1);
       expect((await index.get('post:ops:1'))?.title).toBe('Kubernetes rollback runbook (v2)');
       expect(await index.get('comment:ops:4')).toBeUndefined();
-      if (byQuery) expect((await index.get('post:board:5'))?.spaceName).toBe('Board (renamed)');
+      expect((await index.get('post:board:5'))?.spaceName).toBe('Board (renamed)');
       expect(totals.length).toBeGreaterThan(0);
       expect(totals.every((total) => total > 0)).toBe(true);
 

@@ -2,21 +2,9 @@
 // Locally it is skipped until the node is built (`bash .ci/opensearch-node.sh`); under CI=true it must run.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client, type Types } from '@opensearch-project/opensearch';
-import {
-  type OpenSearchNode,
-  openSearchNodeAvailable,
-  startOpenSearchNode,
-} from '../helpers/opensearch-node';
+import { type OpenSearchNode, openSearchSuiteRuns, startOpenSearchNode } from '../helpers/opensearch-node';
 
-const mustRun = process.env.CI === 'true';
-const available = openSearchNodeAvailable();
-const suite = available || mustRun ? describe : describe.skip;
-if (!available && !mustRun) {
-  console.warn(
-    'opensearch-node.test.ts skipped: the OpenSearch test node is not built or java is missing. ' +
-      'Enable it with `bash .ci/opensearch-node.sh` (Java 17+ and Maven; fetches from Maven Central once).',
-  );
-}
+const suite = openSearchSuiteRuns('opensearch-node.test.ts') ? describe : describe.skip;
 
 const settings: Types.Indices_Common.IndexSettings = {
   number_of_shards: 1,

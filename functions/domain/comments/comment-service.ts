@@ -2,14 +2,14 @@
  * Comments on posts: one level of replies, edit and delete your own, space owners and admins
  * moderate. A deleted comment leaves a tombstone so the replies under it keep their place.
  */
-import { keys } from '../../data/keys-and-items';
+import { keys } from '../../data/keys';
 import { type Item, type Page, TransactionFailed } from '../../data/table';
 import { extractMentions, plainText, renderMarkdown } from '../content/markdown';
 import type { DomainContext } from '../context';
 import { Conflict, EditConflict, Forbidden, InvalidInput, NotFound } from '../errors';
 import type { PostService } from '../posts/post-service';
 import type { Principal } from '../principal';
-import { canManage, canParticipate, canSeePerson } from '../spaces/space-access';
+import { canManage, canParticipate, visibleAuthor } from '../spaces/space-access';
 import type { SpaceService } from '../spaces/space-service';
 
 export interface Comment {
@@ -58,14 +58,9 @@ export class CommentService {
       cursor,
     });
     const manage = canManage(principal, loaded.space, loaded.membership);
-    const items = page.items
-      .map((item) => view(principal, toComment(item), manage))
-      .map((comment) =>
-        // Another partner organisation's people stay invisible, even as comment authors.
-        canSeePerson(principal, { org: comment.authorOrg })
-          ? comment
-          : { ...comment, authorId: 'hidden', authorName: 'External user', authorOrg: undefined },
-      );
+    const items = page.items.map((item) =>
+      visibleAuthor(principal, view(principal, toComment(item), manage)),
+    );
     return { items, cursor: page.cursor };
   }
 

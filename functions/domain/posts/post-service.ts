@@ -3,13 +3,20 @@
  * and tag, like. Markdown is rendered and sanitized here, once, on write; @mentions and #tags are
  * extracted for notifications and search.
  */
-import { keys } from '../../data/keys-and-items';
+import { keys } from '../../data/keys';
 import { type Item, type Page, type TransactItem, TransactionFailed } from '../../data/table';
+import { versionedRewrite } from '../../data/versioned-rewrite';
 import { extractMentions, extractTags, plainText, renderMarkdown } from '../content/markdown';
 import type { DomainContext } from '../context';
 import { Conflict, EditConflict, Forbidden, InvalidInput, NotFound } from '../errors';
 import type { Principal } from '../principal';
-import { canContribute, canManage, canParticipate, canSeePerson } from '../spaces/space-access';
+import {
+  canContribute,
+  canManage,
+  canParticipate,
+  canSeePerson,
+  visibleAuthor,
+} from '../spaces/space-access';
 import type { LoadedSpace, SpaceService } from '../spaces/space-service';
 import { type Post, type PostStatus, postItem, postTagItems, toPost } from './post';
 
@@ -99,32 +106,13 @@ export class PostService {
     if (!updated.publishedAt) delete updated.publishedAt;
     const newTags = postTagItems(updated);
     const staleTags = postTagItems(current).filter((old) => !newTags.some((item) => item.SK === old.SK));
-    // likeCount and commentCount change concurrently through ADD; keep them out of the rewrite.
-    const { likeCount: _l, commentCount: _c, ...rest } = postItem(updated);
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':expected': current.version };
-    const sets = Object.entries(rest)
-      .filter(([name]) => name !== 'PK' && name !== 'SK')
-      .map(([name, value], i) => {
-        names[`#a${i}`] = name;
-        values[`:v${i}`] = value;
-        return `#a${i} = :v${i}`;
-      });
-    const removals = ['GSI1PK', 'GSI1SK', 'publishedAt'].filter((name) => !(name in rest));
-    removals.forEach((name, i) => {
-      names[`#r${i}`] = name;
-    });
     try {
       await this.ctx.table.transact([
-        {
-          Update: {
-            Key: keys.post(spaceId, postId),
-            UpdateExpression: `SET ${sets.join(', ')}${removals.length ? ` REMOVE ${removals.map((_, i) => `#r${i}`).join(', ')}` : ''}`,
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          },
-        },
+        versionedRewrite(postItem(updated), {
+          expectedVersion: current.version,
+          counters: ['likeCount', 'commentCount'],
+          optional: ['GSI1PK', 'GSI1SK', 'publishedAt'],
+        }),
         ...newTags.map((Item) => ({ Put: { Item } })),
         ...staleTags.map((item) => ({ Delete: { Key: { PK: item.PK, SK: item.SK } } })),
       ]);
@@ -206,16 +194,24 @@ export class PostService {
   ): Promise<Page<PostSummary>> {
     if (options.drafts && authorId !== principal.userId)
       throw new Forbidden('Drafts are private to their author');
-    const author = await this.ctx.table.get(keys.profile(authorId));
-    if (!author || !canSeePerson(principal, author as { org?: string })) throw new NotFound('Person');
-    const page = await this.ctx.table.query({
-      index: 'GSI2',
-      partition: keys.authorPosts(authorId),
-      beginsWith: options.drafts ? 'D#' : 'P#',
-      newestFirst: true,
-      limit: options.limit,
-      cursor: options.cursor,
-    });
+    // The author check and the page are independent reads: run them together, but let the author
+    // check decide first, so an invisible person is a 404 whatever the cursor.
+    const [author, posts] = await Promise.allSettled([
+      this.ctx.table.get(keys.profile(authorId)),
+      this.ctx.table.query({
+        index: 'GSI2',
+        partition: keys.authorPosts(authorId),
+        beginsWith: options.drafts ? 'D#' : 'P#',
+        newestFirst: true,
+        limit: options.limit,
+        cursor: options.cursor,
+      }),
+    ]);
+    if (author.status === 'rejected') throw author.reason;
+    if (!author.value || !canSeePerson(principal, author.value as { org?: string }))
+      throw new NotFound('Person');
+    if (posts.status === 'rejected') throw posts.reason;
+    const page = posts.value;
     return { items: await this.trim(principal, page.items.map(toPost)), cursor: page.cursor };
   }
 
@@ -369,11 +365,7 @@ export class PostService {
     const manage = canManage(principal, loaded.space, loaded.membership);
     const { text: _text, ...shown } = post;
     return {
-      ...shown,
-      // Another partner organisation's people stay invisible, even as authors (as in comments).
-      ...(canSeePerson(principal, { org: post.authorOrg })
-        ? {}
-        : { authorId: 'hidden', authorName: 'External user', authorOrg: undefined }),
+      ...visibleAuthor(principal, shown),
       likedByMe,
       permissions: {
         edit: post.authorId === principal.userId,

@@ -1,5 +1,6 @@
 /** Blog posts as the domain sees them, and their items: the post itself plus one item per tag. */
-import { type Item, keys, timeKey } from '../../data/keys-and-items';
+import { keys, timeKey } from '../../data/keys';
+import type { Item } from '../../data/table';
 
 export type PostStatus = 'draft' | 'published';
 

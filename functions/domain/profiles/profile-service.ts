@@ -2,7 +2,7 @@
  * Profiles: a person's profile (and, for employees, their personal blog space) is created from the
  * token's claims the first time they call the API.
  */
-import { keys } from '../../data/keys-and-items';
+import { keys } from '../../data/keys';
 import { TransactionFailed } from '../../data/table';
 import type { DomainContext } from '../context';
 import { NotFound } from '../errors';

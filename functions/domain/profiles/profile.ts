@@ -1,5 +1,6 @@
 /** A person's profile record: created from token claims on first sign-in, extended by later modules. */
-import { type Item, keys } from '../../data/keys-and-items';
+import { keys } from '../../data/keys';
+import type { Item } from '../../data/table';
 
 export interface Profile {
   userId: string;

@@ -8,7 +8,7 @@ import type { AccessFilter, SearchDocument, SearchIndex, SearchType } from '../.
 import type { DomainContext } from '../context';
 import { InvalidInput } from '../errors';
 import { isAdmin, isEmployee, isPartner, type Principal } from '../principal';
-import { canSeePerson } from '../spaces/space-access';
+import { canSeePerson, visibleAuthor } from '../spaces/space-access';
 
 export interface SearchParams {
   q: string;
@@ -108,7 +108,7 @@ export class SearchService {
     return {
       total: result.total,
       items: result.hits
-        .map((hit) => maskForeignAuthor(principal, hit))
+        .map((hit) => ({ ...hit, document: visibleAuthor(principal, hit.document) }))
         .map((hit) => ({
           type: hit.document.type,
           id: hit.document.id,
@@ -214,16 +214,6 @@ export class SearchService {
     } while (cursor && ids.length < 5000);
     return ids;
   }
-}
-
-/** Another partner organisation's people stay invisible to a partner, in search as everywhere. */
-function maskForeignAuthor<T extends { document: SearchDocument }>(principal: Principal, hit: T): T {
-  const org = hit.document.authorOrg;
-  if (!principal.org || !org || org === principal.org) return hit;
-  return {
-    ...hit,
-    document: { ...hit.document, authorId: 'hidden', authorName: 'External user', authorOrg: undefined },
-  };
 }
 
 function decodeOffset(cursor?: string): number {

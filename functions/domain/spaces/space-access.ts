@@ -70,3 +70,15 @@ export function canSeePerson(principal: Principal, person: { org?: string }): bo
   if (isPartner(principal)) return !person.org || person.org === principal.org;
   return isEmployee(principal);
 }
+
+/**
+ * An author as the caller may see them: another partner organisation's people become an anonymous
+ * "External user" (posts, comments and search hits alike).
+ */
+export function visibleAuthor<T extends { authorId?: string; authorName?: string; authorOrg?: string }>(
+  principal: Principal,
+  thing: T,
+): T {
+  if (canSeePerson(principal, { org: thing.authorOrg })) return thing;
+  return { ...thing, authorId: 'hidden', authorName: 'External user', authorOrg: undefined };
+}

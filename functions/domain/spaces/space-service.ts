@@ -2,8 +2,9 @@
  * Spaces: creation, listing, settings, membership and sharing with partner organisations. Every method
  * takes the caller's principal and checks space-access rules before it reads or writes anything else.
  */
-import { keys } from '../../data/keys-and-items';
+import { keys } from '../../data/keys';
 import { type Item, type Page, type TransactItem, TransactionFailed } from '../../data/table';
+import { versionedRewrite } from '../../data/versioned-rewrite';
 import type { DomainContext } from '../context';
 import { Conflict, EditConflict, Forbidden, InvalidInput, NotFound } from '../errors';
 import type { OrganisationService } from '../orgs/organisations';
@@ -173,32 +174,17 @@ export class SpaceService {
     const table = this.ctx.table;
     if (scope === 'all') {
       if (!isAdmin(principal)) throw new Forbidden('Only admins can list every space');
-      const page = await table.query({ index: 'GSI2', partition: keys.allSpaces, limit, cursor });
-      const spaces = page.items.map(toSpace);
-      const memberships = await table.getMany(spaces.map((s) => keys.member(s.id, principal.userId)));
-      return {
-        items: spaces.map((s, i) =>
-          view(principal, s, memberships[i] ? toMember(memberships[i]!) : undefined),
-        ),
-        cursor: page.cursor,
-      };
+      return this.withMemberships(
+        principal,
+        await table.query({ index: 'GSI2', partition: keys.allSpaces, limit, cursor }),
+      );
     }
     if (scope === 'directory' && !isPartner(principal)) {
       if (!isEmployee(principal)) return { items: [] };
-      const page = await table.query({
-        index: 'GSI1',
-        partition: keys.employeeSpaceDirectory,
-        limit,
-        cursor,
-      });
-      const spaces = page.items.map(toSpace);
-      const memberships = await table.getMany(spaces.map((s) => keys.member(s.id, principal.userId)));
-      return {
-        items: spaces.map((s, i) =>
-          view(principal, s, memberships[i] ? toMember(memberships[i]!) : undefined),
-        ),
-        cursor: page.cursor,
-      };
+      return this.withMemberships(
+        principal,
+        await table.query({ index: 'GSI1', partition: keys.employeeSpaceDirectory, limit, cursor }),
+      );
     }
     // Memberships, or for partners the spaces shared with their organisation: resolve the spaces and
     // re-check each, so a stale membership or share never shows a space the caller cannot read.
@@ -208,21 +194,24 @@ export class SpaceService {
         : principal.org
           ? await table.query({ index: 'GSI1', partition: keys.sharedWith(principal.org), limit, cursor })
           : { items: [] as Item[], cursor: undefined };
-    const spaceIds = page.items.map((item) => item.spaceId as string);
-    const [spaceRecords, memberRecords] = await Promise.all([
-      table.getMany(spaceIds.map((id) => keys.space(id))),
-      scope === 'mine'
-        ? Promise.resolve(page.items)
-        : table.getMany(spaceIds.map((id) => keys.member(id, principal.userId))),
-    ]);
-    const items: SpaceView[] = [];
-    spaceRecords.forEach((record, i) => {
-      if (!record) return;
-      const space = toSpace(record);
-      const membership = memberRecords[i] ? toMember(memberRecords[i]!) : undefined;
-      if (canRead(principal, space, membership)) items.push(view(principal, space, membership));
-    });
-    return { items, cursor: page.cursor };
+    const readable = await this.readableAmong(
+      principal,
+      page.items.map((item) => item.spaceId as string),
+    );
+    return {
+      items: [...readable.values()].map(({ space, membership }) => view(principal, space, membership)),
+      cursor: page.cursor,
+    };
+  }
+
+  /** Views of a page of space items, with the caller's membership of each (one BatchGetItem). */
+  private async withMemberships(principal: Principal, page: Page<Item>): Promise<Page<SpaceView>> {
+    const spaces = page.items.map(toSpace);
+    const memberships = await this.ctx.table.getMany(spaces.map((s) => keys.member(s.id, principal.userId)));
+    return {
+      items: spaces.map((s, i) => view(principal, s, memberships[i] ? toMember(memberships[i]!) : undefined)),
+      cursor: page.cursor,
+    };
   }
 
   async update(
@@ -470,33 +459,15 @@ export class SpaceService {
 
   private async putVersioned(space: Space, expectedVersion: number, more: TransactItem[]) {
     if (expectedVersion !== space.version - 1) throw new EditConflict('The space', space.version - 1);
-    // memberCount and ownerCount change concurrently through ADD (join, leave, roles) without a new
-    // version; rewriting them from what was loaded would lose those changes (and could let the last
-    // owner leave), so they stay out of the rewrite, as likeCount and commentCount do for posts.
-    const { PK: _pk, SK: _sk, memberCount: _m, ownerCount: _o, ...rest } = spaceItem(space);
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':expected': expectedVersion };
-    const sets = Object.entries(rest).map(([name, value], i) => {
-      names[`#a${i}`] = name;
-      values[`:v${i}`] = value;
-      return `#a${i} = :v${i}`;
-    });
-    // The directory keys go when the audience is no longer 'employees'.
-    const removals = ['GSI1PK', 'GSI1SK'].filter((name) => !(name in rest));
-    removals.forEach((name, i) => {
-      names[`#r${i}`] = name;
-    });
     try {
       await this.ctx.table.transact([
-        {
-          Update: {
-            Key: keys.space(space.id),
-            UpdateExpression: `SET ${sets.join(', ')}${removals.length ? ` REMOVE ${removals.map((_, i) => `#r${i}`).join(', ')}` : ''}`,
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          },
-        },
+        // memberCount and ownerCount move by ADD (join, leave, roles): rewriting them from what was
+        // loaded would lose those changes. The directory keys go when the audience stops being 'employees'.
+        versionedRewrite(spaceItem(space), {
+          expectedVersion,
+          counters: ['memberCount', 'ownerCount'],
+          optional: ['GSI1PK', 'GSI1SK'],
+        }),
         ...more,
       ]);
     } catch (error) {

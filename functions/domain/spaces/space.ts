@@ -1,5 +1,6 @@
 /** The space and membership records as the domain sees them, and their mapping to table items. */
-import { type Item, keys } from '../../data/keys-and-items';
+import { keys } from '../../data/keys';
+import type { Item } from '../../data/table';
 import type { Audience, Role } from './space-access';
 
 export interface Space {

@@ -18,10 +18,12 @@ import {
   type FacetCount,
   freshnessBoost,
   highlight,
+  RESULT_LIMITS,
   type SearchDocument,
   type SearchIndex,
   type SearchQuery,
   type SearchResult,
+  type SpaceChange,
   type Suggestion,
 } from '../search-document';
 
@@ -49,10 +51,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
     }
   }
 
-  async updateSpace(
-    spaceId: string,
-    change: { audience: SearchDocument['audience']; partnerOrgs: string[]; spaceName: string },
-  ): Promise<number> {
+  async updateSpace(spaceId: string, change: SpaceChange): Promise<number> {
     let changed = 0;
     for (const doc of this.documents.values()) {
       if (doc.spaceId !== spaceId) continue;
@@ -111,7 +110,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
       facets: {
         type: countBy(matches, (m) => [m.doc.type]),
         space: countBy(matches, (m) => (m.doc.spaceId ? [m.doc.spaceId] : [])),
-        tag: countBy(matches, (m) => m.doc.tags).slice(0, 20),
+        tag: countBy(matches, (m) => m.doc.tags).slice(0, RESULT_LIMITS.tagFacet),
       },
       authors: rankAuthors(matches),
     };
@@ -221,7 +220,7 @@ function rankAuthors(matches: { doc: SearchDocument; score: number }[]): SearchR
       byAuthor.set(doc.authorId, entry);
     }
     entry.score += score;
-    if (entry.documents.length < 3) entry.documents.push(doc);
+    if (entry.documents.length < RESULT_LIMITS.authorDocuments) entry.documents.push(doc);
   }
-  return [...byAuthor.values()].sort((a, b) => b.score - a.score).slice(0, 10);
+  return [...byAuthor.values()].sort((a, b) => b.score - a.score).slice(0, RESULT_LIMITS.authors);
 }

@@ -30,11 +30,13 @@ import {
   excerptAround,
   type FacetCount,
   highlight,
+  RESULT_LIMITS,
   SEARCH_TYPES,
   type SearchDocument,
   type SearchIndex,
   type SearchQuery,
   type SearchResult,
+  type SpaceChange,
   type Suggestion,
 } from '../search-document';
 
@@ -62,6 +64,7 @@ const TF_MAX = 1023;
 
 /** freshnessBoost's time constant: 30 days. */
 const FRESHNESS_MS = 30 * 86_400_000;
+const EVIDENCE = RESULT_LIMITS.authorDocuments;
 const PROFILE = SEARCH_TYPES.indexOf('profile');
 const COMMENT = SEARCH_TYPES.indexOf('comment');
 
@@ -268,10 +271,7 @@ export class FastSearchIndex implements SearchIndex {
     this.compactIfDue();
   }
 
-  async updateSpace(
-    spaceId: string,
-    change: { audience: SearchDocument['audience']; partnerOrgs: string[]; spaceName: string },
-  ): Promise<number> {
+  async updateSpace(spaceId: string, change: SpaceChange): Promise<number> {
     const space = this.spaces.find(spaceId);
     if (space < 0) return 0;
     let changed = 0;
@@ -916,7 +916,7 @@ export class FastSearchIndex implements SearchIndex {
     const tagsSeen: number[] = [];
     const authorCount = this.authors.values.length;
     const authorScore = new Float64Array(authorCount);
-    const evidence = new Int32Array(authorCount * 3);
+    const evidence = new Int32Array(authorCount * EVIDENCE);
     const evidenceCount = new Uint8Array(authorCount);
     const authorsSeen: number[] = [];
 
@@ -952,16 +952,17 @@ export class FastSearchIndex implements SearchIndex {
       if (author >= 0 && typeOf[d] !== PROFILE) {
         if (evidenceCount[author] === 0) authorsSeen.push(author);
         authorScore[author] += s;
-        // Keep the author's three best documents, best first.
-        const base = author * 3;
+        // Keep the author's best documents, best first.
+        const base = author * EVIDENCE;
         const count = evidenceCount[author];
-        if (count < 3 || s >= score[evidence[base + 2]]) {
+        if (count < EVIDENCE || s >= score[evidence[base + EVIDENCE - 1]]) {
           let at = count;
           while (at > 0 && better(d, evidence[base + at - 1])) at--;
-          if (at < 3) {
-            for (let j = Math.min(count, 2); j > at; j--) evidence[base + j] = evidence[base + j - 1];
+          if (at < EVIDENCE) {
+            for (let j = Math.min(count, EVIDENCE - 1); j > at; j--)
+              evidence[base + j] = evidence[base + j - 1];
             evidence[base + at] = d;
-            if (count < 3) evidenceCount[author] = count + 1;
+            if (count < EVIDENCE) evidenceCount[author] = count + 1;
           }
         }
       }
@@ -991,11 +992,11 @@ export class FastSearchIndex implements SearchIndex {
       if (count > 0) typeFacet.push(facet(this.types.values[code], count));
     });
     const spaceFacet = spacesSeen.map((s) => facet(this.spaces.values[s], spaceCounts[s]));
-    // Only the top 20 tags are shown: sort just those that can reach it.
+    // Only the top tags are shown: sort just those that can reach them.
     let tagCandidates = tagsSeen;
-    if (tagsSeen.length > 20) {
+    if (tagsSeen.length > RESULT_LIMITS.tagFacet) {
       const counts = Int32Array.from(tagsSeen, (t) => tagCounts[t]).sort();
-      const threshold = counts[counts.length - 20];
+      const threshold = counts[counts.length - RESULT_LIMITS.tagFacet];
       tagCandidates = tagsSeen.filter((t) => tagCounts[t] >= threshold);
     }
     const tagFacet = tagCandidates.map((t) => facet(this.tags.values[t], tagCounts[t]));
@@ -1003,13 +1004,13 @@ export class FastSearchIndex implements SearchIndex {
     const topAuthors: number[] = [];
     const authorBefore = (a: number, b: number) =>
       authorScore[a] > authorScore[b] ||
-      (authorScore[a] === authorScore[b] && better(evidence[a * 3], evidence[b * 3]));
+      (authorScore[a] === authorScore[b] && better(evidence[a * EVIDENCE], evidence[b * EVIDENCE]));
     for (const a of authorsSeen) {
       let at = topAuthors.length;
       while (at > 0 && authorBefore(a, topAuthors[at - 1])) at--;
-      if (at < 10) {
+      if (at < RESULT_LIMITS.authors) {
         topAuthors.splice(at, 0, a);
-        if (topAuthors.length > 10) topAuthors.pop();
+        if (topAuthors.length > RESULT_LIMITS.authors) topAuthors.pop();
       }
     }
 
@@ -1028,12 +1029,12 @@ export class FastSearchIndex implements SearchIndex {
       facets: {
         type: typeFacet.sort(byCount),
         space: spaceFacet.sort(byCount),
-        tag: tagFacet.sort(byCount).slice(0, 20),
+        tag: tagFacet.sort(byCount).slice(0, RESULT_LIMITS.tagFacet),
       },
       authors: topAuthors.map((a) => {
-        const best = this.docs[evidence[a * 3]]!;
+        const best = this.docs[evidence[a * EVIDENCE]]!;
         const documents: SearchDocument[] = [];
-        for (let j = 0; j < evidenceCount[a]; j++) documents.push(this.docs[evidence[a * 3 + j]]!);
+        for (let j = 0; j < evidenceCount[a]; j++) documents.push(this.docs[evidence[a * EVIDENCE + j]]!);
         return {
           authorId: this.authors.values[a],
           authorName: best.authorName ?? this.authors.values[a],

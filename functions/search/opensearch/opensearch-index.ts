@@ -18,10 +18,12 @@ import {
   escapeHtml,
   excerptAround,
   type FacetCount,
+  RESULT_LIMITS,
   type SearchDocument,
   type SearchIndex,
   type SearchQuery,
   type SearchResult,
+  type SpaceChange,
   type Suggestion,
 } from '../search-document';
 import {
@@ -82,15 +84,14 @@ export interface ReindexOutcome {
   documents: number;
 }
 
-type SpaceChange = { audience: SearchDocument['audience']; partnerOrgs: string[]; spaceName: string };
 type Json = Record<string, unknown>;
 
 /** from + size may not pass this (OpenSearch's index.max_result_window). */
 const MAX_RESULT_WINDOW = 10_000;
-const TAG_FACET_SIZE = 20;
+const TAG_FACET_SIZE = RESULT_LIMITS.tagFacet;
 const SPACE_FACET_SIZE = 200;
-const AUTHOR_LIMIT = 10;
-const AUTHOR_DOCUMENTS = 3;
+const AUTHOR_LIMIT = RESULT_LIMITS.authors;
+const AUTHOR_DOCUMENTS = RESULT_LIMITS.authorDocuments;
 const SNIPPET_SIZE = 200;
 const BULK_ATTEMPTS = 4;
 

@@ -1,18 +1,26 @@
-/** The fast embedded engine at N documents: index time and query latency per caller kind (as embedded.ts). */
-import { FastSearchIndex } from '../../functions/search/embedded/fast-index';
+/**
+ * One measurement for any SearchIndex: bulk-load the corpus (then refresh), warm up once, then time
+ * every benchmark query for every caller kind, `rounds` times. Same corpus, same queries for every engine.
+ */
+import type { SearchIndex } from '../../functions/search/search-document';
 import { benchmarkQueries, CALLERS, generateCorpus, percentile } from './corpus';
 
-export async function benchFast(count: number, rounds = 5) {
+export async function measureEngine(
+  engine: string,
+  index: SearchIndex,
+  count: number,
+  options: { batch?: number; rounds?: number } = {},
+) {
+  const { batch = 1000, rounds = 5 } = options;
   const { documents, words } = generateCorpus(count);
-  const index = new FastSearchIndex();
   const started = performance.now();
-  for (let i = 0; i < documents.length; i += 1000) await index.upsert(documents.slice(i, i + 1000));
+  for (let i = 0; i < documents.length; i += batch) await index.upsert(documents.slice(i, i + batch));
+  await index.refresh();
   const indexMs = performance.now() - started;
   const queries = benchmarkQueries(words);
+  for (const text of queries) await index.search({ text, limit: 20, offset: 0 }, CALLERS.employee);
   const latencies: number[] = [];
   const totals: number[] = [];
-  // Warm up once, then measure.
-  for (const text of queries) await index.search({ text, limit: 20, offset: 0 }, CALLERS.employee);
   for (let round = 0; round < rounds; round++) {
     for (const caller of Object.values(CALLERS)) {
       for (const text of queries) {
@@ -24,7 +32,7 @@ export async function benchFast(count: number, rounds = 5) {
     }
   }
   return {
-    engine: 'embedded (fast)',
+    engine,
     documents: count,
     indexSeconds: indexMs / 1000,
     queries: latencies.length,
@@ -33,7 +41,5 @@ export async function benchFast(count: number, rounds = 5) {
     maxMs: Math.max(...latencies),
     medianHits: percentile(totals, 50),
     heapMB: process.memoryUsage().heapUsed / 1e6,
-    postings: index.stats().postings,
-    terms: index.stats().terms,
   };
 }
