@@ -1,14 +1,15 @@
 /**
  * `npm run bench:load`: module load time of each Lambda bundle against an empty bundle (DESIGN budget:
- * ≤ 1.5×). Bundles with the same esbuild options as the CDK stack (ESM, minified, node22, SDK bundled),
- * then starts `node` on each many times, alternating, and compares medians. Only the import is timed
- * (inside the child process), not node's own start-up.
+ * ≤ 1.5×). Bundles with the same esbuild options as the CDK stack (ESM, minified, node22, SDK bundled,
+ * the same module aliases), then starts `node` on each many times, alternating, and compares medians.
+ * Only the import is timed (inside the child process), not node's own start-up.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { lambdaEsbuildAlias } from '../../lib/constructs/service-function';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 15);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'commonplace-load-'));
@@ -31,6 +32,7 @@ for (const [name, entry] of Object.entries(entries)) {
     format: 'esm',
     minify: true,
     mainFields: ['module', 'main'],
+    alias: lambdaEsbuildAlias(process.cwd()),
     outfile,
     banner: {
       js: "import{createRequire as __cjsRequire}from'node:module';const require=__cjsRequire(import.meta.url);",

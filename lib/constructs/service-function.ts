@@ -5,6 +5,8 @@
  * but permission to write its logs. Access to data is added by `bindTable`, one call that both sets
  * `TABLE_NAME` and grants exactly the DynamoDB actions of the chosen access mode.
  */
+
+import path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -34,6 +36,15 @@ export const TABLE_ACTIONS = {
     'dynamodb:BatchWriteItem',
   ],
 } as const;
+
+/**
+ * Module substitutions for every Lambda bundle. The SDK's default credential chain is replaced by the
+ * one that can apply inside Lambda (environment variables, container endpoint); see
+ * functions/platform/lambda-credentials.ts for why. The bundle benchmark uses the same map.
+ */
+export const lambdaEsbuildAlias = (projectRoot: string): Record<string, string> => ({
+  '@aws-sdk/credential-provider-node': path.join(projectRoot, 'functions/platform/lambda-credentials.ts'),
+});
 
 export type TableAccess = keyof typeof TABLE_ACTIONS;
 
@@ -111,6 +122,11 @@ export class ServiceFunction extends Construct {
         // is the version the tests ran against.
         bundleAwsSDK: true,
         externalModules: [],
+        esbuildArgs: {
+          '--alias': Object.entries(lambdaEsbuildAlias(props.projectRoot)).map(
+            ([module, replacement]) => `${module}=${replacement}`,
+          ),
+        },
         // CommonJS dependencies inside an ES module bundle still call require() for Node built-ins.
         banner:
           "import{createRequire as __cjsRequire}from'node:module';const require=__cjsRequire(import.meta.url);",

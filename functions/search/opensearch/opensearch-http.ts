@@ -6,9 +6,10 @@
  * Method names and parameters mirror the Client's, so the adapter reads the same.
  */
 import { EventEmitter } from 'node:events';
+import { stringify } from 'node:querystring';
 import Connection from '@opensearch-project/opensearch/lib/Connection.js';
+import { DeserializationError, SerializationError } from '@opensearch-project/opensearch/lib/errors.js';
 import { ConnectionPool } from '@opensearch-project/opensearch/lib/pool/index.js';
-import Serializer from '@opensearch-project/opensearch/lib/Serializer.js';
 import Transport from '@opensearch-project/opensearch/lib/Transport.js';
 
 export interface ApiResponse<T = any> {
@@ -26,6 +27,44 @@ interface TransportClasses {
 
 const path = (index: Indices) =>
   `/${encodeURIComponent([index].flat().join(','))}`.replaceAll('%2C', ',').replaceAll('%2A', '*');
+
+/**
+ * The transport's serializer contract on plain JSON. The client's own Serializer adds json11 (long
+ * numerals as BigInt) and secure-json-parse, ~29 KiB of every bundle, for nothing this adapter needs:
+ * every number it sends or reads is a safe integer or a score, and parsed bodies are only read, never
+ * merged into other objects (where a `__proto__` key could matter).
+ */
+export const jsonSerializer = {
+  serialize(value: unknown): string {
+    try {
+      return JSON.stringify(value);
+    } catch (error) {
+      throw new SerializationError((error as Error).message, value);
+    }
+  },
+  deserialize(json: string): unknown {
+    try {
+      return JSON.parse(json);
+    } catch (error) {
+      throw new DeserializationError((error as Error).message, json);
+    }
+  },
+  ndserialize(lines: unknown[]): string {
+    if (!Array.isArray(lines)) throw new SerializationError('The argument provided is not an array', lines);
+    return lines
+      .map((line) => `${typeof line === 'string' ? line : jsonSerializer.serialize(line)}\n`)
+      .join('');
+  },
+  /** Query strings as OpenSearch reads them: lists comma-separated, undefined values left out. */
+  qserialize(query: Json | string | null | undefined): string {
+    if (query == null) return '';
+    if (typeof query === 'string') return query;
+    const defined = Object.entries(query)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => [key, Array.isArray(value) ? value.join(',') : value]);
+    return stringify(Object.fromEntries(defined) as Record<string, string>);
+  },
+};
 
 export class OpenSearchHttp {
   private readonly transport: any;
@@ -47,7 +86,7 @@ export class OpenSearchHttp {
     this.transport = new TransportClass({
       emit,
       connectionPool: this.pool,
-      serializer: new (Serializer as any)({}),
+      serializer: jsonSerializer,
       maxRetries: 3,
       requestTimeout: 30_000,
       sniffInterval: false,
