@@ -9,11 +9,13 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { CreateTableCommand, DescribeTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { getRequestListener } from '@hono/node-server';
 import dynalite from 'dynalite';
 import { createApp } from '../functions/api/app';
 import { createTokenVerifier } from '../functions/api/auth';
+import { PROBLEM_BASE } from '../functions/api/problem';
 import { createDocumentClient, Table } from '../functions/data/table';
 import { createTableInput, TABLE_DEFINITION } from '../functions/data/table-definition';
 import { systemClock, ulidGenerator } from '../functions/platform/clock';
@@ -124,6 +126,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     res.writeHead(503).end('starting');
   };
   const server = http.createServer((req, res) => handler(req, res));
+  server.on('clientError', refuseMalformedRequest);
   const requestedPort = options.port ?? Number(process.env.PORT ?? 3000);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -275,4 +278,26 @@ async function localOperations(req: http.IncomingMessage, res: http.ServerRespon
     return send(200, { replayed: await runtime.replayFailure(replay[1]) });
   }
   return send(404, { error: 'unknown local operation' });
+}
+
+/**
+ * Requests Node's HTTP parser refuses before any handler runs (a URL or headers over 16 KiB, broken
+ * syntax) get a problem+json answer like every other bad request, instead of Node's empty one.
+ */
+function refuseMalformedRequest(error: NodeJS.ErrnoException, socket: Duplex) {
+  if (!socket.writable) return void socket.destroy();
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify({
+    type: `${PROBLEM_BASE}${tooLarge ? 'headers-too-large' : 'malformed-request'}`,
+    title: tooLarge ? 'Request headers too large' : 'Malformed request',
+    status,
+    detail: tooLarge
+      ? 'The request line and headers are limited to 16 KiB; send long input in a body'
+      : 'The request is not valid HTTP',
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/problem+json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }

@@ -63,18 +63,45 @@ export function createApp(deps: Dependencies) {
   app.route('/api', orgRoutes());
   app.route('/api', searchRoutes());
 
-  app.notFound((c) =>
-    problemResponse(c, {
+  const allowedMethods = routeMethods(app.routes);
+  app.notFound((c) => {
+    const allowed = allowedMethods(c.req.path);
+    if (allowed.length) {
+      c.header('Allow', allowed.join(', '));
+      return problemResponse(c, {
+        type: 'method-not-allowed',
+        title: 'Method not allowed',
+        status: 405,
+        detail: `${c.req.path} answers ${allowed.join(', ')}, not ${c.req.method}`,
+        instance: c.req.path,
+      });
+    }
+    return problemResponse(c, {
       type: 'not-found',
       title: 'Not found',
       status: 404,
       detail: `No route for ${c.req.method} ${c.req.path}`,
       instance: c.req.path,
-    }),
-  );
+    });
+  });
   app.onError(handleError);
   logger.debug('api app created');
   return app;
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** For a path, the methods some route answers it with (HEAD comes with GET); none when no route matches. */
+function routeMethods(routes: { path: string; method: string }[]): (path: string) => string[] {
+  const patterns = routes
+    .filter((route) => route.method !== 'ALL')
+    .map((route) => ({
+      method: route.method,
+      matches: new RegExp(`^${route.path.replace(/[.]/g, '\\.').replace(/:[^/]+/g, '[^/]+')}/?$`),
+    }));
+  return (path) => {
+    const methods = new Set(patterns.filter((p) => p.matches.test(path)).map((p) => p.method));
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods];
+  };
+}

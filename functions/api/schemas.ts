@@ -20,16 +20,15 @@ export const MemberParams = SpaceIdParam.extend({
   userId: id.openapi({ param: { name: 'userId', in: 'path' } }),
 });
 export const UserIdParam = z.object({ userId: id.openapi({ param: { name: 'userId', in: 'path' } }) });
-// Exactly the tags that posts get from their bodies (normalizeTag: Unicode letters, NFC, lower case),
-// so that every #tag link a post renders (`/tags/café`) can be listed.
-export const TagParam = z.object({
-  tag: z
-    .string()
-    .regex(/^\p{L}[\p{L}\p{M}\p{N}_-]{0,49}$/u, 'must be a lower-case tag')
-    .refine((tag) => normalizeTag(tag) === tag, 'must be a lower-case tag')
-    .openapi({ param: { name: 'tag', in: 'path' } }),
-});
 
+// Tags as a post's body yields them (normalizeTag: a letter of any script, then letters, digits, - and
+// _; NFC, lower case). Input is normalised, not refused, so #Café, /tags/Café and /tags/café agree.
+const tag = z
+  .string()
+  .max(51)
+  .refine((t) => normalizeTag(t) !== null, 'tags start with a letter and hold letters, digits, - and _')
+  .transform((t) => normalizeTag(t)!);
+export const TagParam = z.object({ tag: tag.openapi({ param: { name: 'tag', in: 'path' } }) });
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(2048).optional(),
@@ -39,12 +38,6 @@ export const SpaceListQuery = PageQuery.extend({
   scope: z.enum(['mine', 'directory', 'all']).default('mine'),
 });
 
-// The same tags a post's body yields (normalizeTag: letters of any script, digits, - and _).
-const tag = z
-  .string()
-  .max(51)
-  .refine((t) => normalizeTag(t) !== null, 'tags start with a letter and hold letters, digits, - and _')
-  .transform((t) => normalizeTag(t)!);
 const version = z
   .number()
   .int()
@@ -80,17 +73,19 @@ export const MemberBody = z
   .strict()
   .openapi('MemberRole');
 
-export const PostBody = z
-  .object({
-    title: z.string().trim().min(1).max(200),
-    body: z.string().max(100_000),
-    tags: z.array(tag).max(20).optional(),
-    status: z.enum(['draft', 'published']).default('published'),
-  })
+const postFields = {
+  title: z.string().trim().min(1).max(200),
+  body: z.string().max(100_000),
+  tags: z.array(tag).max(20).optional(),
+  status: z.enum(['draft', 'published']).default('published'),
+};
+export const PostBody = z.object(postFields).strict().openapi('PostInput');
+// Its own object, not PostBody.extend(): the OpenAPI document would say allOf[PostInput, {version}],
+// which no body can satisfy because PostInput refuses unknown fields.
+export const PostUpdateBody = z
+  .object({ ...postFields, version })
   .strict()
-  .openapi('PostInput');
-
-export const PostUpdateBody = PostBody.extend({ version }).strict().openapi('PostUpdate');
+  .openapi('PostUpdate');
 export const LikeBody = z.object({ liked: z.boolean() }).strict().openapi('Like');
 
 export const CommentBody = z

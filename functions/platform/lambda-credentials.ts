@@ -5,35 +5,54 @@
  * The SDK's default chain also tries SSO, ini/profile files, credential processes, web identity and
  * instance metadata, and brings the STS/SSO clients along: ~130 KiB of every bundle. Inside Lambda
  * none of them can apply: the runtime hands the execution role's credentials over in environment
- * variables (or a container credentials endpoint, where it uses one), so only those two are kept,
- * memoised and refreshed before expiry the way the default chain does it. Code run outside Lambda
- * (tests, `npm start`, `npm run reindex -- --aws`) is not bundled and keeps the full chain.
+ * variables, or (where it uses one) a container credentials endpoint, so only those two are kept.
+ * Code run outside Lambda (tests, `npm start`, `npm run reindex -- --aws`) is not bundled and keeps
+ * the full chain.
  */
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { fromHttp } from '@aws-sdk/credential-provider-http';
-import { CredentialsProviderError, chain, memoize } from '@smithy/core/config';
+import { CredentialsProviderError } from '@smithy/core/config';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
 type ChainInit = Parameters<typeof fromEnv>[0] & Parameters<typeof fromHttp>[0];
 
-const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
-const expires = (credentials: AwsCredentialIdentity) => credentials.expiration !== undefined;
-const nearlyExpired = (credentials: AwsCredentialIdentity) =>
-  expires(credentials) && credentials.expiration!.getTime() - Date.now() < REFRESH_BEFORE_EXPIRY_MS;
+/** Like the SDK's chain: credentials this close to expiry are refreshed, in the background. */
+export const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
 
-export const defaultProvider = (init: ChainInit = {}): AwsCredentialIdentityProvider =>
-  memoize(
-    chain(
-      fromEnv(init),
-      // fromHttp throws as soon as it is built when no endpoint is configured, so build it on demand.
-      () => fromHttp(init)(),
-      async () => {
-        throw new CredentialsProviderError(
-          'Could not load credentials: neither AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY nor a container credentials endpoint is set',
-          { tryNextLink: false, logger: init.logger },
-        );
-      },
-    ),
-    nearlyExpired,
-    expires,
+const containerEndpointSet = () =>
+  Boolean(
+    process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI || process.env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI,
   );
+
+export const defaultProvider = (init: ChainInit = {}): AwsCredentialIdentityProvider => {
+  const load = async (): Promise<AwsCredentialIdentity> => {
+    try {
+      return await fromEnv(init)();
+    } catch (notInEnvironment) {
+      // With an endpoint configured, its own error (status, timeout, refused URL) is the one to report.
+      if (containerEndpointSet()) return fromHttp(init)();
+      throw new CredentialsProviderError(
+        'Could not load credentials: neither AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY nor a container credentials endpoint is set',
+        { tryNextLink: false, logger: init.logger },
+      );
+    }
+  };
+
+  let current: AwsCredentialIdentity | undefined;
+  let loading: Promise<AwsCredentialIdentity> | undefined;
+  const reload = () => {
+    loading ??= load()
+      .then((credentials) => (current = credentials))
+      .finally(() => {
+        loading = undefined;
+      });
+    return loading;
+  };
+  return async (options) => {
+    const left = current?.expiration ? current.expiration.getTime() - Date.now() : Number.POSITIVE_INFINITY;
+    if (!current || left <= 0 || options?.forceRefresh) return reload();
+    // Still valid: keep using them while fresh ones are fetched; a failed refresh is tried again next call.
+    if (left < REFRESH_BEFORE_EXPIRY_MS) reload().catch(() => {});
+    return current;
+  };
+};

@@ -44,7 +44,7 @@ const SDK_MODULE = /node_modules\/(@aws-sdk|@smithy|@aws-crypto|bowser|fast-xml-
  * clients they bring (functions/platform/lambda-credentials.ts replaces the chain).
  */
 const DEFAULT_CHAIN_MODULE =
-  /node_modules\/@aws-sdk\/(nested-clients|client-sts|client-sso|token-providers|credential-provider-(node|ini|sso|process|web-identity|login))\//;
+  /node_modules\/(@aws-sdk\/(nested-clients|client-sts|client-sso|token-providers|credential-provider-(node|ini|sso|process|web-identity|login))|@smithy\/credential-provider-imds)\//;
 
 interface Bundle {
   logicalId: string;
@@ -240,35 +240,38 @@ describe('the synthesized api bundle', () => {
       join(home, '.aws', 'credentials'),
       '[default]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile\n',
     );
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      ['--input-type=module', '-e', script],
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: home,
-          EVENTS: JSON.stringify(events),
-          TABLE_NAME: runtime.tableName,
-          AWS_REGION: 'eu-west-1',
-          AWS_ENDPOINT_URL_DYNAMODB: runtime.dynamodbEndpoint,
-          ...(credentials === 'environment'
-            ? { AWS_ACCESS_KEY_ID: 'AKIDLOCAL', AWS_SECRET_ACCESS_KEY: 'local', AWS_SESSION_TOKEN: 'local' }
-            : {}),
-          AUTH_ISSUER: runtime.issuer,
-          AUTH_AUDIENCE: 'commonplace-web',
-          AUTH_JWKS_URL: discovery.jwks_uri,
-          SEARCH_ENDPOINT: 'https://search.invalid',
-          LOG_LEVEL: 'ERROR',
+    try {
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        {
+          env: {
+            PATH: process.env.PATH,
+            HOME: home,
+            EVENTS: JSON.stringify(events),
+            TABLE_NAME: runtime.tableName,
+            AWS_REGION: 'eu-west-1',
+            AWS_ENDPOINT_URL_DYNAMODB: runtime.dynamodbEndpoint,
+            ...(credentials === 'environment'
+              ? { AWS_ACCESS_KEY_ID: 'AKIDLOCAL', AWS_SECRET_ACCESS_KEY: 'local', AWS_SESSION_TOKEN: 'local' }
+              : {}),
+            AUTH_ISSUER: runtime.issuer,
+            AUTH_AUDIENCE: 'commonplace-web',
+            AUTH_JWKS_URL: discovery.jwks_uri,
+            SEARCH_ENDPOINT: 'https://search.invalid',
+            LOG_LEVEL: 'ERROR',
+          },
+          timeout: 60_000,
         },
-        timeout: 60_000,
-      },
-    );
-    rmSync(home, { recursive: true, force: true });
-    const marker = stdout.lastIndexOf('\nRESULTS ');
-    return {
-      results: JSON.parse(stdout.slice(marker + '\nRESULTS '.length)) as LambdaResult[],
-      logs: stdout.slice(0, marker) + stderr,
-    };
+      );
+      const marker = stdout.lastIndexOf('\nRESULTS ');
+      return {
+        results: JSON.parse(stdout.slice(marker + '\nRESULTS '.length)) as LambdaResult[],
+        logs: stdout.slice(0, marker) + stderr,
+      };
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   }
 
   it('answers health, validation errors and authenticated writes against the real table', async () => {
@@ -296,6 +299,6 @@ describe('the synthesized api bundle', () => {
       'profileOnly',
     );
     expect(results[0].statusCode).toBe(500);
-    expect(logs).toContain('Could not load credentials');
+    expect(logs).toContain('neither AWS_ACCESS_KEY_ID');
   }, 90_000);
 });

@@ -1,7 +1,10 @@
 /**
  * Defects found in review, each pinned by a test: reserved personal-blog ids, comments following their
  * post out of search, the author filter as a partner, cursors outside the query's range, invalid search
- * dates, partners as owners.
+ * dates, partners as owners. And from fuzzing the API from its OpenAPI document (schemathesis,
+ * docs/operations.md): a PostUpdate schema no body could satisfy, Node's empty 431 for long URLs, tag
+ * routes that refused other spellings of a tag, 404
+ * instead of 405 for a method a path does not take.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { seedDemoData } from '../../local/seed';
@@ -103,5 +106,49 @@ describe('hardening', () => {
     expect(
       (await rt.api('bob', 'PUT', '/spaces/acme-supply-chain/members/pat', { role: 'reader' })).status,
     ).toBe(200);
+  });
+
+  it('documents request bodies that can be satisfied: no allOf over a schema that refuses unknown fields', async () => {
+    interface Schema {
+      $ref?: string;
+      allOf?: Schema[];
+      additionalProperties?: unknown;
+    }
+    const doc = (await (await fetch(`${rt.url}/api/openapi.json`)).json()) as {
+      components: { schemas: Record<string, Schema> };
+    };
+    const schemas = doc.components.schemas;
+    const resolve = (schema: Schema) => (schema.$ref ? schemas[schema.$ref.split('/').pop()!] : schema);
+    const unsatisfiable = Object.entries(schemas)
+      .filter(([, schema]) =>
+        (schema.allOf ?? []).some((part) => resolve(part).additionalProperties === false),
+      )
+      .map(([name]) => name);
+    expect(unsatisfiable).toEqual([]);
+    expect(schemas.PostUpdate).toMatchObject({
+      type: 'object',
+      additionalProperties: false,
+      required: expect.arrayContaining(['title', 'body', 'version']),
+    });
+  });
+
+  it('answers a request line over 16 KiB with a problem, not an empty 431', async () => {
+    const response = await fetch(`${rt.url}/api/feed?cursor=${'x'.repeat(20_000)}`, {
+      headers: { authorization: `Bearer ${await rt.tokenFor('alice')}` },
+    });
+    expect(response.status).toBe(431);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(await response.json()).toMatchObject({ status: 431, title: 'Request headers too large' });
+  });
+
+  it('answers a method a path does not take with 405 and the methods it does take', async () => {
+    const wrongMethod = await rt.api('alice', 'DELETE', '/spaces');
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET, POST, HEAD');
+    expect(wrongMethod.body).toMatchObject({ status: 405, title: 'Method not allowed' });
+    expect((await rt.api('alice', 'PATCH', '/spaces/engineering/posts/x')).headers.get('allow')).toBe(
+      'GET, PUT, DELETE, HEAD',
+    );
+    expect((await rt.api('alice', 'GET', '/no/such/route')).status).toBe(404);
   });
 });

@@ -798,7 +798,16 @@ const PATH_IDS: Case[] = [
     'validation',
     ['param.userId'],
   ],
-  ['upper-case tag', 'alice', 'GET', () => '/tags/UPPER/posts', undefined, 400, 'validation', ['param.tag']],
+  [
+    'tag starting with a digit',
+    'alice',
+    'GET',
+    () => '/tags/9lives/posts',
+    undefined,
+    400,
+    'validation',
+    ['param.tag'],
+  ],
   ['person id with #', 'alice', 'GET', () => '/people/a%23b', undefined, 400, 'validation', ['param.userId']],
 ];
 
@@ -1011,9 +1020,9 @@ describe('bodies', () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it('an unknown route is a 404 problem', async () => {
+  it('an unknown route is a 404 problem, a method the route does not take a 405', async () => {
     expectProblem(await rt.api('alice', 'GET', '/no-such-thing'), 404, 'not-found');
-    expectProblem(await rt.api('alice', 'DELETE', `/spaces/${S}`), 404, 'not-found');
+    expectProblem(await rt.api('alice', 'DELETE', `/spaces/${S}`), 405, 'method-not-allowed');
   });
 });
 

@@ -7,7 +7,7 @@ import { DeserializationError, SerializationError } from '@opensearch-project/op
 import Serializer from '@opensearch-project/opensearch/lib/Serializer.js';
 import { jsonSerializer } from '../../functions/search/opensearch/opensearch-http';
 
-const client = new (Serializer as any)({});
+const client = new (Serializer as unknown as new (options: object) => typeof jsonSerializer)({});
 
 describe('jsonSerializer', () => {
   it('writes bodies, bulk bodies and query strings as the client serializer does', () => {

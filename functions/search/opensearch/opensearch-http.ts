@@ -29,8 +29,9 @@ const path = (index: Indices) =>
   `/${encodeURIComponent([index].flat().join(','))}`.replaceAll('%2C', ',').replaceAll('%2A', '*');
 
 /**
- * The transport's serializer contract on plain JSON. The client's own Serializer adds json11 (long
- * numerals as BigInt) and secure-json-parse, ~29 KiB of every bundle, for nothing this adapter needs:
+ * The transport's serializer contract on plain JSON. The client's own Serializer brings json11 (long
+ * numerals as BigInt, switched off unless asked for, but bundled all the same) and secure-json-parse,
+ * ~29 KiB of every bundle, for nothing this adapter needs:
  * every number it sends or reads is a safe integer or a score, and parsed bodies are only read, never
  * merged into other objects (where a `__proto__` key could matter).
  */
