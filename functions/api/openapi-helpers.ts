@@ -13,7 +13,7 @@ export const standardErrors = {
   403: problem('Not allowed'),
   404: problem('Not found, or not visible to you'),
   409: problem('Conflict, e.g. an edit based on a stale version'),
-  413: problem('Request body larger than 256 KiB'),
+  413: problem('Request body larger than 256 KiB, or text too large to store with its rendering (400 KB)'),
   431: problem('Request line and headers larger than 16 KiB (a very long query string)'),
   500: problem('Unexpected error; the request id in x-request-id finds it in the logs'),
 };

@@ -25,6 +25,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { InvalidInput } from '../domain/errors';
+import { assertItemFits } from './item-size';
 
 export type Key = { PK: string; SK: string };
 export type Item = Key & Record<string, unknown>;
@@ -141,6 +142,7 @@ export class Table {
     item: Item,
     condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
   ) {
+    assertItemFits(item);
     this.roundTrips++;
     await this.client.send(
       new PutCommand({
@@ -179,6 +181,18 @@ export class Table {
 
   /** All-or-nothing write of up to 100 items; TableName is filled in. */
   async transact(items: TransactItem[]): Promise<void> {
+    for (const item of items) {
+      if (item.Put) assertItemFits(item.Put.Item as Record<string, unknown>);
+      // A versioned rewrite sets every attribute, so names and values approximate the whole item.
+      if (item.Update)
+        assertItemFits({
+          ...Object.fromEntries(
+            Object.values(item.Update.ExpressionAttributeNames ?? {}).map((name) => [name, '']),
+          ),
+          ...item.Update.Key,
+          values: item.Update.ExpressionAttributeValues ?? {},
+        });
+    }
     const withTable = items.map((item) => {
       const [kind, params] = Object.entries(item)[0];
       return { [kind]: { ...params, TableName: this.name } } as RawTransactItem;

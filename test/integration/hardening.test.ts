@@ -4,7 +4,8 @@
  * dates, partners as owners. And from fuzzing the API from its OpenAPI document (schemathesis,
  * docs/operations.md): a PostUpdate schema no body could satisfy, Node's empty 431 for long URLs, tag
  * routes that refused other spellings of a tag, 404
- * instead of 405 for a method a path does not take.
+ * instead of 405 for a method a path does not take. Text over DynamoDB's item limit counted in
+ * UTF-8 bytes (dynalite counts characters).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { seedDemoData } from '../../local/seed';
@@ -150,5 +151,29 @@ describe('hardening', () => {
       'GET, PUT, DELETE, HEAD',
     );
     expect((await rt.api('alice', 'GET', '/no/such/route')).status).toBe(404);
+  });
+
+  it('refuses text that would be over DynamoDB’s 400 KB item limit with a 413, and stores nothing', async () => {
+    // 80,000 CJK characters: 240 KB as UTF-8, stored three times (Markdown, HTML, plain text). Within
+    // the 256 KiB request limit and the 100,000-character field limit; dynalite, which counts
+    // characters, would accept it, DynamoDB would not.
+    const body = '日本'.repeat(40_000);
+    const before = await rt.api('alice', 'GET', '/people/alice/posts?limit=100');
+    const created = await rt.api('alice', 'POST', '/spaces/~alice/posts', { title: 'Too large', body });
+    expect(created.status).toBe(413);
+    expect(created.body).toMatchObject({ type: expect.stringContaining('payload-too-large') });
+    expect(created.body.detail).toMatch(/limit is 400 KB/);
+    expect((await rt.api('alice', 'GET', '/people/alice/posts?limit=100')).body).toEqual(before.body);
+
+    // The same through an edit: the post keeps its last good version.
+    const post = await rt.api('alice', 'POST', '/spaces/~alice/posts', { title: 'Small', body: 'short' });
+    const edited = await rt.api('alice', 'PUT', `/spaces/~alice/posts/${post.body.id}`, {
+      title: 'Small',
+      body,
+      version: post.body.version,
+    });
+    expect(edited.status).toBe(413);
+    const kept = await rt.api('alice', 'GET', `/spaces/~alice/posts/${post.body.id}`);
+    expect(kept.body).toMatchObject({ body: 'short', version: 1 });
   });
 });
