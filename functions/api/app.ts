@@ -13,6 +13,7 @@ import { handleError, problemResponse } from './problem';
 import { createRouter } from './router';
 import { healthRoutes } from './routes/health';
 import { orgRoutes } from './routes/orgs';
+import { pageRoutes } from './routes/pages';
 import { peopleRoutes } from './routes/people';
 import { postRoutes } from './routes/posts';
 import { searchRoutes } from './routes/search';
@@ -59,6 +60,7 @@ export function createApp(deps: Dependencies) {
   app.use('/api/*', authenticate(deps.verifyToken, services));
   app.route('/api', spaceRoutes());
   app.route('/api', postRoutes());
+  app.route('/api', pageRoutes());
   app.route('/api', peopleRoutes());
   app.route('/api', orgRoutes());
   app.route('/api', searchRoutes());

@@ -48,6 +48,24 @@ export const keys = {
     SK: `LIKE#${postId}#${userId}`,
   }),
   likePrefix: (postId: string) => `LIKE#${postId}#`,
+
+  page: (spaceId: string, pageId: string) => ({ PK: `SPACE#${spaceId}`, SK: `PAGE#${pageId}` }),
+  /** Every page of a space, by title (GSI1 of pages); the tree is built from their parentId. */
+  spacePages: (spaceId: string) => `SPACE#${spaceId}#PAGES`,
+  pageVersion: (spaceId: string, pageId: string, version: number) => ({
+    PK: `SPACE#${spaceId}`,
+    SK: `PAGE#${pageId}#V#${String(version).padStart(6, '0')}`,
+  }),
+  pageVersionPrefix: (pageId: string) => `PAGE#${pageId}#V#`,
+  /** A person's page edits, newest first (GSI2 of versions): evidence of what they work on. */
+  editsBy: (userId: string) => `USER#${userId}#EDITS`,
+  pageLink: (spaceId: string, fromPageId: string, toPageId: string) => ({
+    PK: `SPACE#${spaceId}`,
+    SK: `LINK#${fromPageId}#${toPageId}`,
+  }),
+  pageLinkPrefix: (fromPageId: string) => `LINK#${fromPageId}#`,
+  /** Pages linking to a page (GSI1 of link items), whether or not the target exists yet. */
+  backlinks: (spaceId: string, toPageId: string) => `SPACE#${spaceId}#PAGE#${toPageId}#BACKLINKS`,
 } as const;
 
 /** Sortable time component for index sort keys. */

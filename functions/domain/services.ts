@@ -8,6 +8,7 @@ import { PostService } from './posts/post-service';
 import { ProfileService } from './profiles/profile-service';
 import { SearchService } from './search/search-service';
 import { SpaceService } from './spaces/space-service';
+import { PageService } from './wiki/page-service';
 
 export function createServices(ctx: DomainContext, searchIndex?: SearchIndex) {
   const orgs = new OrganisationService(ctx);
@@ -15,8 +16,9 @@ export function createServices(ctx: DomainContext, searchIndex?: SearchIndex) {
   const profiles = new ProfileService(ctx, spaces);
   const posts = new PostService(ctx, spaces);
   const comments = new CommentService(ctx, spaces, posts);
+  const pages = new PageService(ctx, spaces);
   const search = searchIndex ? new SearchService(ctx, searchIndex) : undefined;
-  return { orgs, spaces, profiles, posts, comments, search };
+  return { orgs, spaces, profiles, posts, comments, pages, search };
 }
 
 export type Services = ReturnType<typeof createServices>;

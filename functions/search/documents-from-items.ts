@@ -8,11 +8,12 @@ import type { SearchDocument } from './search-document';
 export const documentId = {
   post: (spaceId: string, postId: string) => `post:${spaceId}:${postId}`,
   comment: (spaceId: string, commentId: string) => `comment:${spaceId}:${commentId}`,
+  page: (spaceId: string, pageId: string) => `page:${spaceId}:${pageId}`,
   profile: (userId: string) => `profile:-:${userId}`,
 };
 
-/** The item types that become documents (others — likes, members, tag items — do not). */
-export const INDEXED_TYPES = new Set(['post', 'comment', 'profile']);
+/** The item types that become documents (others — likes, members, tag items, versions — do not). */
+export const INDEXED_TYPES = new Set(['post', 'comment', 'page', 'profile']);
 
 function access(space: Item) {
   return {
@@ -70,6 +71,28 @@ export function commentDocument(
     saveCount: 0,
     url: `/spaces/${encodeURIComponent(comment.spaceId as string)}/posts/${comment.postId}#comment-${comment.id}`,
     postId: comment.postId as string,
+  };
+}
+
+/** A wiki page in an existing space, under its latest editor's name. */
+export function pageDocument(page: Item | undefined, space: Item | undefined): SearchDocument | undefined {
+  if (!page || !space) return undefined;
+  return {
+    id: documentId.page(page.spaceId as string, page.id as string),
+    type: 'page',
+    title: page.title as string,
+    body: (page.text as string | undefined) ?? '',
+    tags: (page.tags as string[]) ?? [],
+    authorId: page.updatedBy as string,
+    authorName: page.updatedByName as string,
+    ...(page.updatedByOrg ? { authorOrg: page.updatedByOrg as string } : {}),
+    ...access(space),
+    createdAt: page.createdAt as string,
+    updatedAt: page.updatedAt as string,
+    likeCount: 0,
+    commentCount: 0,
+    saveCount: 0,
+    url: `/spaces/${encodeURIComponent(page.spaceId as string)}/pages/${page.id}`,
   };
 }
 

@@ -14,6 +14,7 @@ import {
   commentDocument,
   documentId,
   INDEXED_TYPES,
+  pageDocument,
   postDocument,
   profileDocument,
 } from './documents-from-items';
@@ -92,6 +93,13 @@ export function createRecordIndexer({ table, index }: IndexerDependencies) {
     }
 
     const spaceId = item.spaceId as string;
+    if (type === 'page') {
+      const [page, space] = await table.getMany([keys.page(spaceId, item.id as string), keys.space(spaceId)]);
+      const doc = pageDocument(page, space);
+      if (doc) await index.upsert([doc]);
+      else await index.remove([documentId.page(spaceId, item.id as string)]);
+      return;
+    }
     if (type === 'post') {
       const [post, space] = await table.getMany([keys.post(spaceId, item.id as string), keys.space(spaceId)]);
       const doc = postDocument(post, space);

@@ -5,7 +5,13 @@
  */
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Item } from '../data/table';
-import { commentDocument, INDEXED_TYPES, postDocument, profileDocument } from './documents-from-items';
+import {
+  commentDocument,
+  INDEXED_TYPES,
+  pageDocument,
+  postDocument,
+  profileDocument,
+} from './documents-from-items';
 import type { SearchDocument } from './search-document';
 
 export interface ReindexProgress {
@@ -24,12 +30,13 @@ export async function* scanIndexableItems(
     const page = await client.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: '#type IN (:space, :post, :comment, :profile)',
+        FilterExpression: '#type IN (:space, :post, :comment, :page, :profile)',
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: {
           ':space': 'space',
           ':post': 'post',
           ':comment': 'comment',
+          ':page': 'page',
           ':profile': 'profile',
         },
         ExclusiveStartKey: startKey,
@@ -79,7 +86,9 @@ export async function rebuildDocuments(
         ? postDocument(item, space)
         : item.type === 'comment'
           ? commentDocument(item, posts.get(`${item.spaceId}/${item.postId}`), space)
-          : profileDocument(item);
+          : item.type === 'page'
+            ? pageDocument(item, space)
+            : profileDocument(item);
     if (doc) chunk.push(doc);
     if (chunk.length >= chunkSize) await flush();
   }

@@ -29,6 +29,7 @@ interface Fixture {
   postId: string;
   postTitle: string;
   commentId: string;
+  pageId: string;
 }
 
 let rt: TestRuntime;
@@ -142,12 +143,19 @@ async function makeComment(spaceId: string, postId: string): Promise<string> {
   ).id;
 }
 
+async function makePage(spaceId: string): Promise<string> {
+  return (
+    await ok('alice', 'POST', `/spaces/${spaceId}/pages`, { title: `Page ${++seq}`, body: `Text ${seq}` })
+  ).id;
+}
+
 async function makeFixture(audience: Audience): Promise<Fixture> {
   const spaceId = await makeSpace(audience);
   const tag = `mx${audience}${seq}`;
   const post = await makePost(spaceId, tag, `Matrix post in the ${audience} space`);
   const commentId = await makeComment(spaceId, post.id);
-  return { spaceId, tag, postId: post.id, postTitle: post.title, commentId };
+  const pageId = await makePage(spaceId);
+  return { spaceId, tag, postId: post.id, postTitle: post.title, commentId, pageId };
 }
 
 async function version(spaceId: string): Promise<number> {
@@ -261,6 +269,15 @@ const EVERY_ROUTE: [string, string, unknown?][] = [
     { body: 'x', version: 1 },
   ],
   ['DELETE', `/spaces/${SOME.spaceId}/posts/${SOME.postId}/comments/${SOME.commentId}`],
+  ['GET', `/spaces/${SOME.spaceId}/pages`],
+  ['POST', `/spaces/${SOME.spaceId}/pages`, { title: 'x', body: 'y' }],
+  ['GET', `/spaces/${SOME.spaceId}/pages/some-page`],
+  ['PUT', `/spaces/${SOME.spaceId}/pages/some-page`, { title: 'x', body: 'y', version: 1 }],
+  ['DELETE', `/spaces/${SOME.spaceId}/pages/some-page`],
+  ['GET', `/spaces/${SOME.spaceId}/pages/some-page/versions`],
+  ['GET', `/spaces/${SOME.spaceId}/pages/some-page/versions/1`],
+  ['POST', `/spaces/${SOME.spaceId}/pages/some-page/restore`, { fromVersion: 1, version: 1 }],
+  ['GET', `/spaces/${SOME.spaceId}/pages/some-page/backlinks`],
   ['GET', '/tags/devops/posts'],
   ['GET', '/people/alice'],
   ['GET', '/people/alice/posts'],
@@ -486,6 +503,73 @@ const ROUTES: RouteCase[] = [
     setup: async (f) => ({ commentId: await makeComment(f.spaceId, f.postId) }),
     run: (actor, f, { commentId }) =>
       call(actor, 'DELETE', `/spaces/${f.spaceId}/posts/${f.postId}/comments/${commentId}`),
+  },
+  {
+    route: 'GET /spaces/{id}/pages',
+    expected: expectTable(200),
+    run: (actor, f) => call(actor, 'GET', `/spaces/${f.spaceId}/pages`),
+    check: (response, f) => expect(ids(response)).toContain(f.pageId),
+  },
+  {
+    route: 'POST /spaces/{id}/pages',
+    expected: expectTable(201, { employees: { other: 403 } }),
+    run: (actor, f) =>
+      call(actor, 'POST', `/spaces/${f.spaceId}/pages`, { title: `Page by ${actor} ${++seq}`, body: 'x' }),
+  },
+  {
+    route: 'GET /spaces/{id}/pages/{pageId}',
+    expected: expectTable(200),
+    run: (actor, f) => call(actor, 'GET', `/spaces/${f.spaceId}/pages/${f.pageId}`),
+    check: (response, f) => expect(response.body.id).toBe(f.pageId),
+  },
+  {
+    route: 'PUT /spaces/{id}/pages/{pageId}',
+    expected: expectTable(200, { employees: { other: 403 } }),
+    setup: async (f) => ({
+      version: (await ok('alice', 'GET', `/spaces/${f.spaceId}/pages/${f.pageId}`)).version,
+    }),
+    run: (actor, f, { version }) =>
+      call(actor, 'PUT', `/spaces/${f.spaceId}/pages/${f.pageId}`, {
+        title: 'Matrix page',
+        body: `Edited by ${actor}`,
+        version,
+      }),
+    check: (response, _f, actor) => expect(response.body.body).toBe(`Edited by ${actor}`),
+  },
+  {
+    route: 'DELETE /spaces/{id}/pages/{pageId} (fresh page)',
+    expected: managersOnly(204),
+    setup: async (f) => ({ pageId: await makePage(f.spaceId) }),
+    run: (actor, f, { pageId }) => call(actor, 'DELETE', `/spaces/${f.spaceId}/pages/${pageId}`),
+  },
+  {
+    route: 'GET /spaces/{id}/pages/{pageId}/versions',
+    expected: expectTable(200),
+    run: (actor, f) => call(actor, 'GET', `/spaces/${f.spaceId}/pages/${f.pageId}/versions`),
+    check: (response) => expect(response.body.items.at(-1).version).toBe(1),
+  },
+  {
+    route: 'GET /spaces/{id}/pages/{pageId}/versions/{n}',
+    expected: expectTable(200),
+    run: (actor, f) => call(actor, 'GET', `/spaces/${f.spaceId}/pages/${f.pageId}/versions/1`),
+    check: (response) =>
+      expect(response.body).toMatchObject({ version: 1, body: expect.stringMatching(/^Text/) }),
+  },
+  {
+    route: 'POST /spaces/{id}/pages/{pageId}/restore',
+    expected: expectTable(200, { employees: { other: 403 } }),
+    setup: async (f) => ({
+      version: (await ok('alice', 'GET', `/spaces/${f.spaceId}/pages/${f.pageId}`)).version,
+    }),
+    run: (actor, f, { version }) =>
+      call(actor, 'POST', `/spaces/${f.spaceId}/pages/${f.pageId}/restore`, { fromVersion: 1, version }),
+    check: (response) => expect(response.body.body).toMatch(/^Text/),
+  },
+  {
+    route: 'GET /spaces/{id}/pages/{pageId}/backlinks',
+    expected: expectTable(200),
+    run: (actor, f) => call(actor, 'GET', `/spaces/${f.spaceId}/pages/${f.pageId}/backlinks`),
+    check: (response) => expect(response.body.items).toEqual([]),
   },
 ];
 

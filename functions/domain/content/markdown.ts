@@ -32,7 +32,10 @@ const TAG_BODY = '\\p{L}[\\p{L}\\p{M}\\p{N}_-]{0,49}';
 const TAG = new RegExp(`(?<![\\p{L}\\p{N}_&])(?<!&amp;)#(${TAG_BODY})(?![\\p{L}\\p{M}\\p{N}_-])`, 'gu');
 const TAG_EXACT = new RegExp(`^${TAG_BODY}$`, 'u');
 
-type Hit = { index: number; end: number; kind: 'mention' | 'tag'; display: string; value: string };
+// `[[Page title]]` or `[[Page title|label]]`: a link to the wiki page with that title's slug.
+const PAGE_LINK = /\[\[([^[\]|\n]{1,200})(?:\|([^[\]\n]{1,200}))?\]\]/gu;
+
+type Hit = { index: number; end: number; kind: 'mention' | 'tag' | 'page'; display: string; value: string };
 
 /** Mentions and tags in one run of plain text, in order of appearance. */
 function scan(text: string): Hit[] {
@@ -54,7 +57,36 @@ function scan(text: string): Hit[] {
     const tag = normalizeTag(m[1]);
     if (tag) hits.push({ index, end: index + m[0].length, kind: 'tag', display: m[0], value: tag });
   }
+  for (const m of text.matchAll(PAGE_LINK)) {
+    const slug = pageSlug(m[1]);
+    const index = m.index ?? 0;
+    if (slug)
+      hits.push({
+        index,
+        end: index + m[0].length,
+        kind: 'page',
+        display: (m[2] ?? m[1]).trim(),
+        value: slug,
+      });
+  }
   return hits.sort((a, b) => a.index - b.index);
+}
+
+/**
+ * The id a wiki page gets from its title, and that `[[title]]` links to: accents dropped, lower case,
+ * runs of anything but a-z and 0-9 made one `-`, at most 64 characters. Null when nothing is left
+ * (a title in a non-Latin script), in which case the page gets a generated id and `[[…]]` stays text.
+ */
+export function pageSlug(title: string): string | null {
+  const slug = title
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 64)
+    .replace(/-+$/, '');
+  return slug || null;
 }
 
 /**
@@ -128,6 +160,11 @@ export function extractMentions(markdown: string): string[] {
  */
 export function extractTags(markdown: string): string[] {
   return collect(markdown, 'tag');
+}
+
+/** Unique slugs of the wiki pages a text links to with `[[title]]`, outside code, links and raw HTML. */
+export function extractPageLinks(markdown: string): string[] {
+  return collect(markdown, 'page');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -340,8 +377,8 @@ function sanitizeAttribute(tag: string, name: string, rawValue: string): string 
       return safe ? attr('src', safe.url) : '';
     }
     case 'a.class':
-      // Only the classes this module gives mention and tag links, so user HTML cannot borrow app styling.
-      return value === 'mention' || value === 'tag' ? attr('class', value) : '';
+      // Only the classes this module gives mention, tag and page links, so user HTML cannot borrow app styling.
+      return value === 'mention' || value === 'tag' || value === 'page' ? attr('class', value) : '';
     case 'code.class':
       return /^language-[\w+#.-]{1,40}$/.test(value) ? attr('class', value) : '';
     case 'ol.start':
@@ -453,10 +490,14 @@ function balanceTags(html: string): string {
  * HTML cannot dress an external link up as a mention.
  */
 function withoutForgedClass(anchor: string): string {
-  const cls = /\sclass="(mention|tag)"/.exec(anchor);
+  const cls = /\sclass="(mention|tag|page)"/.exec(anchor);
   if (!cls) return anchor;
   const href = /\shref="([^"]*)"/.exec(anchor)?.[1] ?? '';
-  const genuine = cls[1] === 'mention' ? /^\/people\/[a-z0-9._-]{1,40}$/ : /^\/tags\/[^/?#&"]{1,200}$/;
+  const genuine = {
+    mention: /^\/people\/[a-z0-9._-]{1,40}$/,
+    tag: /^\/tags\/[^/?#&"]{1,200}$/,
+    page: /^\/spaces\/[A-Za-z0-9~._-]{1,64}\/pages\/[a-z0-9-]{1,64}$/,
+  }[cls[1] as 'mention' | 'tag' | 'page'];
   return genuine.test(href) ? anchor : anchor.replace(cls[0], '');
 }
 
@@ -486,17 +527,21 @@ function withTokens<T>(markdown: string, use: (tokens: Token[]) => T): T {
 
 /** Tokens of the document being rendered whose mentions and tags become links. */
 let linkable: Set<Tokens.Text> = new Set();
+/** The space whose wiki `[[title]]` links to, while rendering a wiki page; otherwise they stay text. */
+let pageSpace: string | undefined;
 
 function linkify(text: string): string {
   let html = '';
   let from = 0;
   for (const hit of scan(text)) {
-    if (hit.index < from) continue;
+    if (hit.index < from || (hit.kind === 'page' && !pageSpace)) continue;
     html += escapeText(text.slice(from, hit.index));
     const href =
       hit.kind === 'mention'
         ? `/people/${encodeURIComponent(hit.value)}`
-        : `/tags/${encodeURIComponent(hit.value)}`;
+        : hit.kind === 'tag'
+          ? `/tags/${encodeURIComponent(hit.value)}`
+          : `/spaces/${encodeURIComponent(pageSpace!)}/pages/${hit.value}`;
     html += `<a href="${href}" class="${hit.kind}">${escapeHtml(hit.display)}</a>`;
     from = hit.end;
   }
@@ -539,17 +584,20 @@ const md = new Marked({
  * URLs and absolute ones get `rel="noopener noreferrer nofollow"`, images only load over http(s),
  * no event handler, style or other attribute survives, and every element is closed.
  * `@handle` becomes `<a href="/people/handle" class="mention">` and `#tag` becomes
- * `<a href="/tags/tag" class="tag">`, outside code, links and raw HTML.
+ * `<a href="/tags/tag" class="tag">`, outside code, links and raw HTML. With `pageLinksIn` (a space
+ * id), `[[Page title]]` and `[[Page title|label]]` become `<a href="/spaces/<id>/pages/<slug>" class="page">`.
  * Pure and deterministic, so the browser preview equals the stored rendering (the one exception is
  * the plain-text fallback for absurdly deep nesting, whose threshold is the engine's stack depth).
  */
-export function renderMarkdown(markdown: string): string {
+export function renderMarkdown(markdown: string, options: { pageLinksIn?: string } = {}): string {
   return withTokens(markdown, (tokens) => {
     linkable = linkableTextTokens(md, tokens);
+    pageSpace = options.pageLinksIn;
     try {
       return sanitize(md.parser(tokens));
     } finally {
       linkable = new Set();
+      pageSpace = undefined;
     }
   });
 }

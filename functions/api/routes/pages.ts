@@ -1,0 +1,189 @@
+/** Wiki pages of a space: the tree, pages, their history, restore and backlinks. */
+import { createRoute } from '@hono/zod-openapi';
+import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
+import { createRouter } from '../router';
+import {
+  CreatePageBody,
+  Json,
+  PageOf,
+  PageParams,
+  PageQuery,
+  PageVersionParams,
+  RestorePageBody,
+  SpaceIdParam,
+  UpdatePageBody,
+} from '../schemas';
+
+const tags = ['wiki'];
+
+export function pageRoutes() {
+  const app = createRouter();
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/spaces/{spaceId}/pages',
+      tags,
+      ...secured,
+      summary: "A space's wiki pages by title, each with its parentId (the tree)",
+      request: { params: SpaceIdParam, query: PageQuery },
+      responses: { 200: ok(PageOf('PageSummary')), ...standardErrors },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid('query');
+      const { spaceId } = c.req.valid('param');
+      return c.json((await c.var.services.pages.list(c.var.principal, spaceId, limit, cursor)) as never, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/spaces/{spaceId}/pages',
+      tags,
+      ...secured,
+      summary: 'Create a wiki page (editors, owners); its id is the slug of its title',
+      request: { params: SpaceIdParam, ...jsonBody(CreatePageBody) },
+      responses: { 201: ok(Json, 'Created'), ...standardErrors },
+    }),
+    async (c) => {
+      const page = await c.var.services.pages.create(
+        c.var.principal,
+        c.req.valid('param').spaceId,
+        c.req.valid('json'),
+      );
+      return c.json(page as never, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/spaces/{spaceId}/pages/{pageId}',
+      tags,
+      ...secured,
+      summary: 'One page with its rendered HTML',
+      request: { params: PageParams },
+      responses: { 200: ok(Json), ...standardErrors },
+    }),
+    async (c) => {
+      const { spaceId, pageId } = c.req.valid('param');
+      const page = await c.var.services.pages.get(c.var.principal, spaceId, pageId);
+      c.header('etag', `"${page.version}"`);
+      return c.json(page as never, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/spaces/{spaceId}/pages/{pageId}',
+      tags,
+      ...secured,
+      summary: 'Edit a page (editors, owners); a stale version gets 409 and nothing is overwritten',
+      request: { params: PageParams, ...jsonBody(UpdatePageBody) },
+      responses: { 200: ok(Json), ...standardErrors },
+    }),
+    async (c) => {
+      const { spaceId, pageId } = c.req.valid('param');
+      const page = await c.var.services.pages.update(c.var.principal, spaceId, pageId, c.req.valid('json'));
+      c.header('etag', `"${page.version}"`);
+      return c.json(page as never, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/spaces/{spaceId}/pages/{pageId}',
+      tags,
+      ...secured,
+      summary: 'Delete a page and its history (owners, admins); pages below it must move first',
+      request: { params: PageParams },
+      responses: { 204: { description: 'Deleted' }, ...standardErrors },
+    }),
+    async (c) => {
+      const { spaceId, pageId } = c.req.valid('param');
+      await c.var.services.pages.delete(c.var.principal, spaceId, pageId);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/spaces/{spaceId}/pages/{pageId}/versions',
+      tags,
+      ...secured,
+      summary: "A page's versions, newest first",
+      request: { params: PageParams, query: PageQuery },
+      responses: { 200: ok(PageOf('PageVersionSummary')), ...standardErrors },
+    }),
+    async (c) => {
+      const { spaceId, pageId } = c.req.valid('param');
+      const { limit, cursor } = c.req.valid('query');
+      return c.json(
+        (await c.var.services.pages.history(c.var.principal, spaceId, pageId, limit, cursor)) as never,
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/spaces/{spaceId}/pages/{pageId}/versions/{n}',
+      tags,
+      ...secured,
+      summary: 'One version of a page, with its Markdown and rendered HTML',
+      request: { params: PageVersionParams },
+      responses: { 200: ok(Json), ...standardErrors },
+    }),
+    async (c) => {
+      const { spaceId, pageId, n } = c.req.valid('param');
+      return c.json(
+        (await c.var.services.pages.getVersion(c.var.principal, spaceId, pageId, n)) as never,
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/spaces/{spaceId}/pages/{pageId}/restore',
+      tags,
+      ...secured,
+      summary: 'Bring an old version back as the newest one (editors, owners); a stale version gets 409',
+      request: { params: PageParams, ...jsonBody(RestorePageBody) },
+      responses: { 200: ok(Json), ...standardErrors },
+    }),
+    async (c) => {
+      const { spaceId, pageId } = c.req.valid('param');
+      const page = await c.var.services.pages.restore(c.var.principal, spaceId, pageId, c.req.valid('json'));
+      c.header('etag', `"${page.version}"`);
+      return c.json(page as never, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/spaces/{spaceId}/pages/{pageId}/backlinks',
+      tags,
+      ...secured,
+      summary: 'The pages that link here with [[title]]',
+      request: { params: PageParams },
+      responses: { 200: ok(Json), ...standardErrors },
+    }),
+    async (c) => {
+      const { spaceId, pageId } = c.req.valid('param');
+      return c.json(
+        { items: await c.var.services.pages.backlinks(c.var.principal, spaceId, pageId) } as never,
+        200,
+      );
+    },
+  );
+
+  return app;
+}

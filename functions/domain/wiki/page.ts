@@ -1,0 +1,97 @@
+/**
+ * Wiki pages as the domain sees them, and their items: the current page, one item per version (the
+ * full text of every version, so any version can be shown or restored without replaying diffs), and
+ * one item per `[[link]]` from the page, which is what backlinks are read from.
+ */
+import { keys, timeKey } from '../../data/keys';
+import type { Item } from '../../data/table';
+
+export interface Page {
+  id: string;
+  spaceId: string;
+  title: string;
+  /** The page above this one in the space's tree; absent at the top. */
+  parentId?: string;
+  /** Markdown as written. */
+  body: string;
+  /** Sanitized HTML, `[[links]]` resolved to this space's pages. */
+  html: string;
+  /** Plain text of `body`, for search. */
+  text: string;
+  excerpt: string;
+  tags: string[];
+  /** Ids of the pages `[[links]]` point to (they need not exist yet). */
+  links: string[];
+  createdBy: string;
+  createdByName: string;
+  createdByOrg?: string;
+  updatedBy: string;
+  updatedByName: string;
+  updatedByOrg?: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface PageVersion {
+  spaceId: string;
+  pageId: string;
+  version: number;
+  title: string;
+  parentId?: string;
+  body: string;
+  editedBy: string;
+  editedByName: string;
+  editedByOrg?: string;
+  editedAt: string;
+  /** What the editor said about the change. */
+  summary?: string;
+  /** Set when this version brought back an older one. */
+  restoredFrom?: number;
+}
+
+export function pageItem(page: Page): Item {
+  return {
+    ...keys.page(page.spaceId, page.id),
+    type: 'page',
+    ...page,
+    GSI1PK: keys.spacePages(page.spaceId),
+    GSI1SK: `${page.title.toLowerCase()}#${page.id}`,
+  };
+}
+
+export function pageVersionItem(version: PageVersion): Item {
+  return {
+    ...keys.pageVersion(version.spaceId, version.pageId, version.version),
+    type: 'pageVersion',
+    ...version,
+    GSI2PK: keys.editsBy(version.editedBy),
+    GSI2SK: timeKey(version.editedAt, `${version.spaceId}#${version.pageId}`),
+  };
+}
+
+export function pageLinkItems(page: Pick<Page, 'spaceId' | 'id' | 'links'>): Item[] {
+  return page.links.map((to) => ({
+    ...keys.pageLink(page.spaceId, page.id, to),
+    type: 'pageLink',
+    spaceId: page.spaceId,
+    from: page.id,
+    to,
+    GSI1PK: keys.backlinks(page.spaceId, to),
+    GSI1SK: page.id,
+  }));
+}
+
+const strip = ({
+  PK: _pk,
+  SK: _sk,
+  GSI1PK: _a,
+  GSI1SK: _b,
+  GSI2PK: _c,
+  GSI2SK: _d,
+  type: _t,
+  ...rest
+}: Item) => rest;
+
+export const toPage = (item: Item) => strip(item) as unknown as Page;
+export const toPageVersion = (item: Item) => strip(item) as unknown as PageVersion;

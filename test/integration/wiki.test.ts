@@ -1,0 +1,289 @@
+/**
+ * The wiki over the real local runtime: pages and their ids, the tree, edit conflicts that never
+ * overwrite, full history with any version and restore, [[links]] and backlinks, deletion, search,
+ * and what partners see. (Who may call which route is in permission-matrix.test.ts.)
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { seedDemoData } from '../../local/seed';
+import { type ApiResponse, startTestRuntime, type TestRuntime } from '../helpers/runtime';
+
+let rt: TestRuntime;
+const S = 'wiki-space';
+const SHARED = 'wiki-shared';
+
+async function ok(account: string, method: string, pathname: string, body?: unknown): Promise<any> {
+  const response = await rt.api(account, method, pathname, body);
+  if (response.status >= 300)
+    throw new Error(`${account} ${method} ${pathname} → ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body;
+}
+
+function expectProblem(response: ApiResponse, status: number, type: string) {
+  expect({ status: response.status, type: response.body?.type }).toEqual({
+    status,
+    type: `https://commonplace.dev/problems/${type}`,
+  });
+}
+
+const page = (title: string, body = '', extra: Record<string, unknown> = {}) =>
+  ok('alice', 'POST', `/spaces/${S}/pages`, { title, body, ...extra });
+
+beforeAll(async () => {
+  rt = await startTestRuntime();
+  await seedDemoData(rt.table);
+  await ok('alice', 'POST', '/spaces', { id: S, name: 'Wiki space' });
+  await ok('alice', 'PUT', `/spaces/${S}/members/bob`, { role: 'editor' });
+  await ok('alice', 'POST', '/spaces', { id: SHARED, name: 'Shared wiki', audience: 'members' });
+  await ok('alice', 'PUT', `/spaces/${SHARED}/sharing`, { partnerOrgs: ['acme', 'globex'], version: 1 });
+  await ok('pat', 'POST', `/spaces/${SHARED}/join`);
+  await ok('gus', 'POST', `/spaces/${SHARED}/join`);
+}, 60_000);
+
+afterAll(async () => {
+  await rt?.close();
+});
+
+describe('pages', () => {
+  it('get the slug of their title as id, render Markdown and count as version 1', async () => {
+    const created = await page('Release Process', 'How we **ship**. See [[Deploy Checklist]] and #releases.');
+    expect(created).toMatchObject({
+      id: 'release-process',
+      title: 'Release Process',
+      version: 1,
+      links: ['deploy-checklist'],
+      tags: ['releases'],
+      createdBy: 'alice',
+      updatedBy: 'alice',
+      permissions: { edit: true, delete: true },
+    });
+    expect(created.html).toContain('<strong>ship</strong>');
+    expect(created.html).toContain(
+      `<a href="/spaces/${S}/pages/deploy-checklist" class="page">Deploy Checklist</a>`,
+    );
+    const read = await ok('bob', 'GET', `/spaces/${S}/pages/release-process`);
+    expect(read).toMatchObject({
+      id: 'release-process',
+      version: 1,
+      permissions: { edit: true, delete: false },
+    });
+  });
+
+  it('reads a page in one DynamoDB round trip', async () => {
+    const before = rt.table.roundTrips;
+    await ok('alice', 'GET', `/spaces/${S}/pages/release-process`);
+    expect(rt.table.roundTrips - before).toBe(1);
+  });
+
+  it('refuses a second page with the same id, and gives non-Latin titles a generated id', async () => {
+    expectProblem(
+      await rt.api('bob', 'POST', `/spaces/${S}/pages`, { title: 'release  process!', body: '' }),
+      409,
+      'conflict',
+    );
+    const japanese = await page('日本語のページ', '本文');
+    expect(japanese.id).toMatch(/^[0-9a-z]{26}$/);
+  });
+
+  it('builds a tree: parents must exist, and a page cannot go below itself', async () => {
+    const guide = await page('Guide');
+    const chapter = await page('Chapter One', '', { parentId: guide.id });
+    const section = await page('Section', '', { parentId: chapter.id });
+    expect(chapter.parentId).toBe('guide');
+    expectProblem(
+      await rt.api('alice', 'POST', `/spaces/${S}/pages`, { title: 'Orphan', body: '', parentId: 'nowhere' }),
+      400,
+      'validation',
+    );
+    const cycle = await rt.api('alice', 'PUT', `/spaces/${S}/pages/guide`, {
+      title: 'Guide',
+      body: '',
+      parentId: section.id,
+      version: guide.version,
+    });
+    expectProblem(cycle, 400, 'validation');
+    expect(cycle.body.errors).toEqual([{ field: 'parentId', message: expect.stringContaining('cycle') }]);
+    // Moving to the top with null, and the listing shows every page with its parent.
+    const moved = await ok('alice', 'PUT', `/spaces/${S}/pages/section`, {
+      title: 'Section',
+      body: '',
+      parentId: null,
+      version: 1,
+    });
+    expect(moved.parentId).toBeUndefined();
+    const list = await ok('bob', 'GET', `/spaces/${S}/pages?limit=100`);
+    const byId = Object.fromEntries(list.items.map((p: { id: string }) => [p.id, p]));
+    expect(byId['chapter-one']).toMatchObject({ title: 'Chapter One', parentId: 'guide' });
+    expect(byId.section.parentId).toBeUndefined();
+    expect(list.items[0].body).toBeUndefined();
+    const titles = list.items.map((p: { title: string }) => p.title.toLowerCase());
+    expect(titles).toEqual([...titles].sort());
+  });
+});
+
+describe('editing', () => {
+  it('detects a concurrent edit: the second writer gets 409 with the current version, and nothing is overwritten', async () => {
+    const created = await page('Shared Notes', 'first');
+    const [first, second] = await Promise.all([
+      rt.api('alice', 'PUT', `/spaces/${S}/pages/shared-notes`, {
+        title: 'Shared Notes',
+        body: 'alice',
+        version: 1,
+      }),
+      rt.api('bob', 'PUT', `/spaces/${S}/pages/shared-notes`, {
+        title: 'Shared Notes',
+        body: 'bob',
+        version: 1,
+      }),
+    ]);
+    const statuses = [first.status, second.status].sort();
+    expect(statuses).toEqual([200, 409]);
+    const loser = first.status === 409 ? first : second;
+    const winner = first.status === 200 ? first : second;
+    expectProblem(loser, 409, 'edit-conflict');
+    expect(loser.body.currentVersion).toBe(2);
+    const now = await ok('alice', 'GET', `/spaces/${S}/pages/${created.id}`);
+    expect(now).toMatchObject({ version: 2, body: winner.body.body });
+    const history = await ok('alice', 'GET', `/spaces/${S}/pages/${created.id}/versions`);
+    expect(history.items.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+  });
+
+  it('keeps every version: history newest first, any version with its HTML, restore as a new version', async () => {
+    await page('Onboarding', 'v1 text');
+    await ok('bob', 'PUT', `/spaces/${S}/pages/onboarding`, {
+      title: 'Onboarding',
+      body: 'v2 text with [[Guide]]',
+      summary: 'Link the guide',
+      version: 1,
+    });
+    await ok('alice', 'PUT', `/spaces/${S}/pages/onboarding`, {
+      title: 'Onboarding (new)',
+      body: 'v3 text',
+      version: 2,
+    });
+
+    const history = await ok('alice', 'GET', `/spaces/${S}/pages/onboarding/versions`);
+    expect(history.items).toEqual([
+      expect.objectContaining({ version: 3, title: 'Onboarding (new)', editedBy: 'alice' }),
+      expect.objectContaining({ version: 2, editedBy: 'bob', summary: 'Link the guide' }),
+      expect.objectContaining({ version: 1, editedBy: 'alice' }),
+    ]);
+    expect(history.items[0].body).toBeUndefined();
+
+    const v2 = await ok('alice', 'GET', `/spaces/${S}/pages/onboarding/versions/2`);
+    expect(v2).toMatchObject({ version: 2, body: 'v2 text with [[Guide]]' });
+    expect(v2.html).toContain(`href="/spaces/${S}/pages/guide"`);
+    expectProblem(await rt.api('alice', 'GET', `/spaces/${S}/pages/onboarding/versions/9`), 404, 'not-found');
+
+    expectProblem(
+      await rt.api('alice', 'POST', `/spaces/${S}/pages/onboarding/restore`, { fromVersion: 1, version: 2 }),
+      409,
+      'edit-conflict',
+    );
+    const restored = await ok('alice', 'POST', `/spaces/${S}/pages/onboarding/restore`, {
+      fromVersion: 1,
+      version: 3,
+    });
+    expect(restored).toMatchObject({ version: 4, title: 'Onboarding', body: 'v1 text', id: 'onboarding' });
+    const newest = (await ok('alice', 'GET', `/spaces/${S}/pages/onboarding/versions?limit=1`)).items[0];
+    expect(newest).toMatchObject({ version: 4, restoredFrom: 1, summary: 'Restored version 1' });
+  });
+});
+
+describe('links', () => {
+  it('keeps backlinks in step with edits, also for pages that do not exist yet', async () => {
+    await page('Runbook', 'See [[Incident Review]] and [[Runbook]] itself.');
+    await page('Postmortem Template', 'Fill in after an [[incident review|incident]].');
+    const backlinks = await ok('bob', 'GET', `/spaces/${S}/pages/incident-review/backlinks`);
+    expect(backlinks.items).toEqual([
+      { id: 'postmortem-template', title: 'Postmortem Template' },
+      { id: 'runbook', title: 'Runbook' },
+    ]);
+    // A page does not link to itself.
+    expect((await ok('bob', 'GET', `/spaces/${S}/pages/runbook`)).links).toEqual(['incident-review']);
+
+    await ok('alice', 'PUT', `/spaces/${S}/pages/runbook`, {
+      title: 'Runbook',
+      body: 'No links now.',
+      version: 1,
+    });
+    expect((await ok('bob', 'GET', `/spaces/${S}/pages/incident-review/backlinks`)).items).toEqual([
+      { id: 'postmortem-template', title: 'Postmortem Template' },
+    ]);
+  });
+});
+
+describe('deleting', () => {
+  it('refuses while pages sit below, then removes the page, its history and its links', async () => {
+    const parent = await page('Old Area', 'Points at [[Somewhere]]');
+    await page('Old Child', '', { parentId: parent.id });
+    expectProblem(await rt.api('alice', 'DELETE', `/spaces/${S}/pages/old-area`), 409, 'conflict');
+    expect((await rt.api('alice', 'DELETE', `/spaces/${S}/pages/old-child`)).status).toBe(204);
+    expect((await rt.api('alice', 'DELETE', `/spaces/${S}/pages/old-area`)).status).toBe(204);
+    expectProblem(await rt.api('alice', 'GET', `/spaces/${S}/pages/old-area`), 404, 'not-found');
+    expectProblem(await rt.api('alice', 'GET', `/spaces/${S}/pages/old-area/versions`), 404, 'not-found');
+    expect((await ok('alice', 'GET', `/spaces/${S}/pages/somewhere/backlinks`)).items).toEqual([]);
+    const leftovers = await rt.table.query({
+      partition: `SPACE#${S}`,
+      beginsWith: 'PAGE#old-area',
+      limit: 10,
+    });
+    expect(leftovers.items).toEqual([]);
+  });
+});
+
+describe('search', () => {
+  it('finds pages by their text for readers, and follows edits and deletion', async () => {
+    await page('Kubernetes Upgrades', 'The zebrafish procedure for cluster upgrades.');
+    await rt.drain();
+    const hits = await ok('bob', 'GET', '/search?q=zebrafish&type=page');
+    expect(hits.items.map((h: { url: string }) => h.url)).toEqual([`/spaces/${S}/pages/kubernetes-upgrades`]);
+    // Members-only space: pat is no member and partners never read it.
+    expect((await ok('pat', 'GET', '/search?q=zebrafish')).items).toEqual([]);
+
+    await ok('alice', 'PUT', `/spaces/${S}/pages/kubernetes-upgrades`, {
+      title: 'Kubernetes Upgrades',
+      body: 'Now about the okapi procedure.',
+      version: 1,
+    });
+    await rt.drain();
+    expect((await ok('bob', 'GET', '/search?q=zebrafish&type=page')).items).toEqual([]);
+    expect((await ok('bob', 'GET', '/search?q=okapi&type=page')).items).toHaveLength(1);
+
+    await ok('alice', 'DELETE', `/spaces/${S}/pages/kubernetes-upgrades`);
+    await rt.drain();
+    expect((await ok('bob', 'GET', '/search?q=okapi&type=page')).items).toEqual([]);
+  });
+});
+
+describe('partners', () => {
+  it('edit shared pages, and never see another organisation’s people in them', async () => {
+    const created = await ok('pat', 'POST', `/spaces/${SHARED}/pages`, {
+      title: 'Supplier Handbook',
+      body: 'by pat',
+    });
+    expect(created).toMatchObject({ createdBy: 'pat', createdByOrg: 'acme' });
+    await ok('gus', 'PUT', `/spaces/${SHARED}/pages/supplier-handbook`, {
+      title: 'Supplier Handbook',
+      body: 'by gus',
+      version: 1,
+    });
+    const seenByPat = await ok('pat', 'GET', `/spaces/${SHARED}/pages/supplier-handbook`);
+    expect(seenByPat).toMatchObject({
+      createdBy: 'pat',
+      updatedBy: 'hidden',
+      updatedByName: 'External user',
+    });
+    expect(seenByPat.updatedByOrg).toBeUndefined();
+    const history = await ok('pat', 'GET', `/spaces/${SHARED}/pages/supplier-handbook/versions`);
+    expect(history.items.map((v: { editedBy: string }) => v.editedBy)).toEqual(['hidden', 'pat']);
+    expect(JSON.stringify(history)).not.toContain('gus');
+    const seenByAlice = await ok('alice', 'GET', `/spaces/${SHARED}/pages/supplier-handbook`);
+    expect(seenByAlice).toMatchObject({ updatedBy: 'gus', updatedByOrg: 'globex' });
+    // Partners do not delete pages.
+    expectProblem(
+      await rt.api('pat', 'DELETE', `/spaces/${SHARED}/pages/supplier-handbook`),
+      403,
+      'forbidden',
+    );
+  });
+});
