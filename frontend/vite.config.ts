@@ -22,11 +22,12 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         // Libraries in long-cached chunks of their own (they change less often than the app). The
-        // Markdown renderer's libraries stay out of them: only the editor chunk loads those.
+        // Markdown renderer's libraries stay out of them: only the editor chunks load those, and only
+        // the wiki page screen loads the diff.
         codeSplitting: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
-            { name: 'vendor', test: /node_modules[\\/](?!marked|xss|cssfilter)/ },
+            { name: 'vendor', test: /node_modules[\\/](?!marked|xss|cssfilter|diff[\\/])/ },
           ],
         },
       },

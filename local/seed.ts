@@ -128,6 +128,23 @@ export async function seedDemoData(table: Table): Promise<string> {
   await services.posts.like(alice, engineering.id, incident.id, true);
   await services.posts.like(pat, acme.id, posts[3].id, true);
 
+  // A small wiki in the space shared with Acme: a tree, a [[link]], and a page with some history.
+  const onboarding = await services.pages.create(bob, acme.id, {
+    title: 'Supplier Onboarding',
+    body: '# Supplier onboarding\n\n1. Sign the framework agreement.\n2. Set up EDI.\n3. Print [[Shipping Labels]] the Acme way.',
+  });
+  const labels = await services.pages.create(bob, acme.id, {
+    title: 'Shipping Labels',
+    body: 'Labels are A6, one per parcel.',
+    parentId: onboarding.id,
+  });
+  await services.pages.update(pat, acme.id, labels.id, {
+    title: 'Shipping Labels',
+    body: 'Labels are A6, one per parcel, with the PO number in the top right corner.',
+    summary: 'Where the PO number goes',
+    version: labels.version,
+  });
+
   await table.put({ ...MARKER, loadedAt: new Date().toISOString() });
   return `${PARTNER_ORGS.length} organisations, 4 spaces (+ personal blogs), ${posts.length} posts, 4 comments, 4 likes`;
 }

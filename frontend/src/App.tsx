@@ -24,6 +24,8 @@ const Drafts = lazy(() => import('./routes/Drafts'));
 const Search = lazy(() => import('./routes/Search'));
 const Person = lazy(() => import('./routes/Person'));
 const TagPosts = lazy(() => import('./routes/TagPosts'));
+const WikiPage = lazy(() => import('./routes/WikiPage'));
+const PageEditor = lazy(() => import('./routes/PageEditor'));
 
 function createQueryClient() {
   return new QueryClient({
@@ -60,6 +62,14 @@ export function App({ config, auth }: { config: RuntimeConfig; auth: Auth }) {
                       <Route index element={<Home />} />
                       <Route path="spaces" element={<Spaces />} />
                       <Route path="spaces/:spaceId" element={<SpacePage tab="posts" />} />
+                      <Route path="spaces/:spaceId/pages" element={<SpacePage tab="wiki" />} />
+                      <Route path="spaces/:spaceId/pages/new" element={<PageEditor />} />
+                      <Route path="spaces/:spaceId/pages/:pageId" element={<WikiPage view="page" />} />
+                      <Route
+                        path="spaces/:spaceId/pages/:pageId/history"
+                        element={<WikiPage view="history" />}
+                      />
+                      <Route path="spaces/:spaceId/pages/:pageId/edit" element={<PageEditor />} />
                       <Route path="spaces/:spaceId/members" element={<SpacePage tab="members" />} />
                       <Route path="spaces/:spaceId/sharing" element={<SpacePage tab="sharing" />} />
                       <Route path="spaces/:spaceId/new" element={<Editor />} />

@@ -84,12 +84,14 @@ test('every screen but home is its own lazily loaded chunk', () => {
   expect(lazyScreens.sort()).toEqual([
     'Drafts',
     'Editor',
+    'PageEditor',
     'Person',
     'PostPage',
     'Search',
     'SpacePage',
     'Spaces',
     'TagPosts',
+    'WikiPage',
   ]);
 });
 

@@ -257,6 +257,91 @@ const TITLE = 'Hostile payload, rendered inert';
     await second.close();
   }, 60_000);
 
+  test('the wiki: a page, a [[link]] to a page created from it, backlinks, history with a diff, restore, and a conflict', async () => {
+    const { page } = alice;
+    await page.goto(`${rt.url}/spaces/engineering/pages`);
+    await page.getByText('No wiki pages yet').waitFor();
+    await page.getByRole('link', { name: 'New page' }).click();
+    await page.getByRole('heading', { level: 1, name: 'New page' }).waitFor();
+    await page.getByLabel('Title').fill('Team Handbook');
+    await page.getByLabel('Text', { exact: true }).fill('Start here. See [[Release Process]].');
+    await page.getByTestId('preview').locator('a.page', { hasText: 'Release Process' }).waitFor();
+    await expectAccessible(page, 'wiki-editor');
+    await page.getByRole('button', { name: 'Create page' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Team Handbook' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/spaces/engineering/pages/team-handbook');
+    await expectAccessible(page, 'wiki-page');
+    await screenshot(page, 'wiki-page');
+
+    // The link leads to a page that does not exist yet, which offers to create it under that id.
+    await page.locator('.post-body a.page', { hasText: 'Release Process' }).click();
+    await page.getByRole('heading', { name: 'This page does not exist yet' }).waitFor();
+    await page.getByRole('link', { name: 'Create it' }).click();
+    await page.getByLabel('Title').fill('Release Process');
+    await page.getByLabel('Text', { exact: true }).fill('Ship on Tuesdays.');
+    await page.getByRole('button', { name: 'Create page' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Release Process' }).waitFor();
+    await page
+      .getByRole('region', { name: 'Pages that link here' })
+      .getByRole('link', { name: 'Team Handbook' })
+      .waitFor();
+
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Edit page' }).waitFor();
+    await page.getByLabel('Text', { exact: true }).fill('Ship on Thursdays.');
+    await page.getByLabel('What did you change? (optional)').fill('Moved the day');
+    await page.getByRole('button', { name: 'Save page' }).click();
+    await page.locator('.post-body', { hasText: 'Ship on Thursdays.' }).waitFor();
+
+    await page.getByRole('link', { name: 'History' }).click();
+    await page.getByText('Moved the day').waitFor();
+    await page.getByRole('button', { name: 'Version 1' }).click();
+    const diff = page.getByLabel('Changes, line by line');
+    await diff.locator('del', { hasText: 'Ship on Tuesdays.' }).waitFor();
+    await diff.locator('ins', { hasText: 'Ship on Thursdays.' }).waitFor();
+    await expectAccessible(page, 'wiki-history');
+    await screenshot(page, 'wiki-history');
+    await page.getByRole('button', { name: 'Restore version 1' }).click();
+    await page.getByRole('status').filter({ hasText: 'Version 1 is now the current version (3)' }).waitFor();
+    await page.getByRole('link', { name: 'Back to the page' }).click();
+    await page.locator('.post-body', { hasText: 'Ship on Tuesdays.' }).waitFor();
+
+    // Two tabs edit the page: the second save is refused and keeps its text, with the latest beside it.
+    const second = await alice.context.newPage();
+    await page.goto(`${rt.url}/spaces/engineering/pages/release-process/edit`);
+    await second.goto(`${rt.url}/spaces/engineering/pages/release-process/edit`);
+    for (const tab of [page, second])
+      await tab.getByRole('heading', { level: 1, name: 'Edit page' }).waitFor();
+    await page.getByLabel('Text', { exact: true }).fill('Ship on Mondays.');
+    await page.getByRole('button', { name: 'Save page' }).click();
+    await page.locator('.post-body', { hasText: 'Ship on Mondays.' }).waitFor();
+    await second.getByLabel('Text', { exact: true }).fill('Ship on Fridays, says the second tab.');
+    await second.getByRole('button', { name: 'Save page' }).click();
+    await second.getByRole('alert').filter({ hasText: 'Someone else changed this page' }).waitFor();
+    await expect(second.getByLabel('Text', { exact: true }).inputValue()).resolves.toBe(
+      'Ship on Fridays, says the second tab.',
+    );
+    await second.getByRole('button', { name: 'Show the latest version' }).click();
+    await expect(second.getByLabel('Its text').inputValue()).resolves.toBe('Ship on Mondays.');
+    await second.getByRole('button', { name: 'Save page' }).click();
+    await second.locator('.post-body', { hasText: 'Ship on Fridays, says the second tab.' }).waitFor();
+    await second.close();
+
+    await page.goto(`${rt.url}/spaces/engineering/pages`);
+    const tree = page.getByRole('navigation', { name: /Wiki pages of/ });
+    await tree.getByRole('link', { name: 'Team Handbook' }).waitFor();
+    await tree.getByRole('link', { name: 'Release Process' }).waitFor();
+    await expectAccessible(page, 'wiki-tree');
+
+    // Search finds the page by its newest text.
+    await rt.drain();
+    await page.goto(`${rt.url}/search?q=fridays`);
+    const hit = page
+      .getByRole('article')
+      .filter({ has: page.getByRole('link', { name: 'Release Process' }) });
+    await hit.getByText('Wiki page', { exact: true }).waitFor();
+  }, 90_000);
+
   test('a failed save keeps what was typed, on the page and across a reload', async () => {
     const { page } = alice;
     await page.goto(`${rt.url}/spaces/engineering/new`);

@@ -24,13 +24,14 @@ const KiB = 1024;
 /**
  * Budget per function, by the start of its logical id, for everything but the SDK.
  *
- * KNOWN GAP: DESIGN.md gives the api 250 KB. Without the SDK it measures ~359 KiB, and the libraries
+ * KNOWN GAP: DESIGN.md gives the api 250 KB. Without the SDK it measures ~373 KiB, and the libraries
  * the stack asks for come to ~270 KiB of that before any of our code (zod + OpenAPI 86, marked 50, the
  * OpenSearch transport 49, hono 27, xss 19, Powertools logger 20, jose 18). Until the budget is decided
- * (docs/performance.md), this test holds the api at 370 KiB so that it cannot grow unnoticed.
+ * (docs/performance.md), this test holds the api at 380 KiB so that it cannot grow unnoticed (the wiki
+ * added 13 KiB).
  */
 const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
-  { prefix: 'ApiHandlerFunction', name: 'api', bytes: 370 * KiB },
+  { prefix: 'ApiHandlerFunction', name: 'api', bytes: 380 * KiB },
   { prefix: 'Streams', name: 'stream handler', bytes: 150 * KiB },
   { prefix: 'AuthPreTokenGenerationFunction', name: 'pre-token-generation trigger', bytes: 150 * KiB },
   { prefix: 'SearchSecurityConfigFunction', name: 'search security config', bytes: 150 * KiB },

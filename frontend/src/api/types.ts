@@ -151,3 +151,48 @@ export interface Suggestion {
   title: string;
   url: string;
 }
+
+/** A wiki page (PageView in functions/domain/wiki/page-service.ts). */
+export interface WikiPageSummary {
+  id: string;
+  spaceId: string;
+  title: string;
+  parentId?: string;
+  excerpt: string;
+  tags: string[];
+  createdBy: string;
+  createdByName: string;
+  createdByOrg?: string;
+  updatedBy: string;
+  updatedByName: string;
+  updatedByOrg?: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+  permissions: { edit: boolean; delete: boolean };
+}
+
+export interface WikiPage extends WikiPageSummary {
+  body: string;
+  html: string;
+  links: string[];
+}
+
+export interface PageVersionSummary {
+  spaceId: string;
+  pageId: string;
+  version: number;
+  title: string;
+  parentId?: string;
+  editedBy: string;
+  editedByName: string;
+  editedByOrg?: string;
+  editedAt: string;
+  summary?: string;
+  restoredFrom?: number;
+}
+
+export interface PageVersion extends PageVersionSummary {
+  body: string;
+  html: string;
+}

@@ -16,7 +16,18 @@ import { Time } from '../components/Time';
 import { useTitle } from '../lib/useTitle';
 
 const FILTERS = ['type', 'space', 'tag', 'author', 'from', 'to'] as const;
-const TYPE_LABEL: Record<string, string> = { post: 'Posts', comment: 'Comments', profile: 'People' };
+const TYPE_LABEL: Record<string, string> = {
+  post: 'Posts',
+  comment: 'Comments',
+  page: 'Wiki pages',
+  profile: 'People',
+};
+const HIT_LABEL: Record<string, string> = {
+  post: 'Post',
+  comment: 'Comment',
+  page: 'Wiki page',
+  profile: 'Person',
+};
 
 export default function Search() {
   const [params] = useSearchParams();
@@ -241,9 +252,7 @@ function Hit({ hit }: { hit: SearchHit }) {
   return (
     <article className="card hit">
       <p className="hit-type">
-        <span className="badge">
-          {hit.type === 'post' ? 'Post' : hit.type === 'comment' ? 'Comment' : 'Person'}
-        </span>
+        <span className="badge">{HIT_LABEL[hit.type] ?? hit.type}</span>
         {hit.spaceId && (
           <>
             {' in '}

@@ -10,9 +10,10 @@ import { PersonName } from '../components/People';
 import { PostFeed } from '../components/PostFeed';
 import { AudienceBadges, MembershipButton } from '../components/SpaceBits';
 import { Empty, ErrorState, Loading } from '../components/States';
+import { WikiTree } from '../components/WikiTree';
 import { useTitle } from '../lib/useTitle';
 
-type Tab = 'posts' | 'members' | 'sharing';
+type Tab = 'posts' | 'wiki' | 'members' | 'sharing';
 
 export default function SpacePage({ tab }: { tab: Tab }) {
   const { spaceId = '' } = useParams();
@@ -35,17 +36,25 @@ export default function SpacePage({ tab }: { tab: Tab }) {
           </p>
         </div>
         <div className="actions">
-          {s.permissions.contribute && (
-            <Link className="button primary" to={`${base}/new`}>
-              Write a post
-            </Link>
-          )}
+          {s.permissions.contribute &&
+            (tab === 'wiki' ? (
+              <Link className="button primary" to={`${base}/pages/new`}>
+                New page
+              </Link>
+            ) : (
+              <Link className="button primary" to={`${base}/new`}>
+                Write a post
+              </Link>
+            ))}
           <MembershipButton space={s} />
         </div>
       </div>
       <nav aria-label={`${s.name} sections`} className="tabs">
         <Link to={base} aria-current={tab === 'posts' ? 'page' : undefined}>
           Posts
+        </Link>
+        <Link to={`${base}/pages`} aria-current={tab === 'wiki' ? 'page' : undefined}>
+          Wiki
         </Link>
         <Link to={`${base}/members`} aria-current={tab === 'members' ? 'page' : undefined}>
           Members
@@ -73,6 +82,7 @@ export default function SpacePage({ tab }: { tab: Tab }) {
           }
         />
       )}
+      {tab === 'wiki' && <WikiTree space={s} />}
       {tab === 'members' && <Members space={s} />}
       {tab === 'sharing' &&
         (canShare ? (

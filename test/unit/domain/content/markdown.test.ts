@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import {
   extractMentions,
+  extractPageLinks,
   extractTags,
   normalizeTag,
+  pageSlug,
   plainText,
   renderMarkdown,
 } from '../../../../functions/domain/content/markdown';
@@ -523,6 +525,41 @@ describe('tags', () => {
     expect(normalizeTag('1abc')).toBeNull();
     expect(normalizeTag('dev ops')).toBeNull();
     expect(normalizeTag('<script>')).toBeNull();
+  });
+});
+
+describe('wiki links', () => {
+  it('turn [[title]] and [[title|label]] into links to the space’s pages, only when rendering a page', () => {
+    const source = 'See [[Release Process]], [[Café au lait|the café]] and `[[code]]`.';
+    expect(renderMarkdown(source, { pageLinksIn: 'eng' })).toBe(
+      '<p>See <a href="/spaces/eng/pages/release-process" class="page">Release Process</a>, ' +
+        '<a href="/spaces/eng/pages/cafe-au-lait" class="page">the café</a> and <code>[[code]]</code>.</p>\n',
+    );
+    expect(renderMarkdown(source)).toBe(
+      '<p>See [[Release Process]], [[Café au lait|the café]] and <code>[[code]]</code>.</p>\n',
+    );
+    expect(extractPageLinks(`${source} [[release process]] \\[[escaped]] [[日本]]`)).toEqual([
+      'release-process',
+      'cafe-au-lait',
+    ]);
+  });
+
+  it('escape what they show, and raw HTML cannot pass for one', () => {
+    const html = renderMarkdown(
+      '[[Tom & Jerry|a < b "c"]] <a href="https://evil.example" class="page">e</a> <a href="/spaces/x/pages/y" class="page">ok</a>',
+      { pageLinksIn: 'eng' },
+    );
+    expect(html).toContain('<a href="/spaces/eng/pages/tom-jerry" class="page">a &lt; b &quot;c&quot;</a>');
+    expect(html).toContain('<a href="https://evil.example" rel="noopener noreferrer nofollow">e</a>');
+    expect(html).toContain('<a href="/spaces/x/pages/y" class="page">ok</a>');
+  });
+
+  it('slug titles: accents dropped, runs of other characters one dash, at most 64, none for non-Latin', () => {
+    expect(pageSlug('  Ünïcode -- Title!! ')).toBe('unicode-title');
+    expect(pageSlug('a'.repeat(70))).toHaveLength(64);
+    expect(pageSlug(`${'a'.repeat(63)} b`)).toBe('a'.repeat(63));
+    expect(pageSlug('日本')).toBeNull();
+    expect(pageSlug('---')).toBeNull();
   });
 });
 

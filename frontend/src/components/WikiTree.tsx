@@ -1,0 +1,67 @@
+/** A space's wiki pages as a tree (the Wiki tab of a space). */
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { enc, get, query } from '../api/client';
+import type { Page, Space, WikiPageSummary } from '../api/types';
+import { pagePath, wikiPath } from '../lib/wiki';
+import { Empty, ErrorState, Loading } from './States';
+import { Time } from './Time';
+
+/** Reads every page of the space (100 at a time): the tree needs them all. */
+async function allPages(spaceId: string, signal: AbortSignal): Promise<WikiPageSummary[]> {
+  const pages: WikiPageSummary[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await get<Page<WikiPageSummary>>(
+      `/spaces/${enc(spaceId)}/pages${query({ limit: 100, cursor })}`,
+      signal,
+    );
+    pages.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return pages;
+}
+
+export function WikiTree({ space }: { space: Space }) {
+  const pages = useQuery({
+    queryKey: ['pages', space.id],
+    queryFn: ({ signal }) => allPages(space.id, signal),
+  });
+  if (pages.isPending) return <Loading label="Loading pages" />;
+  if (pages.isError) return <ErrorState error={pages.error} retry={() => void pages.refetch()} />;
+  if (pages.data.length === 0)
+    return (
+      <Empty title="No wiki pages yet">
+        {space.permissions.contribute && (
+          <p>
+            <Link to={`${wikiPath(space.id)}/new`}>Write the first one</Link>.
+          </p>
+        )}
+      </Empty>
+    );
+  const ids = new Set(pages.data.map((p) => p.id));
+  const children = new Map<string | undefined, WikiPageSummary[]>();
+  for (const page of pages.data) {
+    // A page whose parent is gone shows at the top rather than not at all.
+    const parent = page.parentId && ids.has(page.parentId) ? page.parentId : undefined;
+    children.set(parent, [...(children.get(parent) ?? []), page]);
+  }
+  const branch = (parent: string | undefined, depth: number) => (
+    <ul className={depth === 0 ? 'wiki-tree' : undefined}>
+      {(children.get(parent) ?? []).map((page) => (
+        <li key={page.id}>
+          <Link to={pagePath(space.id, page.id)}>{page.title}</Link>{' '}
+          <span className="muted small">
+            <Time iso={page.updatedAt} />
+          </span>
+          {children.has(page.id) && depth < 20 && branch(page.id, depth + 1)}
+        </li>
+      ))}
+    </ul>
+  );
+  return (
+    <nav aria-label={`Wiki pages of ${space.name}`} className="wiki">
+      {branch(undefined, 0)}
+    </nav>
+  );
+}

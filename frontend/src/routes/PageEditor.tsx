@@ -1,0 +1,232 @@
+/**
+ * The wiki page editor (its own chunk, with the Markdown renderer for the live preview, which resolves
+ * [[links]] exactly as the server will). Nothing typed is lost: the text is mirrored to this device
+ * until the server has it; a save based on an old version gets a 409, keeps the text on screen, and
+ * offers the latest version next to it to merge by hand.
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useDeferredValue, useEffect, useId, useMemo, useState } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { renderMarkdown } from '../../../functions/domain/content/markdown';
+import { type ApiError, api, enc, get, isApiError } from '../api/client';
+import { useSpace } from '../api/queries';
+import type { WikiPage } from '../api/types';
+import { ServerHtml } from '../components/ServerHtml';
+import { ErrorState, Loading } from '../components/States';
+import { clearUnsaved, listUnsaved, writeUnsaved } from '../lib/unsaved';
+import { useTitle } from '../lib/useTitle';
+import { pagePath, wikiPath } from '../lib/wiki';
+
+interface Fields {
+  title: string;
+  body: string;
+  summary: string;
+}
+
+export default function PageEditor() {
+  const { spaceId = '', pageId } = useParams();
+  const space = useSpace(spaceId);
+  const existing = useQuery({
+    queryKey: ['page-edit', spaceId, pageId],
+    queryFn: ({ signal }) => get<WikiPage>(`/spaces/${enc(spaceId)}/pages/${enc(pageId ?? '')}`, signal),
+    enabled: !!pageId,
+    staleTime: 0,
+    gcTime: 0,
+  });
+  useTitle(pageId ? `Edit ${existing.data?.title ?? 'page'}` : 'New page');
+  if (space.isError) return <ErrorState error={space.error} what="space" />;
+  if (pageId && existing.isError)
+    return <ErrorState error={existing.error} retry={() => void existing.refetch()} what="page" />;
+  if (space.isPending || (pageId && existing.isPending)) return <Loading label="Opening the editor" />;
+  if (!space.data.permissions.contribute)
+    return (
+      <ErrorState error={new Error('You need to be an editor or owner of this space to edit its wiki.')} />
+    );
+  return <PageForm key={`${spaceId}/${pageId ?? 'new'}`} spaceId={spaceId} page={existing.data} />;
+}
+
+function PageForm({ spaceId, page }: { spaceId: string; page?: WikiPage }) {
+  const id = useId();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [params] = useSearchParams();
+  const newId = params.get('id') ?? undefined;
+  const parentId = page ? undefined : (params.get('parent') ?? undefined);
+  const scope = `page:${spaceId}/${page?.id ?? newId ?? 'new'}`;
+  const baseline: Fields = { title: page?.title ?? '', body: page?.body ?? '', summary: '' };
+
+  const [fields, setFields] = useState<Fields>(() => {
+    const mine = listUnsaved<Fields & { baseVersion?: number }>(scope).find(
+      (entry) => entry.scope === scope && entry.tab === sessionStorage.getItem('commonplace:tab'),
+    );
+    return mine?.value ?? baseline;
+  });
+  const [baseVersion, setBaseVersion] = useState(page?.version);
+  const [latest, setLatest] = useState<WikiPage>();
+  const dirty = fields.title !== baseline.title || fields.body !== baseline.body;
+
+  useEffect(() => {
+    if (dirty) writeUnsaved(scope, { ...fields, baseVersion });
+    else clearUnsaved(scope);
+  }, [scope, fields, baseVersion, dirty]);
+
+  const save = useMutation<WikiPage, ApiError>({
+    mutationFn: () => {
+      const input = {
+        title: fields.title,
+        body: fields.body,
+        ...(fields.summary ? { summary: fields.summary } : {}),
+      };
+      return page
+        ? api<WikiPage>('PUT', `/spaces/${enc(spaceId)}/pages/${enc(page.id)}`, {
+            ...input,
+            version: baseVersion,
+          })
+        : api<WikiPage>('POST', `/spaces/${enc(spaceId)}/pages`, {
+            ...input,
+            ...(newId ? { id: newId } : {}),
+            ...(parentId ? { parentId } : {}),
+          });
+    },
+    onSuccess: (saved) => {
+      clearUnsaved(scope);
+      queryClient.setQueryData(['page', saved.spaceId, saved.id], saved);
+      void queryClient.invalidateQueries({ queryKey: ['pages', saved.spaceId] });
+      navigate(pagePath(saved.spaceId, saved.id), { replace: true });
+    },
+  });
+  const conflict = isApiError(save.error, 'edit-conflict');
+
+  const loadLatest = async () => {
+    if (!page) return;
+    const fresh = await get<WikiPage>(`/spaces/${enc(spaceId)}/pages/${enc(page.id)}`);
+    // My text stays in the editor; the latest version is shown beside it, and saving now builds on it.
+    setLatest(fresh);
+    setBaseVersion(fresh.version);
+    save.reset();
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!save.isPending) save.mutate();
+  };
+  const fieldError = (name: string) => (save.error && !conflict ? save.error.fieldMessage(name) : undefined);
+  const previewSource = useDeferredValue(fields.body);
+  const previewHtml = useMemo(
+    () => renderMarkdown(previewSource, { pageLinksIn: spaceId }),
+    [previewSource, spaceId],
+  );
+  const cancelTo = page ? pagePath(spaceId, page.id) : wikiPath(spaceId);
+
+  return (
+    <div className="page editor-page">
+      <p className="breadcrumb">
+        <Link to={wikiPath(spaceId)}>Wiki</Link>
+        {page && (
+          <>
+            {' / '}
+            <Link to={pagePath(spaceId, page.id)}>{page.title}</Link>
+          </>
+        )}
+      </p>
+      <h1>{page ? 'Edit page' : 'New page'}</h1>
+      {parentId && <p className="muted">It will sit below “{parentId}”.</p>}
+
+      {conflict && (
+        <div className="notice notice-warning conflict" role="alert" aria-labelledby={`${id}-conflict`}>
+          <h2 id={`${id}-conflict`}>Someone else changed this page while you were editing</h2>
+          <p>
+            Your changes were <strong>not saved</strong>, and nothing was overwritten. Your text is still here
+            and kept on this device. Load the latest version to see it next to yours, merge, then save.
+          </p>
+          <button type="button" className="primary" onClick={() => void loadLatest()}>
+            Show the latest version
+          </button>
+        </div>
+      )}
+      {latest && (
+        <details className="notice kept" open>
+          <summary>
+            The latest version ({latest.version}, by {latest.updatedByName}) — your save will build on it
+          </summary>
+          <label htmlFor={`${id}-latest`}>Its text</label>
+          <textarea id={`${id}-latest`} readOnly value={latest.body} rows={6} />
+          <button type="button" onClick={() => setLatest(undefined)}>
+            Hide
+          </button>
+        </details>
+      )}
+
+      <form className="editor" onSubmit={submit}>
+        <div className="field">
+          <label htmlFor={`${id}-title`}>Title</label>
+          <input
+            id={`${id}-title`}
+            value={fields.title}
+            onChange={(e) => setFields({ ...fields, title: e.target.value })}
+            required
+            maxLength={200}
+            aria-invalid={!!fieldError('title')}
+          />
+          {fieldError('title') && <p className="error-text small">{fieldError('title')}</p>}
+        </div>
+        <div className="editor-panes">
+          <div className="field">
+            <label htmlFor={`${id}-body`}>Text</label>
+            <textarea
+              id={`${id}-body`}
+              className="editor-body"
+              value={fields.body}
+              onChange={(e) => setFields({ ...fields, body: e.target.value })}
+              maxLength={100_000}
+              aria-describedby={`${id}-hint`}
+              aria-invalid={!!fieldError('body')}
+            />
+            <p id={`${id}-hint`} className="muted small">
+              Markdown, and [[Page title]] or [[Page title|label]] to link another page of this space.
+            </p>
+            {fieldError('body') && <p className="error-text small">{fieldError('body')}</p>}
+          </div>
+          <section className="field preview" aria-labelledby={`${id}-preview`}>
+            <h2 id={`${id}-preview`} className="label">
+              Preview
+            </h2>
+            {fields.body.trim() ? (
+              <ServerHtml className="prose preview-body" testId="preview" html={previewHtml} />
+            ) : (
+              <p className="muted">Nothing to preview yet.</p>
+            )}
+          </section>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-summary`}>What did you change? (optional)</label>
+          <input
+            id={`${id}-summary`}
+            value={fields.summary}
+            onChange={(e) => setFields({ ...fields, summary: e.target.value })}
+            maxLength={300}
+          />
+        </div>
+        {save.isError && !conflict && (
+          <p role="alert" className="notice notice-error">
+            {isApiError(save.error, 'network')
+              ? 'Not saved: the server could not be reached.'
+              : `Not saved: ${(save.error as Error).message}`}{' '}
+            Your text is still here and kept on this device.
+          </p>
+        )}
+        <div className="actions editor-actions">
+          <button type="submit" className="primary" disabled={save.isPending}>
+            {save.isPending ? 'Saving…' : page ? 'Save page' : 'Create page'}
+          </button>
+          <Link to={cancelTo} className="button">
+            Cancel
+          </Link>
+          <span className="muted small" aria-live="polite">
+            {dirty ? 'Unsaved changes are kept on this device.' : ''}
+          </span>
+        </div>
+      </form>
+    </div>
+  );
+}
