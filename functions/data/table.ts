@@ -165,6 +165,16 @@ export class Table {
     await this.client.send(new DeleteCommand({ TableName: this.name, Key: key }));
   }
 
+  /** Deletes every item of a partition whose sort key starts with `prefix`, page by page (clean-up, not atomic). */
+  async deleteAllUnder(partition: string, prefix: string) {
+    let cursor: string | undefined;
+    do {
+      const page = await this.query({ partition, beginsWith: prefix, limit: 100, cursor });
+      await this.deleteMany(page.items.map((item) => ({ PK: item.PK, SK: item.SK })));
+      cursor = page.cursor;
+    } while (cursor);
+  }
+
   /** Deletes many items in BatchWriteItem calls of 25 (not atomic: for clean-up after the atomic part). */
   async deleteMany(keysToDelete: Key[]) {
     for (let start = 0; start < keysToDelete.length; start += 25) {
@@ -233,6 +243,12 @@ export class Table {
  * Cursors are the LastEvaluatedKey, base64url-encoded JSON. The partition is checked on the way back
  * so a cursor cannot steer a query into another partition.
  */
+/** An item's own attributes: without its table and index keys and its type tag. */
+export function withoutKeys(item: Item): Record<string, unknown> {
+  const { PK: _pk, SK: _sk, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, type: _t, ...rest } = item;
+  return rest;
+}
+
 export function encodeCursor(key: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }

@@ -151,19 +151,8 @@ export class PostService {
       throw error;
     }
     // Comments and likes are unreachable once the post is gone; remove them too.
-    for (const prefix of [keys.commentPrefix(postId), keys.likePrefix(postId)]) {
-      let cursor: string | undefined;
-      do {
-        const page = await this.ctx.table.query({
-          partition: keys.space(spaceId).PK,
-          beginsWith: prefix,
-          limit: 100,
-          cursor,
-        });
-        await this.ctx.table.deleteMany(page.items.map((item) => ({ PK: item.PK, SK: item.SK })));
-        cursor = page.cursor;
-      } while (cursor);
-    }
+    for (const prefix of [keys.commentPrefix(postId), keys.likePrefix(postId)])
+      await this.ctx.table.deleteAllUnder(keys.space(spaceId).PK, prefix);
   }
 
   async listBySpace(

@@ -1,6 +1,6 @@
 /** Blog posts as the domain sees them, and their items: the post itself plus one item per tag. */
 import { keys, timeKey } from '../../data/keys';
-import type { Item } from '../../data/table';
+import { type Item, withoutKeys } from '../../data/table';
 
 export type PostStatus = 'draft' | 'published';
 
@@ -60,6 +60,5 @@ export function postTagItems(post: Post): Item[] {
 }
 
 export function toPost(item: Item): Post {
-  const { PK: _pk, SK: _sk, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, type: _t, ...rest } = item;
-  return { likeCount: 0, commentCount: 0, ...rest } as unknown as Post;
+  return { likeCount: 0, commentCount: 0, ...withoutKeys(item) } as unknown as Post;
 }

@@ -1,6 +1,6 @@
 /** A person's profile record: created from token claims on first sign-in, extended by later modules. */
 import { keys } from '../../data/keys';
-import type { Item } from '../../data/table';
+import { type Item, withoutKeys } from '../../data/table';
 
 export interface Profile {
   userId: string;
@@ -27,8 +27,7 @@ export function profileItem(profile: Profile): Item {
 }
 
 export function toProfile(item: Item): Profile {
-  const { PK: _pk, SK: _sk, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, type: _t, ...rest } = item;
-  return rest as unknown as Profile;
+  return withoutKeys(item) as unknown as Profile;
 }
 
 /** The @handle of a person: the local part of their e-mail, lower case. */

@@ -199,19 +199,8 @@ export class PageService {
       throw error;
     }
     // Versions and outgoing links are unreachable once the page is gone; remove them too.
-    for (const prefix of [keys.pageVersionPrefix(pageId), keys.pageLinkPrefix(pageId)]) {
-      let cursor: string | undefined;
-      do {
-        const batch = await this.ctx.table.query({
-          partition: keys.space(spaceId).PK,
-          beginsWith: prefix,
-          limit: 100,
-          cursor,
-        });
-        await this.ctx.table.deleteMany(batch.items.map((item) => ({ PK: item.PK, SK: item.SK })));
-        cursor = batch.cursor;
-      } while (cursor);
-    }
+    for (const prefix of [keys.pageVersionPrefix(pageId), keys.pageLinkPrefix(pageId)])
+      await this.ctx.table.deleteAllUnder(keys.space(spaceId).PK, prefix);
   }
 
   /** The pages of a space by title, each with its parentId, so a client can draw the tree. */

@@ -4,7 +4,7 @@
  * one item per `[[link]]` from the page, which is what backlinks are read from.
  */
 import { keys, timeKey } from '../../data/keys';
-import type { Item } from '../../data/table';
+import { type Item, withoutKeys } from '../../data/table';
 
 export interface Page {
   id: string;
@@ -82,16 +82,5 @@ export function pageLinkItems(page: Pick<Page, 'spaceId' | 'id' | 'links'>): Ite
   }));
 }
 
-const strip = ({
-  PK: _pk,
-  SK: _sk,
-  GSI1PK: _a,
-  GSI1SK: _b,
-  GSI2PK: _c,
-  GSI2SK: _d,
-  type: _t,
-  ...rest
-}: Item) => rest;
-
-export const toPage = (item: Item) => strip(item) as unknown as Page;
-export const toPageVersion = (item: Item) => strip(item) as unknown as PageVersion;
+export const toPage = (item: Item) => withoutKeys(item) as unknown as Page;
+export const toPageVersion = (item: Item) => withoutKeys(item) as unknown as PageVersion;
