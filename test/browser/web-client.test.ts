@@ -290,6 +290,7 @@ const TITLE = 'Hostile payload, rendered inert';
     await page.getByRole('heading', { level: 1, name: 'Edit page' }).waitFor();
     await page.getByLabel('Text', { exact: true }).fill('Ship on Thursdays.');
     await page.getByLabel('What did you change? (optional)').fill('Moved the day');
+    await page.getByLabel('Place in the tree').selectOption({ label: 'Below Team Handbook' });
     await page.getByRole('button', { name: 'Save page' }).click();
     await page.locator('.post-body', { hasText: 'Ship on Thursdays.' }).waitFor();
 
@@ -329,8 +330,13 @@ const TITLE = 'Hostile payload, rendered inert';
 
     await page.goto(`${rt.url}/spaces/engineering/pages`);
     const tree = page.getByRole('navigation', { name: /Wiki pages of/ });
-    await tree.getByRole('link', { name: 'Team Handbook' }).waitFor();
-    await tree.getByRole('link', { name: 'Release Process' }).waitFor();
+    // Release Process was moved below Team Handbook while it was edited.
+    await tree
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('link', { name: 'Team Handbook' }) })
+      .getByRole('list')
+      .getByRole('link', { name: 'Release Process' })
+      .waitFor();
     await expectAccessible(page, 'wiki-tree');
 
     // Search finds the page by its newest text.

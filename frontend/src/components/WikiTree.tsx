@@ -1,32 +1,12 @@
 /** A space's wiki pages as a tree (the Wiki tab of a space). */
-import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { enc, get, query } from '../api/client';
-import type { Page, Space, WikiPageSummary } from '../api/types';
-import { pagePath, wikiPath } from '../lib/wiki';
+import type { Space, WikiPageSummary } from '../api/types';
+import { pagePath, useWikiPages, wikiPath } from '../lib/wiki';
 import { Empty, ErrorState, Loading } from './States';
 import { Time } from './Time';
 
-/** Reads every page of the space (100 at a time): the tree needs them all. */
-async function allPages(spaceId: string, signal: AbortSignal): Promise<WikiPageSummary[]> {
-  const pages: WikiPageSummary[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await get<Page<WikiPageSummary>>(
-      `/spaces/${enc(spaceId)}/pages${query({ limit: 100, cursor })}`,
-      signal,
-    );
-    pages.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return pages;
-}
-
 export function WikiTree({ space }: { space: Space }) {
-  const pages = useQuery({
-    queryKey: ['pages', space.id],
-    queryFn: ({ signal }) => allPages(space.id, signal),
-  });
+  const pages = useWikiPages(space.id);
   if (pages.isPending) return <Loading label="Loading pages" />;
   if (pages.isError) return <ErrorState error={pages.error} retry={() => void pages.refetch()} />;
   if (pages.data.length === 0)

@@ -1,5 +1,43 @@
-/** Client routes of the wiki. */
+/** Client routes of the wiki, and the query every wiki screen shares: all pages of a space. */
+import { useQuery } from '@tanstack/react-query';
+import { enc, get, query } from '../api/client';
+import type { Page, WikiPageSummary } from '../api/types';
+
 export const pagePath = (spaceId: string, pageId: string) =>
   `/spaces/${encodeURIComponent(spaceId)}/pages/${encodeURIComponent(pageId)}`;
 
 export const wikiPath = (spaceId: string) => `/spaces/${encodeURIComponent(spaceId)}/pages`;
+
+/** Reads every page of the space (100 at a time): the tree needs them all. */
+async function allPages(spaceId: string, signal: AbortSignal): Promise<WikiPageSummary[]> {
+  const pages: WikiPageSummary[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await get<Page<WikiPageSummary>>(
+      `/spaces/${enc(spaceId)}/pages${query({ limit: 100, cursor })}`,
+      signal,
+    );
+    pages.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return pages;
+}
+
+export function useWikiPages(spaceId: string) {
+  return useQuery({ queryKey: ['pages', spaceId], queryFn: ({ signal }) => allPages(spaceId, signal) });
+}
+
+/** The pages below `pageId`, at any depth (a page cannot move below one of them). */
+export function descendantsOf(pages: WikiPageSummary[], pageId: string): Set<string> {
+  const below = new Set<string>();
+  let added = true;
+  while (added) {
+    added = false;
+    for (const page of pages)
+      if (page.parentId && (page.parentId === pageId || below.has(page.parentId)) && !below.has(page.id)) {
+        below.add(page.id);
+        added = true;
+      }
+  }
+  return below;
+}

@@ -15,12 +15,14 @@ import { ServerHtml } from '../components/ServerHtml';
 import { ErrorState, Loading } from '../components/States';
 import { clearUnsaved, listUnsaved, writeUnsaved } from '../lib/unsaved';
 import { useTitle } from '../lib/useTitle';
-import { pagePath, wikiPath } from '../lib/wiki';
+import { descendantsOf, pagePath, useWikiPages, wikiPath } from '../lib/wiki';
 
 interface Fields {
   title: string;
   body: string;
   summary: string;
+  /** '' is the top of the tree. */
+  parentId: string;
 }
 
 export default function PageEditor() {
@@ -51,9 +53,20 @@ function PageForm({ spaceId, page }: { spaceId: string; page?: WikiPage }) {
   const queryClient = useQueryClient();
   const [params] = useSearchParams();
   const newId = params.get('id') ?? undefined;
-  const parentId = page ? undefined : (params.get('parent') ?? undefined);
   const scope = `page:${spaceId}/${page?.id ?? newId ?? 'new'}`;
-  const baseline: Fields = { title: page?.title ?? '', body: page?.body ?? '', summary: '' };
+  const baseline: Fields = {
+    title: page?.title ?? '',
+    body: page?.body ?? '',
+    summary: '',
+    parentId: page ? (page.parentId ?? '') : (params.get('parent') ?? ''),
+  };
+  const pages = useWikiPages(spaceId);
+  // Where the page may go: anywhere but itself and the pages below it.
+  const places = useMemo(() => {
+    const all = pages.data ?? [];
+    const below = page ? descendantsOf(all, page.id) : new Set<string>();
+    return all.filter((p) => p.id !== page?.id && !below.has(p.id));
+  }, [pages.data, page]);
 
   const [fields, setFields] = useState<Fields>(() => {
     const mine = listUnsaved<Fields & { baseVersion?: number }>(scope).find(
@@ -63,7 +76,8 @@ function PageForm({ spaceId, page }: { spaceId: string; page?: WikiPage }) {
   });
   const [baseVersion, setBaseVersion] = useState(page?.version);
   const [latest, setLatest] = useState<WikiPage>();
-  const dirty = fields.title !== baseline.title || fields.body !== baseline.body;
+  const dirty =
+    fields.title !== baseline.title || fields.body !== baseline.body || fields.parentId !== baseline.parentId;
 
   useEffect(() => {
     if (dirty) writeUnsaved(scope, { ...fields, baseVersion });
@@ -75,6 +89,7 @@ function PageForm({ spaceId, page }: { spaceId: string; page?: WikiPage }) {
       const input = {
         title: fields.title,
         body: fields.body,
+        parentId: fields.parentId || null,
         ...(fields.summary ? { summary: fields.summary } : {}),
       };
       return page
@@ -85,7 +100,6 @@ function PageForm({ spaceId, page }: { spaceId: string; page?: WikiPage }) {
         : api<WikiPage>('POST', `/spaces/${enc(spaceId)}/pages`, {
             ...input,
             ...(newId ? { id: newId } : {}),
-            ...(parentId ? { parentId } : {}),
           });
     },
     onSuccess: (saved) => {
@@ -130,7 +144,6 @@ function PageForm({ spaceId, page }: { spaceId: string; page?: WikiPage }) {
         )}
       </p>
       <h1>{page ? 'Edit page' : 'New page'}</h1>
-      {parentId && <p className="muted">It will sit below “{parentId}”.</p>}
 
       {conflict && (
         <div className="notice notice-warning conflict" role="alert" aria-labelledby={`${id}-conflict`}>
@@ -197,6 +210,27 @@ function PageForm({ spaceId, page }: { spaceId: string; page?: WikiPage }) {
               <p className="muted">Nothing to preview yet.</p>
             )}
           </section>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-parent`}>Place in the tree</label>
+          <select
+            id={`${id}-parent`}
+            value={fields.parentId}
+            onChange={(e) => setFields({ ...fields, parentId: e.target.value })}
+            aria-invalid={!!fieldError('parentId')}
+          >
+            <option value="">At the top</option>
+            {/* Until the list loads, keep the current place selectable. */}
+            {fields.parentId && !places.some((p) => p.id === fields.parentId) && (
+              <option value={fields.parentId}>Below {fields.parentId}</option>
+            )}
+            {places.map((p) => (
+              <option key={p.id} value={p.id}>
+                Below {p.title}
+              </option>
+            ))}
+          </select>
+          {fieldError('parentId') && <p className="error-text small">{fieldError('parentId')}</p>}
         </div>
         <div className="field">
           <label htmlFor={`${id}-summary`}>What did you change? (optional)</label>
