@@ -63,7 +63,7 @@ export function App({ config, auth }: { config: RuntimeConfig; auth: Auth }) {
                       <Route path="spaces" element={<Spaces />} />
                       <Route path="spaces/:spaceId" element={<SpacePage tab="posts" />} />
                       <Route path="spaces/:spaceId/pages" element={<SpacePage tab="wiki" />} />
-                      <Route path="spaces/:spaceId/pages/new" element={<PageEditor />} />
+                      <Route path="spaces/:spaceId/new-page" element={<PageEditor />} />
                       <Route path="spaces/:spaceId/pages/:pageId" element={<WikiPage view="page" />} />
                       <Route
                         path="spaces/:spaceId/pages/:pageId/history"

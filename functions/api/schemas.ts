@@ -115,7 +115,12 @@ const pageFields = {
 };
 export const CreatePageBody = z
   .object({
-    id: id.optional().openapi({ description: "The page's id; by default the slug of its title" }),
+    id: z
+      .string()
+      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lower-case letters and digits in words joined by -')
+      .max(64)
+      .optional()
+      .openapi({ description: "The page's id; by default the slug of its title (what [[title]] links to)" }),
     ...pageFields,
   })
   .strict()

@@ -52,6 +52,11 @@ export const keys = {
   page: (spaceId: string, pageId: string) => ({ PK: `SPACE#${spaceId}`, SK: `PAGE#${pageId}` }),
   /** Every page of a space, by title (GSI1 of pages); the tree is built from their parentId. */
   spacePages: (spaceId: string) => `SPACE#${spaceId}#PAGES`,
+  /**
+   * One per space: its version changes with every change to the shape of the page tree (a page placed,
+   * moved or deleted), so that two such changes at once cannot make a cycle or an orphan.
+   */
+  pageTree: (spaceId: string) => ({ PK: `SPACE#${spaceId}`, SK: 'PAGETREE' }),
   pageVersion: (spaceId: string, pageId: string, version: number) => ({
     PK: `SPACE#${spaceId}`,
     SK: `PAGE#${pageId}#V#${String(version).padStart(6, '0')}`,

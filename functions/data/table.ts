@@ -54,6 +54,9 @@ export interface QueryOptions {
 }
 
 /** Raised when a transaction is cancelled; `reasons[i]` is the code for the i-th item ('None' if fine). */
+/** DynamoDB's limit on the items of one transaction. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
 export class TransactionFailed extends Error {
   constructor(readonly reasons: string[]) {
     super(`transaction cancelled: ${reasons.join(', ')}`);
@@ -177,10 +180,18 @@ export class Table {
 
   /** Deletes many items in BatchWriteItem calls of 25 (not atomic: for clean-up after the atomic part). */
   async deleteMany(keysToDelete: Key[]) {
-    for (let start = 0; start < keysToDelete.length; start += 25) {
-      let request: any = {
-        [this.name]: keysToDelete.slice(start, start + 25).map((Key) => ({ DeleteRequest: { Key } })),
-      };
+    await this.writeMany([], keysToDelete);
+  }
+
+  /** Puts and deletes in BatchWriteItem calls of 25, retrying what DynamoDB leaves unprocessed (not atomic). */
+  async writeMany(puts: Item[], deletes: Key[]) {
+    for (const item of puts) assertItemFits(item);
+    const requests = [
+      ...puts.map((Item) => ({ PutRequest: { Item } })),
+      ...deletes.map((Key) => ({ DeleteRequest: { Key } })),
+    ];
+    for (let start = 0; start < requests.length; start += 25) {
+      let request: any = { [this.name]: requests.slice(start, start + 25) };
       for (let attempt = 0; request && attempt < 5; attempt++) {
         this.roundTrips++;
         const output = await this.client.send(new BatchWriteCommand({ RequestItems: request }));
@@ -189,7 +200,7 @@ export class Table {
     }
   }
 
-  /** All-or-nothing write of up to 100 items; TableName is filled in. */
+  /** All-or-nothing write of up to MAX_TRANSACTION_ITEMS items; TableName is filled in. */
   async transact(items: TransactItem[]): Promise<void> {
     for (const item of items) {
       if (item.Put) assertItemFits(item.Put.Item as Record<string, unknown>);

@@ -76,7 +76,7 @@ export function commentDocument(
 
 /** A wiki page in an existing space, under its latest editor's name. */
 export function pageDocument(page: Item | undefined, space: Item | undefined): SearchDocument | undefined {
-  if (!page || !space) return undefined;
+  if (!page || page.deleting || !space) return undefined;
   return {
     id: documentId.page(page.spaceId as string, page.id as string),
     type: 'page',

@@ -231,6 +231,91 @@ describe('deleting', () => {
   });
 });
 
+describe('limits and races (from review)', () => {
+  it('saves a page with more [[links]] than fit in one transaction, and keeps its backlinks right', async () => {
+    const many = Array.from({ length: 120 }, (_, i) => `[[Glossary term ${i}]]`).join(' ');
+    const glossary = await page('Glossary', many);
+    expect(glossary.links).toHaveLength(120);
+    expect((await ok('bob', 'GET', `/spaces/${S}/pages/glossary-term-119/backlinks`)).items).toEqual([
+      { id: 'glossary', title: 'Glossary' },
+    ]);
+    const other = Array.from({ length: 110 }, (_, i) => `[[Index entry ${i}]]`).join(' ');
+    await ok('alice', 'PUT', `/spaces/${S}/pages/glossary`, { title: 'Glossary', body: other, version: 1 });
+    expect((await ok('bob', 'GET', `/spaces/${S}/pages/glossary-term-0/backlinks`)).items).toEqual([]);
+    expect((await ok('bob', 'GET', `/spaces/${S}/pages/index-entry-109/backlinks`)).items).toHaveLength(1);
+  });
+
+  it('never lets two moves at once make a cycle', async () => {
+    await page('Left');
+    await page('Right');
+    const moves = await Promise.all([
+      rt.api('alice', 'PUT', `/spaces/${S}/pages/left`, {
+        title: 'Left',
+        body: '',
+        parentId: 'right',
+        version: 1,
+      }),
+      rt.api('bob', 'PUT', `/spaces/${S}/pages/right`, {
+        title: 'Right',
+        body: '',
+        parentId: 'left',
+        version: 1,
+      }),
+    ]);
+    expect(moves.map((m) => m.status).sort()).toEqual([200, expect.any(Number)]);
+    expect(moves.filter((m) => m.status === 200)).toHaveLength(1);
+    const refused = moves.find((m) => m.status !== 200)!;
+    expect([400, 409]).toContain(refused.status);
+    const [left, right] = await Promise.all(
+      ['left', 'right'].map((id) => ok('alice', 'GET', `/spaces/${S}/pages/${id}`)),
+    );
+    expect([left.parentId, right.parentId].filter(Boolean)).toHaveLength(1);
+  });
+
+  it('finishes a delete that stopped half-way, and a page written anew starts with an empty history', async () => {
+    await page('Phoenix', 'first life [[Ashes]]');
+    await ok('alice', 'PUT', `/spaces/${S}/pages/phoenix`, {
+      title: 'Phoenix',
+      body: 'second version',
+      version: 1,
+    });
+    // A delete that marked the page and then stopped (the process died before the clean-up).
+    await rt.table.update({
+      Key: { PK: `SPACE#${S}`, SK: 'PAGE#phoenix' },
+      UpdateExpression: 'SET deleting = :yes, version = version + :one',
+      ExpressionAttributeValues: { ':yes': true, ':one': 1 },
+    });
+    expectProblem(await rt.api('bob', 'GET', `/spaces/${S}/pages/phoenix`), 404, 'not-found');
+    expect(
+      (await ok('bob', 'GET', `/spaces/${S}/pages?limit=100`)).items.map((p: { id: string }) => p.id),
+    ).not.toContain('phoenix');
+    expectProblem(
+      await rt.api('alice', 'POST', `/spaces/${S}/pages`, { title: 'Phoenix', body: 'too early' }),
+      409,
+      'conflict',
+    );
+
+    expect((await rt.api('alice', 'DELETE', `/spaces/${S}/pages/phoenix`)).status).toBe(204);
+    const reborn = await page('Phoenix', 'second life');
+    expect(reborn.version).toBe(1);
+    const history = await ok('alice', 'GET', `/spaces/${S}/pages/phoenix/versions`);
+    expect(history.items.map((v: { version: number }) => v.version)).toEqual([1]);
+    await ok('alice', 'PUT', `/spaces/${S}/pages/phoenix`, { title: 'Phoenix', body: 'edited', version: 1 });
+    expect((await ok('alice', 'GET', `/spaces/${S}/pages/ashes/backlinks`)).items).toEqual([]);
+  });
+
+  it('takes page ids a web address can hold: no dots, no capitals; “New” is an ordinary page', async () => {
+    for (const id of ['..', '.', 'Upper', 'a.b', '-dash'])
+      expectProblem(
+        await rt.api('alice', 'POST', `/spaces/${S}/pages`, { id, title: 'x', body: '' }),
+        400,
+        'validation',
+      );
+    expect((await page('New', 'A page called New')).id).toBe('new');
+    expect((await ok('bob', 'GET', `/spaces/${S}/pages/new`)).title).toBe('New');
+  });
+});
+
 describe('search', () => {
   it('finds pages by their text for readers, and follows edits and deletion', async () => {
     await page('Kubernetes Upgrades', 'The zebrafish procedure for cluster upgrades.');

@@ -1,7 +1,7 @@
 /** A space's wiki pages as a tree (the Wiki tab of a space). */
 import { Link } from 'react-router';
 import type { Space, WikiPageSummary } from '../api/types';
-import { pagePath, useWikiPages, wikiPath } from '../lib/wiki';
+import { newPagePath, pagePath, useWikiPages } from '../lib/wiki';
 import { Empty, ErrorState, Loading } from './States';
 import { Time } from './Time';
 
@@ -14,7 +14,7 @@ export function WikiTree({ space }: { space: Space }) {
       <Empty title="No wiki pages yet">
         {space.permissions.contribute && (
           <p>
-            <Link to={`${wikiPath(space.id)}/new`}>Write the first one</Link>.
+            <Link to={newPagePath(space.id)}>Write the first one</Link>.
           </p>
         )}
       </Empty>
@@ -34,7 +34,7 @@ export function WikiTree({ space }: { space: Space }) {
           <span className="muted small">
             <Time iso={page.updatedAt} />
           </span>
-          {children.has(page.id) && depth < 20 && branch(page.id, depth + 1)}
+          {children.has(page.id) && depth < 50 && branch(page.id, depth + 1)}
         </li>
       ))}
     </ul>

@@ -8,6 +8,12 @@ export const pagePath = (spaceId: string, pageId: string) =>
 
 export const wikiPath = (spaceId: string) => `/spaces/${encodeURIComponent(spaceId)}/pages`;
 
+/** The editor for a new page (not under /pages/, where any id may stand, `new` included). */
+export const newPagePath = (spaceId: string, options: { id?: string; parent?: string } = {}) => {
+  const query = new URLSearchParams(Object.entries(options).filter(([, v]) => v) as [string, string][]);
+  return `/spaces/${encodeURIComponent(spaceId)}/new-page${query.size ? `?${query}` : ''}`;
+};
+
 /** Reads every page of the space (100 at a time): the tree needs them all. */
 async function allPages(spaceId: string, signal: AbortSignal): Promise<WikiPageSummary[]> {
   const pages: WikiPageSummary[] = [];

@@ -68,13 +68,16 @@ function PageForm({ spaceId, page }: { spaceId: string; page?: WikiPage }) {
     return all.filter((p) => p.id !== page?.id && !below.has(p.id));
   }, [pages.data, page]);
 
-  const [fields, setFields] = useState<Fields>(() => {
-    const mine = listUnsaved<Fields & { baseVersion?: number }>(scope).find(
-      (entry) => entry.scope === scope && entry.tab === sessionStorage.getItem('commonplace:tab'),
-    );
-    return mine?.value ?? baseline;
-  });
-  const [baseVersion, setBaseVersion] = useState(page?.version);
+  // This tab's own unsaved text comes back with the version it was based on, so a save after a reload
+  // is still checked against that version (and gets a 409 if the page moved on meanwhile).
+  const [mine] = useState(
+    () =>
+      listUnsaved<Fields & { baseVersion?: number }>(scope).find(
+        (entry) => entry.scope === scope && entry.tab === sessionStorage.getItem('commonplace:tab'),
+      )?.value,
+  );
+  const [fields, setFields] = useState<Fields>(() => (mine ? { ...baseline, ...mine } : baseline));
+  const [baseVersion, setBaseVersion] = useState(mine?.baseVersion ?? page?.version);
   const [latest, setLatest] = useState<WikiPage>();
   const dirty =
     fields.title !== baseline.title || fields.body !== baseline.body || fields.parentId !== baseline.parentId;

@@ -12,6 +12,7 @@ import { AudienceBadges, MembershipButton } from '../components/SpaceBits';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { WikiTree } from '../components/WikiTree';
 import { useTitle } from '../lib/useTitle';
+import { newPagePath } from '../lib/wiki';
 
 type Tab = 'posts' | 'wiki' | 'members' | 'sharing';
 
@@ -38,7 +39,7 @@ export default function SpacePage({ tab }: { tab: Tab }) {
         <div className="actions">
           {s.permissions.contribute &&
             (tab === 'wiki' ? (
-              <Link className="button primary" to={`${base}/pages/new`}>
+              <Link className="button primary" to={newPagePath(s.id)}>
                 New page
               </Link>
             ) : (

@@ -16,7 +16,7 @@ import { ServerHtml } from '../components/ServerHtml';
 import { ErrorState, Loading } from '../components/States';
 import { Time } from '../components/Time';
 import { useTitle } from '../lib/useTitle';
-import { pagePath, wikiPath } from '../lib/wiki';
+import { newPagePath, pagePath, wikiPath } from '../lib/wiki';
 
 export default function WikiPage({ view }: { view: 'page' | 'history' }) {
   const { spaceId = '', pageId = '' } = useParams();
@@ -59,10 +59,7 @@ export default function WikiPage({ view }: { view: 'page' | 'history' }) {
               </Link>
             )}
             {p.permissions.edit && (
-              <Link
-                className="button"
-                to={`/spaces/${encodeURIComponent(p.spaceId)}/pages/new?parent=${enc(p.id)}`}
-              >
+              <Link className="button" to={newPagePath(p.spaceId, { parent: p.id })}>
                 Add a page below
               </Link>
             )}
@@ -98,10 +95,7 @@ function MissingPage({ spaceId, pageId }: { spaceId: string; pageId: string }) {
       </p>
       <p className="actions">
         {space.data?.permissions.contribute && (
-          <Link
-            className="button primary"
-            to={`/spaces/${encodeURIComponent(spaceId)}/pages/new?id=${enc(pageId)}`}
-          >
+          <Link className="button primary" to={newPagePath(spaceId, { id: pageId })}>
             Create it
           </Link>
         )}

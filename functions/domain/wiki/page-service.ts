@@ -5,7 +5,14 @@
  * its new version item in one transaction, so history can never miss an edit.
  */
 import { keys } from '../../data/keys';
-import { type Item, type Page as ListPage, type TransactItem, TransactionFailed } from '../../data/table';
+import {
+  type Item,
+  type Key,
+  type Page as ListPage,
+  MAX_TRANSACTION_ITEMS,
+  type TransactItem,
+  TransactionFailed,
+} from '../../data/table';
 import { versionedRewrite } from '../../data/versioned-rewrite';
 import { extractPageLinks, extractTags, pageSlug, plainText, renderMarkdown } from '../content/markdown';
 import type { DomainContext } from '../context';
@@ -56,7 +63,7 @@ export class PageService {
     // The id is the title's slug, which is what `[[title]]` links to; a non-Latin title gets a generated one.
     const id = input.id ?? pageSlug(input.title) ?? this.ctx.ids.next();
     const parentId = input.parentId ?? undefined;
-    if (parentId) await this.assertParentAllowed(spaceId, id, parentId);
+    const treeChange = parentId ? await this.treeChange(spaceId, id, parentId) : undefined;
     const now = this.ctx.clock.now().toISOString();
     const editor = editorOf(principal);
     const page: Page = {
@@ -75,14 +82,19 @@ export class PageService {
       version: 1,
     };
     try {
-      await this.ctx.table.transact([
-        { Put: { Item: pageItem(page), ConditionExpression: 'attribute_not_exists(PK)' } },
-        { Put: { Item: pageVersionItem(versionOf(page, input.summary)) } },
-        ...pageLinkItems(page).map((Item) => ({ Put: { Item } })),
-      ]);
+      await this.writeWithLinks(
+        [
+          { Put: { Item: pageItem(page), ConditionExpression: 'attribute_not_exists(PK)' } },
+          { Put: { Item: pageVersionItem(versionOf(page, input.summary)) } },
+          ...(treeChange ? [treeChange] : []),
+        ],
+        pageLinkItems(page),
+        [],
+      );
     } catch (error) {
       if (error instanceof TransactionFailed && error.failedAt(0))
         throw new Conflict(`This space already has a page with the id “${id}”; give the page another title`);
+      if (error instanceof TransactionFailed && error.failedAt(2)) throw treeChanged();
       throw error;
     }
     return this.view(principal, loaded, page);
@@ -107,7 +119,8 @@ export class PageService {
     if (input.version !== current.version) throw new EditConflict('The page', current.version);
     // `parentId` left out keeps the page where it is; null moves it to the top.
     const parentId = input.parentId === undefined ? current.parentId : (input.parentId ?? undefined);
-    if (parentId && parentId !== current.parentId) await this.assertParentAllowed(spaceId, pageId, parentId);
+    const treeChange =
+      parentId !== current.parentId ? await this.treeChange(spaceId, pageId, parentId) : undefined;
     const editor = editorOf(principal);
     const updated: Page = {
       ...current,
@@ -124,27 +137,31 @@ export class PageService {
     const added = updated.links.filter((to) => !current.links.includes(to));
     const removed = current.links.filter((to) => !updated.links.includes(to));
     try {
-      await this.ctx.table.transact([
-        versionedRewrite(pageItem(updated), {
-          expectedVersion: current.version,
-          counters: [],
-          optional: ['parentId', 'updatedByOrg'],
-        }),
-        {
-          Put: {
-            Item: pageVersionItem(versionOf(updated, input.summary, restoredFrom)),
-            ConditionExpression: 'attribute_not_exists(PK)',
+      await this.writeWithLinks(
+        [
+          versionedRewrite(pageItem(updated), {
+            expectedVersion: current.version,
+            counters: [],
+            optional: ['parentId', 'updatedByOrg'],
+          }),
+          {
+            Put: {
+              Item: pageVersionItem(versionOf(updated, input.summary, restoredFrom)),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
           },
-        },
-        ...pageLinkItems({ ...updated, links: added }).map((Item) => ({ Put: { Item } })),
-        ...removed.map((to) => ({ Delete: { Key: keys.pageLink(spaceId, pageId, to) } }) as TransactItem),
-      ]);
+          ...(treeChange ? [treeChange] : []),
+        ],
+        pageLinkItems({ ...updated, links: added }),
+        removed.map((to) => keys.pageLink(spaceId, pageId, to)),
+      );
     } catch (error) {
       if (error instanceof TransactionFailed && (error.failedAt(0) || error.failedAt(1))) {
         const latest = await this.ctx.table.get(keys.page(spaceId, pageId));
-        if (!latest) throw new NotFound('Page');
+        if (!latest || latest.deleting) throw new NotFound('Page');
         throw new EditConflict('The page', latest.version as number);
       }
+      if (error instanceof TransactionFailed && error.failedAt(2)) throw treeChanged();
       throw error;
     }
     return this.view(principal, loaded, updated);
@@ -174,33 +191,53 @@ export class PageService {
     );
   }
 
-  /** Deletes a page with its history (space owners and admins); pages below it must go or move first. */
+  /**
+   * Deletes a page with its history (space owners and admins); pages below it must go or move first.
+   * The page is marked `deleting` (and so gone for every reader) in a transaction with the tree, then
+   * its versions and links are removed, then the page item. A delete that stops half-way is finished
+   * by the next one, and until then the id cannot be taken by a new page.
+   */
   async delete(principal: Principal, spaceId: string, pageId: string): Promise<void> {
     const loaded = await this.spaces.loadReadable(principal, spaceId, [keys.page(spaceId, pageId)]);
-    const page = existing(loaded.extras[0]);
+    const item = loaded.extras[0];
+    if (!item) throw new NotFound('Page');
     if (!canManage(principal, loaded.space, loaded.membership))
       throw new Forbidden('Only space owners and admins can delete a wiki page');
-    const pages = await this.allPages(spaceId);
-    if (pages.some((other) => other.parentId === pageId))
-      throw new Conflict('This page has pages below it; move or delete them first');
-    try {
-      await this.ctx.table.transact([
-        {
-          Delete: {
-            Key: keys.page(spaceId, pageId),
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeValues: { ':version': page.version },
+    const page = toPage(item);
+    if (!page.deleting) {
+      const tree = await this.treeVersion(spaceId);
+      const pages = await this.allPages(spaceId);
+      if (pages.some((other) => other.parentId === pageId))
+        throw new Conflict('This page has pages below it; move or delete them first');
+      try {
+        await this.ctx.table.transact([
+          {
+            Update: {
+              Key: keys.page(spaceId, pageId),
+              UpdateExpression: 'SET deleting = :yes, version = :next',
+              ConditionExpression: 'version = :version',
+              ExpressionAttributeValues: {
+                ':yes': true,
+                ':version': page.version,
+                ':next': page.version + 1,
+              },
+            },
           },
-        },
-      ]);
-    } catch (error) {
-      if (error instanceof TransactionFailed)
-        throw new Conflict('The page changed while it was being deleted');
-      throw error;
+          bumpTree(spaceId, tree),
+        ]);
+      } catch (error) {
+        if (error instanceof TransactionFailed && error.failedAt(0))
+          throw new Conflict('The page changed while it was being deleted; look at it again first');
+        if (error instanceof TransactionFailed) throw treeChanged();
+        throw error;
+      }
     }
-    // Versions and outgoing links are unreachable once the page is gone; remove them too.
+    // Links *to* the page stay: its backlinks are there again if the page is written anew.
     for (const prefix of [keys.pageVersionPrefix(pageId), keys.pageLinkPrefix(pageId)])
       await this.ctx.table.deleteAllUnder(keys.space(spaceId).PK, prefix);
+    await this.ctx.table.transact([
+      { Delete: { Key: keys.page(spaceId, pageId), ConditionExpression: 'attribute_exists(deleting)' } },
+    ]);
   }
 
   /** The pages of a space by title, each with its parentId, so a client can draw the tree. */
@@ -218,7 +255,9 @@ export class PageService {
       cursor,
     });
     return {
-      items: page.items.map((item) => summary(this.view(principal, loaded, toPage(item)))),
+      items: page.items
+        .filter((item) => !item.deleting)
+        .map((item) => summary(this.view(principal, loaded, toPage(item)))),
       cursor: page.cursor,
     };
   }
@@ -281,7 +320,7 @@ export class PageService {
       links.items.map((link) => keys.page(spaceId, link.from as string)),
     );
     return pages
-      .filter((item): item is Item => !!item)
+      .filter((item): item is Item => !!item && !item.deleting)
       .map((item) => ({ id: item.id as string, title: item.title as string }))
       .sort((a, b) => a.title.localeCompare(b.title));
   }
@@ -291,21 +330,54 @@ export class PageService {
       throw new Forbidden('You need to be an editor or owner of this space to edit its wiki');
   }
 
-  /** The parent must be a page of the same space, and not the page itself or one below it. */
-  private async assertParentAllowed(spaceId: string, pageId: string, parentId: string) {
-    let ancestorId: string | undefined = parentId;
+  /**
+   * Checks a new place in the tree — the parent must be a live page of the space, and not the page
+   * itself or one below it — and returns the transaction item that makes the write fail if the tree
+   * changed since it was read (so two moves at once cannot make a cycle, nor a delete an orphan).
+   */
+  private async treeChange(
+    spaceId: string,
+    pageId: string,
+    parentId: string | undefined,
+  ): Promise<TransactItem> {
+    const tree = await this.treeVersion(spaceId);
+    let ancestorId = parentId;
     for (let depth = 0; ancestorId; depth++) {
       if (ancestorId === pageId || depth >= MAX_DEPTH)
         throw new InvalidInput('A page cannot sit below itself, nor more than 20 levels deep', [
           { field: 'parentId', message: 'would make a cycle or too deep a tree' },
         ]);
       const ancestor = await this.ctx.table.get(keys.page(spaceId, ancestorId));
-      if (!ancestor)
+      if (!ancestor || ancestor.deleting)
         throw new InvalidInput('The parent page does not exist in this space', [
           { field: 'parentId', message: 'no such page' },
         ]);
       ancestorId = ancestor.parentId as string | undefined;
     }
+    return bumpTree(spaceId, tree);
+  }
+
+  private async treeVersion(spaceId: string): Promise<number> {
+    return ((await this.ctx.table.get(keys.pageTree(spaceId)))?.treeVersion as number | undefined) ?? 0;
+  }
+
+  /**
+   * The page's own items in one transaction, with its link changes when they fit (DynamoDB takes 100
+   * items); a page with more link changes than that gets them right after. Links are only the index
+   * of backlinks, rewritten from the page's `links` on its next edit.
+   */
+  private async writeWithLinks(own: TransactItem[], linkPuts: Item[], linkDeletes: Key[]) {
+    const fits = own.length + linkPuts.length + linkDeletes.length <= MAX_TRANSACTION_ITEMS;
+    await this.ctx.table.transact([
+      ...own,
+      ...(fits
+        ? [
+            ...linkPuts.map((Item) => ({ Put: { Item } })),
+            ...linkDeletes.map((Key) => ({ Delete: { Key } }) as TransactItem),
+          ]
+        : []),
+    ]);
+    if (!fits) await this.ctx.table.writeMany(linkPuts, linkDeletes);
   }
 
   private async allPages(spaceId: string): Promise<Page[]> {
@@ -318,7 +390,7 @@ export class PageService {
         limit: 100,
         cursor,
       });
-      pages.push(...batch.items.map(toPage));
+      pages.push(...batch.items.filter((item) => !item.deleting).map(toPage));
       cursor = batch.cursor;
     } while (cursor);
     return pages;
@@ -340,10 +412,25 @@ export class PageService {
   }
 }
 
+/** A live page: absent and half-deleted pages are both not found. */
 function existing(item: Item | undefined): Page {
-  if (!item) throw new NotFound('Page');
+  if (!item || item.deleting) throw new NotFound('Page');
   return toPage(item);
 }
+
+/** Moves the tree on from the version read; fails the transaction if another change got there first. */
+function bumpTree(spaceId: string, read: number): TransactItem {
+  return {
+    Update: {
+      Key: keys.pageTree(spaceId),
+      UpdateExpression: 'SET treeVersion = :next',
+      ConditionExpression: read === 0 ? 'attribute_not_exists(treeVersion)' : 'treeVersion = :read',
+      ExpressionAttributeValues: { ':next': read + 1, ...(read === 0 ? {} : { ':read': read }) },
+    },
+  };
+}
+
+const treeChanged = () => new Conflict('The page tree changed meanwhile; please try again');
 
 function editorOf(principal: Principal) {
   return { by: principal.userId, name: principal.name, org: principal.org };

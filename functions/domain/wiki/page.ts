@@ -31,6 +31,12 @@ export interface Page {
   createdAt: string;
   updatedAt: string;
   version: number;
+  /**
+   * Set while the page is being deleted (its versions and links go first, the page item last), so a
+   * delete that stops half-way is finished by the next one and a new page of the same id always
+   * starts with an empty history.
+   */
+  deleting?: true;
 }
 
 export interface PageVersion {
