@@ -348,6 +348,31 @@ const TITLE = 'Hostile payload, rendered inert';
     await hit.getByText('Wiki page', { exact: true }).waitFor();
   }, 90_000);
 
+  test('wiki text restored after a reload is still checked against the version it was based on', async () => {
+    const { page } = alice;
+    await page.goto(`${rt.url}/spaces/engineering/pages/team-handbook/edit`);
+    await page.getByRole('heading', { level: 1, name: 'Edit page' }).waitFor();
+    await page.getByLabel('Text', { exact: true }).fill('Alice’s unsaved rewrite.');
+    await page.getByText('Unsaved changes are kept on this device.').waitFor();
+    // Meanwhile bob saves a new version.
+    const current = await rt.api('bob', 'GET', '/spaces/engineering/pages/team-handbook');
+    const bob = await rt.api('bob', 'PUT', '/spaces/engineering/pages/team-handbook', {
+      title: 'Team Handbook',
+      body: 'Bob’s edit, which must not be lost.',
+      version: current.body.version,
+    });
+    expect(bob.status).toBe(200);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Edit page' }).waitFor();
+    await expect(page.getByLabel('Text', { exact: true }).inputValue()).resolves.toBe(
+      'Alice’s unsaved rewrite.',
+    );
+    await page.getByRole('button', { name: 'Save page' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Someone else changed this page' }).waitFor();
+    const stored = await rt.api('alice', 'GET', '/spaces/engineering/pages/team-handbook');
+    expect(stored.body.body).toBe('Bob’s edit, which must not be lost.');
+  }, 60_000);
+
   test('a failed save keeps what was typed, on the page and across a reload', async () => {
     const { page } = alice;
     await page.goto(`${rt.url}/spaces/engineering/new`);
