@@ -23,6 +23,7 @@ const Editor = lazy(() => import('./routes/Editor'));
 const Drafts = lazy(() => import('./routes/Drafts'));
 const Search = lazy(() => import('./routes/Search'));
 const Person = lazy(() => import('./routes/Person'));
+const PeopleWithSkill = lazy(() => import('./routes/Person').then((m) => ({ default: m.PeopleWithSkill })));
 const TagPosts = lazy(() => import('./routes/TagPosts'));
 const WikiPage = lazy(() => import('./routes/WikiPage'));
 const PageEditor = lazy(() => import('./routes/PageEditor'));
@@ -77,6 +78,7 @@ export function App({ config, auth }: { config: RuntimeConfig; auth: Auth }) {
                       <Route path="spaces/:spaceId/posts/:postId/edit" element={<Editor />} />
                       <Route path="drafts" element={<Drafts />} />
                       <Route path="search" element={<Search />} />
+                      <Route path="people" element={<PeopleWithSkill />} />
                       <Route path="people/:userId" element={<Person />} />
                       <Route path="tags/:tag" element={<TagPosts />} />
                       <Route path="*" element={<NotFoundPage />} />

@@ -10,6 +10,9 @@ export const keys = {
   /** Directory of people: employees in one partition, each partner organisation in its own. */
   peopleDirectory: (org: string | undefined) => (org ? `ORG#${org}#PEOPLE` : 'PEOPLE#employees'),
   handle: (handle: string) => `HANDLE#${handle}`,
+  skill: (userId: string, skill: string) => ({ PK: `USER#${userId}`, SK: `SKILL#${skill}` }),
+  /** People with a skill, by name (GSI1 of skill items). */
+  peopleWithSkill: (skill: string) => `SKILL#${skill}`,
 
   organisation: (orgId: string) => ({ PK: `ORG#${orgId}`, SK: 'ORG' }),
   organisationsIndex: 'ORGS',

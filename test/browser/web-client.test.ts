@@ -373,6 +373,25 @@ const TITLE = 'Hostile payload, rendered inert';
     expect(stored.body.body).toBe('Bob’s edit, which must not be lost.');
   }, 60_000);
 
+  test('alice edits her profile, and her skills lead to the people who have them', async () => {
+    const { page } = alice;
+    await page.goto(`${rt.url}/people/alice`);
+    await page.getByRole('button', { name: 'Edit profile' }).click();
+    const form = page.getByRole('form', { name: 'Edit your profile' });
+    await form.getByLabel('Job title').fill('Staff engineer');
+    await form.getByLabel('Department').fill('Platform');
+    await form.getByLabel('Skills').fill('Kubernetes, release engineering');
+    await expectAccessible(page, 'profile-edit');
+    await form.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByText('Staff engineer').waitFor();
+    const skills = page.getByRole('region', { name: 'Skills' });
+    await skills.getByRole('link', { name: 'release-engineering' }).waitFor();
+    await skills.getByRole('link', { name: 'kubernetes' }).click();
+    await page.getByRole('heading', { level: 1, name: 'People who know kubernetes' }).waitFor();
+    await page.getByRole('link', { name: 'Alice Andersen' }).waitFor();
+    await expectAccessible(page, 'people-with-skill');
+  }, 60_000);
+
   test('a failed save keeps what was typed, on the page and across a reload', async () => {
     const { page } = alice;
     await page.goto(`${rt.url}/spaces/engineering/new`);

@@ -282,6 +282,8 @@ const EVERY_ROUTE: [string, string, unknown?][] = [
   ['GET', '/people/alice'],
   ['GET', '/people/alice/posts'],
   ['GET', '/me'],
+  ['PATCH', '/me', { title: 'x', version: 1 }],
+  ['GET', '/people?skill=kubernetes'],
   ['GET', '/me/drafts'],
   ['GET', '/feed'],
   ['GET', '/orgs'],

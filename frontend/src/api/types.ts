@@ -91,7 +91,21 @@ export interface Profile {
   org?: string;
   kind: 'employee' | 'partner';
   title?: string;
+  department?: string;
+  location?: string;
+  phone?: string;
+  about?: string;
+  skills: string[];
   createdAt: string;
+  updatedAt?: string;
+  version?: number;
+}
+
+export interface PersonSummary {
+  userId: string;
+  name: string;
+  title?: string;
+  org?: string;
 }
 
 export interface Me extends Profile {

@@ -1,17 +1,24 @@
-/** A person: who they are (partners marked external) and what they wrote in spaces you can read. */
-import { useQuery } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router';
-import { enc, get } from '../api/client';
-import type { Profile } from '../api/types';
+/**
+ * A person: who they are (partners marked external), what they say they know, and what they wrote in
+ * spaces you can read. Your own profile can be edited here. Also: the people with a skill.
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useId, useState } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { type ApiError, api, enc, get, isApiError, query } from '../api/client';
+import type { Page, PersonSummary, Profile } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { ExternalBadge, initials } from '../components/People';
 import { PostFeed } from '../components/PostFeed';
-import { ErrorState, Loading } from '../components/States';
+import { Empty, ErrorState, Loading } from '../components/States';
 import { useTitle } from '../lib/useTitle';
+
+const skillPath = (skill: string) => `/people?skill=${encodeURIComponent(skill)}`;
 
 export default function Person() {
   const { userId = '' } = useParams();
   const { user } = useAuth();
+  const [editing, setEditing] = useState(false);
   const person = useQuery({
     queryKey: ['person', userId],
     queryFn: ({ signal }) => get<Profile>(`/people/${enc(userId)}`, signal),
@@ -21,6 +28,8 @@ export default function Person() {
   if (person.isError)
     return <ErrorState error={person.error} retry={() => void person.refetch()} what="person" />;
   const p = person.data;
+  const mine = p.userId === user.id;
+  const facts = [p.department, p.location].filter(Boolean).join(' · ');
   return (
     <div className="page">
       <div className="profile-header">
@@ -32,19 +41,50 @@ export default function Person() {
             {p.name} {p.org && <ExternalBadge org={p.org} />}
           </h1>
           {p.title && <p className="lead">{p.title}</p>}
+          {facts && <p>{facts}</p>}
           <p className="meta">
             @{p.handle} · <a href={`mailto:${p.email}`}>{p.email}</a>
+            {p.phone && (
+              <>
+                {' · '}
+                <a href={`tel:${p.phone.replace(/[^+\d]/g, '')}`}>{p.phone}</a>
+              </>
+            )}
             {p.kind === 'employee' && (
               <>
                 {' · '}
                 <Link to={`/spaces/${encodeURIComponent(`~${p.userId}`)}`}>
-                  {p.userId === user.id ? 'Your blog' : 'Blog'}
+                  {mine ? 'Your blog' : 'Blog'}
                 </Link>
               </>
             )}
           </p>
         </div>
+        {mine && !editing && (
+          <button type="button" onClick={() => setEditing(true)}>
+            Edit profile
+          </button>
+        )}
       </div>
+      {editing ? (
+        <ProfileForm profile={p} done={() => setEditing(false)} />
+      ) : (
+        <>
+          {p.about && <p className="about">{p.about}</p>}
+          {p.skills.length > 0 && (
+            <section aria-labelledby="skills-title">
+              <h2 id="skills-title">Skills</h2>
+              <ul className="tags">
+                {p.skills.map((skill) => (
+                  <li key={skill}>
+                    <Link to={skillPath(skill)}>{skill}</Link>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+        </>
+      )}
       <h2>Posts</h2>
       <PostFeed
         queryKey={['person-posts', userId]}
@@ -52,6 +92,138 @@ export default function Person() {
         label={`Posts by ${p.name}`}
         empty="No posts you can see yet"
       />
+    </div>
+  );
+}
+
+function ProfileForm({ profile, done }: { profile: Profile; done: () => void }) {
+  const id = useId();
+  const queryClient = useQueryClient();
+  const [fields, setFields] = useState({
+    title: profile.title ?? '',
+    department: profile.department ?? '',
+    location: profile.location ?? '',
+    phone: profile.phone ?? '',
+    about: profile.about ?? '',
+    skills: profile.skills.join(', '),
+  });
+  const save = useMutation<Profile, ApiError>({
+    mutationFn: () =>
+      api<Profile>('PATCH', '/me', {
+        ...fields,
+        skills: fields.skills
+          .split(',')
+          .map((skill) => skill.trim())
+          .filter(Boolean),
+        version: profile.version ?? 1,
+      }),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(['person', profile.userId], saved);
+      done();
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!save.isPending) save.mutate();
+  };
+  const text = (name: 'title' | 'department' | 'location' | 'phone', label: string) => (
+    <div className="field">
+      <label htmlFor={`${id}-${name}`}>{label}</label>
+      <input
+        id={`${id}-${name}`}
+        value={fields[name]}
+        onChange={(e) => setFields({ ...fields, [name]: e.target.value })}
+        maxLength={name === 'phone' ? 40 : 120}
+      />
+    </div>
+  );
+  return (
+    <form className="editor profile-form" onSubmit={submit} aria-label="Edit your profile">
+      {text('title', 'Job title')}
+      {text('department', 'Department')}
+      {text('location', 'Location')}
+      {text('phone', 'Phone')}
+      <div className="field">
+        <label htmlFor={`${id}-about`}>About you</label>
+        <textarea
+          id={`${id}-about`}
+          value={fields.about}
+          onChange={(e) => setFields({ ...fields, about: e.target.value })}
+          maxLength={2000}
+          rows={4}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-skills`}>Skills</label>
+        <input
+          id={`${id}-skills`}
+          value={fields.skills}
+          onChange={(e) => setFields({ ...fields, skills: e.target.value })}
+          aria-describedby={`${id}-skills-hint`}
+          aria-invalid={!!save.error?.fieldMessage('skills')}
+        />
+        <p id={`${id}-skills-hint`} className="muted small">
+          Separate skills with commas, e.g. Kubernetes, machine learning, supplier audits.
+        </p>
+        {save.error?.fieldMessage('skills') && (
+          <p className="error-text small">{save.error.fieldMessage('skills')}</p>
+        )}
+      </div>
+      {save.isError && (
+        <p role="alert" className="notice notice-error">
+          {isApiError(save.error, 'edit-conflict')
+            ? 'Not saved: your profile was changed elsewhere meanwhile. Reload to see it, then edit again.'
+            : `Not saved: ${(save.error as Error).message}`}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={save.isPending}>
+          {save.isPending ? 'Saving…' : 'Save profile'}
+        </button>
+        <button type="button" onClick={done}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Who knows about a skill: the people who list it. */
+export function PeopleWithSkill() {
+  const [params] = useSearchParams();
+  const skill = params.get('skill') ?? '';
+  useTitle(skill ? `People who know ${skill}` : 'People');
+  const people = useQuery({
+    queryKey: ['people-with-skill', skill],
+    queryFn: ({ signal }) => get<Page<PersonSummary>>(`/people${query({ skill, limit: 100 })}`, signal),
+    enabled: !!skill,
+  });
+  if (!skill) return <Empty title="Pick a skill on someone’s profile to see who else has it" />;
+  return (
+    <div className="page">
+      <h1>People who know {skill}</h1>
+      {people.isPending ? (
+        <Loading label="Loading people" />
+      ) : people.isError ? (
+        <ErrorState error={people.error} retry={() => void people.refetch()} />
+      ) : people.data.items.length === 0 ? (
+        <Empty title={`Nobody lists ${skill} yet`}>
+          <p>
+            <Link to={`/search?q=${encodeURIComponent(skill)}`}>Search for {skill}</Link> to find who wrote
+            about it.
+          </p>
+        </Empty>
+      ) : (
+        <ul className="people-list">
+          {people.data.items.map((person) => (
+            <li key={person.userId}>
+              <Link to={`/people/${encodeURIComponent(person.userId)}`}>{person.name}</Link>
+              {person.org && <ExternalBadge org={person.org} />}
+              {person.title && <span className="muted"> — {person.title}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

@@ -1,8 +1,8 @@
 /** The caller, people, and their posts. */
 import { createRoute } from '@hono/zod-openapi';
-import { ok, secured, standardErrors } from '../openapi-helpers';
+import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
-import { Json, PageOf, PageQuery, UserIdParam } from '../schemas';
+import { Json, PageOf, PageQuery, SkillQuery, UpdateProfileBody, UserIdParam } from '../schemas';
 
 const tags = ['people'];
 
@@ -59,6 +59,43 @@ export function peopleRoutes() {
           limit,
           cursor,
         })) as never,
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/me',
+      tags,
+      ...secured,
+      summary:
+        'Edit your profile: title, department, location, phone, about, skills; a stale version gets 409',
+      request: jsonBody(UpdateProfileBody),
+      responses: { 200: ok(Json), ...standardErrors },
+    }),
+    async (c) => {
+      const principal = c.var.principal;
+      const profile = await c.var.services.profiles.update(principal, c.req.valid('json'));
+      return c.json({ ...profile, groups: principal.groups } as never, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/people',
+      tags,
+      ...secured,
+      summary: 'People with a skill, by name',
+      request: { query: SkillQuery },
+      responses: { 200: ok(PageOf('PersonSummary')), ...standardErrors },
+    }),
+    async (c) => {
+      const { skill, limit, cursor } = c.req.valid('query');
+      return c.json(
+        (await c.var.services.profiles.withSkill(c.var.principal, skill, limit, cursor)) as never,
         200,
       );
     },

@@ -3,13 +3,36 @@
  * token's claims the first time they call the API.
  */
 import { keys } from '../../data/keys';
-import { TransactionFailed } from '../../data/table';
+import { type Page, type TransactItem, TransactionFailed } from '../../data/table';
+import { versionedRewrite } from '../../data/versioned-rewrite';
+import { normalizeTag } from '../content/markdown';
 import type { DomainContext } from '../context';
-import { NotFound } from '../errors';
+import { EditConflict, InvalidInput, NotFound } from '../errors';
 import { isPartner, type Principal } from '../principal';
 import { canSeePerson } from '../spaces/space-access';
 import type { SpaceService } from '../spaces/space-service';
-import { handleFromEmail, type Profile, profileItem, toProfile } from './profile';
+import {
+  EDITABLE_PROFILE_FIELDS,
+  handleFromEmail,
+  type Profile,
+  profileItem,
+  skillItems,
+  toProfile,
+} from './profile';
+
+export type ProfileChanges = Partial<Record<(typeof EDITABLE_PROFILE_FIELDS)[number], string>> & {
+  skills?: string[];
+  version: number;
+};
+
+export interface PersonSummary {
+  userId: string;
+  name: string;
+  title?: string;
+  org?: string;
+}
+
+const MAX_SKILLS = 30;
 
 export class ProfileService {
   /** People already known to exist in this process: saves a write on every request. */
@@ -32,7 +55,9 @@ export class ProfileService {
       handle: handleFromEmail(principal.email),
       ...(principal.org ? { org: principal.org } : {}),
       kind: partner ? 'partner' : 'employee',
+      skills: [],
       createdAt: now,
+      version: 1,
     };
     try {
       await this.ctx.table.transact([
@@ -62,4 +87,103 @@ export class ProfileService {
     if (!canSeePerson(principal, profile)) throw new NotFound('Person');
     return profile;
   }
+
+  /**
+   * The caller edits their own profile: job title, department, location, phone, about, skills. An
+   * empty string clears a field. Optimistic concurrency on `version`; skill items change with it.
+   */
+  async update(principal: Principal, changes: ProfileChanges): Promise<Profile> {
+    const item = await this.ctx.table.get(keys.profile(principal.userId));
+    if (!item) throw new NotFound('Person');
+    const current = toProfile(item);
+    const currentVersion = current.version ?? 1;
+    if (changes.version !== currentVersion) throw new EditConflict('Your profile', currentVersion);
+    const skills = changes.skills === undefined ? (current.skills ?? []) : normalizeSkills(changes.skills);
+    const updated: Profile = {
+      ...current,
+      skills,
+      updatedAt: this.ctx.clock.now().toISOString(),
+      version: currentVersion + 1,
+    };
+    for (const field of EDITABLE_PROFILE_FIELDS) {
+      const value = changes[field];
+      if (value === undefined) continue;
+      if (value.trim()) updated[field] = value.trim();
+      else delete updated[field];
+    }
+    const rewrite = versionedRewrite(profileItem(updated), {
+      expectedVersion: currentVersion,
+      counters: [],
+      optional: [...EDITABLE_PROFILE_FIELDS],
+    });
+    if (current.version === undefined) {
+      // A profile from before versions: it has none to compare.
+      rewrite.Update!.ConditionExpression = 'attribute_not_exists(version)';
+      delete (rewrite.Update!.ExpressionAttributeValues as Record<string, unknown>)[':expected'];
+    }
+    const before = current.skills ?? [];
+    const added = skills.filter((skill) => !before.includes(skill));
+    const removed = before.filter((skill) => !skills.includes(skill));
+    // A changed name or title is not copied into skill items: a list by skill shows the profile's own.
+    try {
+      await this.ctx.table.transact([
+        rewrite,
+        ...skillItems(updated, added).map((Item) => ({ Put: { Item } })),
+        ...removed.map((skill) => ({ Delete: { Key: keys.skill(principal.userId, skill) } }) as TransactItem),
+      ]);
+    } catch (error) {
+      if (error instanceof TransactionFailed && error.failedAt(0)) {
+        const latest = await this.ctx.table.get(keys.profile(principal.userId));
+        throw new EditConflict('Your profile', (latest?.version as number | undefined) ?? 1);
+      }
+      throw error;
+    }
+    return updated;
+  }
+
+  /** People with a skill, by name; a partner sees employees and their own organisation's people only. */
+  async withSkill(
+    principal: Principal,
+    skill: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<PersonSummary>> {
+    const normalized = normalizeSkills([skill])[0];
+    const page = await this.ctx.table.query({
+      index: 'GSI1',
+      partition: keys.peopleWithSkill(normalized),
+      limit,
+      cursor,
+    });
+    const profiles = await this.ctx.table.getMany(
+      page.items.map((item) => keys.profile(item.userId as string)),
+    );
+    return {
+      items: profiles
+        .filter((item) => !!item)
+        .map((item) => toProfile(item!))
+        .filter((profile) => canSeePerson(principal, profile))
+        .map(({ userId, name, title, org }) => ({
+          userId,
+          name,
+          ...(title ? { title } : {}),
+          ...(org ? { org } : {}),
+        })),
+      cursor: page.cursor,
+    };
+  }
+}
+
+/** Skills are tags: `Machine Learning` and `machine-learning` are one skill. */
+function normalizeSkills(skills: string[]): string[] {
+  const normalized = skills.map((skill) => normalizeTag(skill.trim().replace(/\s+/g, '-')));
+  const bad = skills.filter((_, i) => normalized[i] === null);
+  if (bad.length)
+    throw new InvalidInput('Skills start with a letter and hold letters, digits, - and _', [
+      { field: 'skills', message: `not a skill: ${bad.slice(0, 3).join(', ')}` },
+    ]);
+  const unique = [...new Set(normalized as string[])];
+  if (unique.length > MAX_SKILLS)
+    throw new InvalidInput(`At most ${MAX_SKILLS} skills`, [{ field: 'skills', message: 'too many' }]);
+  return unique;
 }

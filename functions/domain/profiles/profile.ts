@@ -10,8 +10,31 @@ export interface Profile {
   /** Partner organisation; absent for employees. */
   org?: string;
   kind: 'employee' | 'partner';
+  /** What the person fills in themselves. */
   title?: string;
+  department?: string;
+  location?: string;
+  phone?: string;
+  about?: string;
+  /** Normalised like tags (`machine-learning`); each also a skill item, so people can be found by it. */
+  skills?: string[];
   createdAt: string;
+  updatedAt?: string;
+  /** Absent on profiles from before profiles could be edited: read as 1. */
+  version?: number;
+}
+
+export const EDITABLE_PROFILE_FIELDS = ['title', 'department', 'location', 'phone', 'about'] as const;
+
+export function skillItems(profile: Profile, skills: string[]): Item[] {
+  return skills.map((skill) => ({
+    ...keys.skill(profile.userId, skill),
+    type: 'skill',
+    userId: profile.userId,
+    skill,
+    GSI1PK: keys.peopleWithSkill(skill),
+    GSI1SK: `${profile.name.toLowerCase()}#${profile.userId}`,
+  }));
 }
 
 export function profileItem(profile: Profile): Item {
@@ -27,7 +50,7 @@ export function profileItem(profile: Profile): Item {
 }
 
 export function toProfile(item: Item): Profile {
-  return withoutKeys(item) as unknown as Profile;
+  return { skills: [], ...withoutKeys(item) } as unknown as Profile;
 }
 
 /** The @handle of a person: the local part of their e-mail, lower case. */

@@ -1,0 +1,106 @@
+/**
+ * Profiles over the real local runtime: people edit their own profile (with conflict detection), list
+ * skills, and can be found by skill — by list and by search — without crossing partner boundaries.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { seedDemoData } from '../../local/seed';
+import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
+
+let rt: TestRuntime;
+
+async function ok(account: string, method: string, pathname: string, body?: unknown): Promise<any> {
+  const response = await rt.api(account, method, pathname, body);
+  if (response.status >= 300)
+    throw new Error(`${account} ${method} ${pathname} → ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body;
+}
+
+const names = (page: { items: { userId: string }[] }) => page.items.map((p) => p.userId);
+
+beforeAll(async () => {
+  rt = await startTestRuntime();
+  await seedDemoData(rt.table);
+}, 60_000);
+
+afterAll(async () => {
+  await rt?.close();
+});
+
+describe('profiles', () => {
+  it('are edited by their owner: fields set and cleared, skills normalised, version checked', async () => {
+    const me = await ok('alice', 'GET', '/me');
+    const saved = await ok('alice', 'PATCH', '/me', {
+      title: 'Staff engineer',
+      department: 'Platform',
+      location: 'Oslo',
+      about: 'Builds the deployment pipeline.',
+      skills: ['Kubernetes', 'machine learning', 'kubernetes'],
+      version: me.version,
+    });
+    expect(saved).toMatchObject({
+      title: 'Staff engineer',
+      department: 'Platform',
+      skills: ['kubernetes', 'machine-learning'],
+      version: me.version + 1,
+    });
+    const stale = await rt.api('alice', 'PATCH', '/me', { title: 'Overwritten?', version: me.version });
+    expect(stale.status).toBe(409);
+    expect(stale.body.currentVersion).toBe(me.version + 1);
+
+    const cleared = await ok('alice', 'PATCH', '/me', { location: '', version: saved.version });
+    expect(cleared.location).toBeUndefined();
+    expect(cleared.title).toBe('Staff engineer');
+    expect(await ok('bob', 'GET', '/people/alice')).toMatchObject({
+      title: 'Staff engineer',
+      skills: ['kubernetes', 'machine-learning'],
+    });
+  });
+
+  it('refuses bad input by field and changes nothing', async () => {
+    const before = await ok('bob', 'GET', '/me');
+    for (const [body, field] of [
+      [{ skills: ['9lives'], version: before.version }, 'skills'],
+      [{ skills: Array.from({ length: 31 }, (_, i) => `s${i}`), version: before.version }, 'json.skills'],
+      [{ title: 'x', email: 'me@evil.example', version: before.version }, 'json.email'],
+      [{ title: 'x'.repeat(121), version: before.version }, 'json.title'],
+    ] as const) {
+      const response = await rt.api('bob', 'PATCH', '/me', body);
+      expect({
+        status: response.status,
+        fields: response.body.errors?.map((e: { field: string }) => e.field),
+      }).toEqual({
+        status: 400,
+        fields: expect.arrayContaining([field]),
+      });
+    }
+    expect(await ok('bob', 'GET', '/me')).toEqual(before);
+  });
+});
+
+describe('people by skill', () => {
+  it('lists who has a skill, keeps the list in step with edits, and respects partner boundaries', async () => {
+    for (const account of ['bob', 'pat', 'gus']) {
+      const me = await ok(account, 'GET', '/me');
+      await ok(account, 'PATCH', '/me', { skills: ['supplier-audits'], version: me.version });
+    }
+    expect(names(await ok('alice', 'GET', '/people?skill=Supplier%20Audits'))).toEqual(['bob', 'gus', 'pat']);
+    // Partners see employees and their own organisation's people, never another organisation's.
+    expect(names(await ok('pat', 'GET', '/people?skill=supplier-audits'))).toEqual(['bob', 'pat']);
+    expect(names(await ok('gus', 'GET', '/people?skill=supplier-audits'))).toEqual(['bob', 'gus']);
+
+    const bob = await ok('bob', 'GET', '/me');
+    await ok('bob', 'PATCH', '/me', { skills: ['negotiation'], version: bob.version });
+    expect(names(await ok('alice', 'GET', '/people?skill=supplier-audits'))).toEqual(['gus', 'pat']);
+    expect(names(await ok('alice', 'GET', '/people?skill=negotiation'))).toEqual(['bob']);
+  });
+
+  it('are found by search through their skills and title', async () => {
+    const me = await ok('admin', 'GET', '/me');
+    await ok('admin', 'PATCH', '/me', { title: 'Quartermaster', skills: ['zeppelins'], version: me.version });
+    await rt.drain();
+    const bySkill = await ok('alice', 'GET', '/search?q=zeppelins&type=profile');
+    expect(bySkill.items.map((h: { url: string }) => h.url)).toEqual(['/people/admin']);
+    const byTitle = await ok('bob', 'GET', '/search?q=quartermaster&type=profile');
+    expect(byTitle.items).toHaveLength(1);
+  });
+});
