@@ -155,7 +155,7 @@ export const UpdateProfileBody = z
   .strict()
   .openapi('UpdateProfile');
 export const SkillQuery = PageQuery.extend({
-  skill: z.string().trim().min(1).max(60).openapi({ description: 'A skill, e.g. kubernetes' }),
+  skill: z.string().trim().min(1).max(50).openapi({ description: 'A skill, e.g. kubernetes' }),
 });
 
 export const OrganisationBody = z

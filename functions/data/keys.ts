@@ -11,8 +11,14 @@ export const keys = {
   peopleDirectory: (org: string | undefined) => (org ? `ORG#${org}#PEOPLE` : 'PEOPLE#employees'),
   handle: (handle: string) => `HANDLE#${handle}`,
   skill: (userId: string, skill: string) => ({ PK: `USER#${userId}`, SK: `SKILL#${skill}` }),
-  /** People with a skill, by name (GSI1 of skill items). */
+  /** Everyone with a skill, by name (GSI1 of skill items): what employees list. */
   peopleWithSkill: (skill: string) => `SKILL#${skill}`,
+  /**
+   * The same, split like the people directory (GSI2 of skill items): employees, and each partner
+   * organisation on its own, so a partner's list never reads another organisation's rows.
+   */
+  skillHolders: (skill: string, org: string | undefined) =>
+    org ? `SKILL#${skill}#ORG#${org}` : `SKILL#${skill}#employees`,
 
   organisation: (orgId: string) => ({ PK: `ORG#${orgId}`, SK: 'ORG' }),
   organisationsIndex: 'ORGS',

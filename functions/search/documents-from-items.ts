@@ -103,7 +103,7 @@ export function profileDocument(profile: Item | undefined): SearchDocument | und
     id: documentId.profile(profile.userId as string),
     type: 'profile',
     title: profile.name as string,
-    body: [profile.title, profile.about].filter(Boolean).join('. '),
+    body: [profile.title, profile.department, profile.location, profile.about].filter(Boolean).join('. '),
     tags: [],
     authorId: profile.userId as string,
     authorName: profile.name as string,

@@ -77,6 +77,22 @@ describe('profiles', () => {
   });
 });
 
+describe('profiles from before they could be edited', () => {
+  it('read as version 1 and take their first edit', async () => {
+    await rt.table.update({
+      Key: { PK: 'USER#admin', SK: 'PROFILE' },
+      UpdateExpression: 'REMOVE version, skills',
+    });
+    const me = await ok('admin', 'GET', '/me');
+    expect(me).toMatchObject({ version: 1, skills: [] });
+    const saved = await ok('admin', 'PATCH', '/me', { department: 'Hydrology', version: 1 });
+    expect(saved.version).toBe(2);
+    await rt.drain();
+    // The department is searchable too.
+    expect((await ok('bob', 'GET', '/search?q=hydrology&type=profile')).items).toHaveLength(1);
+  });
+});
+
 describe('people by skill', () => {
   it('lists who has a skill, keeps the list in step with edits, and respects partner boundaries', async () => {
     for (const account of ['bob', 'pat', 'gus']) {
@@ -92,6 +108,32 @@ describe('people by skill', () => {
     await ok('bob', 'PATCH', '/me', { skills: ['negotiation'], version: bob.version });
     expect(names(await ok('alice', 'GET', '/people?skill=supplier-audits'))).toEqual(['gus', 'pat']);
     expect(names(await ok('alice', 'GET', '/people?skill=negotiation'))).toEqual(['bob']);
+  });
+
+  it('pages a partner through employees and their own organisation only: no cursor names anyone else', async () => {
+    for (const account of ['alice', 'gus', 'pat']) {
+      const me = await ok(account, 'GET', '/me');
+      await ok(account, 'PATCH', '/me', { skills: [...me.skills, 'welding'], version: me.version });
+    }
+    const seen: string[] = [];
+    const cursors: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await ok(
+        'pat',
+        'GET',
+        `/people?skill=welding&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      seen.push(...names(page));
+      cursor = page.cursor;
+      if (cursor) cursors.push(Buffer.from(cursor, 'base64url').toString('utf8'));
+    } while (cursor);
+    expect(seen).toEqual(['alice', 'pat']);
+    expect(cursors.join(' ')).not.toMatch(/gus|globex/i);
+    // Employees see everyone who lists it.
+    expect(names(await ok('bob', 'GET', '/people?skill=welding'))).toEqual(['alice', 'gus', 'pat']);
+    const forged = Buffer.from(JSON.stringify({ partition: 5 })).toString('base64url');
+    expect((await rt.api('pat', 'GET', `/people?skill=welding&cursor=${forged}`)).status).toBe(400);
   });
 
   it('are found by search through their skills and title', async () => {

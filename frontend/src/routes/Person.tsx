@@ -2,7 +2,7 @@
  * A person: who they are (partners marked external), what they say they know, and what they wrote in
  * spaces you can read. Your own profile can be edited here. Also: the people with a skill.
  */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { type ApiError, api, enc, get, isApiError, query } from '../api/client';
@@ -67,7 +67,7 @@ export default function Person() {
         )}
       </div>
       {editing ? (
-        <ProfileForm profile={p} done={() => setEditing(false)} />
+        <ProfileForm profile={p} routeKey={userId} done={() => setEditing(false)} />
       ) : (
         <>
           {p.about && <p className="about">{p.about}</p>}
@@ -96,7 +96,8 @@ export default function Person() {
   );
 }
 
-function ProfileForm({ profile, done }: { profile: Profile; done: () => void }) {
+/** `routeKey` is the id or @handle the page was opened with: the cache entry the page reads. */
+function ProfileForm({ profile, routeKey, done }: { profile: Profile; routeKey: string; done: () => void }) {
   const id = useId();
   const queryClient = useQueryClient();
   const [fields, setFields] = useState({
@@ -118,7 +119,8 @@ function ProfileForm({ profile, done }: { profile: Profile; done: () => void }) 
         version: profile.version ?? 1,
       }),
     onSuccess: (saved) => {
-      queryClient.setQueryData(['person', profile.userId], saved);
+      for (const key of new Set([routeKey, profile.userId])) queryClient.setQueryData(['person', key], saved);
+      void queryClient.invalidateQueries({ queryKey: ['people-with-skill'] });
       done();
     },
   });
@@ -193,9 +195,12 @@ export function PeopleWithSkill() {
   const [params] = useSearchParams();
   const skill = params.get('skill') ?? '';
   useTitle(skill ? `People who know ${skill}` : 'People');
-  const people = useQuery({
+  const people = useInfiniteQuery({
     queryKey: ['people-with-skill', skill],
-    queryFn: ({ signal }) => get<Page<PersonSummary>>(`/people${query({ skill, limit: 100 })}`, signal),
+    queryFn: ({ pageParam, signal }) =>
+      get<Page<PersonSummary>>(`/people${query({ skill, limit: 50, cursor: pageParam })}`, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.cursor,
     enabled: !!skill,
   });
   if (!skill) return <Empty title="Pick a skill on someone’s profile to see who else has it" />;
@@ -206,7 +211,7 @@ export function PeopleWithSkill() {
         <Loading label="Loading people" />
       ) : people.isError ? (
         <ErrorState error={people.error} retry={() => void people.refetch()} />
-      ) : people.data.items.length === 0 ? (
+      ) : people.data.pages.every((page) => page.items.length === 0) && !people.hasNextPage ? (
         <Empty title={`Nobody lists ${skill} yet`}>
           <p>
             <Link to={`/search?q=${encodeURIComponent(skill)}`}>Search for {skill}</Link> to find who wrote
@@ -214,15 +219,28 @@ export function PeopleWithSkill() {
           </p>
         </Empty>
       ) : (
-        <ul className="people-list">
-          {people.data.items.map((person) => (
-            <li key={person.userId}>
-              <Link to={`/people/${encodeURIComponent(person.userId)}`}>{person.name}</Link>
-              {person.org && <ExternalBadge org={person.org} />}
-              {person.title && <span className="muted"> — {person.title}</span>}
-            </li>
-          ))}
-        </ul>
+        <>
+          <ul className="people-list">
+            {people.data.pages
+              .flatMap((page) => page.items)
+              .map((person) => (
+                <li key={person.userId}>
+                  <Link to={`/people/${encodeURIComponent(person.userId)}`}>{person.name}</Link>
+                  {person.org && <ExternalBadge org={person.org} />}
+                  {person.title && <span className="muted"> — {person.title}</span>}
+                </li>
+              ))}
+          </ul>
+          {people.hasNextPage && (
+            <button
+              type="button"
+              disabled={people.isFetchingNextPage}
+              onClick={() => void people.fetchNextPage()}
+            >
+              {people.isFetchingNextPage ? 'Loading…' : 'Show more'}
+            </button>
+          )}
+        </>
       )}
     </div>
   );

@@ -3,7 +3,7 @@
  * token's claims the first time they call the API.
  */
 import { keys } from '../../data/keys';
-import { type Page, type TransactItem, TransactionFailed } from '../../data/table';
+import { type Item, type Page, type TransactItem, TransactionFailed } from '../../data/table';
 import { versionedRewrite } from '../../data/versioned-rewrite';
 import { normalizeTag } from '../content/markdown';
 import type { DomainContext } from '../context';
@@ -97,8 +97,10 @@ export class ProfileService {
     if (!item) throw new NotFound('Person');
     const current = toProfile(item);
     const currentVersion = current.version ?? 1;
+    const legacy = item.version === undefined;
     if (changes.version !== currentVersion) throw new EditConflict('Your profile', currentVersion);
-    const skills = changes.skills === undefined ? (current.skills ?? []) : normalizeSkills(changes.skills);
+    const skills =
+      changes.skills === undefined ? (current.skills ?? []) : normalizeSkills(changes.skills, 'skills');
     const updated: Profile = {
       ...current,
       skills,
@@ -116,7 +118,7 @@ export class ProfileService {
       counters: [],
       optional: [...EDITABLE_PROFILE_FIELDS],
     });
-    if (current.version === undefined) {
+    if (legacy) {
       // A profile from before versions: it has none to compare.
       rewrite.Update!.ConditionExpression = 'attribute_not_exists(version)';
       delete (rewrite.Update!.ExpressionAttributeValues as Record<string, unknown>)[':expected'];
@@ -141,23 +143,48 @@ export class ProfileService {
     return updated;
   }
 
-  /** People with a skill, by name; a partner sees employees and their own organisation's people only. */
+  /**
+   * People with a skill, by name. Employees read one index partition with everyone; a partner reads
+   * the employees' partition, then their own organisation's, and never another organisation's rows.
+   */
   async withSkill(
     principal: Principal,
     skill: string,
     limit: number,
     cursor?: string,
   ): Promise<Page<PersonSummary>> {
-    const normalized = normalizeSkills([skill])[0];
-    const page = await this.ctx.table.query({
-      index: 'GSI1',
-      partition: keys.peopleWithSkill(normalized),
-      limit,
-      cursor,
-    });
-    const profiles = await this.ctx.table.getMany(
-      page.items.map((item) => keys.profile(item.userId as string)),
-    );
+    const normalized = normalizeSkills([skill], 'skill')[0];
+    const partitions: { index: 'GSI1' | 'GSI2'; partition: string }[] = isPartner(principal)
+      ? [
+          { index: 'GSI2', partition: keys.skillHolders(normalized, undefined) },
+          ...(principal.org
+            ? [{ index: 'GSI2' as const, partition: keys.skillHolders(normalized, principal.org) }]
+            : []),
+        ]
+      : [{ index: 'GSI1', partition: keys.peopleWithSkill(normalized) }];
+    // Fill the page from one partition, then the next, until it is full or they are all read.
+    let at = decodePartitionCursor(cursor, partitions.length);
+    const found: Item[] = [];
+    let next: { partition: number; inner?: string } | undefined;
+    for (;;) {
+      const page = await this.ctx.table.query({
+        ...partitions[at.partition],
+        limit: limit - found.length,
+        cursor: at.inner,
+      });
+      found.push(...page.items);
+      if (page.cursor) {
+        next = { partition: at.partition, inner: page.cursor };
+        break;
+      }
+      if (at.partition + 1 >= partitions.length) break;
+      at = { partition: at.partition + 1 };
+      if (found.length >= limit) {
+        next = at;
+        break;
+      }
+    }
+    const profiles = await this.ctx.table.getMany(found.map((item) => keys.profile(item.userId as string)));
     return {
       items: profiles
         .filter((item) => !!item)
@@ -169,21 +196,44 @@ export class ProfileService {
           ...(title ? { title } : {}),
           ...(org ? { org } : {}),
         })),
-      cursor: page.cursor,
+      cursor: next ? Buffer.from(JSON.stringify(next)).toString('base64url') : undefined,
     };
   }
 }
 
+/** A cursor over several partitions read one after another: which one, and where in it. */
+function decodePartitionCursor(
+  cursor: string | undefined,
+  partitions: number,
+): { partition: number; inner?: string } {
+  if (!cursor) return { partition: 0 };
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Number.isInteger(value?.partition) &&
+      value.partition >= 0 &&
+      value.partition < partitions &&
+      (value.inner === undefined || (typeof value.inner === 'string' && value.inner.length < 4096))
+    )
+      return { partition: value.partition, inner: value.inner };
+  } catch {
+    // fall through
+  }
+  throw new InvalidInput('The cursor is not valid for this list', [
+    { field: 'cursor', message: 'invalid cursor' },
+  ]);
+}
+
 /** Skills are tags: `Machine Learning` and `machine-learning` are one skill. */
-function normalizeSkills(skills: string[]): string[] {
+function normalizeSkills(skills: string[], field: string): string[] {
   const normalized = skills.map((skill) => normalizeTag(skill.trim().replace(/\s+/g, '-')));
   const bad = skills.filter((_, i) => normalized[i] === null);
   if (bad.length)
     throw new InvalidInput('Skills start with a letter and hold letters, digits, - and _', [
-      { field: 'skills', message: `not a skill: ${bad.slice(0, 3).join(', ')}` },
+      { field, message: `not a skill: ${bad.slice(0, 3).join(', ')}` },
     ]);
   const unique = [...new Set(normalized as string[])];
   if (unique.length > MAX_SKILLS)
-    throw new InvalidInput(`At most ${MAX_SKILLS} skills`, [{ field: 'skills', message: 'too many' }]);
+    throw new InvalidInput(`At most ${MAX_SKILLS} skills`, [{ field, message: 'too many' }]);
   return unique;
 }

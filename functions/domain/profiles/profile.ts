@@ -34,6 +34,8 @@ export function skillItems(profile: Profile, skills: string[]): Item[] {
     skill,
     GSI1PK: keys.peopleWithSkill(skill),
     GSI1SK: `${profile.name.toLowerCase()}#${profile.userId}`,
+    GSI2PK: keys.skillHolders(skill, profile.org),
+    GSI2SK: `${profile.name.toLowerCase()}#${profile.userId}`,
   }));
 }
 
@@ -50,7 +52,7 @@ export function profileItem(profile: Profile): Item {
 }
 
 export function toProfile(item: Item): Profile {
-  return { skills: [], ...withoutKeys(item) } as unknown as Profile;
+  return { skills: [], version: 1, ...withoutKeys(item) } as unknown as Profile;
 }
 
 /** The @handle of a person: the local part of their e-mail, lower case. */
