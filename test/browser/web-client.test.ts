@@ -373,6 +373,28 @@ const TITLE = 'Hostile payload, rendered inert';
     expect(stored.body.body).toBe('Bob’s edit, which must not be lost.');
   }, 60_000);
 
+  test('wiki text typed in a tab that was closed unsaved is offered in the next editor', async () => {
+    const closing = await alice.context.newPage();
+    await closing.goto(`${rt.url}/spaces/engineering/pages/release-process/edit`);
+    await closing.getByRole('heading', { level: 1, name: 'Edit page' }).waitFor();
+    await closing.getByLabel('Text', { exact: true }).fill('Left behind in a closed tab.');
+    await closing.getByText('Unsaved changes are kept on this device.').waitFor();
+    await closing.close();
+
+    const next = await alice.context.newPage();
+    await next.goto(`${rt.url}/spaces/engineering/pages/release-process/edit`);
+    const offer = next.getByRole('status').filter({ hasText: 'There is unsaved text for this page' });
+    await offer.waitFor();
+    await expect(next.getByLabel('Text', { exact: true }).inputValue()).resolves.not.toContain('Left behind');
+    await offer.getByRole('button', { name: 'Restore it' }).click();
+    await expect(next.getByLabel('Text', { exact: true }).inputValue()).resolves.toBe(
+      'Left behind in a closed tab.',
+    );
+    await next.getByRole('button', { name: 'Save page' }).click();
+    await next.locator('.post-body', { hasText: 'Left behind in a closed tab.' }).waitFor();
+    await next.close();
+  }, 60_000);
+
   test('alice edits her profile, and her skills lead to the people who have them', async () => {
     const { page } = alice;
     await page.goto(`${rt.url}/people/alice`);

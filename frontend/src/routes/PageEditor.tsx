@@ -13,7 +13,8 @@ import { useSpace } from '../api/queries';
 import type { WikiPage } from '../api/types';
 import { ServerHtml } from '../components/ServerHtml';
 import { ErrorState, Loading } from '../components/States';
-import { clearUnsaved, listUnsaved, writeUnsaved } from '../lib/unsaved';
+import { formatDate } from '../lib/time';
+import { clearUnsaved, listUnsaved, removeUnsavedKey, type Unsaved, writeUnsaved } from '../lib/unsaved';
 import { useTitle } from '../lib/useTitle';
 import { descendantsOf, pagePath, useWikiPages, wikiPath } from '../lib/wiki';
 
@@ -23,6 +24,10 @@ interface Fields {
   summary: string;
   /** '' is the top of the tree. */
   parentId: string;
+}
+
+interface Draft extends Fields {
+  baseVersion?: number;
 }
 
 export default function PageEditor() {
@@ -70,12 +75,13 @@ function PageForm({ spaceId, page }: { spaceId: string; page?: WikiPage }) {
 
   // This tab's own unsaved text comes back with the version it was based on, so a save after a reload
   // is still checked against that version (and gets a 409 if the page moved on meanwhile).
-  const [mine] = useState(
-    () =>
-      listUnsaved<Fields & { baseVersion?: number }>(scope).find(
-        (entry) => entry.scope === scope && entry.tab === sessionStorage.getItem('commonplace:tab'),
-      )?.value,
-  );
+  // Other tabs' unsaved text (a tab closed before saving) is offered, never applied unasked.
+  const [{ mine, others }] = useState(() => {
+    const leftovers = listUnsaved<Draft>(scope).filter((entry) => entry.scope === scope);
+    const own = leftovers.find((entry) => entry.tab === sessionStorage.getItem('commonplace:tab'));
+    return { mine: own?.value, others: leftovers.filter((entry) => entry !== own) };
+  });
+  const [leftover, setLeftover] = useState<Unsaved<Draft> | undefined>(others[0]);
   const [fields, setFields] = useState<Fields>(() => (mine ? { ...baseline, ...mine } : baseline));
   const [baseVersion, setBaseVersion] = useState(mine?.baseVersion ?? page?.version);
   const [latest, setLatest] = useState<WikiPage>();
@@ -148,6 +154,35 @@ function PageForm({ spaceId, page }: { spaceId: string; page?: WikiPage }) {
       </p>
       <h1>{page ? 'Edit page' : 'New page'}</h1>
 
+      {leftover && (
+        <div className="notice" role="status">
+          <p>
+            There is unsaved text for this page from {formatDate(leftover.savedAt)}, perhaps from another tab.
+          </p>
+          <div className="actions">
+            <button
+              type="button"
+              onClick={() => {
+                setFields({ ...baseline, ...leftover.value });
+                setBaseVersion(leftover.value.baseVersion ?? page?.version);
+                removeUnsavedKey(leftover.key);
+                setLeftover(undefined);
+              }}
+            >
+              Restore it
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                removeUnsavedKey(leftover.key);
+                setLeftover(undefined);
+              }}
+            >
+              Discard it
+            </button>
+          </div>
+        </div>
+      )}
       {conflict && (
         <div className="notice notice-warning conflict" role="alert" aria-labelledby={`${id}-conflict`}>
           <h2 id={`${id}-conflict`}>Someone else changed this page while you were editing</h2>
