@@ -13,12 +13,12 @@ import { renderMarkdown } from '../../../functions/domain/content/markdown';
 import { type ApiError, api, enc, get, isApiError } from '../api/client';
 import { useSpace } from '../api/queries';
 import type { Post } from '../api/types';
+import { LeftoverNotice } from '../components/LeftoverNotice';
 import { spaceLabel } from '../components/PostCard';
 import { ServerHtml } from '../components/ServerHtml';
 import { ErrorState, Loading } from '../components/States';
 import { parseTags } from '../lib/tags';
-import { formatDate } from '../lib/time';
-import { clearUnsaved, listUnsaved, removeUnsavedKey, type Unsaved, writeUnsaved } from '../lib/unsaved';
+import { clearUnsaved, listUnsaved, type Unsaved, writeUnsaved } from '../lib/unsaved';
 import { useTitle } from '../lib/useTitle';
 
 interface Fields {
@@ -204,34 +204,15 @@ function EditorForm({ spaceId, spaceName, post }: { spaceId: string; spaceName: 
         </div>
       )}
       {leftover && (
-        <div className="notice" role="status">
-          <p>
-            There is unsaved text for this post from {formatDate(leftover.savedAt)}
-            {leftover.tab ? ', perhaps from another tab' : ''}.
-          </p>
-          <div className="actions">
-            <button
-              type="button"
-              onClick={() => {
-                setFields(leftover.value);
-                setBaseVersion(leftover.value.baseVersion ?? post?.version);
-                removeUnsavedKey(leftover.key);
-                setLeftover(undefined);
-              }}
-            >
-              Restore it
-            </button>
-            <button
-              type="button"
-              onClick={() => {
-                removeUnsavedKey(leftover.key);
-                setLeftover(undefined);
-              }}
-            >
-              Discard it
-            </button>
-          </div>
-        </div>
+        <LeftoverNotice
+          leftover={leftover}
+          what="post"
+          onRestore={(value) => {
+            setFields(value);
+            setBaseVersion(value.baseVersion ?? post?.version);
+          }}
+          onDone={() => setLeftover(undefined)}
+        />
       )}
 
       {conflict && (

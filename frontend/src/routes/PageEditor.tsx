@@ -11,10 +11,10 @@ import { renderMarkdown } from '../../../functions/domain/content/markdown';
 import { type ApiError, api, enc, get, isApiError } from '../api/client';
 import { useSpace } from '../api/queries';
 import type { WikiPage } from '../api/types';
+import { LeftoverNotice } from '../components/LeftoverNotice';
 import { ServerHtml } from '../components/ServerHtml';
 import { ErrorState, Loading } from '../components/States';
-import { formatDate } from '../lib/time';
-import { clearUnsaved, listUnsaved, removeUnsavedKey, type Unsaved, writeUnsaved } from '../lib/unsaved';
+import { clearUnsaved, listUnsaved, type Unsaved, writeUnsaved } from '../lib/unsaved';
 import { useTitle } from '../lib/useTitle';
 import { descendantsOf, pagePath, useWikiPages, wikiPath } from '../lib/wiki';
 
@@ -155,33 +155,15 @@ function PageForm({ spaceId, page }: { spaceId: string; page?: WikiPage }) {
       <h1>{page ? 'Edit page' : 'New page'}</h1>
 
       {leftover && (
-        <div className="notice" role="status">
-          <p>
-            There is unsaved text for this page from {formatDate(leftover.savedAt)}, perhaps from another tab.
-          </p>
-          <div className="actions">
-            <button
-              type="button"
-              onClick={() => {
-                setFields({ ...baseline, ...leftover.value });
-                setBaseVersion(leftover.value.baseVersion ?? page?.version);
-                removeUnsavedKey(leftover.key);
-                setLeftover(undefined);
-              }}
-            >
-              Restore it
-            </button>
-            <button
-              type="button"
-              onClick={() => {
-                removeUnsavedKey(leftover.key);
-                setLeftover(undefined);
-              }}
-            >
-              Discard it
-            </button>
-          </div>
-        </div>
+        <LeftoverNotice
+          leftover={leftover}
+          what="page"
+          onRestore={(value) => {
+            setFields({ ...baseline, ...value });
+            setBaseVersion(value.baseVersion ?? page?.version);
+          }}
+          onDone={() => setLeftover(undefined)}
+        />
       )}
       {conflict && (
         <div className="notice notice-warning conflict" role="alert" aria-labelledby={`${id}-conflict`}>
