@@ -10,6 +10,7 @@ import { extractMentions, extractTags, plainText, renderMarkdown } from '../cont
 import type { DomainContext } from '../context';
 import { Conflict, EditConflict, Forbidden, InvalidInput, NotFound } from '../errors';
 import type { Principal } from '../principal';
+import { readWhileChecking } from '../read-while-checking';
 import {
   canContribute,
   canManage,
@@ -183,10 +184,10 @@ export class PostService {
   ): Promise<Page<PostSummary>> {
     if (options.drafts && authorId !== principal.userId)
       throw new Forbidden('Drafts are private to their author');
-    // The author check and the page are independent reads: run them together, but let the author
-    // check decide first, so an invisible person is a 404 whatever the cursor.
-    const [author, posts] = await Promise.allSettled([
-      this.ctx.table.get(keys.profile(authorId)),
+    const [, page] = await readWhileChecking(
+      this.ctx.table.get(keys.profile(authorId)).then((author) => {
+        if (!author || !canSeePerson(principal, author as { org?: string })) throw new NotFound('Person');
+      }),
       this.ctx.table.query({
         index: 'GSI2',
         partition: keys.authorPosts(authorId),
@@ -195,12 +196,7 @@ export class PostService {
         limit: options.limit,
         cursor: options.cursor,
       }),
-    ]);
-    if (author.status === 'rejected') throw author.reason;
-    if (!author.value || !canSeePerson(principal, author.value as { org?: string }))
-      throw new NotFound('Person');
-    if (posts.status === 'rejected') throw posts.reason;
-    const page = posts.value;
+    );
     return { items: await this.trim(principal, page.items.map(toPost)), cursor: page.cursor };
   }
 

@@ -18,6 +18,7 @@ import { extractPageLinks, extractTags, pageSlug, plainText, renderMarkdown } fr
 import type { DomainContext } from '../context';
 import { Conflict, EditConflict, Forbidden, InvalidInput, NotFound } from '../errors';
 import type { Principal } from '../principal';
+import { readWhileChecking } from '../read-while-checking';
 import { canContribute, canManage, canSeePerson } from '../spaces/space-access';
 import type { LoadedSpace, SpaceService } from '../spaces/space-service';
 import {
@@ -270,15 +271,18 @@ export class PageService {
     limit: number,
     cursor?: string,
   ): Promise<ListPage<PageVersionSummary>> {
-    const loaded = await this.spaces.loadReadable(principal, spaceId, [keys.page(spaceId, pageId)]);
-    existing(loaded.extras[0]);
-    const page = await this.ctx.table.query({
-      partition: keys.space(spaceId).PK,
-      beginsWith: keys.pageVersionPrefix(pageId),
-      newestFirst: true,
-      limit,
-      cursor,
-    });
+    const [, page] = await readWhileChecking(
+      this.spaces
+        .loadReadable(principal, spaceId, [keys.page(spaceId, pageId)])
+        .then((loaded) => existing(loaded.extras[0])),
+      this.ctx.table.query({
+        partition: keys.space(spaceId).PK,
+        beginsWith: keys.pageVersionPrefix(pageId),
+        newestFirst: true,
+        limit,
+        cursor,
+      }),
+    );
     return {
       items: page.items.map((item) => {
         const { body: _body, ...rest } = visibleEditor(principal, toPageVersion(item));
@@ -310,12 +314,10 @@ export class PageService {
     spaceId: string,
     pageId: string,
   ): Promise<{ id: string; title: string }[]> {
-    await this.spaces.loadReadable(principal, spaceId);
-    const links = await this.ctx.table.query({
-      index: 'GSI1',
-      partition: keys.backlinks(spaceId, pageId),
-      limit: 100,
-    });
+    const [, links] = await readWhileChecking(
+      this.spaces.loadReadable(principal, spaceId),
+      this.ctx.table.query({ index: 'GSI1', partition: keys.backlinks(spaceId, pageId), limit: 100 }),
+    );
     const pages = await this.ctx.table.getMany(
       links.items.map((link) => keys.page(spaceId, link.from as string)),
     );
