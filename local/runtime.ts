@@ -15,14 +15,17 @@ import { getRequestListener } from '@hono/node-server';
 import dynalite from 'dynalite';
 import { createApp } from '../functions/api/app';
 import { createTokenVerifier } from '../functions/api/auth';
+import type { ApiDependencies } from '../functions/api/dependencies';
+import { bearerTokenAuthenticator } from '../functions/api/middleware/authenticate';
 import { PROBLEM_BASE } from '../functions/api/problem';
 import { createDocumentClient, Table } from '../functions/data/table';
 import { createTableInput, TABLE_DEFINITION } from '../functions/data/table-definition';
 import { systemClock, ulidGenerator } from '../functions/platform/clock';
-import type { Dependencies } from '../functions/platform/dependencies';
 import { FastSearchIndex } from '../functions/search/embedded/fast-index';
 import { type ReindexProgress, rebuildDocuments, scanIndexableItems } from '../functions/search/reindex';
-import { createIndexerHandler } from '../functions/streams/indexer-handler';
+import { createIndexer } from '../functions/streams/indexer';
+import { recordHasItemType } from '../functions/streams/item-type-filter';
+import { createStreamHandler } from '../functions/streams/stream-consumer';
 import { DynamoDbFront } from './dynamodb/dynamodb-front';
 import { EventSourceMapping, type EventSourceMappingOptions } from './dynamodb/event-source-mapping';
 import { FailureDestination } from './dynamodb/failure-destination';
@@ -115,9 +118,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const initial = new FastSearchIndex();
   await rebuildDocuments(scanIndexableItems(client, tableName), (docs) => initial.upsert(docs));
   const liveIndex = new SwappableSearchIndex(initial);
-  const indexChanges = createIndexerHandler({ table, index: liveIndex });
+  const indexer = createIndexer({ table, index: liveIndex });
+  const indexChanges = createStreamHandler(indexer);
   addConsumer(
-    { name: 'indexer', handler: indexChanges, batchSize: 100, retryAttempts: 3, retryDelayMs: 200 },
+    {
+      name: indexer.name,
+      itemTypes: indexer.itemTypes,
+      handler: indexChanges,
+      batchSize: 100,
+      retryAttempts: 3,
+      retryDelayMs: 200,
+    },
     indexedUpTo,
   );
 
@@ -141,11 +152,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     redirectUris: [`${url}/auth/callback`, `http://127.0.0.1:${port}/auth/callback`, `${url}/`],
   });
 
-  const deps: Dependencies = {
+  const deps: ApiDependencies = {
     table,
     clock: systemClock,
     ids: ulidGenerator,
-    verifyToken: createTokenVerifier({ issuer, audience: idp.audience, jwksUrl: idp.jwksUrl }),
+    authenticator: bearerTokenAuthenticator(
+      createTokenVerifier({ issuer, audience: idp.audience, jwksUrl: idp.jwksUrl }),
+    ),
     search: liveIndex,
     health: () => streamHealth(consumers, failures),
   };
@@ -190,7 +203,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       liveIndex.swap(fresh);
       // Changes committed while the scan ran may be missing or stale in the new index: run their records
       // through the indexer again. It re-reads current state, so this converges whatever the order.
-      const missed = stream.readAfter(startedAt, Number.MAX_SAFE_INTEGER);
+      const missed = stream
+        .readAfter(startedAt, Number.MAX_SAFE_INTEGER)
+        .filter((record) => recordHasItemType(record, indexer.itemTypes));
       if (missed.length) await indexChanges({ Records: missed }, {} as never);
       return count;
     },

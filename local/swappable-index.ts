@@ -5,6 +5,7 @@
 import type { FastSearchIndex } from '../functions/search/embedded/fast-index';
 import type {
   AccessFilter,
+  IndexWrite,
   SearchDocument,
   SearchIndex,
   SearchQuery,
@@ -23,6 +24,9 @@ export class SwappableSearchIndex implements SearchIndex {
   }
   remove(ids: string[]) {
     return this.current.remove(ids);
+  }
+  write(changes: IndexWrite) {
+    return this.current.write(changes);
   }
   updateSpace(spaceId: string, change: SpaceChange) {
     return this.current.updateSpace(spaceId, change);

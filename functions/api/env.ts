@@ -2,11 +2,13 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Principal } from '../domain/principal';
 import type { Services } from '../domain/services';
+import type { ApiDependencies } from './dependencies';
 
 export type AppEnv = {
   Variables: {
     principal: Principal;
     services: Services;
+    dependencies: ApiDependencies;
     requestId: string;
   };
 };

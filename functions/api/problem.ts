@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import { DomainError, type FieldIssue } from '../domain/errors';
+import { DomainError, type FieldIssue, Unauthenticated } from '../domain/errors';
 import { logger } from '../platform/logger';
 
 export interface Problem {
@@ -57,6 +57,8 @@ export function validationProblem(c: Context, error: ZodError, location: string)
 }
 
 export function handleError(error: Error, c: Context) {
+  // RFC 6750: a 401 names the scheme the caller should use.
+  if (error instanceof Unauthenticated) c.header('www-authenticate', 'Bearer');
   if (error instanceof DomainError) {
     return problemResponse(c, {
       type: error.type,

@@ -3,7 +3,7 @@
  * OpenAPI document, so the two cannot drift apart.
  */
 import { z } from '@hono/zod-openapi';
-import { normalizeTag } from '../domain/content/markdown';
+import { normalizeTag } from '../domain/content/names';
 
 const id = z.string().regex(/^[A-Za-z0-9~._-]{1,64}$/, 'must be 1-64 letters, digits, ~ . _ or -');
 

@@ -17,3 +17,6 @@ export const isPartner = (p: Principal) => p.groups.includes('partner') || p.org
 /** Partner membership wins: a token that claims both is treated as a partner (default deny). */
 export const isEmployee = (p: Principal) => p.groups.includes('employee') && !isPartner(p);
 export const isAdmin = (p: Principal) => p.groups.includes('admin') && isEmployee(p);
+
+/** Turns a bearer token into the caller, or throws Unauthenticated (the local runtime's check). */
+export type TokenVerifier = (token: string) => Promise<Principal>;

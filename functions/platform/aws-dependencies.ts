@@ -1,31 +1,17 @@
-/** Dependencies for the api Lambda, from its environment (set by the CDK api construct). */
-import { createTokenVerifier } from '../api/auth';
+/**
+ * What every Lambda builds from its environment (set by the CDK constructs), once per container: the
+ * table, the clock and ids. Only the search Lambda and the indexer add the OpenSearch index
+ * (`openSearchFromEnv`), so no other bundle carries the OpenSearch client.
+ */
 import { createDocumentClient, Table } from '../data/table';
-import { OpenSearchIndex } from '../search/opensearch/opensearch-index';
 import { systemClock, ulidGenerator } from './clock';
-import type { Dependencies } from './dependencies';
+import type { CoreDependencies } from './dependencies';
+import { ENV, requiredEnv } from './environment';
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`Environment variable ${name} is not set`);
-  return value;
-}
-
-export function awsDependencies(): Dependencies {
-  const issuer = required('AUTH_ISSUER');
+export function awsCoreDependencies(): CoreDependencies {
   return {
-    table: new Table(createDocumentClient(), required('TABLE_NAME')),
-    search: OpenSearchIndex.create({
-      node: required('SEARCH_ENDPOINT'),
-      alias: process.env.SEARCH_ALIAS ?? 'commonplace',
-      sigv4: true,
-    }),
+    table: new Table(createDocumentClient(), requiredEnv(ENV.tableName)),
     clock: systemClock,
     ids: ulidGenerator,
-    verifyToken: createTokenVerifier({
-      issuer,
-      audience: required('AUTH_AUDIENCE'),
-      jwksUrl: process.env.AUTH_JWKS_URL ?? `${issuer}/.well-known/jwks.json`,
-    }),
   };
 }

@@ -1,18 +1,12 @@
 /**
- * What the API needs from the outside world. The Lambda entry builds it from environment variables
- * (aws-dependencies.ts); the local runtime builds it over dynalite and the local identity provider.
+ * What every Lambda and the local runtime give the domain: the table, the clock and ids. The Lambda
+ * entries build it from their environment (aws-dependencies.ts); the local runtime over dynalite.
  */
-import type { TokenVerifier } from '../api/auth';
 import type { Table } from '../data/table';
-import type { SearchIndex } from '../search/search-document';
 import type { Clock, IdGenerator } from './clock';
 
-export interface Dependencies {
+export interface CoreDependencies {
   table: Table;
   clock: Clock;
   ids: IdGenerator;
-  verifyToken: TokenVerifier;
-  search: SearchIndex;
-  /** Extra health facts (the local runtime reports its stream here). */
-  health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
 }

@@ -13,7 +13,7 @@ export const documentId = {
 };
 
 /** The item types that become documents (others — likes, members, tag items, versions — do not). */
-export const INDEXED_TYPES = new Set(['post', 'comment', 'page', 'profile']);
+export const INDEXED_TYPES = ['post', 'comment', 'page', 'profile'] as const;
 
 function access(space: Item) {
   return {

@@ -64,7 +64,7 @@ export async function rebuildDocuments(
   for await (const items of pages) {
     for (const item of items) {
       if (item.type === 'space') spaces.set(item.id as string, item);
-      else if (INDEXED_TYPES.has(item.type as string)) content.push(item);
+      else if ((INDEXED_TYPES as readonly string[]).includes(item.type as string)) content.push(item);
       if (item.type === 'post') posts.set(`${item.spaceId}/${item.id}`, item);
     }
     scanned += items.length;

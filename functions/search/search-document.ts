@@ -108,6 +108,12 @@ export interface SearchResult {
 /** What every engine returns at most: tags in the tag facet, ranked authors, evidence per author. */
 export const RESULT_LIMITS = { tagFacet: 20, authors: 10, authorDocuments: 3 } as const;
 
+/** Documents to write and ids to remove, applied together. */
+export interface IndexWrite {
+  upsert: SearchDocument[];
+  remove: string[];
+}
+
 /** A space's access fields and name, as pushed to every document of the space. */
 export type SpaceChange = { audience: SearchDocument['audience']; partnerOrgs: string[]; spaceName: string };
 
@@ -124,6 +130,8 @@ export interface Suggestion {
 export interface SearchIndex {
   upsert(documents: SearchDocument[]): Promise<void>;
   remove(ids: string[]): Promise<void>;
+  /** Writes and removes in one request (the indexer's one bulk request per stream batch). */
+  write(changes: IndexWrite): Promise<void>;
   /** Rewrites audience, partner organisations and space name on every document of a space. */
   updateSpace(spaceId: string, change: SpaceChange): Promise<number>;
   removeSpace(spaceId: string): Promise<number>;

@@ -1,19 +1,13 @@
-/** Lambda entry of the search indexer: DynamoDB stream → OpenSearch. */
+/** Lambda entry of the search indexer: table stream → OpenSearch, in the shared consumer shape. */
 import middy from '@middy/core';
-import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { createDocumentClient, Table } from '../data/table';
-import { OpenSearchIndex } from '../search/opensearch/opensearch-index';
-import { createIndexerHandler } from './indexer-handler';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { awsCoreDependencies } from '../platform/aws-dependencies';
+import { openSearchFromEnv } from '../search/opensearch/opensearch-from-env';
+import { createIndexer } from './indexer';
+import { createStreamHandler } from './stream-consumer';
 
-const handle = createIndexerHandler({
-  table: new Table(createDocumentClient(), process.env.TABLE_NAME ?? ''),
-  index: OpenSearchIndex.create({
-    node: process.env.SEARCH_ENDPOINT ?? '',
-    alias: process.env.SEARCH_ALIAS ?? 'commonplace',
-    sigv4: true,
-  }),
-});
-
-export const handler = middy<DynamoDBStreamEvent>().handler((event: DynamoDBStreamEvent, context: Context) =>
-  handle(event, context),
+const handle = createStreamHandler(
+  createIndexer({ table: awsCoreDependencies().table, index: openSearchFromEnv() }),
 );
+
+export const handler = middy<DynamoDBStreamEvent>().handler(handle);

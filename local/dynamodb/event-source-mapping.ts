@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { recordHasItemType } from '../../functions/streams/item-type-filter';
 import type { ChangeStream, StreamRecord } from './change-stream';
 import type { FailureDestination } from './failure-destination';
 
@@ -25,6 +26,11 @@ export type StreamHandler = (
 export interface EventSourceMappingOptions {
   name: string;
   handler: StreamHandler;
+  /**
+   * Only records of items with these `type`s are delivered (the Lambda event filter in AWS, built
+   * from the same list); the others are passed over as Lambda drops filtered records. Default: all.
+   */
+  itemTypes?: readonly string[];
   batchSize?: number;
   retryAttempts?: number;
   bisectBatchOnFunctionError?: boolean;
@@ -45,8 +51,9 @@ export class EventSourceMapping {
   private idleWaiters: (() => void)[] = [];
   private unsubscribe?: () => void;
   private invocations = 0;
-  readonly options: Required<Omit<EventSourceMappingOptions, 'checkpointDirectory'>> & {
+  readonly options: Required<Omit<EventSourceMappingOptions, 'checkpointDirectory' | 'itemTypes'>> & {
     checkpointDirectory?: string;
+    itemTypes?: readonly string[];
   };
 
   constructor(
@@ -121,9 +128,13 @@ export class EventSourceMapping {
   private async pump() {
     while (!this.stopped) {
       this.rerun = false;
-      const batch = this.stream.readAfter(this.position, this.options.batchSize);
-      if (batch.length === 0) return;
-      await this.deliver(batch, 0);
+      const read = this.stream.readAfter(this.position, this.options.batchSize);
+      if (read.length === 0) return;
+      const { itemTypes } = this.options;
+      const batch = itemTypes ? read.filter((record) => recordHasItemType(record, itemTypes)) : read;
+      if (batch.length) await this.deliver(batch, 0);
+      // Past the filtered-out records too, once everything delivered before them is done.
+      if (batch.at(-1) !== read.at(-1)) this.advance(read.at(-1)!);
     }
   }
 

@@ -6,9 +6,10 @@ import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Services } from '../../domain/services';
 import { logger } from '../../platform/logger';
+import type { ApiDependencies } from '../dependencies';
 import type { AppEnv } from '../env';
 
-export function requestContext(services: Services): MiddlewareHandler<AppEnv> {
+export function requestContext(services: Services, dependencies: ApiDependencies): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
     const lambdaEvent = (c.env as { event?: { requestContext?: { requestId?: string } } } | undefined)?.event;
@@ -18,6 +19,7 @@ export function requestContext(services: Services): MiddlewareHandler<AppEnv> {
       (incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID());
     c.set('requestId', requestId);
     c.set('services', services);
+    c.set('dependencies', dependencies);
     await next();
     c.header('x-request-id', requestId);
     logger.info('request', {

@@ -1,4 +1,4 @@
-/** The caller, people, and their posts. */
+/** The caller and the people directory: profiles, skills. */
 import { createRoute } from '@hono/zod-openapi';
 import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
@@ -22,45 +22,6 @@ export function peopleRoutes() {
       const principal = c.var.principal;
       const profile = await c.var.services.profiles.get(principal, principal.userId);
       return c.json({ ...profile, groups: principal.groups } as never, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/feed',
-      tags,
-      ...secured,
-      summary: 'Home feed: newest posts from your spaces',
-      request: { query: PageQuery },
-      responses: { 200: ok(PageOf('PostSummary')), ...standardErrors },
-    }),
-    async (c) => {
-      const { limit, cursor } = c.req.valid('query');
-      return c.json((await c.var.services.posts.feed(c.var.principal, limit, cursor)) as never, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/me/drafts',
-      tags,
-      ...secured,
-      summary: 'Your drafts',
-      request: { query: PageQuery },
-      responses: { 200: ok(PageOf('PostSummary')), ...standardErrors },
-    }),
-    async (c) => {
-      const { limit, cursor } = c.req.valid('query');
-      return c.json(
-        (await c.var.services.posts.listByAuthor(c.var.principal, c.var.principal.userId, {
-          drafts: true,
-          limit,
-          cursor,
-        })) as never,
-        200,
-      );
     },
   );
 
@@ -113,28 +74,6 @@ export function peopleRoutes() {
     }),
     async (c) =>
       c.json((await c.var.services.profiles.get(c.var.principal, c.req.valid('param').userId)) as never, 200),
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/people/{userId}/posts',
-      tags,
-      ...secured,
-      summary: "A person's published posts in spaces you can read",
-      request: { params: UserIdParam, query: PageQuery },
-      responses: { 200: ok(PageOf('PostSummary')), ...standardErrors },
-    }),
-    async (c) => {
-      const { limit, cursor } = c.req.valid('query');
-      return c.json(
-        (await c.var.services.posts.listByAuthor(c.var.principal, c.req.valid('param').userId, {
-          limit,
-          cursor,
-        })) as never,
-        200,
-      );
-    },
   );
 
   return app;

@@ -4,7 +4,7 @@
  */
 import { keys } from '../../data/keys';
 import { type Item, type Page, TransactionFailed } from '../../data/table';
-import { extractMentions, plainText, renderMarkdown } from '../content/markdown';
+import { loadMarkdown } from '../content/load-markdown';
 import type { DomainContext } from '../context';
 import { Conflict, EditConflict, Forbidden, InvalidInput, NotFound } from '../errors';
 import type { PostService } from '../posts/post-service';
@@ -99,10 +99,7 @@ export class CommentService {
       authorId: principal.userId,
       authorName: principal.name,
       ...(principal.org ? { authorOrg: principal.org } : {}),
-      body: input.body,
-      html: renderMarkdown(input.body),
-      text: plainText(input.body),
-      mentions: extractMentions(input.body),
+      ...(await rendered(input.body)),
       createdAt: now,
       updatedAt: now,
       version: 1,
@@ -144,10 +141,7 @@ export class CommentService {
     if (comment.version !== input.version) throw new EditConflict('The comment', comment.version);
     const updated: Comment = {
       ...comment,
-      body: input.body,
-      html: renderMarkdown(input.body),
-      text: plainText(input.body),
-      mentions: extractMentions(input.body),
+      ...(await rendered(input.body)),
       updatedAt: this.ctx.clock.now().toISOString(),
       version: comment.version + 1,
     };
@@ -237,4 +231,10 @@ function view(principal: Principal, comment: Comment, manage: boolean): CommentV
     ...shown,
     permissions: { edit: own && !comment.deleted, delete: !comment.deleted && (own || manage) },
   };
+}
+
+/** What a comment stores beside its Markdown: the sanitized HTML, plain text and mentions. */
+async function rendered(body: string) {
+  const { extractMentions, plainText, renderMarkdown } = await loadMarkdown();
+  return { body, html: renderMarkdown(body), text: plainText(body), mentions: extractMentions(body) };
 }

@@ -12,6 +12,7 @@
  */
 import { Marked, type Token, type Tokens } from 'marked';
 import { FilterXSS, type IWhiteList } from 'xss';
+import { normalizeTag, pageSlug, TAG_BODY } from './names';
 
 // ---------------------------------------------------------------------------------------------
 // Mentions and tags
@@ -25,12 +26,10 @@ const MENTION = new RegExp(
   `(?<![\\p{L}\\p{N}_])@([a-zA-Z0-9][${HANDLE_CHARS}]{0,39})(?![\\p{L}\\p{M}\\p{N}${HANDLE_CHARS}])`,
   'gu',
 );
-const TAG_BODY = '\\p{L}[\\p{L}\\p{M}\\p{N}_-]{0,49}';
 // Not after a word char (`C#x`, `page#frag`) nor `&` (`&#x41` left as text); headings never reach
 // here because `# Title` is a heading token whose text no longer contains the `#`.
 // Token text keeps `&` as `&amp;` next to numeric references, hence the second lookbehind.
 const TAG = new RegExp(`(?<![\\p{L}\\p{N}_&])(?<!&amp;)#(${TAG_BODY})(?![\\p{L}\\p{M}\\p{N}_-])`, 'gu');
-const TAG_EXACT = new RegExp(`^${TAG_BODY}$`, 'u');
 
 // `[[Page title]]` or `[[Page title|label]]`: a link to the wiki page with that title's slug.
 const PAGE_LINK = /\[\[([^[\]|\n]{1,200})(?:\|([^[\]\n]{1,200}))?\]\]/gu;
@@ -70,33 +69,6 @@ function scan(text: string): Hit[] {
       });
   }
   return hits.sort((a, b) => a.index - b.index);
-}
-
-/**
- * The id a wiki page gets from its title, and that `[[title]]` links to: accents dropped, lower case,
- * runs of anything but a-z and 0-9 made one `-`, at most 64 characters. Null when nothing is left
- * (a title in a non-Latin script), in which case the page gets a generated id and `[[…]]` stays text.
- */
-export function pageSlug(title: string): string | null {
-  const slug = title
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+/, '')
-    .slice(0, 64)
-    .replace(/-+$/, '');
-  return slug || null;
-}
-
-/**
- * Lowercases, trims, drops one leading `#` and NFC-normalises a tag; returns null unless the result
- * is a letter followed by up to 49 letters, digits, `-` or `_`. The explicit tags field of a post
- * goes through this so that `#DevOps`, `devops` and `DevOps` are one tag.
- */
-export function normalizeTag(tag: string): string | null {
-  const candidate = tag.trim().replace(/^#/, '').toLowerCase().normalize('NFC');
-  return TAG_EXACT.test(candidate) ? candidate : null;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { keys } from '../../data/keys';
 import { type Item, type Page, type TransactItem, TransactionFailed } from '../../data/table';
 import { versionedRewrite } from '../../data/versioned-rewrite';
-import { extractMentions, extractTags, plainText, renderMarkdown } from '../content/markdown';
+import { loadMarkdown } from '../content/load-markdown';
 import type { DomainContext } from '../context';
 import { Conflict, EditConflict, Forbidden, InvalidInput, NotFound } from '../errors';
 import type { Principal } from '../principal';
@@ -56,7 +56,7 @@ export class PostService {
       authorId: principal.userId,
       authorName: principal.name,
       ...(principal.org ? { authorOrg: principal.org } : {}),
-      ...derived(input),
+      ...(await derived(input)),
       status: input.status,
       createdAt: now,
       updatedAt: now,
@@ -98,7 +98,7 @@ export class PostService {
     const now = this.ctx.clock.now().toISOString();
     const updated: Post = {
       ...current,
-      ...derived(input),
+      ...(await derived(input)),
       status: input.status,
       updatedAt: now,
       publishedAt: current.publishedAt ?? (input.status === 'published' ? now : undefined),
@@ -371,7 +371,8 @@ function decodeFeedCursor(cursor: string): string {
   return value;
 }
 
-function derived(input: PostInput) {
+async function derived(input: PostInput) {
+  const { extractMentions, extractTags, plainText, renderMarkdown } = await loadMarkdown();
   const explicit = input.tags ?? [];
   const tags = [...new Set([...explicit, ...extractTags(input.body)])].slice(0, MAX_TAGS);
   return {

@@ -5,7 +5,7 @@
 import { keys } from '../../data/keys';
 import { type Item, type Page, type TransactItem, TransactionFailed } from '../../data/table';
 import { versionedRewrite } from '../../data/versioned-rewrite';
-import { normalizeTag } from '../content/markdown';
+import { normalizeTag } from '../content/names';
 import type { DomainContext } from '../context';
 import { EditConflict, InvalidInput, NotFound } from '../errors';
 import { isPartner, type Principal } from '../principal';

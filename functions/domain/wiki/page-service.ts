@@ -14,7 +14,8 @@ import {
   TransactionFailed,
 } from '../../data/table';
 import { versionedRewrite } from '../../data/versioned-rewrite';
-import { extractPageLinks, extractTags, pageSlug, plainText, renderMarkdown } from '../content/markdown';
+import { loadMarkdown } from '../content/load-markdown';
+import { pageSlug } from '../content/names';
 import type { DomainContext } from '../context';
 import { Conflict, EditConflict, Forbidden, InvalidInput, NotFound } from '../errors';
 import type { Principal } from '../principal';
@@ -71,7 +72,7 @@ export class PageService {
       id,
       spaceId,
       ...(parentId ? { parentId } : {}),
-      ...derived(spaceId, id, input),
+      ...(await derived(spaceId, id, input)),
       createdBy: editor.by,
       createdByName: editor.name,
       ...(editor.org ? { createdByOrg: editor.org } : {}),
@@ -125,7 +126,7 @@ export class PageService {
     const editor = editorOf(principal);
     const updated: Page = {
       ...current,
-      ...derived(spaceId, pageId, input),
+      ...(await derived(spaceId, pageId, input)),
       updatedBy: editor.by,
       updatedByName: editor.name,
       updatedAt: this.ctx.clock.now().toISOString(),
@@ -285,7 +286,7 @@ export class PageService {
     );
     return {
       items: page.items.map((item) => {
-        const { body: _body, ...rest } = visibleEditor(principal, toPageVersion(item));
+        const { body: _body, html: _html, ...rest } = visibleEditor(principal, toPageVersion(item));
         return rest;
       }),
       cursor: page.cursor,
@@ -305,7 +306,9 @@ export class PageService {
     existing(loaded.extras[0]);
     if (!loaded.extras[1]) throw new NotFound('Version');
     const found = visibleEditor(principal, toPageVersion(loaded.extras[1]));
-    return { ...found, html: renderMarkdown(found.body, { pageLinksIn: spaceId }) };
+    // Versions keep their HTML since it was rendered on write; older ones are rendered now.
+    const html = found.html ?? (await loadMarkdown()).renderMarkdown(found.body, { pageLinksIn: spaceId });
+    return { ...found, html };
   }
 
   /** The pages whose `[[links]]` point here (the page itself need not exist yet). */
@@ -438,7 +441,8 @@ function editorOf(principal: Principal) {
   return { by: principal.userId, name: principal.name, org: principal.org };
 }
 
-function derived(spaceId: string, pageId: string, input: PageInput) {
+async function derived(spaceId: string, pageId: string, input: PageInput) {
+  const { extractPageLinks, extractTags, plainText, renderMarkdown } = await loadMarkdown();
   const links = extractPageLinks(input.body)
     .filter((to) => to !== pageId)
     .slice(0, MAX_LINKS);
@@ -461,6 +465,7 @@ function versionOf(page: Page, summary?: string, restoredFrom?: number): PageVer
     title: page.title,
     ...(page.parentId ? { parentId: page.parentId } : {}),
     body: page.body,
+    html: page.html,
     editedBy: page.updatedBy,
     editedByName: page.updatedByName,
     ...(page.updatedByOrg ? { editedByOrg: page.updatedByOrg } : {}),

@@ -46,6 +46,8 @@ export interface PageVersion {
   title: string;
   parentId?: string;
   body: string;
+  /** Rendered on write; absent on versions stored before HTML was kept with them. */
+  html?: string;
   editedBy: string;
   editedByName: string;
   editedByOrg?: string;

@@ -18,6 +18,7 @@ import {
   type FacetCount,
   freshnessBoost,
   highlight,
+  type IndexWrite,
   RESULT_LIMITS,
   type SearchDocument,
   type SearchIndex,
@@ -49,6 +50,11 @@ export class EmbeddedSearchIndex implements SearchIndex {
       this.engine.discard(id);
       this.documents.delete(id);
     }
+  }
+
+  async write(changes: IndexWrite): Promise<void> {
+    await this.upsert(changes.upsert);
+    await this.remove(changes.remove);
   }
 
   async updateSpace(spaceId: string, change: SpaceChange): Promise<number> {

@@ -30,6 +30,7 @@ import {
   excerptAround,
   type FacetCount,
   highlight,
+  type IndexWrite,
   RESULT_LIMITS,
   SEARCH_TYPES,
   type SearchDocument,
@@ -269,6 +270,11 @@ export class FastSearchIndex implements SearchIndex {
       this.ids.delete(id);
     }
     this.compactIfDue();
+  }
+
+  async write(changes: IndexWrite): Promise<void> {
+    await this.upsert(changes.upsert);
+    await this.remove(changes.remove);
   }
 
   async updateSpace(spaceId: string, change: SpaceChange): Promise<number> {

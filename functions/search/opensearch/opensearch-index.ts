@@ -18,6 +18,7 @@ import {
   escapeHtml,
   excerptAround,
   type FacetCount,
+  type IndexWrite,
   RESULT_LIMITS,
   type SearchDocument,
   type SearchIndex,
@@ -304,6 +305,15 @@ export class OpenSearchIndex implements SearchIndex {
   async remove(ids: string[]): Promise<void> {
     return explained('remove', async () => {
       await this.bulk(ids.map((id) => ({ id, action: { delete: { _id: id } } })));
+    });
+  }
+
+  async write(changes: IndexWrite): Promise<void> {
+    return explained('write', async () => {
+      await this.bulk([
+        ...changes.upsert.map(indexOperation),
+        ...changes.remove.map((id) => ({ id, action: { delete: { _id: id } } })),
+      ]);
     });
   }
 

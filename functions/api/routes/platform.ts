@@ -1,6 +1,9 @@
-/** GET /api/health: is the table reachable, and (locally) how the stream consumers are doing. */
+/**
+ * GET /api/health: is the table reachable, and (locally) how the stream consumers are doing.
+ * GET /api/openapi.json: the document of every module's routes, built on the first request (the module
+ * routes it reads are loaded then, so no cold start pays for them).
+ */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Dependencies } from '../../platform/dependencies';
 import { ok } from '../openapi-helpers';
 import { createRouter } from '../router';
 
@@ -12,7 +15,7 @@ const HealthSchema = z
   .passthrough()
   .openapi('Health');
 
-export function healthRoutes(deps: Dependencies) {
+export function platformRoutes() {
   const app = createRouter();
   app.openapi(
     createRoute({
@@ -23,6 +26,7 @@ export function healthRoutes(deps: Dependencies) {
       responses: { 200: ok(HealthSchema), 503: ok(HealthSchema, 'Degraded') },
     }),
     async (c) => {
+      const deps = c.var.dependencies;
       const started = performance.now();
       let table: { status: string; latencyMs?: number };
       try {
@@ -40,5 +44,9 @@ export function healthRoutes(deps: Dependencies) {
       );
     },
   );
+  app.get('/openapi.json', async (c) => {
+    const { openApiDocument } = await import('../openapi-document');
+    return c.json(openApiDocument());
+  });
   return app;
 }

@@ -1,0 +1,16 @@
+/**
+ * What the HTTP modules need from the outside world beyond the table, clock and ids: how a request
+ * proves who it is, and (for the search module only) the search index.
+ */
+import type { CoreDependencies } from '../platform/dependencies';
+import type { SearchIndex } from '../search/search-document';
+import type { Authenticator } from './middleware/authenticate';
+
+export interface ApiDependencies extends CoreDependencies {
+  /** The HTTP API's verified claims in AWS; a bearer token checked with jose locally. */
+  authenticator: Authenticator;
+  /** Only the search module's Lambda has one; locally every module shares the embedded engine. */
+  search?: SearchIndex;
+  /** Extra health facts (the local runtime reports its stream here). */
+  health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
+}

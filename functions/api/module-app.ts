@@ -1,0 +1,91 @@
+/**
+ * The HTTP app of one or more API modules: each module's routes inside the same shared middleware.
+ * Middleware order: request id, dependencies and access log → body size limit → authentication
+ * (everything but health and the OpenAPI document) → routes. Errors become problem+json in one place.
+ * A Lambda serves one module (lambdas/); the local runtime serves them all (app.ts).
+ */
+import { bodyLimit } from 'hono/body-limit';
+import { createServices } from '../domain/services';
+import type { ApiDependencies } from './dependencies';
+import { authenticate } from './middleware/authenticate';
+import { requestContext } from './middleware/request-context';
+import type { ApiModule } from './modules/api-module';
+import { handleError, problemResponse } from './problem';
+import { createRouter } from './router';
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModule[]) {
+  const services = createServices({ table: deps.table, clock: deps.clock, ids: deps.ids }, deps.search);
+  const app = createRouter();
+
+  app.use('*', requestContext(services, deps));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        problemResponse(c, {
+          type: 'payload-too-large',
+          title: 'Payload too large',
+          status: 413,
+          detail: `Request bodies are limited to ${MAX_BODY_BYTES} bytes`,
+          instance: c.req.path,
+        }),
+    }),
+  );
+  app.use('/api/*', authenticate(deps.authenticator, services));
+  mountModules(app, modules);
+
+  const allowedMethods = routeMethods(app.routes);
+  app.notFound((c) => {
+    const allowed = allowedMethods(c.req.path);
+    if (allowed.length) {
+      c.header('Allow', allowed.join(', '));
+      return problemResponse(c, {
+        type: 'method-not-allowed',
+        title: 'Method not allowed',
+        status: 405,
+        detail: `${c.req.path} answers ${allowed.join(', ')}, not ${c.req.method}`,
+        instance: c.req.path,
+      });
+    }
+    return problemResponse(c, {
+      type: 'not-found',
+      title: 'Not found',
+      status: 404,
+      detail: `No route for ${c.req.method} ${c.req.path}`,
+      instance: c.req.path,
+    });
+  });
+  app.onError(handleError);
+  return app;
+}
+
+export type ModuleApp = ReturnType<typeof createModuleApp>;
+
+/** Mounts each module's route groups under /api. */
+export function mountModules(app: ReturnType<typeof createRouter>, modules: readonly ApiModule[]) {
+  for (const module of modules) for (const routes of module.routes) app.route('/api', routes());
+  return app;
+}
+
+/** A module's routes as method and path (hono form, `/api/spaces/:spaceId`), without building the app. */
+export function moduleRoutes(module: ApiModule): { method: string; path: string }[] {
+  return mountModules(createRouter(), [module]).routes.map(({ method, path }) => ({ method, path }));
+}
+
+/** For a path, the methods some route answers it with (HEAD comes with GET); none when no route matches. */
+function routeMethods(routes: { path: string; method: string }[]): (path: string) => string[] {
+  const patterns = routes
+    .filter((route) => route.method !== 'ALL')
+    .map((route) => ({
+      method: route.method,
+      matches: new RegExp(`^${route.path.replace(/[.]/g, '\\.').replace(/:[^/]+/g, '[^/]+')}/?$`),
+    }));
+  return (path) => {
+    const methods = new Set(patterns.filter((p) => p.matches.test(path)).map((p) => p.method));
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods];
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * A module of the HTTP API: a name, the routes it serves and what it needs. Each module is one Lambda
+ * in AWS (functions/api/lambdas/), and the local runtime serves all of them on one port; either way the
+ * module's routes run inside the same shared middleware (module-app.ts).
+ */
+import type { Router } from '../env';
+
+export type ModuleName = 'posts' | 'wiki' | 'profiles' | 'spaces' | 'search';
+
+export interface ApiModule {
+  name: ModuleName;
+  /** What the Lambda is for, as its description in AWS. */
+  description: string;
+  /** The module's route groups, each mounted under /api. */
+  routes: readonly (() => Router)[];
+  /** Whether its routes query the search index (only the search module's Lambda gets OpenSearch). */
+  usesSearch?: boolean;
+}

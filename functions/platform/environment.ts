@@ -1,0 +1,21 @@
+/**
+ * The environment variables the Lambdas read, named once: the CDK constructs set them by these names
+ * and the Lambda entries read them through `requiredEnv`, so a rename cannot leave one side behind.
+ */
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  searchEndpoint: 'SEARCH_ENDPOINT',
+  searchAlias: 'SEARCH_ALIAS',
+  partnerOrganisations: 'PARTNER_ORGANISATIONS',
+  logLevel: 'LOG_LEVEL',
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+/** The value of a variable the function cannot work without; a missing one fails at cold start. */
+export function requiredEnv(name: EnvName): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Environment variable ${name} is not set`);
+  return value;
+}
