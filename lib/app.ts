@@ -4,11 +4,11 @@
  * `bin/commonplace.ts` calls this for the CLI; the infrastructure tests call it with their own outdir
  * and context.
  */
-import { join } from 'node:path';
 import { App, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { CommonplaceStack, type LambdaEntries } from './commonplace-stack';
+import { CommonplaceStack } from './commonplace-stack';
 import { readConfig } from './config';
+import { defaultEntries, type LambdaEntries } from './lambda-entries';
 import { acknowledgeCdkInternals } from './nag-acknowledgements';
 import { webAssetPath } from './web-placeholder';
 
@@ -28,14 +28,7 @@ export interface CreateAppOptions {
   nag?: boolean;
 }
 
-export function defaultEntries(projectRoot: string): LambdaEntries {
-  return {
-    api: join(projectRoot, 'functions/api/lambda.ts'),
-    indexer: join(projectRoot, 'functions/streams/indexer-lambda.ts'),
-    preTokenGeneration: join(projectRoot, 'functions/auth/pre-token-generation.ts'),
-    searchSecurityConfig: join(projectRoot, 'lib/handlers/search-security-config.ts'),
-  };
-}
+export { defaultEntries };
 
 export function createApp(options: CreateAppOptions): { app: App; stack: CommonplaceStack } {
   const app = new App({ outdir: options.outdir, context: options.context });

@@ -6,6 +6,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { OAuthScope } from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
+import { INDEXER_ITEM_TYPES } from '../functions/streams/indexer';
 import type { CommonplaceConfig } from './config';
 import { Api } from './constructs/api';
 import { Auth } from './constructs/auth';
@@ -14,14 +15,9 @@ import { Observability } from './constructs/observability';
 import { Search } from './constructs/search';
 import { Streams } from './constructs/streams';
 import { Web } from './constructs/web';
+import type { LambdaEntries } from './lambda-entries';
 
-/** Absolute paths of the Lambda entry files. */
-export interface LambdaEntries {
-  api: string;
-  indexer: string;
-  preTokenGeneration: string;
-  searchSecurityConfig: string;
-}
+export type { LambdaEntries };
 
 export interface CommonplaceStackProps extends StackProps {
   config: CommonplaceConfig;
@@ -57,7 +53,7 @@ export class CommonplaceStack extends Stack {
 
     this.api = new Api(this, 'Api', {
       projectRoot,
-      entry: entries.api,
+      entries: entries.modules,
       table: this.data.table,
       issuer: this.auth.issuer,
       audience: this.auth.webClient.userPoolClientId,
@@ -71,7 +67,7 @@ export class CommonplaceStack extends Stack {
       operatorRoleArns: config.search.operatorRoleArns,
       domainName: `${slug.slice(0, 21).replace(/-+$/, '')}-search`,
     });
-    this.search.grantRead(this.api.handler);
+    this.search.grantRead(this.api.handlers.search);
 
     this.streams = new Streams(this, 'Streams', {
       projectRoot,
@@ -80,6 +76,7 @@ export class CommonplaceStack extends Stack {
         {
           id: 'Indexer',
           entry: entries.indexer,
+          itemTypes: INDEXER_ITEM_TYPES,
           description: 'Commonplace search indexer (table stream to OpenSearch)',
           // Reads related items (e.g. a post's space) to build security-trimmed documents.
           tableAccess: 'read',

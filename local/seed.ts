@@ -3,9 +3,12 @@
  * @mentions, comments, replies and likes, written through the domain services as the demo people
  * (so every rule applies). Runs once: a marker item records that the data set is loaded.
  */
+
+import { servicesOf } from '../functions/api/module-app';
+import { postsModule } from '../functions/api/modules/posts';
+import { wikiModule } from '../functions/api/modules/wiki';
 import type { Table } from '../functions/data/table';
 import type { Principal } from '../functions/domain/principal';
-import { createServices } from '../functions/domain/services';
 import { systemClock, ulidGenerator } from '../functions/platform/clock';
 import { DEMO_ACCOUNTS, PARTNER_ORGS } from './identity/demo-accounts';
 
@@ -25,7 +28,7 @@ export function demoPrincipal(id: string): Principal {
 
 export async function seedDemoData(table: Table): Promise<string> {
   if (await table.get(MARKER)) return 'already loaded';
-  const services = createServices({ table, clock: systemClock, ids: ulidGenerator });
+  const services = servicesOf([postsModule, wikiModule], { table, clock: systemClock, ids: ulidGenerator });
   const [alice, bob, admin, pat, gus] = ['alice', 'bob', 'admin', 'pat', 'gus'].map(demoPrincipal);
   for (const person of [alice, bob, admin, pat, gus]) await services.profiles.ensureProfile(person);
   for (const org of PARTNER_ORGS) {

@@ -5,7 +5,7 @@
  * A Lambda serves one module (lambdas/); the local runtime serves them all (app.ts).
  */
 import { bodyLimit } from 'hono/body-limit';
-import { createServices } from '../domain/services';
+import { createCoreServices, type ServiceContext, type Services } from '../domain/services';
 import type { ApiDependencies } from './dependencies';
 import { authenticate } from './middleware/authenticate';
 import { requestContext } from './middleware/request-context';
@@ -16,7 +16,12 @@ import { createRouter } from './router';
 export const MAX_BODY_BYTES = 256 * 1024;
 
 export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModule[]) {
-  const services = createServices({ table: deps.table, clock: deps.clock, ids: deps.ids }, deps.search);
+  const services = servicesOf(modules, {
+    table: deps.table,
+    clock: deps.clock,
+    ids: deps.ids,
+    search: deps.search,
+  });
   const app = createRouter();
 
   app.use('*', requestContext(services, deps));
@@ -63,6 +68,16 @@ export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModu
 }
 
 export type ModuleApp = ReturnType<typeof createModuleApp>;
+
+/**
+ * The core services plus those of the given modules. Each module's routes use the core and their own
+ * module's services only; test/integration/module-apps.test.ts calls every route through its own
+ * module's app to hold that.
+ */
+export function servicesOf(modules: readonly ApiModule[], ctx: ServiceContext): Services {
+  const core = createCoreServices(ctx);
+  return Object.assign(core, ...modules.map((module) => module.services?.(core, ctx) ?? {}));
+}
 
 /** Mounts each module's route groups under /api. */
 export function mountModules(app: ReturnType<typeof createRouter>, modules: readonly ApiModule[]) {

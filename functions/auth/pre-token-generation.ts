@@ -5,6 +5,7 @@
  */
 import middy from '@middy/core';
 import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
+import { ENV } from '../platform/environment';
 import { logger } from '../platform/logger';
 import {
   type CommonplaceClaims,
@@ -61,5 +62,5 @@ export function createPreTokenGenerationHandler(partners: PartnerOrganisations) 
 }
 
 export const handler = middy<PreTokenGenerationV2TriggerEvent, PreTokenGenerationV2TriggerEvent>().handler(
-  createPreTokenGenerationHandler(parsePartnerOrganisations(process.env.PARTNER_ORGANISATIONS)),
+  createPreTokenGenerationHandler(parsePartnerOrganisations(process.env[ENV.partnerOrganisations])),
 );

@@ -1,24 +1,38 @@
-/** Wires the domain services together over one DomainContext. */
-
+/**
+ * The domain services, wired over one DomainContext. Every API module needs the core (spaces decide
+ * access everywhere; profiles are created on first sign-in); each module adds its own services
+ * (functions/api/modules/), so a Lambda's bundle carries only the domain code its routes use.
+ */
 import type { SearchIndex } from '../search/search-document';
-import { CommentService } from './comments/comment-service';
+import type { CommentService } from './comments/comment-service';
 import type { DomainContext } from './context';
 import { OrganisationService } from './orgs/organisations';
-import { PostService } from './posts/post-service';
+import type { PostService } from './posts/post-service';
 import { ProfileService } from './profiles/profile-service';
-import { SearchService } from './search/search-service';
+import type { SearchService } from './search/search-service';
 import { SpaceService } from './spaces/space-service';
-import { PageService } from './wiki/page-service';
+import type { PageService } from './wiki/page-service';
 
-export function createServices(ctx: DomainContext, searchIndex?: SearchIndex) {
+export function createCoreServices(ctx: DomainContext) {
   const orgs = new OrganisationService(ctx);
   const spaces = new SpaceService(ctx, orgs);
   const profiles = new ProfileService(ctx, spaces);
-  const posts = new PostService(ctx, spaces);
-  const comments = new CommentService(ctx, spaces, posts);
-  const pages = new PageService(ctx, spaces);
-  const search = searchIndex ? new SearchService(ctx, searchIndex) : undefined;
-  return { orgs, spaces, profiles, posts, comments, pages, search };
+  return { orgs, spaces, profiles };
 }
 
-export type Services = ReturnType<typeof createServices>;
+export type CoreServices = ReturnType<typeof createCoreServices>;
+
+/** What the modules add to the core; a module's app has its own module's services only. */
+export interface ModuleServices {
+  posts: PostService;
+  comments: CommentService;
+  pages: PageService;
+  search: SearchService;
+}
+
+export type Services = CoreServices & ModuleServices;
+
+/** What a module needs to build its services. */
+export interface ServiceContext extends DomainContext {
+  search?: SearchIndex;
+}

@@ -1,6 +1,6 @@
 /**
  * The credential chain of the Lambda bundles, put in place of `@aws-sdk/credential-provider-node` by
- * an esbuild alias (`lambdaEsbuildAlias` in lib/constructs/service-function.ts).
+ * an esbuild alias (`lambdaEsbuildAlias` in lib/constructs/lambda-bundle.ts).
  *
  * The SDK's default chain also tries SSO, ini/profile files, credential processes, web identity and
  * instance metadata, and brings the STS/SSO clients along: ~130 KiB of every bundle. Inside Lambda

@@ -34,6 +34,9 @@ export interface IndexChange {
   document?: SearchDocument;
 }
 
+/** Spaces (their access reaches every document in them) and the items that become documents. */
+export const INDEXER_ITEM_TYPES: readonly string[] = ['space', ...INDEXED_TYPES];
+
 const change = (id: string, document: SearchDocument | undefined): IndexChange[] => [{ id, document }];
 
 export function createIndexer({ table, index }: IndexerDependencies): StreamConsumer<IndexChange> {
@@ -81,7 +84,7 @@ export function createIndexer({ table, index }: IndexerDependencies): StreamCons
 
   return {
     name: 'indexer',
-    itemTypes: ['space', ...INDEXED_TYPES],
+    itemTypes: INDEXER_ITEM_TYPES,
 
     async handleRecord(record) {
       const image = record.dynamodb?.NewImage ?? record.dynamodb?.OldImage;

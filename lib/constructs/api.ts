@@ -1,18 +1,30 @@
 /**
- * The HTTP API: API Gateway (HTTP API) with a Cognito JWT authorizer on every route, stage throttling
- * and JSON access logs, in front of the one `api` Lambda that serves every route (a hono app).
- * The Lambda verifies the token again itself, so a request that reaches it by any other path is still
- * refused without a valid token.
+ * The HTTP API: API Gateway (HTTP API) with stage throttling and JSON access logs, in front of one
+ * Lambda per API module (functions/api/modules/). Each module's paths are read from its own routes and
+ * routed to its Lambda, so the table of routes cannot drift from the code. Every route but health and
+ * the OpenAPI document has the Cognito JWT authorizer, which verifies the token; the Lambdas take the
+ * verified claims from the event, so only this API may invoke them (docs/permissions.md).
  */
-import { Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { PUBLIC_PATHS } from '../../functions/api/middleware/authenticate';
+import { moduleRoutes } from '../../functions/api/module-app';
+import { ALL_MODULES } from '../../functions/api/modules/all-modules';
+import type { ModuleName } from '../../functions/api/modules/api-module';
+import { ENV } from '../../functions/platform/environment';
 import { ServiceFunction } from './service-function';
 
 /** Every API path lives under this prefix; CloudFront routes `/api/*` here. */
@@ -20,8 +32,8 @@ export const API_PATH_PREFIX = '/api';
 
 export interface ApiProps {
   projectRoot: string;
-  /** Entry of the api Lambda (`functions/api/lambda.ts`). */
-  entry: string;
+  /** Entry of each module's Lambda (`functions/api/lambdas/<module>.ts`). */
+  entries: Record<ModuleName, string>;
   table: ITableV2;
   /** JWT issuer the authorizer and the Lambda trust. */
   issuer: string;
@@ -32,7 +44,8 @@ export interface ApiProps {
 }
 
 export class Api extends Construct {
-  readonly handler: ServiceFunction;
+  /** One Lambda per API module. */
+  readonly handlers: Record<ModuleName, ServiceFunction>;
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
   readonly accessLogs: LogGroup;
@@ -43,23 +56,6 @@ export class Api extends Construct {
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
 
-    this.handler = new ServiceFunction(this, 'Handler', {
-      entry: props.entry,
-      projectRoot: props.projectRoot,
-      description: 'Commonplace HTTP API (every route)',
-      // More memory buys proportionally more CPU: faster cold starts and Markdown rendering.
-      memorySize: 1024,
-      // API Gateway gives up after 30 s; stop well before it.
-      timeout: Duration.seconds(15),
-      environment: {
-        POWERTOOLS_SERVICE_NAME: 'commonplace-api',
-        AUTH_ISSUER: props.issuer,
-        AUTH_AUDIENCE: props.audience,
-        AUTH_JWKS_URL: `${props.issuer}/.well-known/jwks.json`,
-      },
-    });
-    this.handler.bindTable(props.table, 'readWrite');
-
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Commonplace API',
       createDefaultStage: false,
@@ -68,11 +64,43 @@ export class Api extends Construct {
         identitySource: ['$request.header.Authorization'],
       }),
     });
-    this.httpApi.addRoutes({
-      path: `${API_PATH_PREFIX}/{proxy+}`,
-      methods: [HttpMethod.ANY],
-      integration: new HttpLambdaIntegration('Handler', this.handler.function),
-    });
+
+    const handlers = {} as Record<ModuleName, ServiceFunction>;
+    for (const module of ALL_MODULES) {
+      const id = `${module.name[0].toUpperCase()}${module.name.slice(1)}`;
+      const handler = new ServiceFunction(this, `${id}Handler`, {
+        entry: props.entries[module.name],
+        projectRoot: props.projectRoot,
+        description: module.description,
+        // More memory buys proportionally more CPU: faster cold starts and Markdown rendering.
+        memorySize: 1024,
+        // API Gateway gives up after 30 s; stop well before it.
+        timeout: Duration.seconds(15),
+        environment: { [ENV.serviceName]: `commonplace-${module.name}` },
+      });
+      handler.bindTable(props.table, 'readWrite');
+      const integration = new HttpLambdaIntegration(`${id}Integration`, handler.function);
+      for (const path of apiGatewayPaths(module)) {
+        if (!PUBLIC_PATHS.has(path)) {
+          this.httpApi.addRoutes({ path, methods: [HttpMethod.ANY], integration });
+          continue;
+        }
+        // Health and the OpenAPI document answer without a token, as the app does; GET only.
+        for (const route of this.httpApi.addRoutes({
+          path,
+          methods: [HttpMethod.GET],
+          integration,
+          authorizer: new HttpNoneAuthorizer(),
+        })) {
+          Validations.of(route).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: `${path} is public by design (health checks, the API description); it reads no user data and the Lambda behind it refuses every other path without verified claims.`,
+          });
+        }
+      }
+      handlers[module.name] = handler;
+    }
+    this.handlers = handlers;
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.THREE_MONTHS,
@@ -110,25 +138,8 @@ export class Api extends Construct {
 
     this.originDomainName = Fn.select(2, Fn.split('/', this.httpApi.apiEndpoint));
 
-    const fn = this.handler.function;
     this.alarms = [
-      new Alarm(this, 'HandlerErrors', {
-        alarmDescription:
-          'The api Lambda failed (uncaught errors or timeouts) in two five-minute periods running.',
-        metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 5,
-        evaluationPeriods: 2,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      new Alarm(this, 'HandlerThrottles', {
-        alarmDescription: 'The api Lambda was throttled: the account concurrency limit is reached.',
-        metric: fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+      ...Object.values(this.handlers).flatMap((handler) => functionAlarms(handler)),
       new Alarm(this, 'ServerErrors', {
         alarmDescription:
           'The HTTP API answered 5xx to at least 10 requests in each of two five-minute periods.',
@@ -148,4 +159,33 @@ export class Api extends Construct {
       }),
     ];
   }
+}
+
+/** The module's paths in API Gateway's form (`/api/spaces/{spaceId}`), each once. */
+export function apiGatewayPaths(module: (typeof ALL_MODULES)[number]): string[] {
+  const paths = moduleRoutes(module).map(({ path }) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}'));
+  return [...new Set(paths)].sort();
+}
+
+function functionAlarms(handler: ServiceFunction): Alarm[] {
+  const fn = handler.function;
+  const name = handler.node.id.replace(/Handler$/, '').toLowerCase();
+  return [
+    new Alarm(handler, 'Errors', {
+      alarmDescription: `The ${name} Lambda failed (uncaught errors or timeouts) in two five-minute periods running.`,
+      metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 5,
+      evaluationPeriods: 2,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }),
+    new Alarm(handler, 'Throttles', {
+      alarmDescription: `The ${name} Lambda was throttled: the account concurrency limit is reached.`,
+      metric: fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }),
+  ];
 }

@@ -29,6 +29,7 @@ import {
   UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct, type IDependable } from 'constructs';
+import { ENV } from '../../functions/platform/environment';
 import type { PartnerConfig } from '../config';
 import { ServiceFunction } from './service-function';
 
@@ -126,8 +127,8 @@ export class Auth extends Construct {
       // Cognito gives a trigger five seconds in all.
       timeout: Duration.seconds(5),
       environment: {
-        POWERTOOLS_SERVICE_NAME: 'commonplace-auth',
-        PARTNER_ORGANISATIONS: JSON.stringify(
+        [ENV.serviceName]: 'commonplace-auth',
+        [ENV.partnerOrganisations]: JSON.stringify(
           Object.fromEntries(props.partners.map((partner) => [partner.providerName, partner.org])),
         ),
       },

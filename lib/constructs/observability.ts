@@ -103,7 +103,10 @@ export class Observability extends Construct {
   }
 
   private apiRow(api: Api) {
-    const fn = api.handler.function;
+    const functions = Object.entries(api.handlers).map(([name, handler]) => ({
+      name,
+      fn: handler.function,
+    }));
     return [
       [
         graph(
@@ -121,16 +124,17 @@ export class Observability extends Construct {
           ),
         ),
         graph(
-          'api Lambda',
-          [
-            fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
-            fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
-          ],
-          [fn.metric('ConcurrentExecutions', { period: FIVE_MINUTES, statistic: 'Maximum' })],
+          'API Lambdas: errors and throttles',
+          functions.flatMap(({ name, fn }) => [
+            fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum', label: `${name} errors` }),
+            fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum', label: `${name} throttles` }),
+          ]),
         ),
         graph(
-          'api Lambda duration (ms)',
-          ['p50', 'p95', 'p99'].map((statistic) => fn.metricDuration({ period: FIVE_MINUTES, statistic })),
+          'API Lambdas: p95 duration (ms)',
+          functions.map(({ name, fn }) =>
+            fn.metricDuration({ period: FIVE_MINUTES, statistic: 'p95', label: name }),
+          ),
         ),
       ],
     ];

@@ -12,6 +12,7 @@ import { ArnPrincipal, Effect, PolicyDocument, PolicyStatement, ServicePrincipal
 import { LogGroup, ResourcePolicy, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type CfnDomain, Domain, EngineVersion, TLSSecurityPolicy } from 'aws-cdk-lib/aws-opensearchservice';
 import { Construct } from 'constructs';
+import { ENV } from '../../functions/platform/environment';
 import type { SearchCapacity } from '../config';
 import type { SearchRole } from '../handlers/search-security-config';
 import { ServiceFunction } from './service-function';
@@ -228,7 +229,7 @@ export class Search extends Construct {
   }
 
   private bind(fn: ServiceFunction, mode: 'read' | 'write'): void {
-    fn.function.addEnvironment('SEARCH_ENDPOINT', this.endpoint);
+    fn.function.addEnvironment(ENV.searchEndpoint, this.endpoint);
     fn.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: mode === 'read' ? 'SearchRead' : 'SearchWrite',

@@ -1,20 +1,28 @@
 /**
- * The one way this app builds a Lambda function: `nodejs22.x` on arm64, bundled by the local esbuild
- * (never Docker) into a minified ES module with source maps and the AWS SDK v3 clients inside, an
+ * The one way this app builds a Lambda function: `nodejs22.x` on arm64, bundled by lambda-bundle.ts
+ * (the local esbuild, never Docker; minified ES module chunks with the AWS SDK v3 clients inside), an
  * explicit log group with retention, active tracing, and a role of its own that starts with nothing
  * but permission to write its logs. Access to data is added by `bindTable`, one call that both sets
  * `TABLE_NAME` and grants exactly the DynamoDB actions of the chosen access mode.
  */
 
-import path from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { dirname, relative } from 'node:path';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  Architecture,
+  Code,
+  Function as LambdaFunction,
+  LoggingFormat,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TABLE_DEFINITION } from '../../functions/data/table-definition';
+import { ENV } from '../../functions/platform/environment';
+import { bundleLambda } from './lambda-bundle';
 
 export const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
 
@@ -37,15 +45,6 @@ export const TABLE_ACTIONS = {
   ],
 } as const;
 
-/**
- * Module substitutions for every Lambda bundle. The SDK's default credential chain is replaced by the
- * one that can apply inside Lambda (environment variables, container endpoint); see
- * functions/platform/lambda-credentials.ts for why. The bundle benchmark uses the same map.
- */
-export const lambdaEsbuildAlias = (projectRoot: string): Record<string, string> => ({
-  '@aws-sdk/credential-provider-node': path.join(projectRoot, 'functions/platform/lambda-credentials.ts'),
-});
-
 export type TableAccess = keyof typeof TABLE_ACTIONS;
 
 export interface ServiceFunctionProps {
@@ -66,7 +65,7 @@ export interface ServiceFunctionProps {
 }
 
 export class ServiceFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -86,11 +85,23 @@ export class ServiceFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: 'handler',
-      projectRoot: props.projectRoot,
-      depsLockFilePath: `${props.projectRoot}/package-lock.json`,
+    this.function = new LambdaFunction(this, 'Function', {
+      code: Code.fromAsset(dirname(props.entry), {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Never pulled: bundling always happens locally, with the project's own esbuild.
+          image: DockerImage.fromRegistry('scratch'),
+          // Part of the asset cache key, so two entries in one folder never share a bundle.
+          command: ['esbuild', relative(props.projectRoot, props.entry)],
+          local: {
+            tryBundle(outputDir) {
+              bundleLambda(props.entry, props.projectRoot, outputDir);
+              return true;
+            },
+          },
+        },
+      }),
+      handler: 'index.handler',
       description: props.description,
       runtime: LAMBDA_RUNTIME,
       architecture: Architecture.ARM_64,
@@ -101,35 +112,8 @@ export class ServiceFunction extends Construct {
       loggingFormat: LoggingFormat.JSON,
       tracing: Tracing.ACTIVE,
       environment: {
-        LOG_LEVEL: props.logLevel ?? 'INFO',
-        // Stack traces in the logs point at the TypeScript sources, through the bundled source map.
-        NODE_OPTIONS: '--enable-source-maps',
+        [ENV.logLevel]: props.logLevel ?? 'INFO',
         ...props.environment,
-      },
-      bundling: {
-        forceDockerBundling: false,
-        logLevel: LogLevel.WARNING,
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        sourcesContent: false,
-        // index.meta.json beside the bundle: the bundle-size test reads where the bytes come from.
-        metafile: true,
-        // The SDK v3 clients go into the bundle: the runtime's copy is a moving target, the bundled one
-        // is the version the tests ran against.
-        bundleAwsSDK: true,
-        externalModules: [],
-        esbuildArgs: {
-          '--alias': Object.entries(lambdaEsbuildAlias(props.projectRoot)).map(
-            ([module, replacement]) => `${module}=${replacement}`,
-          ),
-        },
-        // CommonJS dependencies inside an ES module bundle still call require() for Node built-ins.
-        banner:
-          "import{createRequire as __cjsRequire}from'node:module';const require=__cjsRequire(import.meta.url);",
       },
     });
 
@@ -158,7 +142,7 @@ export class ServiceFunction extends Construct {
    * (each index by name, from the table definition: no wildcard resources either).
    */
   bindTable(table: ITableV2, access: TableAccess): void {
-    this.function.addEnvironment('TABLE_NAME', table.tableName);
+    this.function.addEnvironment(ENV.tableName, table.tableName);
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: access === 'read' ? 'ReadTable' : 'ReadWriteTable',

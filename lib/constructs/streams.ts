@@ -1,5 +1,6 @@
 /**
- * The table stream's consumers, all wired alike (indexer now, fan-out later): each reads the stream
+ * The table stream's consumers, all wired alike (indexer now, fan-out later): each reads only the
+ * records of its item types (an event filter built by functions/streams/item-type-filter.ts), the stream
  * through an event source mapping that reports partial batch failures, bisects a failing batch, retries
  * a bounded number of times, drops records older than a bound, and then hands what it could not process
  * to its own encrypted SQS on-failure queue, which an operator inspects and replays. Each consumer has
@@ -8,10 +9,12 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ENV } from '../../functions/platform/environment';
+import { itemTypeFilterPatterns } from '../../functions/streams/item-type-filter';
 import { ServiceFunction, type TableAccess } from './service-function';
 
 /** Upper bound on retries of a failing batch; more only delays the hand-off to the failure queue. */
@@ -22,6 +25,11 @@ export interface StreamConsumerProps {
   id: string;
   /** Entry file exporting `handler(DynamoDBStreamEvent): DynamoDBBatchResponse`. */
   entry: string;
+  /**
+   * The item types the consumer reads (its StreamConsumer's `itemTypes`): the event source mapping
+   * filters on them, so the function is never invoked for other items.
+   */
+  itemTypes: readonly string[];
   description: string;
   /** What the consumer may do on the table beyond reading the stream. @default no table access */
   tableAccess?: TableAccess;
@@ -91,7 +99,7 @@ export class Streams extends Construct {
       memorySize: consumer.memorySize ?? 512,
       timeout: consumer.timeout ?? Duration.seconds(60),
       environment: {
-        POWERTOOLS_SERVICE_NAME: `commonplace-${consumer.id.toLowerCase()}`,
+        [ENV.serviceName]: `commonplace-${consumer.id.toLowerCase()}`,
         ...consumer.environment,
       },
     });
@@ -122,6 +130,7 @@ export class Streams extends Construct {
       maxRecordAge: consumer.maxRecordAge ?? Duration.days(1),
       parallelizationFactor: consumer.parallelizationFactor ?? 1,
       onFailure: new SqsDlq(failureQueue),
+      filters: itemTypeFilterPatterns(consumer.itemTypes).map((pattern) => FilterCriteria.filter(pattern)),
     });
     handler.function.addEventSource(eventSource);
 

@@ -9,7 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Validations } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { PUBLIC_PATHS } from '../../functions/api/middleware/authenticate';
+import { ALL_MODULES } from '../../functions/api/modules/all-modules';
 import { TABLE_DEFINITION } from '../../functions/data/table-definition';
+import { ENV } from '../../functions/platform/environment';
+import { apiGatewayPaths } from '../../lib/constructs/api';
 import { TABLE_ACTIONS } from '../../lib/constructs/service-function';
 import { MAX_RETRY_ATTEMPTS } from '../../lib/constructs/streams';
 import { type Synthesized, synthesize, TEST_OPERATOR_ROLE } from './synthesize';
@@ -62,6 +66,7 @@ const statementsOfRole = (rolePrefix: string) => {
     .filter(([, r]) => (r.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === role))
     .flatMap(([, r]) => r.Properties.PolicyDocument.Statement as Statement[]);
 };
+const byRouteKey = (a: { routeKey: string }, b: { routeKey: string }) => a.routeKey.localeCompare(b.routeKey);
 const ourFunctions = () =>
   resources('AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
 
@@ -201,14 +206,67 @@ describe('auth', () => {
 });
 
 describe('api', () => {
-  it('puts the JWT authorizer on every route', () => {
-    const routes = resources('AWS::ApiGatewayV2::Route');
-    expect(routes.length).toBeGreaterThan(0);
+  it("routes every path of every module to that module's Lambda, and nothing else", () => {
+    const expected = ALL_MODULES.flatMap((module) =>
+      apiGatewayPaths(module).map((path) => ({
+        routeKey: `${PUBLIC_PATHS.has(path) ? 'GET' : 'ANY'} ${path}`,
+        module: module.name,
+      })),
+    );
+    const integrations = Object.fromEntries(resources('AWS::ApiGatewayV2::Integration'));
+    const actual = resources('AWS::ApiGatewayV2::Route').map(([, route]) => {
+      const integration = integrations[(route.Properties.Target['Fn::Join'][1][1] as { Ref: string }).Ref];
+      const fn = integration.Properties.IntegrationUri['Fn::GetAtt'][0] as string;
+      const module = ALL_MODULES.find((m) =>
+        fn.startsWith(`Api${m.name[0].toUpperCase()}${m.name.slice(1)}Handler`),
+      );
+      return { routeKey: route.Properties.RouteKey, module: module?.name };
+    });
+    expect(actual.sort(byRouteKey)).toEqual(expected.sort(byRouteKey));
+    // The derived table is not empty or partial: a few paths stated by hand.
+    expect(expected).toEqual(
+      expect.arrayContaining([
+        { routeKey: 'ANY /api/spaces/{spaceId}/posts/{postId}', module: 'posts' },
+        { routeKey: 'ANY /api/spaces/{spaceId}/pages', module: 'wiki' },
+        { routeKey: 'ANY /api/me', module: 'profiles' },
+        { routeKey: 'ANY /api/spaces/{spaceId}/members', module: 'spaces' },
+        { routeKey: 'ANY /api/search', module: 'search' },
+        { routeKey: 'GET /api/health', module: 'spaces' },
+      ]),
+    );
+  });
+
+  it('puts the JWT authorizer on every route but GET health and the OpenAPI document', () => {
     const authorizer = logicalIdOf('AWS::ApiGatewayV2::Authorizer', 'ApiHttpApi');
+    const routes = resources('AWS::ApiGatewayV2::Route');
+    expect(routes.length).toBeGreaterThanOrEqual(30);
     for (const [, route] of routes) {
+      if (['GET /api/health', 'GET /api/openapi.json'].includes(route.Properties.RouteKey)) {
+        expect(route.Properties.AuthorizationType).toBe('NONE');
+        continue;
+      }
       expect(route.Properties.AuthorizationType).toBe('JWT');
       expect(route.Properties.AuthorizerId).toEqual({ Ref: authorizer });
     }
+  });
+
+  it('lets only this HTTP API invoke the module Lambdas (they trust the claims in the event)', () => {
+    const httpApi = logicalIdOf('AWS::ApiGatewayV2::Api', 'ApiHttpApi');
+    const moduleFunctions = ourFunctions()
+      .map(([id]) => id)
+      .filter((id) => /^Api\w+HandlerFunction/.test(id));
+    expect(moduleFunctions).toHaveLength(ALL_MODULES.length);
+    const permissions = resources('AWS::Lambda::Permission');
+    for (const fn of moduleFunctions) {
+      const own = permissions.filter(([, p]) => JSON.stringify(p.Properties.FunctionName).includes(fn));
+      expect(own.length).toBeGreaterThan(0);
+      for (const [, permission] of own) {
+        expect(permission.Properties.Action).toBe('lambda:InvokeFunction');
+        expect(permission.Properties.Principal).toBe('apigateway.amazonaws.com');
+        expect(JSON.stringify(permission.Properties.SourceArn)).toContain(`{"Ref":"${httpApi}"}`);
+      }
+    }
+    expect(resources('AWS::Lambda::Url')).toHaveLength(0);
   });
 
   it('trusts tokens of this user pool for the web client only', () => {
@@ -246,52 +304,35 @@ describe('api', () => {
     });
   });
 
-  it('configures the api Lambda through the environment contract', () => {
-    const fn = template.findResources('AWS::Lambda::Function')[
-      logicalIdOf('AWS::Lambda::Function', 'ApiHandler')
-    ] as Resource;
-    const env = fn.Properties.Environment.Variables;
-    const pool = logicalIdOf('AWS::Cognito::UserPool', 'AuthUserPool');
-    expect(Object.keys(env).sort()).toEqual(
-      [
-        'AUTH_AUDIENCE',
-        'AUTH_ISSUER',
-        'AUTH_JWKS_URL',
-        'LOG_LEVEL',
-        'NODE_OPTIONS',
-        'POWERTOOLS_SERVICE_NAME',
-        'SEARCH_ENDPOINT',
-        'TABLE_NAME',
-      ].sort(),
-    );
-    expect(env.AUTH_ISSUER).toEqual({
-      'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: pool }]],
-    });
-    expect(env.AUTH_JWKS_URL).toEqual({
-      'Fn::Join': [
-        '',
-        [
-          'https://cognito-idp.',
-          { Ref: 'AWS::Region' },
-          '.amazonaws.com/',
-          { Ref: pool },
-          '/.well-known/jwks.json',
-        ],
-      ],
-    });
-    expect(env.AUTH_AUDIENCE).toEqual({
-      Ref: logicalIdOf('AWS::Cognito::UserPoolClient', 'AuthUserPoolWebClient'),
-    });
-    expect(env.TABLE_NAME).toEqual({ Ref: logicalIdOf('AWS::DynamoDB::GlobalTable', 'DataTable') });
-    expect(env.SEARCH_ENDPOINT).toEqual({
-      'Fn::Join': [
-        '',
-        [
-          'https://',
-          { 'Fn::GetAtt': [logicalIdOf('AWS::OpenSearchService::Domain', 'SearchDomain'), 'DomainEndpoint'] },
-        ],
-      ],
-    });
+  it('configures each module Lambda through the environment contract', () => {
+    for (const module of ALL_MODULES) {
+      const id = `Api${module.name[0].toUpperCase()}${module.name.slice(1)}Handler`;
+      const fn = template.findResources('AWS::Lambda::Function')[
+        logicalIdOf('AWS::Lambda::Function', id)
+      ] as Resource;
+      const env = fn.Properties.Environment.Variables;
+      const search = module.name === 'search' ? [ENV.searchEndpoint] : [];
+      expect(Object.keys(env).sort()).toEqual(
+        [ENV.logLevel, ENV.serviceName, ENV.tableName, ...search].sort(),
+      );
+      expect(env[ENV.serviceName]).toBe(`commonplace-${module.name}`);
+      expect(env[ENV.tableName]).toEqual({ Ref: logicalIdOf('AWS::DynamoDB::GlobalTable', 'DataTable') });
+      if (module.name === 'search')
+        expect(env[ENV.searchEndpoint]).toEqual({
+          'Fn::Join': [
+            '',
+            [
+              'https://',
+              {
+                'Fn::GetAtt': [
+                  logicalIdOf('AWS::OpenSearchService::Domain', 'SearchDomain'),
+                  'DomainEndpoint',
+                ],
+              },
+            ],
+          ],
+        });
+    }
   });
 });
 
@@ -300,7 +341,7 @@ describe('lambda functions', () => {
     const functions = ourFunctions();
     expect(functions.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(
       [
-        'ApiHandlerFunction',
+        ...ALL_MODULES.map((m) => `Api${m.name[0].toUpperCase()}${m.name.slice(1)}HandlerFunction`),
         'AuthPreTokenGenerationFunction',
         'SearchSecurityConfigFunction',
         'StreamsIndexerHandlerFunction',
@@ -314,7 +355,9 @@ describe('lambda functions', () => {
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } },
       });
-      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+      // Source maps ship beside the code but are not enabled: --enable-source-maps costs ~25% of
+      // module load (docs/performance.md).
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
     }
   });
 
@@ -373,13 +416,16 @@ describe('least-privilege IAM', () => {
     }
   });
 
-  it('lets the api read and write the table and the indexer only read it', () => {
+  it('lets the module Lambdas read and write the table and the indexer only read it', () => {
     const tableActions = (rolePrefix: string) =>
       statementsOfRole(rolePrefix)
         .filter((s) => s.Sid === 'ReadTable' || s.Sid === 'ReadWriteTable')
         .flatMap(actions)
         .sort();
-    expect(tableActions('ApiHandlerRole')).toEqual([...TABLE_ACTIONS.readWrite].sort());
+    for (const module of ALL_MODULES) {
+      const role = `Api${module.name[0].toUpperCase()}${module.name.slice(1)}HandlerRole`;
+      expect(tableActions(role)).toEqual([...TABLE_ACTIONS.readWrite].sort());
+    }
     expect(tableActions('StreamsIndexerHandlerRole')).toEqual([...TABLE_ACTIONS.read].sort());
     expect(tableActions('AuthPreTokenGenerationRole')).toEqual([]);
     expect(tableActions('SearchSecurityConfigRole')).toEqual([]);
@@ -494,14 +540,14 @@ describe('search', () => {
     expect(statements[0].Effect).toBe('Allow');
     expect((statements[0].Principal as { AWS: unknown[] }).AWS).toEqual([
       role('SearchSecurityConfigRole'),
-      role('ApiHandlerRole'),
+      role('ApiSearchHandlerRole'),
       role('StreamsIndexerHandlerRole'),
       TEST_OPERATOR_ROLE,
     ]);
     expect(JSON.stringify(statements[0].Principal)).not.toContain('*');
   });
 
-  it('maps the api role to the reader role, and the indexer and operator roles to the writer role', () => {
+  it('maps the search module role to the reader role, and the indexer and operator roles to the writer role', () => {
     const role = (prefix: string) => ({ 'Fn::GetAtt': [logicalIdOf('AWS::IAM::Role', prefix), 'Arn'] });
     const [, config] = only('Custom::OpenSearchSecurityConfig');
     const roles = config.Properties.Roles as {
@@ -511,7 +557,7 @@ describe('search', () => {
     }[];
     const reader = roles.find((r) => r.name === 'commonplace_reader');
     const writer = roles.find((r) => r.name === 'commonplace_writer');
-    expect(reader?.backendRoles).toEqual([role('ApiHandlerRole')]);
+    expect(reader?.backendRoles).toEqual([role('ApiSearchHandlerRole')]);
     expect(reader?.indexPermissions[0].allowed_actions).toEqual(['read']);
     expect(writer?.backendRoles).toEqual([role('StreamsIndexerHandlerRole'), TEST_OPERATOR_ROLE]);
   });

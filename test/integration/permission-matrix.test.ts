@@ -15,6 +15,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, importJWK, type JWTPayload, SignJWT } from 'jose';
+import { moduleRoutes } from '../../functions/api/module-app';
+import { ALL_MODULES } from '../../functions/api/modules/all-modules';
 import { seedDemoData } from '../../local/seed';
 import { type ApiResponse, startTestRuntime, type TestRuntime } from '../helpers/runtime';
 
@@ -637,7 +639,41 @@ const GLOBAL_ROUTES: [string, Record<Actor, number>, (actor: Actor) => Promise<A
     adminOnly(201, 403),
     (a) => call(a, 'POST', '/orgs', { id: `org-${a.toLowerCase()}-${++seq}`, name: 'Some partner' }),
   ],
+  [
+    'PATCH /me',
+    everyone(200),
+    async (a) => {
+      const { version } = (await call(a, 'GET', '/me')).body;
+      return call(a, 'PATCH', '/me', { title: `Title of ${a}`, version });
+    },
+  ],
+  ['GET /people?skill=', everyone(200), (a) => call(a, 'GET', '/people?skill=logistics')],
+  ['GET /search', everyone(200), (a) => call(a, 'GET', '/search?q=matrix')],
+  ['GET /search/suggest', everyone(200), (a) => call(a, 'GET', '/search/suggest?q=ma')],
+  ['GET /health', everyone(200), () => rt.api('anonymous', 'GET', '/health')],
+  ['GET /openapi.json', everyone(200), () => rt.api('anonymous', 'GET', '/openapi.json')],
 ];
+
+describe('the matrix itself', () => {
+  // A route added to any module without a row here fails this test: the list comes from the apps.
+  it('has a row for every route of every API module', () => {
+    const normalise = (row: string) =>
+      row
+        .replace(/ \(.*\)$/, '')
+        .replace(/\?.*$/, '')
+        .replace(/\{[^}]+\}/g, '{}');
+    const rows = new Set(
+      [...ROUTES.map((r) => r.route), ...GLOBAL_ROUTES.map(([route]) => route)].map(normalise),
+    );
+    const routes = ALL_MODULES.flatMap((module) =>
+      moduleRoutes(module).map(
+        ({ method, path }) => `${method} ${path.replace(/^\/api/, '').replace(/:[^/]+/g, '{}')}`,
+      ),
+    );
+    expect(routes.length).toBeGreaterThan(40);
+    expect(routes.filter((route) => !rows.has(route))).toEqual([]);
+  });
+});
 
 describe('routes across spaces', () => {
   const rows = GLOBAL_ROUTES.flatMap(([route, expected, run]) =>

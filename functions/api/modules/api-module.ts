@@ -3,6 +3,7 @@
  * in AWS (functions/api/lambdas/), and the local runtime serves all of them on one port; either way the
  * module's routes run inside the same shared middleware (module-app.ts).
  */
+import type { CoreServices, ModuleServices, ServiceContext } from '../../domain/services';
 import type { Router } from '../env';
 
 export type ModuleName = 'posts' | 'wiki' | 'profiles' | 'spaces' | 'search';
@@ -13,6 +14,6 @@ export interface ApiModule {
   description: string;
   /** The module's route groups, each mounted under /api. */
   routes: readonly (() => Router)[];
-  /** Whether its routes query the search index (only the search module's Lambda gets OpenSearch). */
-  usesSearch?: boolean;
+  /** The services its routes use beyond the core ones. */
+  services?: (core: CoreServices, ctx: ServiceContext) => Partial<ModuleServices>;
 }

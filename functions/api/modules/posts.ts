@@ -1,3 +1,5 @@
+import { CommentService } from '../../domain/comments/comment-service';
+import { PostService } from '../../domain/posts/post-service';
 import { feedRoutes } from '../routes/feed';
 import { postRoutes } from '../routes/posts';
 import type { ApiModule } from './api-module';
@@ -6,4 +8,8 @@ export const postsModule: ApiModule = {
   name: 'posts',
   description: 'Commonplace blogs: posts, comments, likes, tags, feed and drafts',
   routes: [postRoutes, feedRoutes],
+  services: ({ spaces }, ctx) => {
+    const posts = new PostService(ctx, spaces);
+    return { posts, comments: new CommentService(ctx, spaces, posts) };
+  },
 };

@@ -1,3 +1,4 @@
+import { SearchService } from '../../domain/search/search-service';
 import { searchRoutes } from '../routes/search';
 import type { ApiModule } from './api-module';
 
@@ -5,5 +6,8 @@ export const searchModule: ApiModule = {
   name: 'search',
   description: 'Commonplace search: security-trimmed search and suggestions',
   routes: [searchRoutes],
-  usesSearch: true,
+  services: (_core, ctx) => {
+    if (!ctx.search) throw new Error('The search module needs a search index');
+    return { search: new SearchService(ctx, ctx.search) };
+  },
 };

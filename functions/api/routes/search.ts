@@ -1,6 +1,5 @@
 /** GET /api/search and /api/search/suggest: one security-trimmed search over everything. */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Services } from '../../domain/services';
 import { SEARCH_TYPES } from '../../search/search-document';
 import { ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
@@ -39,11 +38,6 @@ const SearchQuery = z.object({
 
 const SuggestQuery = z.object({ q: z.string().min(1).max(100) });
 
-function searchOf(services: Services) {
-  if (!services.search) throw new Error('search is not configured');
-  return services.search;
-}
-
 export function searchRoutes() {
   const app = createRouter();
 
@@ -60,7 +54,7 @@ export function searchRoutes() {
     async (c) => {
       const query = c.req.valid('query');
       return c.json(
-        (await searchOf(c.var.services).search(c.var.principal, {
+        (await c.var.services.search.search(c.var.principal, {
           ...query,
           type: query.type as never,
         })) as never,
@@ -80,7 +74,7 @@ export function searchRoutes() {
       responses: { 200: ok(Json), ...standardErrors },
     }),
     async (c) =>
-      c.json((await searchOf(c.var.services).suggest(c.var.principal, c.req.valid('query').q)) as never, 200),
+      c.json((await c.var.services.search.suggest(c.var.principal, c.req.valid('query').q)) as never, 200),
   );
 
   return app;

@@ -1,111 +1,133 @@
 /**
- * The few OpenSearch APIs the adapter calls, on the official client's transport layer
- * (`@opensearch-project/opensearch/lib/Transport`: connection pool, retries, serializer, and the
- * client's own SigV4 signer). The full `Client` registers every API namespace OpenSearch has and adds
- * ~220 KiB to each Lambda bundle; this keeps the official request machinery at a fraction of that.
- * Method names and parameters mirror the Client's, so the adapter reads the same.
+ * The few OpenSearch REST calls the adapter makes, sent with the AWS SDK's own HTTP machinery: the
+ * SDK's Node HTTP handler (keep-alive, timeouts) and its SigV4 signer, which every Lambda bundle carries
+ * already for DynamoDB. The official OpenSearch client's transport did the same job with ~60 KiB more
+ * to load in the search and indexer Lambdas, about a quarter of their cold start over the SDK floor
+ * (docs/performance.md); the tests still use the official client as an independent check of what
+ * this adapter writes. Method names and parameters mirror the client's, so the adapter reads the same.
  */
-import { EventEmitter } from 'node:events';
-import { stringify } from 'node:querystring';
-import Connection from '@opensearch-project/opensearch/lib/Connection.js';
-import { DeserializationError, SerializationError } from '@opensearch-project/opensearch/lib/errors.js';
-import { ConnectionPool } from '@opensearch-project/opensearch/lib/pool/index.js';
-import Transport from '@opensearch-project/opensearch/lib/Transport.js';
+
+import { Sha256 } from '@smithy/core/checksum';
+import { HttpRequest } from '@smithy/core/protocols';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 
 export interface ApiResponse<T = any> {
   body: T;
-  statusCode: number | null;
+  statusCode: number;
 }
 
 type Json = Record<string, unknown>;
 type Indices = string | string[];
 
-interface TransportClasses {
-  Connection?: unknown;
-  Transport?: unknown;
+/** An answer of OpenSearch with an error status; `meta` as the official client reports it. */
+export class OpenSearchResponseError extends Error {
+  constructor(readonly meta: { statusCode: number; body: unknown }) {
+    super(`OpenSearch answered ${meta.statusCode}`);
+    this.name = 'ResponseError';
+  }
 }
+
+export interface OpenSearchHttpOptions {
+  /** Sign every request with SigV4 for Amazon OpenSearch Service (`es`) in this region. */
+  sigv4?: { region: string; credentials: AwsCredentialIdentityProvider };
+  /** Retries after a connection failure or a 502/503/504. @default 3 */
+  maxRetries?: number;
+  /** @default 30 s */
+  requestTimeoutMs?: number;
+}
+
+const RETRYABLE_STATUS = new Set([502, 503, 504]);
 
 const path = (index: Indices) =>
   `/${encodeURIComponent([index].flat().join(','))}`.replaceAll('%2C', ',').replaceAll('%2A', '*');
 
-/**
- * The transport's serializer contract on plain JSON. The client's own Serializer brings json11 (long
- * numerals as BigInt, switched off unless asked for, but bundled all the same) and secure-json-parse,
- * ~29 KiB of every bundle, for nothing this adapter needs:
- * every number it sends or reads is a safe integer or a score, and parsed bodies are only read, never
- * merged into other objects (where a `__proto__` key could matter).
- */
-export const jsonSerializer = {
-  serialize(value: unknown): string {
-    try {
-      return JSON.stringify(value);
-    } catch (error) {
-      throw new SerializationError((error as Error).message, value);
-    }
-  },
-  deserialize(json: string): unknown {
-    try {
-      return JSON.parse(json);
-    } catch (error) {
-      throw new DeserializationError((error as Error).message, json);
-    }
-  },
-  ndserialize(lines: unknown[]): string {
-    if (!Array.isArray(lines)) throw new SerializationError('The argument provided is not an array', lines);
-    return lines
-      .map((line) => `${typeof line === 'string' ? line : jsonSerializer.serialize(line)}\n`)
-      .join('');
-  },
-  /** Query strings as OpenSearch reads them: lists comma-separated, undefined values left out. */
-  qserialize(query: Json | string | null | undefined): string {
-    if (query == null) return '';
-    if (typeof query === 'string') return query;
-    const defined = Object.entries(query)
-      .filter(([, value]) => value !== undefined)
-      .map(([key, value]) => [key, Array.isArray(value) ? value.join(',') : value]);
-    return stringify(Object.fromEntries(defined) as Record<string, string>);
-  },
-};
-
 export class OpenSearchHttp {
-  private readonly transport: any;
-  private readonly pool: any;
+  private readonly endpoint: URL;
+  private readonly handler: NodeHttpHandler;
+  private readonly signer?: SignatureV4;
+  private readonly maxRetries: number;
 
-  /** `classes` are the signer's Connection/Transport (from AwsSigv4Signer) when requests are signed. */
-  constructor(node: string, classes: TransportClasses = {}) {
-    const events = new EventEmitter();
-    const emit = events.emit.bind(events);
-    const TransportClass = (classes.Transport ?? Transport) as any;
-    this.pool = new (ConnectionPool as any)({
-      Connection: classes.Connection ?? Connection,
-      emit,
-      resurrectStrategy: 'ping',
-      pingTimeout: 3000,
-      sniffEnabled: false,
+  constructor(node: string, options: OpenSearchHttpOptions = {}) {
+    this.endpoint = new URL(node);
+    this.handler = new NodeHttpHandler({
+      connectionTimeout: 3_000,
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
     });
-    this.pool.addConnection(node);
-    this.transport = new TransportClass({
-      emit,
-      connectionPool: this.pool,
-      serializer: jsonSerializer,
-      maxRetries: 3,
-      requestTimeout: 30_000,
-      sniffInterval: false,
-      sniffOnStart: false,
-      sniffOnConnectionFault: false,
-      compression: false,
-      headers: {},
-      name: 'commonplace',
-    });
+    this.maxRetries = options.maxRetries ?? 3;
+    if (options.sigv4)
+      this.signer = new SignatureV4({
+        service: 'es',
+        region: options.sigv4.region,
+        credentials: options.sigv4.credentials,
+        sha256: Sha256,
+      });
   }
 
-  private request<T>(
+  private async request<T>(
     method: string,
     requestPath: string,
-    params: { body?: unknown; bulkBody?: unknown[]; querystring?: Json } = {},
+    params: {
+      body?: unknown;
+      bulkBody?: unknown[];
+      querystring?: Record<string, string | boolean | undefined>;
+    } = {},
     options: { ignore?: number[] } = {},
   ): Promise<ApiResponse<T>> {
-    return this.transport.request({ method, path: requestPath, ...params }, options);
+    const body = params.bulkBody
+      ? params.bulkBody.map((line) => `${typeof line === 'string' ? line : JSON.stringify(line)}\n`).join('')
+      : params.body === undefined
+        ? undefined
+        : JSON.stringify(params.body);
+    const query = Object.fromEntries(
+      Object.entries(params.querystring ?? {})
+        .filter(([, value]) => value !== undefined)
+        .map(([name, value]) => [name, String(value)]),
+    );
+    const request = new HttpRequest({
+      method,
+      protocol: this.endpoint.protocol,
+      hostname: this.endpoint.hostname,
+      port: this.endpoint.port ? Number(this.endpoint.port) : undefined,
+      path: requestPath,
+      query,
+      headers: {
+        host: this.endpoint.host,
+        ...(body === undefined
+          ? {}
+          : {
+              'content-type': params.bulkBody ? 'application/x-ndjson' : 'application/json',
+              'content-length': String(Buffer.byteLength(body)),
+            }),
+      },
+      body,
+    });
+
+    for (let attempt = 0; ; attempt++) {
+      let statusCode: number;
+      let text: string;
+      try {
+        const signed = this.signer ? ((await this.signer.sign(request)) as HttpRequest) : request;
+        const { response } = await this.handler.handle(signed);
+        statusCode = response.statusCode;
+        text = await readText(response.body);
+      } catch (error) {
+        if (attempt < this.maxRetries) {
+          await pause(attempt);
+          continue;
+        }
+        throw error;
+      }
+      if (RETRYABLE_STATUS.has(statusCode) && attempt < this.maxRetries) {
+        await pause(attempt);
+        continue;
+      }
+      const parsed = text ? parseJson(text) : undefined;
+      if (statusCode >= 400 && !options.ignore?.includes(statusCode))
+        throw new OpenSearchResponseError({ statusCode, body: parsed });
+      return { body: parsed as T, statusCode };
+    }
   }
 
   readonly indices = {
@@ -163,6 +185,24 @@ export class OpenSearchHttp {
   }
 
   async close() {
-    await this.pool.empty();
+    this.handler.destroy();
   }
 }
+
+async function readText(stream: unknown): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer | string>)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Answers are JSON; one that is not (a proxy's HTML error page) is kept as text for the error. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { error: text.slice(0, 500) };
+  }
+}
+
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));

@@ -12,7 +12,6 @@
  * the reindex writer never overwrites what a live write put there (see ReindexWriter).
  */
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
 import {
   type AccessFilter,
   escapeHtml,
@@ -131,11 +130,7 @@ export class OpenSearchIndex implements SearchIndex {
         throw new Error(
           'OpenSearchIndex.create: SigV4 signing needs a region (options.region or AWS_REGION)',
         );
-      const credentials = defaultProvider();
-      client = new OpenSearchHttp(
-        options.node,
-        AwsSigv4Signer({ region, service: 'es', getCredentials: () => credentials() }),
-      );
+      client = new OpenSearchHttp(options.node, { sigv4: { region, credentials: defaultProvider() } });
     } else {
       client = new OpenSearchHttp(options.node);
     }
