@@ -41,40 +41,69 @@ const env = {
   AWS_REGION: 'eu-west-1',
   LOG_LEVEL: 'WARN',
 };
-const probe = (file: string) =>
-  Number(
-    execFileSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `const t=performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now()-t)`,
-      ],
-      { env, stdio: ['ignore', 'pipe', 'ignore'] },
-    )
-      .toString()
-      .trim(),
+/** Wall time and CPU time (user + system, all threads) of the import, in ms. */
+const probe = (file: string): [number, number] => {
+  const out = execFileSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const c=process.cpuUsage(); const t=performance.now(); await import(${JSON.stringify(file)});` +
+        ' const w=performance.now()-t; const u=process.cpuUsage(c); console.log(w, (u.user+u.system)/1000)',
+    ],
+    { env, stdio: ['ignore', 'pipe', 'ignore'] },
   );
+  const [wall, cpu] = out.toString().trim().split(' ').map(Number);
+  return [wall, cpu];
+};
 
-const samples: Record<string, number[]> = Object.fromEntries(Object.keys(bundles).map((name) => [name, []]));
+const wall: Record<string, number[]> = Object.fromEntries(Object.keys(bundles).map((name) => [name, []]));
+const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(bundles).map((name) => [name, []]));
+const loadBefore = fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 for (let round = 0; round < ROUNDS; round++)
-  for (const [name, file] of Object.entries(bundles)) samples[name].push(probe(file));
+  for (const [name, file] of Object.entries(bundles)) {
+    const [w, c] = probe(file);
+    wall[name].push(w);
+    cpu[name].push(c);
+  }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const floor = median(samples['sdk floor']);
-const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
-console.log(`Module load, median of ${ROUNDS} interleaved cold imports (load ${load}):\n`);
+const floorWall = median(wall['sdk floor']);
+const floorCpu = median(cpu['sdk floor']);
+const loadAfter = fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 console.log(
-  '| bundle | index.mjs | module load | × SDK floor | budget ≤ 1.5× |\n| --- | --- | --- | --- | --- |',
+  `Module load, medians of ${ROUNDS} interleaved cold imports (load ${loadBefore} → ${loadAfter}). Wall time is` +
+    ' the budget; CPU time (user + system) is less disturbed by other work on the machine.\n',
 );
+console.log('| bundle | loaded at start | wall | × SDK floor | CPU | × SDK floor | budget ≤ 1.5× (wall) |');
+console.log('| --- | --- | --- | --- | --- | --- | --- |');
 let over = 0;
-for (const [name, file] of Object.entries(bundles)) {
-  const m = median(samples[name]);
-  const ratio = m / floor;
+for (const name of Object.keys(bundles)) {
+  const [w, c] = [median(wall[name]), median(cpu[name])];
+  const ratio = w / floorWall;
   const isLambda = name !== 'empty' && name !== 'sdk floor';
   if (isLambda && ratio > BUDGET) over++;
+  const verdict = isLambda ? (ratio <= BUDGET ? '✓' : '✗') : '';
   console.log(
-    `| ${name} | ${(fs.statSync(file).size / 1024).toFixed(0)} KiB | ${m.toFixed(1)} ms | ${ratio.toFixed(2)}× | ${isLambda ? (ratio <= BUDGET ? '✓' : '✗') : ''} |`,
+    `| ${name} | ${(startupBytes(bundles[name]) / 1024).toFixed(0)} KiB | ${w.toFixed(1)} ms | ${ratio.toFixed(2)}× | ${c.toFixed(1)} ms | ${(c / floorCpu).toFixed(2)}× | ${verdict} |`,
   );
 }
 fs.rmSync(dir, { recursive: true, force: true });
+
+/** Bytes of index.mjs and the chunks it imports statically: what a cold start reads and compiles. */
+function startupBytes(indexFile: string): number {
+  const outdir = path.dirname(indexFile);
+  const meta = JSON.parse(fs.readFileSync(path.join(outdir, 'index.meta.json'), 'utf8')) as {
+    outputs: Record<string, { bytes: number; imports: { path: string; kind: string }[] }>;
+  };
+  const index = Object.keys(meta.outputs).find((file) => file.endsWith('index.mjs'))!;
+  const seen = new Set<string>();
+  for (const pending = [index]; pending.length; ) {
+    const file = pending.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const imported of meta.outputs[file].imports)
+      if (imported.kind === 'import-statement' && meta.outputs[imported.path]) pending.push(imported.path);
+  }
+  return [...seen].reduce((sum, file) => sum + meta.outputs[file].bytes, 0);
+}
 if (over) console.log(`\n${over} bundle(s) over the budget`);

@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { InvalidCursor, ItemTooLarge } from '../data/errors';
 import { DomainError, type FieldIssue, Unauthenticated } from '../domain/errors';
 import { logger } from '../platform/logger';
 
@@ -59,6 +60,23 @@ export function validationProblem(c: Context, error: ZodError, location: string)
 export function handleError(error: Error, c: Context) {
   // RFC 6750: a 401 names the scheme the caller should use.
   if (error instanceof Unauthenticated) c.header('www-authenticate', 'Bearer');
+  if (error instanceof InvalidCursor)
+    return problemResponse(c, {
+      type: 'validation',
+      title: 'Invalid request',
+      status: 400,
+      detail: error.message,
+      errors: [{ field: 'cursor', message: 'invalid cursor' }],
+      instance: c.req.path,
+    });
+  if (error instanceof ItemTooLarge)
+    return problemResponse(c, {
+      type: 'payload-too-large',
+      title: 'Payload too large',
+      status: 413,
+      detail: error.message,
+      instance: c.req.path,
+    });
   if (error instanceof DomainError) {
     return problemResponse(c, {
       type: error.type,

@@ -3,7 +3,7 @@
  * UTF-8 bytes; dynalite counts string length, so text in non-Latin scripts (3 bytes a character) that
  * passes locally would be refused in AWS, as a 500. Checking here makes both a 413 that says why.
  */
-import { TooLarge } from '../domain/errors';
+import { ItemTooLarge } from './errors';
 
 export const MAX_ITEM_BYTES = 400 * 1024;
 
@@ -32,11 +32,11 @@ export function itemSize(attributes: Record<string, unknown>): number {
   return Object.entries(attributes).reduce((sum, [name, value]) => sum + utf8(name) + valueSize(value), 0);
 }
 
-/** Throws TooLarge when the attributes a write sets would make an item over the limit. */
+/** Throws ItemTooLarge when the attributes a write sets would make an item over the limit. */
 export function assertItemFits(attributes: Record<string, unknown>): void {
   const bytes = itemSize(attributes);
   if (bytes > MAX_ITEM_BYTES)
-    throw new TooLarge(
+    throw new ItemTooLarge(
       `This is too large to store: with its rendering it needs ${Math.ceil(bytes / 1024)} KB and the limit is ${MAX_ITEM_BYTES / 1024} KB. Shorten the text.`,
     );
 }

@@ -24,7 +24,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { InvalidInput } from '../domain/errors';
+import { InvalidCursor, TransactionFailed } from './errors';
 import { assertItemFits } from './item-size';
 
 export type Key = { PK: string; SK: string };
@@ -53,18 +53,8 @@ export interface QueryOptions {
   cursor?: string;
 }
 
-/** Raised when a transaction is cancelled; `reasons[i]` is the code for the i-th item ('None' if fine). */
 /** DynamoDB's limit on the items of one transaction. */
 export const MAX_TRANSACTION_ITEMS = 100;
-
-export class TransactionFailed extends Error {
-  constructor(readonly reasons: string[]) {
-    super(`transaction cancelled: ${reasons.join(', ')}`);
-  }
-  failedAt(index: number) {
-    return this.reasons[index] === 'ConditionalCheckFailed';
-  }
-}
 
 export function createDocumentClient(config: DynamoDBClientConfig = {}) {
   return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
@@ -290,7 +280,5 @@ export function decodeCursor(
   } catch {
     // fall through
   }
-  throw new InvalidInput('The cursor is not valid for this list', [
-    { field: 'cursor', message: 'invalid cursor' },
-  ]);
+  throw new InvalidCursor();
 }

@@ -54,10 +54,3 @@ export class InvalidInput extends DomainError {
     super(400, 'validation', 'Invalid request', detail, { errors });
   }
 }
-
-/** Content that cannot be stored: with its rendering it is over DynamoDB's item size limit. */
-export class TooLarge extends DomainError {
-  constructor(detail: string) {
-    super(413, 'payload-too-large', 'Payload too large', detail);
-  }
-}

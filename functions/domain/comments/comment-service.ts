@@ -2,8 +2,10 @@
  * Comments on posts: one level of replies, edit and delete your own, space owners and admins
  * moderate. A deleted comment leaves a tombstone so the replies under it keep their place.
  */
+
+import { TransactionFailed } from '../../data/errors';
 import { keys } from '../../data/keys';
-import { type Item, type Page, TransactionFailed } from '../../data/table';
+import type { Item, Page } from '../../data/table';
 import { loadMarkdown } from '../content/load-markdown';
 import type { DomainContext } from '../context';
 import { Conflict, EditConflict, Forbidden, InvalidInput, NotFound } from '../errors';

@@ -2,9 +2,10 @@
  * Partner organisations. Each federated identity provider maps to one; spaces are shared with them by
  * id. Employees may list them (to share a space); a partner sees only their own.
  */
+
+import { TransactionFailed } from '../../data/errors';
 import { keys } from '../../data/keys';
 import type { Item } from '../../data/table';
-import { TransactionFailed } from '../../data/table';
 import type { DomainContext } from '../context';
 import { Conflict, Forbidden } from '../errors';
 import { isAdmin, isEmployee, type Principal } from '../principal';

@@ -3,8 +3,10 @@
  * and tag, like. Markdown is rendered and sanitized here, once, on write; @mentions and #tags are
  * extracted for notifications and search.
  */
+
+import { TransactionFailed } from '../../data/errors';
 import { keys } from '../../data/keys';
-import { type Item, type Page, type TransactItem, TransactionFailed } from '../../data/table';
+import type { Item, Page, TransactItem } from '../../data/table';
 import { versionedRewrite } from '../../data/versioned-rewrite';
 import { loadMarkdown } from '../content/load-markdown';
 import type { DomainContext } from '../context';

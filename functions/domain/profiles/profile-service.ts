@@ -2,8 +2,10 @@
  * Profiles: a person's profile (and, for employees, their personal blog space) is created from the
  * token's claims the first time they call the API.
  */
+
+import { TransactionFailed } from '../../data/errors';
 import { keys } from '../../data/keys';
-import { type Item, type Page, type TransactItem, TransactionFailed } from '../../data/table';
+import type { Item, Page, TransactItem } from '../../data/table';
 import { versionedRewrite } from '../../data/versioned-rewrite';
 import { normalizeTag } from '../content/names';
 import type { DomainContext } from '../context';

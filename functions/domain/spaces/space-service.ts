@@ -2,8 +2,10 @@
  * Spaces: creation, listing, settings, membership and sharing with partner organisations. Every method
  * takes the caller's principal and checks space-access rules before it reads or writes anything else.
  */
+
+import { TransactionFailed } from '../../data/errors';
 import { keys } from '../../data/keys';
-import { type Item, type Page, type TransactItem, TransactionFailed } from '../../data/table';
+import type { Item, Page, TransactItem } from '../../data/table';
 import { versionedRewrite } from '../../data/versioned-rewrite';
 import type { DomainContext } from '../context';
 import { Conflict, EditConflict, Forbidden, InvalidInput, NotFound } from '../errors';

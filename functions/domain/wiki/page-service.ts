@@ -4,6 +4,8 @@
  * the page tree of a space, `[[links]]` and backlinks, delete. Every edit writes the current page and
  * its new version item in one transaction, so history can never miss an edit.
  */
+
+import { TransactionFailed } from '../../data/errors';
 import { keys } from '../../data/keys';
 import {
   type Item,
@@ -11,7 +13,6 @@ import {
   type Page as ListPage,
   MAX_TRANSACTION_ITEMS,
   type TransactItem,
-  TransactionFailed,
 } from '../../data/table';
 import { versionedRewrite } from '../../data/versioned-rewrite';
 import { loadMarkdown } from '../content/load-markdown';
