@@ -6,8 +6,8 @@
  * (`commonplace:searchOperatorRoleArns`, see docs/deploy.md).
  */
 import { createDocumentClient } from '../functions/data/table';
+import { rebuildDocuments, scanIndexableItems } from '../functions/domain/search/reindex';
 import { OpenSearchIndex } from '../functions/search/opensearch/opensearch-index';
-import { rebuildDocuments, scanIndexableItems } from '../functions/search/reindex';
 import { progressBar } from './progress-bar';
 
 function required(name: string): string {

@@ -20,9 +20,13 @@ import { bearerTokenAuthenticator } from '../functions/api/middleware/authentica
 import { PROBLEM_BASE } from '../functions/api/problem';
 import { createDocumentClient, Table } from '../functions/data/table';
 import { createTableInput, TABLE_DEFINITION } from '../functions/data/table-definition';
+import {
+  type ReindexProgress,
+  rebuildDocuments,
+  scanIndexableItems,
+} from '../functions/domain/search/reindex';
 import { systemClock, ulidGenerator } from '../functions/platform/clock';
 import { FastSearchIndex } from '../functions/search/embedded/fast-index';
-import { type ReindexProgress, rebuildDocuments, scanIndexableItems } from '../functions/search/reindex';
 import { createIndexer } from '../functions/streams/indexer';
 import { recordHasItemType } from '../functions/streams/item-type-filter';
 import { createStreamHandler } from '../functions/streams/stream-consumer';

@@ -2,7 +2,7 @@
  * A SearchIndex that forwards to a current index which a reindex can replace in one step — the local
  * counterpart of moving the OpenSearch alias to a freshly built index.
  */
-import type { FastSearchIndex } from '../functions/search/embedded/fast-index';
+
 import type {
   AccessFilter,
   IndexWrite,
@@ -10,7 +10,8 @@ import type {
   SearchIndex,
   SearchQuery,
   SpaceChange,
-} from '../functions/search/search-document';
+} from '../functions/domain/search/search-document';
+import type { FastSearchIndex } from '../functions/search/embedded/fast-index';
 
 export class SwappableSearchIndex implements SearchIndex {
   constructor(public current: FastSearchIndex) {}

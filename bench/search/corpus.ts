@@ -2,7 +2,7 @@
  * A deterministic synthetic corpus for search benchmarks: Zipf-distributed words from a generated
  * vocabulary, spaces of every audience, partner-shared spaces, authors and profiles.
  */
-import type { AccessFilter, SearchDocument } from '../../functions/search/search-document';
+import type { AccessFilter, SearchDocument } from '../../functions/domain/search/search-document';
 
 function rng(seed: number) {
   let state = seed >>> 0;

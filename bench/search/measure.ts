@@ -2,7 +2,7 @@
  * One measurement for any SearchIndex: bulk-load the corpus (then refresh), warm up once, then time
  * every benchmark query for every caller kind, `rounds` times. Same corpus, same queries for every engine.
  */
-import type { SearchIndex } from '../../functions/search/search-document';
+import type { SearchIndex } from '../../functions/domain/search/search-document';
 import { benchmarkQueries, CALLERS, generateCorpus, percentile } from './corpus';
 
 export async function measureEngine(

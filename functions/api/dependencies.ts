@@ -2,8 +2,9 @@
  * What the HTTP modules need from the outside world beyond the table, clock and ids: how a request
  * proves who it is, and (for the search module only) the search index.
  */
+
+import type { SearchIndex } from '../domain/search/search-document';
 import type { CoreDependencies } from '../platform/dependencies';
-import type { SearchIndex } from '../search/search-document';
 import type { Authenticator } from './middleware/authenticate';
 
 export interface ApiDependencies extends CoreDependencies {

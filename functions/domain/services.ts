@@ -3,12 +3,13 @@
  * access everywhere; profiles are created on first sign-in); each module adds its own services
  * (functions/api/modules/), so a Lambda's bundle carries only the domain code its routes use.
  */
-import type { SearchIndex } from '../search/search-document';
+
 import type { CommentService } from './comments/comment-service';
 import type { DomainContext } from './context';
 import { OrganisationService } from './orgs/organisations';
 import type { PostService } from './posts/post-service';
 import { ProfileService } from './profiles/profile-service';
+import type { SearchIndex } from './search/search-document';
 import type { SearchService } from './search/search-service';
 import { SpaceService } from './spaces/space-service';
 import type { PageService } from './wiki/page-service';

@@ -19,8 +19,8 @@ import {
   pageDocument,
   postDocument,
   profileDocument,
-} from '../search/documents-from-items';
-import type { SearchDocument, SearchIndex } from '../search/search-document';
+} from '../domain/search/documents-from-items';
+import type { SearchDocument, SearchIndex } from '../domain/search/search-document';
 import type { StreamConsumer } from './stream-consumer';
 
 export interface IndexerDependencies {

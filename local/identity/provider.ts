@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Configuration, JWK, default as OidcProvider } from 'oidc-provider';
+import { escapeHtml } from '../../functions/domain/content/escape-html';
 import { DEMO_ACCOUNTS, type DemoAccount, findDemoAccount } from './demo-accounts';
 
 export const LOCAL_CLIENT_ID = 'commonplace-web';
@@ -292,10 +293,6 @@ async function readBody(req: IncomingMessage, limit = 16 * 1024): Promise<string
     if (body.length > limit) throw new Error('request body too large');
   }
   return body;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /**

@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { CALLERS, generateCorpus } from '../../bench/search/corpus';
-import { EmbeddedSearchIndex } from '../../functions/search/embedded/embedded-index';
-import { FastSearchIndex } from '../../functions/search/embedded/fast-index';
 import type {
   AccessFilter,
   SearchDocument,
   SearchQuery,
   SearchResult,
-} from '../../functions/search/search-document';
+} from '../../functions/domain/search/search-document';
+import { EmbeddedSearchIndex } from '../../functions/search/embedded/embedded-index';
+import { FastSearchIndex } from '../../functions/search/embedded/fast-index';
 import { ACCESS, searchIndexContract } from './search-index.contract';
 
 searchIndexContract('embedded (fast)', async () => ({

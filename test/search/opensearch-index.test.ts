@@ -5,9 +5,13 @@
 // Locally it is skipped until the node is built (`bash .ci/opensearch-node.sh`); under CI=true it must run.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from '@opensearch-project/opensearch';
+import type {
+  AccessFilter,
+  SearchDocument,
+  SearchQuery,
+} from '../../functions/domain/search/search-document';
 import { OpenSearchHttp } from '../../functions/search/opensearch/opensearch-http';
 import { OpenSearchIndex } from '../../functions/search/opensearch/opensearch-index';
-import type { AccessFilter, SearchDocument, SearchQuery } from '../../functions/search/search-document';
 import { type OpenSearchNode, openSearchSuiteRuns, startOpenSearchNode } from '../helpers/opensearch-node';
 
 const suite = openSearchSuiteRuns('opensearch-index.test.ts') ? describe : describe.skip;

@@ -4,7 +4,11 @@
  * never by raw scores). Run by embedded-index.test.ts and opensearch-contract.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AccessFilter, SearchDocument, SearchIndex } from '../../functions/search/search-document';
+import type {
+  AccessFilter,
+  SearchDocument,
+  SearchIndex,
+} from '../../functions/domain/search/search-document';
 
 export interface ContractTarget {
   index: SearchIndex;

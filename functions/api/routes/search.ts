@@ -1,6 +1,6 @@
 /** GET /api/search and /api/search/suggest: one security-trimmed search over everything. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { SEARCH_TYPES } from '../../search/search-document';
+import { SEARCH_TYPES } from '../../domain/search/search-document';
 import { ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
 import { Json } from '../schemas';

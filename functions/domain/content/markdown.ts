@@ -12,6 +12,7 @@
  */
 import { Marked, type Token, type Tokens } from 'marked';
 import { FilterXSS, type IWhiteList } from 'xss';
+import { escapeHtml } from './escape-html';
 import { normalizeTag, pageSlug, TAG_BODY } from './names';
 
 // ---------------------------------------------------------------------------------------------
@@ -225,15 +226,6 @@ function decodeEntities(value: string): string {
     const named = NAMED_ENTITIES[String(name).toLowerCase()];
     return named !== undefined && whole.endsWith(';') ? named : whole;
   });
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }
 
 /** A URL as the browser's URL parser will see it: decoded, tabs/newlines removed, C0/space trimmed. */

@@ -3,12 +3,12 @@
  * with that filter inside the query, and shapes hits, facets and "who knows about X".
  */
 import { keys } from '../../data/keys';
-import { NO_ACCESS } from '../../search/access';
-import type { AccessFilter, SearchDocument, SearchIndex, SearchType } from '../../search/search-document';
 import type { DomainContext } from '../context';
 import { InvalidInput } from '../errors';
 import { isAdmin, isEmployee, isPartner, type Principal } from '../principal';
 import { canSeePerson, visibleAuthor } from '../spaces/space-access';
+import { NO_ACCESS } from './access';
+import type { AccessFilter, SearchDocument, SearchIndex, SearchType } from './search-document';
 
 export interface SearchParams {
   q: string;

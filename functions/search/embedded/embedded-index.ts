@@ -11,7 +11,7 @@
  * totals, snippets and author rankings only ever come from documents the caller may read.
  */
 import MiniSearch, { type SearchResult as MiniResult } from 'minisearch';
-import { canSeeDocument } from '../access';
+import { canSeeDocument } from '../../domain/search/access';
 import {
   type AccessFilter,
   excerptAround,
@@ -26,7 +26,7 @@ import {
   type SearchResult,
   type SpaceChange,
   type Suggestion,
-} from '../search-document';
+} from '../../domain/search/search-document';
 
 const FIELDS = ['title', 'body', 'tagText', 'authorName', 'skillText'] as const;
 

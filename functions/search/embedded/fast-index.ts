@@ -24,7 +24,7 @@
  * Deletes and replacements tombstone a document number; postings are cleaned, and numbers and terms
  * renumbered, by a compaction once tombstones reach a quarter of the slots.
  */
-import { canSeeDocument } from '../access';
+import { canSeeDocument } from '../../domain/search/access';
 import {
   type AccessFilter,
   excerptAround,
@@ -39,7 +39,7 @@ import {
   type SearchResult,
   type SpaceChange,
   type Suggestion,
-} from '../search-document';
+} from '../../domain/search/search-document';
 
 // Fields in the MiniSearch adapter's order: title, body, tags, author name, skills.
 const FIELD_COUNT = 5;

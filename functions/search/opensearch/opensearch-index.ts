@@ -12,9 +12,9 @@
  * the reindex writer never overwrites what a live write put there (see ReindexWriter).
  */
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { escapeHtml } from '../../domain/content/escape-html';
 import {
   type AccessFilter,
-  escapeHtml,
   excerptAround,
   type FacetCount,
   type IndexWrite,
@@ -25,7 +25,7 @@ import {
   type SearchResult,
   type SpaceChange,
   type Suggestion,
-} from '../search-document';
+} from '../../domain/search/search-document';
 import {
   indexDefinition,
   indexVersion,

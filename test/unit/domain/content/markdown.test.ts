@@ -595,7 +595,8 @@ describe('plainText', () => {
 
 describe('portability', () => {
   it.each([
-    ['markdown.ts', ['./names', 'marked', 'xss']],
+    ['markdown.ts', ['./escape-html', './names', 'marked', 'xss']],
+    ['escape-html.ts', []],
     ['names.ts', []],
   ])('%s imports nothing Node-specific, so the browser can run the same renderer', (file, allowed) => {
     const source = readFileSync(

@@ -5,6 +5,8 @@
  *
  * Adding a type: add it to SearchType and a builder in documents-from-items.ts.
  */
+import { escapeHtml } from '../content/escape-html';
+
 export type SearchType = 'post' | 'comment' | 'page' | 'bookmark' | 'profile';
 
 export const SEARCH_TYPES: readonly SearchType[] = ['post', 'comment', 'page', 'bookmark', 'profile'];
@@ -155,13 +157,6 @@ export function highlight(text: string, terms: string[]): string {
     'gi',
   );
   return escaped.replace(pattern, '<mark>$1</mark>');
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 }
 
 /** A window of about `size` characters around the first matched term. */

@@ -2,7 +2,7 @@
  * Table items → search documents. Content takes its access fields from its space's item, so a
  * document is built from the current item plus its space (and, for a comment, its post).
  */
-import type { Item } from '../data/table';
+import type { Item } from '../../data/table';
 import type { SearchDocument } from './search-document';
 
 export const documentId = {

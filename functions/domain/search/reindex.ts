@@ -4,7 +4,7 @@
  * operator path, not a request path, so it reads the table with a paged Scan.
  */
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Item } from '../data/table';
+import type { Item } from '../../data/table';
 import {
   commentDocument,
   INDEXED_TYPES,
