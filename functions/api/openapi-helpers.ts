@@ -1,6 +1,6 @@
 /** Small helpers so each route definition states only what is particular to it. */
 import type { RouteConfig, z } from '@hono/zod-openapi';
-import { ProblemSchema } from './schemas';
+import { ProblemSchema } from './schemas/common';
 
 const problem = (description: string) => ({
   description,

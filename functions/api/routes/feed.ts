@@ -2,7 +2,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
-import { PageOf, PageQuery, UserIdParam } from '../schemas';
+import { PageOf, PageQuery, UserIdParam } from '../schemas/common';
 
 const tags = ['posts'];
 

@@ -2,7 +2,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
-import { Json, OrganisationBody } from '../schemas';
+import { Json } from '../schemas/common';
+import { OrganisationBody } from '../schemas/spaces';
 
 const tags = ['organisations'];
 

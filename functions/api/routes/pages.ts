@@ -2,17 +2,14 @@
 import { createRoute } from '@hono/zod-openapi';
 import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
+import { Json, PageOf, PageQuery, SpaceIdParam } from '../schemas/common';
 import {
   CreatePageBody,
-  Json,
-  PageOf,
   PageParams,
-  PageQuery,
   PageVersionParams,
   RestorePageBody,
-  SpaceIdParam,
   UpdatePageBody,
-} from '../schemas';
+} from '../schemas/wiki';
 
 const tags = ['wiki'];
 

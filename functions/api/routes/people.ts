@@ -2,7 +2,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
-import { Json, PageOf, PageQuery, SkillQuery, UpdateProfileBody, UserIdParam } from '../schemas';
+import { Json, PageOf, PageQuery, UserIdParam } from '../schemas/common';
+import { SkillQuery, UpdateProfileBody } from '../schemas/profiles';
 
 const tags = ['people'];
 

@@ -2,20 +2,17 @@
 import { createRoute } from '@hono/zod-openapi';
 import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
+import { Json, PageOf, PageQuery, SpaceIdParam } from '../schemas/common';
 import {
   CommentBody,
   CommentParams,
   CommentUpdateBody,
-  Json,
   LikeBody,
-  PageOf,
-  PageQuery,
   PostBody,
   PostParams,
   PostUpdateBody,
-  SpaceIdParam,
   TagParam,
-} from '../schemas';
+} from '../schemas/posts';
 
 const tags = ['posts'];
 

@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { SEARCH_TYPES } from '../../domain/search/search-document';
 import { ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
-import { Json } from '../schemas';
+import { Json } from '../schemas/common';
 
 const tags = ['search'];
 const date = z

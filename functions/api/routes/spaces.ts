@@ -2,18 +2,15 @@
 import { createRoute } from '@hono/zod-openapi';
 import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
+import { Json, PageOf, PageQuery, SpaceIdParam } from '../schemas/common';
 import {
   CreateSpaceBody,
-  Json,
   MemberBody,
   MemberParams,
-  PageOf,
-  PageQuery,
   SharingBody,
-  SpaceIdParam,
   SpaceListQuery,
   UpdateSpaceBody,
-} from '../schemas';
+} from '../schemas/spaces';
 
 const tags = ['spaces'];
 

@@ -1,0 +1,45 @@
+/** Request schemas of the spaces module: spaces, members, sharing, organisations. */
+import { z } from '@hono/zod-openapi';
+import { id, PageQuery, SpaceIdParam, version } from './common';
+
+export const MemberParams = SpaceIdParam.extend({
+  userId: id.openapi({ param: { name: 'userId', in: 'path' } }),
+});
+
+export const SpaceListQuery = PageQuery.extend({
+  scope: z.enum(['mine', 'directory', 'all']).default('mine'),
+});
+
+export const CreateSpaceBody = z
+  .object({
+    id: id.optional().openapi({ description: 'A readable id for the URL; generated when absent' }),
+    name: z.string().trim().min(1).max(120),
+    description: z.string().max(2000).optional(),
+    audience: z.enum(['employees', 'members']).default('employees'),
+  })
+  .strict()
+  .openapi('CreateSpace');
+
+export const UpdateSpaceBody = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    description: z.string().max(2000).optional(),
+    audience: z.enum(['employees', 'members']).optional(),
+    version,
+  })
+  .strict()
+  .openapi('UpdateSpace');
+
+export const SharingBody = z
+  .object({ partnerOrgs: z.array(id).max(50), version })
+  .strict()
+  .openapi('Sharing');
+export const MemberBody = z
+  .object({ role: z.enum(['owner', 'editor', 'reader']) })
+  .strict()
+  .openapi('MemberRole');
+
+export const OrganisationBody = z
+  .object({ id: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/), name: z.string().trim().min(1).max(120) })
+  .strict()
+  .openapi('OrganisationInput');
