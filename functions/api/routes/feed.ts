@@ -2,7 +2,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import { ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
-import { PageOf, PageQuery, UserIdParam } from '../schemas/common';
+import { PageQuery, UserIdParam } from '../schemas/common';
+import { PostPage } from '../schemas/posts';
 
 const tags = ['posts'];
 
@@ -17,11 +18,11 @@ export function feedRoutes() {
       ...secured,
       summary: 'Home feed: newest posts from your spaces',
       request: { query: PageQuery },
-      responses: { 200: ok(PageOf('PostSummary')), ...standardErrors },
+      responses: { 200: ok(PostPage), ...standardErrors },
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
-      return c.json((await c.var.services.posts.feed(c.var.principal, limit, cursor)) as never, 200);
+      return c.json(await c.var.services.posts.feed(c.var.principal, limit, cursor), 200);
     },
   );
 
@@ -33,16 +34,16 @@ export function feedRoutes() {
       ...secured,
       summary: 'Your drafts',
       request: { query: PageQuery },
-      responses: { 200: ok(PageOf('PostSummary')), ...standardErrors },
+      responses: { 200: ok(PostPage), ...standardErrors },
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
       return c.json(
-        (await c.var.services.posts.listByAuthor(c.var.principal, c.var.principal.userId, {
+        await c.var.services.posts.listByAuthor(c.var.principal, c.var.principal.userId, {
           drafts: true,
           limit,
           cursor,
-        })) as never,
+        }),
         200,
       );
     },
@@ -56,15 +57,15 @@ export function feedRoutes() {
       ...secured,
       summary: "A person's published posts in spaces you can read",
       request: { params: UserIdParam, query: PageQuery },
-      responses: { 200: ok(PageOf('PostSummary')), ...standardErrors },
+      responses: { 200: ok(PostPage), ...standardErrors },
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
       return c.json(
-        (await c.var.services.posts.listByAuthor(c.var.principal, c.req.valid('param').userId, {
+        await c.var.services.posts.listByAuthor(c.var.principal, c.req.valid('param').userId, {
           limit,
           cursor,
-        })) as never,
+        }),
         200,
       );
     },

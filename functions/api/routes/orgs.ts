@@ -2,8 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
-import { Json } from '../schemas/common';
-import { OrganisationBody } from '../schemas/spaces';
+import { OrganisationBody, OrganisationList, OrganisationView } from '../schemas/spaces';
 
 const tags = ['organisations'];
 
@@ -17,9 +16,9 @@ export function orgRoutes() {
       tags,
       ...secured,
       summary: 'Partner organisations (partners see only their own)',
-      responses: { 200: ok(z.object({ items: z.array(Json) })), ...standardErrors },
+      responses: { 200: ok(OrganisationList), ...standardErrors },
     }),
-    async (c) => c.json({ items: await c.var.services.orgs.list(c.var.principal) } as never, 200),
+    async (c) => c.json({ items: await c.var.services.orgs.list(c.var.principal) }, 200),
   );
 
   app.openapi(
@@ -30,10 +29,9 @@ export function orgRoutes() {
       ...secured,
       summary: 'Register a partner organisation (admins)',
       request: jsonBody(OrganisationBody),
-      responses: { 201: ok(Json, 'Created'), ...standardErrors },
+      responses: { 201: ok(OrganisationView, 'Created'), ...standardErrors },
     }),
-    async (c) =>
-      c.json((await c.var.services.orgs.create(c.var.principal, c.req.valid('json'))) as never, 201),
+    async (c) => c.json(await c.var.services.orgs.create(c.var.principal, c.req.valid('json')), 201),
   );
 
   return app;

@@ -2,13 +2,18 @@
 import { createRoute } from '@hono/zod-openapi';
 import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
-import { Json, PageOf, PageQuery, SpaceIdParam } from '../schemas/common';
+import { PageQuery, SpaceIdParam } from '../schemas/common';
 import {
+  BacklinkList,
   CreatePageBody,
   PageParams,
+  PageVersionPage,
   PageVersionParams,
+  PageVersionView,
+  PageView,
   RestorePageBody,
   UpdatePageBody,
+  WikiPagePage,
 } from '../schemas/wiki';
 
 const tags = ['wiki'];
@@ -24,12 +29,12 @@ export function pageRoutes() {
       ...secured,
       summary: "A space's wiki pages by title, each with its parentId (the tree)",
       request: { params: SpaceIdParam, query: PageQuery },
-      responses: { 200: ok(PageOf('PageSummary')), ...standardErrors },
+      responses: { 200: ok(WikiPagePage), ...standardErrors },
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
       const { spaceId } = c.req.valid('param');
-      return c.json((await c.var.services.pages.list(c.var.principal, spaceId, limit, cursor)) as never, 200);
+      return c.json(await c.var.services.pages.list(c.var.principal, spaceId, limit, cursor), 200);
     },
   );
 
@@ -41,7 +46,7 @@ export function pageRoutes() {
       ...secured,
       summary: 'Create a wiki page (editors, owners); its id is the slug of its title',
       request: { params: SpaceIdParam, ...jsonBody(CreatePageBody) },
-      responses: { 201: ok(Json, 'Created'), ...standardErrors },
+      responses: { 201: ok(PageView, 'Created'), ...standardErrors },
     }),
     async (c) => {
       const page = await c.var.services.pages.create(
@@ -49,7 +54,7 @@ export function pageRoutes() {
         c.req.valid('param').spaceId,
         c.req.valid('json'),
       );
-      return c.json(page as never, 201);
+      return c.json(page, 201);
     },
   );
 
@@ -61,13 +66,13 @@ export function pageRoutes() {
       ...secured,
       summary: 'One page with its rendered HTML',
       request: { params: PageParams },
-      responses: { 200: ok(Json), ...standardErrors },
+      responses: { 200: ok(PageView), ...standardErrors },
     }),
     async (c) => {
       const { spaceId, pageId } = c.req.valid('param');
       const page = await c.var.services.pages.get(c.var.principal, spaceId, pageId);
       c.header('etag', `"${page.version}"`);
-      return c.json(page as never, 200);
+      return c.json(page, 200);
     },
   );
 
@@ -79,13 +84,13 @@ export function pageRoutes() {
       ...secured,
       summary: 'Edit a page (editors, owners); a stale version gets 409 and nothing is overwritten',
       request: { params: PageParams, ...jsonBody(UpdatePageBody) },
-      responses: { 200: ok(Json), ...standardErrors },
+      responses: { 200: ok(PageView), ...standardErrors },
     }),
     async (c) => {
       const { spaceId, pageId } = c.req.valid('param');
       const page = await c.var.services.pages.update(c.var.principal, spaceId, pageId, c.req.valid('json'));
       c.header('etag', `"${page.version}"`);
-      return c.json(page as never, 200);
+      return c.json(page, 200);
     },
   );
 
@@ -114,15 +119,12 @@ export function pageRoutes() {
       ...secured,
       summary: "A page's versions, newest first",
       request: { params: PageParams, query: PageQuery },
-      responses: { 200: ok(PageOf('PageVersionSummary')), ...standardErrors },
+      responses: { 200: ok(PageVersionPage), ...standardErrors },
     }),
     async (c) => {
       const { spaceId, pageId } = c.req.valid('param');
       const { limit, cursor } = c.req.valid('query');
-      return c.json(
-        (await c.var.services.pages.history(c.var.principal, spaceId, pageId, limit, cursor)) as never,
-        200,
-      );
+      return c.json(await c.var.services.pages.history(c.var.principal, spaceId, pageId, limit, cursor), 200);
     },
   );
 
@@ -134,14 +136,11 @@ export function pageRoutes() {
       ...secured,
       summary: 'One version of a page, with its Markdown and rendered HTML',
       request: { params: PageVersionParams },
-      responses: { 200: ok(Json), ...standardErrors },
+      responses: { 200: ok(PageVersionView), ...standardErrors },
     }),
     async (c) => {
       const { spaceId, pageId, n } = c.req.valid('param');
-      return c.json(
-        (await c.var.services.pages.getVersion(c.var.principal, spaceId, pageId, n)) as never,
-        200,
-      );
+      return c.json(await c.var.services.pages.getVersion(c.var.principal, spaceId, pageId, n), 200);
     },
   );
 
@@ -153,13 +152,13 @@ export function pageRoutes() {
       ...secured,
       summary: 'Bring an old version back as the newest one (editors, owners); a stale version gets 409',
       request: { params: PageParams, ...jsonBody(RestorePageBody) },
-      responses: { 200: ok(Json), ...standardErrors },
+      responses: { 200: ok(PageView), ...standardErrors },
     }),
     async (c) => {
       const { spaceId, pageId } = c.req.valid('param');
       const page = await c.var.services.pages.restore(c.var.principal, spaceId, pageId, c.req.valid('json'));
       c.header('etag', `"${page.version}"`);
-      return c.json(page as never, 200);
+      return c.json(page, 200);
     },
   );
 
@@ -171,14 +170,11 @@ export function pageRoutes() {
       ...secured,
       summary: 'The pages that link here with [[title]]',
       request: { params: PageParams },
-      responses: { 200: ok(Json), ...standardErrors },
+      responses: { 200: ok(BacklinkList), ...standardErrors },
     }),
     async (c) => {
       const { spaceId, pageId } = c.req.valid('param');
-      return c.json(
-        { items: await c.var.services.pages.backlinks(c.var.principal, spaceId, pageId) } as never,
-        200,
-      );
+      return c.json({ items: await c.var.services.pages.backlinks(c.var.principal, spaceId, pageId) }, 200);
     },
   );
 

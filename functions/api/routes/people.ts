@@ -2,8 +2,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
-import { Json, PageOf, PageQuery, UserIdParam } from '../schemas/common';
-import { SkillQuery, UpdateProfileBody } from '../schemas/profiles';
+import { PageQuery, UserIdParam } from '../schemas/common';
+import { MeView, PersonPage, ProfileView, SkillQuery, UpdateProfileBody } from '../schemas/profiles';
 
 const tags = ['people'];
 
@@ -17,12 +17,12 @@ export function peopleRoutes() {
       tags,
       ...secured,
       summary: 'The signed-in person',
-      responses: { 200: ok(Json), ...standardErrors },
+      responses: { 200: ok(MeView), ...standardErrors },
     }),
     async (c) => {
       const principal = c.var.principal;
       const profile = await c.var.services.profiles.get(principal, principal.userId);
-      return c.json({ ...profile, groups: principal.groups } as never, 200);
+      return c.json({ ...profile, groups: [...principal.groups] }, 200);
     },
   );
 
@@ -35,12 +35,12 @@ export function peopleRoutes() {
       summary:
         'Edit your profile: title, department, location, phone, about, skills; a stale version gets 409',
       request: jsonBody(UpdateProfileBody),
-      responses: { 200: ok(Json), ...standardErrors },
+      responses: { 200: ok(MeView), ...standardErrors },
     }),
     async (c) => {
       const principal = c.var.principal;
       const profile = await c.var.services.profiles.update(principal, c.req.valid('json'));
-      return c.json({ ...profile, groups: principal.groups } as never, 200);
+      return c.json({ ...profile, groups: [...principal.groups] }, 200);
     },
   );
 
@@ -52,14 +52,11 @@ export function peopleRoutes() {
       ...secured,
       summary: 'People with a skill, by name',
       request: { query: SkillQuery },
-      responses: { 200: ok(PageOf('PersonSummary')), ...standardErrors },
+      responses: { 200: ok(PersonPage), ...standardErrors },
     }),
     async (c) => {
       const { skill, limit, cursor } = c.req.valid('query');
-      return c.json(
-        (await c.var.services.profiles.withSkill(c.var.principal, skill, limit, cursor)) as never,
-        200,
-      );
+      return c.json(await c.var.services.profiles.withSkill(c.var.principal, skill, limit, cursor), 200);
     },
   );
 
@@ -71,10 +68,9 @@ export function peopleRoutes() {
       ...secured,
       summary: "A person's profile",
       request: { params: UserIdParam },
-      responses: { 200: ok(Json), ...standardErrors },
+      responses: { 200: ok(ProfileView), ...standardErrors },
     }),
-    async (c) =>
-      c.json((await c.var.services.profiles.get(c.var.principal, c.req.valid('param').userId)) as never, 200),
+    async (c) => c.json(await c.var.services.profiles.get(c.var.principal, c.req.valid('param').userId), 200),
   );
 
   return app;

@@ -7,12 +7,19 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ok } from '../openapi-helpers';
 import { createRouter } from '../router';
 
+const StreamHealth = z.object({
+  status: z.enum(['ok', 'failing']),
+  consumers: z.array(
+    z.object({ name: z.string(), checkpoint: z.string(), behind: z.number(), invocations: z.number() }),
+  ),
+  failedBatches: z.number(),
+});
 const HealthSchema = z
   .object({
     status: z.enum(['ok', 'degraded']),
     table: z.object({ status: z.string(), latencyMs: z.number().optional() }),
+    stream: StreamHealth.optional().openapi({ description: 'The local runtime only: its stream consumers' }),
   })
-  .passthrough()
   .openapi('Health');
 
 export function platformRoutes() {
@@ -35,13 +42,11 @@ export function platformRoutes() {
       } catch (error) {
         table = { status: `unreachable: ${(error as Error).name}` };
       }
-      const extra = (await deps.health?.()) ?? {};
-      const healthy =
-        table.status === 'ok' && (extra as { stream?: { status?: string } }).stream?.status !== 'failing';
-      return c.json(
-        { status: healthy ? ('ok' as const) : ('degraded' as const), table, ...extra } as never,
-        healthy ? 200 : 503,
-      );
+      const extra = ((await deps.health?.()) ?? {}) as { stream?: z.infer<typeof StreamHealth> };
+      const healthy = table.status === 'ok' && extra.stream?.status !== 'failing';
+      return healthy
+        ? c.json({ status: 'ok' as const, table, ...extra }, 200)
+        : c.json({ status: 'degraded' as const, table, ...extra }, 503);
     },
   );
   app.get('/openapi.json', async (c) => {

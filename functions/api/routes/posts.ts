@@ -2,15 +2,20 @@
 import { createRoute } from '@hono/zod-openapi';
 import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
-import { Json, PageOf, PageQuery, SpaceIdParam } from '../schemas/common';
+import { PageQuery, SpaceIdParam } from '../schemas/common';
 import {
   CommentBody,
+  CommentPage,
   CommentParams,
   CommentUpdateBody,
+  CommentView,
   LikeBody,
+  LikeResult,
   PostBody,
+  PostPage,
   PostParams,
   PostUpdateBody,
+  PostView,
   TagParam,
 } from '../schemas/posts';
 
@@ -27,17 +32,12 @@ export function postRoutes() {
       ...secured,
       summary: "A space's published posts, newest first",
       request: { params: SpaceIdParam, query: PageQuery },
-      responses: { 200: ok(PageOf('PostSummary')), ...standardErrors },
+      responses: { 200: ok(PostPage), ...standardErrors },
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
       return c.json(
-        (await c.var.services.posts.listBySpace(
-          c.var.principal,
-          c.req.valid('param').spaceId,
-          limit,
-          cursor,
-        )) as never,
+        await c.var.services.posts.listBySpace(c.var.principal, c.req.valid('param').spaceId, limit, cursor),
         200,
       );
     },
@@ -51,15 +51,11 @@ export function postRoutes() {
       ...secured,
       summary: 'Write a post (editors, owners)',
       request: { params: SpaceIdParam, ...jsonBody(PostBody) },
-      responses: { 201: ok(Json, 'Created'), ...standardErrors },
+      responses: { 201: ok(PostView, 'Created'), ...standardErrors },
     }),
     async (c) =>
       c.json(
-        (await c.var.services.posts.create(
-          c.var.principal,
-          c.req.valid('param').spaceId,
-          c.req.valid('json'),
-        )) as never,
+        await c.var.services.posts.create(c.var.principal, c.req.valid('param').spaceId, c.req.valid('json')),
         201,
       ),
   );
@@ -72,13 +68,13 @@ export function postRoutes() {
       ...secured,
       summary: 'One post with its rendered HTML',
       request: { params: PostParams },
-      responses: { 200: ok(Json), ...standardErrors },
+      responses: { 200: ok(PostView), ...standardErrors },
     }),
     async (c) => {
       const { spaceId, postId } = c.req.valid('param');
       const post = await c.var.services.posts.get(c.var.principal, spaceId, postId);
       c.header('etag', `"${post.version}"`);
-      return c.json(post as never, 200);
+      return c.json(post, 200);
     },
   );
 
@@ -90,13 +86,13 @@ export function postRoutes() {
       ...secured,
       summary: 'Edit a post; a stale version gets 409',
       request: { params: PostParams, ...jsonBody(PostUpdateBody) },
-      responses: { 200: ok(Json), ...standardErrors },
+      responses: { 200: ok(PostView), ...standardErrors },
     }),
     async (c) => {
       const { spaceId, postId } = c.req.valid('param');
       const post = await c.var.services.posts.update(c.var.principal, spaceId, postId, c.req.valid('json'));
       c.header('etag', `"${post.version}"`);
-      return c.json(post as never, 200);
+      return c.json(post, 200);
     },
   );
 
@@ -125,17 +121,12 @@ export function postRoutes() {
       ...secured,
       summary: 'Like or unlike a post',
       request: { params: PostParams, ...jsonBody(LikeBody) },
-      responses: { 200: ok(Json), ...standardErrors },
+      responses: { 200: ok(LikeResult), ...standardErrors },
     }),
     async (c) => {
       const { spaceId, postId } = c.req.valid('param');
       return c.json(
-        (await c.var.services.posts.like(
-          c.var.principal,
-          spaceId,
-          postId,
-          c.req.valid('json').liked,
-        )) as never,
+        await c.var.services.posts.like(c.var.principal, spaceId, postId, c.req.valid('json').liked),
         200,
       );
     },
@@ -149,15 +140,12 @@ export function postRoutes() {
       ...secured,
       summary: 'Comments and replies, oldest first',
       request: { params: PostParams, query: PageQuery },
-      responses: { 200: ok(PageOf('Comment')), ...standardErrors },
+      responses: { 200: ok(CommentPage), ...standardErrors },
     }),
     async (c) => {
       const { spaceId, postId } = c.req.valid('param');
       const { limit, cursor } = c.req.valid('query');
-      return c.json(
-        (await c.var.services.comments.list(c.var.principal, spaceId, postId, limit, cursor)) as never,
-        200,
-      );
+      return c.json(await c.var.services.comments.list(c.var.principal, spaceId, postId, limit, cursor), 200);
     },
   );
 
@@ -169,12 +157,12 @@ export function postRoutes() {
       ...secured,
       summary: 'Comment, or reply to a top-level comment',
       request: { params: PostParams, ...jsonBody(CommentBody) },
-      responses: { 201: ok(Json, 'Created'), ...standardErrors },
+      responses: { 201: ok(CommentView, 'Created'), ...standardErrors },
     }),
     async (c) => {
       const { spaceId, postId } = c.req.valid('param');
       return c.json(
-        (await c.var.services.comments.add(c.var.principal, spaceId, postId, c.req.valid('json'))) as never,
+        await c.var.services.comments.add(c.var.principal, spaceId, postId, c.req.valid('json')),
         201,
       );
     },
@@ -188,18 +176,12 @@ export function postRoutes() {
       ...secured,
       summary: 'Edit your comment',
       request: { params: CommentParams, ...jsonBody(CommentUpdateBody) },
-      responses: { 200: ok(Json), ...standardErrors },
+      responses: { 200: ok(CommentView), ...standardErrors },
     }),
     async (c) => {
       const { spaceId, postId, commentId } = c.req.valid('param');
       return c.json(
-        (await c.var.services.comments.edit(
-          c.var.principal,
-          spaceId,
-          postId,
-          commentId,
-          c.req.valid('json'),
-        )) as never,
+        await c.var.services.comments.edit(c.var.principal, spaceId, postId, commentId, c.req.valid('json')),
         200,
       );
     },
@@ -230,17 +212,12 @@ export function postRoutes() {
       ...secured,
       summary: 'Published posts with a tag, across the spaces you can read',
       request: { params: TagParam, query: PageQuery },
-      responses: { 200: ok(PageOf('PostSummary')), ...standardErrors },
+      responses: { 200: ok(PostPage), ...standardErrors },
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
       return c.json(
-        (await c.var.services.posts.listByTag(
-          c.var.principal,
-          c.req.valid('param').tag,
-          limit,
-          cursor,
-        )) as never,
+        await c.var.services.posts.listByTag(c.var.principal, c.req.valid('param').tag, limit, cursor),
         200,
       );
     },

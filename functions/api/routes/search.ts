@@ -1,9 +1,9 @@
 /** GET /api/search and /api/search/suggest: one security-trimmed search over everything. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { SEARCH_TYPES } from '../../domain/search/search-document';
+import { SEARCH_TYPES, type SearchType } from '../../domain/search/search-document';
 import { ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
-import { Json } from '../schemas/common';
+import { timestamp } from '../schemas/common';
 
 const tags = ['search'];
 const date = z
@@ -17,7 +17,7 @@ const SearchQuery = z.object({
     .string()
     .optional()
     .transform((value) => (value ? value.split(',') : undefined))
-    .pipe(z.array(z.enum(SEARCH_TYPES as [string, ...string[]])).optional()),
+    .pipe(z.array(z.enum(SEARCH_TYPES as [SearchType, ...SearchType[]])).optional()),
   space: z
     .string()
     .regex(/^[A-Za-z0-9~._-]{1,64}$/)
@@ -38,6 +38,53 @@ const SearchQuery = z.object({
 
 const SuggestQuery = z.object({ q: z.string().min(1).max(100) });
 
+const searchType = z.enum(SEARCH_TYPES as [SearchType, ...SearchType[]]);
+const facet = z.object({ value: z.string(), count: z.number().int() });
+const SearchResponse = z
+  .object({
+    total: z.number().int().openapi({ description: 'Every match you may read, not only this page' }),
+    items: z.array(
+      z.object({
+        type: searchType,
+        id: z.string(),
+        spaceId: z.string().optional(),
+        spaceName: z.string().optional(),
+        postId: z.string().optional(),
+        title: z.string(),
+        titleHighlight: z.string().openapi({ description: 'Escaped title, matches in <mark>' }),
+        snippet: z.string().openapi({ description: 'Escaped text around the match, matches in <mark>' }),
+        url: z.string(),
+        tags: z.array(z.string()),
+        authorId: z.string().optional(),
+        authorName: z.string().optional(),
+        authorOrg: z.string().optional(),
+        updatedAt: timestamp,
+        likeCount: z.number().int(),
+        score: z.number(),
+      }),
+    ),
+    facets: z.object({
+      type: z.array(facet),
+      space: z.array(facet.extend({ label: z.string() })),
+      tag: z.array(facet),
+    }),
+    people: z.array(
+      z.object({
+        userId: z.string(),
+        name: z.string(),
+        org: z.string().optional(),
+        title: z.string().optional(),
+        score: z.number(),
+        evidence: z.array(z.object({ kind: z.string(), title: z.string(), url: z.string() })),
+      }),
+    ),
+    cursor: z.string().optional(),
+  })
+  .openapi('SearchResult');
+const SuggestResponse = z
+  .object({ items: z.array(z.object({ type: searchType, title: z.string(), url: z.string() })) })
+  .openapi('Suggestions');
+
 export function searchRoutes() {
   const app = createRouter();
 
@@ -49,17 +96,11 @@ export function searchRoutes() {
       ...secured,
       summary: 'Search everything you can read: hits with highlights, facets and people who know about it',
       request: { query: SearchQuery },
-      responses: { 200: ok(Json), ...standardErrors },
+      responses: { 200: ok(SearchResponse), ...standardErrors },
     }),
     async (c) => {
       const query = c.req.valid('query');
-      return c.json(
-        (await c.var.services.search.search(c.var.principal, {
-          ...query,
-          type: query.type as never,
-        })) as never,
-        200,
-      );
+      return c.json(await c.var.services.search.search(c.var.principal, query), 200);
     },
   );
 
@@ -71,10 +112,9 @@ export function searchRoutes() {
       ...secured,
       summary: 'Type-ahead: titles and people matching a prefix',
       request: { query: SuggestQuery },
-      responses: { 200: ok(Json), ...standardErrors },
+      responses: { 200: ok(SuggestResponse), ...standardErrors },
     }),
-    async (c) =>
-      c.json((await c.var.services.search.suggest(c.var.principal, c.req.valid('query').q)) as never, 200),
+    async (c) => c.json(await c.var.services.search.suggest(c.var.principal, c.req.valid('query').q), 200),
   );
 
   return app;

@@ -2,13 +2,17 @@
 import { createRoute } from '@hono/zod-openapi';
 import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
-import { Json, PageOf, PageQuery, SpaceIdParam } from '../schemas/common';
+import { PageQuery, SpaceIdParam } from '../schemas/common';
 import {
   CreateSpaceBody,
   MemberBody,
+  MemberPage,
   MemberParams,
+  MemberView,
   SharingBody,
   SpaceListQuery,
+  SpacePage,
+  SpaceView,
   UpdateSpaceBody,
 } from '../schemas/spaces';
 
@@ -25,11 +29,11 @@ export function spaceRoutes() {
       ...secured,
       summary: 'Spaces: mine, the directory, or all (admins)',
       request: { query: SpaceListQuery },
-      responses: { 200: ok(PageOf('Space')), ...standardErrors },
+      responses: { 200: ok(SpacePage), ...standardErrors },
     }),
     async (c) => {
       const { scope, limit, cursor } = c.req.valid('query');
-      return c.json((await c.var.services.spaces.list(c.var.principal, scope, limit, cursor)) as never, 200);
+      return c.json(await c.var.services.spaces.list(c.var.principal, scope, limit, cursor), 200);
     },
   );
 
@@ -41,10 +45,9 @@ export function spaceRoutes() {
       ...secured,
       summary: 'Create a space (employees)',
       request: jsonBody(CreateSpaceBody),
-      responses: { 201: ok(Json, 'Created'), ...standardErrors },
+      responses: { 201: ok(SpaceView, 'Created'), ...standardErrors },
     }),
-    async (c) =>
-      c.json((await c.var.services.spaces.create(c.var.principal, c.req.valid('json'))) as never, 201),
+    async (c) => c.json(await c.var.services.spaces.create(c.var.principal, c.req.valid('json')), 201),
   );
 
   app.openapi(
@@ -55,10 +58,9 @@ export function spaceRoutes() {
       ...secured,
       summary: 'One space',
       request: { params: SpaceIdParam },
-      responses: { 200: ok(Json), ...standardErrors },
+      responses: { 200: ok(SpaceView), ...standardErrors },
     }),
-    async (c) =>
-      c.json((await c.var.services.spaces.get(c.var.principal, c.req.valid('param').spaceId)) as never, 200),
+    async (c) => c.json(await c.var.services.spaces.get(c.var.principal, c.req.valid('param').spaceId), 200),
   );
 
   app.openapi(
@@ -69,15 +71,15 @@ export function spaceRoutes() {
       ...secured,
       summary: 'Change name, description or audience (owners, admins)',
       request: { params: SpaceIdParam, ...jsonBody(UpdateSpaceBody) },
-      responses: { 200: ok(Json), ...standardErrors },
+      responses: { 200: ok(SpaceView), ...standardErrors },
     }),
     async (c) =>
       c.json(
-        (await c.var.services.spaces.update(
+        await c.var.services.spaces.update(
           c.var.principal,
           c.req.valid('param').spaceId,
           c.req.valid('json'),
-        )) as never,
+        ),
         200,
       ),
   );
@@ -90,15 +92,15 @@ export function spaceRoutes() {
       ...secured,
       summary: 'Share with exactly these partner organisations (empty list unshares)',
       request: { params: SpaceIdParam, ...jsonBody(SharingBody) },
-      responses: { 200: ok(Json), ...standardErrors },
+      responses: { 200: ok(SpaceView), ...standardErrors },
     }),
     async (c) =>
       c.json(
-        (await c.var.services.spaces.setSharing(
+        await c.var.services.spaces.setSharing(
           c.var.principal,
           c.req.valid('param').spaceId,
           c.req.valid('json'),
-        )) as never,
+        ),
         200,
       ),
   );
@@ -111,17 +113,12 @@ export function spaceRoutes() {
       ...secured,
       summary: 'Members of a space',
       request: { params: SpaceIdParam, query: PageQuery },
-      responses: { 200: ok(PageOf('Member')), ...standardErrors },
+      responses: { 200: ok(MemberPage), ...standardErrors },
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
       return c.json(
-        (await c.var.services.spaces.members(
-          c.var.principal,
-          c.req.valid('param').spaceId,
-          limit,
-          cursor,
-        )) as never,
+        await c.var.services.spaces.members(c.var.principal, c.req.valid('param').spaceId, limit, cursor),
         200,
       );
     },
@@ -135,17 +132,12 @@ export function spaceRoutes() {
       ...secured,
       summary: 'Add a member or change their role (owners, admins)',
       request: { params: MemberParams, ...jsonBody(MemberBody) },
-      responses: { 200: ok(Json), ...standardErrors },
+      responses: { 200: ok(MemberView), ...standardErrors },
     }),
     async (c) => {
       const { spaceId, userId } = c.req.valid('param');
       return c.json(
-        (await c.var.services.spaces.setMember(
-          c.var.principal,
-          spaceId,
-          userId,
-          c.req.valid('json').role,
-        )) as never,
+        await c.var.services.spaces.setMember(c.var.principal, spaceId, userId, c.req.valid('json').role),
         200,
       );
     },
@@ -176,10 +168,9 @@ export function spaceRoutes() {
       ...secured,
       summary: 'Join a space open to you',
       request: { params: SpaceIdParam },
-      responses: { 200: ok(Json), ...standardErrors },
+      responses: { 200: ok(SpaceView), ...standardErrors },
     }),
-    async (c) =>
-      c.json((await c.var.services.spaces.join(c.var.principal, c.req.valid('param').spaceId)) as never, 200),
+    async (c) => c.json(await c.var.services.spaces.join(c.var.principal, c.req.valid('param').spaceId), 200),
   );
 
   app.openapi(

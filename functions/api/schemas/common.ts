@@ -23,10 +23,18 @@ export const version = z
   .min(1)
   .openapi({ description: 'The version you edited; a stale one gets 409' });
 
-/** Response bodies are documented loosely: the domain's view types are the source of truth. */
-export const Json = z.record(z.string(), z.unknown()).openapi('Object');
-export const PageOf = (name: string) =>
-  z.object({ items: z.array(Json), cursor: z.string().optional() }).openapi(`${name}Page`);
+/** One page of a list: the items and, when there are more, the opaque cursor of the next page. */
+export const pageOf = <T extends z.ZodTypeAny>(item: T, name: string) =>
+  z
+    .object({
+      items: z.array(item),
+      cursor: z.string().optional().openapi({ description: 'Pass as `cursor` for the next page' }),
+    })
+    .openapi(`${name}Page`);
+
+/** Who did something, as every view names them; `org` marks a partner organisation's person. */
+export const optionalOrg = z.string().optional().openapi({ description: "A partner's organisation" });
+export const timestamp = z.string().openapi({ format: 'date-time', example: '2026-11-30T09:00:00.000Z' });
 export const ProblemSchema = z
   .object({
     type: z.string(),

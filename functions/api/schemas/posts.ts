@@ -1,7 +1,7 @@
 /** Request schemas of the posts module: posts, comments, likes, tags. */
 import { z } from '@hono/zod-openapi';
 import { normalizeTag } from '../../domain/content/names';
-import { id, SpaceIdParam, version } from './common';
+import { id, optionalOrg, pageOf, SpaceIdParam, timestamp, version } from './common';
 
 export const PostParams = SpaceIdParam.extend({
   postId: id.openapi({ param: { name: 'postId', in: 'path' } }),
@@ -41,3 +41,56 @@ export const CommentUpdateBody = z
   .object({ body: z.string().trim().min(1).max(10_000), version })
   .strict()
   .openapi('CommentUpdate');
+
+const postFieldsOut = {
+  id: z.string(),
+  spaceId: z.string(),
+  authorId: z.string(),
+  authorName: z.string(),
+  authorOrg: optionalOrg,
+  title: z.string(),
+  excerpt: z.string(),
+  tags: z.array(z.string()),
+  mentions: z.array(z.string()),
+  status: z.enum(['draft', 'published']),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  publishedAt: timestamp.optional(),
+  version: z.number().int(),
+  likeCount: z.number().int(),
+  commentCount: z.number().int(),
+  likedByMe: z.boolean(),
+  permissions: z.object({ edit: z.boolean(), delete: z.boolean(), comment: z.boolean() }),
+};
+export const PostSummary = z.object(postFieldsOut).openapi('PostSummary');
+export const PostView = z
+  .object({
+    ...postFieldsOut,
+    body: z.string().openapi({ description: 'Markdown as written' }),
+    html: z.string().openapi({ description: 'Sanitized HTML rendered from body' }),
+  })
+  .openapi('Post');
+export const PostPage = pageOf(PostSummary, 'PostSummary');
+export const LikeResult = z
+  .object({ likeCount: z.number().int(), likedByMe: z.boolean() })
+  .openapi('LikeResult');
+export const CommentView = z
+  .object({
+    id: z.string(),
+    spaceId: z.string(),
+    postId: z.string(),
+    parentId: z.string().optional(),
+    authorId: z.string(),
+    authorName: z.string(),
+    authorOrg: optionalOrg,
+    body: z.string(),
+    html: z.string(),
+    mentions: z.array(z.string()),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    version: z.number().int(),
+    deleted: z.boolean().optional(),
+    permissions: z.object({ edit: z.boolean(), delete: z.boolean() }),
+  })
+  .openapi('Comment');
+export const CommentPage = pageOf(CommentView, 'Comment');

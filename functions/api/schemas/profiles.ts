@@ -1,6 +1,6 @@
 /** Request schemas of the profiles module. */
 import { z } from '@hono/zod-openapi';
-import { PageQuery, version } from './common';
+import { optionalOrg, PageQuery, pageOf, timestamp, version } from './common';
 
 const profileText = (max: number) => z.string().max(max).optional();
 export const UpdateProfileBody = z
@@ -22,3 +22,30 @@ export const UpdateProfileBody = z
 export const SkillQuery = PageQuery.extend({
   skill: z.string().trim().min(1).max(50).openapi({ description: 'A skill, e.g. kubernetes' }),
 });
+
+export const ProfileView = z
+  .object({
+    userId: z.string(),
+    name: z.string(),
+    email: z.string(),
+    handle: z.string(),
+    org: optionalOrg,
+    kind: z.enum(['employee', 'partner']),
+    title: z.string().optional(),
+    department: z.string().optional(),
+    location: z.string().optional(),
+    phone: z.string().optional(),
+    about: z.string().optional(),
+    skills: z.array(z.string()).optional(),
+    createdAt: timestamp,
+    updatedAt: timestamp.optional(),
+    version: z.number().int().optional(),
+  })
+  .openapi('Profile');
+export const MeView = ProfileView.extend({
+  groups: z.array(z.enum(['employee', 'partner', 'admin'])),
+}).openapi('Me');
+export const PersonSummary = z
+  .object({ userId: z.string(), name: z.string(), title: z.string().optional(), org: optionalOrg })
+  .openapi('PersonSummary');
+export const PersonPage = pageOf(PersonSummary, 'PersonSummary');

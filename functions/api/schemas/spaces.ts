@@ -1,6 +1,6 @@
 /** Request schemas of the spaces module: spaces, members, sharing, organisations. */
 import { z } from '@hono/zod-openapi';
-import { id, PageQuery, SpaceIdParam, version } from './common';
+import { id, optionalOrg, PageQuery, pageOf, SpaceIdParam, timestamp, version } from './common';
 
 export const MemberParams = SpaceIdParam.extend({
   userId: id.openapi({ param: { name: 'userId', in: 'path' } }),
@@ -43,3 +43,43 @@ export const OrganisationBody = z
   .object({ id: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/), name: z.string().trim().min(1).max(120) })
   .strict()
   .openapi('OrganisationInput');
+
+export const SpaceView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    audience: z.enum(['employees', 'members', 'partners']),
+    partnerOrgs: z.array(z.string()),
+    personalOf: z.string().optional(),
+    createdBy: z.string(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    version: z.number().int(),
+    memberCount: z.number().int().optional(),
+    ownerCount: z.number().int().optional(),
+    myRole: z.enum(['owner', 'editor', 'reader']).optional(),
+    permissions: z.object({
+      contribute: z.boolean(),
+      manage: z.boolean(),
+      join: z.boolean(),
+      leave: z.boolean(),
+    }),
+  })
+  .openapi('Space');
+export const SpacePage = pageOf(SpaceView, 'Space');
+export const MemberView = z
+  .object({
+    spaceId: z.string(),
+    userId: z.string(),
+    name: z.string(),
+    org: optionalOrg,
+    role: z.enum(['owner', 'editor', 'reader']),
+    joinedAt: timestamp,
+  })
+  .openapi('Member');
+export const MemberPage = pageOf(MemberView, 'Member');
+export const OrganisationView = z
+  .object({ id: z.string(), name: z.string(), createdAt: timestamp })
+  .openapi('Organisation');
+export const OrganisationList = z.object({ items: z.array(OrganisationView) }).openapi('OrganisationList');

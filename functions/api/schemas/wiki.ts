@@ -1,6 +1,6 @@
 /** Request schemas of the wiki module: pages, versions, restore. */
 import { z } from '@hono/zod-openapi';
-import { id, SpaceIdParam, version } from './common';
+import { id, optionalOrg, pageOf, SpaceIdParam, timestamp, version } from './common';
 
 export const PageParams = SpaceIdParam.extend({
   pageId: id.openapi({ param: { name: 'pageId', in: 'path' }, example: 'release-process' }),
@@ -41,3 +41,52 @@ export const RestorePageBody = z
   })
   .strict()
   .openapi('RestorePage');
+
+const pageFieldsOut = {
+  id: z.string(),
+  spaceId: z.string(),
+  title: z.string(),
+  parentId: z.string().optional(),
+  excerpt: z.string(),
+  tags: z.array(z.string()),
+  createdBy: z.string(),
+  createdByName: z.string(),
+  createdByOrg: optionalOrg,
+  updatedBy: z.string(),
+  updatedByName: z.string(),
+  updatedByOrg: optionalOrg,
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  version: z.number().int(),
+  permissions: z.object({ edit: z.boolean(), delete: z.boolean() }),
+};
+export const PageSummary = z.object(pageFieldsOut).openapi('PageSummary');
+export const PageView = z
+  .object({
+    ...pageFieldsOut,
+    body: z.string(),
+    html: z.string(),
+    links: z.array(z.string()).openapi({ description: 'Ids of the pages its [[links]] point to' }),
+  })
+  .openapi('Page');
+export const WikiPagePage = pageOf(PageSummary, 'PageSummary');
+const versionFields = {
+  spaceId: z.string(),
+  pageId: z.string(),
+  version: z.number().int(),
+  title: z.string(),
+  parentId: z.string().optional(),
+  editedBy: z.string(),
+  editedByName: z.string(),
+  editedByOrg: optionalOrg,
+  editedAt: timestamp,
+  summary: z.string().optional(),
+  restoredFrom: z.number().int().optional(),
+};
+export const PageVersionSummary = z.object(versionFields).openapi('PageVersionSummary');
+export const PageVersionView = z
+  .object({ ...versionFields, body: z.string(), html: z.string() })
+  .openapi('PageVersion');
+export const PageVersionPage = pageOf(PageVersionSummary, 'PageVersionSummary');
+export const Backlink = z.object({ id: z.string(), title: z.string() }).openapi('Backlink');
+export const BacklinkList = z.object({ items: z.array(Backlink) }).openapi('BacklinkList');
