@@ -1,21 +1,18 @@
 /**
  * The local DynamoDB endpoint: an HTTP server that speaks the DynamoDB JSON protocol, forwards to
- * dynalite, and adds what dynalite lacks — TransactWriteItems / TransactGetItems, TTL and a change
- * stream — so application code uses the ordinary SDK commands against it.
+ * dynalite, and adds what dynalite lacks — TransactWriteItems / TransactGetItems (transactions.ts), TTL
+ * and a change stream — so application code uses the ordinary SDK commands against it. The front
+ * routes each request: writes under the lock, the rest straight through to dynalite.
  *
  * Every write goes through one FIFO lock. Under the lock the front reads the item before, performs the
  * write, reads it after and appends a stream record, so the stream holds exactly one record per
  * committed change, in commit order, however many requests run concurrently.
- *
- * Transactions check every condition first against a shadow table (a scratch table with the same key
- * schema, loaded with the item's current state), so condition and update expressions are evaluated by
- * dynalite itself rather than by a second, hand-written evaluator. Only when all pass are the writes
- * applied; a failure while applying restores the old images.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ChangeStream } from './change-stream';
-import { type AttributeMap, call, errorBody, postRaw, type RawResponse, WireError } from './wire';
+import { isShadow, Transactions } from './transactions';
+import { type AttributeMap, call, errorBody, fail, ok, postRaw, type RawResponse, WireError } from './wire';
 import { WriteLock } from './write-lock';
 
 const SINGLE_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
@@ -23,13 +20,6 @@ const SINGLE_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
 interface TableInfo {
   keyNames: string[];
 }
-
-type TransactWriteItem = {
-  Put?: Record<string, unknown> & { TableName: string; Item: AttributeMap };
-  Update?: Record<string, unknown> & { TableName: string; Key: AttributeMap };
-  Delete?: Record<string, unknown> & { TableName: string; Key: AttributeMap };
-  ConditionCheck?: Record<string, unknown> & { TableName: string; Key: AttributeMap };
-};
 
 export interface DynamoDbFrontOptions {
   /** dynalite's endpoint. */
@@ -45,14 +35,20 @@ export class DynamoDbFront {
   readonly lock = new WriteLock();
   private readonly streams = new Map<string, ChangeStream>();
   private readonly tables = new Map<string, TableInfo>();
-  private readonly shadowReady = new Map<string, Promise<string>>();
   private readonly ttlAttributes = new Map<string, string>();
-  private readonly recentTransactions = new Map<string, { at: number; body: string }>();
+  private readonly transactions: Transactions;
   private server?: http.Server;
   private sweepTimer?: NodeJS.Timeout;
   endpoint?: URL;
 
-  constructor(private readonly options: DynamoDbFrontOptions) {}
+  constructor(private readonly options: DynamoDbFrontOptions) {
+    this.transactions = new Transactions({
+      backend: options.backend,
+      keyOf: (table, item) => this.keyOf(table, item),
+      getItem: (table, keys) => this.getItem(table, keys),
+      stream: (table) => this.stream(table),
+    });
+  }
 
   async listen(port = 0): Promise<URL> {
     this.server = http.createServer((req, res) => {
@@ -127,9 +123,9 @@ export class DynamoDbFront {
       case 'BatchWriteItem':
         return this.lock.run(() => this.batchWrite(input));
       case 'TransactWriteItems':
-        return this.lock.run(() => this.transactWrite(input));
+        return this.lock.run(() => this.transactions.write(input));
       case 'TransactGetItems':
-        return this.lock.run(() => this.transactGet(input));
+        return this.lock.run(() => this.transactions.get(input));
       case 'UpdateTimeToLive': {
         const spec = input.TimeToLiveSpecification ?? {};
         await call(backend, 'DescribeTable', { TableName: input.TableName });
@@ -209,190 +205,6 @@ export class DynamoDbFront {
     return ok({ UnprocessedItems: {} });
   }
 
-  private async transactGet(input: any) {
-    const items = (input.TransactItems ?? []) as { Get: any }[];
-    if (items.length === 0 || items.length > 100) {
-      return fail('ValidationException', 'TransactItems must have between 1 and 100 items');
-    }
-    const responses = [];
-    for (const { Get } of items) {
-      const { TableName, Key, ProjectionExpression, ExpressionAttributeNames } = Get;
-      const result = await call<any>(this.options.backend, 'GetItem', {
-        TableName,
-        Key,
-        ConsistentRead: true,
-        ...(ProjectionExpression ? { ProjectionExpression, ExpressionAttributeNames } : {}),
-      });
-      responses.push(result.Item ? { Item: result.Item } : {});
-    }
-    return ok({ Responses: responses });
-  }
-
-  private async transactWrite(input: any): Promise<RawResponse> {
-    const items = (input.TransactItems ?? []) as TransactWriteItem[];
-    if (items.length === 0 || items.length > 100) {
-      return fail('ValidationException', 'TransactItems must have between 1 and 100 items');
-    }
-    // Idempotency token: a retried request within 10 minutes gets the same answer and writes nothing.
-    const token = input.ClientRequestToken as string | undefined;
-    if (token) {
-      const seen = this.recentTransactions.get(token);
-      if (seen && Date.now() - seen.at < 600_000) {
-        if (seen.body !== JSON.stringify(items)) {
-          return fail(
-            'IdempotentParameterMismatchException',
-            'ClientRequestToken reused with different parameters',
-          );
-        }
-        return ok({});
-      }
-    }
-
-    const operations = [];
-    const seenKeys = new Set<string>();
-    for (const item of items) {
-      const [kind, params] = Object.entries(item)[0] as [keyof TransactWriteItem, any];
-      if (!params?.TableName)
-        return fail('ValidationException', 'Each transaction item needs exactly one operation');
-      const keys = await this.keyOf(params.TableName, kind === 'Put' ? params.Item : params.Key);
-      const identity = `${params.TableName}|${JSON.stringify(keys)}`;
-      if (seenKeys.has(identity)) {
-        return fail(
-          'ValidationException',
-          'Transaction request cannot include multiple operations on one item',
-        );
-      }
-      seenKeys.add(identity);
-      operations.push({ kind, params, table: params.TableName as string, keys });
-    }
-
-    // 1. Read current state and evaluate every condition on the shadow copy.
-    const befores: (AttributeMap | undefined)[] = [];
-    const reasons: Record<string, unknown>[] = [];
-    for (const op of operations) {
-      const before = await this.getItem(op.table, op.keys);
-      befores.push(before);
-      reasons.push(await this.checkOnShadow(op.kind, op.params, op.keys, before));
-    }
-    if (reasons.some((reason) => reason.Code !== 'None')) {
-      const codes = reasons.map((reason) => reason.Code).join(', ');
-      return fail(
-        'TransactionCanceledException',
-        `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes}]`,
-        { CancellationReasons: reasons },
-      );
-    }
-
-    // 2. Apply; conditions still hold because we hold the write lock.
-    const applied: number[] = [];
-    try {
-      for (const [index, op] of operations.entries()) {
-        if (op.kind === 'ConditionCheck') continue;
-        const { ReturnValuesOnConditionCheckFailure: _ignored, ...params } = op.params;
-        const operation = op.kind === 'Put' ? 'PutItem' : op.kind === 'Update' ? 'UpdateItem' : 'DeleteItem';
-        await call(this.options.backend, operation, params);
-        applied.push(index);
-      }
-    } catch (error) {
-      for (const index of applied.reverse())
-        await this.restore(operations[index].table, operations[index].keys, befores[index]);
-      if (error instanceof WireError && error.status < 500) return { status: error.status, body: error.body };
-      throw error;
-    }
-
-    // 3. One stream record per changed item, in transaction order.
-    for (const [index, op] of operations.entries()) {
-      if (op.kind === 'ConditionCheck') continue;
-      this.stream(op.table).append(op.keys, befores[index], await this.getItem(op.table, op.keys));
-    }
-    if (token) {
-      this.recentTransactions.set(token, { at: Date.now(), body: JSON.stringify(items) });
-      if (this.recentTransactions.size > 10_000) this.recentTransactions.clear();
-    }
-    return ok({});
-  }
-
-  /** Runs one transaction operation against a shadow copy of the item and reports its cancellation reason. */
-  private async checkOnShadow(
-    kind: keyof TransactWriteItem,
-    params: any,
-    keys: AttributeMap,
-    before?: AttributeMap,
-  ) {
-    const shadow = await this.shadowTable(params.TableName);
-    const backend = this.options.backend;
-    if (before) await call(backend, 'PutItem', { TableName: shadow, Item: before });
-    else await call(backend, 'DeleteItem', { TableName: shadow, Key: keys });
-
-    const { ReturnValuesOnConditionCheckFailure, TableName: _table, ...rest } = params;
-    const shadowParams = { ...rest, TableName: shadow };
-    try {
-      if (kind === 'Put') await call(backend, 'PutItem', shadowParams);
-      else if (kind === 'Update') await call(backend, 'UpdateItem', shadowParams);
-      else if (kind === 'Delete') await call(backend, 'DeleteItem', shadowParams);
-      else {
-        const { Key, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } =
-          shadowParams;
-        if (!ConditionExpression)
-          throw new WireError(
-            400,
-            'ValidationException',
-            'ConditionCheck needs a ConditionExpression',
-            errorBody('ValidationException', 'ConditionCheck needs a ConditionExpression'),
-          );
-        await call(backend, 'DeleteItem', {
-          TableName: shadow,
-          Key,
-          ConditionExpression,
-          ExpressionAttributeNames,
-          ExpressionAttributeValues,
-        });
-      }
-      return { Code: 'None' };
-    } catch (error) {
-      if (error instanceof WireError && error.type === 'ConditionalCheckFailedException') {
-        return {
-          Code: 'ConditionalCheckFailed',
-          Message: 'The conditional request failed',
-          ...(ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && before ? { Item: before } : {}),
-        };
-      }
-      throw error; // validation errors fail the whole request, as in DynamoDB
-    }
-  }
-
-  private async restore(table: string, keys: AttributeMap, before?: AttributeMap) {
-    if (before) await call(this.options.backend, 'PutItem', { TableName: table, Item: before });
-    else await call(this.options.backend, 'DeleteItem', { TableName: table, Key: keys });
-  }
-
-  private shadowTable(table: string): Promise<string> {
-    let ready = this.shadowReady.get(table);
-    if (!ready) {
-      ready = (async () => {
-        const name = `${SHADOW_PREFIX}${table}`;
-        const { Table } = await call<any>(this.options.backend, 'DescribeTable', { TableName: table });
-        try {
-          await call(this.options.backend, 'CreateTable', {
-            TableName: name,
-            BillingMode: 'PAY_PER_REQUEST',
-            KeySchema: Table.KeySchema,
-            AttributeDefinitions: Table.AttributeDefinitions.filter((a: any) =>
-              Table.KeySchema.some((k: any) => k.AttributeName === a.AttributeName),
-            ),
-          });
-        } catch (error) {
-          if (!(error instanceof WireError && error.type === 'ResourceInUseException')) throw error;
-        }
-        await waitForActive(this.options.backend, name);
-        return name;
-      })();
-      ready.catch(() => this.shadowReady.delete(table));
-      this.shadowReady.set(table, ready);
-    }
-    return ready;
-  }
-
   private async keyOf(table: string, item: AttributeMap | undefined): Promise<AttributeMap> {
     let info = this.tables.get(table);
     if (!info) {
@@ -454,29 +266,6 @@ export class DynamoDbFront {
     }
     return deleted;
   }
-}
-
-const SHADOW_PREFIX = '__txshadow.';
-
-function isShadow(table: string) {
-  return typeof table === 'string' && table.startsWith(SHADOW_PREFIX);
-}
-
-async function waitForActive(backend: URL, table: string) {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const { Table } = await call<any>(backend, 'DescribeTable', { TableName: table });
-    if (Table.TableStatus === 'ACTIVE') return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`table ${table} did not become active`);
-}
-
-function ok(body: unknown): RawResponse {
-  return { status: 200, body: JSON.stringify(body) };
-}
-
-function fail(type: string, message: string, extra: Record<string, unknown> = {}): RawResponse {
-  return { status: 400, body: errorBody(type, message, extra) };
 }
 
 let requestCounter = 0;

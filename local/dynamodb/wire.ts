@@ -82,3 +82,13 @@ export function parseResponse<T>(response: RawResponse): T {
 export function errorBody(type: string, message: string, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message, ...extra });
 }
+
+/** A successful answer in the wire format. */
+export function ok(body: unknown): RawResponse {
+  return { status: 200, body: JSON.stringify(body) };
+}
+
+/** A client error (400) in the wire format. */
+export function fail(type: string, message: string, extra: Record<string, unknown> = {}): RawResponse {
+  return { status: 400, body: errorBody(type, message, extra) };
+}

@@ -1,0 +1,235 @@
+/**
+ * TransactWriteItems and TransactGetItems, which dynalite lacks, done in front of it. The front runs
+ * them under its write lock; they read and write dynalite with ordinary single-item calls.
+ *
+ * A transaction checks every condition first against a shadow table (a scratch table with the same
+ * key schema, loaded with the item's current state), so condition and update expressions are
+ * evaluated by dynalite itself rather than by a second, hand-written evaluator. Only when all pass are
+ * the writes applied; a failure while applying restores the old images. Each changed item then gets
+ * one stream record, in transaction order.
+ */
+import type { ChangeStream } from './change-stream';
+import { type AttributeMap, call, errorBody, fail, ok, type RawResponse, WireError } from './wire';
+
+type TransactWriteItem = {
+  Put?: Record<string, unknown> & { TableName: string; Item: AttributeMap };
+  Update?: Record<string, unknown> & { TableName: string; Key: AttributeMap };
+  Delete?: Record<string, unknown> & { TableName: string; Key: AttributeMap };
+  ConditionCheck?: Record<string, unknown> & { TableName: string; Key: AttributeMap };
+};
+
+/** What transactions need from the front: dynalite, the key of an item, its current state, the stream. */
+export interface TransactionHost {
+  backend: URL;
+  keyOf(table: string, item: AttributeMap | undefined): Promise<AttributeMap>;
+  getItem(table: string, keys: AttributeMap): Promise<AttributeMap | undefined>;
+  stream(table: string): ChangeStream;
+}
+
+const SHADOW_PREFIX = '__txshadow.';
+
+/** Whether a table is one of the shadow tables transactions check conditions on. */
+export function isShadow(table: string) {
+  return typeof table === 'string' && table.startsWith(SHADOW_PREFIX);
+}
+
+/** Callers hold the front's write lock for every call. */
+export class Transactions {
+  private readonly shadowReady = new Map<string, Promise<string>>();
+  private readonly recentTransactions = new Map<string, { at: number; body: string }>();
+
+  constructor(private readonly host: TransactionHost) {}
+
+  async get(input: any): Promise<RawResponse> {
+    const items = (input.TransactItems ?? []) as { Get: any }[];
+    if (items.length === 0 || items.length > 100) {
+      return fail('ValidationException', 'TransactItems must have between 1 and 100 items');
+    }
+    const responses = [];
+    for (const { Get } of items) {
+      const { TableName, Key, ProjectionExpression, ExpressionAttributeNames } = Get;
+      const result = await call<any>(this.host.backend, 'GetItem', {
+        TableName,
+        Key,
+        ConsistentRead: true,
+        ...(ProjectionExpression ? { ProjectionExpression, ExpressionAttributeNames } : {}),
+      });
+      responses.push(result.Item ? { Item: result.Item } : {});
+    }
+    return ok({ Responses: responses });
+  }
+
+  async write(input: any): Promise<RawResponse> {
+    const items = (input.TransactItems ?? []) as TransactWriteItem[];
+    if (items.length === 0 || items.length > 100) {
+      return fail('ValidationException', 'TransactItems must have between 1 and 100 items');
+    }
+    // Idempotency token: a retried request within 10 minutes gets the same answer and writes nothing.
+    const token = input.ClientRequestToken as string | undefined;
+    if (token) {
+      const seen = this.recentTransactions.get(token);
+      if (seen && Date.now() - seen.at < 600_000) {
+        if (seen.body !== JSON.stringify(items)) {
+          return fail(
+            'IdempotentParameterMismatchException',
+            'ClientRequestToken reused with different parameters',
+          );
+        }
+        return ok({});
+      }
+    }
+
+    const operations = [];
+    const seenKeys = new Set<string>();
+    for (const item of items) {
+      const [kind, params] = Object.entries(item)[0] as [keyof TransactWriteItem, any];
+      if (!params?.TableName)
+        return fail('ValidationException', 'Each transaction item needs exactly one operation');
+      const keys = await this.host.keyOf(params.TableName, kind === 'Put' ? params.Item : params.Key);
+      const identity = `${params.TableName}|${JSON.stringify(keys)}`;
+      if (seenKeys.has(identity)) {
+        return fail(
+          'ValidationException',
+          'Transaction request cannot include multiple operations on one item',
+        );
+      }
+      seenKeys.add(identity);
+      operations.push({ kind, params, table: params.TableName as string, keys });
+    }
+
+    // 1. Read current state and evaluate every condition on the shadow copy.
+    const befores: (AttributeMap | undefined)[] = [];
+    const reasons: Record<string, unknown>[] = [];
+    for (const op of operations) {
+      const before = await this.host.getItem(op.table, op.keys);
+      befores.push(before);
+      reasons.push(await this.checkOnShadow(op.kind, op.params, op.keys, before));
+    }
+    if (reasons.some((reason) => reason.Code !== 'None')) {
+      const codes = reasons.map((reason) => reason.Code).join(', ');
+      return fail(
+        'TransactionCanceledException',
+        `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes}]`,
+        { CancellationReasons: reasons },
+      );
+    }
+
+    // 2. Apply; conditions still hold because we hold the write lock.
+    const applied: number[] = [];
+    try {
+      for (const [index, op] of operations.entries()) {
+        if (op.kind === 'ConditionCheck') continue;
+        const { ReturnValuesOnConditionCheckFailure: _ignored, ...params } = op.params;
+        const operation = op.kind === 'Put' ? 'PutItem' : op.kind === 'Update' ? 'UpdateItem' : 'DeleteItem';
+        await call(this.host.backend, operation, params);
+        applied.push(index);
+      }
+    } catch (error) {
+      for (const index of applied.reverse())
+        await this.restore(operations[index].table, operations[index].keys, befores[index]);
+      if (error instanceof WireError && error.status < 500) return { status: error.status, body: error.body };
+      throw error;
+    }
+
+    // 3. One stream record per changed item, in transaction order.
+    for (const [index, op] of operations.entries()) {
+      if (op.kind === 'ConditionCheck') continue;
+      this.host.stream(op.table).append(op.keys, befores[index], await this.host.getItem(op.table, op.keys));
+    }
+    if (token) {
+      this.recentTransactions.set(token, { at: Date.now(), body: JSON.stringify(items) });
+      if (this.recentTransactions.size > 10_000) this.recentTransactions.clear();
+    }
+    return ok({});
+  }
+
+  /** Runs one transaction operation against a shadow copy of the item and reports its cancellation reason. */
+  private async checkOnShadow(
+    kind: keyof TransactWriteItem,
+    params: any,
+    keys: AttributeMap,
+    before?: AttributeMap,
+  ) {
+    const shadow = await this.shadowTable(params.TableName);
+    const backend = this.host.backend;
+    if (before) await call(backend, 'PutItem', { TableName: shadow, Item: before });
+    else await call(backend, 'DeleteItem', { TableName: shadow, Key: keys });
+
+    const { ReturnValuesOnConditionCheckFailure, TableName: _table, ...rest } = params;
+    const shadowParams = { ...rest, TableName: shadow };
+    try {
+      if (kind === 'Put') await call(backend, 'PutItem', shadowParams);
+      else if (kind === 'Update') await call(backend, 'UpdateItem', shadowParams);
+      else if (kind === 'Delete') await call(backend, 'DeleteItem', shadowParams);
+      else {
+        const { Key, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } =
+          shadowParams;
+        if (!ConditionExpression)
+          throw new WireError(
+            400,
+            'ValidationException',
+            'ConditionCheck needs a ConditionExpression',
+            errorBody('ValidationException', 'ConditionCheck needs a ConditionExpression'),
+          );
+        await call(backend, 'DeleteItem', {
+          TableName: shadow,
+          Key,
+          ConditionExpression,
+          ExpressionAttributeNames,
+          ExpressionAttributeValues,
+        });
+      }
+      return { Code: 'None' };
+    } catch (error) {
+      if (error instanceof WireError && error.type === 'ConditionalCheckFailedException') {
+        return {
+          Code: 'ConditionalCheckFailed',
+          Message: 'The conditional request failed',
+          ...(ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && before ? { Item: before } : {}),
+        };
+      }
+      throw error; // validation errors fail the whole request, as in DynamoDB
+    }
+  }
+
+  private async restore(table: string, keys: AttributeMap, before?: AttributeMap) {
+    if (before) await call(this.host.backend, 'PutItem', { TableName: table, Item: before });
+    else await call(this.host.backend, 'DeleteItem', { TableName: table, Key: keys });
+  }
+
+  private shadowTable(table: string): Promise<string> {
+    let ready = this.shadowReady.get(table);
+    if (!ready) {
+      ready = (async () => {
+        const name = `${SHADOW_PREFIX}${table}`;
+        const { Table } = await call<any>(this.host.backend, 'DescribeTable', { TableName: table });
+        try {
+          await call(this.host.backend, 'CreateTable', {
+            TableName: name,
+            BillingMode: 'PAY_PER_REQUEST',
+            KeySchema: Table.KeySchema,
+            AttributeDefinitions: Table.AttributeDefinitions.filter((a: any) =>
+              Table.KeySchema.some((k: any) => k.AttributeName === a.AttributeName),
+            ),
+          });
+        } catch (error) {
+          if (!(error instanceof WireError && error.type === 'ResourceInUseException')) throw error;
+        }
+        await waitForActive(this.host.backend, name);
+        return name;
+      })();
+      ready.catch(() => this.shadowReady.delete(table));
+      this.shadowReady.set(table, ready);
+    }
+    return ready;
+  }
+}
+
+async function waitForActive(backend: URL, table: string) {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const { Table } = await call<any>(backend, 'DescribeTable', { TableName: table });
+    if (Table.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`table ${table} did not become active`);
+}
