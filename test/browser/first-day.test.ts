@@ -1,0 +1,191 @@
+// What a new user hit on the first day (issue 10), in Chromium against the real local runtime:
+// nothing typed is ever cut, and every form shows what is wrong the same way, in plain words,
+// cleared as the field changes. axe-core checks each screen in the state it is tested in.
+
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { ensureFrontendBuilt } from '../../frontend/scripts/ensure-built';
+import { seedDemoData } from '../../local/seed';
+import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
+import {
+  expectAccessible,
+  findChromium,
+  launchChromium,
+  newSession,
+  type Session,
+  screenshot,
+  settled,
+  signIn,
+} from './helpers/browser';
+
+const chromiumPath = findChromium();
+
+// Over the 100,000-character limit of a post body and a wiki page, by a paragraph's worth.
+const BIG = `${'All of this was pasted at once. '.repeat(3_200)}The end.`;
+
+(chromiumPath ? describe : describe.skip)('first-day problems in Chromium (issue 10)', () => {
+  let rt: TestRuntime;
+  let browser: Browser;
+  let alice: Session;
+
+  beforeAll(async () => {
+    await ensureFrontendBuilt();
+    rt = await startTestRuntime();
+    await seedDemoData(rt.table);
+    browser = await launchChromium(chromiumPath!);
+    alice = await newSession(browser);
+    await signIn(alice.page, rt.url, 'alice');
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await rt?.close();
+  });
+
+  /** Counts the write requests a page sends to an API path. */
+  function writesTo(page: Page, pathname: string) {
+    const seen: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() !== 'GET' && new URL(request.url()).pathname === `/api${pathname}`)
+        seen.push(request.method());
+    });
+    return seen;
+  }
+
+  /** Pastes text as a person would: one insertion into the focused field (maxlength applies to it). */
+  async function paste(page: Page, label: string, text: string) {
+    await page.getByLabel(label, { exact: true }).focus();
+    await page.keyboard.insertText(text);
+  }
+
+  /** Compares lengths first, so a failure does not print 100 KB of text. */
+  async function expectValue(page: Page, label: string, text: string) {
+    const value = await page.getByLabel(label, { exact: true }).inputValue();
+    expect(value.length).toBe(text.length);
+    expect(value === text).toBe(true);
+  }
+
+  async function expectFieldError(page: Page, label: string, message: string | null) {
+    const field = page.getByLabel(label, { exact: true });
+    if (message === null) {
+      await expect(field.getAttribute('aria-invalid')).resolves.not.toBe('true');
+      return;
+    }
+    await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
+    // The message is under the field and is what the field is described by.
+    const described = (await field.getAttribute('aria-describedby'))?.split(' ') ?? [];
+    const errorId = described.find((id) => id.endsWith('-error'));
+    expect(errorId).toBeDefined();
+    await expect(page.evaluate((id) => document.getElementById(id)?.textContent, errorId!)).resolves.toBe(
+      message,
+    );
+  }
+
+  describe('item 2: a large paste is never cut', () => {
+    test('a post body over the limit keeps every character, shows its size and is not sent', async () => {
+      const { page } = alice;
+      const posts = writesTo(page, '/spaces/engineering/posts');
+      await page.goto(`${rt.url}/spaces/engineering/new`);
+      await page.getByRole('heading', { level: 1, name: 'New post' }).waitFor();
+      await page.getByLabel('Title').fill('A very long paste');
+      await paste(page, 'Body', BIG);
+      await expectValue(page, 'Body', BIG);
+      await page.getByText('102,408 of 100,000 characters: 2,408 over the limit').waitFor();
+
+      await page.getByRole('button', { name: 'Publish' }).click();
+      await page.getByRole('alert').filter({ hasText: 'Not saved: one field needs attention.' }).waitFor();
+      await expectFieldError(
+        page,
+        'Body',
+        'The text is too long: 102,408 characters, at most 100,000. Shorten it to save; nothing was cut.',
+      );
+      expect(posts).toEqual([]);
+      await expectValue(page, 'Body', BIG);
+      await expectAccessible(page, 'editor-too-long');
+      await screenshot(page, 'editor-too-long');
+
+      // Shortening it clears the message at once; then it saves.
+      await page.getByLabel('Body', { exact: true }).fill(BIG.slice(0, 99_000));
+      await expectFieldError(page, 'Body', null);
+      await expect(page.getByRole('alert').filter({ hasText: 'Not saved' }).count()).resolves.toBe(0);
+      await page.getByRole('button', { name: 'Publish' }).click();
+      await page.getByRole('heading', { level: 1, name: 'A very long paste' }).waitFor();
+      expect(posts).toEqual(['POST']);
+    }, 90_000);
+
+    test('the wiki editor does the same', async () => {
+      const { page } = alice;
+      const pages = writesTo(page, '/spaces/engineering/pages');
+      await page.goto(`${rt.url}/spaces/engineering/new-page`);
+      await page.getByRole('heading', { level: 1, name: 'New page' }).waitFor();
+      await page.getByLabel('Title').fill('Pasted handbook');
+      await paste(page, 'Text', BIG);
+      await expectValue(page, 'Text', BIG);
+      await page.getByText('102,408 of 100,000 characters: 2,408 over the limit').waitFor();
+      await page.getByRole('button', { name: 'Create page' }).click();
+      await expectFieldError(
+        page,
+        'Text',
+        'The text is too long: 102,408 characters, at most 100,000. Shorten it to save; nothing was cut.',
+      );
+      expect(pages).toEqual([]);
+      await expectAccessible(page, 'wiki-editor-too-long');
+    }, 90_000);
+  });
+
+  describe('item 3: one field-error presentation, in plain words, cleared as the field changes', () => {
+    test('an empty title in the post editor and in the wiki editor', async () => {
+      // A fresh browser: the unsaved text of the tests above would otherwise be restored.
+      const { page } = await newSession(browser);
+      await signIn(page, rt.url, 'alice');
+      for (const [url, heading, button] of [
+        ['/spaces/engineering/new', 'New post', 'Publish'],
+        ['/spaces/engineering/new-page', 'New page', 'Create page'],
+      ] as const) {
+        const writes = writesTo(
+          page,
+          url.endsWith('page') ? '/spaces/engineering/pages' : '/spaces/engineering/posts',
+        );
+        await page.goto(`${rt.url}${url}`);
+        await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+        await page.getByRole('button', { name: button }).click();
+        await expectFieldError(page, 'Title', 'The title cannot be empty.');
+        await page.getByRole('alert').filter({ hasText: 'one field needs attention' }).waitFor();
+        await expect(page.locator('body').textContent()).resolves.not.toMatch(/character\(s\)|json\./);
+        expect(writes).toEqual([]);
+        await expectAccessible(page, `${heading} empty title`);
+        await page.getByLabel('Title').fill('N');
+        await expectFieldError(page, 'Title', null);
+        await expect(page.getByRole('alert').filter({ hasText: 'Not saved' }).count()).resolves.toBe(0);
+      }
+    }, 60_000);
+
+    test('an error only the server finds shows the same way, from the API’s sentence', async () => {
+      const { page } = alice;
+      await page.goto(`${rt.url}/spaces/engineering/new`);
+      await page.getByLabel('Title').fill('Tagged oddly');
+      await page.getByLabel('Tags').fill('ops c++');
+      await page.getByRole('button', { name: 'Save draft' }).click();
+      await expectFieldError(
+        page,
+        'Tags',
+        'Entry 2 of the tags: tags start with a letter and hold letters, digits, - and _.',
+      );
+      await expect(page.locator('body').textContent()).resolves.not.toMatch(/json\.tags/);
+      await expectAccessible(page, 'editor-server-field-error');
+      await page.getByLabel('Tags').fill('ops cpp');
+      await expectFieldError(page, 'Tags', null);
+
+      // The profile form too.
+      await page.goto(`${rt.url}/people/alice`);
+      await page.getByRole('button', { name: 'Edit profile' }).click();
+      await page.getByLabel('Skills').fill('Kubernetes, C++');
+      await page.getByRole('button', { name: 'Save profile' }).click();
+      await expectFieldError(page, 'Skills', 'Skills start with a letter and hold letters, digits, - and _.');
+      await expectAccessible(page, 'profile-field-error');
+      await page.getByLabel('Skills').fill('Kubernetes');
+      await expectFieldError(page, 'Skills', null);
+      await settled(page);
+    }, 60_000);
+  });
+});
