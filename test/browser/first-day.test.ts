@@ -188,4 +188,69 @@ const BIG = `${'All of this was pasted at once. '.repeat(3_200)}The end.`;
       await settled(page);
     }, 60_000);
   });
+
+  describe('item 4: text previews keep blocks apart and drop Markdown syntax', () => {
+    test('a feed excerpt shows list items on their own lines', async () => {
+      const { page } = alice;
+      const created = await rt.api('alice', 'POST', '/spaces/engineering/posts', {
+        title: 'Incident review: the stuck queue',
+        body: 'What we learned:\n\n- detection took 4 minutes\n- the fix was **one line**\n\nThanks all.',
+      });
+      expect(created.status).toBe(201);
+      await page.goto(`${rt.url}/spaces/engineering`);
+      const excerpt = page
+        .locator('.post-card', { hasText: 'Incident review: the stuck queue' })
+        .locator('.excerpt');
+      await excerpt.waitFor();
+      await expect(excerpt.innerText()).resolves.toBe(
+        'What we learned:\ndetection took 4 minutes\nthe fix was one line\nThanks all.',
+      );
+      await expectAccessible(page, 'space-feed-excerpts');
+    }, 60_000);
+
+    test('a search snippet shows a wiki link as its text and bold as text', async () => {
+      const { page } = alice;
+      const created = await rt.api('alice', 'POST', '/spaces/engineering/pages', {
+        title: 'Release checklist',
+        body: 'Before a release, **CI** must be green.\n\nPrint [[Shipping Labels]] and read [[Runbook|the runbook]].',
+      });
+      expect(created.status).toBe(201);
+      await rt.drain();
+      await page.goto(`${rt.url}/search?q=checklist%20green%20runbook`);
+      const hit = page.locator('.hit', { hasText: 'Release checklist' });
+      await hit.waitFor();
+      const snippet = await hit.locator('.snippet').innerText();
+      expect(snippet).toContain('CI must be green.');
+      expect(snippet).toMatch(/Shipping Labels and read the runbook/);
+      expect(snippet).not.toMatch(/\[\[|\]\]|\*\*/);
+      await expectAccessible(page, 'search-snippets');
+    }, 60_000);
+
+    test('a profile’s About is rendered as Markdown, and a person found by search has no byline', async () => {
+      const { page } = alice;
+      const me = await rt.api('alice', 'GET', '/people/alice');
+      const saved = await rt.api('alice', 'PATCH', '/me', {
+        about: 'I look after **build pipelines**.\n\n- arm64 migrations\n- flaky-test triage',
+        version: me.body.version ?? 1,
+      });
+      expect(saved.status).toBe(200);
+      await rt.drain();
+      await page.goto(`${rt.url}/people/alice`);
+      const about = page.getByTestId('about');
+      await about.getByText('build pipelines').waitFor();
+      await expect(about.locator('strong').innerText()).resolves.toBe('build pipelines');
+      await expect(about.locator('li').count()).resolves.toBe(2);
+      await expect(about.innerText()).resolves.not.toContain('**');
+      await expectAccessible(page, 'profile-about-markdown');
+
+      await page.goto(`${rt.url}/search?q=pipelines&type=profile`);
+      const person = page.locator('.hit', {
+        has: page.getByRole('link', { name: 'Alice Andersen', exact: true }),
+      });
+      await person.waitFor();
+      await expect(person.locator('.meta').count()).resolves.toBe(0);
+      await expect(person.locator('.snippet').innerText()).resolves.not.toContain('**');
+      await expectAccessible(page, 'search-person-hit');
+    }, 60_000);
+  });
 });

@@ -5,12 +5,14 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
+import { renderMarkdown } from '../../../functions/domain/content/markdown';
 import { type ApiError, api, enc, get, isApiError, query } from '../api/client';
 import type { Page, PersonSummary, Profile } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { FieldError, LengthMeter, lengthIssue, SaveError, useFieldErrors } from '../components/FormErrors';
 import { ExternalBadge, initials } from '../components/People';
 import { PostFeed } from '../components/PostFeed';
+import { ServerHtml } from '../components/ServerHtml';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { useTitle } from '../lib/useTitle';
 
@@ -71,7 +73,7 @@ export default function Person() {
         <ProfileForm profile={p} routeKey={userId} done={() => setEditing(false)} />
       ) : (
         <>
-          {p.about && <p className="about">{p.about}</p>}
+          {p.about && <ServerHtml className="prose about" testId="about" html={renderMarkdown(p.about)} />}
           {p.skills.length > 0 && (
             <section aria-labelledby="skills-title">
               <h2 id="skills-title">Skills</h2>
@@ -177,8 +179,11 @@ function ProfileForm({ profile, routeKey, done }: { profile: Profile; routeKey: 
           value={fields.about}
           onChange={(e) => change('about', e.target.value)}
           rows={4}
-          {...errors.describe('about', near('about'))}
+          {...errors.describe('about', `${id}-about-hint`, near('about'))}
         />
+        <p id={`${id}-about-hint`} className="muted small">
+          Markdown, as in posts: **bold**, _italic_, [link](https://…), - list.
+        </p>
         <p id={`${id}-about-hint`} className="muted small">
           Markdown works here, as in posts.
         </p>

@@ -605,6 +605,9 @@ export function renderMarkdown(markdown: string, options: { pageLinksIn?: string
 // ---------------------------------------------------------------------------------------------
 // Plain text
 
+/** Where one block ends and the next begins; NUL cannot occur in the text (withTokens replaces it). */
+const BLOCK_BREAK = '\u0000';
+
 const BLOCK_TOKENS = new Set([
   'paragraph',
   'heading',
@@ -613,7 +616,6 @@ const BLOCK_TOKENS = new Set([
   'list_item',
   'hr',
   'space',
-  'html',
   'table',
   'br',
   'def',
@@ -628,6 +630,11 @@ function htmlToText(html: string): string {
   );
 }
 
+/** Text as it reads: `[[Page|label]]` is its label, `[[Page]]` its title. */
+function readableText(text: string): string {
+  return text.replace(PAGE_LINK, (_whole, title: string, label?: string) => (label ?? title).trim());
+}
+
 function tokensToText(tokens: Token[]): string {
   let text = '';
   for (const token of tokens) {
@@ -637,23 +644,29 @@ function tokensToText(tokens: Token[]): string {
         text += token.text;
         break;
       case 'text':
-        text += token.tokens ? tokensToText(token.tokens) : decodeEntities(token.text);
+        text += token.tokens ? tokensToText(token.tokens) : readableText(decodeEntities(token.text));
         break;
       case 'escape':
         text += token.text;
         break;
       case 'html':
         text += htmlToText(token.text);
+        // Raw HTML on its own lines is a block; inline tags like <b> are not.
+        if ((token as Tokens.HTML).block) text += BLOCK_BREAK;
         break;
       case 'image':
         text += decodeEntities(token.text);
         break;
       case 'list':
-        text += tokensToText(token.items);
+        // A list nested in an item starts on a line of its own.
+        text += BLOCK_BREAK + tokensToText(token.items);
         break;
       case 'table':
         for (const cell of token.header) text += `${tokensToText(cell.tokens)} `;
-        for (const row of token.rows) for (const cell of row) text += `${tokensToText(cell.tokens)} `;
+        for (const row of token.rows) {
+          text += BLOCK_BREAK;
+          for (const cell of row) text += `${tokensToText(cell.tokens)} `;
+        }
         break;
       case 'checkbox':
       case 'def':
@@ -661,24 +674,30 @@ function tokensToText(tokens: Token[]): string {
       default:
         if ('tokens' in token && Array.isArray(token.tokens)) text += tokensToText(token.tokens);
     }
-    if (BLOCK_TOKENS.has(token.type)) text += ' ';
+    if (BLOCK_TOKENS.has(token.type)) text += BLOCK_BREAK;
   }
   return text;
 }
 
 /**
- * The readable text of a document without markup, for excerpts and the search index: whitespace
- * collapsed, code kept, raw HTML tags dropped. With maxLength, the result is at most that many
- * characters, cut at a word boundary where there is one and ended with '…'. It is text, not HTML:
- * escape it before putting it in a page.
+ * The readable text of a document without markup, for excerpts and the search index: blocks
+ * (paragraphs, headings, list items, table rows) on lines of their own, whitespace within a line
+ * collapsed, Markdown syntax gone (`**bold**` is bold, `[[Page|label]]` is label), code kept, raw
+ * HTML tags dropped. With maxLength, the result is at most that many characters, cut at a word
+ * boundary where there is one and ended with '…'. It is text, not HTML: escape it before putting it
+ * in a page (and show its line breaks, e.g. with `white-space: pre-line`).
  */
 export function plainText(markdown: string, maxLength?: number): string {
-  const text = withTokens(markdown, tokensToText).replace(/\s+/g, ' ').trim();
+  const text = withTokens(markdown, tokensToText)
+    .replace(/\s+/g, ' ')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: BLOCK_BREAK, the marker tokensToText leaves between blocks
+    .replace(/ ?\u0000[\s\u0000]*/g, '\n')
+    .trim();
   if (maxLength === undefined || text.length <= maxLength) return text;
   if (maxLength < 1) return '';
   let cut = text.slice(0, maxLength - 1);
-  const space = cut.lastIndexOf(' ');
-  if (text[maxLength - 1] !== ' ' && space > 0) cut = cut.slice(0, space);
+  const space = Math.max(cut.lastIndexOf(' '), cut.lastIndexOf('\n'));
+  if (!/\s/.test(text[maxLength - 1]) && space > 0) cut = cut.slice(0, space);
   if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
   return `${cut.replace(/[\s.,;:!?\-–—]+$/, '')}…`;
 }

@@ -5,7 +5,7 @@
 import { keys } from '../../data/keys';
 import { type Item, type Page, type TransactItem, TransactionFailed } from '../../data/table';
 import { versionedRewrite } from '../../data/versioned-rewrite';
-import { normalizeTag } from '../content/markdown';
+import { normalizeTag, plainText } from '../content/markdown';
 import type { DomainContext } from '../context';
 import { EditConflict, InvalidInput, NotFound } from '../errors';
 import { isPartner, type Principal } from '../principal';
@@ -113,10 +113,13 @@ export class ProfileService {
       if (value.trim()) updated[field] = value.trim();
       else delete updated[field];
     }
+    // About is Markdown; search and previews read its plain text, made here once like a post's.
+    if (updated.about) updated.aboutText = plainText(updated.about);
+    else delete updated.aboutText;
     const rewrite = versionedRewrite(profileItem(updated), {
       expectedVersion: currentVersion,
       counters: [],
-      optional: [...EDITABLE_PROFILE_FIELDS],
+      optional: [...EDITABLE_PROFILE_FIELDS, 'aboutText'],
     });
     if (legacy) {
       // A profile from before versions: it has none to compare.

@@ -564,10 +564,29 @@ describe('wiki links', () => {
 });
 
 describe('plainText', () => {
-  it('returns the text without markup, whitespace collapsed', () => {
+  it('returns the text without markup, each block on a line of its own', () => {
     expect(plainText('# Title\n\nSome **bold** and [a link](https://x.example).\n\n- one\n- two')).toBe(
-      'Title Some bold and a link. one two',
+      'Title\nSome bold and a link.\none\ntwo',
     );
+  });
+
+  it('keeps list items and paragraphs apart, joins soft line breaks (issue 10)', () => {
+    expect(
+      plainText('Lessons:\n\n- detection took 4 minutes\n- the fix was\n  a one-liner\n  - nested\n\nDone.'),
+    ).toBe('Lessons:\ndetection took 4 minutes\nthe fix was a one-liner\nnested\nDone.');
+    expect(plainText('1. first\n2. second\n\n> quoted\n> on')).toBe('first\nsecond\nquoted on');
+    expect(plainText('a <b>bold</b> word')).toBe('a bold word');
+  });
+
+  it('drops Markdown syntax: wiki links read as their label or title, emphasis as its text', () => {
+    expect(
+      plainText('Print [[Shipping Labels]] per [[Runbook|the runbook]]; **CI** and _why_ ~~not~~.'),
+    ).toBe('Print Shipping Labels per the runbook; CI and why not.');
+    expect(plainText('`[[kept in code]]`')).toBe('[[kept in code]]');
+  });
+
+  it('cuts excerpts at a word or line boundary', () => {
+    expect(plainText('- alpha beta\n- gamma delta', 14)).toBe('alpha beta…');
   });
 
   it('keeps code, drops raw HTML tags and script content, decodes entities', () => {
@@ -575,12 +594,12 @@ describe('plainText', () => {
       plainText(
         'Run `npm test`.\n\n<div>in <b>div</b></div>\n\n<script>alert(1)</script>\n\nAT&amp;T &copy;',
       ),
-    ).toBe('Run npm test. in div AT&T ©');
+    ).toBe('Run npm test.\nin div\nAT&T ©');
   });
 
   it('includes table cells and image alt text', () => {
     expect(plainText('| a | b |\n|---|---|\n| 1 | 2 |\n\n![a cat](https://x.example/c.png)')).toBe(
-      'a b 1 2 a cat',
+      'a b\n1 2\na cat',
     );
   });
 
