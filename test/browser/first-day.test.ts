@@ -253,4 +253,23 @@ const BIG = `${'All of this was pasted at once. '.repeat(3_200)}The end.`;
       await expectAccessible(page, 'search-person-hit');
     }, 60_000);
   });
+
+  describe('item 5: sign-in works when the app is opened on 127.0.0.1', () => {
+    test('the app moves to localhost before sign-in starts, and signing in succeeds', async () => {
+      const session = await newSession(browser);
+      const { page, errors } = session;
+      const loopback = rt.url.replace('//localhost:', '//127.0.0.1:');
+      // A link to a screen starts sign-in at once; the welcome screen waits for the button.
+      await page.goto(`${loopback}/spaces/engineering`);
+      await page.locator('button[name="account"][value="bob"]').click();
+      await page.getByRole('button', { name: /Account menu: Bob Baker/ }).waitFor();
+      expect(page.url()).toBe(`${rt.url}/spaces/engineering`);
+      await page.goto(`${loopback}/`);
+      await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+      expect(new URL(page.url()).origin).toBe(new URL(rt.url).origin);
+      await expect(page.getByText('No matching state found').count()).resolves.toBe(0);
+      expect(errors).toEqual([]);
+      await session.context.close();
+    }, 60_000);
+  });
 });
