@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ensureFrontendBuilt } from '../../frontend/scripts/ensure-built';
 import { seedDemoData } from '../../local/seed';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
+import { noteSkipped } from '../helpers/skipped';
 import {
   expectAccessible,
   findChromium,
@@ -19,6 +20,8 @@ import {
 } from './helpers/browser';
 
 const chromiumPath = findChromium();
+if (!chromiumPath)
+  noteSkipped('first-day.test.ts', 'Chromium was not found', 'apt-get update && apt-get install -y chromium');
 
 // Over the 100,000-character limit of a post body and a wiki page, by a paragraph's worth.
 const BIG = `${'All of this was pasted at once. '.repeat(3_200)}The end.`;

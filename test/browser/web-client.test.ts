@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ensureFrontendBuilt } from '../../frontend/scripts/ensure-built';
 import { seedDemoData } from '../../local/seed';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
+import { noteSkipped } from '../helpers/skipped';
 import {
   expectAccessible,
   findChromium,
@@ -22,7 +23,11 @@ import {
 const chromiumPath = findChromium();
 const inCi = process.env.CI === 'true';
 if (!chromiumPath && !inCi)
-  console.warn(`Skipping the browser tests: Chromium was not found. ${INSTALL_HINT}`);
+  noteSkipped(
+    'web-client.test.ts',
+    'Chromium was not found',
+    'apt-get update && apt-get install -y chromium',
+  );
 
 test('Chromium is installed for the browser tests', () => {
   if (!chromiumPath && inCi) throw new Error(`Chromium is missing on CI. ${INSTALL_HINT}`);
