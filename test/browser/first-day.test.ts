@@ -275,4 +275,79 @@ const BIG = `${'All of this was pasted at once. '.repeat(3_200)}The end.`;
       await session.context.close();
     }, 60_000);
   });
+
+  describe('item 7: the app runs under the production Content-Security-Policy', () => {
+    test('the document carries the policy, and no screen violates it', async () => {
+      const session = await newSession(browser);
+      const { page, context } = session;
+      const violations: string[] = [];
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      await context.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (event) => {
+          console.error(`Content Security Policy violation: ${event.violatedDirective} ${event.blockedURI}`);
+        });
+      });
+      const response = await page.goto(`${rt.url}/`);
+      expect(response?.headers()['content-security-policy']).toContain("img-src 'self' data: blob:");
+      await signIn(page, rt.url, 'alice');
+      for (const screen of [
+        '/',
+        '/spaces',
+        '/spaces/engineering',
+        '/spaces/engineering/new',
+        '/spaces/engineering/pages',
+        '/people/alice',
+        '/search?q=arm64',
+      ]) {
+        await page.goto(`${rt.url}${screen}`);
+        await page.locator('h1').first().waitFor();
+        await settled(page);
+      }
+      expect(violations).toEqual([]);
+      await context.close();
+    }, 90_000);
+  });
+
+  describe('item 8: images from other hosts become links, under the real CSP', () => {
+    test('a post with an external image and a tracking pixel loads nothing from another host', async () => {
+      const session = await newSession(browser);
+      const { page, context } = session;
+      const offsite: string[] = [];
+      const violations: string[] = [];
+      page.on('request', (request) => {
+        if (new URL(request.url()).hostname.endsWith('.example')) offsite.push(request.url());
+      });
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      await signIn(page, rt.url, 'alice');
+      await page.goto(`${rt.url}/spaces/engineering/new`);
+      await page.getByLabel('Title').fill('Our new logo');
+      await page
+        .getByLabel('Body', { exact: true })
+        .fill(
+          'Here it is: ![the new logo](https://cdn.example/logo.png)\n\n<img src="https://track.example/p.gif?u=alice" alt="">',
+        );
+      const preview = page.getByTestId('preview');
+      await preview.getByRole('link', { name: 'the new logo' }).waitFor();
+      await expect(preview.locator('img').count()).resolves.toBe(0);
+
+      await page.getByRole('button', { name: 'Publish' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Our new logo' }).waitFor();
+      const body = page.locator('.post-body');
+      const logo = body.getByRole('link', { name: 'the new logo' });
+      await expect(logo.getAttribute('href')).resolves.toBe('https://cdn.example/logo.png');
+      await expect(
+        body.getByRole('link', { name: 'https://track.example/p.gif?u=alice' }).getAttribute('rel'),
+      ).resolves.toBe('noopener noreferrer nofollow');
+      await expect(body.locator('img').count()).resolves.toBe(0);
+      await settled(page);
+      expect(offsite).toEqual([]);
+      expect(violations).toEqual([]);
+      await expectAccessible(page, 'post-external-images');
+      await context.close();
+    }, 60_000);
+  });
 });

@@ -397,6 +397,29 @@ function sanitizeAttribute(tag: string, name: string, rawValue: string): string 
   }
 }
 
+/**
+ * An image from another host would make every reader's browser call that host (a tracking pixel in an
+ * internal post), and the Content-Security-Policy (`img-src 'self'`) would show it broken anyway. So an
+ * http(s) image becomes a link to it, named by its alt text or its address: nothing loads until the
+ * reader follows it. Undefined keeps the tag for the normal attribute filtering.
+ */
+function imageOrLink(html: string, insideLink: boolean): string | undefined {
+  // Only read here: what is written out is escaped again. The first of a repeated attribute counts,
+  // as in a browser.
+  const value = (name: string) =>
+    new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s"'>]+))`, 'i')
+      .exec(html)
+      ?.slice(1)
+      .find((part) => part !== undefined);
+  const src = value('src');
+  const alt = decodeEntities(value('alt') ?? '').trim();
+  const safe = src === undefined ? null : safeUrl(src, 'image');
+  if (!safe?.external) return undefined;
+  // Inside a link (a badge) the image's words are enough: links do not nest.
+  if (insideLink) return escapeHtml(alt || safe.url);
+  return `<a href="${escapeHtml(safe.url)}" rel="${EXTERNAL_REL}">${escapeHtml(alt || safe.url)}</a>`;
+}
+
 const WHITE_LIST = Object.fromEntries(
   Object.entries(ALLOWED_HTML).map(([tag, attrs]) => [tag, [...attrs]]),
 ) as IWhiteList;
@@ -405,6 +428,7 @@ const WHITE_LIST = Object.fromEntries(
 function createFilter(): { filter: FilterXSS; cutRanges: (output: string) => string } {
   const cuts: Array<[number, number]> = [];
   let open: { tag: string; start: number } | null = null;
+  let anchorDepth = 0;
   const filter = new FilterXSS({
     whiteList: WHITE_LIST,
     css: false,
@@ -423,6 +447,8 @@ function createFilter(): { filter: FilterXSS; cutRanges: (output: string) => str
         if (!info.isClosing) open = { tag, start: position };
         return '';
       }
+      if (tag === 'a') anchorDepth = Math.max(0, anchorDepth + (info.isClosing ? -1 : 1));
+      if (tag === 'img') return info.isClosing ? '' : imageOrLink(html, anchorDepth > 0);
       if (tag !== 'input') return undefined;
       if (info.isClosing) return '';
       // A task-list checkbox or nothing: no other input type, never enabled, no other attribute.
@@ -581,7 +607,8 @@ const md = new Marked({
 /**
  * GitHub-flavoured Markdown to HTML that is safe to insert into a page: raw HTML in the source is
  * reduced to the allow-list (ALLOWED_HTML), links may only point to http(s), mailto or relative
- * URLs and absolute ones get `rel="noopener noreferrer nofollow"`, images only load over http(s),
+ * URLs and absolute ones get `rel="noopener noreferrer nofollow"`, http(s) images become links to
+ * them (nothing loads from another host),
  * no event handler, style or other attribute survives, and every element is closed.
  * `@handle` becomes `<a href="/people/handle" class="mention">` and `#tag` becomes
  * `<a href="/tags/tag" class="tag">`, outside code, links and raw HTML. With `pageLinksIn` (a space

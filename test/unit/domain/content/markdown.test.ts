@@ -343,10 +343,26 @@ describe('renderMarkdown: ordinary Markdown', () => {
     );
   });
 
-  it('renders http(s) images and drops others down to their alt text', () => {
+  it('turns http(s) images into links to them, so nothing loads from another host (issue 10)', () => {
     expect(renderMarkdown('![a cat](https://img.example/cat.png "Cat")')).toBe(
-      '<p><img src="https://img.example/cat.png" alt="a cat" title="Cat"></p>\n',
+      `<p><a href="https://img.example/cat.png" ${REL}>a cat</a></p>\n`,
     );
+    // A tracking pixel, in Markdown or raw HTML, is a link to its address and loads nothing.
+    expect(renderMarkdown('![](https://t.example/p.gif?u=alice&x=1)')).toBe(
+      `<p><a href="https://t.example/p.gif?u=alice&amp;x=1" ${REL}>https://t.example/p.gif?u=alice&amp;x=1</a></p>\n`,
+    );
+    expect(renderMarkdown('<IMG SRC="http://t.example/px.gif" alt="a &amp; b" onerror=alert(1)>')).toBe(
+      `<a href="http://t.example/px.gif" ${REL}>a &amp; b</a>`,
+    );
+    // Inside a link (a badge) the image is its words: links do not nest.
+    expect(renderMarkdown('[![build](https://ci.example/b.svg)](https://ci.example)')).toBe(
+      `<p><a href="https://ci.example" ${REL}>build</a></p>\n`,
+    );
+    for (const markdown of ['![x](https://a.example/i.png)', '<img src="https://a.example/i.png">'])
+      expect(renderMarkdown(markdown)).not.toContain('<img');
+  });
+
+  it('drops images that are not http(s) down to their alt text', () => {
     expect(renderMarkdown('![local](/files/x.png)')).toBe('<p>local</p>\n');
     expect(renderMarkdown('![bad](javascript:alert(1))')).toBe('<p>bad</p>\n');
   });
