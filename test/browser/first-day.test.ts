@@ -350,4 +350,110 @@ const BIG = `${'All of this was pasted at once. '.repeat(3_200)}The end.`;
       await context.close();
     }, 60_000);
   });
+
+  describe('item 10: the smaller things', () => {
+    test('a partner sees no Blog link to a blog they cannot read, and no member count without a number', async () => {
+      const session = await newSession(browser);
+      const { page } = session;
+      await signIn(page, rt.url, 'pat');
+      await page.goto(`${rt.url}/people/alice`);
+      await page.getByRole('heading', { level: 1, name: /Alice Andersen/ }).waitFor();
+      await settled(page);
+      await expect(page.getByRole('link', { name: 'Blog', exact: true }).count()).resolves.toBe(0);
+      await expectAccessible(page, 'partner-sees-employee');
+      await page.goto(`${rt.url}/spaces/acme-supply-chain`);
+      await page.getByRole('heading', { level: 1, name: 'Acme supply chain' }).waitFor();
+      const meta = await page.locator('.page-header .meta').innerText();
+      expect(meta).not.toMatch(/\bmembers?\b/);
+      expect(meta).not.toContain('undefined');
+      await expectAccessible(page, 'partner-space-header');
+      await session.context.close();
+    }, 60_000);
+
+    test('skills keep the form they were written in, and still find people', async () => {
+      const { page } = alice;
+      const me = await rt.api('alice', 'GET', '/people/alice');
+      expect(
+        (
+          await rt.api('alice', 'PATCH', '/me', {
+            skills: ['AWS', 'Machine learning'],
+            version: me.body.version,
+          })
+        ).status,
+      ).toBe(200);
+      await page.goto(`${rt.url}/people/alice`);
+      const skills = page.getByRole('region', { name: 'Skills' });
+      await skills.getByRole('link', { name: 'Machine learning', exact: true }).waitFor();
+      await skills.getByRole('link', { name: 'AWS', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: 'People who know AWS', exact: true }).waitFor();
+      await page.getByRole('link', { name: 'Alice Andersen' }).waitFor();
+    }, 60_000);
+
+    test('wiki: breadcrumbs name the space, links to missing pages read as "create", restore goes away with the differences', async () => {
+      const { page } = alice;
+      const written = await rt.api('alice', 'POST', '/spaces/engineering/pages', {
+        title: 'Breadcrumb home',
+        body: 'one',
+      });
+      expect(written.status).toBe(201);
+      const linking = await rt.api('alice', 'POST', '/spaces/engineering/pages', {
+        title: 'Link board',
+        body: 'See [[Breadcrumb home]] and [[Release notes 2030]].',
+      });
+      expect(linking.status).toBe(201);
+
+      await page.goto(`${rt.url}/spaces/engineering/pages/link-board`);
+      await page.getByRole('heading', { level: 1, name: 'Link board' }).waitFor();
+      await page.locator('.breadcrumb').getByRole('link', { name: 'Engineering', exact: true }).waitFor();
+      const missing = page.locator('.post-body a.page-missing');
+      await missing.waitFor();
+      await expect(missing.innerText()).resolves.toMatch(/^Release notes 2030/);
+      await expect(missing.getAttribute('href')).resolves.toBe(
+        '/spaces/engineering/pages/release-notes-2030',
+      );
+      await expect(missing.locator('.visually-hidden').innerText()).resolves.toBe('(not written yet)');
+      await expect(
+        page.locator('.post-body a.page', { hasText: 'Breadcrumb home' }).getAttribute('class'),
+      ).resolves.toBe('page');
+      await expectAccessible(page, 'wiki-missing-link');
+
+      await page.goto(`${rt.url}/spaces/engineering/new-page`);
+      await page.getByRole('heading', { level: 1, name: 'New page' }).waitFor();
+      await expect(page.locator('.breadcrumb').innerText()).resolves.toBe('Engineering / Wiki');
+
+      // Version 2 changes the text; restoring version 1 makes it the same as the current one.
+      expect(
+        (
+          await rt.api('alice', 'PUT', '/spaces/engineering/pages/breadcrumb-home', {
+            title: 'Breadcrumb home',
+            body: 'two',
+            version: written.body.version,
+          })
+        ).status,
+      ).toBe(200);
+      await page.goto(`${rt.url}/spaces/engineering/pages/breadcrumb-home/history`);
+      await page.getByRole('button', { name: 'Version 1', exact: true }).click();
+      await page.getByRole('button', { name: 'Restore version 1' }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: 'Version 1 is now the current version (3).' })
+        .waitFor();
+      await page.getByText('No differences.').waitFor();
+      await expect(page.getByRole('button', { name: /^Restore version/ }).count()).resolves.toBe(0);
+      await expectAccessible(page, 'wiki-restored');
+    }, 60_000);
+
+    test('a task list has named checkboxes (axe: no unlabelled control)', async () => {
+      const { page } = alice;
+      const created = await rt.api('alice', 'POST', '/spaces/engineering/posts', {
+        title: 'Release tasks',
+        body: '- [ ] write the test\n- [x] fix the bug',
+      });
+      expect(created.status).toBe(201);
+      await page.goto(`${rt.url}/spaces/engineering/posts/${created.body.id}`);
+      await page.getByRole('heading', { level: 1, name: 'Release tasks' }).waitFor();
+      await expect(page.locator('.post-body input[type="checkbox"]').count()).resolves.toBe(2);
+      await expectAccessible(page, 'post-task-list');
+    }, 60_000);
+  });
 });

@@ -62,10 +62,17 @@ export default function PageEditor() {
     return (
       <ErrorState error={new Error('You need to be an editor or owner of this space to edit its wiki.')} />
     );
-  return <PageForm key={`${spaceId}/${pageId ?? 'new'}`} spaceId={spaceId} page={existing.data} />;
+  return (
+    <PageForm
+      key={`${spaceId}/${pageId ?? 'new'}`}
+      spaceId={spaceId}
+      spaceName={space.data.name}
+      page={existing.data}
+    />
+  );
 }
 
-function PageForm({ spaceId, page }: { spaceId: string; page?: WikiPage }) {
+function PageForm({ spaceId, spaceName, page }: { spaceId: string; spaceName: string; page?: WikiPage }) {
   const id = useId();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -174,6 +181,8 @@ function PageForm({ spaceId, page }: { spaceId: string; page?: WikiPage }) {
   return (
     <div className="page editor-page">
       <p className="breadcrumb">
+        <Link to={`/spaces/${encodeURIComponent(spaceId)}`}>{spaceName}</Link>
+        {' / '}
         <Link to={wikiPath(spaceId)}>Wiki</Link>
         {page && (
           <>

@@ -53,7 +53,8 @@ export default function Person() {
                 <a href={`tel:${p.phone.replace(/[^+\d]/g, '')}`}>{p.phone}</a>
               </>
             )}
-            {p.kind === 'employee' && (
+            {/* Personal blogs are open to employees only: a partner would find Not found there. */}
+            {p.kind === 'employee' && !user.org && (
               <>
                 {' · '}
                 <Link to={`/spaces/${encodeURIComponent(`~${p.userId}`)}`}>

@@ -451,11 +451,12 @@ function createFilter(): { filter: FilterXSS; cutRanges: (output: string) => str
       if (tag === 'img') return info.isClosing ? '' : imageOrLink(html, anchorDepth > 0);
       if (tag !== 'input') return undefined;
       if (info.isClosing) return '';
-      // A task-list checkbox or nothing: no other input type, never enabled, no other attribute.
+      // A task-list checkbox or nothing: no other input type, never enabled, no other attribute but
+      // its name (a form control needs one; the task's words follow it).
       if (!/\stype\s*=\s*["']?checkbox["'\s/>]/i.test(html)) return '';
       return /\schecked(?=[\s=/>])/i.test(html)
-        ? '<input type="checkbox" disabled checked>'
-        : '<input type="checkbox" disabled>';
+        ? '<input type="checkbox" disabled checked aria-label="task">'
+        : '<input type="checkbox" disabled aria-label="task">';
     },
     onTagAttr(tag, name, value) {
       return sanitizeAttribute(tag, name, value);

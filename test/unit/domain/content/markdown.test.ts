@@ -61,6 +61,7 @@ const SAFE_ATTRIBUTES = new Set([
   'type',
   'checked',
   'disabled',
+  'aria-label',
 ]);
 const URL_ATTRIBUTES = new Set([
   'href',
@@ -317,8 +318,9 @@ describe('renderMarkdown: ordinary Markdown', () => {
 
   it('renders task lists as disabled checkboxes', () => {
     const html = renderMarkdown('- [x] done\n- [ ] todo');
-    expect(html).toContain('<li><input type="checkbox" disabled checked> done</li>');
-    expect(html).toContain('<li><input type="checkbox" disabled> todo</li>');
+    // Named, so assistive technology does not meet an unlabelled control (axe: critical).
+    expect(html).toContain('<li><input type="checkbox" disabled checked aria-label="task"> done</li>');
+    expect(html).toContain('<li><input type="checkbox" disabled aria-label="task"> todo</li>');
   });
 
   it('gives absolute links rel="noopener noreferrer nofollow" and keeps titles and query strings', () => {
