@@ -70,6 +70,20 @@ const BIG = `${'All of this was pasted at once. '.repeat(3_200)}The end.`;
 
   async function expectFieldError(page: Page, label: string, message: string | null) {
     const field = page.getByLabel(label, { exact: true });
+    // The server's answer, or React's re-render, may still be on its way: wait for the field's state.
+    await field.evaluate(
+      (element, invalid) =>
+        new Promise<void>((resolve, reject) => {
+          const started = Date.now();
+          const check = () => {
+            if ((element.getAttribute('aria-invalid') === 'true') === invalid) resolve();
+            else if (Date.now() - started > 10_000) reject(new Error(`aria-invalid never became ${invalid}`));
+            else setTimeout(check, 50);
+          };
+          check();
+        }),
+      message !== null,
+    );
     if (message === null) {
       await expect(field.getAttribute('aria-invalid')).resolves.not.toBe('true');
       return;
