@@ -11,6 +11,8 @@ export default {
   transform: { '^.+\\.ts$': swc },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  // The default output, then a list of every suite that skipped itself and the command that enables it.
+  reporters: ['default', '<rootDir>/test/reporters/skipped-suites.js'],
   testTimeout: 30000,
   maxWorkers: 2,
 };

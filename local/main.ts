@@ -2,7 +2,7 @@
  * `npm start`: runs Commonplace locally (API, identity provider, stream, web client) and, with
  * `--seed`, loads the demo data set first. Prints where to go and which accounts exist.
  */
-import { DEMO_ACCOUNTS } from './identity/demo-accounts';
+import { readyMessage } from './ready-message';
 import { startLocalRuntime } from './runtime';
 import { seedDemoData } from './seed';
 
@@ -12,7 +12,11 @@ const runtime = await startLocalRuntime();
 
 if (args.has('--seed')) {
   const summary = await seedDemoData(runtime.table);
-  console.log(`Demo data: ${summary}`);
+  console.log(
+    summary === 'already loaded'
+      ? 'Demo data: loaded on an earlier start; what you wrote is kept'
+      : `Demo data: ${summary}`,
+  );
 }
 
 if (args.has('--seed-only')) {
@@ -22,13 +26,14 @@ if (args.has('--seed-only')) {
 }
 
 const seconds = ((performance.now() - started) / 1000).toFixed(2);
-console.log(`
-Commonplace is ready in ${seconds} s at ${runtime.url}
-  API        ${runtime.url}/api   (OpenAPI: ${runtime.url}/api/openapi.json, health: ${runtime.url}/api/health)
-  Sign-in    ${runtime.issuer}
-  Accounts   ${DEMO_ACCOUNTS.map((a) => a.id).join(', ')}   (npm run token -- <account> prints a bearer token)
-  Data       ${process.env.DATA_DIR ?? '.data'}   (npm run reset wipes it)
-`);
+console.log(
+  readyMessage({
+    url: runtime.url,
+    issuer: runtime.issuer,
+    dataDir: process.env.DATA_DIR ?? '.data',
+    seconds,
+  }),
+);
 
 const shutdown = async () => {
   await runtime.close();

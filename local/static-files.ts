@@ -1,10 +1,15 @@
 /**
  * Serves the built web client (frontend/dist) with a runtime config.json, as CloudFront + S3 do in AWS.
- * Unknown paths fall back to index.html so client-side routes survive a reload.
+ * Unknown paths fall back to index.html so client-side routes survive a reload. Every response carries
+ * the security headers CloudFront sends (lib/security-headers.ts), Content-Security-Policy included.
  */
 import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
+import { securityHeaders } from '../lib/security-headers';
+
+// The local runtime is plain HTTP on one origin: the sign-in provider is under /oidc, so 'self' covers it.
+const SECURITY_HEADERS = securityHeaders({ https: false });
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -26,14 +31,18 @@ export function serveStatic(
   const pathname = decodeURIComponent((req.url ?? '/').split('?')[0]);
   if (pathname === '/config.json') {
     res
-      .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      .writeHead(200, {
+        ...SECURITY_HEADERS,
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+      })
       .end(JSON.stringify(config));
     return;
   }
   const index = path.join(root, 'index.html');
   if (!fs.existsSync(index)) {
     res
-      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' })
       .end(
         '<!doctype html><html lang="en"><title>Commonplace</title><h1>Commonplace is running</h1>' +
           '<p>The web client has not been built yet. The API is at <a href="/api/openapi.json">/api/openapi.json</a>.</p></html>',
@@ -45,6 +54,7 @@ export function serveStatic(
   const target = inside ? file : index;
   const immutable = inside && pathname.startsWith('/assets/');
   res.writeHead(200, {
+    ...SECURITY_HEADERS,
     'content-type': TYPES[path.extname(target)] ?? 'application/octet-stream',
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
   });

@@ -46,3 +46,23 @@ export async function loadConfig(): Promise<RuntimeConfig> {
   if (!response.ok) throw new Error(`config.json answered ${response.status}`);
   return normalizeConfig((await response.json()) as Raw);
 }
+
+/**
+ * Where to send the browser first when the app was opened on another host name than the one sign-in
+ * returns to (http://127.0.0.1:3000 when the redirect URI is http://localhost:3000/…): the sign-in
+ * state lives in that origin's storage, so a sign-in started on the other would fail on return
+ * ("No matching state found in storage"). Null when the app is already on the right origin.
+ */
+export function canonicalLocation(
+  config: Pick<RuntimeConfig, 'redirectUri'>,
+  location: Pick<Location, 'origin' | 'pathname' | 'search' | 'hash'>,
+): string | null {
+  let canonical: string;
+  try {
+    canonical = new URL(config.redirectUri).origin;
+  } catch {
+    return null; // a relative redirect URI works on any origin
+  }
+  if (canonical === location.origin) return null;
+  return `${canonical}${location.pathname}${location.search}${location.hash}`;
+}

@@ -23,6 +23,7 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
         issuer: config.issuer,
         algorithms: ['RS256'],
         clockTolerance: 5,
+        requiredClaims: ['exp', 'iat'],
       }));
     } catch (error) {
       throw new Unauthenticated(

@@ -5,7 +5,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ZodError } from 'zod';
+import type { ZodError, ZodIssue } from 'zod';
 import { InvalidCursor, ItemTooLarge } from '../data/errors';
 import { DomainError, type FieldIssue, Unauthenticated } from '../domain/errors';
 import { logger } from '../platform/logger';
@@ -39,10 +39,69 @@ export function fieldIssues(error: ZodError, location: string): FieldIssue[] {
       return issue.keys.map((key) => ({
         field: `${location}.${path ? `${path}.` : ''}${key}`,
         message: 'unknown field',
+        detail: `“${key}” is not something this request accepts.`,
       }));
     }
-    return [{ field: path ? `${location}.${path}` : location, message: issue.message }];
+    return [
+      { field: path ? `${location}.${path}` : location, message: issue.message, detail: inPlainWords(issue) },
+    ];
   });
+}
+
+// Names people know the fields by, where the property name is not already one.
+const FIELD_NAMES: Record<string, string> = {
+  parentId: 'place in the tree',
+  partnerOrgs: 'partner organisations',
+  fromVersion: 'version to restore',
+};
+
+/** The field an issue is about, as a person would name it: `parentId` → "place in the tree". */
+function fieldName(path: (string | number)[]): string {
+  const last = [...path].reverse().find((part): part is string => typeof part === 'string');
+  if (!last) return 'request';
+  return FIELD_NAMES[last] ?? last.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+const count = (n: number | bigint, one: string) => `${n.toLocaleString('en')} ${one}${n === 1 ? '' : 's'}`;
+
+const a = (type: string) =>
+  type === 'array' ? 'a list' : /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+
+/** One sentence a person can act on, for the validator's own message (which stays in `message`). */
+function inPlainWords(issue: ZodIssue): string {
+  const name = fieldName(issue.path);
+  const index = issue.path.at(-1);
+  const The = typeof index === 'number' ? `Entry ${index + 1} of the ${name}` : `The ${name}`;
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.received === 'undefined' || issue.received === 'null'
+        ? `${The} is required.`
+        : `${The} should be ${a(issue.expected)}, not ${a(issue.received)}.`;
+    case 'too_small':
+      if (issue.type === 'string')
+        return Number(issue.minimum) <= 1
+          ? `${The} cannot be empty.`
+          : `${The} needs at least ${count(issue.minimum, 'character')}.`;
+      if (issue.type === 'array') return `${The} needs at least ${issue.minimum}.`;
+      return `${The} must be at least ${issue.minimum}.`;
+    case 'too_big':
+      if (issue.type === 'string') return `${The} is too long: at most ${count(issue.maximum, 'character')}.`;
+      if (issue.type === 'array') return `${The} has too many entries: at most ${issue.maximum}.`;
+      return `${The} must be at most ${issue.maximum}.`;
+    case 'invalid_enum_value':
+      return `${The} must be one of: ${issue.options.join(', ')}.`;
+    case 'invalid_string':
+      return `${The} is not in the expected form: ${issue.message}.`;
+    case 'custom': {
+      // A refinement's message is already written for people (schemas.ts).
+      const text = issue.message;
+      return typeof index === 'number'
+        ? `${The}: ${text}.`
+        : `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+    }
+    default:
+      return `${The} is not valid: ${issue.message}.`;
+  }
 }
 
 export function validationProblem(c: Context, error: ZodError, location: string) {
@@ -51,7 +110,7 @@ export function validationProblem(c: Context, error: ZodError, location: string)
     type: 'validation',
     title: 'Invalid request',
     status: 400,
-    detail: `The request ${location} is invalid: ${errors.map((e) => `${e.field} (${e.message})`).join('; ')}`,
+    detail: `The request ${location} is invalid: ${errors.map((e) => `${e.field}: ${e.detail ?? e.message}`).join(' ')}`,
     errors,
     instance: c.req.path,
   });
@@ -66,7 +125,13 @@ export function handleError(error: Error, c: Context) {
       title: 'Invalid request',
       status: 400,
       detail: error.message,
-      errors: [{ field: 'cursor', message: 'invalid cursor' }],
+      errors: [
+        {
+          field: 'cursor',
+          message: 'invalid cursor',
+          detail: 'This list position is not valid here; start again from the first page.',
+        },
+      ],
       instance: c.req.path,
     });
   if (error instanceof ItemTooLarge)

@@ -2,7 +2,11 @@
  * Domain errors: the domain throws these, the API maps them to problem+json in one place
  * (functions/api/problem.ts). Each carries a stable `type` slug that clients may switch on.
  */
-export type FieldIssue = { field: string; message: string };
+/**
+ * `field` is the precise path (`json.tags.2`); `message` the terse reason; `detail` the same in a
+ * sentence a person can act on, which clients show next to the field.
+ */
+export type FieldIssue = { field: string; message: string; detail?: string };
 
 export class DomainError extends Error {
   constructor(
@@ -51,6 +55,10 @@ export class Conflict extends DomainError {
 
 export class InvalidInput extends DomainError {
   constructor(detail: string, errors: FieldIssue[] = []) {
-    super(400, 'validation', 'Invalid request', detail, { errors });
+    // The sentence that explains the whole error explains each field too, unless one has its own.
+    const sentence = /[.!?]$/.test(detail) ? detail : `${detail}.`;
+    super(400, 'validation', 'Invalid request', detail, {
+      errors: errors.map((issue) => ({ ...issue, detail: issue.detail ?? sentence })),
+    });
   }
 }

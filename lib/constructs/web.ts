@@ -15,8 +15,8 @@ import {
   FunctionCode,
   FunctionEventType,
   FunctionRuntime,
-  HeadersFrameOption,
-  HeadersReferrerPolicy,
+  type HeadersFrameOption,
+  type HeadersReferrerPolicy,
   HttpVersion,
   OriginProtocolPolicy,
   OriginRequestPolicy,
@@ -30,6 +30,7 @@ import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { CUSTOM_SECURITY_HEADERS, contentSecurityPolicy, SECURITY_HEADERS } from '../security-headers';
 import { API_PATH_PREFIX } from './api';
 import { WEB_CALLBACK_PATH } from './auth';
 
@@ -73,26 +74,8 @@ export interface WebRuntimeConfig {
   };
 }
 
-/** Builds the Content-Security-Policy: only our own origin, plus sign-in endpoints for the token exchange. */
-export function contentSecurityPolicy(signInOrigins: string[]): string {
-  const signIn = signInOrigins.join(' ');
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    `connect-src 'self' ${signIn}`,
-    "manifest-src 'self'",
-    "worker-src 'self'",
-    "frame-src 'none'",
-    "frame-ancestors 'none'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    `form-action 'self' ${signIn}`,
-    'upgrade-insecure-requests',
-  ].join('; ');
-}
+// Defined once for CloudFront and the local server; re-exported for the stack's callers and tests.
+export { contentSecurityPolicy } from '../security-headers';
 
 // Client-side routes (no file extension in the last segment) get the app shell.
 const SPA_ROUTING_CODE = `function handler(event) {
@@ -144,29 +127,25 @@ export class Web extends Construct {
           override: true,
         },
         strictTransportSecurity: {
-          accessControlMaxAge: Duration.days(730),
+          accessControlMaxAge: Duration.days(SECURITY_HEADERS.hstsMaxAgeDays),
           includeSubdomains: true,
           override: true,
         },
         contentTypeOptions: { override: true },
-        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        frameOptions: { frameOption: SECURITY_HEADERS.frameOptions as HeadersFrameOption, override: true },
         referrerPolicy: {
-          referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+          referrerPolicy: SECURITY_HEADERS.referrerPolicy as HeadersReferrerPolicy,
           override: true,
         },
         // The legacy XSS auditor did more harm than good; "0" switches it off (OWASP advice).
         xssProtection: { protection: false, override: true },
       },
       customHeadersBehavior: {
-        customHeaders: [
-          {
-            header: 'Permissions-Policy',
-            value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
-            override: true,
-          },
-          { header: 'Cross-Origin-Opener-Policy', value: 'same-origin', override: true },
-          { header: 'Cross-Origin-Resource-Policy', value: 'same-origin', override: true },
-        ],
+        customHeaders: Object.entries(CUSTOM_SECURITY_HEADERS).map(([header, value]) => ({
+          header,
+          value,
+          override: true,
+        })),
       },
     });
 

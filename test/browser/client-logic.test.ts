@@ -3,11 +3,24 @@
 
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { ApiError, api, configureApi, query } from '../../frontend/src/api/client';
-import { normalizeConfig } from '../../frontend/src/config';
+import { canonicalLocation, normalizeConfig } from '../../frontend/src/config';
 import { parseTags } from '../../frontend/src/lib/tags';
 import { clearUnsaved, listUnsaved, writeUnsaved } from '../../frontend/src/lib/unsaved';
 
 describe('runtime configuration', () => {
+  test('the app moves to the host name sign-in returns to, keeping the path (issue 10 item 5)', () => {
+    const config = { redirectUri: 'http://localhost:3000/auth/callback' };
+    const at = (href: string) => {
+      const url = new URL(href);
+      return { origin: url.origin, pathname: url.pathname, search: url.search, hash: url.hash };
+    };
+    expect(canonicalLocation(config, at('http://127.0.0.1:3000/spaces/x?tab=1#c'))).toBe(
+      'http://localhost:3000/spaces/x?tab=1#c',
+    );
+    expect(canonicalLocation(config, at('http://localhost:3000/'))).toBeNull();
+    expect(canonicalLocation({ redirectUri: '/auth/callback' }, at('http://127.0.0.1:3000/'))).toBeNull();
+  });
+
   test('the local runtime shape', () => {
     expect(
       normalizeConfig({

@@ -20,14 +20,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { seedDemoData } from '../../local/seed';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
+import { noteSkipped } from '../helpers/skipped';
 
 const SCHEMATHESIS = path.resolve('test/fuzz/.venv/bin/st');
 const installed = fs.existsSync(SCHEMATHESIS);
 const runs = installed || process.env.CI === 'true';
-if (!runs)
-  console.warn(
-    'API fuzz test skipped: Schemathesis is not installed. Install it with `bash .ci/schemathesis.sh`.',
-  );
+if (!runs) noteSkipped('api-fuzz.test.ts', 'Schemathesis is not installed', 'bash .ci/schemathesis.sh');
 
 let rt: TestRuntime;
 let reportDir: string;

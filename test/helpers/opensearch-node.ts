@@ -18,6 +18,7 @@ import { accessSync, constants, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { noteSkipped } from './skipped';
 
 const NODE_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../opensearch-node');
 const TARGET = join(NODE_DIR, 'target');
@@ -78,9 +79,10 @@ export function openSearchNodeAvailable(): boolean {
  */
 export function openSearchSuiteRuns(suite: string): boolean {
   if (openSearchNodeAvailable() || process.env.CI === 'true') return true;
-  console.warn(
-    `${suite} skipped: the OpenSearch test node is not built or java is missing. ` +
-      'Enable it with `bash .ci/opensearch-node.sh` (Java 17+ and Maven; fetches from Maven Central once).',
+  noteSkipped(
+    suite,
+    'the OpenSearch test node is not built or java is missing; building it needs Java 17+ and Maven',
+    'bash .ci/opensearch-node.sh',
   );
   return false;
 }

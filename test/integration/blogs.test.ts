@@ -530,7 +530,8 @@ const ALLOWED: Record<string, string[]> = {
   td: ['align'],
   a: ['href', 'title', 'class', 'rel'],
   img: ['src', 'alt', 'title'],
-  input: ['type', 'checked', 'disabled'],
+  // A task-list checkbox is named (aria-label="task") so it is not an unlabelled control.
+  input: ['type', 'checked', 'disabled', 'aria-label'],
 };
 
 /** What in `html` could run script or restyle the page; empty when inert. */

@@ -27,20 +27,21 @@ afterAll(async () => {
 });
 
 describe('profiles', () => {
-  it('are edited by their owner: fields set and cleared, skills normalised, version checked', async () => {
+  it('are edited by their owner: fields set and cleared, skills kept as written but one per key, version checked', async () => {
     const me = await ok('alice', 'GET', '/me');
     const saved = await ok('alice', 'PATCH', '/me', {
       title: 'Staff engineer',
       department: 'Platform',
       location: 'Oslo',
       about: 'Builds the deployment pipeline.',
-      skills: ['Kubernetes', 'machine learning', 'kubernetes'],
+      skills: ['Kubernetes', 'machine  learning', 'kubernetes', 'AWS'],
       version: me.version,
     });
+    // Shown as written (issue 10: "AWS" stays "AWS"); `kubernetes` is the same skill as `Kubernetes`.
     expect(saved).toMatchObject({
       title: 'Staff engineer',
       department: 'Platform',
-      skills: ['kubernetes', 'machine-learning'],
+      skills: ['Kubernetes', 'machine learning', 'AWS'],
       version: me.version + 1,
     });
     const stale = await rt.api('alice', 'PATCH', '/me', { title: 'Overwritten?', version: me.version });
@@ -52,8 +53,13 @@ describe('profiles', () => {
     expect(cleared.title).toBe('Staff engineer');
     expect(await ok('bob', 'GET', '/people/alice')).toMatchObject({
       title: 'Staff engineer',
-      skills: ['kubernetes', 'machine-learning'],
+      skills: ['Kubernetes', 'machine learning', 'AWS'],
     });
+    // Found by the normalised key, whatever the spelling asked for.
+    for (const skill of ['aws', 'AWS', 'Machine%20Learning', 'machine-learning'])
+      expect(
+        (await ok('bob', 'GET', `/people?skill=${skill}`)).items.map((p: { userId: string }) => p.userId),
+      ).toContain('alice');
   });
 
   it('refuses bad input by field and changes nothing', async () => {

@@ -63,9 +63,12 @@ function expectProblem(response: ApiResponse, status: number, type?: string) {
 /** Field names in errors[] are prefixed with where they were found (json., query., param.) by the schema layer. */
 function expectFieldErrors(response: ApiResponse, fields: string[]) {
   expect(Array.isArray(response.body.errors)).toBe(true);
-  const named = (response.body.errors as { field: string; message: string }[]).map((e) => {
+  const named = (response.body.errors as { field: string; message: string; detail: string }[]).map((e) => {
     expect(typeof e.message).toBe('string');
     expect(e.message.length).toBeGreaterThan(0);
+    // Each field also gets a sentence for a person: capitalised, ended, no validator jargon.
+    expect(e.detail).toMatch(/^[A-Z“].*[.!?]$/s);
+    expect(e.detail).not.toMatch(/\(s\)|json\.|Expected|Required$/);
     return e.field;
   });
   for (const field of fields) expect(named).toContainEqual(field);
@@ -1122,5 +1125,50 @@ describe('crafted cursors', () => {
     const response = await rt.api('alice', 'GET', path());
     expectProblem(response, 400, 'validation');
     expectFieldErrors(response, ['cursor']);
+  });
+});
+
+describe('field errors in plain words (issue 10 item 3)', () => {
+  it('keeps the precise path and the validator’s message, and adds a sentence per field', async () => {
+    const response = await rt.api('alice', 'POST', `/spaces/${S}/posts`, {
+      title: '   ',
+      body: 'x',
+      tags: ['ok', 7],
+      extra: true,
+    });
+    expectProblem(response, 400, 'validation');
+    expect(response.body.errors).toEqual(
+      expect.arrayContaining([
+        { field: 'json.title', message: expect.any(String), detail: 'The title cannot be empty.' },
+        {
+          field: 'json.tags.1',
+          message: expect.any(String),
+          detail: 'Entry 2 of the tags should be a string, not a number.',
+        },
+        {
+          field: 'json.extra',
+          message: 'unknown field',
+          detail: '“extra” is not something this request accepts.',
+        },
+      ]),
+    );
+    const long = await rt.api('alice', 'POST', `/spaces/${S}/posts`, { title: 't'.repeat(201), body: '' });
+    expect(long.body.errors).toEqual([
+      expect.objectContaining({
+        field: 'json.title',
+        detail: 'The title is too long: at most 200 characters.',
+      }),
+    ]);
+  });
+
+  it('rules the domain checks explain each field with their own sentence', async () => {
+    const response = await rt.api('bob', 'POST', `/spaces/${S}/posts/${P}/comments`, {
+      body: 'a reply',
+      parentId: '01zzzzzzzzzzzzzzzzzzzzzzzz',
+    });
+    expectProblem(response, 400, 'validation');
+    expect(response.body.errors).toEqual([
+      { field: 'parentId', message: 'no such comment', detail: 'The comment you reply to does not exist.' },
+    ]);
   });
 });

@@ -101,7 +101,13 @@ describe('pages', () => {
       version: guide.version,
     });
     expectProblem(cycle, 400, 'validation');
-    expect(cycle.body.errors).toEqual([{ field: 'parentId', message: expect.stringContaining('cycle') }]);
+    expect(cycle.body.errors).toEqual([
+      {
+        field: 'parentId',
+        message: expect.stringContaining('cycle'),
+        detail: 'A page cannot sit below itself, nor more than 20 levels deep.',
+      },
+    ]);
     // Moving to the top with null, and the listing shows every page with its parent.
     const moved = await ok('alice', 'PUT', `/spaces/${S}/pages/section`, {
       title: 'Section',

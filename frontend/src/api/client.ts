@@ -4,8 +4,12 @@
  * 'not-found', 'validation', ...), and reports a rejected token so the app can ask to sign in again.
  */
 export interface FieldIssue {
+  /** Where: `json.title`, `json.tags.2`. */
   field: string;
+  /** The terse reason. */
   message: string;
+  /** The same in a sentence for a person, when the API gives one. */
+  detail?: string;
 }
 
 export class ApiError extends Error {
@@ -22,12 +26,13 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** The message for a form field: `tags` matches `tags`, `body.tags` and `body.tags.0`. */
+  /** The sentence for a form field: `tags` matches `tags`, `body.tags` and `body.tags.0`. */
   fieldMessage(field: string): string | undefined {
-    return this.errors.find((issue) => {
-      const name = issue.field.replace(/^(body|json|query|param)\./, '');
+    const issue = this.errors.find((candidate) => {
+      const name = candidate.field.replace(/^(body|json|query|param)\./, '');
       return name === field || name.startsWith(`${field}.`);
-    })?.message;
+    });
+    return issue && (issue.detail ?? issue.message);
   }
 }
 

@@ -22,7 +22,8 @@ export interface Space {
   createdAt: string;
   updatedAt: string;
   version: number;
-  memberCount: number;
+  /** Not told to partners. */
+  memberCount?: number;
   ownerCount: number;
   myRole?: Role;
   permissions: { contribute: boolean; manage: boolean; join: boolean; leave: boolean };

@@ -47,3 +47,22 @@ export function descendantsOf(pages: WikiPageSummary[], pageId: string): Set<str
   }
   return below;
 }
+
+/**
+ * Marks the `[[links]]` of rendered wiki HTML that lead to pages not written yet, so they read as
+ * "create this page" links (class `page-missing`, and words for screen readers) instead of looking
+ * like links to pages that exist. The HTML is the sanitizer's output, whose page links have exactly
+ * this shape and hold only text; nothing else in it is touched. Until the page list is known,
+ * nothing is marked.
+ */
+export function markMissingPages(html: string, pages: WikiPageSummary[] | undefined): string {
+  if (!pages) return html;
+  const existing = new Set(pages.map((page) => page.id));
+  return html.replace(
+    /<a href="(\/spaces\/[^"/]+\/pages\/([a-z0-9-]+))" class="page">([^<]*)<\/a>/g,
+    (whole, href: string, pageId: string, text: string) =>
+      existing.has(pageId)
+        ? whole
+        : `<a href="${href}" class="page page-missing" title="Not written yet: follow the link to create it">${text}<span class="visually-hidden"> (not written yet)</span></a>`,
+  );
+}

@@ -7,11 +7,22 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useLocation } from 'react-router';
 import { type ApiError, api, enc, get, isApiError, query } from '../api/client';
 import type { Comment, Page, Post } from '../api/types';
+import {
+  FieldError,
+  LengthMeter,
+  lengthIssue,
+  requiredIssue,
+  SaveError,
+  useFieldErrors,
+} from '../components/FormErrors';
 import { PersonName } from '../components/People';
 import { ServerHtml } from '../components/ServerHtml';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { Time } from '../components/Time';
 import { usePersistentText } from '../lib/unsaved';
+
+// The API's limit for a comment (functions/api/schemas.ts).
+const COMMENT_LIMIT = 10_000;
 
 export function Comments({ post }: { post: Post }) {
   const path = `/spaces/${enc(post.spaceId)}/posts/${enc(post.id)}/comments`;
@@ -190,31 +201,32 @@ function CommentForm({ post, parent, done }: { post: Post; parent?: Comment; don
     },
   });
   const label = parent ? `Reply to ${parent.authorName}` : 'Add a comment';
+  const ids = { body: `${id}-body` };
+  const errors = useFieldErrors(ids, add.error);
   return (
     <form
       className="comment-form"
       onSubmit={(event) => {
         event.preventDefault();
-        if (text.trim()) add.mutate();
+        if (!add.isPending && errors.check(lengthIssue('body', 'comment', text, COMMENT_LIMIT))) add.mutate();
       }}
     >
       <label htmlFor={`${id}-body`}>{label}</label>
       <textarea
         id={`${id}-body`}
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => {
+          setText(e.target.value);
+          errors.changed('body');
+        }}
         rows={parent ? 2 : 3}
-        maxLength={10_000}
-        required
-        aria-invalid={add.isError}
-        aria-describedby={add.isError ? `${id}-error` : undefined}
+        aria-required="true"
+        {...errors.describe('body', text.length >= COMMENT_LIMIT * 0.9 && `${id}-size`)}
         ref={focusOnMount ? focusRef : undefined}
       />
-      {add.isError && (
-        <p role="alert" id={`${id}-error`} className="error-text small">
-          Not sent: {add.error.message} Your text is kept here.
-        </p>
-      )}
+      <LengthMeter id={`${id}-size`} value={text} limit={COMMENT_LIMIT} />
+      <FieldError errors={errors} field="body" id={ids.body} />
+      <SaveError error={add.error} errors={errors} ids={ids} verb="sent" kept="Your text is kept here." />
       <div className="actions">
         <button type="submit" className="primary" disabled={add.isPending || !text.trim()}>
           {add.isPending ? 'Sending…' : parent ? 'Reply' : 'Comment'}
@@ -250,30 +262,43 @@ function EditComment({ comment, post, done }: { comment: Comment; post: Post; do
     },
   });
   const conflict = isApiError(save.error, 'edit-conflict');
+  const ids = { body: `${id}-body` };
+  const errors = useFieldErrors(ids, conflict ? null : save.error);
   return (
     <form
       className="comment-form"
       onSubmit={(event) => {
         event.preventDefault();
-        save.mutate();
+        if (save.isPending) return;
+        const issues = [
+          ...requiredIssue('body', 'comment', text),
+          ...lengthIssue('body', 'comment', text, COMMENT_LIMIT),
+        ];
+        if (errors.check(issues)) save.mutate();
       }}
     >
       <label htmlFor={`${id}-body`}>Edit your comment</label>
       <textarea
         id={`${id}-body`}
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => {
+          setText(e.target.value);
+          errors.changed('body');
+        }}
         rows={3}
-        maxLength={10_000}
-        required
+        aria-required="true"
+        {...errors.describe('body', text.length >= COMMENT_LIMIT * 0.9 && `${id}-size`)}
         ref={focusRef}
       />
-      {save.isError && (
+      <LengthMeter id={`${id}-size`} value={text} limit={COMMENT_LIMIT} />
+      <FieldError errors={errors} field="body" id={ids.body} />
+      {conflict ? (
         <p role="alert" className="error-text small">
-          {conflict
-            ? 'This comment was changed somewhere else since you opened it, so your edit was not saved. Your text is kept here: copy it, then reload the page to see the latest version.'
-            : `Not saved: ${save.error.message} Your text is kept here.`}
+          This comment was changed somewhere else since you opened it, so your edit was not saved. Your text
+          is kept here: copy it, then reload the page to see the latest version.
         </p>
+      ) : (
+        <SaveError error={save.error} errors={errors} ids={ids} kept="Your text is kept here." />
       )}
       <div className="actions">
         <button type="submit" className="primary" disabled={save.isPending}>

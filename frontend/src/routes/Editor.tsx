@@ -13,6 +13,14 @@ import { renderMarkdown } from '../../../functions/domain/content/markdown';
 import { type ApiError, api, enc, get, isApiError } from '../api/client';
 import { useSpace } from '../api/queries';
 import type { Post } from '../api/types';
+import {
+  FieldError,
+  LengthMeter,
+  lengthIssue,
+  requiredIssue,
+  SaveError,
+  useFieldErrors,
+} from '../components/FormErrors';
 import { LeftoverNotice } from '../components/LeftoverNotice';
 import { spaceLabel } from '../components/PostCard';
 import { ServerHtml } from '../components/ServerHtml';
@@ -32,6 +40,9 @@ interface Draft extends Fields {
 }
 
 const EMPTY: Fields = { title: '', body: '', tags: '' };
+// The API's limits (functions/api/schemas.ts), checked here so that nothing is cut or sent in vain.
+const TITLE_LIMIT = 200;
+const BODY_LIMIT = 100_000;
 
 const fieldsOf = (post: Post): Fields => ({ title: post.title, body: post.body, tags: post.tags.join(', ') });
 const same = (a: Fields, b: Fields) =>
@@ -156,12 +167,22 @@ function EditorForm({ spaceId, spaceName, post }: { spaceId: string; spaceName: 
     }
   };
 
+  const ids = { title: `${id}-title`, tags: `${id}-tags`, body: `${id}-body` };
+  const errors = useFieldErrors(ids, conflict ? null : save.error);
+  const change = (name: keyof Fields, value: string) => {
+    setFields({ ...fields, [name]: value });
+    errors.changed(name);
+  };
   const submit = (event: FormEvent, next: 'draft' | 'published') => {
     event.preventDefault();
-    if (!save.isPending) save.mutate(next);
+    if (save.isPending) return;
+    const ok = errors.check([
+      ...requiredIssue('title', 'title', fields.title),
+      ...lengthIssue('title', 'title', fields.title, TITLE_LIMIT),
+      ...lengthIssue('body', 'text', fields.body, BODY_LIMIT),
+    ]);
+    if (ok) save.mutate(next);
   };
-
-  const fieldError = (name: string) => (save.error && !conflict ? save.error.fieldMessage(name) : undefined);
   const previewSource = useDeferredValue(fields.body);
   const previewHtml = useMemo(() => renderMarkdown(previewSource), [previewSource]);
   const form = useRef<HTMLFormElement>(null);
@@ -278,36 +299,26 @@ function EditorForm({ spaceId, spaceName, post }: { spaceId: string; spaceName: 
           <input
             id={`${id}-title`}
             value={fields.title}
-            onChange={(e) => setFields({ ...fields, title: e.target.value })}
-            required
-            maxLength={200}
-            aria-invalid={!!fieldError('title')}
-            aria-describedby={fieldError('title') ? `${id}-title-error` : undefined}
+            onChange={(e) => change('title', e.target.value)}
+            aria-required="true"
+            {...errors.describe('title', fields.title.length >= TITLE_LIMIT * 0.9 && `${id}-title-size`)}
           />
-          {fieldError('title') && (
-            <p id={`${id}-title-error`} className="error-text small">
-              {fieldError('title')}
-            </p>
-          )}
+          <LengthMeter id={`${id}-title-size`} value={fields.title} limit={TITLE_LIMIT} />
+          <FieldError errors={errors} field="title" id={ids.title} />
         </div>
         <div className="field">
           <label htmlFor={`${id}-tags`}>Tags</label>
           <input
             id={`${id}-tags`}
             value={fields.tags}
-            onChange={(e) => setFields({ ...fields, tags: e.target.value })}
+            onChange={(e) => change('tags', e.target.value)}
             placeholder="e.g. devops, performance"
-            aria-describedby={`${id}-tags-hint${fieldError('tags') ? ` ${id}-tags-error` : ''}`}
-            aria-invalid={!!fieldError('tags')}
+            {...errors.describe('tags', `${id}-tags-hint`)}
           />
           <p id={`${id}-tags-hint`} className="muted small">
             Separate tags with commas or spaces. #tags in the text are added too.
           </p>
-          {fieldError('tags') && (
-            <p id={`${id}-tags-error`} className="error-text small">
-              {fieldError('tags')}
-            </p>
-          )}
+          <FieldError errors={errors} field="tags" id={ids.tags} />
         </div>
 
         <div className="editor-panes">
@@ -317,20 +328,15 @@ function EditorForm({ spaceId, spaceName, post }: { spaceId: string; spaceName: 
               id={`${id}-body`}
               className="editor-body"
               value={fields.body}
-              onChange={(e) => setFields({ ...fields, body: e.target.value })}
-              maxLength={100_000}
-              aria-describedby={`${id}-hint${fieldError('body') ? ` ${id}-body-error` : ''}`}
-              aria-invalid={!!fieldError('body')}
+              onChange={(e) => change('body', e.target.value)}
+              {...errors.describe('body', `${id}-hint`, `${id}-body-size`)}
             />
+            <LengthMeter id={`${id}-body-size`} value={fields.body} limit={BODY_LIMIT} always />
             <p id={`${id}-hint`} className="muted small">
               Markdown: **bold**, _italic_, [link](https://…), # heading, - list, `code`. Mention people with
               @name and tag with #topic. Ctrl+S saves.
             </p>
-            {fieldError('body') && (
-              <p id={`${id}-body-error`} className="error-text small">
-                {fieldError('body')}
-              </p>
-            )}
+            <FieldError errors={errors} field="body" id={ids.body} />
           </div>
           <section className="field preview" aria-labelledby={`${id}-preview`}>
             <h2 id={`${id}-preview`} className="label">
@@ -343,14 +349,12 @@ function EditorForm({ spaceId, spaceName, post }: { spaceId: string; spaceName: 
             )}
           </section>
         </div>
-        {save.isError && !conflict && (
-          <p role="alert" className="notice notice-error">
-            {isApiError(save.error, 'network')
-              ? 'Not saved: the server could not be reached.'
-              : `Not saved: ${(save.error as Error).message}`}{' '}
-            Your text is still here and kept on this device; try again when you are ready.
-          </p>
-        )}
+        <SaveError
+          error={conflict ? null : save.error}
+          errors={errors}
+          ids={ids}
+          kept="Your text is still here and kept on this device; try again when you are ready."
+        />
 
         <div className="actions editor-actions">
           {post?.status === 'published' ? (

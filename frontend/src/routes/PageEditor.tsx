@@ -11,6 +11,14 @@ import { renderMarkdown } from '../../../functions/domain/content/markdown';
 import { type ApiError, api, enc, get, isApiError } from '../api/client';
 import { useSpace } from '../api/queries';
 import type { WikiPage } from '../api/types';
+import {
+  FieldError,
+  LengthMeter,
+  lengthIssue,
+  requiredIssue,
+  SaveError,
+  useFieldErrors,
+} from '../components/FormErrors';
 import { LeftoverNotice } from '../components/LeftoverNotice';
 import { ServerHtml } from '../components/ServerHtml';
 import { ErrorState, Loading } from '../components/States';
@@ -29,6 +37,11 @@ interface Fields {
 interface Draft extends Fields {
   baseVersion?: number;
 }
+
+// The API's limits (functions/api/schemas.ts), checked here so that nothing is cut or sent in vain.
+const TITLE_LIMIT = 200;
+const BODY_LIMIT = 100_000;
+const SUMMARY_LIMIT = 300;
 
 export default function PageEditor() {
   const { spaceId = '', pageId } = useParams();
@@ -49,10 +62,17 @@ export default function PageEditor() {
     return (
       <ErrorState error={new Error('You need to be an editor or owner of this space to edit its wiki.')} />
     );
-  return <PageForm key={`${spaceId}/${pageId ?? 'new'}`} spaceId={spaceId} page={existing.data} />;
+  return (
+    <PageForm
+      key={`${spaceId}/${pageId ?? 'new'}`}
+      spaceId={spaceId}
+      spaceName={space.data.name}
+      page={existing.data}
+    />
+  );
 }
 
-function PageForm({ spaceId, page }: { spaceId: string; page?: WikiPage }) {
+function PageForm({ spaceId, spaceName, page }: { spaceId: string; spaceName: string; page?: WikiPage }) {
   const id = useId();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -129,11 +149,28 @@ function PageForm({ spaceId, page }: { spaceId: string; page?: WikiPage }) {
     save.reset();
   };
 
+  const ids = {
+    title: `${id}-title`,
+    body: `${id}-body`,
+    parentId: `${id}-parent`,
+    summary: `${id}-summary`,
+  };
+  const errors = useFieldErrors(ids, conflict ? null : save.error);
+  const change = (name: keyof Fields, value: string) => {
+    setFields({ ...fields, [name]: value });
+    errors.changed(name);
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!save.isPending) save.mutate();
+    if (save.isPending) return;
+    const ok = errors.check([
+      ...requiredIssue('title', 'title', fields.title),
+      ...lengthIssue('title', 'title', fields.title, TITLE_LIMIT),
+      ...lengthIssue('body', 'text', fields.body, BODY_LIMIT),
+      ...lengthIssue('summary', 'summary of your change', fields.summary, SUMMARY_LIMIT),
+    ]);
+    if (ok) save.mutate();
   };
-  const fieldError = (name: string) => (save.error && !conflict ? save.error.fieldMessage(name) : undefined);
   const previewSource = useDeferredValue(fields.body);
   const previewHtml = useMemo(
     () => renderMarkdown(previewSource, { pageLinksIn: spaceId }),
@@ -144,6 +181,8 @@ function PageForm({ spaceId, page }: { spaceId: string; page?: WikiPage }) {
   return (
     <div className="page editor-page">
       <p className="breadcrumb">
+        <Link to={`/spaces/${encodeURIComponent(spaceId)}`}>{spaceName}</Link>
+        {' / '}
         <Link to={wikiPath(spaceId)}>Wiki</Link>
         {page && (
           <>
@@ -196,12 +235,12 @@ function PageForm({ spaceId, page }: { spaceId: string; page?: WikiPage }) {
           <input
             id={`${id}-title`}
             value={fields.title}
-            onChange={(e) => setFields({ ...fields, title: e.target.value })}
-            required
-            maxLength={200}
-            aria-invalid={!!fieldError('title')}
+            onChange={(e) => change('title', e.target.value)}
+            aria-required="true"
+            {...errors.describe('title', fields.title.length >= TITLE_LIMIT * 0.9 && `${id}-title-size`)}
           />
-          {fieldError('title') && <p className="error-text small">{fieldError('title')}</p>}
+          <LengthMeter id={`${id}-title-size`} value={fields.title} limit={TITLE_LIMIT} />
+          <FieldError errors={errors} field="title" id={ids.title} />
         </div>
         <div className="editor-panes">
           <div className="field">
@@ -210,15 +249,14 @@ function PageForm({ spaceId, page }: { spaceId: string; page?: WikiPage }) {
               id={`${id}-body`}
               className="editor-body"
               value={fields.body}
-              onChange={(e) => setFields({ ...fields, body: e.target.value })}
-              maxLength={100_000}
-              aria-describedby={`${id}-hint`}
-              aria-invalid={!!fieldError('body')}
+              onChange={(e) => change('body', e.target.value)}
+              {...errors.describe('body', `${id}-hint`, `${id}-body-size`)}
             />
+            <LengthMeter id={`${id}-body-size`} value={fields.body} limit={BODY_LIMIT} always />
             <p id={`${id}-hint`} className="muted small">
               Markdown, and [[Page title]] or [[Page title|label]] to link another page of this space.
             </p>
-            {fieldError('body') && <p className="error-text small">{fieldError('body')}</p>}
+            <FieldError errors={errors} field="body" id={ids.body} />
           </div>
           <section className="field preview" aria-labelledby={`${id}-preview`}>
             <h2 id={`${id}-preview`} className="label">
@@ -236,8 +274,8 @@ function PageForm({ spaceId, page }: { spaceId: string; page?: WikiPage }) {
           <select
             id={`${id}-parent`}
             value={fields.parentId}
-            onChange={(e) => setFields({ ...fields, parentId: e.target.value })}
-            aria-invalid={!!fieldError('parentId')}
+            onChange={(e) => change('parentId', e.target.value)}
+            {...errors.describe('parentId')}
           >
             <option value="">At the top</option>
             {/* Until the list loads, keep the current place selectable. */}
@@ -250,25 +288,28 @@ function PageForm({ spaceId, page }: { spaceId: string; page?: WikiPage }) {
               </option>
             ))}
           </select>
-          {fieldError('parentId') && <p className="error-text small">{fieldError('parentId')}</p>}
+          <FieldError errors={errors} field="parentId" id={ids.parentId} />
         </div>
         <div className="field">
           <label htmlFor={`${id}-summary`}>What did you change? (optional)</label>
           <input
             id={`${id}-summary`}
             value={fields.summary}
-            onChange={(e) => setFields({ ...fields, summary: e.target.value })}
-            maxLength={300}
+            onChange={(e) => change('summary', e.target.value)}
+            {...errors.describe(
+              'summary',
+              fields.summary.length >= SUMMARY_LIMIT * 0.9 && `${id}-summary-size`,
+            )}
           />
+          <LengthMeter id={`${id}-summary-size`} value={fields.summary} limit={SUMMARY_LIMIT} />
+          <FieldError errors={errors} field="summary" id={ids.summary} />
         </div>
-        {save.isError && !conflict && (
-          <p role="alert" className="notice notice-error">
-            {isApiError(save.error, 'network')
-              ? 'Not saved: the server could not be reached.'
-              : `Not saved: ${(save.error as Error).message}`}{' '}
-            Your text is still here and kept on this device.
-          </p>
-        )}
+        <SaveError
+          error={conflict ? null : save.error}
+          errors={errors}
+          ids={ids}
+          kept="Your text is still here and kept on this device."
+        />
         <div className="actions editor-actions">
           <button type="submit" className="primary" disabled={save.isPending}>
             {save.isPending ? 'Saving…' : page ? 'Save page' : 'Create page'}

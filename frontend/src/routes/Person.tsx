@@ -5,11 +5,14 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
+import { renderMarkdown } from '../../../functions/domain/content/markdown';
 import { type ApiError, api, enc, get, isApiError, query } from '../api/client';
 import type { Page, PersonSummary, Profile } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
+import { FieldError, LengthMeter, lengthIssue, SaveError, useFieldErrors } from '../components/FormErrors';
 import { ExternalBadge, initials } from '../components/People';
 import { PostFeed } from '../components/PostFeed';
+import { ServerHtml } from '../components/ServerHtml';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { useTitle } from '../lib/useTitle';
 
@@ -50,7 +53,8 @@ export default function Person() {
                 <a href={`tel:${p.phone.replace(/[^+\d]/g, '')}`}>{p.phone}</a>
               </>
             )}
-            {p.kind === 'employee' && (
+            {/* Personal blogs are open to employees only: a partner would find Not found there. */}
+            {p.kind === 'employee' && !user.org && (
               <>
                 {' · '}
                 <Link to={`/spaces/${encodeURIComponent(`~${p.userId}`)}`}>
@@ -70,7 +74,7 @@ export default function Person() {
         <ProfileForm profile={p} routeKey={userId} done={() => setEditing(false)} />
       ) : (
         <>
-          {p.about && <p className="about">{p.about}</p>}
+          {p.about && <ServerHtml className="prose about" testId="about" html={renderMarkdown(p.about)} />}
           {p.skills.length > 0 && (
             <section aria-labelledby="skills-title">
               <h2 id="skills-title">Skills</h2>
@@ -124,19 +128,43 @@ function ProfileForm({ profile, routeKey, done }: { profile: Profile; routeKey: 
       done();
     },
   });
+  const conflict = isApiError(save.error, 'edit-conflict');
+  const names = ['title', 'department', 'location', 'phone', 'about', 'skills'] as const;
+  const ids = Object.fromEntries(names.map((name) => [name, `${id}-${name}`]));
+  const errors = useFieldErrors(ids, conflict ? null : save.error);
+  const limits = { title: 120, department: 120, location: 120, phone: 40, about: 2000 };
+  const labels = {
+    title: 'job title',
+    department: 'department',
+    location: 'location',
+    phone: 'phone',
+    about: 'about text',
+  };
+  const change = (name: keyof typeof fields, value: string) => {
+    setFields({ ...fields, [name]: value });
+    errors.changed(name);
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!save.isPending) save.mutate();
+    if (save.isPending) return;
+    const issues = (Object.keys(limits) as (keyof typeof limits)[]).flatMap((name) =>
+      lengthIssue(name, labels[name], fields[name], limits[name]),
+    );
+    if (errors.check(issues)) save.mutate();
   };
+  const near = (name: keyof typeof limits) =>
+    fields[name].length >= limits[name] * 0.9 && `${id}-${name}-size`;
   const text = (name: 'title' | 'department' | 'location' | 'phone', label: string) => (
     <div className="field">
       <label htmlFor={`${id}-${name}`}>{label}</label>
       <input
         id={`${id}-${name}`}
         value={fields[name]}
-        onChange={(e) => setFields({ ...fields, [name]: e.target.value })}
-        maxLength={name === 'phone' ? 40 : 120}
+        onChange={(e) => change(name, e.target.value)}
+        {...errors.describe(name, near(name))}
       />
+      <LengthMeter id={`${id}-${name}-size`} value={fields[name]} limit={limits[name]} />
+      <FieldError errors={errors} field={name} id={ids[name]} />
     </div>
   );
   return (
@@ -150,33 +178,38 @@ function ProfileForm({ profile, routeKey, done }: { profile: Profile; routeKey: 
         <textarea
           id={`${id}-about`}
           value={fields.about}
-          onChange={(e) => setFields({ ...fields, about: e.target.value })}
-          maxLength={2000}
+          onChange={(e) => change('about', e.target.value)}
           rows={4}
+          {...errors.describe('about', `${id}-about-hint`, near('about'))}
         />
+        <p id={`${id}-about-hint`} className="muted small">
+          Markdown, as in posts: **bold**, _italic_, [link](https://…), - list.
+        </p>
+        <p id={`${id}-about-hint`} className="muted small">
+          Markdown works here, as in posts.
+        </p>
+        <LengthMeter id={`${id}-about-size`} value={fields.about} limit={limits.about} />
+        <FieldError errors={errors} field="about" id={ids.about} />
       </div>
       <div className="field">
         <label htmlFor={`${id}-skills`}>Skills</label>
         <input
           id={`${id}-skills`}
           value={fields.skills}
-          onChange={(e) => setFields({ ...fields, skills: e.target.value })}
-          aria-describedby={`${id}-skills-hint`}
-          aria-invalid={!!save.error?.fieldMessage('skills')}
+          onChange={(e) => change('skills', e.target.value)}
+          {...errors.describe('skills', `${id}-skills-hint`)}
         />
         <p id={`${id}-skills-hint`} className="muted small">
           Separate skills with commas, e.g. Kubernetes, machine learning, supplier audits.
         </p>
-        {save.error?.fieldMessage('skills') && (
-          <p className="error-text small">{save.error.fieldMessage('skills')}</p>
-        )}
+        <FieldError errors={errors} field="skills" id={ids.skills} />
       </div>
-      {save.isError && (
+      {conflict ? (
         <p role="alert" className="notice notice-error">
-          {isApiError(save.error, 'edit-conflict')
-            ? 'Not saved: your profile was changed elsewhere meanwhile. Reload to see it, then edit again.'
-            : `Not saved: ${(save.error as Error).message}`}
+          Not saved: your profile was changed elsewhere meanwhile. Reload to see it, then edit again.
         </p>
+      ) : (
+        <SaveError error={save.error} errors={errors} ids={ids} />
       )}
       <div className="actions">
         <button type="submit" className="primary" disabled={save.isPending}>

@@ -270,15 +270,18 @@ function Hit({ hit }: { hit: SearchHit }) {
           <Highlight html={hit.snippet} />
         </p>
       )}
-      <p className="meta">
-        {hit.authorName && (
-          <>
-            <PersonName id={hit.authorId} name={hit.authorName} org={hit.authorOrg} />
-            {' · '}
-          </>
-        )}
-        <Time iso={hit.updatedAt} />
-      </p>
+      {/* A person is the hit itself: no "by" line, which would name them as their own author. */}
+      {hit.type !== 'profile' && (
+        <p className="meta">
+          {hit.authorName && (
+            <>
+              <PersonName id={hit.authorId} name={hit.authorName} org={hit.authorOrg} />
+              {' · '}
+            </>
+          )}
+          <Time iso={hit.updatedAt} />
+        </p>
+      )}
     </article>
   );
 }

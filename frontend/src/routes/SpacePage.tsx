@@ -33,7 +33,14 @@ export default function SpacePage({ tab }: { tab: Tab }) {
           <h1>{s.name}</h1>
           {s.description && <p className="lead">{s.description}</p>}
           <p className="meta">
-            <AudienceBadges space={s} /> · {s.memberCount} {s.memberCount === 1 ? 'member' : 'members'}
+            <AudienceBadges space={s} />
+            {/* Partners are not told how many people a space has. */}
+            {typeof s.memberCount === 'number' && (
+              <>
+                {' · '}
+                {s.memberCount} {s.memberCount === 1 ? 'member' : 'members'}
+              </>
+            )}
           </p>
         </div>
         <div className="actions">

@@ -1,10 +1,18 @@
 /** Spaces: mine, the directory (for partners: spaces shared with their organisation), all (admins). */
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { type ApiError, api, get, query } from '../api/client';
 import type { Page, Space } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
+import {
+  FieldError,
+  LengthMeter,
+  lengthIssue,
+  requiredIssue,
+  SaveError,
+  useFieldErrors,
+} from '../components/FormErrors';
 import { AudienceBadges, MembershipButton } from '../components/SpaceBits';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { useTitle } from '../lib/useTitle';
@@ -111,6 +119,9 @@ function CreateSpace() {
       navigate(`/spaces/${encodeURIComponent(space.id)}`);
     },
   });
+  const id = useId();
+  const ids = { name: `${id}-name`, description: `${id}-description`, audience: `${id}-audience` };
+  const errors = useFieldErrors(ids, create.error);
   if (!open) {
     return (
       <button type="button" onClick={() => setOpen(true)}>
@@ -124,33 +135,47 @@ function CreateSpace() {
       aria-label="New space"
       onSubmit={(event) => {
         event.preventDefault();
-        create.mutate();
+        if (create.isPending) return;
+        const issues = [
+          ...requiredIssue('name', 'name', name),
+          ...lengthIssue('name', 'name', name, 120),
+          ...lengthIssue('description', 'description', description, 2000),
+        ];
+        if (errors.check(issues)) create.mutate();
       }}
     >
       <h2>New space</h2>
       <label>
         Name
         <input
+          id={ids.name}
           value={name}
-          onChange={(e) => setName(e.target.value)}
-          required
-          maxLength={120}
-          aria-invalid={!!create.error?.fieldMessage('name')}
+          onChange={(e) => {
+            setName(e.target.value);
+            errors.changed('name');
+          }}
+          aria-required="true"
+          {...errors.describe('name', name.length >= 108 && `${id}-name-size`)}
         />
       </label>
-      {create.error?.fieldMessage('name') && (
-        <p className="error-text small">{create.error.fieldMessage('name')}</p>
-      )}
+      <LengthMeter id={`${id}-name-size`} value={name} limit={120} />
+      <FieldError errors={errors} field="name" id={ids.name} />
       <label>
         Description
         <textarea
+          id={ids.description}
           value={description}
-          onChange={(e) => setDescription(e.target.value)}
+          onChange={(e) => {
+            setDescription(e.target.value);
+            errors.changed('description');
+          }}
           rows={2}
-          maxLength={2000}
+          {...errors.describe('description', description.length >= 1800 && `${id}-description-size`)}
         />
       </label>
-      <fieldset>
+      <LengthMeter id={`${id}-description-size`} value={description} limit={2000} />
+      <FieldError errors={errors} field="description" id={ids.description} />
+      <fieldset id={ids.audience}>
         <legend>Who can read it</legend>
         <label className="inline">
           <input
@@ -171,11 +196,7 @@ function CreateSpace() {
           Members only
         </label>
       </fieldset>
-      {create.isError && (
-        <p role="alert" className="error-text">
-          {create.error.message}
-        </p>
-      )}
+      <SaveError error={create.error} errors={errors} ids={ids} verb="created" />
       <div className="actions">
         <button type="submit" className="primary" disabled={create.isPending}>
           {create.isPending ? 'Creating…' : 'Create space'}

@@ -5,7 +5,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { diffLines } from 'diff';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { type ApiError, api, enc, get, isApiError, query } from '../api/client';
 import { useSpace } from '../api/queries';
@@ -16,7 +16,7 @@ import { ServerHtml } from '../components/ServerHtml';
 import { ErrorState, Loading } from '../components/States';
 import { Time } from '../components/Time';
 import { useTitle } from '../lib/useTitle';
-import { newPagePath, pagePath, wikiPath } from '../lib/wiki';
+import { markMissingPages, newPagePath, pagePath, useWikiPages, wikiPath } from '../lib/wiki';
 
 export default function WikiPage({ view }: { view: 'page' | 'history' }) {
   const { spaceId = '', pageId = '' } = useParams();
@@ -24,6 +24,12 @@ export default function WikiPage({ view }: { view: 'page' | 'history' }) {
     queryKey: ['page', spaceId, pageId],
     queryFn: ({ signal }) => get<WikiPageType>(`/spaces/${enc(spaceId)}/pages/${enc(pageId)}`, signal),
   });
+  const space = useSpace(spaceId);
+  const pages = useWikiPages(spaceId);
+  const html = useMemo(
+    () => (page.data ? markMissingPages(page.data.html, pages.data) : ''),
+    [page.data, pages.data],
+  );
   useTitle(page.data?.title ?? (page.isError ? 'Page not found' : undefined));
   if (page.isPending) return <Loading label="Loading page" />;
   if (page.isError) {
@@ -36,7 +42,9 @@ export default function WikiPage({ view }: { view: 'page' | 'history' }) {
       <article className="post wiki-page" aria-labelledby="page-title">
         <header className="post-header">
           <p className="breadcrumb">
-            <Link to={`/spaces/${encodeURIComponent(p.spaceId)}`}>{spaceLabel(p.spaceId)}</Link>
+            <Link to={`/spaces/${encodeURIComponent(p.spaceId)}`}>
+              {space.data?.name ?? spaceLabel(p.spaceId)}
+            </Link>
             {' / '}
             <Link to={wikiPath(p.spaceId)}>Wiki</Link>
             {p.parentId && (
@@ -73,7 +81,7 @@ export default function WikiPage({ view }: { view: 'page' | 'history' }) {
         </header>
         {view === 'page' ? (
           <>
-            <ServerHtml className="prose post-body" html={p.html} />
+            <ServerHtml className="prose post-body" html={html} />
             <Backlinks spaceId={p.spaceId} pageId={p.id} />
             {p.permissions.delete && <DeletePage page={p} />}
           </>
@@ -291,7 +299,8 @@ function VersionDiff({
           </pre>
         </figure>
       )}
-      {page.permissions.edit && version !== page.version && (
+      {/* Restoring a version identical to the current one would only add a copy. */}
+      {page.permissions.edit && version !== page.version && !same && (
         <div className="actions">
           <button type="button" disabled={restore.isPending} onClick={() => restore.mutate()}>
             {restore.isPending ? 'Restoring…' : `Restore version ${version}`}

@@ -42,6 +42,8 @@ export const ProblemSchema = z
     status: z.number(),
     detail: z.string(),
     instance: z.string().optional(),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    errors: z
+      .array(z.object({ field: z.string(), message: z.string(), detail: z.string().optional() }))
+      .optional(),
   })
   .openapi('Problem');

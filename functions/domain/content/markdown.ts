@@ -361,6 +361,29 @@ function sanitizeAttribute(tag: string, name: string, rawValue: string): string 
   }
 }
 
+/**
+ * An image from another host would make every reader's browser call that host (a tracking pixel in an
+ * internal post), and the Content-Security-Policy (`img-src 'self'`) would show it broken anyway. So an
+ * http(s) image becomes a link to it, named by its alt text or its address: nothing loads until the
+ * reader follows it. Undefined keeps the tag for the normal attribute filtering.
+ */
+function imageOrLink(html: string, insideLink: boolean): string | undefined {
+  // Only read here: what is written out is escaped again. The first of a repeated attribute counts,
+  // as in a browser.
+  const value = (name: string) =>
+    new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s"'>]+))`, 'i')
+      .exec(html)
+      ?.slice(1)
+      .find((part) => part !== undefined);
+  const src = value('src');
+  const alt = decodeEntities(value('alt') ?? '').trim();
+  const safe = src === undefined ? null : safeUrl(src, 'image');
+  if (!safe?.external) return undefined;
+  // Inside a link (a badge) the image's words are enough: links do not nest.
+  if (insideLink) return escapeHtml(alt || safe.url);
+  return `<a href="${escapeHtml(safe.url)}" rel="${EXTERNAL_REL}">${escapeHtml(alt || safe.url)}</a>`;
+}
+
 const WHITE_LIST = Object.fromEntries(
   Object.entries(ALLOWED_HTML).map(([tag, attrs]) => [tag, [...attrs]]),
 ) as IWhiteList;
@@ -369,6 +392,7 @@ const WHITE_LIST = Object.fromEntries(
 function createFilter(): { filter: FilterXSS; cutRanges: (output: string) => string } {
   const cuts: Array<[number, number]> = [];
   let open: { tag: string; start: number } | null = null;
+  let anchorDepth = 0;
   const filter = new FilterXSS({
     whiteList: WHITE_LIST,
     css: false,
@@ -387,13 +411,16 @@ function createFilter(): { filter: FilterXSS; cutRanges: (output: string) => str
         if (!info.isClosing) open = { tag, start: position };
         return '';
       }
+      if (tag === 'a') anchorDepth = Math.max(0, anchorDepth + (info.isClosing ? -1 : 1));
+      if (tag === 'img') return info.isClosing ? '' : imageOrLink(html, anchorDepth > 0);
       if (tag !== 'input') return undefined;
       if (info.isClosing) return '';
-      // A task-list checkbox or nothing: no other input type, never enabled, no other attribute.
+      // A task-list checkbox or nothing: no other input type, never enabled, no other attribute but
+      // its name (a form control needs one; the task's words follow it).
       if (!/\stype\s*=\s*["']?checkbox["'\s/>]/i.test(html)) return '';
       return /\schecked(?=[\s=/>])/i.test(html)
-        ? '<input type="checkbox" disabled checked>'
-        : '<input type="checkbox" disabled>';
+        ? '<input type="checkbox" disabled checked aria-label="task">'
+        : '<input type="checkbox" disabled aria-label="task">';
     },
     onTagAttr(tag, name, value) {
       return sanitizeAttribute(tag, name, value);
@@ -545,7 +572,8 @@ const md = new Marked({
 /**
  * GitHub-flavoured Markdown to HTML that is safe to insert into a page: raw HTML in the source is
  * reduced to the allow-list (ALLOWED_HTML), links may only point to http(s), mailto or relative
- * URLs and absolute ones get `rel="noopener noreferrer nofollow"`, images only load over http(s),
+ * URLs and absolute ones get `rel="noopener noreferrer nofollow"`, http(s) images become links to
+ * them (nothing loads from another host),
  * no event handler, style or other attribute survives, and every element is closed.
  * `@handle` becomes `<a href="/people/handle" class="mention">` and `#tag` becomes
  * `<a href="/tags/tag" class="tag">`, outside code, links and raw HTML. With `pageLinksIn` (a space
@@ -569,6 +597,9 @@ export function renderMarkdown(markdown: string, options: { pageLinksIn?: string
 // ---------------------------------------------------------------------------------------------
 // Plain text
 
+/** Where one block ends and the next begins; NUL cannot occur in the text (withTokens replaces it). */
+const BLOCK_BREAK = '\u0000';
+
 const BLOCK_TOKENS = new Set([
   'paragraph',
   'heading',
@@ -577,7 +608,6 @@ const BLOCK_TOKENS = new Set([
   'list_item',
   'hr',
   'space',
-  'html',
   'table',
   'br',
   'def',
@@ -592,6 +622,11 @@ function htmlToText(html: string): string {
   );
 }
 
+/** Text as it reads: `[[Page|label]]` is its label, `[[Page]]` its title. */
+function readableText(text: string): string {
+  return text.replace(PAGE_LINK, (_whole, title: string, label?: string) => (label ?? title).trim());
+}
+
 function tokensToText(tokens: Token[]): string {
   let text = '';
   for (const token of tokens) {
@@ -601,23 +636,29 @@ function tokensToText(tokens: Token[]): string {
         text += token.text;
         break;
       case 'text':
-        text += token.tokens ? tokensToText(token.tokens) : decodeEntities(token.text);
+        text += token.tokens ? tokensToText(token.tokens) : readableText(decodeEntities(token.text));
         break;
       case 'escape':
         text += token.text;
         break;
       case 'html':
         text += htmlToText(token.text);
+        // Raw HTML on its own lines is a block; inline tags like <b> are not.
+        if ((token as Tokens.HTML).block) text += BLOCK_BREAK;
         break;
       case 'image':
         text += decodeEntities(token.text);
         break;
       case 'list':
-        text += tokensToText(token.items);
+        // A list nested in an item starts on a line of its own.
+        text += BLOCK_BREAK + tokensToText(token.items);
         break;
       case 'table':
         for (const cell of token.header) text += `${tokensToText(cell.tokens)} `;
-        for (const row of token.rows) for (const cell of row) text += `${tokensToText(cell.tokens)} `;
+        for (const row of token.rows) {
+          text += BLOCK_BREAK;
+          for (const cell of row) text += `${tokensToText(cell.tokens)} `;
+        }
         break;
       case 'checkbox':
       case 'def':
@@ -625,24 +666,30 @@ function tokensToText(tokens: Token[]): string {
       default:
         if ('tokens' in token && Array.isArray(token.tokens)) text += tokensToText(token.tokens);
     }
-    if (BLOCK_TOKENS.has(token.type)) text += ' ';
+    if (BLOCK_TOKENS.has(token.type)) text += BLOCK_BREAK;
   }
   return text;
 }
 
 /**
- * The readable text of a document without markup, for excerpts and the search index: whitespace
- * collapsed, code kept, raw HTML tags dropped. With maxLength, the result is at most that many
- * characters, cut at a word boundary where there is one and ended with '…'. It is text, not HTML:
- * escape it before putting it in a page.
+ * The readable text of a document without markup, for excerpts and the search index: blocks
+ * (paragraphs, headings, list items, table rows) on lines of their own, whitespace within a line
+ * collapsed, Markdown syntax gone (`**bold**` is bold, `[[Page|label]]` is label), code kept, raw
+ * HTML tags dropped. With maxLength, the result is at most that many characters, cut at a word
+ * boundary where there is one and ended with '…'. It is text, not HTML: escape it before putting it
+ * in a page (and show its line breaks, e.g. with `white-space: pre-line`).
  */
 export function plainText(markdown: string, maxLength?: number): string {
-  const text = withTokens(markdown, tokensToText).replace(/\s+/g, ' ').trim();
+  const text = withTokens(markdown, tokensToText)
+    .replace(/\s+/g, ' ')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: BLOCK_BREAK, the marker tokensToText leaves between blocks
+    .replace(/ ?\u0000[\s\u0000]*/g, '\n')
+    .trim();
   if (maxLength === undefined || text.length <= maxLength) return text;
   if (maxLength < 1) return '';
   let cut = text.slice(0, maxLength - 1);
-  const space = cut.lastIndexOf(' ');
-  if (text[maxLength - 1] !== ' ' && space > 0) cut = cut.slice(0, space);
+  const space = Math.max(cut.lastIndexOf(' '), cut.lastIndexOf('\n'));
+  if (!/\s/.test(text[maxLength - 1]) && space > 0) cut = cut.slice(0, space);
   if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
   return `${cut.replace(/[\s.,;:!?\-–—]+$/, '')}…`;
 }

@@ -7,6 +7,7 @@ import { TransactionFailed } from '../../data/errors';
 import { keys } from '../../data/keys';
 import type { Item, Page, TransactItem } from '../../data/table';
 import { versionedRewrite } from '../../data/versioned-rewrite';
+import { loadMarkdown } from '../content/load-markdown';
 import { normalizeTag } from '../content/names';
 import type { DomainContext } from '../context';
 import { EditConflict, InvalidInput, NotFound } from '../errors';
@@ -101,8 +102,10 @@ export class ProfileService {
     const currentVersion = current.version ?? 1;
     const legacy = item.version === undefined;
     if (changes.version !== currentVersion) throw new EditConflict('Your profile', currentVersion);
+    // The profile keeps skills as written ("AWS", "Machine learning"); skill items are keyed by the
+    // normalised form, which is what finds people and what tells two spellings apart from one skill.
     const skills =
-      changes.skills === undefined ? (current.skills ?? []) : normalizeSkills(changes.skills, 'skills');
+      changes.skills === undefined ? (current.skills ?? []) : displaySkills(changes.skills, 'skills');
     const updated: Profile = {
       ...current,
       skills,
@@ -115,19 +118,23 @@ export class ProfileService {
       if (value.trim()) updated[field] = value.trim();
       else delete updated[field];
     }
+    // About is Markdown; search and previews read its plain text, made here once like a post's.
+    if (updated.about) updated.aboutText = (await loadMarkdown()).plainText(updated.about);
+    else delete updated.aboutText;
     const rewrite = versionedRewrite(profileItem(updated), {
       expectedVersion: currentVersion,
       counters: [],
-      optional: [...EDITABLE_PROFILE_FIELDS],
+      optional: [...EDITABLE_PROFILE_FIELDS, 'aboutText'],
     });
     if (legacy) {
       // A profile from before versions: it has none to compare.
       rewrite.Update!.ConditionExpression = 'attribute_not_exists(version)';
       delete (rewrite.Update!.ExpressionAttributeValues as Record<string, unknown>)[':expected'];
     }
-    const before = current.skills ?? [];
-    const added = skills.filter((skill) => !before.includes(skill));
-    const removed = before.filter((skill) => !skills.includes(skill));
+    const before = skillKeys(current.skills ?? []);
+    const after = skillKeys(skills);
+    const added = after.filter((skill) => !before.includes(skill));
+    const removed = before.filter((skill) => !after.includes(skill));
     // A changed name or title is not copied into skill items: a list by skill shows the profile's own.
     try {
       await this.ctx.table.transact([
@@ -224,6 +231,22 @@ function decodePartitionCursor(
   throw new InvalidInput('The cursor is not valid for this list', [
     { field: 'cursor', message: 'invalid cursor' },
   ]);
+}
+
+/** Skills as the person wrote them (spaces tidied), one per skill: the first spelling of each wins. */
+function displaySkills(skills: string[], field: string): string[] {
+  normalizeSkills(skills, field); // refuses what is not a skill, and too many
+  const byKey = new Map<string, string>();
+  for (const skill of skills) {
+    const [key] = skillKeys([skill]);
+    if (!byKey.has(key)) byKey.set(key, skill.trim().replace(/\s+/g, ' '));
+  }
+  return [...byKey.values()];
+}
+
+/** The keys of skills as stored on a profile (older profiles stored the keys themselves). */
+function skillKeys(skills: string[]): string[] {
+  return [...new Set(skills.map((skill) => normalizeTag(skill.trim().replace(/\s+/g, '-')) ?? skill))];
 }
 
 /** Skills are tags: `Machine Learning` and `machine-learning` are one skill. */

@@ -15,7 +15,10 @@ export interface Profile {
   department?: string;
   location?: string;
   phone?: string;
+  /** Markdown. */
   about?: string;
+  /** The plain text of `about` (plainText), for search. */
+  aboutText?: string;
   /** Normalised like tags (`machine-learning`); each also a skill item, so people can be found by it. */
   skills?: string[];
   createdAt: string;

@@ -103,7 +103,10 @@ export function profileDocument(profile: Item | undefined): SearchDocument | und
     id: documentId.profile(profile.userId as string),
     type: 'profile',
     title: profile.name as string,
-    body: [profile.title, profile.department, profile.location, profile.about].filter(Boolean).join('. '),
+    // `aboutText` is the Markdown of `about` as plain text; profiles saved before it have only `about`.
+    body: [profile.title, profile.department, profile.location, profile.aboutText ?? profile.about]
+      .filter(Boolean)
+      .join('. '),
     tags: [],
     authorId: profile.userId as string,
     authorName: profile.name as string,

@@ -60,6 +60,7 @@ const SAFE_ATTRIBUTES = new Set([
   'type',
   'checked',
   'disabled',
+  'aria-label',
 ]);
 const URL_ATTRIBUTES = new Set([
   'href',
@@ -316,8 +317,9 @@ describe('renderMarkdown: ordinary Markdown', () => {
 
   it('renders task lists as disabled checkboxes', () => {
     const html = renderMarkdown('- [x] done\n- [ ] todo');
-    expect(html).toContain('<li><input type="checkbox" disabled checked> done</li>');
-    expect(html).toContain('<li><input type="checkbox" disabled> todo</li>');
+    // Named, so assistive technology does not meet an unlabelled control (axe: critical).
+    expect(html).toContain('<li><input type="checkbox" disabled checked aria-label="task"> done</li>');
+    expect(html).toContain('<li><input type="checkbox" disabled aria-label="task"> todo</li>');
   });
 
   it('gives absolute links rel="noopener noreferrer nofollow" and keeps titles and query strings', () => {
@@ -342,10 +344,26 @@ describe('renderMarkdown: ordinary Markdown', () => {
     );
   });
 
-  it('renders http(s) images and drops others down to their alt text', () => {
+  it('turns http(s) images into links to them, so nothing loads from another host (issue 10)', () => {
     expect(renderMarkdown('![a cat](https://img.example/cat.png "Cat")')).toBe(
-      '<p><img src="https://img.example/cat.png" alt="a cat" title="Cat"></p>\n',
+      `<p><a href="https://img.example/cat.png" ${REL}>a cat</a></p>\n`,
     );
+    // A tracking pixel, in Markdown or raw HTML, is a link to its address and loads nothing.
+    expect(renderMarkdown('![](https://t.example/p.gif?u=alice&x=1)')).toBe(
+      `<p><a href="https://t.example/p.gif?u=alice&amp;x=1" ${REL}>https://t.example/p.gif?u=alice&amp;x=1</a></p>\n`,
+    );
+    expect(renderMarkdown('<IMG SRC="http://t.example/px.gif" alt="a &amp; b" onerror=alert(1)>')).toBe(
+      `<a href="http://t.example/px.gif" ${REL}>a &amp; b</a>`,
+    );
+    // Inside a link (a badge) the image is its words: links do not nest.
+    expect(renderMarkdown('[![build](https://ci.example/b.svg)](https://ci.example)')).toBe(
+      `<p><a href="https://ci.example" ${REL}>build</a></p>\n`,
+    );
+    for (const markdown of ['![x](https://a.example/i.png)', '<img src="https://a.example/i.png">'])
+      expect(renderMarkdown(markdown)).not.toContain('<img');
+  });
+
+  it('drops images that are not http(s) down to their alt text', () => {
     expect(renderMarkdown('![local](/files/x.png)')).toBe('<p>local</p>\n');
     expect(renderMarkdown('![bad](javascript:alert(1))')).toBe('<p>bad</p>\n');
   });
@@ -563,10 +581,29 @@ describe('wiki links', () => {
 });
 
 describe('plainText', () => {
-  it('returns the text without markup, whitespace collapsed', () => {
+  it('returns the text without markup, each block on a line of its own', () => {
     expect(plainText('# Title\n\nSome **bold** and [a link](https://x.example).\n\n- one\n- two')).toBe(
-      'Title Some bold and a link. one two',
+      'Title\nSome bold and a link.\none\ntwo',
     );
+  });
+
+  it('keeps list items and paragraphs apart, joins soft line breaks (issue 10)', () => {
+    expect(
+      plainText('Lessons:\n\n- detection took 4 minutes\n- the fix was\n  a one-liner\n  - nested\n\nDone.'),
+    ).toBe('Lessons:\ndetection took 4 minutes\nthe fix was a one-liner\nnested\nDone.');
+    expect(plainText('1. first\n2. second\n\n> quoted\n> on')).toBe('first\nsecond\nquoted on');
+    expect(plainText('a <b>bold</b> word')).toBe('a bold word');
+  });
+
+  it('drops Markdown syntax: wiki links read as their label or title, emphasis as its text', () => {
+    expect(
+      plainText('Print [[Shipping Labels]] per [[Runbook|the runbook]]; **CI** and _why_ ~~not~~.'),
+    ).toBe('Print Shipping Labels per the runbook; CI and why not.');
+    expect(plainText('`[[kept in code]]`')).toBe('[[kept in code]]');
+  });
+
+  it('cuts excerpts at a word or line boundary', () => {
+    expect(plainText('- alpha beta\n- gamma delta', 14)).toBe('alpha beta…');
   });
 
   it('keeps code, drops raw HTML tags and script content, decodes entities', () => {
@@ -574,12 +611,12 @@ describe('plainText', () => {
       plainText(
         'Run `npm test`.\n\n<div>in <b>div</b></div>\n\n<script>alert(1)</script>\n\nAT&amp;T &copy;',
       ),
-    ).toBe('Run npm test. in div AT&T ©');
+    ).toBe('Run npm test.\nin div\nAT&T ©');
   });
 
   it('includes table cells and image alt text', () => {
     expect(plainText('| a | b |\n|---|---|\n| 1 | 2 |\n\n![a cat](https://x.example/c.png)')).toBe(
-      'a b 1 2 a cat',
+      'a b\n1 2\na cat',
     );
   });
 

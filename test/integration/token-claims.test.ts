@@ -1,0 +1,40 @@
+// A token must say when it expires and when it was issued (issue 10 item 9): one signed with the real
+// key but without `exp` (valid forever) or without `iat` is refused like any other bad token.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { decodeJwt, decodeProtectedHeader, importJWK, type JWTPayload, SignJWT } from 'jose';
+import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
+
+let rt: TestRuntime;
+let claims: JWTPayload;
+let sign: (payload: JWTPayload) => Promise<string>;
+
+beforeAll(async () => {
+  rt = await startTestRuntime();
+  const real = await rt.tokenFor('alice');
+  claims = decodeJwt(real);
+  const { kid } = decodeProtectedHeader(real);
+  const jwk = JSON.parse(fs.readFileSync(path.join(rt.dataDir, 'identity', 'signing-key.json'), 'utf8'));
+  const key = await importJWK(jwk, 'RS256');
+  sign = (payload) => new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid, typ: 'at+jwt' }).sign(key);
+}, 60_000);
+
+afterAll(async () => {
+  await rt?.close();
+});
+
+describe('tokens signed with the real key', () => {
+  it('are accepted with exp and iat (the forgery itself is sound)', async () => {
+    const response = await rt.api(await sign(claims), 'GET', '/me');
+    expect(response.status).toBe(200);
+  });
+
+  it.each(['exp', 'iat'])('are refused without %s', async (claim) => {
+    const { [claim]: _dropped, ...rest } = claims;
+    const response = await rt.api(await sign(rest), 'GET', '/me');
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(response.body.detail).toMatch(/rejected/);
+  });
+});

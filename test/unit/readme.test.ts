@@ -1,0 +1,74 @@
+// The README says what works now and what is coming, and stays true as modules land: a module the
+// README calls "coming" must have no API route yet, and each module it calls working must have one.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+
+const root = process.cwd();
+const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { description: string };
+
+function section(heading: string): string {
+  const start = readme.indexOf(`## ${heading}\n`);
+  if (start === -1) throw new Error(`README has no "## ${heading}" section`);
+  const next = readme.indexOf('\n## ', start + 3);
+  return readme.slice(start, next === -1 ? undefined : next);
+}
+
+/** Every OpenAPI route path declared in the API's source, e.g. `/spaces/{spaceId}/posts`. */
+function routePaths(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.ts'))
+        for (const m of fs.readFileSync(full, 'utf8').matchAll(/path:\s*'(\/[^']*)'/g)) found.push(m[1]);
+    }
+  };
+  walk(path.join(root, 'functions'));
+  return found;
+}
+
+const NOT_BUILT = [
+  { module: 'Bookmarks', words: /bookmark/i, route: /^\/(me\/)?bookmarks|\/bookmarks/ },
+  {
+    module: 'Subscriptions and notifications',
+    words: /subscri|notif|inbox|digest/i,
+    route: /subscri|notification|inbox|\/follow/,
+  },
+];
+
+const BUILT = [
+  { module: 'Blogs', route: '/spaces/{spaceId}/posts' },
+  { module: 'Wiki', route: '/spaces/{spaceId}/pages/{pageId}/versions' },
+  { module: 'Profiles', route: '/people/{userId}' },
+  { module: 'Search', route: '/search' },
+  { module: 'Spaces and partner access', route: '/spaces/{spaceId}/sharing' },
+];
+
+describe('README', () => {
+  const now = section('What works now');
+  const coming = section('Coming, not built yet');
+  const routes = routePaths();
+
+  test.each(NOT_BUILT)('$module: listed as coming, not claimed as working, and really not built', (m) => {
+    expect(coming).toContain(`**${m.module}**`);
+    expect(now).not.toMatch(m.words);
+    expect(routes.filter((r) => m.route.test(r))).toEqual([]);
+  });
+
+  test.each(BUILT)('$module: listed as working and served by the API', (m) => {
+    expect(now).toContain(`**${m.module}**`);
+    expect(routes).toContain(m.route);
+  });
+
+  test('the introduction and package.json claim nothing that is not built', () => {
+    const intro = readme.slice(0, readme.indexOf('## What works now'));
+    expect(intro).not.toMatch(/bookmark|subscri|notif/i);
+    // The description may name what is coming only after saying so.
+    const [claimed] = pkg.description.split(/to come|coming/);
+    const working = claimed.replace(/;[^;]*$/, '');
+    expect(working).not.toMatch(/bookmark|subscri|notif/i);
+  });
+});
