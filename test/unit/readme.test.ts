@@ -1,5 +1,5 @@
-// The README says what works now and what is coming, and stays true as modules land: a module the
-// README calls "coming" must have no API route yet, and each module it calls working must have one.
+// The README says what works now and what this version lacks, and stays true as modules land: a module
+// it lists as missing must have no API route, and each module it calls working must have one.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
@@ -49,11 +49,11 @@ const BUILT = [
 
 describe('README', () => {
   const now = section('What works now');
-  const coming = section('Coming, not built yet');
+  const missing = section('Not in this version');
   const routes = routePaths();
 
-  test.each(NOT_BUILT)('$module: listed as coming, not claimed as working, and really not built', (m) => {
-    expect(coming).toContain(`**${m.module}**`);
+  test.each(NOT_BUILT)('$module: listed as missing, not claimed as working, and really not built', (m) => {
+    expect(missing).toContain(`**${m.module}**`);
     expect(now).not.toMatch(m.words);
     expect(routes.filter((r) => m.route.test(r))).toEqual([]);
   });
@@ -66,9 +66,6 @@ describe('README', () => {
   test('the introduction and package.json claim nothing that is not built', () => {
     const intro = readme.slice(0, readme.indexOf('## What works now'));
     expect(intro).not.toMatch(/bookmark|subscri|notif/i);
-    // The description may name what is coming only after saying so.
-    const [claimed] = pkg.description.split(/to come|coming/);
-    const working = claimed.replace(/;[^;]*$/, '');
-    expect(working).not.toMatch(/bookmark|subscri|notif/i);
+    expect(pkg.description).not.toMatch(/bookmark|subscri|notif/i);
   });
 });
