@@ -40,7 +40,7 @@ const SuggestQuery = z.object({ q: z.string().min(1).max(100) });
 
 const searchType = z.enum(SEARCH_TYPES as [SearchType, ...SearchType[]]);
 const facet = z.object({ value: z.string(), count: z.number().int() });
-const SearchResponse = z
+export const SearchResponse = z
   .object({
     total: z.number().int().openapi({ description: 'Every match you may read, not only this page' }),
     items: z.array(
@@ -81,7 +81,7 @@ const SearchResponse = z
     cursor: z.string().optional(),
   })
   .openapi('SearchResult');
-const SuggestResponse = z
+export const SuggestResponse = z
   .object({ items: z.array(z.object({ type: searchType, title: z.string(), url: z.string() })) })
   .openapi('Suggestions');
 

@@ -36,10 +36,10 @@ export const ProfileView = z
     location: z.string().optional(),
     phone: z.string().optional(),
     about: z.string().optional(),
-    skills: z.array(z.string()).optional(),
+    skills: z.array(z.string()),
     createdAt: timestamp,
     updatedAt: timestamp.optional(),
-    version: z.number().int().optional(),
+    version: z.number().int(),
   })
   .openapi('Profile');
 export const MeView = ProfileView.extend({

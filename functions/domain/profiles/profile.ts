@@ -20,11 +20,11 @@ export interface Profile {
   /** The plain text of `about` (plainText), for search. */
   aboutText?: string;
   /** Normalised like tags (`machine-learning`); each also a skill item, so people can be found by it. */
-  skills?: string[];
+  skills: string[];
   createdAt: string;
   updatedAt?: string;
-  /** Absent on profiles from before profiles could be edited: read as 1. */
-  version?: number;
+  /** Profiles from before profiles could be edited have none stored: read as 1 (toProfile). */
+  version: number;
 }
 
 export const EDITABLE_PROFILE_FIELDS = ['title', 'department', 'location', 'phone', 'about'] as const;
