@@ -17,7 +17,7 @@ export function PostFeed({
   showSpace = true,
   label,
 }: {
-  queryKey: unknown[];
+  queryKey: readonly unknown[];
   path: string;
   empty: ReactNode;
   showSpace?: boolean;

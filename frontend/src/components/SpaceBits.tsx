@@ -1,6 +1,7 @@
 /** Small pieces of space UI shared by the space list and a space's own page. */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, enc } from '../api/client';
+import { keys } from '../api/query-keys';
 import type { Space } from '../api/types';
 import { ExternalBadge } from './People';
 
@@ -31,10 +32,10 @@ export function MembershipButton({ space }: { space: Space }) {
     mutationFn: (action: 'join' | 'leave') =>
       api<Space | undefined>('POST', `/spaces/${enc(space.id)}/${action}`),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['spaces'] });
-      void queryClient.invalidateQueries({ queryKey: ['space', space.id] });
-      void queryClient.invalidateQueries({ queryKey: ['members', space.id] });
-      void queryClient.invalidateQueries({ queryKey: ['feed'] });
+      void queryClient.invalidateQueries({ queryKey: keys.spaces() });
+      void queryClient.invalidateQueries({ queryKey: keys.space(space.id) });
+      void queryClient.invalidateQueries({ queryKey: keys.members(space.id) });
+      void queryClient.invalidateQueries({ queryKey: keys.feed() });
     },
   });
   if (!space.permissions.join && !space.permissions.leave) return null;

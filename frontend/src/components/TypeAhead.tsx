@@ -7,6 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { get } from '../api/client';
+import { keys } from '../api/query-keys';
 import type { Suggestion } from '../api/types';
 import { useDebounced } from '../lib/useDebounced';
 
@@ -24,7 +25,7 @@ export function TypeAhead() {
   const q = useDebounced(text.trim(), 200);
 
   const suggestions = useQuery({
-    queryKey: ['suggest', q],
+    queryKey: keys.suggest(q),
     queryFn: ({ signal }) =>
       get<{ items: Suggestion[] }>(`/search/suggest?q=${encodeURIComponent(q)}`, signal),
     enabled: q.length >= 2,

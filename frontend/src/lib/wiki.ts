@@ -1,6 +1,7 @@
 /** Client routes of the wiki, and the query every wiki screen shares: all pages of a space. */
 import { useQuery } from '@tanstack/react-query';
 import { enc, get, query } from '../api/client';
+import { keys } from '../api/query-keys';
 import type { Page, WikiPageSummary } from '../api/types';
 
 export const pagePath = (spaceId: string, pageId: string) =>
@@ -30,7 +31,7 @@ async function allPages(spaceId: string, signal: AbortSignal): Promise<WikiPageS
 }
 
 export function useWikiPages(spaceId: string) {
-  return useQuery({ queryKey: ['pages', spaceId], queryFn: ({ signal }) => allPages(spaceId, signal) });
+  return useQuery({ queryKey: keys.pages(spaceId), queryFn: ({ signal }) => allPages(spaceId, signal) });
 }
 
 /** The pages below `pageId`, at any depth (a page cannot move below one of them). */

@@ -6,6 +6,7 @@ import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-q
 import { useEffect, useId, useRef, useState } from 'react';
 import { useLocation } from 'react-router';
 import { type ApiError, api, enc, get, isApiError, query } from '../api/client';
+import { keys } from '../api/query-keys';
 import type { Comment, Page, Post } from '../api/types';
 import {
   FieldError,
@@ -27,7 +28,7 @@ const COMMENT_LIMIT = 10_000;
 export function Comments({ post }: { post: Post }) {
   const path = `/spaces/${enc(post.spaceId)}/posts/${enc(post.id)}/comments`;
   const comments = useInfiniteQuery({
-    queryKey: ['comments', post.spaceId, post.id],
+    queryKey: keys.comments(post.spaceId, post.id),
     queryFn: ({ pageParam, signal }) =>
       get<Page<Comment>>(`${path}${query({ limit: 100, cursor: pageParam })}`, signal),
     initialPageParam: undefined as string | undefined,
@@ -98,8 +99,8 @@ export function Comments({ post }: { post: Post }) {
 function useCommentsChanged(post: Post) {
   const queryClient = useQueryClient();
   return () => {
-    void queryClient.invalidateQueries({ queryKey: ['comments', post.spaceId, post.id] });
-    void queryClient.invalidateQueries({ queryKey: ['post', post.spaceId, post.id] });
+    void queryClient.invalidateQueries({ queryKey: keys.comments(post.spaceId, post.id) });
+    void queryClient.invalidateQueries({ queryKey: keys.post(post.spaceId, post.id) });
   };
 }
 

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useSpaceNames } from '../api/queries';
+import { keys } from '../api/query-keys';
 import { spaceLabel } from '../components/PostCard';
 import { PostFeed } from '../components/PostFeed';
 import { Empty } from '../components/States';
@@ -63,7 +64,7 @@ export default function Drafts() {
       </section>
       <section aria-labelledby="saved-drafts-heading">
         <h2 id="saved-drafts-heading">Saved drafts</h2>
-        <PostFeed queryKey={['drafts']} path="/me/drafts" label="Saved drafts" empty="No saved drafts" />
+        <PostFeed queryKey={keys.drafts()} path="/me/drafts" label="Saved drafts" empty="No saved drafts" />
       </section>
     </div>
   );

@@ -7,12 +7,14 @@
  * offers to copy it or to load the latest version while still showing what you wrote.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { type FormEvent, useDeferredValue, useId, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { renderMarkdown } from '../../../functions/domain/content/markdown';
 import { type ApiError, api, enc, get, isApiError } from '../api/client';
 import { useSpace } from '../api/queries';
+import { keys } from '../api/query-keys';
 import type { Post } from '../api/types';
+import { DraftNotices } from '../components/DraftNotices';
 import {
   FieldError,
   LengthMeter,
@@ -21,22 +23,18 @@ import {
   SaveError,
   useFieldErrors,
 } from '../components/FormErrors';
-import { LeftoverNotice } from '../components/LeftoverNotice';
 import { spaceLabel } from '../components/PostCard';
 import { ServerHtml } from '../components/ServerHtml';
 import { ErrorState, Loading } from '../components/States';
 import { parseTags } from '../lib/tags';
-import { clearUnsaved, listUnsaved, type Unsaved, writeUnsaved } from '../lib/unsaved';
+import { clearUnsaved, writeUnsaved } from '../lib/unsaved';
+import { useDraft } from '../lib/useDraft';
 import { useTitle } from '../lib/useTitle';
 
 interface Fields {
   title: string;
   body: string;
   tags: string;
-}
-
-interface Draft extends Fields {
-  baseVersion?: number;
 }
 
 const EMPTY: Fields = { title: '', body: '', tags: '' };
@@ -53,7 +51,7 @@ export default function Editor() {
   const space = useSpace(spaceId);
   // Always the latest version from the server: the version edited is the one a save is checked against.
   const existing = useQuery({
-    queryKey: ['post-edit', spaceId, postId],
+    queryKey: keys.postEdit(spaceId, postId),
     queryFn: ({ signal }) => get<Post>(`/spaces/${enc(spaceId)}/posts/${enc(postId ?? '')}`, signal),
     enabled: !!postId,
     staleTime: 0,
@@ -90,30 +88,10 @@ function EditorForm({ spaceId, spaceName, post }: { spaceId: string; spaceName: 
   const scope = `post:${spaceId}/${post?.id ?? 'new'}`;
   const baseline = useMemo(() => (post ? fieldsOf(post) : EMPTY), [post]);
 
-  // This tab's own unsaved text wins (a reload, a lost session); other tabs' leftovers are offered.
-  const [initial] = useState(() => {
-    const leftovers = listUnsaved<Draft>(scope).filter(
-      (entry) => entry.scope === scope && !same(entry.value, baseline),
-    );
-    const mine = leftovers.find((entry) => entry.tab === sessionStorage.getItem('commonplace:tab'));
-    return { mine, others: leftovers.filter((entry) => entry !== mine) };
-  });
-  const [fields, setFields] = useState<Fields>(initial.mine?.value ?? baseline);
-  const [baseVersion, setBaseVersion] = useState<number | undefined>(
-    initial.mine?.value.baseVersion ?? post?.version,
-  );
-  const [leftover, setLeftover] = useState<Unsaved<Draft> | undefined>(initial.others[0]);
-  const [restored, setRestored] = useState(!!initial.mine);
+  const draft = useDraft({ scope, baseline, serverVersion: post?.version, same });
+  const { fields, setFields, baseVersion, setBaseVersion, dirty } = draft;
   const [kept, setKept] = useState<Fields>();
   const [copied, setCopied] = useState(false);
-  const dirty =
-    !same(fields, baseline) ||
-    (baseVersion !== undefined && post !== undefined && baseVersion !== post.version);
-
-  useEffect(() => {
-    if (dirty) writeUnsaved<Draft>(scope, { ...fields, baseVersion });
-    else clearUnsaved(scope);
-  }, [scope, fields, baseVersion, dirty]);
 
   const save = useMutation<Post, ApiError, 'draft' | 'published'>({
     mutationFn: (status) => {
@@ -126,11 +104,11 @@ function EditorForm({ spaceId, spaceName, post }: { spaceId: string; spaceName: 
         : api<Post>('POST', `/spaces/${enc(spaceId)}/posts`, input);
     },
     onSuccess: (saved) => {
-      clearUnsaved(scope);
-      queryClient.setQueryData(['post', saved.spaceId, saved.id], saved);
-      void queryClient.invalidateQueries({ queryKey: ['posts', saved.spaceId] });
-      void queryClient.invalidateQueries({ queryKey: ['feed'] });
-      void queryClient.invalidateQueries({ queryKey: ['drafts'] });
+      draft.saved();
+      queryClient.setQueryData(keys.post(saved.spaceId, saved.id), saved);
+      void queryClient.invalidateQueries({ queryKey: keys.posts(saved.spaceId) });
+      void queryClient.invalidateQueries({ queryKey: keys.feed() });
+      void queryClient.invalidateQueries({ queryKey: keys.drafts() });
       const postPath = `/spaces/${encodeURIComponent(saved.spaceId)}/posts/${encodeURIComponent(saved.id)}`;
       navigate(saved.status === 'published' ? postPath : `${postPath}/edit`, {
         replace: true,
@@ -144,13 +122,13 @@ function EditorForm({ spaceId, spaceName, post }: { spaceId: string; spaceName: 
   const loadLatest = async () => {
     if (!post) return;
     const latest = await queryClient.fetchQuery({
-      queryKey: ['post-edit-latest', spaceId, post.id],
+      queryKey: keys.postLatest(spaceId, post.id),
       queryFn: () => get<Post>(`/spaces/${enc(spaceId)}/posts/${enc(post.id)}`),
       staleTime: 0,
     });
     // What this person wrote stays on screen (and on this device) until they dismiss it.
     setKept(fields);
-    writeUnsaved<Draft>(`${scope}:kept`, { ...fields });
+    writeUnsaved<Fields>(`${scope}:kept`, { ...fields });
     setFields(fieldsOf(latest));
     setBaseVersion(latest.version);
     save.reset();
@@ -209,32 +187,7 @@ function EditorForm({ spaceId, spaceName, post }: { spaceId: string; spaceName: 
           Draft saved. Only you can see it until you publish it.
         </p>
       )}
-      {restored && (
-        <div className="notice" role="status">
-          <p>Your unsaved changes were restored.</p>
-          <button
-            type="button"
-            onClick={() => {
-              setFields(baseline);
-              setBaseVersion(post?.version);
-              setRestored(false);
-            }}
-          >
-            Discard them
-          </button>
-        </div>
-      )}
-      {leftover && (
-        <LeftoverNotice
-          leftover={leftover}
-          what="post"
-          onRestore={(value) => {
-            setFields(value);
-            setBaseVersion(value.baseVersion ?? post?.version);
-          }}
-          onDone={() => setLeftover(undefined)}
-        />
-      )}
+      <DraftNotices draft={draft} what="post" />
 
       {conflict && (
         <div className="notice notice-warning conflict" role="alert" aria-labelledby={`${id}-conflict`}>

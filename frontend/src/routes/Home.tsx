@@ -1,5 +1,6 @@
 /** Home: the newest posts from my spaces (and, as the feed grows, people and tags I follow). */
 import { Link } from 'react-router';
+import { keys } from '../api/query-keys';
 import { useAuth } from '../auth/AuthContext';
 import { PostFeed } from '../components/PostFeed';
 import { Empty } from '../components/States';
@@ -22,7 +23,7 @@ export function Home() {
         )}
       </div>
       <PostFeed
-        queryKey={['feed']}
+        queryKey={keys.feed()}
         path="/feed"
         label="Your feed"
         empty={

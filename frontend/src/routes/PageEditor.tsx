@@ -5,12 +5,14 @@
  * offers the latest version next to it to merge by hand.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useDeferredValue, useEffect, useId, useMemo, useState } from 'react';
+import { type FormEvent, useDeferredValue, useId, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { renderMarkdown } from '../../../functions/domain/content/markdown';
 import { type ApiError, api, enc, get, isApiError } from '../api/client';
 import { useSpace } from '../api/queries';
+import { keys } from '../api/query-keys';
 import type { WikiPage } from '../api/types';
+import { DraftNotices } from '../components/DraftNotices';
 import {
   FieldError,
   LengthMeter,
@@ -19,10 +21,9 @@ import {
   SaveError,
   useFieldErrors,
 } from '../components/FormErrors';
-import { LeftoverNotice } from '../components/LeftoverNotice';
 import { ServerHtml } from '../components/ServerHtml';
 import { ErrorState, Loading } from '../components/States';
-import { clearUnsaved, listUnsaved, type Unsaved, writeUnsaved } from '../lib/unsaved';
+import { useDraft } from '../lib/useDraft';
 import { useTitle } from '../lib/useTitle';
 import { descendantsOf, pagePath, useWikiPages, wikiPath } from '../lib/wiki';
 
@@ -34,9 +35,8 @@ interface Fields {
   parentId: string;
 }
 
-interface Draft extends Fields {
-  baseVersion?: number;
-}
+/** The summary describes a change; on its own it is not one. */
+const same = (a: Fields, b: Fields) => a.title === b.title && a.body === b.body && a.parentId === b.parentId;
 
 // The API's limits (functions/api/schemas.ts), checked here so that nothing is cut or sent in vain.
 const TITLE_LIMIT = 200;
@@ -47,7 +47,7 @@ export default function PageEditor() {
   const { spaceId = '', pageId } = useParams();
   const space = useSpace(spaceId);
   const existing = useQuery({
-    queryKey: ['page-edit', spaceId, pageId],
+    queryKey: keys.pageEdit(spaceId, pageId),
     queryFn: ({ signal }) => get<WikiPage>(`/spaces/${enc(spaceId)}/pages/${enc(pageId ?? '')}`, signal),
     enabled: !!pageId,
     staleTime: 0,
@@ -93,25 +93,9 @@ function PageForm({ spaceId, spaceName, page }: { spaceId: string; spaceName: st
     return all.filter((p) => p.id !== page?.id && !below.has(p.id));
   }, [pages.data, page]);
 
-  // This tab's own unsaved text comes back with the version it was based on, so a save after a reload
-  // is still checked against that version (and gets a 409 if the page moved on meanwhile).
-  // Other tabs' unsaved text (a tab closed before saving) is offered, never applied unasked.
-  const [{ mine, others }] = useState(() => {
-    const leftovers = listUnsaved<Draft>(scope).filter((entry) => entry.scope === scope);
-    const own = leftovers.find((entry) => entry.tab === sessionStorage.getItem('commonplace:tab'));
-    return { mine: own?.value, others: leftovers.filter((entry) => entry !== own) };
-  });
-  const [leftover, setLeftover] = useState<Unsaved<Draft> | undefined>(others[0]);
-  const [fields, setFields] = useState<Fields>(() => (mine ? { ...baseline, ...mine } : baseline));
-  const [baseVersion, setBaseVersion] = useState(mine?.baseVersion ?? page?.version);
+  const draft = useDraft({ scope, baseline, serverVersion: page?.version, same });
+  const { fields, setFields, baseVersion, setBaseVersion, dirty } = draft;
   const [latest, setLatest] = useState<WikiPage>();
-  const dirty =
-    fields.title !== baseline.title || fields.body !== baseline.body || fields.parentId !== baseline.parentId;
-
-  useEffect(() => {
-    if (dirty) writeUnsaved(scope, { ...fields, baseVersion });
-    else clearUnsaved(scope);
-  }, [scope, fields, baseVersion, dirty]);
 
   const save = useMutation<WikiPage, ApiError>({
     mutationFn: () => {
@@ -132,9 +116,9 @@ function PageForm({ spaceId, spaceName, page }: { spaceId: string; spaceName: st
           });
     },
     onSuccess: (saved) => {
-      clearUnsaved(scope);
-      queryClient.setQueryData(['page', saved.spaceId, saved.id], saved);
-      void queryClient.invalidateQueries({ queryKey: ['pages', saved.spaceId] });
+      draft.saved();
+      queryClient.setQueryData(keys.page(saved.spaceId, saved.id), saved);
+      void queryClient.invalidateQueries({ queryKey: keys.pages(saved.spaceId) });
       navigate(pagePath(saved.spaceId, saved.id), { replace: true });
     },
   });
@@ -193,17 +177,7 @@ function PageForm({ spaceId, spaceName, page }: { spaceId: string; spaceName: st
       </p>
       <h1>{page ? 'Edit page' : 'New page'}</h1>
 
-      {leftover && (
-        <LeftoverNotice
-          leftover={leftover}
-          what="page"
-          onRestore={(value) => {
-            setFields({ ...baseline, ...value });
-            setBaseVersion(value.baseVersion ?? page?.version);
-          }}
-          onDone={() => setLeftover(undefined)}
-        />
-      )}
+      <DraftNotices draft={draft} what="page" />
       {conflict && (
         <div className="notice notice-warning conflict" role="alert" aria-labelledby={`${id}-conflict`}>
           <h2 id={`${id}-conflict`}>Someone else changed this page while you were editing</h2>

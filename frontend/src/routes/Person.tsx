@@ -7,6 +7,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { renderMarkdown } from '../../../functions/domain/content/markdown';
 import { type ApiError, api, enc, get, isApiError, query } from '../api/client';
+import { keys } from '../api/query-keys';
 import type { Page, PersonSummary, Profile } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { FieldError, LengthMeter, lengthIssue, SaveError, useFieldErrors } from '../components/FormErrors';
@@ -23,7 +24,7 @@ export default function Person() {
   const { user } = useAuth();
   const [editing, setEditing] = useState(false);
   const person = useQuery({
-    queryKey: ['person', userId],
+    queryKey: keys.person(userId),
     queryFn: ({ signal }) => get<Profile>(`/people/${enc(userId)}`, signal),
   });
   useTitle(person.data?.name);
@@ -91,7 +92,7 @@ export default function Person() {
       )}
       <h2>Posts</h2>
       <PostFeed
-        queryKey={['person-posts', userId]}
+        queryKey={keys.personPosts(userId)}
         path={`/people/${enc(userId)}/posts`}
         label={`Posts by ${p.name}`}
         empty="No posts you can see yet"
@@ -123,8 +124,9 @@ function ProfileForm({ profile, routeKey, done }: { profile: Profile; routeKey: 
         version: profile.version ?? 1,
       }),
     onSuccess: (saved) => {
-      for (const key of new Set([routeKey, profile.userId])) queryClient.setQueryData(['person', key], saved);
-      void queryClient.invalidateQueries({ queryKey: ['people-with-skill'] });
+      for (const key of new Set([routeKey, profile.userId]))
+        queryClient.setQueryData(keys.person(key), saved);
+      void queryClient.invalidateQueries({ queryKey: keys.peopleWithSkill() });
       done();
     },
   });
@@ -229,7 +231,7 @@ export function PeopleWithSkill() {
   const skill = params.get('skill') ?? '';
   useTitle(skill ? `People who know ${skill}` : 'People');
   const people = useInfiniteQuery({
-    queryKey: ['people-with-skill', skill],
+    queryKey: keys.peopleWithSkillNamed(skill),
     queryFn: ({ pageParam, signal }) =>
       get<Page<PersonSummary>>(`/people${query({ skill, limit: 50, cursor: pageParam })}`, signal),
     initialPageParam: undefined as string | undefined,

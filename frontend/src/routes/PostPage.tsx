@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { type ApiError, api, enc, get } from '../api/client';
+import { keys } from '../api/query-keys';
 import type { Post } from '../api/types';
 import { PersonName } from '../components/People';
 import { spaceLabel } from '../components/PostCard';
@@ -16,7 +17,7 @@ export default function PostPage() {
   const { spaceId = '', postId = '' } = useParams();
   const path = `/spaces/${enc(spaceId)}/posts/${enc(postId)}`;
   const post = useQuery({
-    queryKey: ['post', spaceId, postId],
+    queryKey: keys.post(spaceId, postId),
     queryFn: ({ signal }) => get<Post>(path, signal),
   });
   useTitle(post.data?.title);
@@ -65,7 +66,7 @@ export default function PostPage() {
 function PostActions({ post }: { post: Post }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const key = ['post', post.spaceId, post.id];
+  const key = keys.post(post.spaceId, post.id);
   const path = `/spaces/${enc(post.spaceId)}/posts/${enc(post.id)}`;
   const [confirming, setConfirming] = useState(false);
 
@@ -93,8 +94,8 @@ function PostActions({ post }: { post: Post }) {
     mutationFn: () => api('DELETE', path),
     onSuccess: () => {
       queryClient.removeQueries({ queryKey: key });
-      void queryClient.invalidateQueries({ queryKey: ['posts', post.spaceId] });
-      void queryClient.invalidateQueries({ queryKey: ['feed'] });
+      void queryClient.invalidateQueries({ queryKey: keys.posts(post.spaceId) });
+      void queryClient.invalidateQueries({ queryKey: keys.feed() });
       navigate(`/spaces/${encodeURIComponent(post.spaceId)}`);
     },
   });

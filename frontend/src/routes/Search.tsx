@@ -7,6 +7,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { get, isApiError, query } from '../api/client';
+import { keys } from '../api/query-keys';
 import type { FacetValue, PersonHit, SearchHit, SearchResult } from '../api/types';
 import { Highlight } from '../components/Highlight';
 import { ExternalBadge, PersonName } from '../components/People';
@@ -43,7 +44,7 @@ export default function Search() {
 
   const hasQuery = q.trim().length > 0 || Object.values(filters).some(Boolean);
   const results = useInfiniteQuery({
-    queryKey: ['search', q, filters],
+    queryKey: keys.search(q, filters),
     queryFn: ({ pageParam, signal }) =>
       get<SearchResult>(`/search${query({ q, ...filters, limit: 20, cursor: pageParam })}`, signal),
     initialPageParam: undefined as string | undefined,

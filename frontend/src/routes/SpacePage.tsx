@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { type ApiError, api, enc, get, isApiError, query } from '../api/client';
 import { useSpace } from '../api/queries';
+import { keys } from '../api/query-keys';
 import type { Member, Organisation, Page, Role, Space } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { PersonName } from '../components/People';
@@ -75,7 +76,7 @@ export default function SpacePage({ tab }: { tab: Tab }) {
       </nav>
       {tab === 'posts' && (
         <PostFeed
-          queryKey={['posts', s.id]}
+          queryKey={keys.posts(s.id)}
           path={`/spaces/${enc(s.id)}/posts`}
           label={`Posts in ${s.name}`}
           showSpace={false}
@@ -106,7 +107,7 @@ function Members({ space }: { space: Space }) {
   const { user } = useAuth();
   const queryClient = useQueryClient();
   const members = useInfiniteQuery({
-    queryKey: ['members', space.id],
+    queryKey: keys.members(space.id),
     queryFn: ({ pageParam, signal }) =>
       get<Page<Member>>(
         `/spaces/${enc(space.id)}/members${query({ limit: 100, cursor: pageParam })}`,
@@ -116,8 +117,8 @@ function Members({ space }: { space: Space }) {
     getNextPageParam: (last) => last.cursor,
   });
   const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: ['members', space.id] });
-    void queryClient.invalidateQueries({ queryKey: ['space', space.id] });
+    void queryClient.invalidateQueries({ queryKey: keys.members(space.id) });
+    void queryClient.invalidateQueries({ queryKey: keys.space(space.id) });
   };
   const setRole = useMutation<unknown, ApiError, { userId: string; role: Role }>({
     mutationFn: ({ userId, role }) => api('PUT', `/spaces/${enc(space.id)}/members/${enc(userId)}`, { role }),
@@ -243,7 +244,7 @@ function Members({ space }: { space: Space }) {
 function Sharing({ space }: { space: Space }) {
   const queryClient = useQueryClient();
   const orgs = useQuery({
-    queryKey: ['orgs'],
+    queryKey: keys.orgs(),
     queryFn: ({ signal }) => get<{ items: Organisation[] }>('/orgs', signal),
   });
   const [chosen, setChosen] = useState<string[]>(space.partnerOrgs);
@@ -252,8 +253,8 @@ function Sharing({ space }: { space: Space }) {
     mutationFn: () =>
       api<Space>('PUT', `/spaces/${enc(space.id)}/sharing`, { partnerOrgs: chosen, version: space.version }),
     onSuccess: (updated) => {
-      queryClient.setQueryData(['space', space.id], updated);
-      void queryClient.invalidateQueries({ queryKey: ['spaces'] });
+      queryClient.setQueryData(keys.space(space.id), updated);
+      void queryClient.invalidateQueries({ queryKey: keys.spaces() });
       setSaved(true);
     },
   });
@@ -303,7 +304,7 @@ function Sharing({ space }: { space: Space }) {
                 type="button"
                 onClick={() => {
                   save.reset();
-                  void queryClient.invalidateQueries({ queryKey: ['space', space.id] });
+                  void queryClient.invalidateQueries({ queryKey: keys.space(space.id) });
                 }}
               >
                 Load the latest version

@@ -3,6 +3,7 @@ import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-q
 import { useId, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { type ApiError, api, get, query } from '../api/client';
+import { keys } from '../api/query-keys';
 import type { Page, Space } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import {
@@ -56,7 +57,7 @@ export default function Spaces() {
 
 function SpaceList({ scope }: { scope: Scope }) {
   const list = useInfiniteQuery({
-    queryKey: ['spaces', scope],
+    queryKey: keys.spaceList(scope),
     queryFn: ({ pageParam, signal }) =>
       get<Page<Space>>(`/spaces${query({ scope, limit: 50, cursor: pageParam })}`, signal),
     initialPageParam: undefined as string | undefined,
@@ -115,7 +116,7 @@ function CreateSpace() {
     mutationFn: () =>
       api<Space>('POST', '/spaces', { name, description: description || undefined, audience }),
     onSuccess: (space) => {
-      void queryClient.invalidateQueries({ queryKey: ['spaces'] });
+      void queryClient.invalidateQueries({ queryKey: keys.spaces() });
       navigate(`/spaces/${encodeURIComponent(space.id)}`);
     },
   });

@@ -1,5 +1,6 @@
 import { useParams } from 'react-router';
 import { enc } from '../api/client';
+import { keys } from '../api/query-keys';
 import { PostFeed } from '../components/PostFeed';
 import { useTitle } from '../lib/useTitle';
 
@@ -11,7 +12,7 @@ export default function TagPosts() {
       <h1>#{tag}</h1>
       <p className="muted">Posts tagged #{tag} in the spaces you can read.</p>
       <PostFeed
-        queryKey={['tag', tag]}
+        queryKey={keys.tagPosts(tag)}
         path={`/tags/${enc(tag)}/posts`}
         label={`Posts tagged ${tag}`}
         empty="No posts with this tag yet"

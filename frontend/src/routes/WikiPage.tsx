@@ -9,6 +9,7 @@ import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { type ApiError, api, enc, get, isApiError, query } from '../api/client';
 import { useSpace } from '../api/queries';
+import { keys } from '../api/query-keys';
 import type { Page, PageVersion, PageVersionSummary, WikiPage as WikiPageType } from '../api/types';
 import { PersonName } from '../components/People';
 import { spaceLabel } from '../components/PostCard';
@@ -21,7 +22,7 @@ import { markMissingPages, newPagePath, pagePath, useWikiPages, wikiPath } from 
 export default function WikiPage({ view }: { view: 'page' | 'history' }) {
   const { spaceId = '', pageId = '' } = useParams();
   const page = useQuery({
-    queryKey: ['page', spaceId, pageId],
+    queryKey: keys.page(spaceId, pageId),
     queryFn: ({ signal }) => get<WikiPageType>(`/spaces/${enc(spaceId)}/pages/${enc(pageId)}`, signal),
   });
   const space = useSpace(spaceId);
@@ -117,7 +118,7 @@ function MissingPage({ spaceId, pageId }: { spaceId: string; pageId: string }) {
 
 function Backlinks({ spaceId, pageId }: { spaceId: string; pageId: string }) {
   const backlinks = useQuery({
-    queryKey: ['backlinks', spaceId, pageId],
+    queryKey: keys.backlinks(spaceId, pageId),
     queryFn: ({ signal }) =>
       get<{ items: { id: string; title: string }[] }>(
         `/spaces/${enc(spaceId)}/pages/${enc(pageId)}/backlinks`,
@@ -146,8 +147,8 @@ function DeletePage({ page }: { page: WikiPageType }) {
   const remove = useMutation<unknown, ApiError>({
     mutationFn: () => api('DELETE', `/spaces/${enc(page.spaceId)}/pages/${enc(page.id)}`),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['pages', page.spaceId] });
-      queryClient.removeQueries({ queryKey: ['page', page.spaceId, page.id] });
+      void queryClient.invalidateQueries({ queryKey: keys.pages(page.spaceId) });
+      queryClient.removeQueries({ queryKey: keys.page(page.spaceId, page.id) });
       navigate(wikiPath(page.spaceId), { replace: true });
     },
   });
@@ -189,7 +190,7 @@ function DeletePage({ page }: { page: WikiPageType }) {
 function History({ page }: { page: WikiPageType }) {
   const path = `/spaces/${enc(page.spaceId)}/pages/${enc(page.id)}`;
   const versions = useQuery({
-    queryKey: ['page-versions', page.spaceId, page.id, page.version],
+    queryKey: keys.pageVersions(page.spaceId, page.id, page.version),
     queryFn: ({ signal }) =>
       get<Page<PageVersionSummary>>(`${path}/versions${query({ limit: 100 })}`, signal),
   });
@@ -247,7 +248,7 @@ function VersionDiff({
   const queryClient = useQueryClient();
   const path = `/spaces/${enc(page.spaceId)}/pages/${enc(page.id)}`;
   const old = useQuery({
-    queryKey: ['page-version', page.spaceId, page.id, version],
+    queryKey: keys.pageVersion(page.spaceId, page.id, version),
     queryFn: ({ signal }) => get<PageVersion>(`${path}/versions/${version}`, signal),
     staleTime: Number.POSITIVE_INFINITY,
   });
@@ -255,8 +256,8 @@ function VersionDiff({
     mutationFn: () => api('POST', `${path}/restore`, { fromVersion: version, version: page.version }),
     onSuccess: (restored) => {
       onRestored(restored.version);
-      queryClient.setQueryData(['page', page.spaceId, page.id], restored);
-      void queryClient.invalidateQueries({ queryKey: ['pages', page.spaceId] });
+      queryClient.setQueryData(keys.page(page.spaceId, page.id), restored);
+      void queryClient.invalidateQueries({ queryKey: keys.pages(page.spaceId) });
     },
   });
   if (old.isPending) return <Loading label={`Loading version ${version}`} />;

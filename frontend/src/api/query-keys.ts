@@ -1,0 +1,38 @@
+/**
+ * Every key of the client's query cache, from one factory: a screen that reads a thing and a save that
+ * refreshes it name it the same way, and a prefix (`keys.posts(spaceId)`) reaches every page of a list.
+ */
+export const keys = {
+  space: (spaceId: string) => ['space', spaceId] as const,
+  spaces: () => ['spaces'] as const,
+  spaceList: (scope: string) => ['spaces', scope] as const,
+  spaceNames: () => ['spaces', 'names'] as const,
+  members: (spaceId: string) => ['members', spaceId] as const,
+  orgs: () => ['orgs'] as const,
+
+  feed: () => ['feed'] as const,
+  drafts: () => ['drafts'] as const,
+  posts: (spaceId: string) => ['posts', spaceId] as const,
+  tagPosts: (tag: string) => ['tag', tag] as const,
+  post: (spaceId: string, postId: string) => ['post', spaceId, postId] as const,
+  postEdit: (spaceId: string, postId: string | undefined) => ['post-edit', spaceId, postId] as const,
+  postLatest: (spaceId: string, postId: string) => ['post-edit-latest', spaceId, postId] as const,
+  comments: (spaceId: string, postId: string) => ['comments', spaceId, postId] as const,
+
+  pages: (spaceId: string) => ['pages', spaceId] as const,
+  page: (spaceId: string, pageId: string) => ['page', spaceId, pageId] as const,
+  pageEdit: (spaceId: string, pageId: string | undefined) => ['page-edit', spaceId, pageId] as const,
+  pageVersions: (spaceId: string, pageId: string, version: number) =>
+    ['page-versions', spaceId, pageId, version] as const,
+  pageVersion: (spaceId: string, pageId: string, version: number) =>
+    ['page-version', spaceId, pageId, version] as const,
+  backlinks: (spaceId: string, pageId: string) => ['backlinks', spaceId, pageId] as const,
+
+  person: (userIdOrHandle: string) => ['person', userIdOrHandle] as const,
+  personPosts: (userId: string) => ['person-posts', userId] as const,
+  peopleWithSkill: () => ['people-with-skill'] as const,
+  peopleWithSkillNamed: (skill: string) => ['people-with-skill', skill] as const,
+
+  search: (q: string, filters: unknown) => ['search', q, filters] as const,
+  suggest: (q: string) => ['suggest', q] as const,
+};
