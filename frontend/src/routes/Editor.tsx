@@ -7,24 +7,16 @@
  * offers to copy it or to load the latest version while still showing what you wrote.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useDeferredValue, useId, useMemo, useRef, useState } from 'react';
+import { type FormEvent, useId, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import { renderMarkdown } from '../../../functions/domain/content/markdown';
 import { type ApiError, api, enc, get, isApiError } from '../api/client';
 import { useSpace } from '../api/queries';
 import { keys } from '../api/query-keys';
 import type { Post } from '../api/types';
 import { DraftNotices } from '../components/DraftNotices';
-import {
-  FieldError,
-  LengthMeter,
-  lengthIssue,
-  requiredIssue,
-  SaveError,
-  useFieldErrors,
-} from '../components/FormErrors';
+import { MarkdownBodyField, TitleField } from '../components/EditorFields';
+import { FieldError, lengthIssue, requiredIssue, SaveError, useFieldErrors } from '../components/FormErrors';
 import { spaceLabel } from '../components/PostCard';
-import { ServerHtml } from '../components/ServerHtml';
 import { ErrorState, Loading } from '../components/States';
 import { parseTags } from '../lib/tags';
 import { clearUnsaved, writeUnsaved } from '../lib/unsaved';
@@ -161,8 +153,6 @@ function EditorForm({ spaceId, spaceName, post }: { spaceId: string; spaceName: 
     ]);
     if (ok) save.mutate(next);
   };
-  const previewSource = useDeferredValue(fields.body);
-  const previewHtml = useMemo(() => renderMarkdown(previewSource), [previewSource]);
   const form = useRef<HTMLFormElement>(null);
 
   return (
@@ -247,18 +237,13 @@ function EditorForm({ spaceId, spaceName, post }: { spaceId: string; spaceName: 
             submit(event, post ? status : 'draft');
         }}
       >
-        <div className="field">
-          <label htmlFor={`${id}-title`}>Title</label>
-          <input
-            id={`${id}-title`}
-            value={fields.title}
-            onChange={(e) => change('title', e.target.value)}
-            aria-required="true"
-            {...errors.describe('title', fields.title.length >= TITLE_LIMIT * 0.9 && `${id}-title-size`)}
-          />
-          <LengthMeter id={`${id}-title-size`} value={fields.title} limit={TITLE_LIMIT} />
-          <FieldError errors={errors} field="title" id={ids.title} />
-        </div>
+        <TitleField
+          id={id}
+          value={fields.title}
+          limit={TITLE_LIMIT}
+          errors={errors}
+          onChange={(value) => change('title', value)}
+        />
         <div className="field">
           <label htmlFor={`${id}-tags`}>Tags</label>
           <input
@@ -274,34 +259,20 @@ function EditorForm({ spaceId, spaceName, post }: { spaceId: string; spaceName: 
           <FieldError errors={errors} field="tags" id={ids.tags} />
         </div>
 
-        <div className="editor-panes">
-          <div className="field">
-            <label htmlFor={`${id}-body`}>Body</label>
-            <textarea
-              id={`${id}-body`}
-              className="editor-body"
-              value={fields.body}
-              onChange={(e) => change('body', e.target.value)}
-              {...errors.describe('body', `${id}-hint`, `${id}-body-size`)}
-            />
-            <LengthMeter id={`${id}-body-size`} value={fields.body} limit={BODY_LIMIT} always />
-            <p id={`${id}-hint`} className="muted small">
+        <MarkdownBodyField
+          id={id}
+          label="Body"
+          value={fields.body}
+          limit={BODY_LIMIT}
+          errors={errors}
+          onChange={(value) => change('body', value)}
+          hint={
+            <>
               Markdown: **bold**, _italic_, [link](https://…), # heading, - list, `code`. Mention people with
               @name and tag with #topic. Ctrl+S saves.
-            </p>
-            <FieldError errors={errors} field="body" id={ids.body} />
-          </div>
-          <section className="field preview" aria-labelledby={`${id}-preview`}>
-            <h2 id={`${id}-preview`} className="label">
-              Preview
-            </h2>
-            {fields.body.trim() ? (
-              <ServerHtml className="prose preview-body" testId="preview" html={previewHtml} />
-            ) : (
-              <p className="muted">Nothing to preview yet.</p>
-            )}
-          </section>
-        </div>
+            </>
+          }
+        />
         <SaveError
           error={conflict ? null : save.error}
           errors={errors}

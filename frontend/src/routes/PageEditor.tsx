@@ -5,14 +5,14 @@
  * offers the latest version next to it to merge by hand.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useDeferredValue, useId, useMemo, useState } from 'react';
+import { type FormEvent, useId, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { renderMarkdown } from '../../../functions/domain/content/markdown';
 import { type ApiError, api, enc, get, isApiError } from '../api/client';
 import { useSpace } from '../api/queries';
 import { keys } from '../api/query-keys';
 import type { WikiPage } from '../api/types';
 import { DraftNotices } from '../components/DraftNotices';
+import { MarkdownBodyField, TitleField } from '../components/EditorFields';
 import {
   FieldError,
   LengthMeter,
@@ -21,7 +21,6 @@ import {
   SaveError,
   useFieldErrors,
 } from '../components/FormErrors';
-import { ServerHtml } from '../components/ServerHtml';
 import { ErrorState, Loading } from '../components/States';
 import { useDraft } from '../lib/useDraft';
 import { useTitle } from '../lib/useTitle';
@@ -155,11 +154,6 @@ function PageForm({ spaceId, spaceName, page }: { spaceId: string; spaceName: st
     ]);
     if (ok) save.mutate();
   };
-  const previewSource = useDeferredValue(fields.body);
-  const previewHtml = useMemo(
-    () => renderMarkdown(previewSource, { pageLinksIn: spaceId }),
-    [previewSource, spaceId],
-  );
   const cancelTo = page ? pagePath(spaceId, page.id) : wikiPath(spaceId);
 
   return (
@@ -204,45 +198,23 @@ function PageForm({ spaceId, spaceName, page }: { spaceId: string; spaceName: st
       )}
 
       <form className="editor" onSubmit={submit}>
-        <div className="field">
-          <label htmlFor={`${id}-title`}>Title</label>
-          <input
-            id={`${id}-title`}
-            value={fields.title}
-            onChange={(e) => change('title', e.target.value)}
-            aria-required="true"
-            {...errors.describe('title', fields.title.length >= TITLE_LIMIT * 0.9 && `${id}-title-size`)}
-          />
-          <LengthMeter id={`${id}-title-size`} value={fields.title} limit={TITLE_LIMIT} />
-          <FieldError errors={errors} field="title" id={ids.title} />
-        </div>
-        <div className="editor-panes">
-          <div className="field">
-            <label htmlFor={`${id}-body`}>Text</label>
-            <textarea
-              id={`${id}-body`}
-              className="editor-body"
-              value={fields.body}
-              onChange={(e) => change('body', e.target.value)}
-              {...errors.describe('body', `${id}-hint`, `${id}-body-size`)}
-            />
-            <LengthMeter id={`${id}-body-size`} value={fields.body} limit={BODY_LIMIT} always />
-            <p id={`${id}-hint`} className="muted small">
-              Markdown, and [[Page title]] or [[Page title|label]] to link another page of this space.
-            </p>
-            <FieldError errors={errors} field="body" id={ids.body} />
-          </div>
-          <section className="field preview" aria-labelledby={`${id}-preview`}>
-            <h2 id={`${id}-preview`} className="label">
-              Preview
-            </h2>
-            {fields.body.trim() ? (
-              <ServerHtml className="prose preview-body" testId="preview" html={previewHtml} />
-            ) : (
-              <p className="muted">Nothing to preview yet.</p>
-            )}
-          </section>
-        </div>
+        <TitleField
+          id={id}
+          value={fields.title}
+          limit={TITLE_LIMIT}
+          errors={errors}
+          onChange={(value) => change('title', value)}
+        />
+        <MarkdownBodyField
+          id={id}
+          label="Text"
+          value={fields.body}
+          limit={BODY_LIMIT}
+          errors={errors}
+          onChange={(value) => change('body', value)}
+          hint="Markdown, and [[Page title]] or [[Page title|label]] to link another page of this space."
+          pageLinksIn={spaceId}
+        />
         <div className="field">
           <label htmlFor={`${id}-parent`}>Place in the tree</label>
           <select

@@ -1,0 +1,96 @@
+/**
+ * The fields both editors (posts, wiki pages) show alike: the title with its length meter, and the
+ * Markdown text beside its live preview, rendered by the server's own renderer so that what you see
+ * is what will be stored.
+ */
+import { type ReactNode, useDeferredValue, useMemo } from 'react';
+import { renderMarkdown } from '../../../functions/domain/content/markdown';
+import { FieldError, type FieldErrors, LengthMeter } from './FormErrors';
+import { ServerHtml } from './ServerHtml';
+
+export function TitleField({
+  id,
+  value,
+  limit,
+  errors,
+  onChange,
+}: {
+  /** The form's id prefix (useId). */
+  id: string;
+  value: string;
+  limit: number;
+  errors: FieldErrors;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={`${id}-title`}>Title</label>
+      <input
+        id={`${id}-title`}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-required="true"
+        {...errors.describe('title', value.length >= limit * 0.9 && `${id}-title-size`)}
+      />
+      <LengthMeter id={`${id}-title-size`} value={value} limit={limit} />
+      <FieldError errors={errors} field="title" id={`${id}-title`} />
+    </div>
+  );
+}
+
+export function MarkdownBodyField({
+  id,
+  label,
+  value,
+  limit,
+  errors,
+  onChange,
+  hint,
+  pageLinksIn,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  limit: number;
+  errors: FieldErrors;
+  onChange: (value: string) => void;
+  /** What may be written, under the text field. */
+  hint: ReactNode;
+  /** The space whose pages `[[title]]` links to (wiki pages). */
+  pageLinksIn?: string;
+}) {
+  const previewSource = useDeferredValue(value);
+  const previewHtml = useMemo(
+    () => renderMarkdown(previewSource, { pageLinksIn }),
+    [previewSource, pageLinksIn],
+  );
+  return (
+    <div className="editor-panes">
+      <div className="field">
+        <label htmlFor={`${id}-body`}>{label}</label>
+        <textarea
+          id={`${id}-body`}
+          className="editor-body"
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          {...errors.describe('body', `${id}-hint`, `${id}-body-size`)}
+        />
+        <LengthMeter id={`${id}-body-size`} value={value} limit={limit} always />
+        <p id={`${id}-hint`} className="muted small">
+          {hint}
+        </p>
+        <FieldError errors={errors} field="body" id={`${id}-body`} />
+      </div>
+      <section className="field preview" aria-labelledby={`${id}-preview`}>
+        <h2 id={`${id}-preview`} className="label">
+          Preview
+        </h2>
+        {value.trim() ? (
+          <ServerHtml className="prose preview-body" testId="preview" html={previewHtml} />
+        ) : (
+          <p className="muted">Nothing to preview yet.</p>
+        )}
+      </section>
+    </div>
+  );
+}
