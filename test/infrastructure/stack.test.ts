@@ -13,6 +13,7 @@ import { PUBLIC_PATHS } from '../../functions/api/middleware/authenticate';
 import { ALL_MODULES } from '../../functions/api/modules/all-modules';
 import { TABLE_DEFINITION } from '../../functions/data/table-definition';
 import { ENV } from '../../functions/platform/environment';
+import { INDEXER_ITEM_TYPES } from '../../functions/streams/indexer';
 import { apiGatewayPaths } from '../../lib/constructs/api';
 import { TABLE_ACTIONS } from '../../lib/constructs/service-function';
 import { MAX_RETRY_ATTEMPTS } from '../../lib/constructs/streams';
@@ -460,10 +461,21 @@ describe('streams', () => {
     }
   });
 
-  it('wires the search indexer as the first consumer', () => {
+  it('wires the search indexer as the first consumer, invoked only for the item types it reads', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: logicalIdOf('AWS::Lambda::Function', 'StreamsIndexerHandler') },
     });
+    const [, mapping] = resources('AWS::Lambda::EventSourceMapping').find(([, m]) =>
+      JSON.stringify(m.Properties.FunctionName).includes('StreamsIndexerHandler'),
+    )!;
+    const patterns = (mapping.Properties.FilterCriteria.Filters as { Pattern: string }[]).map((f) =>
+      JSON.parse(f.Pattern),
+    );
+    expect(patterns).toEqual([
+      { dynamodb: { NewImage: { type: { S: [...INDEXER_ITEM_TYPES] } } } },
+      { eventName: ['REMOVE'], dynamodb: { OldImage: { type: { S: [...INDEXER_ITEM_TYPES] } } } },
+    ]);
+    expect([...INDEXER_ITEM_TYPES].sort()).toEqual(['comment', 'page', 'post', 'profile', 'space']);
   });
 
   it('encrypts the failure queues and refuses plain HTTP to them', () => {

@@ -23,6 +23,29 @@ function streamWith(count: number, keysCount = 3) {
 const seqOf = (event: DynamoDBStreamEvent) => event.Records.map((r) => r.dynamodb!.SequenceNumber!);
 
 describe('EventSourceMapping', () => {
+  it('delivers only the item types asked for, as the Lambda event filter does, and moves past the rest', async () => {
+    const stream = new ChangeStream('t', 'local');
+    const types = ['post', 'like', 'post', 'member', 'member'];
+    types.forEach((type, i) => {
+      const item = { PK: { S: `K${i}` }, SK: { S: 'A' }, type: { S: type } };
+      stream.append({ PK: item.PK, SK: item.SK }, undefined, item);
+    });
+    const delivered: string[] = [];
+    const mapping = new EventSourceMapping(stream, new FailureDestination(), {
+      name: 'posts-only',
+      itemTypes: ['post'],
+      handler: async (event) => {
+        for (const r of event.Records) delivered.push(r.dynamodb!.NewImage!.type.S!);
+      },
+    });
+    mapping.start();
+    await mapping.idle();
+    expect(delivered).toEqual(['post', 'post']);
+    // The checkpoint is past the trailing records nobody wanted: nothing is left behind.
+    expect(mapping.state.behind).toBe(0);
+    await mapping.stop();
+  });
+
   it('delivers every record once, in order, in batches of at most batchSize', async () => {
     const stream = streamWith(25);
     const seen: string[][] = [];
