@@ -49,6 +49,12 @@ const added = (before: Image | undefined, after: Image) => {
   return list(after.mentions).filter((handle) => !old.has(handle));
 };
 
+const authorOf = (item: Image) => ({
+  id: item.authorId as string,
+  name: item.authorName as string,
+  ...(item.authorOrg ? { org: item.authorOrg as string } : {}),
+});
+
 /** The event a change of an item makes, or undefined when it tells nobody. */
 export function eventOf(before: Image | undefined, after: Image | undefined): ContentEvent | undefined {
   if (!after) return undefined; // deletions tell nobody
@@ -60,14 +66,9 @@ export function eventOf(before: Image | undefined, after: Image | undefined): Co
   };
   if (type === 'post') {
     if (after.status !== 'published') return undefined; // a draft is read by its author only
-    const actor = {
-      id: after.authorId as string,
-      name: after.authorName as string,
-      ...(after.authorOrg ? { org: after.authorOrg as string } : {}),
-    };
     const post = {
       ...common,
-      actor,
+      actor: authorOf(after),
       postId: after.id as string,
       title: after.title as string,
       excerpt: (after.excerpt as string) ?? '',
@@ -91,11 +92,7 @@ export function eventOf(before: Image | undefined, after: Image | undefined): Co
     if (after.deleted) return undefined;
     const comment = {
       ...common,
-      actor: {
-        id: after.authorId as string,
-        name: after.authorName as string,
-        ...(after.authorOrg ? { org: after.authorOrg as string } : {}),
-      },
+      actor: authorOf(after),
       postId: after.postId as string,
       commentId: after.id as string,
       ...(after.parentId ? { parentId: after.parentId as string } : {}),

@@ -4,7 +4,7 @@
  * list. The fan-out checks access again when it tells anyone, so a subscription never outlives access.
  */
 import { keys } from '../../data/keys';
-import type { Page } from '../../data/table';
+import type { Item, Page } from '../../data/table';
 import { normalizeTag } from '../content/names';
 import type { DomainContext } from '../context';
 import { InvalidInput, NotFound } from '../errors';
@@ -67,23 +67,28 @@ export class SubscriptionService {
   }
 
   async follows(principal: Principal, limit: number, cursor?: string): Promise<Page<Follow>> {
-    const page = await this.ctx.table.query({
-      partition: keys.profile(principal.userId).PK,
-      beginsWith: keys.followPrefix,
-      limit,
-      cursor,
-    });
-    return { items: page.items.map(toFollow), cursor: page.cursor };
+    return this.mine(principal, keys.followPrefix, toFollow, limit, cursor);
   }
 
   async watches(principal: Principal, limit: number, cursor?: string): Promise<Page<Watch>> {
+    return this.mine(principal, keys.subscriptionPrefix, toWatch, limit, cursor);
+  }
+
+  /** One Query of the caller's own partition. */
+  private async mine<T>(
+    principal: Principal,
+    prefix: string,
+    map: (item: Item) => T,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<T>> {
     const page = await this.ctx.table.query({
       partition: keys.profile(principal.userId).PK,
-      beginsWith: keys.subscriptionPrefix,
+      beginsWith: prefix,
       limit,
       cursor,
     });
-    return { items: page.items.map(toWatch), cursor: page.cursor };
+    return { items: page.items.map(map), cursor: page.cursor };
   }
 
   /** The target's name if the caller can read it now; 404 otherwise (drafts of others, deleted pages too). */
