@@ -6,6 +6,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { OAuthScope } from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
+import { FANOUT_ITEM_TYPES } from '../functions/streams/fanout';
 import { INDEXER_ITEM_TYPES } from '../functions/streams/indexer';
 import type { CommonplaceConfig } from './config';
 import { Api } from './constructs/api';
@@ -81,6 +82,14 @@ export class CommonplaceStack extends Stack {
           // Reads related items (e.g. a post's space) to build security-trimmed documents.
           tableAccess: 'read',
         },
+        {
+          id: 'Fanout',
+          entry: entries.fanout,
+          itemTypes: FANOUT_ITEM_TYPES,
+          description: 'Commonplace notification fan-out (table stream to inbox items)',
+          // Reads spaces, subscribers and profiles; writes inbox items and authors' watches.
+          tableAccess: 'readWrite',
+        },
       ],
     });
     this.search.grantWrite(this.streams.consumers.Indexer.handler);
@@ -137,6 +146,11 @@ export class CommonplaceStack extends Stack {
       'IndexerFailureQueueUrl',
       this.streams.consumers.Indexer.failureQueue.queueUrl,
       'Stream batches the indexer gave up on',
+    );
+    output(
+      'FanoutFailureQueueUrl',
+      this.streams.consumers.Fanout.failureQueue.queueUrl,
+      'Stream batches the notification fan-out gave up on',
     );
     output('AlarmTopicArn', this.observability.alarmTopic.topicArn, 'Subscribe operators to this topic');
     output('DashboardName', this.observability.dashboard.dashboardName, 'CloudWatch dashboard');

@@ -11,6 +11,7 @@ export interface LambdaEntries {
   /** One entry per API module. */
   modules: Record<ModuleName, string>;
   indexer: string;
+  fanout: string;
   preTokenGeneration: string;
   searchSecurityConfig: string;
 }
@@ -24,6 +25,7 @@ export function defaultEntries(projectRoot: string): LambdaEntries {
       ]),
     ) as Record<ModuleName, string>,
     indexer: join(projectRoot, 'functions/streams/indexer-lambda.ts'),
+    fanout: join(projectRoot, 'functions/streams/fanout-lambda.ts'),
     preTokenGeneration: join(projectRoot, 'functions/auth/pre-token-generation.ts'),
     searchSecurityConfig: join(projectRoot, 'lib/handlers/search-security-config.ts'),
   };
@@ -35,6 +37,7 @@ export function lambdaEntries(projectRoot: string): Record<string, string> {
   return {
     ...modules,
     indexer: others.indexer,
+    fanout: others.fanout,
     'pre-token-generation': others.preTokenGeneration,
     'search-security-config': others.searchSecurityConfig,
   };

@@ -27,6 +27,7 @@ import {
 } from '../functions/domain/search/reindex';
 import { systemClock, ulidGenerator } from '../functions/platform/clock';
 import { FastSearchIndex } from '../functions/search/embedded/fast-index';
+import { createFanout } from '../functions/streams/fanout';
 import { createIndexer } from '../functions/streams/indexer';
 import { recordHasItemType } from '../functions/streams/item-type-filter';
 import { createStreamHandler } from '../functions/streams/stream-consumer';
@@ -135,6 +136,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     indexedUpTo,
   );
+  // Notifications: the fan-out follows the stream from its checkpoint (from the start of the retained
+  // log the first time, like TRIM_HORIZON in AWS); its writes are idempotent, so a replay adds nothing.
+  // Its own Table, as its own Lambda has in AWS: its requests are not counted as the API's round trips.
+  const fanout = createFanout({ table: new Table(client, tableName) });
+  addConsumer({
+    name: fanout.name,
+    itemTypes: fanout.itemTypes,
+    handler: createStreamHandler(fanout),
+    batchSize: 100,
+    retryAttempts: 3,
+    retryDelayMs: 200,
+  });
 
   // 4. One HTTP server: /oidc → identity provider, /api → the hono app, the rest → the web client.
   let handler: http.RequestListener = (_req, res) => {

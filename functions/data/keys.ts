@@ -80,6 +80,32 @@ export const keys = {
   pageLinkPrefix: (fromPageId: string) => `LINK#${fromPageId}#`,
   /** Pages linking to a page (GSI1 of link items), whether or not the target exists yet. */
   backlinks: (spaceId: string, toPageId: string) => `SPACE#${spaceId}#PAGE#${toPageId}#BACKLINKS`,
+
+  /** A person's follow (or mute) of another person; GSI1 (followers, sparse: follows only) serves the fan-out. */
+  follow: (followerId: string, userId: string) => ({
+    PK: `USER#${followerId}`,
+    SK: `FOLLOWS#USER#${userId}`,
+  }),
+  followPrefix: 'FOLLOWS#USER#',
+  followersOf: (userId: string) => `USER#${userId}#FOLLOWERS`,
+  /**
+   * A person's watch (or mute) of a space, tag, page or post. `target` is the space id, the tag, or
+   * `<spaceId>#<pageId>` / `<spaceId>#<postId>` (ids never contain '#'). GSI1 (sparse: watches only).
+   */
+  subscription: (userId: string, kind: string, target: string) => ({
+    PK: `USER#${userId}`,
+    SK: `SUB#${kind}#${target}`,
+  }),
+  subscriptionPrefix: 'SUB#',
+  subscribersOf: (kind: string, target: string) => `SUBSCRIBERS#${kind}#${target}`,
+  /** An inbox item; the id is time-sortable and deterministic (see domain/subscriptions/notification.ts). */
+  notification: (userId: string, notificationId: string) => ({
+    PK: `USER#${userId}`,
+    SK: `NOTE#${notificationId}`,
+  }),
+  notificationPrefix: 'NOTE#',
+  /** A person's unread inbox items (GSI2, sparse: the attributes are removed when read). */
+  unreadOf: (userId: string) => `USER#${userId}#UNREAD`,
 } as const;
 
 /** Sortable time component for index sort keys. */

@@ -131,6 +131,27 @@ export class Table {
     };
   }
 
+  /**
+   * How many items a partition (or index partition) holds, counting at most `limit`: one Query with
+   * Select COUNT, so no item is transferred. `more` says the count stopped at the limit.
+   */
+  async count(options: { index?: 'GSI1' | 'GSI2'; partition: string; limit: number }) {
+    const pk = options.index ? `${options.index}PK` : 'PK';
+    this.roundTrips++;
+    const output = await this.client.send(
+      new QueryCommand({
+        TableName: this.name,
+        IndexName: options.index,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': pk },
+        ExpressionAttributeValues: { ':pk': options.partition },
+        Select: 'COUNT',
+        Limit: options.limit,
+      }),
+    );
+    return { count: output.Count ?? 0, more: output.LastEvaluatedKey !== undefined };
+  }
+
   async put(
     item: Item,
     condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },

@@ -12,6 +12,8 @@ import { ProfileService } from './profiles/profile-service';
 import type { SearchIndex } from './search/search-document';
 import type { SearchService } from './search/search-service';
 import { SpaceService } from './spaces/space-service';
+import type { NotificationService } from './subscriptions/notification-service';
+import type { SubscriptionService } from './subscriptions/subscription-service';
 import type { PageService } from './wiki/page-service';
 
 export function createCoreServices(ctx: DomainContext) {
@@ -29,6 +31,8 @@ export interface ModuleServices {
   comments: CommentService;
   pages: PageService;
   search: SearchService;
+  subscriptions: SubscriptionService;
+  notifications: NotificationService;
 }
 
 export type Services = CoreServices & ModuleServices;

@@ -1,5 +1,5 @@
 /**
- * The one shape of every table-stream consumer (the indexer now; the notification fan-out and the
+ * The one shape of every table-stream consumer (the indexer and the notification fan-out; the
  * bookmark enricher later). A consumer says which item types it reads, what one record means, and
  * optionally how to apply the effects of a whole batch at once:
  *

@@ -1,5 +1,5 @@
 /**
- * The table stream's consumers, all wired alike (indexer now, fan-out later): each reads only the
+ * The table stream's consumers, all wired alike (the indexer and the fan-out): each reads only the
  * records of its item types (an event filter built by functions/streams/item-type-filter.ts), the stream
  * through an event source mapping that reports partial batch failures, bisects a failing batch, retries
  * a bounded number of times, drops records older than a bound, and then hands what it could not process

@@ -32,7 +32,9 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 186 * KiB },
   { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 175 * KiB },
   { prefix: 'ApiSearchHandler', name: 'search', bytes: 196 * KiB },
+  { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 182 * KiB },
   { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 63 * KiB },
+  { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 49 * KiB },
   { prefix: 'AuthPreTokenGeneration', name: 'pre-token-generation', bytes: 26 * KiB },
   { prefix: 'SearchSecurityConfig', name: 'search-security-config', bytes: 4 * KiB },
 ];

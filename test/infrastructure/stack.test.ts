@@ -13,6 +13,7 @@ import { PUBLIC_PATHS } from '../../functions/api/middleware/authenticate';
 import { ALL_MODULES } from '../../functions/api/modules/all-modules';
 import { TABLE_DEFINITION } from '../../functions/data/table-definition';
 import { ENV } from '../../functions/platform/environment';
+import { FANOUT_ITEM_TYPES } from '../../functions/streams/fanout';
 import { INDEXER_ITEM_TYPES } from '../../functions/streams/indexer';
 import { apiGatewayPaths } from '../../lib/constructs/api';
 import { TABLE_ACTIONS } from '../../lib/constructs/service-function';
@@ -346,6 +347,7 @@ describe('lambda functions', () => {
         'AuthPreTokenGenerationFunction',
         'SearchSecurityConfigFunction',
         'StreamsIndexerHandlerFunction',
+        'StreamsFanoutHandlerFunction',
       ].sort(),
     );
     for (const [, fn] of functions) {
@@ -417,7 +419,7 @@ describe('least-privilege IAM', () => {
     }
   });
 
-  it('lets the module Lambdas read and write the table and the indexer only read it', () => {
+  it('lets the module Lambdas and the fan-out read and write the table and the indexer only read it', () => {
     const tableActions = (rolePrefix: string) =>
       statementsOfRole(rolePrefix)
         .filter((s) => s.Sid === 'ReadTable' || s.Sid === 'ReadWriteTable')
@@ -428,6 +430,7 @@ describe('least-privilege IAM', () => {
       expect(tableActions(role)).toEqual([...TABLE_ACTIONS.readWrite].sort());
     }
     expect(tableActions('StreamsIndexerHandlerRole')).toEqual([...TABLE_ACTIONS.read].sort());
+    expect(tableActions('StreamsFanoutHandlerRole')).toEqual([...TABLE_ACTIONS.readWrite].sort());
     expect(tableActions('AuthPreTokenGenerationRole')).toEqual([]);
     expect(tableActions('SearchSecurityConfigRole')).toEqual([]);
   });
@@ -476,6 +479,19 @@ describe('streams', () => {
       { eventName: ['REMOVE'], dynamodb: { OldImage: { type: { S: [...INDEXER_ITEM_TYPES] } } } },
     ]);
     expect([...INDEXER_ITEM_TYPES].sort()).toEqual(['comment', 'page', 'post', 'profile', 'space']);
+  });
+
+  it('wires the notification fan-out as the second consumer, filtered to the items that make events', () => {
+    const [, mapping] = resources('AWS::Lambda::EventSourceMapping').find(
+      ([, m]) =>
+        m.Properties.FunctionName.Ref === logicalIdOf('AWS::Lambda::Function', 'StreamsFanoutHandler'),
+    )!;
+    const patterns = mapping.Properties.FilterCriteria.Filters.map((f: { Pattern: string }) =>
+      JSON.parse(f.Pattern),
+    );
+    expect(patterns).toContainEqual({ dynamodb: { NewImage: { type: { S: [...FANOUT_ITEM_TYPES] } } } });
+    expect(FANOUT_ITEM_TYPES).not.toContain('notification');
+    expect(FANOUT_ITEM_TYPES).not.toContain('subscription');
   });
 
   it('encrypts the failure queues and refuses plain HTTP to them', () => {

@@ -290,6 +290,22 @@ const EVERY_ROUTE: [string, string, unknown?][] = [
   ['GET', '/feed'],
   ['GET', '/orgs'],
   ['POST', '/orgs', { id: 'initech', name: 'Initech' }],
+  ['PUT', '/me/follows/alice', { level: 'following' }],
+  ['DELETE', '/me/follows/alice'],
+  ['GET', '/me/follows'],
+  ['PUT', `/me/watches/spaces/${SOME.spaceId}`, { level: 'watching' }],
+  ['DELETE', `/me/watches/spaces/${SOME.spaceId}`],
+  ['PUT', `/me/watches/spaces/${SOME.spaceId}/posts/${SOME.postId}`, { level: 'watching' }],
+  ['DELETE', `/me/watches/spaces/${SOME.spaceId}/posts/${SOME.postId}`],
+  ['PUT', `/me/watches/spaces/${SOME.spaceId}/pages/some-page`, { level: 'watching' }],
+  ['DELETE', `/me/watches/spaces/${SOME.spaceId}/pages/some-page`],
+  ['PUT', '/me/watches/tags/devops', { level: 'watching' }],
+  ['DELETE', '/me/watches/tags/devops'],
+  ['GET', '/me/watches'],
+  ['GET', '/me/notifications'],
+  ['GET', '/me/notifications/unread-count'],
+  ['POST', '/me/notifications/20261130T090000000Z-aaaaaaaaaaaaaaaaaaaaaa/read'],
+  ['POST', '/me/notifications/read-all'],
 ];
 
 describe.each([
@@ -301,6 +317,7 @@ describe.each([
   it.each(EVERY_ROUTE.map(([method, pathname, body]) => [method, pathname, body] as const))(
     '%s %s → 401',
     async (method, pathname, body) => {
+      await rt.drain();
       const before = rt.front.stream(rt.tableName).length;
       expectProblem(await rt.api(token(), method, pathname, body), 401);
       expect(rt.front.stream(rt.tableName).length).toBe(before);
@@ -335,6 +352,12 @@ function expectTable(
     }
   }
   return table;
+}
+/** The same status for every caller of every audience. */
+function forEveryone(status: number): Expected {
+  return Object.fromEntries(
+    AUDIENCES.map((audience) => [audience, Object.fromEntries(ACTORS.map((actor) => [actor, status]))]),
+  ) as Expected;
 }
 const managersOnly = (ok: number) =>
   expectTable(
@@ -575,6 +598,48 @@ const ROUTES: RouteCase[] = [
     run: (actor, f) => call(actor, 'GET', `/spaces/${f.spaceId}/pages/${f.pageId}/backlinks`),
     check: (response) => expect(response.body.items).toEqual([]),
   },
+  // Watching needs read access (404 otherwise, as if it did not exist); removing one's own watch or
+  // mute reveals nothing, so it is a 204 for everyone.
+  {
+    route: 'PUT /me/watches/spaces/{id}',
+    expected: expectTable(200),
+    run: (actor, f) => call(actor, 'PUT', `/me/watches/spaces/${f.spaceId}`, { level: 'watching' }),
+    check: (response, f) => expect(response.body).toMatchObject({ kind: 'space', spaceId: f.spaceId }),
+  },
+  {
+    route: 'DELETE /me/watches/spaces/{id}',
+    expected: forEveryone(204),
+    run: (actor, f) => call(actor, 'DELETE', `/me/watches/spaces/${f.spaceId}`),
+  },
+  {
+    route: 'PUT /me/watches/spaces/{id}/posts/{postId}',
+    expected: expectTable(200),
+    run: (actor, f) =>
+      call(actor, 'PUT', `/me/watches/spaces/${f.spaceId}/posts/${f.postId}`, { level: 'muted' }),
+    check: (response, f) =>
+      expect(response.body).toMatchObject({
+        kind: 'post',
+        postId: f.postId,
+        label: f.postTitle,
+        level: 'muted',
+      }),
+  },
+  {
+    route: 'DELETE /me/watches/spaces/{id}/posts/{postId}',
+    expected: forEveryone(204),
+    run: (actor, f) => call(actor, 'DELETE', `/me/watches/spaces/${f.spaceId}/posts/${f.postId}`),
+  },
+  {
+    route: 'PUT /me/watches/spaces/{id}/pages/{pageId}',
+    expected: expectTable(200),
+    run: (actor, f) => call(actor, 'PUT', `/me/watches/spaces/${f.spaceId}/pages/${f.pageId}`, {}),
+    check: (response, f) => expect(response.body).toMatchObject({ kind: 'page', pageId: f.pageId }),
+  },
+  {
+    route: 'DELETE /me/watches/spaces/{id}/pages/{pageId}',
+    expected: forEveryone(204),
+    run: (actor, f) => call(actor, 'DELETE', `/me/watches/spaces/${f.spaceId}/pages/${f.pageId}`),
+  },
 ];
 
 describe.each(AUDIENCES)('a space open to %s', (audience) => {
@@ -584,6 +649,9 @@ describe.each(AUDIENCES)('a space open to %s', (audience) => {
   it.each(rows)('%s as %s → %i', async (_route, actor, status, route) => {
     const f = fixtures[audience];
     const prepared = (await route.setup?.(f, audience)) ?? {};
+    // The fan-out writes derived items (inbox items, authors' watches) after the setup's writes: let
+    // it finish, so what is counted below is the request's own writes.
+    await rt.drain();
     const before = rt.front.stream(rt.tableName).length;
     const response = await route.run(actor, f, prepared);
     expectStatus(response, status);
@@ -650,6 +718,40 @@ const GLOBAL_ROUTES: [string, Record<Actor, number>, (actor: Actor) => Promise<A
   ['GET /people?skill=', everyone(200), (a) => call(a, 'GET', '/people?skill=logistics')],
   ['GET /search', everyone(200), (a) => call(a, 'GET', '/search?q=matrix')],
   ['GET /search/suggest', everyone(200), (a) => call(a, 'GET', '/search/suggest?q=ma')],
+  // Following a person needs seeing them (another organisation's partner is a 404); yourself is a 400.
+  [
+    'PUT /me/follows/{employee}',
+    { ...everyone(200), author: 400 },
+    (a) => call(a, 'PUT', '/me/follows/alice', { level: 'following' }),
+  ],
+  [
+    'PUT /me/follows/{acme partner}',
+    { ...everyone(200), partner: 400, otherPartner: 404 },
+    (a) => call(a, 'PUT', '/me/follows/pat', { level: 'muted' }),
+  ],
+  [
+    'PUT /me/follows/{globex partner}',
+    { ...everyone(200), partner: 404, otherPartner: 400 },
+    (a) => call(a, 'PUT', '/me/follows/gus', {}),
+  ],
+  ['PUT /me/follows/{nobody}', everyone(404), (a) => call(a, 'PUT', '/me/follows/nobody', {})],
+  ['DELETE /me/follows/{userId}', everyone(204), (a) => call(a, 'DELETE', '/me/follows/alice')],
+  ['GET /me/follows', everyone(200), (a) => call(a, 'GET', '/me/follows')],
+  ['PUT /me/watches/tags/{tag}', everyone(200), (a) => call(a, 'PUT', '/me/watches/tags/logistics', {})],
+  ['DELETE /me/watches/tags/{tag}', everyone(204), (a) => call(a, 'DELETE', '/me/watches/tags/logistics')],
+  ['GET /me/watches', everyone(200), (a) => call(a, 'GET', '/me/watches')],
+  ['GET /me/notifications', everyone(200), (a) => call(a, 'GET', '/me/notifications')],
+  [
+    'GET /me/notifications/unread-count',
+    everyone(200),
+    (a) => call(a, 'GET', '/me/notifications/unread-count'),
+  ],
+  [
+    'POST /me/notifications/{someone else’s or none}/read',
+    everyone(404),
+    (a) => call(a, 'POST', '/me/notifications/20261130T090000000Z-aaaaaaaaaaaaaaaaaaaaaa/read'),
+  ],
+  ['POST /me/notifications/read-all', everyone(200), (a) => call(a, 'POST', '/me/notifications/read-all')],
   ['GET /health', everyone(200), () => rt.api('anonymous', 'GET', '/health')],
   ['GET /openapi.json', everyone(200), () => rt.api('anonymous', 'GET', '/openapi.json')],
 ];
@@ -774,6 +876,38 @@ describe.each(AUDIENCES)('lists, for a space open to %s', (audience) => {
       expect(listed).not.toContain(target);
       expect(JSON.stringify(response.body)).not.toContain(f.postTitle);
       expect(JSON.stringify(response.body)).not.toContain(`"${f.spaceId}"`);
+    }
+  });
+});
+
+describe('notifications never cross a partner boundary', () => {
+  it('a tag both partners watch tells only those who can read the post, and every inbox holds only readable spaces', async () => {
+    const tag = fixtures.shared.tag;
+    for (const actor of ACTORS) await ok(as[actor], 'PUT', `/me/watches/tags/${tag}`, {});
+    const post = await makePost(fixtures.shared.spaceId, tag, 'Tagged for the watchers');
+    const employeesPost = await makePost(fixtures.employees.spaceId, tag, 'Tagged in the employees space');
+    await rt.drain();
+    const told = async (actor: Actor, postId: string) =>
+      (await ok(as[actor], 'GET', '/me/notifications?limit=100')).items.filter(
+        (n: { postId?: string }) => n.postId === postId,
+      ).length;
+    // alice wrote both (the actor is never told); the others as they can read each space.
+    expect(await told('author', post.id)).toBe(0);
+    expect(await told('partner', post.id)).toBe(1);
+    expect(await told('otherPartner', post.id)).toBe(0);
+    expect(await told('other', post.id)).toBe(0);
+    expect(await told('owner', post.id)).toBe(1);
+    expect(await told('other', employeesPost.id)).toBe(1);
+    expect(await told('partner', employeesPost.id)).toBe(0);
+    expect(await told('otherPartner', employeesPost.id)).toBe(0);
+    for (const actor of ['partner', 'otherPartner'] as const) {
+      const items = (await ok(as[actor], 'GET', '/me/notifications?limit=100')).items as {
+        spaceId: string;
+      }[];
+      const readable = new Set(
+        (await ok(as[actor], 'GET', '/spaces?scope=mine&limit=100')).items.map((s: { id: string }) => s.id),
+      );
+      for (const item of items) expect(readable.has(item.spaceId)).toBe(true);
     }
   });
 });

@@ -24,7 +24,15 @@ async function ok(account: string, method: string, pathname: string, body?: unkn
 const stream = () => rt.front.stream(rt.tableName);
 /** The position to read after: records appended later are what the next action wrote. */
 const mark = () => stream().latestSequenceNumber;
-const since = (position: string) => stream().readAfter(position, 1e9);
+/**
+ * The records an API write made: without what the notification fan-out derives from them meanwhile
+ * (inbox items and authors' watches in the people's own partitions, written by the consumer).
+ */
+const DERIVED = new Set(['notification', 'subscription']);
+const since = (position: string) =>
+  stream()
+    .readAfter(position, 1e9)
+    .filter((r) => !DERIVED.has(String((r.dynamodb.NewImage ?? r.dynamodb.OldImage)?.type?.S)));
 const sk = (record: StreamRecord) => String(record.dynamodb.Keys?.SK?.S);
 const pk = (record: StreamRecord) => String(record.dynamodb.Keys?.PK?.S);
 const newImage = (record: StreamRecord) =>

@@ -33,9 +33,9 @@ function routePaths(): string[] {
 const NOT_BUILT = [
   { module: 'Bookmarks', words: /bookmark/i, route: /^\/(me\/)?bookmarks|\/bookmarks/ },
   {
-    module: 'Subscriptions and notifications',
-    words: /subscri|notif|inbox|digest/i,
-    route: /subscri|notification|inbox|\/follow/,
+    module: 'E-mail digests and live updates',
+    words: /digest|e-mail|live update|unsubscribe/i,
+    route: /digest|unsubscribe|live|preferences|email/,
   },
 ];
 
@@ -45,6 +45,7 @@ const BUILT = [
   { module: 'Profiles', route: '/people/{userId}' },
   { module: 'Search', route: '/search' },
   { module: 'Spaces and partner access', route: '/spaces/{spaceId}/sharing' },
+  { module: 'Subscriptions and notifications', route: '/me/notifications' },
 ];
 
 describe('README', () => {

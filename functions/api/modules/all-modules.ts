@@ -4,6 +4,7 @@
  * entry imports its own module only, never this list, so its bundle carries only its routes.
  */
 import type { ApiModule } from './api-module';
+import { notificationsModule } from './notifications';
 import { postsModule } from './posts';
 import { profilesModule } from './profiles';
 import { searchModule } from './search';
@@ -16,4 +17,5 @@ export const ALL_MODULES: readonly ApiModule[] = [
   wikiModule,
   profilesModule,
   searchModule,
+  notificationsModule,
 ];

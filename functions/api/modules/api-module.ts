@@ -6,7 +6,7 @@
 import type { CoreServices, ModuleServices, ServiceContext } from '../../domain/services';
 import type { Router } from '../env';
 
-export type ModuleName = 'posts' | 'wiki' | 'profiles' | 'spaces' | 'search';
+export type ModuleName = 'posts' | 'wiki' | 'profiles' | 'spaces' | 'search' | 'notifications';
 
 export interface ApiModule {
   name: ModuleName;

@@ -67,6 +67,7 @@ export const PageView = z
     body: z.string(),
     html: z.string(),
     links: z.array(z.string()).openapi({ description: 'Ids of the pages its [[links]] point to' }),
+    mentions: z.array(z.string()).optional().openapi({ description: 'Handles @mentioned in the text' }),
   })
   .openapi('Page');
 export const WikiPagePage = pageOf(PageSummary, 'PageSummary');

@@ -443,7 +443,7 @@ function editorOf(principal: Principal) {
 }
 
 async function derived(spaceId: string, pageId: string, input: PageInput) {
-  const { extractPageLinks, extractTags, plainText, renderMarkdown } = await loadMarkdown();
+  const { extractMentions, extractPageLinks, extractTags, plainText, renderMarkdown } = await loadMarkdown();
   const links = extractPageLinks(input.body)
     .filter((to) => to !== pageId)
     .slice(0, MAX_LINKS);
@@ -455,6 +455,7 @@ async function derived(spaceId: string, pageId: string, input: PageInput) {
     excerpt: plainText(input.body, 280),
     tags: extractTags(input.body).slice(0, 20),
     links,
+    mentions: extractMentions(input.body),
   };
 }
 

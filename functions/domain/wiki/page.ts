@@ -22,6 +22,8 @@ export interface Page {
   tags: string[];
   /** Ids of the pages `[[links]]` point to (they need not exist yet). */
   links: string[];
+  /** Handles @mentioned in the text (absent on pages written before notifications). */
+  mentions?: string[];
   createdBy: string;
   createdByName: string;
   createdByOrg?: string;

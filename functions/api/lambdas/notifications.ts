@@ -1,0 +1,5 @@
+/** Lambda entry of the notifications module (routes in functions/api/modules/notifications.ts). */
+import { notificationsModule } from '../modules/notifications';
+import { moduleLambda } from './module-lambda';
+
+export const handler = moduleLambda(notificationsModule);

@@ -1,0 +1,16 @@
+import { NotificationService } from '../../domain/subscriptions/notification-service';
+import { SubscriptionService } from '../../domain/subscriptions/subscription-service';
+import { notificationRoutes } from '../routes/notifications';
+import { subscriptionRoutes } from '../routes/subscriptions';
+import type { ApiModule } from './api-module';
+
+/** Follows, watches and mutes, and the inbox the fan-out (functions/streams/fanout.ts) fills. */
+export const notificationsModule: ApiModule = {
+  name: 'notifications',
+  description: 'Commonplace notifications: follows, watches, mutes and the inbox',
+  routes: [subscriptionRoutes, notificationRoutes],
+  services: ({ spaces, profiles }, ctx) => ({
+    subscriptions: new SubscriptionService(ctx, spaces, profiles),
+    notifications: new NotificationService(ctx, spaces),
+  }),
+};

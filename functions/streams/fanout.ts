@@ -1,0 +1,224 @@
+/**
+ * The notification fan-out, a stream consumer (stream-consumer.ts): changes of posts, comments and
+ * wiki pages → inbox items. Per record:
+ *
+ * 1. the rules (domain/subscriptions/fanout-rules.ts) turn the old and new images into an event, or
+ *    none; a new post or page also makes its author watch it (written here, conditioned on there being
+ *    no watch or mute yet, so it never overrides a choice the author made);
+ * 2. the CURRENT state is read (space, post, comment or page): a thing deleted, unpublished or being
+ *    deleted by now tells nobody, and access is decided on the space as it is now;
+ * 3. candidates: the newly mentioned (by handle), the post's author and the author of the comment
+ *    replied to, and the subscribers of the event's places — one GSI1 Query per place, paged, at most
+ *    MAX_CANDIDATES per record (a larger audience is cut there and logged; paging it through a queue
+ *    is not built yet);
+ * 4. one BatchGetItem per 100 keys reads each candidate's profile, membership and mutes; the rules
+ *    decide one notification per person;
+ * 5. each is written with `attribute_not_exists`: its key is deterministic (recipient, source item,
+ *    version, event kind), so a retried or replayed record adds nothing.
+ */
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { keys } from '../data/keys';
+import type { Item, Key, Table } from '../data/table';
+import { toMember, toSpace } from '../domain/spaces/space';
+import {
+  audienceOf,
+  type CandidateFacts,
+  type ContentEvent,
+  decide,
+  eventOf,
+  recipientCanRead,
+} from '../domain/subscriptions/fanout-rules';
+import {
+  type Notification,
+  notificationId,
+  notificationItem,
+  type Reason,
+} from '../domain/subscriptions/notification';
+import { targetKey, type WatchTarget, watchItem } from '../domain/subscriptions/subscription';
+import { logger } from '../platform/logger';
+import type { StreamConsumer } from './stream-consumer';
+
+/** Item types whose changes make events. */
+export const FANOUT_ITEM_TYPES: readonly string[] = ['post', 'comment', 'page'];
+/** The most people one record is fanned out to; beyond it the audience is cut (and logged). */
+export const MAX_CANDIDATES = 1000;
+/** The most @mentions of one change that are resolved. */
+export const MAX_MENTIONS = 50;
+
+export interface FanoutDependencies {
+  table: Table;
+}
+
+const image = (value: unknown) => (value ? (unmarshall(value as never) as Item) : undefined);
+
+export function createFanout({ table }: FanoutDependencies): StreamConsumer<never> {
+  /** The author watches what they create, unless they already chose (a watch or a mute). */
+  async function authorWatches(after: Item) {
+    const target: WatchTarget =
+      after.type === 'post'
+        ? { kind: 'post', spaceId: after.spaceId as string, postId: after.id as string }
+        : { kind: 'page', spaceId: after.spaceId as string, pageId: after.id as string };
+    const userId = (after.type === 'post' ? after.authorId : after.createdBy) as string;
+    await putIfAbsent(
+      watchItem(userId, target, {
+        label: after.title as string,
+        level: 'watching',
+        auto: true,
+        since: (after.createdAt as string) ?? new Date().toISOString(),
+      }),
+    );
+  }
+
+  async function putIfAbsent(item: Item): Promise<boolean> {
+    try {
+      await table.put(item, { expression: 'attribute_not_exists(PK)' });
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  /** Everyone on the GSI1 lists of these partitions, paged, until `room` people are found. */
+  async function listed(partitions: { partition: string; reason: Reason }[], room: number) {
+    const found: { userId: string; reason: Reason }[] = [];
+    let cut = false;
+    for (const { partition, reason } of partitions) {
+      let cursor: string | undefined;
+      do {
+        if (found.length >= room) {
+          cut = true;
+          break;
+        }
+        const page = await table.query({
+          index: 'GSI1',
+          partition,
+          limit: Math.min(100, room - found.length),
+          cursor,
+        });
+        for (const item of page.items) found.push({ userId: item.GSI1SK as string, reason });
+        cursor = page.cursor;
+      } while (cursor);
+    }
+    return { found, cut };
+  }
+
+  async function mentioned(handles: string[]): Promise<string[]> {
+    const pages = await Promise.all(
+      handles
+        .slice(0, MAX_MENTIONS)
+        .map((handle) => table.query({ index: 'GSI2', partition: keys.handle(handle), limit: 1 })),
+    );
+    return pages.flatMap((page) => page.items.map((item) => item.userId as string));
+  }
+
+  async function fanOut(event: ContentEvent, sequenceNumber: string) {
+    const { spaceId } = event;
+    const postKey = event.postId ? keys.post(spaceId, event.postId) : undefined;
+    const [spaceItem, current, post, parent] = await table.getMany([
+      keys.space(spaceId),
+      event.source,
+      postKey ?? event.source,
+      event.parentId && event.postId ? keys.comment(spaceId, event.postId, event.parentId) : event.source,
+    ]);
+    // What is true now decides: gone, unpublished or being deleted tells nobody.
+    if (!spaceItem || !current || current.deleting || current.deleted) return;
+    if (postKey && post?.status !== 'published') return;
+
+    const audience = audienceOf(event);
+    const candidates = new Map<string, Set<Reason>>();
+    const add = (userId: string, reason: Reason) => {
+      if (!candidates.has(userId)) candidates.set(userId, new Set());
+      candidates.get(userId)!.add(reason);
+    };
+    for (const userId of await mentioned(event.newMentions)) add(userId, 'mention');
+    if (audience.replyTo) {
+      if (post) add(post.authorId as string, 'reply');
+      if (event.parentId && parent && parent.type === 'comment' && !parent.deleted)
+        add(parent.authorId as string, 'reply');
+    }
+    const { found, cut } = await listed(
+      [
+        ...(audience.followersOf
+          ? [{ partition: keys.followersOf(audience.followersOf), reason: 'followed-author' as Reason }]
+          : []),
+        ...audience.watched.map(({ target, reason }) => ({
+          partition: keys.subscribersOf(target.kind, targetKey(target)),
+          reason,
+        })),
+      ],
+      Math.max(0, MAX_CANDIDATES - candidates.size),
+    );
+    for (const { userId, reason } of found) add(userId, reason);
+    if (cut) logger.warn('fan-out audience cut', { sequenceNumber, spaceId, limit: MAX_CANDIDATES });
+    candidates.delete(event.actor.id);
+    if (candidates.size === 0) return;
+
+    // Per candidate: profile, membership, and the mutes that concern this event.
+    const itemTarget = audience.item;
+    const places: WatchTarget[] = [
+      { kind: 'space', spaceId },
+      ...event.tags.map((tag): WatchTarget => ({ kind: 'tag', tag })),
+    ];
+    const people = [...candidates.keys()];
+    const perPerson = (userId: string): Key[] => [
+      keys.profile(userId),
+      keys.member(spaceId, userId),
+      keys.follow(userId, event.actor.id),
+      keys.subscription(userId, itemTarget.kind, targetKey(itemTarget)),
+      ...places.map((place) => keys.subscription(userId, place.kind, targetKey(place))),
+    ];
+    const width = perPerson(people[0]).length;
+    const records = await table.getMany(people.flatMap(perPerson));
+    const space = toSpace(spaceItem);
+    const muted = (item: Item | undefined) => item?.level === 'muted';
+    const facts = new Map<string, CandidateFacts>();
+    people.forEach((userId, i) => {
+      const [profile, member, follow, itemSub, ...placeSubs] = records.slice(i * width, (i + 1) * width);
+      facts.set(userId, {
+        canRead: recipientCanRead(profile, space, member ? toMember(member) : undefined),
+        mutedActor: muted(follow),
+        mutedItem: muted(itemSub),
+        mutedPlace: placeSubs.some(muted),
+      });
+    });
+
+    const title = event.title || (post?.title as string) || '';
+    const told = decide(event, candidates, facts);
+    await Promise.all(
+      told.map(({ userId, reason }) => {
+        const notification: Notification = {
+          id: notificationId(userId, event.source, event.change, event.event, event.at),
+          recipientId: userId,
+          event: event.event,
+          reason,
+          actorId: event.actor.id,
+          actorName: event.actor.name,
+          ...(event.actor.org ? { actorOrg: event.actor.org } : {}),
+          spaceId,
+          spaceName: space.name,
+          ...(event.postId ? { postId: event.postId } : {}),
+          ...(event.commentId ? { commentId: event.commentId } : {}),
+          ...(event.pageId ? { pageId: event.pageId } : {}),
+          title,
+          excerpt: event.excerpt,
+          createdAt: event.at,
+        };
+        return putIfAbsent(notificationItem(notification));
+      }),
+    );
+  }
+
+  return {
+    name: 'fanout',
+    itemTypes: FANOUT_ITEM_TYPES,
+
+    async handleRecord(record) {
+      const before = image(record.dynamodb?.OldImage);
+      const after = image(record.dynamodb?.NewImage);
+      if (after && !before && (after.type === 'post' || after.type === 'page')) await authorWatches(after);
+      const event = eventOf(before, after);
+      if (event) await fanOut(event, record.dynamodb?.SequenceNumber ?? '');
+    },
+  };
+}
