@@ -31,6 +31,7 @@ import { createFanout } from '../functions/streams/fanout';
 import { createIndexer } from '../functions/streams/indexer';
 import { recordHasItemType } from '../functions/streams/item-type-filter';
 import { createStreamHandler } from '../functions/streams/stream-consumer';
+import { compressResponse } from './compression';
 import { DynamoDbFront } from './dynamodb/dynamodb-front';
 import { EventSourceMapping, type EventSourceMappingOptions } from './dynamodb/event-source-mapping';
 import { FailureDestination } from './dynamodb/failure-destination';
@@ -180,7 +181,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     health: () => streamHealth(consumers, failures),
   };
   const app = createApp(deps);
-  const api = getRequestListener(app.fetch);
+  // Compressed as CloudFront compresses API responses in front of API Gateway.
+  const api = getRequestListener(async (request, env) =>
+    compressResponse(request, await app.fetch(request, env)),
+  );
   const webRoot = path.resolve(
     import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname),
     '../frontend/dist',

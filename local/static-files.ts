@@ -1,12 +1,14 @@
 /**
  * Serves the built web client (frontend/dist) with a runtime config.json, as CloudFront + S3 do in AWS.
  * Unknown paths fall back to index.html so client-side routes survive a reload. Every response carries
- * the security headers CloudFront sends (lib/security-headers.ts), Content-Security-Policy included.
+ * the security headers CloudFront sends (lib/security-headers.ts), Content-Security-Policy included,
+ * and text is compressed as CloudFront compresses it (compression.ts).
  */
 import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import { securityHeaders } from '../lib/security-headers';
+import { chooseEncoding, compress, type Encoding } from './compression';
 
 // The local runtime is plain HTTP on one origin: the sign-in provider is under /oidc, so 'self' covers it.
 const SECURITY_HEADERS = securityHeaders({ https: false });
@@ -53,10 +55,34 @@ export function serveStatic(
   const inside = file.startsWith(root + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile();
   const target = inside ? file : index;
   const immutable = inside && pathname.startsWith('/assets/');
-  res.writeHead(200, {
+  const contentType = TYPES[path.extname(target)] ?? 'application/octet-stream';
+  const headers = {
     ...SECURITY_HEADERS,
-    'content-type': TYPES[path.extname(target)] ?? 'application/octet-stream',
+    'content-type': contentType,
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-  });
-  fs.createReadStream(target).pipe(res);
+    vary: 'accept-encoding',
+  };
+  const stat = fs.statSync(target);
+  const encoding = chooseEncoding(req.headers['accept-encoding'], contentType, stat.size);
+  if (!encoding) {
+    res.writeHead(200, headers);
+    fs.createReadStream(target).pipe(res);
+    return;
+  }
+  const body = compressedFile(target, stat.mtimeMs, encoding);
+  res
+    .writeHead(200, { ...headers, 'content-encoding': encoding, 'content-length': String(body.length) })
+    .end(body);
+}
+
+/** Compressed files, kept while the file is unchanged (assets are immutable; index.html rarely changes). */
+const compressedFiles = new Map<string, { mtimeMs: number; body: Buffer }>();
+
+function compressedFile(file: string, mtimeMs: number, encoding: Encoding): Buffer {
+  const key = `${encoding}:${file}`;
+  const cached = compressedFiles.get(key);
+  if (cached?.mtimeMs === mtimeMs) return cached.body;
+  const body = compress(fs.readFileSync(file), encoding);
+  compressedFiles.set(key, { mtimeMs, body });
+  return body;
 }
