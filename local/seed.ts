@@ -30,7 +30,7 @@ export async function seedDemoData(table: Table): Promise<string> {
   if (await table.get(MARKER)) return 'already loaded';
   const services = servicesOf([postsModule, wikiModule], { table, clock: systemClock, ids: ulidGenerator });
   const [alice, bob, admin, pat, gus] = ['alice', 'bob', 'admin', 'pat', 'gus'].map(demoPrincipal);
-  for (const person of [alice, bob, admin, pat, gus]) await services.profiles.ensureProfile(person);
+  for (const person of [alice, bob, admin, pat, gus]) await services.signIn.ensureProfile(person);
   for (const org of PARTNER_ORGS) {
     await services.orgs.create(admin, org).catch((error) => {
       if (error.status !== 409) throw error;

@@ -8,7 +8,8 @@ import type { CommentService } from './comments/comment-service';
 import type { DomainContext } from './context';
 import { OrganisationService } from './orgs/organisations';
 import type { PostService } from './posts/post-service';
-import { ProfileService } from './profiles/profile-service';
+import { FirstSignIn } from './profiles/first-sign-in';
+import type { ProfileService } from './profiles/profile-service';
 import type { SearchIndex } from './search/search-document';
 import type { SearchService } from './search/search-service';
 import { SpaceService } from './spaces/space-service';
@@ -19,14 +20,15 @@ import type { PageService } from './wiki/page-service';
 export function createCoreServices(ctx: DomainContext) {
   const orgs = new OrganisationService(ctx);
   const spaces = new SpaceService(ctx, orgs);
-  const profiles = new ProfileService(ctx, spaces);
-  return { orgs, spaces, profiles };
+  const signIn = new FirstSignIn(ctx, spaces);
+  return { orgs, spaces, signIn };
 }
 
 export type CoreServices = ReturnType<typeof createCoreServices>;
 
 /** What the modules add to the core; a module's app has its own module's services only. */
 export interface ModuleServices {
+  profiles: ProfileService;
   posts: PostService;
   comments: CommentService;
   pages: PageService;

@@ -158,8 +158,9 @@ describe('Lambda bundles', () => {
     expect(atStart).toEqual([]);
     for (const writer of ['posts', 'wiki', 'profiles'])
       expect(bundleNamed(writer).lazy.some(([input]) => input.includes('node_modules/marked/'))).toBe(true);
-    // The indexer never renders: it carries no renderer at all.
-    expect(bundleNamed('indexer').lazy.filter(([input]) => RENDERER.test(input))).toEqual([]);
+    // The search Lambda and the stream consumers never render: they carry no renderer at all.
+    for (const name of ['search', 'indexer', 'fanout'])
+      expect(bundleNamed(name).lazy.filter(([input]) => RENDERER.test(input))).toEqual([]);
   });
 
   it('carry the OpenSearch adapter only where search is used, the official client nowhere, no token library', () => {

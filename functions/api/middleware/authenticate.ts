@@ -30,7 +30,7 @@ export function authenticate(authenticator: Authenticator, services: Services): 
       authorization: c.req.header('authorization'),
       authorizerClaims: event?.requestContext?.authorizer?.jwt?.claims,
     });
-    await services.profiles.ensureProfile(principal);
+    await services.signIn.ensureProfile(principal);
     c.set('principal', principal);
     await next();
   };

@@ -1,3 +1,4 @@
+import { ProfileService } from '../../domain/profiles/profile-service';
 import { NotificationService } from '../../domain/subscriptions/notification-service';
 import { SubscriptionService } from '../../domain/subscriptions/subscription-service';
 import { notificationRoutes } from '../routes/notifications';
@@ -9,8 +10,8 @@ export const notificationsModule: ApiModule = {
   name: 'notifications',
   description: 'Commonplace notifications: follows, watches, mutes and the inbox',
   routes: [subscriptionRoutes, notificationRoutes],
-  services: ({ spaces, profiles }, ctx) => ({
-    subscriptions: new SubscriptionService(ctx, spaces, profiles),
+  services: ({ spaces }, ctx) => ({
+    subscriptions: new SubscriptionService(ctx, spaces, new ProfileService(ctx)),
     notifications: new NotificationService(ctx, spaces),
   }),
 };

@@ -1,3 +1,4 @@
+import { ProfileService } from '../../domain/profiles/profile-service';
 import { peopleRoutes } from '../routes/people';
 import type { ApiModule } from './api-module';
 
@@ -5,4 +6,5 @@ export const profilesModule: ApiModule = {
   name: 'profiles',
   description: 'Commonplace profiles: the signed-in person, people and skills',
   routes: [peopleRoutes],
+  services: (_core, ctx) => ({ profiles: new ProfileService(ctx) }),
 };

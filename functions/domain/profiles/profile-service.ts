@@ -1,6 +1,7 @@
 /**
- * Profiles: a person's profile (and, for employees, their personal blog space) is created from the
- * token's claims the first time they call the API.
+ * Profiles: reading a person (by id or @handle, masked for partners), editing your own, and finding
+ * people by skill. A profile is created on first sign-in by FirstSignIn (first-sign-in.ts), which every
+ * module needs; this service only the modules that show or change profiles.
  */
 
 import { TransactionFailed } from '../../data/errors';
@@ -13,15 +14,7 @@ import type { DomainContext } from '../context';
 import { EditConflict, InvalidInput, NotFound } from '../errors';
 import { isPartner, type Principal } from '../principal';
 import { canSeePerson } from '../spaces/space-access';
-import type { SpaceService } from '../spaces/space-service';
-import {
-  EDITABLE_PROFILE_FIELDS,
-  handleFromEmail,
-  type Profile,
-  profileItem,
-  skillItems,
-  toProfile,
-} from './profile';
+import { EDITABLE_PROFILE_FIELDS, type Profile, profileItem, skillItems, toProfile } from './profile';
 
 export type ProfileChanges = Partial<Record<(typeof EDITABLE_PROFILE_FIELDS)[number], string>> & {
   skills?: string[];
@@ -38,41 +31,7 @@ export interface PersonSummary {
 const MAX_SKILLS = 30;
 
 export class ProfileService {
-  /** People already known to exist in this process: saves a write on every request. */
-  private readonly known = new Set<string>();
-
-  constructor(
-    private readonly ctx: DomainContext,
-    private readonly spaces: SpaceService,
-  ) {}
-
-  /** Creates the caller's profile (and personal blog) on first sign-in; idempotent and race-safe. */
-  async ensureProfile(principal: Principal): Promise<void> {
-    if (this.known.has(principal.userId)) return;
-    const now = this.ctx.clock.now().toISOString();
-    const partner = isPartner(principal);
-    const profile: Profile = {
-      userId: principal.userId,
-      name: principal.name,
-      email: principal.email,
-      handle: handleFromEmail(principal.email),
-      ...(principal.org ? { org: principal.org } : {}),
-      kind: partner ? 'partner' : 'employee',
-      skills: [],
-      createdAt: now,
-      version: 1,
-    };
-    try {
-      await this.ctx.table.transact([
-        { Put: { Item: profileItem(profile), ConditionExpression: 'attribute_not_exists(PK)' } },
-        ...(partner ? [] : this.spaces.personalSpaceItems(profile, now)),
-      ]);
-    } catch (error) {
-      if (!(error instanceof TransactionFailed)) throw error; // already there: nothing to do
-    }
-    if (this.known.size > 10_000) this.known.clear();
-    this.known.add(principal.userId);
-  }
+  constructor(private readonly ctx: DomainContext) {}
 
   /** A person by user id or, failing that, by @handle (mention links carry handles). */
   async get(principal: Principal, userIdOrHandle: string): Promise<Profile> {
