@@ -1,0 +1,23 @@
+/** The unread count, polled: there is no live channel, so the bell asks every few seconds and on focus. */
+import { useQuery } from '@tanstack/react-query';
+import { get } from './client';
+import { keys } from './query-keys';
+import type { UnreadCount } from './types';
+
+export const UNREAD_POLL_MS = 5_000;
+
+export function useUnreadCount() {
+  return useQuery({
+    queryKey: keys.unreadCount(),
+    queryFn: ({ signal }) => get<UnreadCount>('/me/notifications/unread-count', signal),
+    refetchInterval: UNREAD_POLL_MS,
+    refetchOnWindowFocus: true,
+    staleTime: 0,
+  });
+}
+
+/** "3 unread", "more than 100 unread", or nothing when all is read. */
+export function unreadText(count: UnreadCount | undefined): string | undefined {
+  if (!count || (count.unread === 0 && !count.more)) return undefined;
+  return `${count.more ? `more than ${count.unread}` : count.unread} unread`;
+}
