@@ -90,7 +90,7 @@ test('Chromium is installed for the browser tests', () => {
     const { page } = bob;
     await bell(page).waitFor();
     await page.getByRole('link', { name: 'Spaces' }).click();
-    await page.getByRole('link', { name: 'Engineering', exact: true }).click();
+    await page.getByRole('link', { name: 'Engineering', exact: true }).first().click();
     await page.getByRole('heading', { level: 1, name: 'Engineering' }).waitFor();
     const engineering = group(page, 'Engineering');
     await engineering.getByRole('button', { name: 'Watch', pressed: false }).click();
@@ -258,6 +258,33 @@ test('Chromium is installed for the browser tests', () => {
     expect((await ok('bob', 'GET', '/me/follows')).items).toEqual([]);
     await expectAccessible(page, 'inbox-subscriptions');
     await screenshot(page, 'inbox-subscriptions');
+    expect(bob.errors).toEqual([]);
+  }, 90_000);
+
+  test('the inbox is newest first and pages with "Show more"', async () => {
+    const { page } = bob;
+    await ok('alice', 'POST', '/spaces', {
+      id: 'release-train',
+      name: 'Release train',
+      audience: 'employees',
+    });
+    await ok('bob', 'PUT', '/me/watches/spaces/release-train', { level: 'watching' });
+    for (let i = 1; i <= 21; i++)
+      await ok('alice', 'POST', '/spaces/release-train/posts', { title: `Train ${i}`, body: `Car ${i}.` });
+    await rt.drain();
+    await page.goto(`${rt.url}/notifications`);
+    await bell(page, 21).waitFor();
+    const links = page.locator('.inbox .inbox-link');
+    await links.first().waitFor();
+    expect(await links.count()).toBe(20);
+    await expect(links.first().textContent()).resolves.toBe('Alice Andersen posted “Train 21”');
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await page.getByRole('link', { name: 'Alice Andersen posted “Train 1”' }).waitFor();
+    expect(await links.count()).toBeGreaterThan(20);
+    await page.getByRole('button', { name: 'Mark all read' }).click();
+    await bell(page).waitFor();
+    await page.locator('.inbox-item.unread').first().waitFor({ state: 'detached', timeout: 5_000 });
+    expect(await page.locator('.inbox-item.unread').count()).toBe(0);
     expect(bob.errors).toEqual([]);
   }, 90_000);
 });

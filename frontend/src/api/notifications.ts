@@ -1,6 +1,6 @@
 /** The unread count, polled: there is no live channel, so the bell asks every few seconds and on focus. */
 import { useQuery } from '@tanstack/react-query';
-import { get } from './client';
+import { get, isApiError } from './client';
 import { keys } from './query-keys';
 import type { UnreadCount } from './types';
 
@@ -10,7 +10,14 @@ export function useUnreadCount() {
   return useQuery({
     queryKey: keys.unreadCount(),
     queryFn: ({ signal }) => get<UnreadCount>('/me/notifications/unread-count', signal),
-    refetchInterval: UNREAD_POLL_MS,
+    // A refused token or request will not change by asking again: wait for focus (or a new sign-in).
+    refetchInterval: (q) =>
+      q.state.status === 'error' &&
+      isApiError(q.state.error) &&
+      q.state.error.status < 500 &&
+      q.state.error.status > 0
+        ? false
+        : UNREAD_POLL_MS,
     refetchOnWindowFocus: true,
     staleTime: 0,
   });

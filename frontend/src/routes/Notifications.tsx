@@ -15,37 +15,10 @@ import type { MarkedAll, Notification, Page, UnreadCount, Watch } from '../api/t
 import { ExternalBadge } from '../components/People';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { Time } from '../components/Time';
+import { notificationPath, whatHappened } from '../lib/notifications';
 import { useTitle } from '../lib/useTitle';
 
 type Inbox = InfiniteData<Page<Notification>, string | undefined>;
-
-/** "mentioned you in", "commented on", ...: what the actor did, before the title. */
-export function whatHappened(n: Notification): string {
-  if (n.reason === 'mention')
-    return n.event.startsWith('comment') ? 'mentioned you in a comment on' : 'mentioned you in';
-  switch (n.event) {
-    case 'post-published':
-      return 'posted';
-    case 'post-edited':
-      return 'edited';
-    case 'comment-added':
-      return n.reason === 'reply' ? 'replied to your comment on' : 'commented on';
-    case 'comment-edited':
-      return 'edited a comment on';
-    case 'page-created':
-      return 'created the page';
-    case 'page-edited':
-      return 'edited the page';
-  }
-}
-
-export function notificationPath(n: Notification): string {
-  const space = `/spaces/${encodeURIComponent(n.spaceId)}`;
-  if (n.postId)
-    return `${space}/posts/${encodeURIComponent(n.postId)}${n.commentId ? `#comment-${n.commentId}` : ''}`;
-  if (n.pageId) return `${space}/pages/${encodeURIComponent(n.pageId)}`;
-  return space;
-}
 
 export default function Notifications() {
   useTitle('Notifications');
@@ -101,6 +74,18 @@ export default function Notifications() {
         if (!result.more) break;
       }
     },
+    onSuccess: () =>
+      queryClient.setQueryData<Inbox>(keys.inbox(), (data) =>
+        data
+          ? {
+              ...data,
+              pages: data.pages.map((page) => ({
+                ...page,
+                items: page.items.map((item) => ({ ...item, read: true })),
+              })),
+            }
+          : data,
+      ),
     onSettled: () => queryClient.invalidateQueries({ queryKey: keys.notifications() }),
   });
 
