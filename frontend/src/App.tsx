@@ -27,6 +27,7 @@ const PeopleWithSkill = lazy(() => import('./routes/Person').then((m) => ({ defa
 const TagPosts = lazy(() => import('./routes/TagPosts'));
 const WikiPage = lazy(() => import('./routes/WikiPage'));
 const PageEditor = lazy(() => import('./routes/PageEditor'));
+const Notifications = lazy(() => import('./routes/Notifications'));
 
 function createQueryClient() {
   return new QueryClient({
@@ -81,6 +82,7 @@ export function App({ config, auth }: { config: RuntimeConfig; auth: Auth }) {
                       <Route path="people" element={<PeopleWithSkill />} />
                       <Route path="people/:userId" element={<Person />} />
                       <Route path="tags/:tag" element={<TagPosts />} />
+                      <Route path="notifications" element={<Notifications />} />
                       <Route path="*" element={<NotFoundPage />} />
                     </Routes>
                   </Suspense>

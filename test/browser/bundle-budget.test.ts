@@ -91,6 +91,7 @@ test('every screen but home is its own lazily loaded chunk', () => {
   expect(lazyScreens.sort()).toEqual([
     'Drafts',
     'Editor',
+    'Notifications',
     'PageEditor',
     'Person',
     'PostPage',

@@ -1,9 +1,13 @@
 // The web client's plain logic, without a browser: runtime configuration in both shapes it is served
-// in, problem+json errors, tags as typed, and unsaved text kept per tab.
+// in, problem+json errors, tags as typed, unsaved text kept per tab, and how notifications read.
 
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { ApiError, api, configureApi, query } from '../../frontend/src/api/client';
+import { unreadText } from '../../frontend/src/api/notifications';
+import { findWatch, watchPath } from '../../frontend/src/api/subscriptions';
+import type { Notification, Watch } from '../../frontend/src/api/types';
 import { canonicalLocation, normalizeConfig } from '../../frontend/src/config';
+import { notificationPath, whatHappened } from '../../frontend/src/lib/notifications';
 import { parseTags } from '../../frontend/src/lib/tags';
 import { clearUnsaved, listUnsaved, writeUnsaved } from '../../frontend/src/lib/unsaved';
 
@@ -197,5 +201,64 @@ describe('unsaved text', () => {
     expect(listUnsaved<{ body: string }>('post:eng/p1').map((entry) => entry.value.body)).toEqual([
       'from tab A',
     ]);
+  });
+});
+
+describe('notifications', () => {
+  const item = (over: Partial<Notification>): Notification => ({
+    id: 'n1',
+    event: 'post-published',
+    reason: 'watched-space',
+    actorId: 'alice',
+    actorName: 'Alice Andersen',
+    spaceId: 'engineering',
+    spaceName: 'Engineering',
+    postId: 'p1',
+    title: 'Release plan',
+    excerpt: '',
+    createdAt: '2026-11-30T09:00:00.000Z',
+    read: false,
+    ...over,
+  });
+
+  test('each item says what happened, a mention first', () => {
+    expect(whatHappened(item({}))).toBe('posted');
+    expect(whatHappened(item({ reason: 'mention' }))).toBe('mentioned you in');
+    expect(whatHappened(item({ reason: 'mention', event: 'comment-added' }))).toBe(
+      'mentioned you in a comment on',
+    );
+    expect(whatHappened(item({ reason: 'reply', event: 'comment-added' }))).toBe(
+      'replied to your comment on',
+    );
+    expect(whatHappened(item({ reason: 'watched-post', event: 'comment-added' }))).toBe('commented on');
+    expect(whatHappened(item({ reason: 'watched-page', event: 'page-edited', postId: undefined }))).toBe(
+      'edited the page',
+    );
+  });
+
+  test('each item leads to its post (at the comment), or its page', () => {
+    expect(notificationPath(item({}))).toBe('/spaces/engineering/posts/p1');
+    expect(notificationPath(item({ commentId: 'c9' }))).toBe('/spaces/engineering/posts/p1#comment-c9');
+    expect(notificationPath(item({ postId: undefined, pageId: 'runbook' }))).toBe(
+      '/spaces/engineering/pages/runbook',
+    );
+  });
+
+  test('the bell says how many are unread, and nothing when none are', () => {
+    expect(unreadText({ unread: 0, more: false })).toBeUndefined();
+    expect(unreadText({ unread: 3, more: false })).toBe('3 unread');
+    expect(unreadText({ unread: 100, more: true })).toBe('more than 100 unread');
+  });
+
+  test('a watch is found by what it names; tags ignore case', () => {
+    const watches = [
+      { kind: 'tag', tag: 'release', label: 'release', level: 'watching', since: '' },
+      { kind: 'post', spaceId: 's', postId: 'p', label: 'P', level: 'muted', since: '' },
+    ] as Watch[];
+    expect(findWatch(watches, { kind: 'tag', tag: 'Release' })?.level).toBe('watching');
+    expect(findWatch(watches, { kind: 'post', spaceId: 's', postId: 'p' })?.level).toBe('muted');
+    expect(findWatch(watches, { kind: 'post', spaceId: 'other', postId: 'p' })).toBeUndefined();
+    expect(findWatch(watches, { kind: 'space', spaceId: 's' })).toBeUndefined();
+    expect(watchPath({ kind: 'page', spaceId: 's', pageId: 'a b' })).toBe('/me/watches/spaces/s/pages/a%20b');
   });
 });

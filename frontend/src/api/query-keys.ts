@@ -33,6 +33,12 @@ export const keys = {
   peopleWithSkill: () => ['people-with-skill'] as const,
   peopleWithSkillNamed: (skill: string) => ['people-with-skill', skill] as const,
 
+  notifications: () => ['notifications'] as const,
+  inbox: () => ['notifications', 'inbox'] as const,
+  unreadCount: () => ['notifications', 'unread-count'] as const,
+  follows: () => ['follows'] as const,
+  watches: () => ['watches'] as const,
+
   search: (q: string, filters: unknown) => ['search', q, filters] as const,
   suggest: (q: string) => ['suggest', q] as const,
 };

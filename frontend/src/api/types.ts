@@ -6,6 +6,13 @@
 import type { z } from 'zod';
 import type { SearchResponse, SuggestResponse } from '../../../functions/api/routes/search';
 import type {
+  FollowView,
+  MarkedAll as MarkedAllSchema,
+  NotificationView,
+  UnreadCount as UnreadCountSchema,
+  WatchView,
+} from '../../../functions/api/schemas/notifications';
+import type {
   CommentView,
   PostSummary as PostSummarySchema,
   PostView,
@@ -53,3 +60,9 @@ export type WikiPageSummary = z.output<typeof PageSummary>;
 export type WikiPage = z.output<typeof PageView>;
 export type PageVersionSummary = z.output<typeof PageVersionSummarySchema>;
 export type PageVersion = z.output<typeof PageVersionView>;
+
+export type Follow = z.output<typeof FollowView>;
+export type Watch = z.output<typeof WatchView>;
+export type Notification = z.output<typeof NotificationView>;
+export type UnreadCount = z.output<typeof UnreadCountSchema>;
+export type MarkedAll = z.output<typeof MarkedAllSchema>;

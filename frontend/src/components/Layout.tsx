@@ -1,7 +1,8 @@
-/** The frame of every signed-in screen: skip link, header (navigation, search, account), main. */
+/** The frame of every signed-in screen: skip link, header (navigation, search, notifications, account), main. */
 import { type ReactNode, useEffect, useRef } from 'react';
 import { Link, NavLink, useLocation } from 'react-router';
 import { useAuth } from '../auth/AuthContext';
+import { NotificationBell } from './NotificationBell';
 import { ProfileMenu } from './ProfileMenu';
 import { TypeAhead } from './TypeAhead';
 
@@ -49,6 +50,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <NavLink to="/drafts">Drafts</NavLink>
           </nav>
           <TypeAhead />
+          <NotificationBell />
           <ProfileMenu />
         </div>
       </header>

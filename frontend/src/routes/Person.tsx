@@ -15,6 +15,7 @@ import { ExternalBadge, initials } from '../components/People';
 import { PostFeed } from '../components/PostFeed';
 import { ServerHtml } from '../components/ServerHtml';
 import { Empty, ErrorState, Loading } from '../components/States';
+import { FollowButtons } from '../components/SubscribeButtons';
 import { useTitle } from '../lib/useTitle';
 
 const skillPath = (skill: string) => `/people?skill=${encodeURIComponent(skill)}`;
@@ -65,6 +66,7 @@ export default function Person() {
             )}
           </p>
         </div>
+        {!mine && <FollowButtons userId={p.userId} name={p.name} />}
         {mine && !editing && (
           <button type="button" onClick={() => setEditing(true)}>
             Edit profile

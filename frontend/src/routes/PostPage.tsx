@@ -9,6 +9,7 @@ import { PersonName } from '../components/People';
 import { spaceLabel } from '../components/PostCard';
 import { ServerHtml } from '../components/ServerHtml';
 import { ErrorState, Loading } from '../components/States';
+import { WatchButtons } from '../components/SubscribeButtons';
 import { Time } from '../components/Time';
 import { useTitle } from '../lib/useTitle';
 import { Comments } from './Comments';
@@ -116,6 +117,9 @@ function PostActions({ post }: { post: Post }) {
             {post.likeCount} {post.likeCount === 1 ? 'like' : 'likes'}
           </span>
         </button>
+      )}
+      {post.status === 'published' && (
+        <WatchButtons target={{ kind: 'post', spaceId: post.spaceId, postId: post.id }} name={post.title} />
       )}
       {post.permissions.edit && (
         <Link

@@ -11,6 +11,7 @@ import { PersonName } from '../components/People';
 import { PostFeed } from '../components/PostFeed';
 import { AudienceBadges, MembershipButton } from '../components/SpaceBits';
 import { Empty, ErrorState, Loading } from '../components/States';
+import { WatchButtons } from '../components/SubscribeButtons';
 import { WikiTree } from '../components/WikiTree';
 import { useTitle } from '../lib/useTitle';
 import { newPagePath } from '../lib/wiki';
@@ -56,6 +57,7 @@ export default function SpacePage({ tab }: { tab: Tab }) {
               </Link>
             ))}
           <MembershipButton space={s} />
+          <WatchButtons target={{ kind: 'space', spaceId: s.id }} name={s.name} />
         </div>
       </div>
       <nav aria-label={`${s.name} sections`} className="tabs">

@@ -15,6 +15,7 @@ import { PersonName } from '../components/People';
 import { spaceLabel } from '../components/PostCard';
 import { ServerHtml } from '../components/ServerHtml';
 import { ErrorState, Loading } from '../components/States';
+import { WatchButtons } from '../components/SubscribeButtons';
 import { Time } from '../components/Time';
 import { useTitle } from '../lib/useTitle';
 import { markMissingPages, newPagePath, pagePath, useWikiPages, wikiPath } from '../lib/wiki';
@@ -78,6 +79,7 @@ export default function WikiPage({ view }: { view: 'page' | 'history' }) {
             >
               {view === 'history' ? 'Back to the page' : 'History'}
             </Link>
+            <WatchButtons target={{ kind: 'page', spaceId: p.spaceId, pageId: p.id }} name={p.title} />
           </nav>
         </header>
         {view === 'page' ? (

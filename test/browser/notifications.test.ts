@@ -1,0 +1,290 @@
+// Notifications in the web client, end to end over the real local runtime (API, stream, fan-out) in
+// Debian's Chromium: the bell's polled unread count, the inbox, and the Watch / Follow / Mute buttons.
+// bob watches Engineering, alice mentions him there, and his bell counts it without a reload; the
+// inbox opens the post and reads the item; pat (a partner without access) gets nothing; mute and
+// unwatch silence what they should. axe-core checks every new screen.
+
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { ensureFrontendBuilt } from '../../frontend/scripts/ensure-built';
+import { seedDemoData } from '../../local/seed';
+import { type ApiResponse, startTestRuntime, type TestRuntime } from '../helpers/runtime';
+import { noteSkipped } from '../helpers/skipped';
+import {
+  expectAccessible,
+  findChromium,
+  INSTALL_HINT,
+  launchChromium,
+  newSession,
+  type Session,
+  screenshot,
+  settled,
+  signIn,
+} from './helpers/browser';
+
+const chromiumPath = findChromium();
+const inCi = process.env.CI === 'true';
+if (!chromiumPath && !inCi)
+  noteSkipped(
+    'notifications.test.ts',
+    'Chromium was not found',
+    'apt-get update && apt-get install -y chromium',
+  );
+
+test('Chromium is installed for the browser tests', () => {
+  if (!chromiumPath && inCi) throw new Error(`Chromium is missing on CI. ${INSTALL_HINT}`);
+});
+
+(chromiumPath ? describe : describe.skip)('notifications in Chromium', () => {
+  let rt: TestRuntime;
+  let browser: Browser;
+  let bob: Session;
+  let postId = '';
+
+  async function ok(
+    account: string,
+    method: string,
+    pathname: string,
+    body?: unknown,
+  ): Promise<ApiResponse['body']> {
+    const response = await rt.api(account, method, pathname, body);
+    if (response.status >= 300)
+      throw new Error(
+        `${account} ${method} ${pathname} → ${response.status} ${JSON.stringify(response.body)}`,
+      );
+    return response.body;
+  }
+
+  const unread = async (account: string) =>
+    (await ok(account, 'GET', '/me/notifications/unread-count')).unread as number;
+
+  /** The bell, by the name it has when nothing (or `count`) is unread. */
+  const bell = (page: Page, count?: number) =>
+    page.getByRole('link', {
+      name: count ? `Notifications, ${count} unread` : 'Notifications',
+      exact: true,
+    });
+
+  const group = (page: Page, name: string) =>
+    page.getByRole('group', { name: `Notifications about ${name}`, exact: true });
+
+  beforeAll(async () => {
+    await ensureFrontendBuilt();
+    rt = await startTestRuntime();
+    await seedDemoData(rt.table);
+    for (const account of ['alice', 'bob', 'pat']) await ok(account, 'GET', '/me');
+    await rt.drain();
+    // Start from an inbox with nothing unread (the demo data's own events may have told someone).
+    for (const account of ['bob', 'pat']) await ok(account, 'POST', '/me/notifications/read-all');
+    browser = await launchChromium(chromiumPath!);
+    bob = await newSession(browser);
+    await signIn(bob.page, rt.url, 'bob');
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await rt?.close();
+  });
+
+  test('bob watches Engineering; alice mentions him; the polled bell counts it; the inbox opens the post and reads it', async () => {
+    const { page } = bob;
+    await bell(page).waitFor();
+    await page.getByRole('link', { name: 'Spaces' }).click();
+    await page.getByRole('link', { name: 'Engineering', exact: true }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Engineering' }).waitFor();
+    const engineering = group(page, 'Engineering');
+    await engineering.getByRole('button', { name: 'Watch', pressed: false }).click();
+    await engineering.getByRole('button', { name: 'Watch', pressed: true }).waitFor();
+    await expect(
+      engineering.getByRole('button', { name: 'Mute' }).getAttribute('aria-pressed'),
+    ).resolves.toBe('false');
+    // (Besides the posts bob wrote in the demo data: authors watch what they write.)
+    expect((await ok('bob', 'GET', '/me/watches')).items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'space', spaceId: 'engineering', level: 'watching' }),
+      ]),
+    );
+    await expectAccessible(page, 'space-watching');
+    await screenshot(page, 'space-watching');
+
+    const post = await ok('alice', 'POST', '/spaces/engineering/posts', {
+      title: 'Release plan',
+      body: 'Next week: @bob reviews, and @pat (no access to Engineering) is told nothing.',
+    });
+    postId = post.id;
+
+    // No reload: the bell asks every few seconds.
+    const started = Date.now();
+    await bell(page, 1).waitFor({ timeout: 15_000 });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    await expect(page.locator('.bell-count').getAttribute('aria-hidden')).resolves.toBe('true');
+    await expect(page.locator('.bell-count').textContent()).resolves.toBe('1');
+
+    await bell(page, 1).click();
+    await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
+    const item = page.getByRole('link', { name: 'Alice Andersen mentioned you in “Release plan”' });
+    await item.waitFor();
+    const row = page.locator('.inbox-item', { has: item });
+    await expect(row.getAttribute('class')).resolves.toContain('unread');
+    await expect(row.textContent()).resolves.toMatch(
+      /^Unread: Alice Andersen mentioned you in “Release plan” · Engineering/,
+    );
+    // What I follow and watch lists Engineering.
+    await page.getByRole('button', { name: 'Unwatch Engineering' }).waitFor();
+    await expectAccessible(page, 'inbox');
+    await screenshot(page, 'inbox');
+
+    await item.click();
+    await page.getByRole('heading', { level: 1, name: 'Release plan' }).waitFor();
+    expect(page.url()).toBe(`${rt.url}/spaces/engineering/posts/${postId}`);
+    await bell(page).waitFor();
+    expect(await unread('bob')).toBe(0);
+
+    // Back in the inbox the item is read, and so is everything after "Mark all read".
+    await bell(page).click();
+    await page.locator('.inbox-item', { has: page.getByRole('link', { name: /“Release plan”/ }) }).waitFor();
+    expect(await page.locator('.inbox-item.unread').count()).toBe(0);
+    await expect(page.getByRole('button', { name: 'Mark all read' }).isDisabled()).resolves.toBe(true);
+    expect(bob.errors).toEqual([]);
+  }, 90_000);
+
+  test('pat, a partner without access to Engineering, gets nothing; partners watch what they can read', async () => {
+    await rt.drain();
+    const pats = (await ok('pat', 'GET', '/me/notifications?limit=100')).items as { postId?: string }[];
+    expect(pats.filter((n) => n.postId === postId)).toEqual([]);
+    expect(await unread('pat')).toBe(0);
+
+    const pat = await newSession(browser);
+    try {
+      const { page } = pat;
+      await signIn(page, rt.url, 'pat');
+      await bell(page).waitFor();
+      await bell(page).click();
+      await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
+      await settled(page);
+      await expect(page.getByRole('link', { name: /Release plan/ }).count()).resolves.toBe(0);
+      if (pats.length === 0) await page.getByText('Nothing here yet').waitFor();
+      await expectAccessible(page, 'inbox-partner');
+      await screenshot(page, 'inbox-partner');
+
+      await page.goto(`${rt.url}/spaces/acme-supply-chain`);
+      const acme = group(page, 'Acme supply chain');
+      await acme.getByRole('button', { name: 'Watch', pressed: false }).click();
+      await acme.getByRole('button', { name: 'Watch', pressed: true }).waitFor();
+      expect((await ok('pat', 'GET', '/me/watches')).items).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ kind: 'space', spaceId: 'acme-supply-chain', level: 'watching' }),
+        ]),
+      );
+      expect(pat.errors).toEqual([]);
+    } finally {
+      await pat.context.close();
+    }
+  }, 90_000);
+
+  test('a muted post tells nothing, not even a mention; an unwatched space tells nothing', async () => {
+    const { page } = bob;
+    await page.goto(`${rt.url}/spaces/engineering/posts/${postId}`);
+    const releasePlan = group(page, 'Release plan');
+    await releasePlan.getByRole('button', { name: 'Mute', pressed: false }).click();
+    await releasePlan.getByRole('button', { name: 'Mute', pressed: true }).waitFor();
+    await expect(
+      releasePlan.getByRole('button', { name: 'Watch' }).getAttribute('aria-pressed'),
+    ).resolves.toBe('false');
+    await expectAccessible(page, 'post-muted');
+
+    await ok('alice', 'POST', `/spaces/engineering/posts/${postId}/comments`, {
+      body: '@bob one more thing',
+    });
+    await rt.drain();
+    expect(await unread('bob')).toBe(0);
+
+    // Unwatch from the list on the inbox screen; the post's mute is listed too.
+    await bell(page).click();
+    await page.getByRole('button', { name: 'Unmute Release plan' }).waitFor();
+    await page.getByRole('button', { name: 'Unwatch Engineering' }).click();
+    await page.getByRole('button', { name: 'Unwatch Engineering' }).waitFor({ state: 'detached' });
+    const watches = (await ok('bob', 'GET', '/me/watches')).items as { kind: string; level: string }[];
+    expect(watches.filter((w) => w.kind === 'space')).toEqual([]);
+    expect(watches).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'post', postId, level: 'muted' })]),
+    );
+
+    await ok('alice', 'POST', '/spaces/engineering/posts', { title: 'Quiet news', body: 'Nothing for bob.' });
+    await rt.drain();
+    expect(await unread('bob')).toBe(0);
+    await expect(bell(page).isVisible()).resolves.toBe(true);
+  }, 90_000);
+
+  test('follow a person from their profile, a tag from its page, a wiki page from its page; stop from the list', async () => {
+    const { page } = bob;
+    await page.goto(`${rt.url}/people/alice`);
+    const alice = group(page, 'Alice Andersen');
+    await alice.getByRole('button', { name: 'Follow', pressed: false }).click();
+    await alice.getByRole('button', { name: 'Follow', pressed: true }).waitFor();
+    await expectAccessible(page, 'person-following');
+
+    await ok('alice', 'POST', '/spaces/engineering/posts', {
+      title: 'Followed news',
+      body: 'For followers.',
+    });
+    await bell(page, 1).waitFor({ timeout: 15_000 });
+
+    await page.goto(`${rt.url}/tags/release`);
+    const tag = group(page, '#release');
+    await tag.getByRole('button', { name: 'Watch', pressed: false }).click();
+    await tag.getByRole('button', { name: 'Watch', pressed: true }).waitFor();
+    await expectAccessible(page, 'tag-watching');
+
+    const wiki = await ok('alice', 'POST', '/spaces/engineering/pages', {
+      title: 'Runbook',
+      body: 'Steps.',
+    });
+    await page.goto(`${rt.url}/spaces/engineering/pages/${wiki.id}`);
+    const runbook = group(page, 'Runbook');
+    await runbook.getByRole('button', { name: 'Watch', pressed: false }).click();
+    await runbook.getByRole('button', { name: 'Watch', pressed: true }).waitFor();
+    await expectAccessible(page, 'wiki-page-watching');
+
+    await page.getByRole('link', { name: /^Notifications/ }).click();
+    await page.getByRole('link', { name: 'Alice Andersen posted “Followed news”' }).waitFor();
+    await page.getByRole('button', { name: 'Unwatch #release' }).waitFor();
+    await page.getByRole('button', { name: 'Unwatch Runbook' }).waitFor();
+    await page.getByRole('button', { name: 'Unfollow Alice Andersen' }).click();
+    await page.getByText('You follow nobody yet.').waitFor();
+    await page.getByRole('button', { name: 'Mark all read' }).click();
+    await bell(page).waitFor();
+    expect(await unread('bob')).toBe(0);
+    expect((await ok('bob', 'GET', '/me/follows')).items).toEqual([]);
+    await expectAccessible(page, 'inbox-subscriptions');
+    await screenshot(page, 'inbox-subscriptions');
+    expect(bob.errors).toEqual([]);
+  }, 90_000);
+
+  test('the inbox is newest first and pages with "Show more"', async () => {
+    const { page } = bob;
+    await ok('alice', 'POST', '/spaces', {
+      id: 'release-train',
+      name: 'Release train',
+      audience: 'employees',
+    });
+    await ok('bob', 'PUT', '/me/watches/spaces/release-train', { level: 'watching' });
+    for (let i = 1; i <= 21; i++)
+      await ok('alice', 'POST', '/spaces/release-train/posts', { title: `Train ${i}`, body: `Car ${i}.` });
+    await rt.drain();
+    await page.goto(`${rt.url}/notifications`);
+    await bell(page, 21).waitFor();
+    const links = page.locator('.inbox .inbox-link');
+    await links.first().waitFor();
+    expect(await links.count()).toBe(20);
+    await expect(links.first().textContent()).resolves.toBe('Alice Andersen posted “Train 21”');
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await page.getByRole('link', { name: 'Alice Andersen posted “Train 1”' }).waitFor();
+    expect(await links.count()).toBeGreaterThan(20);
+    await page.getByRole('button', { name: 'Mark all read' }).click();
+    await bell(page).waitFor();
+    await page.locator('.inbox-item.unread').first().waitFor({ state: 'detached', timeout: 5_000 });
+    expect(await page.locator('.inbox-item.unread').count()).toBe(0);
+    expect(bob.errors).toEqual([]);
+  }, 90_000);
+});
