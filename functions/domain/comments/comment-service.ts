@@ -13,25 +13,9 @@ import type { PostService } from '../posts/post-service';
 import type { Principal } from '../principal';
 import { canManage, canParticipate, visibleAuthor } from '../spaces/space-access';
 import type { SpaceService } from '../spaces/space-service';
+import { type Comment, toComment } from './comment';
 
-export interface Comment {
-  id: string;
-  spaceId: string;
-  postId: string;
-  parentId?: string;
-  authorId: string;
-  authorName: string;
-  authorOrg?: string;
-  body: string;
-  html: string;
-  /** Plain text of `body`, for search. */
-  text: string;
-  mentions: string[];
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-  deleted?: boolean;
-}
+export type { Comment };
 
 export interface CommentView extends Omit<Comment, 'text'> {
   permissions: { edit: boolean; delete: boolean };
@@ -219,11 +203,6 @@ export class CommentService {
     if (!item || item.deleted) throw new NotFound('Comment');
     return { comment: toComment(item), manage: canManage(principal, loaded.space, loaded.membership) };
   }
-}
-
-function toComment(item: Item): Comment {
-  const { PK: _pk, SK: _sk, type: _t, deletedBy: _d, text: _text, ...rest } = item;
-  return rest as unknown as Comment;
 }
 
 function view(principal: Principal, comment: Comment, manage: boolean): CommentView {

@@ -1,8 +1,14 @@
 /**
- * Table items → search documents. Content takes its access fields from its space's item, so a
- * document is built from the current item plus its space (and, for a comment, its post).
+ * Table items → search documents, through the domain's own item → object mappers (toPost, toSpace, …),
+ * so a document is built from typed domain objects. Content takes its access fields from its space, so
+ * a document is built from the current item plus its space (and, for a comment, its post).
  */
 import type { Item } from '../../data/table';
+import { type Comment, toComment } from '../comments/comment';
+import { type Post, toPost } from '../posts/post';
+import { type Profile, toProfile } from '../profiles/profile';
+import { type Space, toSpace } from '../spaces/space';
+import { type Page, toPage } from '../wiki/page';
 import type { SearchDocument } from './search-document';
 
 export const documentId = {
@@ -15,109 +21,117 @@ export const documentId = {
 /** The item types that become documents (others — likes, members, tag items, versions — do not). */
 export const INDEXED_TYPES = ['post', 'comment', 'page', 'profile'] as const;
 
-function access(space: Item) {
+const NO_SIGNALS = { likeCount: 0, commentCount: 0, saveCount: 0 };
+
+function access(space: Space) {
   return {
-    spaceId: space.id as string,
-    spaceName: space.name as string,
-    audience: space.audience as SearchDocument['audience'],
-    partnerOrgs: (space.partnerOrgs as string[]) ?? [],
+    spaceId: space.id,
+    spaceName: space.name,
+    audience: space.audience,
+    partnerOrgs: space.partnerOrgs,
   };
 }
 
+const author = (id: string, name: string, org: string | undefined) => ({
+  authorId: id,
+  authorName: name,
+  ...(org ? { authorOrg: org } : {}),
+});
+
 /** A published post in an existing space; undefined when it should not be in the index. */
-export function postDocument(post: Item | undefined, space: Item | undefined): SearchDocument | undefined {
-  if (!post || !space || post.status !== 'published') return undefined;
+export function postDocument(
+  postItem: Item | undefined,
+  spaceItem: Item | undefined,
+): SearchDocument | undefined {
+  if (!postItem || !spaceItem) return undefined;
+  const post: Post = toPost(postItem);
+  if (post.status !== 'published') return undefined;
   return {
-    id: documentId.post(post.spaceId as string, post.id as string),
+    id: documentId.post(post.spaceId, post.id),
     type: 'post',
-    title: post.title as string,
-    body: (post.text as string | undefined) ?? (post.excerpt as string | undefined) ?? '',
-    tags: (post.tags as string[]) ?? [],
-    authorId: post.authorId as string,
-    authorName: post.authorName as string,
-    ...(post.authorOrg ? { authorOrg: post.authorOrg as string } : {}),
-    ...access(space),
-    createdAt: (post.publishedAt ?? post.createdAt) as string,
-    updatedAt: post.updatedAt as string,
-    likeCount: (post.likeCount as number) ?? 0,
-    commentCount: (post.commentCount as number) ?? 0,
-    saveCount: 0,
-    url: `/spaces/${encodeURIComponent(post.spaceId as string)}/posts/${post.id}`,
-    postId: post.id as string,
+    title: post.title,
+    body: post.text ?? post.excerpt ?? '',
+    tags: post.tags ?? [],
+    ...author(post.authorId, post.authorName, post.authorOrg),
+    ...access(toSpace(spaceItem)),
+    createdAt: post.publishedAt ?? post.createdAt,
+    updatedAt: post.updatedAt,
+    ...NO_SIGNALS,
+    likeCount: post.likeCount,
+    commentCount: post.commentCount,
+    url: `/spaces/${encodeURIComponent(post.spaceId)}/posts/${post.id}`,
+    postId: post.id,
   };
 }
 
 /** A live comment on a published post. */
 export function commentDocument(
-  comment: Item | undefined,
-  post: Item | undefined,
-  space: Item | undefined,
+  commentItem: Item | undefined,
+  postItem: Item | undefined,
+  spaceItem: Item | undefined,
 ): SearchDocument | undefined {
-  if (!comment || comment.deleted || !post || post.status !== 'published' || !space) return undefined;
+  if (!commentItem || !postItem || !spaceItem) return undefined;
+  const comment: Comment = toComment(commentItem);
+  const post: Post = toPost(postItem);
+  if (comment.deleted || post.status !== 'published') return undefined;
   return {
-    id: documentId.comment(comment.spaceId as string, comment.id as string),
+    id: documentId.comment(comment.spaceId, comment.id),
     type: 'comment',
-    title: `Comment on “${post.title as string}”`,
-    body: (comment.text as string | undefined) ?? '',
+    title: `Comment on “${post.title}”`,
+    body: comment.text ?? '',
     tags: [],
-    authorId: comment.authorId as string,
-    authorName: comment.authorName as string,
-    ...(comment.authorOrg ? { authorOrg: comment.authorOrg as string } : {}),
-    ...access(space),
-    createdAt: comment.createdAt as string,
-    updatedAt: comment.updatedAt as string,
-    likeCount: 0,
-    commentCount: 0,
-    saveCount: 0,
-    url: `/spaces/${encodeURIComponent(comment.spaceId as string)}/posts/${comment.postId}#comment-${comment.id}`,
-    postId: comment.postId as string,
+    ...author(comment.authorId, comment.authorName, comment.authorOrg),
+    ...access(toSpace(spaceItem)),
+    createdAt: comment.createdAt,
+    updatedAt: comment.updatedAt,
+    ...NO_SIGNALS,
+    url: `/spaces/${encodeURIComponent(comment.spaceId)}/posts/${comment.postId}#comment-${comment.id}`,
+    postId: comment.postId,
   };
 }
 
 /** A wiki page in an existing space, under its latest editor's name. */
-export function pageDocument(page: Item | undefined, space: Item | undefined): SearchDocument | undefined {
-  if (!page || page.deleting || !space) return undefined;
+export function pageDocument(
+  pageItem: Item | undefined,
+  spaceItem: Item | undefined,
+): SearchDocument | undefined {
+  if (!pageItem || !spaceItem) return undefined;
+  const page: Page = toPage(pageItem);
+  if (page.deleting) return undefined;
   return {
-    id: documentId.page(page.spaceId as string, page.id as string),
+    id: documentId.page(page.spaceId, page.id),
     type: 'page',
-    title: page.title as string,
-    body: (page.text as string | undefined) ?? '',
-    tags: (page.tags as string[]) ?? [],
-    authorId: page.updatedBy as string,
-    authorName: page.updatedByName as string,
-    ...(page.updatedByOrg ? { authorOrg: page.updatedByOrg as string } : {}),
-    ...access(space),
-    createdAt: page.createdAt as string,
-    updatedAt: page.updatedAt as string,
-    likeCount: 0,
-    commentCount: 0,
-    saveCount: 0,
-    url: `/spaces/${encodeURIComponent(page.spaceId as string)}/pages/${page.id}`,
+    title: page.title,
+    body: page.text ?? '',
+    tags: page.tags ?? [],
+    ...author(page.updatedBy, page.updatedByName, page.updatedByOrg),
+    ...access(toSpace(spaceItem)),
+    createdAt: page.createdAt,
+    updatedAt: page.updatedAt,
+    ...NO_SIGNALS,
+    url: `/spaces/${encodeURIComponent(page.spaceId)}/pages/${page.id}`,
   };
 }
 
-export function profileDocument(profile: Item | undefined): SearchDocument | undefined {
-  if (!profile) return undefined;
-  const skills = (profile.skills as string[]) ?? [];
+export function profileDocument(profileItem: Item | undefined): SearchDocument | undefined {
+  if (!profileItem) return undefined;
+  const profile: Profile = toProfile(profileItem);
   return {
-    id: documentId.profile(profile.userId as string),
+    id: documentId.profile(profile.userId),
     type: 'profile',
-    title: profile.name as string,
+    title: profile.name,
     // `aboutText` is the Markdown of `about` as plain text; profiles saved before it have only `about`.
     body: [profile.title, profile.department, profile.location, profile.aboutText ?? profile.about]
       .filter(Boolean)
       .join('. '),
     tags: [],
-    authorId: profile.userId as string,
-    authorName: profile.name as string,
-    ...(profile.org ? { org: profile.org as string, authorOrg: profile.org as string } : {}),
+    ...author(profile.userId, profile.name, profile.org),
+    ...(profile.org ? { org: profile.org } : {}),
     partnerOrgs: [],
-    skills,
-    createdAt: profile.createdAt as string,
-    updatedAt: (profile.updatedAt ?? profile.createdAt) as string,
-    likeCount: 0,
-    commentCount: 0,
-    saveCount: 0,
-    url: `/people/${encodeURIComponent(profile.userId as string)}`,
+    skills: profile.skills,
+    createdAt: profile.createdAt,
+    updatedAt: profile.updatedAt ?? profile.createdAt,
+    ...NO_SIGNALS,
+    url: `/people/${encodeURIComponent(profile.userId)}`,
   };
 }
