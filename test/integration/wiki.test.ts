@@ -218,6 +218,29 @@ describe('links', () => {
   });
 });
 
+describe('backlinks at scale', () => {
+  it('pages through every backlink with a cursor, one Query and one BatchGetItem a page, none left out', async () => {
+    const titles = Array.from({ length: 7 }, (_, i) => `Linker ${i}`);
+    for (const title of titles) await page(title, 'Points at [[Hub Page]].');
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const before = rt.table.roundTrips;
+      const query = `limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const answer = await ok('bob', 'GET', `/spaces/${S}/pages/hub-page/backlinks?${query}`);
+      pages++;
+      expect(answer.items.length).toBeLessThanOrEqual(3);
+      seen.push(...answer.items.map((link: { title: string }) => link.title));
+      cursor = answer.cursor;
+      // The space check, the links and their pages: a constant number of requests, whatever the count.
+      expect(rt.table.roundTrips - before).toBeLessThanOrEqual(3);
+    } while (cursor && pages < 10);
+    expect(seen.sort()).toEqual([...titles].sort());
+    expect(pages).toBeGreaterThanOrEqual(3);
+  });
+});
+
 describe('deleting', () => {
   it('refuses while pages sit below, then removes the page, its history and its links', async () => {
     const parent = await page('Old Area', 'Points at [[Somewhere]]');

@@ -3,7 +3,7 @@
  * here, and its history with a line diff of any version against the current one and restore. A link
  * to a page that does not exist yet offers to create it, wiki style.
  */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { diffLines } from 'diff';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -119,25 +119,37 @@ function MissingPage({ spaceId, pageId }: { spaceId: string; pageId: string }) {
 }
 
 function Backlinks({ spaceId, pageId }: { spaceId: string; pageId: string }) {
-  const backlinks = useQuery({
+  const backlinks = useInfiniteQuery({
     queryKey: keys.backlinks(spaceId, pageId),
-    queryFn: ({ signal }) =>
-      get<{ items: { id: string; title: string }[] }>(
-        `/spaces/${enc(spaceId)}/pages/${enc(pageId)}/backlinks`,
+    queryFn: ({ pageParam, signal }) =>
+      get<Page<{ id: string; title: string }>>(
+        `/spaces/${enc(spaceId)}/pages/${enc(pageId)}/backlinks${query({ limit: 50, cursor: pageParam })}`,
         signal,
       ),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.cursor,
   });
-  if (!backlinks.data?.items.length) return null;
+  const links = backlinks.data?.pages.flatMap((page) => page.items) ?? [];
+  if (!links.length) return null;
   return (
     <section className="backlinks" aria-labelledby="backlinks-title">
       <h2 id="backlinks-title">Pages that link here</h2>
       <ul>
-        {backlinks.data.items.map((link) => (
+        {links.map((link) => (
           <li key={link.id}>
             <Link to={pagePath(spaceId, link.id)}>{link.title}</Link>
           </li>
         ))}
       </ul>
+      {backlinks.hasNextPage && (
+        <button
+          type="button"
+          onClick={() => void backlinks.fetchNextPage()}
+          disabled={backlinks.isFetchingNextPage}
+        >
+          {backlinks.isFetchingNextPage ? 'Loading more…' : 'More pages that link here'}
+        </button>
+      )}
     </section>
   );
 }

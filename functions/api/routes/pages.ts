@@ -4,7 +4,7 @@ import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
 import { PageQuery, SpaceIdParam } from '../schemas/common';
 import {
-  BacklinkList,
+  BacklinkPage,
   CreatePageBody,
   PageParams,
   PageVersionPage,
@@ -169,12 +169,16 @@ export function pageRoutes() {
       tags,
       ...secured,
       summary: 'The pages that link here with [[title]]',
-      request: { params: PageParams },
-      responses: { 200: ok(BacklinkList), ...standardErrors },
+      request: { params: PageParams, query: PageQuery },
+      responses: { 200: ok(BacklinkPage), ...standardErrors },
     }),
     async (c) => {
       const { spaceId, pageId } = c.req.valid('param');
-      return c.json({ items: await c.var.services.pages.backlinks(c.var.principal, spaceId, pageId) }, 200);
+      const { limit, cursor } = c.req.valid('query');
+      return c.json(
+        await c.var.services.pages.backlinks(c.var.principal, spaceId, pageId, limit, cursor),
+        200,
+      );
     },
   );
 

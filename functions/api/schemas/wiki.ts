@@ -90,4 +90,4 @@ export const PageVersionView = z
   .openapi('PageVersion');
 export const PageVersionPage = pageOf(PageVersionSummary, 'PageVersionSummary');
 export const Backlink = z.object({ id: z.string(), title: z.string() }).openapi('Backlink');
-export const BacklinkList = z.object({ items: z.array(Backlink) }).openapi('BacklinkList');
+export const BacklinkPage = pageOf(Backlink, 'Backlink');

@@ -5,7 +5,7 @@
 
 import { TransactionFailed } from '../../data/errors';
 import { keys } from '../../data/keys';
-import type { Item, Page } from '../../data/table';
+import type { Page } from '../../data/table';
 import { loadMarkdown } from '../content/load-markdown';
 import type { DomainContext } from '../context';
 import { Conflict, EditConflict, Forbidden, InvalidInput, NotFound } from '../errors';

@@ -312,23 +312,29 @@ export class PageService {
     return { ...found, html };
   }
 
-  /** The pages whose `[[links]]` point here (the page itself need not exist yet). */
+  /**
+   * The pages whose `[[links]]` point here (the page itself need not exist yet), a page at a time in
+   * the order of their ids (slugs of their titles), with a cursor for the next: one Query and one
+   * BatchGetItem whatever the number of links.
+   */
   async backlinks(
     principal: Principal,
     spaceId: string,
     pageId: string,
-  ): Promise<{ id: string; title: string }[]> {
+    limit = 50,
+    cursor?: string,
+  ): Promise<ListPage<{ id: string; title: string }>> {
     const [, links] = await readWhileChecking(
       this.spaces.loadReadable(principal, spaceId),
-      this.ctx.table.query({ index: 'GSI1', partition: keys.backlinks(spaceId, pageId), limit: 100 }),
+      this.ctx.table.query({ index: 'GSI1', partition: keys.backlinks(spaceId, pageId), limit, cursor }),
     );
     const pages = await this.ctx.table.getMany(
       links.items.map((link) => keys.page(spaceId, link.from as string)),
     );
-    return pages
+    const items = pages
       .filter((item): item is Item => !!item && !item.deleting)
-      .map((item) => ({ id: item.id as string, title: item.title as string }))
-      .sort((a, b) => a.title.localeCompare(b.title));
+      .map((item) => ({ id: item.id as string, title: item.title as string }));
+    return { items, cursor: links.cursor };
   }
 
   private assertCanEdit(principal: Principal, loaded: LoadedSpace) {
