@@ -7,10 +7,9 @@ import type { Browser, Page } from 'playwright-core';
 import { ensureFrontendBuilt } from '../../frontend/scripts/ensure-built';
 import { seedDemoData } from '../../local/seed';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
-import { noteSkipped } from '../helpers/skipped';
 import {
+  browserSuite,
   expectAccessible,
-  findChromium,
   launchChromium,
   newSession,
   type Session,
@@ -19,14 +18,12 @@ import {
   signIn,
 } from './helpers/browser';
 
-const chromiumPath = findChromium();
-if (!chromiumPath)
-  noteSkipped('first-day.test.ts', 'Chromium was not found', 'apt-get update && apt-get install -y chromium');
+const { chromiumPath, describeInChromium } = browserSuite('first-day.test.ts');
 
 // Over the 100,000-character limit of a post body and a wiki page, by a paragraph's worth.
 const BIG = `${'All of this was pasted at once. '.repeat(3_200)}The end.`;
 
-(chromiumPath ? describe : describe.skip)('first-day problems in Chromium (issue 10)', () => {
+describeInChromium('first-day problems in Chromium (issue 10)', () => {
   let rt: TestRuntime;
   let browser: Browser;
   let alice: Session;

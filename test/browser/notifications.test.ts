@@ -9,11 +9,9 @@ import type { Browser, Page } from 'playwright-core';
 import { ensureFrontendBuilt } from '../../frontend/scripts/ensure-built';
 import { seedDemoData } from '../../local/seed';
 import { type ApiResponse, startTestRuntime, type TestRuntime } from '../helpers/runtime';
-import { noteSkipped } from '../helpers/skipped';
 import {
+  browserSuite,
   expectAccessible,
-  findChromium,
-  INSTALL_HINT,
   launchChromium,
   newSession,
   type Session,
@@ -22,20 +20,9 @@ import {
   signIn,
 } from './helpers/browser';
 
-const chromiumPath = findChromium();
-const inCi = process.env.CI === 'true';
-if (!chromiumPath && !inCi)
-  noteSkipped(
-    'notifications.test.ts',
-    'Chromium was not found',
-    'apt-get update && apt-get install -y chromium',
-  );
+const { chromiumPath, describeInChromium } = browserSuite('notifications.test.ts');
 
-test('Chromium is installed for the browser tests', () => {
-  if (!chromiumPath && inCi) throw new Error(`Chromium is missing on CI. ${INSTALL_HINT}`);
-});
-
-(chromiumPath ? describe : describe.skip)('notifications in Chromium', () => {
+describeInChromium('notifications in Chromium', () => {
   let rt: TestRuntime;
   let browser: Browser;
   let bob: Session;

@@ -7,11 +7,9 @@ import type { Browser, Page } from 'playwright-core';
 import { ensureFrontendBuilt } from '../../frontend/scripts/ensure-built';
 import { seedDemoData } from '../../local/seed';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
-import { noteSkipped } from '../helpers/skipped';
 import {
+  browserSuite,
   expectAccessible,
-  findChromium,
-  INSTALL_HINT,
   launchChromium,
   newSession,
   type Session,
@@ -20,18 +18,7 @@ import {
   signIn,
 } from './helpers/browser';
 
-const chromiumPath = findChromium();
-const inCi = process.env.CI === 'true';
-if (!chromiumPath && !inCi)
-  noteSkipped(
-    'web-client.test.ts',
-    'Chromium was not found',
-    'apt-get update && apt-get install -y chromium',
-  );
-
-test('Chromium is installed for the browser tests', () => {
-  if (!chromiumPath && inCi) throw new Error(`Chromium is missing on CI. ${INSTALL_HINT}`);
-});
+const { chromiumPath, describeInChromium } = browserSuite('web-client.test.ts');
 
 const HOSTILE_BODY = [
   '# Inert by design',
@@ -49,7 +36,7 @@ const HOSTILE_BODY = [
 
 const TITLE = 'Hostile payload, rendered inert';
 
-(chromiumPath ? describe : describe.skip)('web client in Chromium', () => {
+describeInChromium('web client in Chromium', () => {
   let rt: TestRuntime;
   let browser: Browser;
   let alice: Session;

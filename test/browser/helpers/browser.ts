@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { expect } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import {
   type Browser,
   type BrowserContext,
@@ -13,6 +13,7 @@ import {
   chromium,
   type Page,
 } from 'playwright-core';
+import { noteSkipped } from '../../helpers/skipped';
 
 const require = createRequire(import.meta.url);
 
@@ -27,6 +28,25 @@ export const INSTALL_HINT = "Install Debian's Chromium with: apt-get update && a
 
 export function findChromium(): string | undefined {
   return CANDIDATES.find((candidate): candidate is string => !!candidate && fs.existsSync(candidate));
+}
+
+/**
+ * What every browser suite does first: find Chromium; without it, note the suite as skipped (with the
+ * command that installs it) — except on CI, where a missing Chromium fails the run. Returns the path
+ * (undefined when missing) and the `describe` to use (`describe.skip` when missing).
+ */
+export function browserSuite(file: string): {
+  chromiumPath: string | undefined;
+  describeInChromium: (name: string, body: () => void) => void;
+} {
+  const chromiumPath = findChromium();
+  const inCi = process.env.CI === 'true';
+  if (!chromiumPath && !inCi)
+    noteSkipped(file, 'Chromium was not found', 'apt-get update && apt-get install -y chromium');
+  test('Chromium is installed for the browser tests', () => {
+    if (!chromiumPath && inCi) throw new Error(`Chromium is missing on CI. ${INSTALL_HINT}`);
+  });
+  return { chromiumPath, describeInChromium: chromiumPath ? describe : describe.skip };
 }
 
 export async function launchChromium(executablePath: string): Promise<Browser> {
