@@ -7,10 +7,6 @@ import type { ApiDependencies } from './dependencies';
 import { createModuleApp } from './module-app';
 import { ALL_MODULES } from './modules/all-modules';
 
-export { MAX_BODY_BYTES } from './module-app';
-
 export function createApp(deps: ApiDependencies) {
   return createModuleApp(deps, ALL_MODULES);
 }
-
-export type App = ReturnType<typeof createApp>;

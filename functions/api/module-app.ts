@@ -67,8 +67,6 @@ export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModu
   return app;
 }
 
-export type ModuleApp = ReturnType<typeof createModuleApp>;
-
 /**
  * The core services plus those of the given modules. Each module's routes use the core and their own
  * module's services only; test/integration/module-apps.test.ts calls every route through its own

@@ -7,7 +7,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError, ZodIssue } from 'zod';
 import { InvalidCursor, ItemTooLarge } from '../data/errors';
-import { DomainError, type FieldIssue, Unauthenticated } from '../domain/errors';
+import { DomainError, type FieldIssue, InvalidInput, Unauthenticated } from '../domain/errors';
 import { logger } from '../platform/logger';
 
 export interface Problem {
@@ -116,32 +116,25 @@ export function validationProblem(c: Context, error: ZodError, location: string)
   });
 }
 
+/** The table adapter's own errors, in the domain's terms, so they take the one path below. */
+function asDomainError(error: Error): Error {
+  if (error instanceof InvalidCursor)
+    return new InvalidInput(error.message, [
+      {
+        field: 'cursor',
+        message: 'invalid cursor',
+        detail: 'This list position is not valid here; start again from the first page.',
+      },
+    ]);
+  if (error instanceof ItemTooLarge)
+    return new DomainError(413, 'payload-too-large', 'Payload too large', error.message);
+  return error;
+}
+
 export function handleError(error: Error, c: Context) {
   // RFC 6750: a 401 names the scheme the caller should use.
   if (error instanceof Unauthenticated) c.header('www-authenticate', 'Bearer');
-  if (error instanceof InvalidCursor)
-    return problemResponse(c, {
-      type: 'validation',
-      title: 'Invalid request',
-      status: 400,
-      detail: error.message,
-      errors: [
-        {
-          field: 'cursor',
-          message: 'invalid cursor',
-          detail: 'This list position is not valid here; start again from the first page.',
-        },
-      ],
-      instance: c.req.path,
-    });
-  if (error instanceof ItemTooLarge)
-    return problemResponse(c, {
-      type: 'payload-too-large',
-      title: 'Payload too large',
-      status: 413,
-      detail: error.message,
-      instance: c.req.path,
-    });
+  error = asDomainError(error);
   if (error instanceof DomainError) {
     return problemResponse(c, {
       type: error.type,

@@ -21,7 +21,7 @@ export const lambdaEsbuildAlias = (projectRoot: string): Record<string, string> 
   '@aws-sdk/credential-provider-node': join(projectRoot, 'functions/platform/lambda-credentials.ts'),
 });
 
-export function lambdaBundleOptions(projectRoot: string): BuildOptions {
+function lambdaBundleOptions(projectRoot: string): BuildOptions {
   return {
     bundle: true,
     platform: 'node',

@@ -4,7 +4,13 @@
  * follow and watch, each with a way to stop. No live channel: the bell's polled count refreshes the
  * list when it changes.
  */
-import { type InfiniteData, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import {
+  type InfiniteData,
+  type QueryClient,
+  useInfiniteQuery,
+  useMutation,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
 import { type ApiError, api, enc, get, query } from '../api/client';
@@ -46,17 +52,7 @@ export default function Notifications() {
   const markRead = (n: Notification) => {
     if (n.read) return;
     // Shown read at once; the server is told, then both the list and the count are read again.
-    queryClient.setQueryData<Inbox>(keys.inbox(), (data) =>
-      data
-        ? {
-            ...data,
-            pages: data.pages.map((page) => ({
-              ...page,
-              items: page.items.map((item) => (item.id === n.id ? { ...item, read: true } : item)),
-            })),
-          }
-        : data,
-    );
+    showRead(queryClient, (item) => item.id === n.id);
     queryClient.setQueryData<UnreadCount>(keys.unreadCount(), (data) =>
       data && data.unread > 0 ? { ...data, unread: data.unread - 1 } : data,
     );
@@ -74,18 +70,7 @@ export default function Notifications() {
         if (!result.more) break;
       }
     },
-    onSuccess: () =>
-      queryClient.setQueryData<Inbox>(keys.inbox(), (data) =>
-        data
-          ? {
-              ...data,
-              pages: data.pages.map((page) => ({
-                ...page,
-                items: page.items.map((item) => ({ ...item, read: true })),
-              })),
-            }
-          : data,
-      ),
+    onSuccess: () => showRead(queryClient, () => true),
     onSettled: () => queryClient.invalidateQueries({ queryKey: keys.notifications() }),
   });
 
@@ -274,5 +259,20 @@ function Subscriptions() {
         </ul>
       )}
     </section>
+  );
+}
+
+/** Shows the inbox items that `which` picks as read at once, before the server's answer. */
+function showRead(queryClient: QueryClient, which: (item: Notification) => boolean) {
+  queryClient.setQueryData<Inbox>(keys.inbox(), (data) =>
+    data
+      ? {
+          ...data,
+          pages: data.pages.map((page) => ({
+            ...page,
+            items: page.items.map((item) => (which(item) ? { ...item, read: true } : item)),
+          })),
+        }
+      : data,
   );
 }

@@ -6,7 +6,7 @@ import { FilterXSS, type IWhiteList } from 'xss';
 import { escapeHtml } from './escape-html';
 import { decodeEntities, safeUrl } from './urls';
 
-export const EXTERNAL_REL = 'noopener noreferrer nofollow';
+const EXTERNAL_REL = 'noopener noreferrer nofollow';
 
 /**
  * Everything the sanitizer lets through. Attribute values are further constrained in onTagAttr;
