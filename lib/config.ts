@@ -102,6 +102,9 @@ export class ConfigError extends Error {
 const ORG_ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
 // Cognito provider names: 1-32 characters, no underscore (it separates provider and user in user names).
 const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$/;
+/** Entra ID's shared issuers, which stand for every tenant (or every personal account) at once. */
+const MULTI_TENANT_ISSUER =
+  /^https:\/\/login\.microsoftonline\.(com|us)\/(common|organizations|consumers|9188040d-6c67-4c5b-b112-36a304b66dad)(\/|$)/i;
 const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Reads and validates the Commonplace settings from the construct tree's context. */
@@ -224,7 +227,15 @@ function readPartners(raw: unknown): PartnerConfig[] {
     ) {
       throw new ConfigError(`${where}.emailDomains`, 'expected a list of domain names');
     }
-    return { org, providerName, emailDomains: emailDomains as string[], idp: readIdp(p, where) };
+    const idp = readIdp(p, where);
+    if (emailDomains.length === 0) {
+      // The trigger refuses partner e-mails outside these: without them nobody of the partner gets in.
+      throw new ConfigError(
+        `${where}.emailDomains`,
+        "list the organisation's e-mail domains (its users' addresses must be in one of them)",
+      );
+    }
+    return { org, providerName, emailDomains: emailDomains as string[], idp };
   });
 
   for (const field of ['org', 'providerName'] as const) {
@@ -266,6 +277,12 @@ function readIdp(p: Record<string, unknown>, where: string): PartnerIdentityProv
   const issuerUrl = oidc.issuerUrl;
   if (typeof issuerUrl !== 'string' || !issuerUrl.startsWith('https://')) {
     throw new ConfigError(`${where}.oidc.issuerUrl`, 'must be an https:// URL');
+  }
+  if (MULTI_TENANT_ISSUER.test(issuerUrl)) {
+    throw new ConfigError(
+      `${where}.oidc.issuerUrl`,
+      "a multi-tenant issuer (common, organizations, consumers) would admit any Microsoft account as this partner: use the partner's own tenant, https://login.microsoftonline.com/<tenant id>/v2.0",
+    );
   }
   const clientId = oidc.clientId;
   if (typeof clientId !== 'string' || clientId === '')

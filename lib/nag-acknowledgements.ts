@@ -26,10 +26,6 @@ export function acknowledgeCdkInternals(stack: CommonplaceStack): void {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         reason: `${managed} The managed policy only lets it write its own CloudWatch logs.`,
       },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: `${managed} cloudfront:CreateInvalidation/GetInvalidation are granted on "*" by the CDK; the handler only invalidates the distribution passed to it.`,
-      },
       ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({
         id: `AwsSolutions-IAM5[Action::${action}]`,
         reason: `${managed} It reads the staged web build and syncs it into the site bucket (${action} on those two buckets only).`,

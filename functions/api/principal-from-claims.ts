@@ -9,6 +9,9 @@ import type { Group, Principal } from '../domain/principal';
 const GROUPS: readonly Group[] = ['employee', 'partner', 'admin'];
 
 export function principalFromClaims(claims: Record<string, unknown>): Principal {
+  // The JWT authorizer accepts a Cognito ID token of the same client too (its `aud` is the client id);
+  // only access tokens carry the claims the trigger decided, and only they can be revoked.
+  if (claims.token_use !== 'access') throw new Unauthenticated('Only access tokens are accepted');
   const { sub, email, name } = claims as { sub?: string; email?: string; name?: string };
   if (!sub || !/^[A-Za-z0-9._~-]{1,64}$/.test(sub))
     throw new Unauthenticated('The token has no usable subject');

@@ -7,11 +7,19 @@
  *   provider is mapped to, never an employee and never an admin, whatever Cognito groups they are in.
  * - A federated user whose provider is not mapped to an organisation gets no token at all (default
  *   deny): a provider added to the pool by hand must not quietly let people in as employees.
+ * - A partner's e-mail must be in one of its organisation's domains: its IdP may assert any address
+ *   (`ceo@commonplace.example`), and the address names the person everywhere (profile, @handle).
  */
 import type { Group } from '../domain/principal';
 
-/** Cognito identity provider name → partner organisation id, as deployed from cdk.json. */
-export type PartnerOrganisations = Readonly<Record<string, string>>;
+/** A partner organisation as the trigger knows it: its id and the e-mail domains its users have. */
+export interface PartnerOrganisation {
+  org: string;
+  emailDomains: readonly string[];
+}
+
+/** Cognito identity provider name → partner organisation, as deployed from cdk.json. */
+export type PartnerOrganisations = Readonly<Record<string, PartnerOrganisation>>;
 
 export interface SignedInUser {
   userName: string;
@@ -61,7 +69,7 @@ export function deriveClaims(user: SignedInUser, partners: PartnerOrganisations)
   }
 
   const mapped = providers.filter((provider) => Object.hasOwn(partners, provider));
-  const orgs = new Set(mapped.map((provider) => partners[provider]));
+  const orgs = new Set(mapped.map((provider) => partners[provider].org));
   if (orgs.size === 0) {
     throw new SignInRefused(
       `Identity provider ${providers.join(', ')} is not mapped to a partner organisation`,
@@ -73,8 +81,21 @@ export function deriveClaims(user: SignedInUser, partners: PartnerOrganisations)
       `User is linked to providers of several partner organisations (${[...orgs].join(', ')})`,
     );
   }
-  const [org] = orgs;
-  return { email, name, groups: ['partner'], org };
+  const partner = partners[mapped[0]];
+  if (!email || !inDomains(email, partner.emailDomains)) {
+    throw new SignInRefused(
+      `The e-mail ${email ?? '(none)'} is not in a domain of partner organisation ${partner.org}`,
+    );
+  }
+  return { email, name, groups: ['partner'], org: partner.org };
+}
+
+/** The address's domain is one of `domains` or a subdomain of one (case-insensitive). */
+function inDomains(email: string, domains: readonly string[]): boolean {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return false;
+  const domain = email.slice(at + 1).toLowerCase();
+  return domains.some((d) => domain === d.toLowerCase() || domain.endsWith(`.${d.toLowerCase()}`));
 }
 
 /**
@@ -102,16 +123,29 @@ function federatedProviders(user: SignedInUser): string[] {
   return [...new Set(names)];
 }
 
-/** Parses the trigger's `PARTNER_ORGANISATIONS` environment variable (a JSON object). */
+/**
+ * Parses the trigger's `PARTNER_ORGANISATIONS` environment variable: a JSON object of provider name to
+ * `{ "org": "<id>", "emailDomains": ["<domain>", …] }`.
+ */
 export function parsePartnerOrganisations(json: string | undefined): PartnerOrganisations {
   if (!json) return {};
   const parsed: unknown = JSON.parse(json);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error('PARTNER_ORGANISATIONS must be a JSON object of provider name to organisation id');
+    throw new Error('PARTNER_ORGANISATIONS must be a JSON object of provider name to organisation');
   }
-  for (const [provider, org] of Object.entries(parsed)) {
+  const map: Record<string, PartnerOrganisation> = {};
+  for (const [provider, value] of Object.entries(parsed)) {
+    const { org, emailDomains } = (value ?? {}) as { org?: unknown; emailDomains?: unknown };
     if (typeof org !== 'string' || org === '')
-      throw new Error(`PARTNER_ORGANISATIONS.${provider} must be an organisation id`);
+      throw new Error(`PARTNER_ORGANISATIONS.${provider}.org must be an organisation id`);
+    if (
+      !Array.isArray(emailDomains) ||
+      emailDomains.length === 0 ||
+      !emailDomains.every((d) => typeof d === 'string' && d !== '')
+    ) {
+      throw new Error(`PARTNER_ORGANISATIONS.${provider}.emailDomains must list the organisation's domains`);
+    }
+    map[provider] = Object.freeze({ org, emailDomains: Object.freeze([...emailDomains]) });
   }
-  return Object.freeze({ ...(parsed as Record<string, string>) });
+  return Object.freeze(map);
 }

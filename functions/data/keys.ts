@@ -10,6 +10,8 @@ export const keys = {
   /** Directory of people: employees in one partition, each partner organisation in its own. */
   peopleDirectory: (org: string | undefined) => (org ? `ORG#${org}#PEOPLE` : 'PEOPLE#employees'),
   handle: (handle: string) => `HANDLE#${handle}`,
+  /** The one item per @handle that makes handles unique (written in the profile's transaction). */
+  handleClaim: (handle: string) => ({ PK: `HANDLE#${handle}`, SK: 'HANDLE' }),
   skill: (userId: string, skill: string) => ({ PK: `USER#${userId}`, SK: `SKILL#${skill}` }),
   /** Everyone with a skill, by name (GSI1 of skill items): what employees list. */
   peopleWithSkill: (skill: string) => `SKILL#${skill}`,

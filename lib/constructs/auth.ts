@@ -11,6 +11,7 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import {
   AccountRecovery,
   CfnManagedLoginBranding,
+  ClientAttributes,
   FeaturePlan,
   LambdaVersion,
   ManagedLoginVersion,
@@ -82,6 +83,8 @@ export class Auth extends Construct {
       signInAliases: { email: true },
       signInCaseSensitive: false,
       autoVerify: { email: true },
+      // A changed address takes effect only once verified: the token keeps the old one until then.
+      keepOriginal: { email: true },
       // Mutable, because Cognito rewrites mapped attributes of federated users at every sign-in.
       standardAttributes: {
         email: { required: true, mutable: true },
@@ -99,8 +102,8 @@ export class Auth extends Construct {
         passwordHistorySize: 5,
       },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
-      // Plus: access-token customisation (V2_0 trigger) and threat protection that blocks
-      // compromised-credential and risky sign-ins of native users.
+      // Plus, for threat protection that blocks compromised-credential and risky sign-ins of native
+      // users (the V2_0 trigger that customises access tokens needs Essentials or Plus).
       featurePlan: FeaturePlan.PLUS,
       standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
       userInvitation: {
@@ -129,7 +132,12 @@ export class Auth extends Construct {
       environment: {
         [ENV.serviceName]: 'commonplace-auth',
         [ENV.partnerOrganisations]: JSON.stringify(
-          Object.fromEntries(props.partners.map((partner) => [partner.providerName, partner.org])),
+          Object.fromEntries(
+            props.partners.map((partner) => [
+              partner.providerName,
+              { org: partner.org, emailDomains: partner.emailDomains },
+            ]),
+          ),
         ),
       },
     });
@@ -144,7 +152,12 @@ export class Auth extends Construct {
     this.webClient = this.userPool.addClient('WebClient', {
       // A browser app cannot keep a secret: it is a public client using authorization code + PKCE.
       generateSecret: false,
-      authFlows: { userSrp: true },
+      // Hosted sign-in only. SRP (or any InitiateAuth flow) would issue tokens with the
+      // aws.cognito.signin.user.admin scope, with which users could rewrite their own attributes.
+      authFlows: { userSrp: false },
+      // Only what identity providers map (Cognito must write those at each federated sign-in); the
+      // tokens this client gets never carry the admin scope, so users cannot write them themselves.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ email: true, fullname: true }),
       oAuth: {
         flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
         scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
@@ -164,6 +177,8 @@ export class Auth extends Construct {
       idTokenValidity: Duration.hours(1),
       // A working day: after that, sign in again (and pass MFA again).
       refreshTokenValidity: Duration.hours(12),
+      // A used refresh token stops working (after a short grace for retries): a stolen one is found out.
+      refreshTokenRotationGracePeriod: Duration.seconds(10),
     });
     for (const provider of providers) this.webClient.node.addDependency(provider);
     this.node.addValidation({

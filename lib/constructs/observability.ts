@@ -3,7 +3,7 @@
  * constructs define sent to one encrypted SNS topic (state changes to ALARM and back to OK), which an
  * operator subscribes to by e-mail, chat integration or paging tool.
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   type Alarm,
   AlarmStatusWidget,
@@ -15,7 +15,7 @@ import {
   TextWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -58,13 +58,46 @@ export class Observability extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(30),
     });
-    key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    const stack = Stack.of(this);
+    // Only this account's alarms may use the key and the topic: CloudWatch acts for whoever owns the
+    // alarm, so without these conditions another account's alarm could publish here (confused deputy).
+    const fromOurAlarms = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: {
+        'aws:SourceArn': stack.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    };
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsEncrypt',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: fromOurAlarms,
+      }),
+    );
 
     this.alarmTopic = new Topic(this, 'AlarmTopic', {
       displayName: 'Commonplace alarms',
       masterKey: key,
       enforceSSL: true,
     });
+    // A topic policy replaces SNS's default one, which is what lets CloudWatch publish: without this
+    // Allow the only statement is enforceSSL's Deny, and every alarm action fails "not authorized".
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: fromOurAlarms,
+      }),
+    );
     if (props.alarmEmail) {
       this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
       Validations.of(this.alarmTopic).acknowledge({

@@ -5,10 +5,17 @@
  * allow exactly their job (the API reads, the indexer writes) on Commonplace's indexes.
  * Search holds derived data only: everything in it can be rebuilt from the table.
  */
-import { CustomResource, Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
-import { ArnPrincipal, Effect, PolicyDocument, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  ArnPrincipal,
+  Effect,
+  type IPrincipal,
+  PolicyDocument,
+  PolicyStatement,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
 import { LogGroup, ResourcePolicy, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type CfnDomain, Domain, EngineVersion, TLSSecurityPolicy } from 'aws-cdk-lib/aws-opensearchservice';
 import { Construct } from 'constructs';
@@ -35,6 +42,7 @@ const HTTP_ACTIONS = {
   read: ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost'],
   write: ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpDelete'],
 } as const;
+const SECURITY_PLUGIN_ACTIONS = ['es:ESHttpGet', 'es:ESHttpPut'] as const;
 
 export class Search extends Construct {
   readonly domain: Domain;
@@ -59,15 +67,18 @@ export class Search extends Construct {
     const securityConfig = new ServiceFunction(this, 'SecurityConfig', {
       entry: props.securityConfigEntry,
       projectRoot: props.projectRoot,
-      description: 'Commonplace search: writes OpenSearch roles and role mappings (domain master user)',
+      description:
+        'Commonplace search: writes OpenSearch roles, role mappings and audit settings (master user)',
       memorySize: 256,
-      timeout: Duration.minutes(5),
+      // Fine-grained access control can take several minutes after the domain is created to accept
+      // its master role; the handler retries until just before this (Lambda's maximum).
+      timeout: Duration.minutes(15),
     });
     securityConfig.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'ManageSecurityPlugin',
-        actions: ['es:ESHttpGet', 'es:ESHttpPut'],
-        resources: [`${this.domainArn}/_plugins/_security/*`],
+        actions: [...SECURITY_PLUGIN_ACTIONS],
+        resources: [this.securityPluginPaths()],
       }),
     );
     Validations.of(securityConfig.role).acknowledge({
@@ -88,6 +99,11 @@ export class Search extends Construct {
       slowIndex: new LogGroup(this, 'SlowIndexLogs', {
         retention: RetentionDays.ONE_MONTH,
         removalPolicy: RemovalPolicy.DESTROY,
+      }),
+      // Failed logins and refused requests: kept longer, as evidence.
+      audit: new LogGroup(this, 'AuditLogs', {
+        retention: RetentionDays.ONE_YEAR,
+        removalPolicy: RemovalPolicy.RETAIN,
       }),
     };
     // A plain CloudWatch Logs resource policy instead of the construct's default custom resource.
@@ -129,6 +145,8 @@ export class Search extends Construct {
         slowSearchLogGroup: logs.slowSearch,
         slowIndexLogEnabled: true,
         slowIndexLogGroup: logs.slowIndex,
+        auditLogEnabled: true,
+        auditLogGroup: logs.audit,
       },
       suppressLogsResourcePolicy: true,
       enableAutoSoftwareUpdate: true,
@@ -139,23 +157,39 @@ export class Search extends Construct {
     this.domain.node.addDependency(logsPolicy);
 
     const operators = props.operatorRoleArns ?? [];
-    // Set on the L1 resource rather than through the construct's `accessPolicies`, which would add a
-    // custom resource (and a Lambda) just to call UpdateDomainConfig.
+    this.node.addValidation({
+      validate: () =>
+        Token.isUnresolved(stack.account)
+          ? []
+          : operators
+              .filter((arn) => arn.split(':')[4] !== stack.account)
+              .map((arn) => `Search operator role ${arn} is not in this stack's account ${stack.account}`),
+    });
+    const allow = (sid: string, principal: IPrincipal, actions: readonly string[], resource: string) =>
+      new PolicyStatement({
+        sid,
+        effect: Effect.ALLOW,
+        principals: [principal],
+        actions: [...actions],
+        resources: [resource],
+      });
+    const everyPath = `${this.domainArn}/*`;
+    // An Allow in a domain's access policy is enough on its own, so it repeats each role's identity
+    // policy instead of granting es:ESHttp* to all: the API role cannot PUT or DELETE, and the master
+    // role reaches only the security plugin's API. Set on the L1 resource rather than through the
+    // construct's `accessPolicies`, which would add a custom resource just to call UpdateDomainConfig.
     (this.domain.node.defaultChild as CfnDomain).accessPolicies = Lazy.any({
       produce: () =>
         new PolicyDocument({
           statements: [
-            new PolicyStatement({
-              sid: 'NamedRolesOnly',
-              effect: Effect.ALLOW,
-              principals: [
-                securityConfig.role,
-                ...this.readers.map((r) => r.role),
-                ...this.writers.map((w) => w.role),
-                ...operators.map((arn) => new ArnPrincipal(arn)),
-              ],
-              actions: ['es:ESHttp*'],
-              resources: [`${this.domainArn}/*`],
+            allow('SecurityConfig', securityConfig.role, SECURITY_PLUGIN_ACTIONS, this.securityPluginPaths()),
+            ...this.readers.map((r, i) => allow(`Reader${i}`, r.role, HTTP_ACTIONS.read, everyPath)),
+            ...this.writers.map((w, i) => allow(`Writer${i}`, w.role, HTTP_ACTIONS.write, everyPath)),
+            ...operators.map((arn, i) => {
+              const statement = allow(`Operator${i}`, new ArnPrincipal(arn), HTTP_ACTIONS.write, everyPath);
+              // A role of another account is refused even if cdk.json names one by mistake.
+              statement.addCondition('StringEquals', { 'aws:PrincipalAccount': stack.account });
+              return statement;
             }),
           ],
         }).toJSON(),
@@ -183,6 +217,8 @@ export class Search extends Construct {
     new CustomResource(this, 'SecurityConfigResource', {
       serviceToken: securityConfig.function.functionArn,
       resourceType: 'Custom::OpenSearchSecurityConfig',
+      // Room for the handler's fifteen minutes of retries, with its report.
+      serviceTimeout: Duration.minutes(20),
       properties: { Endpoint: this.domain.domainEndpoint, Roles: roles },
     });
 
@@ -242,6 +278,11 @@ export class Search extends Construct {
       reason:
         'OpenSearch paths under the domain are index names and APIs; which indexes a role may touch is decided by fine-grained access control (commonplace_reader / commonplace_writer on the Commonplace indexes only).',
     });
+  }
+
+  /** The security plugin's REST API (roles, role mappings, audit configuration): all the master role needs. */
+  private securityPluginPaths(): string {
+    return `${this.domainArn}/_plugins/_security/*`;
   }
 
   /** How cdk-nag prints the domain ARN in an IAM5 finding. */

@@ -27,6 +27,7 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
@@ -218,6 +219,11 @@ export class Web extends Construct {
     };
 
     const site = Source.asset(props.assetPath);
+    // One log group for the deployment handler (a singleton both deployments share), kept a bounded time.
+    const deploymentLogs = new LogGroup(this, 'DeploymentLogs', {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     // Content-hashed assets can be cached for a year; index.html and config.json must be revalidated
     // on every load so a deployment takes effect at once. Two deployments, one per cache policy.
     const assets = new BucketDeployment(this, 'DeployAssets', {
@@ -227,6 +233,7 @@ export class Web extends Construct {
       prune: true,
       cacheControl: [CacheControl.fromString('public, max-age=31536000, immutable')],
       memoryLimit: 512,
+      logGroup: deploymentLogs,
     });
     const entryPoints = new BucketDeployment(this, 'DeployEntryPoints', {
       sources: [site, Source.jsonData('config.json', this.runtimeConfig)],
@@ -234,10 +241,11 @@ export class Web extends Construct {
       exclude: ['*'],
       include: ['index.html', 'config.json'],
       prune: false,
+      // no-cache: CloudFront keeps them for the cache policy's minimum TTL (1 s) only, so a deployment
+      // shows at once without an invalidation (which the CDK would grant on every distribution, "*").
       cacheControl: [CacheControl.noCache()],
-      distribution: this.distribution,
-      distributionPaths: ['/*'],
       memoryLimit: 512,
+      logGroup: deploymentLogs,
     });
     entryPoints.node.addDependency(assets);
 

@@ -82,7 +82,8 @@ export async function createIdentityProvider(opts: {
     // The API reads who the caller is from the access token alone, as it does with Cognito tokens.
     extraTokenClaims: (_ctx, token) => {
       const account = 'accountId' in token ? findDemoAccount(token.accountId) : undefined;
-      return account ? profileClaims(account) : undefined;
+      // token_use as Cognito sets it: the API accepts access tokens only.
+      return account ? { ...profileClaims(account), token_use: 'access' } : undefined;
     },
     features: {
       devInteractions: { enabled: false },

@@ -36,7 +36,7 @@ describe('readConfig', () => {
     const c = config({
       'commonplace:searchSize': 'medium',
       'commonplace:apiRateLimit': '50',
-      'commonplace:partners': JSON.stringify([{ org: 'acme', saml }]),
+      'commonplace:partners': JSON.stringify([{ org: 'acme', emailDomains: ['acme.example'], saml }]),
     });
     expect(c.search.capacity).toMatchObject({ dataNodes: 2, zoneAwareness: true });
     expect(c.api.rateLimit).toBe(50);
@@ -58,6 +58,7 @@ describe('readConfig', () => {
         {
           org: 'globex',
           providerName: 'globex-entra',
+          emailDomains: ['globex.example'],
           oidc: { issuerUrl: 'https://login.example.com', clientId: 'x', clientSecretName: 's' },
         },
       ],
@@ -68,7 +69,7 @@ describe('readConfig', () => {
     ]);
   });
 
-  it.each([
+  it.each<[Record<string, unknown>, RegExp]>([
     [{ org: 'Acme Corp', saml }, /\.org/],
     [{ org: 'acme', providerName: 'acme_idp', saml }, /providerName/],
     [{ org: 'acme' }, /exactly one of "saml" or "oidc"/],
@@ -89,6 +90,21 @@ describe('readConfig', () => {
       /never put the secret/,
     ],
     [{ org: 'acme', emailDomains: ['not a domain'], saml }, /emailDomains/],
+    [{ org: 'acme', saml }, /emailDomains.*e-mail domains/],
+    ...[
+      'https://login.microsoftonline.com/common/v2.0',
+      'https://login.microsoftonline.com/organizations/v2.0',
+      'https://login.microsoftonline.com/consumers/v2.0',
+      'https://LOGIN.microsoftonline.com/Common/v2.0',
+      'https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0',
+    ].map((issuerUrl): [Record<string, unknown>, RegExp] => [
+      {
+        org: 'acme',
+        emailDomains: ['acme.example'],
+        oidc: { issuerUrl, clientId: 'c', clientSecretName: 's' },
+      },
+      /multi-tenant issuer/,
+    ]),
   ])('rejects partner %j', (partner, message) => {
     expect(() => withPartner(partner)).toThrow(ConfigError);
     expect(() => withPartner(partner)).toThrow(message);
@@ -98,16 +114,16 @@ describe('readConfig', () => {
     expect(() =>
       config({
         'commonplace:partners': [
-          { org: 'acme', saml },
-          { org: 'acme', providerName: 'other', saml },
+          { org: 'acme', emailDomains: ['acme.example'], saml },
+          { org: 'acme', providerName: 'other', emailDomains: ['acme.example'], saml },
         ],
       }),
     ).toThrow(/appears twice/);
     expect(() =>
       config({
         'commonplace:partners': [
-          { org: 'a', providerName: 'idp', saml },
-          { org: 'b', providerName: 'IDP', saml },
+          { org: 'a', providerName: 'idp', emailDomains: ['a.example'], saml },
+          { org: 'b', providerName: 'IDP', emailDomains: ['b.example'], saml },
         ],
       }),
     ).toThrow(/appears twice/);

@@ -152,7 +152,13 @@ describe('the security configuration custom resource', () => {
     expect(domainCalls().map((c) => `${c.method} ${c.url}`)).toEqual([
       'PUT https://search-commonplace.eu-west-1.es.amazonaws.com/_plugins/_security/api/roles/commonplace_reader',
       'PUT https://search-commonplace.eu-west-1.es.amazonaws.com/_plugins/_security/api/rolesmapping/commonplace_reader',
+      'PUT https://search-commonplace.eu-west-1.es.amazonaws.com/_plugins/_security/api/audit/config',
     ]);
+    // Audit logging on, for what tells of an attack rather than every request.
+    expect(JSON.parse(domainCalls()[2].body ?? '')).toMatchObject({
+      enabled: true,
+      audit: { enable_rest: true, disabled_rest_categories: ['AUTHENTICATED', 'GRANTED_PRIVILEGES'] },
+    });
     expect(JSON.parse(domainCalls()[0].body ?? '')).toEqual({
       cluster_permissions: ['cluster_composite_ops_ro'],
       index_permissions: [{ index_patterns: ['commonplace*'], allowed_actions: ['read'] }],
@@ -179,7 +185,7 @@ describe('the security configuration custom resource', () => {
   it('waits for a domain that is still starting (503, 403) and keeps the physical id on update', async () => {
     const { io, calls, domainCalls } = fakeIo([503, 403]);
     await handleEvent(cfnEvent('Update'), context, io);
-    expect(domainCalls()).toHaveLength(4);
+    expect(domainCalls()).toHaveLength(5);
     expect(responseOf(calls)).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'physical-1' });
   });
 

@@ -24,6 +24,7 @@ export const TEST_PARTNERS = [
   {
     org: 'globex',
     providerName: 'globex-entra',
+    emailDomains: ['globex.example'],
     oidc: {
       issuerUrl: 'https://login.globex.example/v2.0',
       clientId: 'commonplace',

@@ -38,3 +38,47 @@ describe('tokens signed with the real key', () => {
     expect(response.body.detail).toMatch(/rejected/);
   });
 });
+
+describe('only access tokens', () => {
+  it('carry token_use "access", as Cognito access tokens do', () => {
+    expect(claims.token_use).toBe('access');
+  });
+
+  it.each([['an ID token', 'id'], ['no token_use', undefined]])('are accepted: %s is refused', async (_what, tokenUse) => {
+    const { token_use: _dropped, ...rest } = claims;
+    const response = await rt.api(
+      await sign(tokenUse ? { ...rest, token_use: tokenUse } : rest),
+      'GET',
+      '/me',
+    );
+    expect(response.status).toBe(401);
+    expect(response.body.detail).toMatch(/access tokens/);
+  });
+});
+
+describe('@handles', () => {
+  const person = (sub: string, email: string, extra: Record<string, unknown> = {}) =>
+    sign({ ...claims, sub, email, name: sub, groups: ['employee'], ...extra });
+
+  it("are unique across everyone: a partner's ceo@ does not take or share an employee's @ceo", async () => {
+    const employee = await rt.api(await person('hc-emp', 'ceo@commonplace.example'), 'GET', '/me');
+    const partner = await rt.api(
+      await person('hc-partner', 'ceo@acme.example', { groups: ['partner'], org: 'acme' }),
+      'GET',
+      '/me',
+    );
+    expect(employee.body.handle).toBe('ceo');
+    expect(partner.body.handle).toBe('ceo-acme');
+    const byHandle = await rt.api('alice', 'GET', '/people/ceo');
+    expect(byHandle.body.userId).toBe('hc-emp');
+  });
+
+  it('stay unique when several people with the same local part sign in at once', async () => {
+    const tokens = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((n) => person(`hc-same-${n}`, `sam@${n}.commonplace.example`)),
+    );
+    const handles = (await Promise.all(tokens.map((t) => rt.api(t, 'GET', '/me')))).map((r) => r.body.handle);
+    expect(new Set(handles).size).toBe(4);
+    expect(handles).toContain('sam');
+  });
+});

@@ -193,12 +193,15 @@ suite('OpenSearchIndex (real OpenSearch 2.19)', () => {
   }, 60_000);
 
   describe('index definition', () => {
-    it('creates a versioned index behind the alias from code: strict mapping, explicit refresh interval, folding analyzers', async () => {
+    it('creates a versioned index behind the alias from code: strict mapping, explicit refresh interval, slow-log thresholds, folding analyzers', async () => {
       expect(await index.ensureIndex()).toBe('cp-v1');
       expect(Object.keys((await client.indices.getAlias({ name: 'cp' })).body)).toEqual(['cp-v1']);
 
       const settings = (await client.indices.getSettings({ index: 'cp-v1' })).body['cp-v1'].settings?.index;
       expect(settings?.refresh_interval).toBe('1s');
+      // Slow logs have thresholds, so the domain's published slow logs are not empty.
+      expect(settings?.search?.slowlog?.threshold?.query?.warn).toBe('1s');
+      expect(settings?.indexing?.slowlog?.threshold?.index?.warn).toBe('1s');
       const mapping = (await client.indices.getMapping({ index: 'cp-v1' })).body['cp-v1'].mappings;
       expect(mapping.dynamic).toBe('strict');
       expect(mapping.properties?.partnerOrgs.type).toBe('keyword');

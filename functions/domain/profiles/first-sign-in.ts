@@ -7,7 +7,7 @@ import { TransactionFailed } from '../../data/errors';
 import type { DomainContext } from '../context';
 import { isPartner, type Principal } from '../principal';
 import type { SpaceService } from '../spaces/space-service';
-import { handleFromEmail, type Profile, profileItem } from './profile';
+import { handleClaimItem, handleFromEmail, type Profile, profileItem } from './profile';
 
 export class FirstSignIn {
   /** People already known to exist in this process: saves a write on every request. */
@@ -18,31 +18,66 @@ export class FirstSignIn {
     private readonly spaces: SpaceService,
   ) {}
 
-  /** Creates the caller's profile (and personal blog) on first sign-in; idempotent and race-safe. */
+  /**
+   * Creates the caller's profile (and personal blog) on first sign-in; idempotent and race-safe. The
+   * @handle is claimed in the same transaction, so no two people ever share one (a mention reaches
+   * exactly one person): when the e-mail's local part is taken, the next candidate is tried.
+   */
   async ensureProfile(principal: Principal): Promise<void> {
     if (this.known.has(principal.userId)) return;
     const now = this.ctx.clock.now().toISOString();
     const partner = isPartner(principal);
-    const profile: Profile = {
-      userId: principal.userId,
-      name: principal.name,
-      email: principal.email,
-      handle: handleFromEmail(principal.email),
-      ...(principal.org ? { org: principal.org } : {}),
-      kind: partner ? 'partner' : 'employee',
-      skills: [],
-      createdAt: now,
-      version: 1,
-    };
-    try {
-      await this.ctx.table.transact([
-        { Put: { Item: profileItem(profile), ConditionExpression: 'attribute_not_exists(PK)' } },
-        ...(partner ? [] : this.spaces.personalSpaceItems(profile, now)),
-      ]);
-    } catch (error) {
-      if (!(error instanceof TransactionFailed)) throw error; // already there: nothing to do
+    for (const handle of handleCandidates(principal)) {
+      const profile: Profile = {
+        userId: principal.userId,
+        name: principal.name,
+        email: principal.email,
+        handle,
+        ...(principal.org ? { org: principal.org } : {}),
+        kind: partner ? 'partner' : 'employee',
+        skills: [],
+        createdAt: now,
+        version: 1,
+      };
+      try {
+        await this.ctx.table.transact([
+          { Put: { Item: profileItem(profile), ConditionExpression: 'attribute_not_exists(PK)' } },
+          {
+            Put: {
+              Item: handleClaimItem(handle, profile.userId),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          ...(partner ? [] : this.spaces.personalSpaceItems(profile, now)),
+        ]);
+      } catch (error) {
+        if (!(error instanceof TransactionFailed)) throw error;
+        // The handle is someone else's (and the profile is not there yet): try the next one.
+        if (error.failedAt(1) && !error.failedAt(0)) continue;
+        // Otherwise the profile is already there: nothing to do.
+      }
+      if (this.known.size > 10_000) this.known.clear();
+      this.known.add(principal.userId);
+      return;
     }
-    if (this.known.size > 10_000) this.known.clear();
-    this.known.add(principal.userId);
+    throw new Error(`No free @handle for ${principal.userId}`);
   }
+}
+
+/**
+ * Handles to try, in order: the e-mail's local part; for a partner, that with the organisation
+ * (`ceo-acme`, not an employee's `@ceo`); then numbered; last, one made from the unique user id.
+ */
+export function handleCandidates(principal: Pick<Principal, 'email' | 'org' | 'userId'>): string[] {
+  const base = handleFromEmail(principal.email);
+  const fromId = principal.userId
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]/g, '')
+    .slice(0, 24);
+  return [
+    base,
+    ...(principal.org ? [`${base}-${principal.org}`] : []),
+    ...[2, 3, 4, 5].map((n) => `${base}${n}`),
+    `${base}-${fromId}`,
+  ];
 }

@@ -54,6 +54,11 @@ export function profileItem(profile: Profile): Item {
   };
 }
 
+/** Who holds a @handle: written with the profile, on condition that nobody holds it yet. */
+export function handleClaimItem(handle: string, userId: string): Item {
+  return { ...keys.handleClaim(handle), type: 'handle', handle, userId };
+}
+
 export function toProfile(item: Item): Profile {
   return { skills: [], version: 1, ...withoutKeys(item) } as unknown as Profile;
 }

@@ -6,7 +6,11 @@ import type { Context, PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import { createPreTokenGenerationHandler, handler } from '../../../functions/auth/pre-token-generation';
 import { deriveClaims, parsePartnerOrganisations, SignInRefused } from '../../../functions/auth/token-claims';
 
-const PARTNERS = { acme: 'acme', 'globex-entra': 'globex' };
+const PARTNERS = {
+  acme: { org: 'acme', emailDomains: ['acme.example'] },
+  'globex-entra': { org: 'globex', emailDomains: ['globex.example'] },
+};
+const PARTNERS_JSON = JSON.stringify(PARTNERS);
 
 function identities(...providers: [name: string, type: string][]): string {
   return JSON.stringify(
@@ -54,13 +58,18 @@ function tokenEvent(overrides: {
   } as PreTokenGenerationV2TriggerEvent;
 }
 
-const federated = (provider: string, type = 'SAML', extra: Record<string, string> = {}) =>
+const federated = (
+  provider: string,
+  type = 'SAML',
+  extra: Record<string, string> = {},
+  email = provider.startsWith('globex') ? 'gus@globex.example' : 'pat@acme.example',
+) =>
   tokenEvent({
-    userName: `${provider}_pat@acme.example`,
+    userName: `${provider}_${email}`,
     attributes: {
       'cognito:user_status': 'EXTERNAL_PROVIDER',
       identities: identities([provider, type]),
-      email: 'pat@acme.example',
+      email,
       name: 'Pat Partner',
       ...extra,
     },
@@ -140,7 +149,10 @@ describe('partners (federated users)', () => {
 
   it('count as partners when a native account is linked to a partner provider', async () => {
     const result = await run(
-      tokenEvent({ attributes: { identities: identities(['acme', 'SAML']) }, groups: ['admin'] }),
+      tokenEvent({
+        attributes: { identities: identities(['acme', 'SAML']), email: 'pat@acme.example' },
+        groups: ['admin'],
+      }),
     );
     expect(accessClaims(result)).toMatchObject({ groups: ['partner'], org: 'acme' });
   });
@@ -167,6 +179,26 @@ describe('partners (federated users)', () => {
     await expect(run(event)).rejects.toThrow(/not valid JSON/);
   });
 
+  it("get no token with an e-mail outside their organisation's domains (no @ceo from a partner IdP)", async () => {
+    for (const email of [
+      'ceo@commonplace.example',
+      'pat@globex.example',
+      'pat@acme.example.evil.example',
+      'pat@notacme.example',
+      'no-at-sign',
+    ]) {
+      await expect(run(federated('acme', 'SAML', {}, email))).rejects.toThrow(/not in a domain of partner/);
+    }
+    const noEmail = federated('acme');
+    delete noEmail.request.userAttributes.email;
+    await expect(run(noEmail)).rejects.toThrow(SignInRefused);
+  });
+
+  it('may come from a subdomain of their domain, in any case', async () => {
+    const result = await run(federated('acme', 'SAML', {}, 'Pat@UK.Acme.Example'));
+    expect(accessClaims(result)).toMatchObject({ groups: ['partner'], org: 'acme' });
+  });
+
   it('cannot pose as another organisation through a provider name that is an inherited property', async () => {
     await expect(run(federated('constructor'))).rejects.toThrow(SignInRefused);
     await expect(run(federated('__proto__'))).rejects.toThrow(SignInRefused);
@@ -174,8 +206,8 @@ describe('partners (federated users)', () => {
 });
 
 describe('the partner map from the environment', () => {
-  it('is a JSON object of provider name to organisation id', () => {
-    expect(parsePartnerOrganisations('{"acme":"acme","globex-entra":"globex"}')).toEqual(PARTNERS);
+  it('is a JSON object of provider name to organisation id and e-mail domains', () => {
+    expect(parsePartnerOrganisations(PARTNERS_JSON)).toEqual(PARTNERS);
     expect(parsePartnerOrganisations(undefined)).toEqual({});
     expect(parsePartnerOrganisations('')).toEqual({});
   });
@@ -184,6 +216,9 @@ describe('the partner map from the environment', () => {
     expect(() => parsePartnerOrganisations('["acme"]')).toThrow(/JSON object/);
     expect(() => parsePartnerOrganisations('{"acme":""}')).toThrow(/acme/);
     expect(() => parsePartnerOrganisations('{"acme":1}')).toThrow(/acme/);
+    // The old form without domains: a partner IdP could then assert any address.
+    expect(() => parsePartnerOrganisations('{"acme":"acme"}')).toThrow(/acme/);
+    expect(() => parsePartnerOrganisations('{"acme":{"org":"acme","emailDomains":[]}}')).toThrow(/emailDomains/);
   });
 });
 
