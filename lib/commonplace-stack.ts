@@ -27,6 +27,8 @@ export interface CommonplaceStackProps extends StackProps {
   entries: LambdaEntries;
   /** Directory of the built web client (or the placeholder page). */
   webAssetPath: string;
+  /** SSM parameter in us-east-1 holding the ARN of the web ACL for CloudFront (the edge stack's). */
+  webAclArnParameter?: string;
 }
 
 export class CommonplaceStack extends Stack {
@@ -97,7 +99,9 @@ export class CommonplaceStack extends Stack {
     this.web = new Web(this, 'Web', {
       assetPath: props.webAssetPath,
       apiOriginDomainName: this.api.originDomainName,
+      apiOriginSecret: this.api.originSecretValue,
       customDomain: config.customDomain,
+      webAclArnParameter: props.webAclArnParameter,
       auth: {
         issuer: this.auth.issuer,
         hostedUiBaseUrl: this.auth.hostedUiBaseUrl,

@@ -74,6 +74,8 @@ export interface CommonplaceConfig {
     operatorRoleArns: string[];
   };
   api: { rateLimit: number; burstLimit: number };
+  /** The WAF web ACL in front of CloudFront (an edge stack in us-east-1). */
+  waf: { enabled: boolean; ratePerIp: number; anonymousApiRatePerIp: number };
   partners: PartnerConfig[];
   /** Serve the web app from this host name with this ACM certificate (us-east-1) instead of *.cloudfront.net. */
   customDomain?: { domainName: string; certificateArn: string };
@@ -87,6 +89,9 @@ export const CONTEXT_KEYS = {
   searchOperatorRoleArns: 'commonplace:searchOperatorRoleArns',
   apiRateLimit: 'commonplace:apiRateLimit',
   apiBurstLimit: 'commonplace:apiBurstLimit',
+  waf: 'commonplace:waf',
+  wafRatePerIp: 'commonplace:wafRatePerIp',
+  wafAnonymousApiRatePerIp: 'commonplace:wafAnonymousApiRatePerIp',
   partners: 'commonplace:partners',
   domainName: 'commonplace:domainName',
   certificateArn: 'commonplace:certificateArn',
@@ -178,8 +183,32 @@ export function readConfig(node: Node): CommonplaceConfig {
       rateLimit: positiveNumber(get(CONTEXT_KEYS.apiRateLimit), CONTEXT_KEYS.apiRateLimit, 100),
       burstLimit: positiveNumber(get(CONTEXT_KEYS.apiBurstLimit), CONTEXT_KEYS.apiBurstLimit, 200),
     },
+    waf: {
+      enabled: readBoolean(get(CONTEXT_KEYS.waf), CONTEXT_KEYS.waf, true),
+      ratePerIp: rateLimit(get(CONTEXT_KEYS.wafRatePerIp), CONTEXT_KEYS.wafRatePerIp, 10_000),
+      anonymousApiRatePerIp: rateLimit(
+        get(CONTEXT_KEYS.wafAnonymousApiRatePerIp),
+        CONTEXT_KEYS.wafAnonymousApiRatePerIp,
+        300,
+      ),
+    },
     partners: readPartners(get(CONTEXT_KEYS.partners)),
   };
+}
+
+function readBoolean(value: unknown, key: string, fallback: boolean): boolean {
+  if (value === undefined || value === null || value === '') return fallback;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new ConfigError(key, 'expected true or false');
+}
+
+/** A WAF rate-based limit: requests per IP address in 5 minutes, 10 to 2 billion. */
+function rateLimit(value: unknown, key: string, fallback: number): number {
+  const n = positiveNumber(value, key, fallback);
+  if (!Number.isInteger(n) || n < 10 || n > 2_000_000_000)
+    throw new ConfigError(key, 'expected a whole number of requests from 10 to 2000000000');
+  return n;
 }
 
 function readRoleArns(raw: unknown): string[] {

@@ -8,6 +8,7 @@ import { type CfnResource, DefaultStackSynthesizer, Validations } from 'aws-cdk-
 import type { CommonplaceStack } from './commonplace-stack';
 
 export function acknowledgeCdkInternals(stack: CommonplaceStack): void {
+  acknowledgeParameterReader(stack);
   const deployers = stack.node.children.filter((child) =>
     child.node.id.startsWith('Custom::CDKBucketDeployment'),
   );
@@ -51,3 +52,25 @@ export function acknowledgeCdkInternals(stack: CommonplaceStack): void {
     );
   }
 }
+
+/** The CDK's AwsCustomResource function that reads the edge stack's web ACL parameter at deployment. */
+function acknowledgeParameterReader(stack: CommonplaceStack): void {
+  const reader = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_SINGLETON);
+  if (!reader) return;
+  const managed =
+    'The CDK AwsCustomResource function runs only during deployments, invoked by CloudFormation, to read one SSM parameter (ssm:GetParameter on that parameter only).';
+  Validations.of(reader).acknowledge(
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: `${managed} The managed policy only lets it write its own CloudWatch logs.`,
+    },
+    {
+      id: 'Serverless-LambdaDLQ',
+      reason: `${managed} CloudFormation invokes it synchronously, so a dead-letter queue would never receive anything.`,
+    },
+    { id: 'Serverless-LambdaTracing', reason: `${managed} One SDK call at deployment has nothing to trace.` },
+  );
+}
+
+/** The construct id the CDK gives the AwsCustomResource singleton function. */
+const AWS_CUSTOM_RESOURCE_SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';

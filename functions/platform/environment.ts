@@ -9,6 +9,8 @@ export const ENV = {
   partnerOrganisations: 'PARTNER_ORGANISATIONS',
   logLevel: 'LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
+  /** The secret CloudFront sends in a header to the API; requests without it are refused. */
+  originSecret: 'ORIGIN_SECRET',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

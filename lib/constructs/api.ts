@@ -19,6 +19,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { PUBLIC_PATHS } from '../../functions/api/middleware/authenticate';
 import { moduleRoutes } from '../../functions/api/module-app';
@@ -51,6 +52,10 @@ export class Api extends Construct {
   readonly accessLogs: LogGroup;
   /** Host name of the API's execute-api endpoint (the CloudFront origin). */
   readonly originDomainName: string;
+  /** What CloudFront must send in the origin header (`ORIGIN_HEADER`) for the Lambdas to answer. */
+  readonly originSecret: Secret;
+  /** Its value, as a dynamic reference resolved by CloudFormation. */
+  readonly originSecretValue: string;
   readonly alarms: Alarm[];
 
   constructor(scope: Construct, id: string, props: ApiProps) {
@@ -65,6 +70,22 @@ export class Api extends Construct {
       }),
     });
 
+    // CloudFront sends this in a header; the Lambdas refuse requests without it, so the execute-api
+    // endpoint is of no use on its own (the web ACL and its rate limits sit in front of CloudFront).
+    this.originSecret = new Secret(this, 'OriginSecret', {
+      description:
+        'Commonplace: the header value CloudFront sends to the API (requests without it are refused)',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    Validations.of(this.originSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Not rotated automatically: CloudFront and the Lambdas read it at deployment, so a rotation is a redeploy (docs/operations.md). It is no credential on its own: every route still needs a token.',
+    });
+    // A dynamic reference: CloudFormation resolves it at deployment; the template never holds the value.
+    const originSecretValue = this.originSecret.secretValue.unsafeUnwrap();
+    this.originSecretValue = originSecretValue;
+
     const handlers = {} as Record<ModuleName, ServiceFunction>;
     for (const module of ALL_MODULES) {
       const id = `${module.name[0].toUpperCase()}${module.name.slice(1)}`;
@@ -76,7 +97,10 @@ export class Api extends Construct {
         memorySize: 1024,
         // API Gateway gives up after 30 s; stop well before it.
         timeout: Duration.seconds(15),
-        environment: { [ENV.serviceName]: `commonplace-${module.name}` },
+        environment: {
+          [ENV.serviceName]: `commonplace-${module.name}`,
+          [ENV.originSecret]: originSecretValue,
+        },
       });
       handler.bindTable(props.table, 'readWrite');
       const integration = new HttpLambdaIntegration(`${id}Integration`, handler.function);

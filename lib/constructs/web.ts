@@ -27,10 +27,13 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { ORIGIN_HEADER } from '../../functions/api/middleware/cloudfront-only';
 import { CUSTOM_SECURITY_HEADERS, contentSecurityPolicy, SECURITY_HEADERS } from '../security-headers';
 import { API_PATH_PREFIX } from './api';
 import { WEB_CALLBACK_PATH } from './auth';
@@ -49,6 +52,8 @@ export interface WebProps {
   assetPath: string;
   /** Host name of the HTTP API's endpoint. */
   apiOriginDomainName: string;
+  /** Sent to the API in the `ORIGIN_HEADER` header: the API Lambdas refuse requests without it. */
+  apiOriginSecret: string;
   auth: WebAuthSettings;
   /**
    * A custom host name and its ACM certificate (which must be in us-east-1).
@@ -57,6 +62,11 @@ export interface WebProps {
   customDomain?: { domainName: string; certificateArn: string };
   /** @default PriceClass.PRICE_CLASS_100 (North America and Europe edge locations) */
   priceClass?: PriceClass;
+  /**
+   * SSM parameter in us-east-1 holding the ARN of a CLOUDFRONT web ACL (lib/edge-stack.ts).
+   * @default no web ACL
+   */
+  webAclArnParameter?: string;
 }
 
 /** The runtime configuration the web client fetches from `/config.json`. */
@@ -172,6 +182,7 @@ export class Web extends Construct {
             minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
           }
         : {}),
+      ...(props.webAclArnParameter ? { webAclId: this.webAclArn(props.webAclArnParameter) } : {}),
       enableLogging: true,
       logBucket: this.logsBucket,
       logFilePrefix: 'cloudfront/',
@@ -186,6 +197,7 @@ export class Web extends Construct {
       additionalBehaviors: {
         [`${API_PATH_PREFIX}/*`]: {
           origin: new HttpOrigin(props.apiOriginDomainName, {
+            customHeaders: { [ORIGIN_HEADER]: props.apiOriginSecret },
             protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
             originSslProtocols: [OriginSslPolicy.TLS_V1_2],
           }),
@@ -249,17 +261,17 @@ export class Web extends Construct {
     });
     entryPoints.node.addDependency(assets);
 
-    Validations.of(this.distribution).acknowledge(
-      {
-        id: 'AwsSolutions-CFR1',
-        reason: 'Employees and partners may work from anywhere; there is no country to block by default.',
-      },
-      {
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason: 'Employees and partners may work from anywhere; there is no country to block by default.',
+    });
+    if (!props.webAclArnParameter) {
+      Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR2',
         reason:
-          'No WAF by default: every API route needs a Cognito token, API Gateway throttles, and a web ACL costs more than the rest of a small deployment. Attach one (webAclId) where policy requires it; see docs/deploy.md.',
-      },
-    );
+          'The web ACL was switched off (commonplace:waf=false): every API route still needs a Cognito token and API Gateway throttles.',
+      });
+    }
     if (!props.customDomain) {
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
@@ -267,5 +279,39 @@ export class Web extends Construct {
           'The default *.cloudfront.net certificate cannot pin a minimum TLS version. Configure commonplace:domainName and commonplace:certificateArn to serve TLS 1.2+ only.',
       });
     }
+  }
+
+  /**
+   * Reads the web ACL's ARN from the edge stack's parameter in us-east-1 at deployment: CloudFormation
+   * cannot refer across regions, and the ARN holds an id only known once the ACL exists.
+   */
+  private webAclArn(parameterName: string): string {
+    const stack = Stack.of(this);
+    const parameterArn = stack.formatArn({
+      service: 'ssm',
+      region: 'us-east-1',
+      resource: 'parameter',
+      resourceName: parameterName.replace(/^\//, ''),
+    });
+    const read = new AwsCustomResource(this, 'WebAclArn', {
+      resourceType: 'Custom::EdgeParameter',
+      onUpdate: {
+        service: 'SSM',
+        action: 'getParameter',
+        region: 'us-east-1',
+        parameters: { Name: parameterName },
+        physicalResourceId: PhysicalResourceId.of(parameterName),
+      },
+      policy: AwsCustomResourcePolicy.fromStatements([
+        new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameterArn] }),
+      ]),
+      installLatestAwsSdk: false,
+      memorySize: 256,
+      logGroup: new LogGroup(this, 'WebAclArnLogs', {
+        retention: RetentionDays.THREE_MONTHS,
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
+    });
+    return read.getResponseField('Parameter.Value');
   }
 }

@@ -20,8 +20,24 @@ describe('readConfig', () => {
       customDomain: undefined,
       search: { size: 'small', capacity: SEARCH_CAPACITY.small, operatorRoleArns: [] },
       api: { rateLimit: 100, burstLimit: 200 },
+      waf: { enabled: true, ratePerIp: 10_000, anonymousApiRatePerIp: 300 },
       partners: [],
     });
+  });
+
+  it('switches the web ACL off and sets its rate limits', () => {
+    expect(config({ 'commonplace:waf': 'false' }).waf.enabled).toBe(false);
+    expect(config({ 'commonplace:waf': false }).waf.enabled).toBe(false);
+    expect(
+      config({ 'commonplace:wafRatePerIp': '5000', 'commonplace:wafAnonymousApiRatePerIp': 50 }).waf,
+    ).toEqual({
+      enabled: true,
+      ratePerIp: 5000,
+      anonymousApiRatePerIp: 50,
+    });
+    expect(() => config({ 'commonplace:waf': 'yes' })).toThrow(/commonplace:waf/);
+    expect(() => config({ 'commonplace:wafRatePerIp': 5 })).toThrow(/wafRatePerIp/);
+    expect(() => config({ 'commonplace:wafAnonymousApiRatePerIp': 10.5 })).toThrow(/whole number/);
   });
 
   it('reads cdk.json as shipped', () => {

@@ -6,7 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import { createApp } from '../../lib/app';
 import { cdkJsonContext, PROJECT_ROOT, type Synthesized, synthesize, TEST_OPERATOR_ROLE } from './synthesize';
 
@@ -170,6 +170,109 @@ describe('claims nobody can edit', () => {
       resources('AWS::Lambda::Function').find(([id]) => id.startsWith('AuthPreTokenGeneration')) ?? [];
     const partners = JSON.parse(trigger.Properties.Environment.Variables.PARTNER_ORGANISATIONS);
     expect(partners.acme).toEqual({ org: 'acme', emailDomains: ['acme.example'] });
+  });
+});
+
+describe('a WAF in front of CloudFront', () => {
+  const edge = () => {
+    const stack = synth.app.node.tryFindChild('CommonplaceEdge') as import('aws-cdk-lib').Stack;
+    expect(stack).toBeDefined();
+    return stack;
+  };
+  const webAcl = () => {
+    const acls = Object.values(Template.fromStack(edge()).findResources('AWS::WAFv2::WebACL')) as Json[];
+    expect(acls).toHaveLength(1);
+    return acls[0].Properties;
+  };
+  const rule = (name: string) => webAcl().Rules.find((r: Json) => r.Name === name);
+
+  it('is a CLOUDFRONT web ACL in an edge stack in us-east-1, deployed before the main stack', () => {
+    expect(edge().region).toBe('us-east-1');
+    expect(webAcl().Scope).toBe('CLOUDFRONT');
+    expect(synth.stack.dependencies).toContain(edge());
+  });
+
+  it('limits anonymous API requests per IP, so nobody without a token can use up the API throttle', () => {
+    const anonymous = rule('AnonymousApiRatePerIp');
+    expect(anonymous.Action).toEqual({ Block: {} });
+    expect(anonymous.Statement.RateBasedStatement).toMatchObject({ Limit: 300, AggregateKeyType: 'IP' });
+    const scope = JSON.stringify(anonymous.Statement.RateBasedStatement.ScopeDownStatement);
+    expect(scope).toContain('"SearchString":"/api/"');
+    expect(scope).toContain('"NotStatement"');
+    expect(scope).toContain('"Name":"authorization"');
+    expect(rule('RatePerIp').Statement.RateBasedStatement).toMatchObject({
+      Limit: 10000,
+      AggregateKeyType: 'IP',
+    });
+  });
+
+  it('runs the AWS managed rule groups, counting (not blocking) the body rules that would refuse user content', () => {
+    for (const name of [
+      'AWSManagedRulesAmazonIpReputationList',
+      'AWSManagedRulesKnownBadInputsRuleSet',
+      'AWSManagedRulesCommonRuleSet',
+    ]) {
+      expect(rule(name).Statement.ManagedRuleGroupStatement).toMatchObject({ VendorName: 'AWS', Name: name });
+    }
+    const counted = rule('AWSManagedRulesCommonRuleSet').Statement.ManagedRuleGroupStatement
+      .RuleActionOverrides;
+    expect(counted.map((o: Json) => o.Name)).toEqual(
+      expect.arrayContaining(['SizeRestrictions_BODY', 'CrossSiteScripting_BODY']),
+    );
+    expect(counted.every((o: Json) => 'Count' in o.ActionToUse)).toBe(true);
+  });
+
+  it('is attached to the distribution through the parameter the edge stack writes', () => {
+    const distribution = only('AWS::CloudFront::Distribution').Properties.DistributionConfig;
+    const [reader] = resources('Custom::EdgeParameter');
+    expect(distribution.WebACLId).toEqual({ 'Fn::GetAtt': [reader[0], 'Parameter.Value'] });
+    const parameter = Object.values(
+      Template.fromStack(edge()).findResources('AWS::SSM::Parameter'),
+    )[0] as Json;
+    expect(JSON.stringify(reader[1].Properties.Create)).toContain(parameter.Properties.Name);
+    const policy = resources('AWS::IAM::Policy').find(([id]) =>
+      id.startsWith('WebWebAclArnCustomResourcePolicy'),
+    );
+    expect(policy?.[1].Properties.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Action: 'ssm:GetParameter', Effect: 'Allow' }),
+    ]);
+    expect(JSON.stringify(policy?.[1].Properties.PolicyDocument.Statement[0].Resource)).toContain(
+      ':ssm:us-east-1:',
+    );
+  });
+
+  it('can be switched off in cdk.json, which leaves no edge stack and no web ACL', () => {
+    const { app, stack } = createApp({
+      projectRoot: PROJECT_ROOT,
+      context: { ...cdkJsonContext(), 'commonplace:waf': false, 'aws:cdk:bundling-stacks': [] },
+    });
+    expect(app.node.tryFindChild('CommonplaceEdge')).toBeUndefined();
+    const config = Template.fromStack(stack).toJSON();
+    const distribution = Object.values(config.Resources as Json).find(
+      (r: Json) => r.Type === 'AWS::CloudFront::Distribution',
+    ) as Json;
+    expect(distribution.Properties.DistributionConfig.WebACLId).toBeUndefined();
+  }, 120_000);
+});
+
+describe('the API is reached through CloudFront only', () => {
+  it('has CloudFront send a secret header that every module Lambda requires, never written in the template', () => {
+    const [secretId] =
+      resources('AWS::SecretsManager::Secret').find(([id]) => id.startsWith('ApiOriginSecret')) ?? [];
+    expect(secretId).toBeDefined();
+    const reference = JSON.stringify({
+      'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']],
+    });
+    const origins = only('AWS::CloudFront::Distribution').Properties.DistributionConfig.Origins as Json[];
+    const api = origins.find((o) => o.CustomOriginConfig);
+    expect(api.OriginCustomHeaders).toEqual([
+      { HeaderName: 'x-commonplace-origin', HeaderValue: JSON.parse(reference) },
+    ]);
+    const modules = resources('AWS::Lambda::Function').filter(([id]) => /^Api\w+Handler/.test(id));
+    expect(modules.length).toBeGreaterThanOrEqual(6);
+    for (const [, fn] of modules) {
+      expect(JSON.stringify(fn.Properties.Environment.Variables.ORIGIN_SECRET)).toBe(reference);
+    }
   });
 });
 

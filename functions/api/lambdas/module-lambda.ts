@@ -6,8 +6,10 @@
 import middy from '@middy/core';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { awsCoreDependencies } from '../../platform/aws-dependencies';
+import { ENV } from '../../platform/environment';
 import type { ApiDependencies } from '../dependencies';
 import { httpApiClaimsAuthenticator } from '../middleware/authenticate';
+import { cloudFrontOnly } from '../middleware/cloudfront-only';
 import { createModuleApp } from '../module-app';
 import type { ApiModule } from '../modules/api-module';
 
@@ -16,5 +18,5 @@ export function moduleLambda(module: ApiModule, extra: Partial<ApiDependencies> 
     { ...awsCoreDependencies(), authenticator: httpApiClaimsAuthenticator, ...extra },
     [module],
   );
-  return middy<LambdaEvent>().handler(handle(app));
+  return middy<LambdaEvent>().use(cloudFrontOnly(process.env[ENV.originSecret])).handler(handle(app));
 }
