@@ -44,7 +44,10 @@ describe('only access tokens', () => {
     expect(claims.token_use).toBe('access');
   });
 
-  it.each([['an ID token', 'id'], ['no token_use', undefined]])('are accepted: %s is refused', async (_what, tokenUse) => {
+  it.each([
+    ['an ID token', 'id'],
+    ['no token_use', undefined],
+  ])('are accepted: %s is refused', async (_what, tokenUse) => {
     const { token_use: _dropped, ...rest } = claims;
     const response = await rt.api(
       await sign(tokenUse ? { ...rest, token_use: tokenUse } : rest),

@@ -218,7 +218,9 @@ describe('the partner map from the environment', () => {
     expect(() => parsePartnerOrganisations('{"acme":1}')).toThrow(/acme/);
     // The old form without domains: a partner IdP could then assert any address.
     expect(() => parsePartnerOrganisations('{"acme":"acme"}')).toThrow(/acme/);
-    expect(() => parsePartnerOrganisations('{"acme":{"org":"acme","emailDomains":[]}}')).toThrow(/emailDomains/);
+    expect(() => parsePartnerOrganisations('{"acme":{"org":"acme","emailDomains":[]}}')).toThrow(
+      /emailDomains/,
+    );
   });
 });
 
