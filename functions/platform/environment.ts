@@ -9,6 +9,10 @@ export const ENV = {
   partnerOrganisations: 'PARTNER_ORGANISATIONS',
   logLevel: 'LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
+  /** Optional: ports beyond 80/443 the safe fetcher may fetch (functions/safe-fetch/). */
+  safeFetchAllowedPorts: 'SAFE_FETCH_ALLOWED_PORTS',
+  /** Optional: host names the safe fetcher may fetch at private addresses (functions/safe-fetch/). */
+  safeFetchAllowedHosts: 'SAFE_FETCH_ALLOWED_HOSTS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
