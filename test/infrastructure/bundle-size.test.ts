@@ -35,6 +35,7 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 182 * KiB },
   { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 63 * KiB },
   { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 49 * KiB },
+  { prefix: 'StreamsBookmarkMetadataHandler', name: 'bookmark-metadata', bytes: 52 * KiB },
   { prefix: 'AuthPreTokenGeneration', name: 'pre-token-generation', bytes: 26 * KiB },
   { prefix: 'SearchSecurityConfig', name: 'search-security-config', bytes: 4 * KiB },
 ];
@@ -159,7 +160,7 @@ describe('Lambda bundles', () => {
     for (const writer of ['posts', 'wiki', 'profiles'])
       expect(bundleNamed(writer).lazy.some(([input]) => input.includes('node_modules/marked/'))).toBe(true);
     // The search Lambda and the stream consumers never render: they carry no renderer at all.
-    for (const name of ['search', 'indexer', 'fanout'])
+    for (const name of ['search', 'indexer', 'fanout', 'bookmark-metadata'])
       expect(bundleNamed(name).lazy.filter(([input]) => RENDERER.test(input))).toEqual([]);
   });
 
@@ -196,7 +197,7 @@ describe('Lambda bundles', () => {
     );
     expect(carried).toEqual([]);
     // The replacement is there: each module reads the execution role's credentials from the environment.
-    for (const name of ['spaces', 'posts', 'search', 'indexer'])
+    for (const name of ['spaces', 'posts', 'search', 'indexer', 'bookmark-metadata'])
       expect(
         bundleNamed(name).startup.some(([input]) =>
           input.endsWith('functions/platform/lambda-credentials.ts'),
