@@ -176,6 +176,11 @@ export class CommonplaceStack extends Stack {
       this.streams.consumers.Fanout.failureQueue.queueUrl,
       'Stream batches the notification fan-out gave up on',
     );
+    output(
+      'BookmarkMetadataFailureQueueUrl',
+      this.streams.consumers.BookmarkMetadata.failureQueue.queueUrl,
+      'Stream batches the bookmark metadata consumer gave up on',
+    );
     output('AlarmTopicArn', this.observability.alarmTopic.topicArn, 'Subscribe operators to this topic');
     output('DashboardName', this.observability.dashboard.dashboardName, 'CloudWatch dashboard');
   }
