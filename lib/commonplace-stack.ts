@@ -3,9 +3,11 @@
  * data → auth → api → search → streams → web → observability. Dependencies are passed as props; the
  * only wiring done here is who may use what (table access modes, search read/write) and the outputs.
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { OAuthScope } from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
+import { ENV } from '../functions/platform/environment';
+import { BOOKMARK_METADATA_ITEM_TYPES } from '../functions/streams/bookmark-metadata';
 import { FANOUT_ITEM_TYPES } from '../functions/streams/fanout';
 import { INDEXER_ITEM_TYPES } from '../functions/streams/indexer';
 import type { CommonplaceConfig } from './config';
@@ -92,6 +94,28 @@ export class CommonplaceStack extends Stack {
           // Reads spaces, subscribers and profiles; writes inbox items and authors' watches.
           tableAccess: 'readWrite',
         },
+        {
+          id: 'BookmarkMetadata',
+          entry: entries.bookmarkMetadata,
+          itemTypes: BOOKMARK_METADATA_ITEM_TYPES,
+          description: 'Commonplace bookmark metadata (table stream to page title, description and icon)',
+          // Outside any VPC, like every function here. It fetches remote pages through the safe fetcher
+          // and may do nothing on the table but UpdateItem the URL item it was given (no reads at all).
+          tableAccess: 'update',
+          // Each record may wait up to ~10 s on remote sites (page, then icon); records of a batch are
+          // fetched in parallel, so a small batch keeps memory and the run time bounded.
+          batchSize: 10,
+          memorySize: 256,
+          timeout: Duration.seconds(60),
+          ...(config.safeFetch
+            ? {
+                environment: {
+                  [ENV.safeFetchAllowedPorts]: config.safeFetch.allowedPorts.join(','),
+                  [ENV.safeFetchAllowedHosts]: config.safeFetch.allowedHosts.join(','),
+                },
+              }
+            : {}),
+        },
       ],
     });
     this.search.grantWrite(this.streams.consumers.Indexer.handler);
@@ -155,6 +179,11 @@ export class CommonplaceStack extends Stack {
       'FanoutFailureQueueUrl',
       this.streams.consumers.Fanout.failureQueue.queueUrl,
       'Stream batches the notification fan-out gave up on',
+    );
+    output(
+      'BookmarkMetadataFailureQueueUrl',
+      this.streams.consumers.BookmarkMetadata.failureQueue.queueUrl,
+      'Stream batches the bookmark metadata consumer gave up on',
     );
     output('AlarmTopicArn', this.observability.alarmTopic.topicArn, 'Subscribe operators to this topic');
     output('DashboardName', this.observability.dashboard.dashboardName, 'CloudWatch dashboard');

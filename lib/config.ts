@@ -79,6 +79,11 @@ export interface CommonplaceConfig {
   partners: PartnerConfig[];
   /** Serve the web app from this host name with this ACM certificate (us-east-1) instead of *.cloudfront.net. */
   customDomain?: { domainName: string; certificateArn: string };
+  /**
+   * The bookmark metadata fetcher's operator allow-list (functions/safe-fetch/): extra ports, and host
+   * names that may resolve to private addresses. Set as SAFE_FETCH_ALLOWED_PORTS / _HOSTS on its Lambda.
+   */
+  safeFetch?: { allowedPorts: number[]; allowedHosts: string[] };
 }
 
 export const CONTEXT_KEYS = {
@@ -95,6 +100,8 @@ export const CONTEXT_KEYS = {
   partners: 'commonplace:partners',
   domainName: 'commonplace:domainName',
   certificateArn: 'commonplace:certificateArn',
+  fetchAllowedPorts: 'commonplace:fetchAllowedPorts',
+  fetchAllowedHosts: 'commonplace:fetchAllowedHosts',
 } as const;
 
 export class ConfigError extends Error {
@@ -193,6 +200,7 @@ export function readConfig(node: Node): CommonplaceConfig {
       ),
     },
     partners: readPartners(get(CONTEXT_KEYS.partners)),
+    safeFetch: readFetchAllowList(get(CONTEXT_KEYS.fetchAllowedPorts), get(CONTEXT_KEYS.fetchAllowedHosts)),
   };
 }
 
@@ -209,6 +217,27 @@ function rateLimit(value: unknown, key: string, fallback: number): number {
   if (!Number.isInteger(n) || n < 10 || n > 2_000_000_000)
     throw new ConfigError(key, 'expected a whole number of requests from 10 to 2000000000');
   return n;
+}
+
+/** Comma-separated strings or lists; undefined when both are empty (the default: 80/443, public only). */
+function readFetchAllowList(ports: unknown, hosts: unknown): CommonplaceConfig['safeFetch'] {
+  const list = (raw: unknown, key: string): string[] => {
+    if (raw === undefined || raw === null || raw === '') return [];
+    const items = typeof raw === 'string' ? raw.split(',') : Array.isArray(raw) ? raw.map(String) : undefined;
+    if (!items) throw new ConfigError(key, 'expected a comma-separated string or a list');
+    return items.map((item) => item.trim()).filter(Boolean);
+  };
+  const allowedPorts = list(ports, CONTEXT_KEYS.fetchAllowedPorts).map((entry) => {
+    const port = Number(entry);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw new ConfigError(CONTEXT_KEYS.fetchAllowedPorts, `"${entry}" is not a port`);
+    return port;
+  });
+  const allowedHosts = list(hosts, CONTEXT_KEYS.fetchAllowedHosts);
+  for (const host of allowedHosts)
+    if (!/^\.?[a-z0-9-]+(?:\.[a-z0-9-]+)*$/i.test(host))
+      throw new ConfigError(CONTEXT_KEYS.fetchAllowedHosts, `"${host}" is not a host name or .domain suffix`);
+  return allowedPorts.length || allowedHosts.length ? { allowedPorts, allowedHosts } : undefined;
 }
 
 function readRoleArns(raw: unknown): string[] {

@@ -12,6 +12,7 @@ export interface LambdaEntries {
   modules: Record<ModuleName, string>;
   indexer: string;
   fanout: string;
+  bookmarkMetadata: string;
   preTokenGeneration: string;
   searchSecurityConfig: string;
 }
@@ -26,6 +27,7 @@ export function defaultEntries(projectRoot: string): LambdaEntries {
     ) as Record<ModuleName, string>,
     indexer: join(projectRoot, 'functions/streams/indexer-lambda.ts'),
     fanout: join(projectRoot, 'functions/streams/fanout-lambda.ts'),
+    bookmarkMetadata: join(projectRoot, 'functions/streams/bookmark-metadata-lambda.ts'),
     preTokenGeneration: join(projectRoot, 'functions/auth/pre-token-generation.ts'),
     searchSecurityConfig: join(projectRoot, 'lib/handlers/search-security-config.ts'),
   };
@@ -38,6 +40,7 @@ export function lambdaEntries(projectRoot: string): Record<string, string> {
     ...modules,
     indexer: others.indexer,
     fanout: others.fanout,
+    'bookmark-metadata': others.bookmarkMetadata,
     'pre-token-generation': others.preTokenGeneration,
     'search-security-config': others.searchSecurityConfig,
   };

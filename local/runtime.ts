@@ -20,13 +20,16 @@ import { bearerTokenAuthenticator } from '../functions/api/middleware/authentica
 import { PROBLEM_BASE } from '../functions/api/problem';
 import { createDocumentClient, Table } from '../functions/data/table';
 import { createTableInput, TABLE_DEFINITION } from '../functions/data/table-definition';
+import type { MetadataFetcher } from '../functions/domain/bookmarks/metadata-fetcher';
 import {
   type ReindexProgress,
   rebuildDocuments,
   scanIndexableItems,
 } from '../functions/domain/search/reindex';
 import { systemClock, ulidGenerator } from '../functions/platform/clock';
+import { metadataFetcherFromEnvironment } from '../functions/safe-fetch/page-metadata-fetcher';
 import { FastSearchIndex } from '../functions/search/embedded/fast-index';
+import { createBookmarkMetadata } from '../functions/streams/bookmark-metadata';
 import { createFanout } from '../functions/streams/fanout';
 import { createIndexer } from '../functions/streams/indexer';
 import { recordHasItemType } from '../functions/streams/item-type-filter';
@@ -49,6 +52,11 @@ export interface LocalRuntimeOptions {
   inMemory?: boolean;
   tableName?: string;
   ttlSweepMs?: number;
+  /**
+   * What fills in bookmark metadata. Default: the safe fetcher as the Lambda has it (allow-list from
+   * SAFE_FETCH_ALLOWED_PORTS / SAFE_FETCH_ALLOWED_HOSTS), reaching the internet from this machine.
+   */
+  metadataFetcher?: MetadataFetcher;
 }
 
 export interface LocalRuntime {
@@ -146,6 +154,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     itemTypes: fanout.itemTypes,
     handler: createStreamHandler(fanout),
     batchSize: 100,
+    retryAttempts: 3,
+    retryDelayMs: 200,
+  });
+
+  // Bookmark metadata: the same consumer and the same safe fetcher as in AWS (no loopback, no private
+  // network, no metadata address from here either). Small batches: each record may wait on a remote site.
+  const bookmarkMetadata = createBookmarkMetadata({
+    table: new Table(client, tableName),
+    fetcher: options.metadataFetcher ?? metadataFetcherFromEnvironment(),
+    clock: systemClock,
+  });
+  addConsumer({
+    name: bookmarkMetadata.name,
+    itemTypes: bookmarkMetadata.itemTypes,
+    handler: createStreamHandler(bookmarkMetadata),
+    batchSize: 10,
     retryAttempts: 3,
     retryDelayMs: 200,
   });

@@ -3,7 +3,9 @@
  * budget: ≤ 1.5×), a handler doing one GetItem through lib-dynamodb (sdk-floor.ts), and an empty one.
  * Bundles exactly as the stack does (lib/constructs/lambda-bundle.ts), then starts `node` on each many
  * times, interleaved, and compares medians. Only the import is timed (inside the child process), not
- * node's own start-up. ROUNDS (default 15) sets the number of samples per bundle.
+ * node's own start-up. ROUNDS (default 15) sets the number of samples per bundle. The bundles are
+ * every entry of lib/lambda-entries.ts: the API modules, the three stream consumers (indexer, fanout,
+ * bookmark-metadata), the Cognito trigger and the search security custom resource.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -11,6 +11,10 @@ export const ENV = {
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   /** The secret CloudFront sends in a header to the API; requests without it are refused. */
   originSecret: 'ORIGIN_SECRET',
+  /** Optional: ports beyond 80/443 the safe fetcher may fetch (functions/safe-fetch/). */
+  safeFetchAllowedPorts: 'SAFE_FETCH_ALLOWED_PORTS',
+  /** Optional: host names the safe fetcher may fetch at private addresses (functions/safe-fetch/). */
+  safeFetchAllowedHosts: 'SAFE_FETCH_ALLOWED_HOSTS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

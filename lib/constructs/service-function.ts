@@ -43,6 +43,8 @@ export const TABLE_ACTIONS = {
     'dynamodb:DeleteItem',
     'dynamodb:BatchWriteItem',
   ],
+  /** Only updates items it is told the key of (the bookmark metadata consumer): no reads, no indexes. */
+  update: ['dynamodb:UpdateItem'],
 } as const;
 
 export type TableAccess = keyof typeof TABLE_ACTIONS;
@@ -143,14 +145,18 @@ export class ServiceFunction extends Construct {
    */
   bindTable(table: ITableV2, access: TableAccess): void {
     this.function.addEnvironment(ENV.tableName, table.tableName);
+    const sid = { read: 'ReadTable', readWrite: 'ReadWriteTable', update: 'UpdateTable' } as const;
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
-        sid: access === 'read' ? 'ReadTable' : 'ReadWriteTable',
+        sid: sid[access],
         effect: Effect.ALLOW,
         actions: [...TABLE_ACTIONS[access]],
+        // UpdateItem addresses the table only; the indexes are for the modes that query.
         resources: [
           table.tableArn,
-          ...TABLE_DEFINITION.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+          ...(access === 'update'
+            ? []
+            : TABLE_DEFINITION.indexes.map((index) => `${table.tableArn}/index/${index.name}`)),
         ],
       }),
     );

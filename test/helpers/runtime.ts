@@ -6,7 +6,21 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { MetadataFetcher } from '../../functions/domain/bookmarks/metadata-fetcher';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../local/runtime';
+
+/**
+ * Tests never reach the internet: unless a test passes its own `metadataFetcher`, bookmark metadata
+ * fetches are refused at once (the URL item gets `meta: {}` and `metaError`).
+ */
+export const offlineMetadataFetcher: MetadataFetcher = {
+  fetchPageMetadata: async () => {
+    throw Object.assign(new Error('no network in tests'), {
+      name: 'FetchRefused',
+      reason: 'offline (tests)',
+    });
+  },
+};
 
 export interface TestRuntime extends LocalRuntime {
   dataDir: string;
@@ -29,7 +43,13 @@ export interface ApiResponse {
 
 export async function startTestRuntime(options: LocalRuntimeOptions = {}): Promise<TestRuntime> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'commonplace-test-'));
-  const runtime = await startLocalRuntime({ port: 0, dataDir, inMemory: true, ...options });
+  const runtime = await startLocalRuntime({
+    port: 0,
+    dataDir,
+    inMemory: true,
+    metadataFetcher: offlineMetadataFetcher,
+    ...options,
+  });
   // Object.assign below replaces runtime.close, so keep the runtime's own close to call from ours.
   const closeRuntime = runtime.close.bind(runtime);
   const tokens = new Map<string, Promise<string>>();

@@ -30,11 +30,12 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 179 * KiB },
   { prefix: 'ApiPostsHandler', name: 'posts', bytes: 190 * KiB },
   { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 186 * KiB },
-  { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 175 * KiB },
+  { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 176 * KiB },
   { prefix: 'ApiSearchHandler', name: 'search', bytes: 196 * KiB },
-  { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 182 * KiB },
-  { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 63 * KiB },
+  { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 184 * KiB },
+  { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 64 * KiB },
   { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 49 * KiB },
+  { prefix: 'StreamsBookmarkMetadataHandler', name: 'bookmark-metadata', bytes: 52 * KiB },
   { prefix: 'AuthPreTokenGeneration', name: 'pre-token-generation', bytes: 26 * KiB },
   { prefix: 'SearchSecurityConfig', name: 'search-security-config', bytes: 4 * KiB },
 ];
@@ -117,7 +118,12 @@ beforeAll(() => {
     { Properties: { Code: { S3Key: string } } }
   >;
   bundles = Object.entries(functions)
-    .filter(([logicalId]) => !logicalId.startsWith('CustomCDKBucketDeployment'))
+    // The CDK's own deployment-time functions (BucketDeployment's, AwsCustomResource's) are not ours.
+    .filter(
+      ([logicalId]) =>
+        !logicalId.startsWith('CustomCDKBucketDeployment') &&
+        !logicalId.startsWith('AWS679f53fac002430cb0da5b7982bd2287'),
+    )
     .map(([logicalId, fn]) => {
       const budget = BUDGETS.find((b) => logicalId.startsWith(b.prefix));
       if (!budget) throw new Error(`No bundle budget for ${logicalId}`);
@@ -159,7 +165,7 @@ describe('Lambda bundles', () => {
     for (const writer of ['posts', 'wiki', 'profiles'])
       expect(bundleNamed(writer).lazy.some(([input]) => input.includes('node_modules/marked/'))).toBe(true);
     // The search Lambda and the stream consumers never render: they carry no renderer at all.
-    for (const name of ['search', 'indexer', 'fanout'])
+    for (const name of ['search', 'indexer', 'fanout', 'bookmark-metadata'])
       expect(bundleNamed(name).lazy.filter(([input]) => RENDERER.test(input))).toEqual([]);
   });
 
@@ -196,7 +202,7 @@ describe('Lambda bundles', () => {
     );
     expect(carried).toEqual([]);
     // The replacement is there: each module reads the execution role's credentials from the environment.
-    for (const name of ['spaces', 'posts', 'search', 'indexer'])
+    for (const name of ['spaces', 'posts', 'search', 'indexer', 'bookmark-metadata'])
       expect(
         bundleNamed(name).startup.some(([input]) =>
           input.endsWith('functions/platform/lambda-credentials.ts'),

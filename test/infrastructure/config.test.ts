@@ -40,6 +40,18 @@ describe('readConfig', () => {
     expect(() => config({ 'commonplace:wafAnonymousApiRatePerIp': 10.5 })).toThrow(/whole number/);
   });
 
+  it('reads the bookmark fetcher allow-list, and refuses what is not a port or a host name', () => {
+    expect(config()).toMatchObject({ safeFetch: undefined });
+    expect(
+      config({
+        'commonplace:fetchAllowedPorts': '8080, 8443',
+        'commonplace:fetchAllowedHosts': ['wiki.corp.example', '.intranet.example'],
+      }).safeFetch,
+    ).toEqual({ allowedPorts: [8080, 8443], allowedHosts: ['wiki.corp.example', '.intranet.example'] });
+    expect(() => config({ 'commonplace:fetchAllowedPorts': '80,http' })).toThrow(ConfigError);
+    expect(() => config({ 'commonplace:fetchAllowedHosts': 'http://x' })).toThrow(/fetchAllowedHosts/);
+  });
+
   it('reads cdk.json as shipped', () => {
     expect(config(cdkJsonContext())).toMatchObject({
       stackName: 'Commonplace',

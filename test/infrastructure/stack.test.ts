@@ -13,6 +13,7 @@ import { PUBLIC_PATHS } from '../../functions/api/middleware/authenticate';
 import { ALL_MODULES } from '../../functions/api/modules/all-modules';
 import { TABLE_DEFINITION } from '../../functions/data/table-definition';
 import { ENV } from '../../functions/platform/environment';
+import { BOOKMARK_METADATA_ITEM_TYPES } from '../../functions/streams/bookmark-metadata';
 import { FANOUT_ITEM_TYPES } from '../../functions/streams/fanout';
 import { INDEXER_ITEM_TYPES } from '../../functions/streams/indexer';
 import { apiGatewayPaths } from '../../lib/constructs/api';
@@ -350,6 +351,7 @@ describe('lambda functions', () => {
         'SearchSecurityConfigFunction',
         'StreamsIndexerHandlerFunction',
         'StreamsFanoutHandlerFunction',
+        'StreamsBookmarkMetadataHandlerFunction',
       ].sort(),
     );
     for (const [, fn] of functions) {
@@ -424,7 +426,7 @@ describe('least-privilege IAM', () => {
   it('lets the module Lambdas and the fan-out read and write the table and the indexer only read it', () => {
     const tableActions = (rolePrefix: string) =>
       statementsOfRole(rolePrefix)
-        .filter((s) => s.Sid === 'ReadTable' || s.Sid === 'ReadWriteTable')
+        .filter((s) => ['ReadTable', 'ReadWriteTable', 'UpdateTable'].includes(s.Sid ?? ''))
         .flatMap(actions)
         .sort();
     for (const module of ALL_MODULES) {
@@ -433,6 +435,7 @@ describe('least-privilege IAM', () => {
     }
     expect(tableActions('StreamsIndexerHandlerRole')).toEqual([...TABLE_ACTIONS.read].sort());
     expect(tableActions('StreamsFanoutHandlerRole')).toEqual([...TABLE_ACTIONS.readWrite].sort());
+    expect(tableActions('StreamsBookmarkMetadataHandlerRole')).toEqual(['dynamodb:UpdateItem']);
     expect(tableActions('AuthPreTokenGenerationRole')).toEqual([]);
     expect(tableActions('SearchSecurityConfigRole')).toEqual([]);
   });
@@ -494,6 +497,38 @@ describe('streams', () => {
     expect(patterns).toContainEqual({ dynamodb: { NewImage: { type: { S: [...FANOUT_ITEM_TYPES] } } } });
     expect(FANOUT_ITEM_TYPES).not.toContain('notification');
     expect(FANOUT_ITEM_TYPES).not.toContain('subscription');
+  });
+
+  it('wires the bookmark metadata consumer, filtered to URL items, outside any VPC, reaching only the table', () => {
+    const fn = logicalIdOf('AWS::Lambda::Function', 'StreamsBookmarkMetadataHandler');
+    const [, mapping] = resources('AWS::Lambda::EventSourceMapping').find(
+      ([, m]) => m.Properties.FunctionName.Ref === fn,
+    )!;
+    const patterns = mapping.Properties.FilterCriteria.Filters.map((f: { Pattern: string }) =>
+      JSON.parse(f.Pattern),
+    );
+    expect(patterns).toContainEqual({ dynamodb: { NewImage: { type: { S: ['bookmarkUrl'] } } } });
+    expect(BOOKMARK_METADATA_ITEM_TYPES).toEqual(['bookmarkUrl']);
+    expect(mapping.Properties.BatchSize).toBe(10);
+    expect(mapping.Properties.DestinationConfig.OnFailure.Destination).toBeDefined();
+    const [, lambda] = resources('AWS::Lambda::Function').find(([id]) => id === fn)!;
+    expect(lambda.Properties.VpcConfig).toBeUndefined();
+    // Its role: logs, tracing, the stream, its failure queue and UpdateItem on the table — nothing else.
+    const granted = statementsOfRole('StreamsBookmarkMetadataHandlerRole').flatMap(actions);
+    for (const action of granted)
+      expect(action).toMatch(
+        /^(logs|xray|sqs):|^dynamodb:(UpdateItem|DescribeStream|GetRecords|GetShardIterator|ListStreams)$/,
+      );
+    const update = statementsOfRole('StreamsBookmarkMetadataHandlerRole').find(
+      (s) => s.Sid === 'UpdateTable',
+    )!;
+    expect([update.Resource].flat()).toEqual([
+      { 'Fn::GetAtt': [logicalIdOf('AWS::DynamoDB::GlobalTable', 'DataTable'), 'Arn'] },
+    ]);
+    for (const alarm of ['IteratorAgeAlarm', 'FailureQueueAlarm', 'ErrorsAlarm'])
+      expect(
+        resources('AWS::CloudWatch::Alarm').some(([id]) => id.startsWith(`StreamsBookmarkMetadata${alarm}`)),
+      ).toBe(true);
   });
 
   it('encrypts the failure queues and refuses plain HTTP to them', () => {
