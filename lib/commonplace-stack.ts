@@ -91,7 +91,7 @@ export class CommonplaceStack extends Stack {
           entry: entries.fanout,
           itemTypes: FANOUT_ITEM_TYPES,
           description: 'Commonplace notification fan-out (table stream to inbox items)',
-          // Reads spaces, subscribers and profiles; writes inbox items and authors' watches.
+          // Reads spaces, members, subscribers and profiles; writes inbox items, authors' watches and home-feed items.
           tableAccess: 'readWrite',
         },
         {

@@ -1,5 +1,7 @@
 /**
  * `npm run reindex`: rebuilds the search index from the table.
+ * - `--feed`: rebuilds the home feed of the running local runtime instead (every feed item deleted and
+ *   regenerated from posts, pages and comments; functions/streams/feed-rebuild.ts).
  * - Locally (default): asks the running local runtime to rebuild its embedded index and shows progress.
  * - `--aws`: the operator command for a deployment. Scans the table named by TABLE_NAME and builds a
  *   new OpenSearch index at SEARCH_ENDPOINT, then moves the alias to it (no downtime). Uses the
@@ -9,7 +11,17 @@ import { progressBar } from './progress-bar';
 
 const args = process.argv.slice(2);
 
-if (args.includes('--aws')) {
+if (args.includes('--feed')) {
+  const url = `http://localhost:${process.env.PORT ?? 3000}/_local/feed/rebuild`;
+  const response = await fetch(url, { method: 'POST' }).catch(() => {
+    console.error(`Cannot reach the local runtime at ${url}. Is \`npm start\` running?`);
+    process.exit(1);
+  });
+  const { deleted, sources } = (await response.json()) as { deleted: number; sources: number };
+  console.log(
+    `Rebuilt the home feed: ${deleted} items deleted, ${sources} posts, pages and comments replayed.`,
+  );
+} else if (args.includes('--aws')) {
   const { reindexAws } = await import('./reindex-aws');
   await reindexAws();
 } else {

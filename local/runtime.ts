@@ -31,6 +31,7 @@ import { metadataFetcherFromEnvironment } from '../functions/safe-fetch/page-met
 import { FastSearchIndex } from '../functions/search/embedded/fast-index';
 import { createBookmarkMetadata } from '../functions/streams/bookmark-metadata';
 import { createFanout } from '../functions/streams/fanout';
+import { rebuildFeed } from '../functions/streams/feed-rebuild';
 import { createIndexer } from '../functions/streams/indexer';
 import { recordHasItemType } from '../functions/streams/item-type-filter';
 import { createStreamHandler } from '../functions/streams/stream-consumer';
@@ -331,6 +332,10 @@ async function localOperations(req: http.IncomingMessage, res: http.ServerRespon
     const count = await runtime.reindex((progress) => res.write(`${JSON.stringify(progress)}\n`));
     res.end(`${JSON.stringify({ phase: 'done', done: count, total: count })}\n`);
     return;
+  }
+  if (req.method === 'POST' && pathname === '/_local/feed/rebuild') {
+    // The home feed is derived data: every feed item deleted, then regenerated from posts, pages, comments.
+    return send(200, await rebuildFeed(runtime.table));
   }
   const replay = /^\/_local\/stream\/failures\/([\w-]+)\/replay$/.exec(pathname);
   if (req.method === 'POST' && replay) {

@@ -106,6 +106,16 @@ export const keys = {
     SK: `NOTE#${notificationId}`,
   }),
   notificationPrefix: 'NOTE#',
+  /**
+   * Home-feed partitions (docs/data-model.md, "Home feed"): what every employee may read, what one
+   * partner organisation may read, and one person's own (members-only spaces, comments on watched posts).
+   */
+  employeesFeed: 'FEED#employees',
+  organisationFeed: (orgId: string) => `FEED#ORG#${orgId}`,
+  personalFeed: (userId: string) => `USER#${userId}`,
+  feedPrefix: 'FEED#',
+  /** Every feed item made from one source (GSI2 of feed items): found again to refresh, coalesce or delete. */
+  feedItemsOf: (source: string) => `FEEDOF#${source}`,
   /** A person's unread inbox items (GSI2, sparse: the attributes are removed when read). */
   unreadOf: (userId: string) => `USER#${userId}#UNREAD`,
 } as const;

@@ -6,6 +6,7 @@
 
 import type { CommentService } from './comments/comment-service';
 import type { DomainContext } from './context';
+import type { FeedService } from './feed/feed-service';
 import { OrganisationService } from './orgs/organisations';
 import type { PostService } from './posts/post-service';
 import { FirstSignIn } from './profiles/first-sign-in';
@@ -30,6 +31,7 @@ export type CoreServices = ReturnType<typeof createCoreServices>;
 export interface ModuleServices {
   profiles: ProfileService;
   posts: PostService;
+  feed: FeedService;
   comments: CommentService;
   pages: PageService;
   search: SearchService;

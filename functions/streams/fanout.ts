@@ -14,11 +14,15 @@
  * 4. one BatchGetItem per 100 keys reads each candidate's profile, membership and mutes; the rules
  *    decide one notification per person;
  * 5. each is written with `attribute_not_exists`: its key is deterministic (recipient, source item,
- *    version, event kind), so a retried or replayed record adds nothing.
+ *    version, event kind), so a retried or replayed record adds nothing;
+ * 6. the home feed follows the same records (feed-writer.ts): published posts and page edits into the
+ *    feed partitions of whoever may read them, a new comment into the own partition of each person
+ *    told about it here, and deletions out of all of them.
  */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { keys } from '../data/keys';
 import type { Item, Key, Table } from '../data/table';
+import { commentActivity } from '../domain/feed/feed-item';
 import { toMember, toSpace } from '../domain/spaces/space';
 import {
   audienceOf,
@@ -36,6 +40,7 @@ import {
 } from '../domain/subscriptions/notification';
 import { targetKey, type WatchTarget, watchItem } from '../domain/subscriptions/subscription';
 import { logger } from '../platform/logger';
+import { createFeedWriter, type FeedWriter } from './feed-writer';
 import type { StreamConsumer } from './stream-consumer';
 
 /** Item types whose changes make events. */
@@ -51,7 +56,12 @@ export interface FanoutDependencies {
 
 const image = (value: unknown) => (value ? (unmarshall(value as never) as Item) : undefined);
 
-export function createFanout({ table }: FanoutDependencies): StreamConsumer<never> {
+export function createFanout({ table }: FanoutDependencies): StreamConsumer<never> & {
+  feed: FeedWriter;
+  rebuildFeedOf(item: Item): Promise<void>;
+} {
+  const feed = createFeedWriter(table);
+
   /** The author watches what they create, unless they already chose (a watch or a mute). */
   async function authorWatches(after: Item) {
     const target: WatchTarget =
@@ -112,7 +122,7 @@ export function createFanout({ table }: FanoutDependencies): StreamConsumer<neve
     return pages.flatMap((page) => page.items.map((item) => item.userId as string));
   }
 
-  async function fanOut(event: ContentEvent, sequenceNumber: string) {
+  async function fanOut(event: ContentEvent, sequenceNumber: string, notify = true) {
     const { spaceId } = event;
     const postKey = event.postId ? keys.post(spaceId, event.postId) : undefined;
     const [spaceItem, current, post, parent] = await table.getMany([
@@ -185,6 +195,13 @@ export function createFanout({ table }: FanoutDependencies): StreamConsumer<neve
 
     const title = event.title || (post?.title as string) || '';
     const told = decide(event, candidates, facts);
+    if (event.event === 'comment-added' && told.length)
+      await feed.toPeople(
+        commentActivity(current, title),
+        space.name,
+        told.map(({ userId }) => userId),
+      );
+    if (!notify) return;
     await Promise.all(
       told.map(({ userId, reason }) => {
         const notification: Notification = {
@@ -212,6 +229,7 @@ export function createFanout({ table }: FanoutDependencies): StreamConsumer<neve
   return {
     name: 'fanout',
     itemTypes: FANOUT_ITEM_TYPES,
+    feed,
 
     async handleRecord(record) {
       const before = image(record.dynamodb?.OldImage);
@@ -219,6 +237,17 @@ export function createFanout({ table }: FanoutDependencies): StreamConsumer<neve
       if (after && !before && (after.type === 'post' || after.type === 'page')) await authorWatches(after);
       const event = eventOf(before, after);
       if (event) await fanOut(event, record.dynamodb?.SequenceNumber ?? '');
+      await feed.apply(before, after);
+    },
+
+    /**
+     * The feed items of one post, page or comment as it is now, as if just written (the feed rebuild,
+     * feed-rebuild.ts): no inbox items and no auto-watches are written.
+     */
+    async rebuildFeedOf(item: Item) {
+      if (item.type !== 'comment') return feed.apply(undefined, item);
+      const event = eventOf(undefined, item);
+      if (event) await fanOut(event, 'rebuild', false);
     },
   };
 }

@@ -46,6 +46,7 @@ describeInChromium('web client in Chromium', () => {
     await ensureFrontendBuilt();
     rt = await startTestRuntime();
     await seedDemoData(rt.table);
+    await rt.drain(); // the home feed is derived from the table stream
     browser = await launchChromium(chromiumPath!);
     alice = await newSession(browser);
   }, 180_000);
@@ -544,6 +545,7 @@ describeInChromium('web client in Chromium', () => {
       });
       expect(created.status).toBe(201);
     }
+    await rt.drain(); // the home feed is derived from the table stream
     await page.goto(`${rt.url}/`);
     await page.getByRole('link', { name: 'Feed filler 22', exact: true }).waitFor();
     expect(await page.getByRole('link', { name: 'Why we moved our builds to arm64' }).count()).toBe(0);

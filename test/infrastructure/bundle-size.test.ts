@@ -34,7 +34,8 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   { prefix: 'ApiSearchHandler', name: 'search', bytes: 196 * KiB },
   { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 184 * KiB },
   { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 64 * KiB },
-  { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 49 * KiB },
+  // +4 KiB (was 49): the fan-out also writes the home feed (streams/feed-writer.ts, domain/feed/feed-item.ts).
+  { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 53 * KiB },
   { prefix: 'StreamsBookmarkMetadataHandler', name: 'bookmark-metadata', bytes: 52 * KiB },
   { prefix: 'AuthPreTokenGeneration', name: 'pre-token-generation', bytes: 26 * KiB },
   { prefix: 'SearchSecurityConfig', name: 'search-security-config', bytes: 4 * KiB },

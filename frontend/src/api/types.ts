@@ -14,6 +14,7 @@ import type {
 } from '../../../functions/api/schemas/notifications';
 import type {
   CommentView,
+  FeedItem as FeedItemSchema,
   PostSummary as PostSummarySchema,
   PostView,
 } from '../../../functions/api/schemas/posts';
@@ -41,6 +42,7 @@ export interface Page<T> {
 export type Space = z.output<typeof SpaceView>;
 export type Member = z.output<typeof MemberView>;
 export type PostSummary = z.output<typeof PostSummarySchema>;
+export type FeedItem = z.output<typeof FeedItemSchema>;
 export type Post = z.output<typeof PostView>;
 export type Comment = z.output<typeof CommentView>;
 export type Profile = z.output<typeof ProfileView>;

@@ -1,8 +1,7 @@
-/** Home: the newest posts from my spaces (and, as the feed grows, people and tags I follow). */
+/** Home: what is new that I may read — posts, page edits and comments for me — newest first. */
 import { Link } from 'react-router';
-import { keys } from '../api/query-keys';
 import { useAuth } from '../auth/AuthContext';
-import { PostFeed } from '../components/PostFeed';
+import { ActivityFeed } from '../components/ActivityFeed';
 import { Empty } from '../components/States';
 import { useTitle } from '../lib/useTitle';
 
@@ -14,7 +13,7 @@ export function Home() {
       <div className="page-header">
         <div>
           <h1>Home</h1>
-          <p className="muted">New posts from your spaces, newest first.</p>
+          <p className="muted">New posts and page edits you can read, and comments for you, newest first.</p>
         </div>
         {!isPartner && (
           <Link className="button primary" to={`/spaces/${encodeURIComponent(`~${user.id}`)}/new`}>
@@ -22,14 +21,12 @@ export function Home() {
           </Link>
         )}
       </div>
-      <PostFeed
-        queryKey={keys.feed()}
-        path="/feed"
+      <ActivityFeed
         label="Your feed"
         empty={
           <Empty title="Nothing new yet">
             <p>
-              Posts from spaces you belong to appear here.{' '}
+              Posts and page edits in spaces open to you appear here.{' '}
               <Link to="/spaces?scope=directory">Browse the space directory</Link> to join some.
             </p>
           </Empty>

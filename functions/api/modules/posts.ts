@@ -1,4 +1,5 @@
 import { CommentService } from '../../domain/comments/comment-service';
+import { FeedService } from '../../domain/feed/feed-service';
 import { PostService } from '../../domain/posts/post-service';
 import { feedRoutes } from '../routes/feed';
 import { postRoutes } from '../routes/posts';
@@ -10,6 +11,6 @@ export const postsModule: ApiModule = {
   routes: [postRoutes, feedRoutes],
   services: ({ spaces }, ctx) => {
     const posts = new PostService(ctx, spaces);
-    return { posts, comments: new CommentService(ctx, spaces, posts) };
+    return { posts, feed: new FeedService(ctx, spaces), comments: new CommentService(ctx, spaces, posts) };
   },
 };

@@ -1,9 +1,9 @@
-/** Lists of posts across spaces: the home feed, your drafts and a person's posts. */
+/** Lists across spaces: the home feed (an activity stream), your drafts and a person's posts. */
 import { createRoute } from '@hono/zod-openapi';
 import { ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
 import { PageQuery, UserIdParam } from '../schemas/common';
-import { PostPage } from '../schemas/posts';
+import { FeedPage, PostPage } from '../schemas/posts';
 
 const tags = ['posts'];
 
@@ -16,13 +16,15 @@ export function feedRoutes() {
       path: '/feed',
       tags,
       ...secured,
-      summary: 'Home feed: newest posts from your spaces',
+      summary: 'Home feed: what is new that you may read (posts, page edits, comments for you), newest first',
+      description:
+        'An activity stream derived from the table stream: a constant number of DynamoDB requests per page, whatever the number of spaces. A page may hold fewer than `limit` items (those you can no longer read are left out) and still have a cursor.',
       request: { query: PageQuery },
-      responses: { 200: ok(PostPage), ...standardErrors },
+      responses: { 200: ok(FeedPage), ...standardErrors },
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
-      return c.json(await c.var.services.posts.feed(c.var.principal, limit, cursor), 200);
+      return c.json(await c.var.services.feed.feed(c.var.principal, limit, cursor), 200);
     },
   );
 

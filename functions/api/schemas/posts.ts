@@ -71,6 +71,29 @@ export const PostView = z
   })
   .openapi('Post');
 export const PostPage = pageOf(PostSummary, 'PostSummary');
+/** A home-feed card: what happened, where and by whom — never a body. */
+export const FeedItem = z
+  .object({
+    kind: z.enum(['post', 'page', 'comment']),
+    id: z.string().openapi({ description: 'The post, page or comment id' }),
+    spaceId: z.string(),
+    spaceName: z.string(),
+    at: timestamp.openapi({ description: 'When it happened (the latest edit of coalesced page edits)' }),
+    since: timestamp.openapi({ description: 'The first of the coalesced page edits; `at` otherwise' }),
+    edits: z.number().int().openapi({ description: 'Page edits shown as this one item' }),
+    title: z.string().openapi({ description: 'The post or page title (a comment: its post’s)' }),
+    excerpt: z.string(),
+    authorId: z.string().openapi({ description: 'Who wrote it (a page: who edited it last)' }),
+    authorName: z.string(),
+    authorOrg: optionalOrg,
+    postId: z.string().optional(),
+    pageId: z.string().optional(),
+    commentId: z.string().optional(),
+    tags: z.array(z.string()),
+    link: z.string().openapi({ description: 'Where the card leads in the web client' }),
+  })
+  .openapi('FeedItem');
+export const FeedPage = pageOf(FeedItem, 'FeedItem');
 export const LikeResult = z
   .object({ likeCount: z.number().int(), likedByMe: z.boolean() })
   .openapi('LikeResult');

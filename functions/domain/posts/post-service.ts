@@ -10,7 +10,7 @@ import type { Item, Page, TransactItem } from '../../data/table';
 import { versionedRewrite } from '../../data/versioned-rewrite';
 import { loadMarkdown } from '../content/load-markdown';
 import type { DomainContext } from '../context';
-import { Conflict, EditConflict, Forbidden, InvalidInput, NotFound } from '../errors';
+import { Conflict, EditConflict, Forbidden, NotFound } from '../errors';
 import type { Principal } from '../principal';
 import { readWhileChecking } from '../read-while-checking';
 import {
@@ -202,47 +202,6 @@ export class PostService {
     return { items: await this.trim(principal, page.items.map(toPost)), cursor: page.cursor };
   }
 
-  /**
-   * The home feed: newest published posts from the spaces the caller belongs to (at most 100 spaces),
-   * merged by time. The cursor is the time key of the last post shown. Following people and tags
-   * joins this feed when subscriptions land.
-   */
-  async feed(principal: Principal, limit: number, cursor?: string): Promise<Page<PostSummary>> {
-    const before = cursor ? decodeFeedCursor(cursor) : undefined;
-    const memberships = await this.ctx.table.query({
-      index: 'GSI1',
-      partition: keys.membershipsOf(principal.userId),
-      limit: 100,
-    });
-    const readable = await this.spaces.readableAmong(
-      principal,
-      memberships.items.map((m) => m.spaceId as string),
-    );
-    const pages = await Promise.all(
-      [...readable.keys()].map((spaceId) =>
-        this.ctx.table.query({
-          index: 'GSI1',
-          partition: keys.spacePosts(spaceId),
-          newestFirst: true,
-          limit,
-          ...(before ? { before } : {}),
-        }),
-      ),
-    );
-    const merged = pages
-      .flatMap((page) => page.items)
-      .sort((a, b) => String(b.GSI1SK).localeCompare(String(a.GSI1SK)))
-      .slice(0, limit);
-    const more = merged.length === limit && pages.some((page) => page.items.length > 0);
-    return {
-      items: merged.map((item) => {
-        const post = toPost(item);
-        return summary(this.view(principal, readable.get(post.spaceId)!, post, false));
-      }),
-      cursor: more ? Buffer.from(String(merged.at(-1)!.GSI1SK)).toString('base64url') : undefined,
-    };
-  }
-
   /** Published posts with a tag, across every space the caller can read. */
   async listByTag(
     principal: Principal,
@@ -361,16 +320,6 @@ export class PostService {
       },
     };
   }
-}
-
-function decodeFeedCursor(cursor: string): string {
-  const value = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^\d{4}-\d\d-\d\dT[\d:.]+Z#[a-z0-9]+$/.test(value)) {
-    throw new InvalidInput('The cursor is not valid for this list', [
-      { field: 'cursor', message: 'invalid cursor' },
-    ]);
-  }
-  return value;
 }
 
 async function derived(input: PostInput) {
