@@ -103,7 +103,8 @@ describe('hardening', () => {
 
   it('does not make a partner an owner', async () => {
     const response = await rt.api('bob', 'PUT', '/spaces/acme-supply-chain/members/pat', { role: 'owner' });
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(409);
+    expect(response.body.errors).toEqual([expect.objectContaining({ field: 'role' })]);
     expect(
       (await rt.api('bob', 'PUT', '/spaces/acme-supply-chain/members/pat', { role: 'reader' })).status,
     ).toBe(200);

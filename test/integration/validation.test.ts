@@ -1036,7 +1036,7 @@ describe('rules the domain checks are all-or-nothing too', () => {
       partnerOrgs: ['acme', 'no-such-org'],
       version: before.space.version,
     });
-    expectProblem(response, 400, 'validation');
+    expectProblem(response, 404, 'not-found');
     expect(response.body.errors).toEqual([
       expect.objectContaining({
         field: expect.stringMatching(/(^|\.)partnerOrgs$/),
@@ -1055,7 +1055,7 @@ describe('rules the domain checks are all-or-nothing too', () => {
       audience: 'employees',
       version: 2,
     });
-    expectProblem(response, 400, 'validation');
+    expectProblem(response, 409, 'conflict');
     expect(response.body.errors).toEqual([
       expect.objectContaining({ field: expect.stringMatching(/(^|\.)audience$/) }),
     ]);
@@ -1073,7 +1073,7 @@ describe('rules the domain checks are all-or-nothing too', () => {
       body: 'a reply',
       parentId: '01zzzzzzzzzzzzzzzzzzzzzzzz',
     });
-    expectProblem(response, 400, 'validation');
+    expectProblem(response, 404, 'not-found');
     expect(response.body.errors).toEqual([
       expect.objectContaining({ field: expect.stringMatching(/(^|\.)parentId$/) }),
     ]);
@@ -1166,7 +1166,7 @@ describe('field errors in plain words (issue 10 item 3)', () => {
       body: 'a reply',
       parentId: '01zzzzzzzzzzzzzzzzzzzzzzzz',
     });
-    expectProblem(response, 400, 'validation');
+    expectProblem(response, 404, 'not-found');
     expect(response.body.errors).toEqual([
       { field: 'parentId', message: 'no such comment', detail: 'The comment you reply to does not exist.' },
     ]);
