@@ -21,7 +21,7 @@ function buildDocument() {
     scheme: 'bearer',
     bearerFormat: 'JWT',
   });
-  return app.getOpenAPI31Document({
+  const document = app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {
       title: 'Commonplace API',
@@ -30,4 +30,24 @@ function buildDocument() {
     },
     servers: [{ url: '/' }],
   });
+  markOptionalBodies(app.openAPIRegistry.definitions, document);
+  return document;
+}
+
+/**
+ * A route's body is `required` so that the router always validates it, a missing one as `{}` with its
+ * defaults; the document says truthfully that a body whose fields are all optional may be left out.
+ */
+function markOptionalBodies(
+  definitions: ReturnType<typeof createRouter>['openAPIRegistry']['definitions'],
+  document: { paths?: object },
+) {
+  const paths = document.paths as Record<string, Record<string, { requestBody?: unknown }>> | undefined;
+  for (const definition of definitions) {
+    if (definition.type !== 'route') continue;
+    const schema = definition.route.request?.body?.content?.['application/json']?.schema;
+    if (!schema || !('safeParse' in schema) || !schema.safeParse({}).success) continue;
+    const body = paths?.[definition.route.path]?.[definition.route.method]?.requestBody;
+    if (body && typeof body === 'object') (body as { required?: boolean }).required = false;
+  }
 }

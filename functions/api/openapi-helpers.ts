@@ -22,6 +22,10 @@ export function ok<T extends z.ZodType>(schema: T, description = 'OK') {
   return { description, content: { 'application/json': { schema } } };
 }
 
+/**
+ * A JSON request body. The router validates it even when it is missing, read as `{}` (so defaults
+ * apply); where `{}` is valid the document says the body may be left out (openapi-document.ts).
+ */
 export function jsonBody<T extends z.ZodType>(schema: T) {
   return { body: { content: { 'application/json': { schema } }, required: true } };
 }

@@ -91,6 +91,8 @@ function inPlainWords(issue: ZodIssue): string {
     case 'invalid_enum_value':
       return `${The} must be one of: ${issue.options.join(', ')}.`;
     case 'invalid_string':
+      // someText (schemas/common.ts): the pattern that asks for more than white space.
+      if (issue.message === 'cannot be empty') return `${The} cannot be empty.`;
       return `${The} is not in the expected form: ${issue.message}.`;
     case 'custom': {
       // A refinement's message is already written for people (schemas.ts).

@@ -26,6 +26,16 @@ export class NotFound extends DomainError {
   }
 }
 
+/**
+ * Something the request names in its body does not exist (the comment replied to, the parent page, a
+ * partner organisation): the request is well formed, what it points at is missing, so 404 with the field.
+ */
+export class MissingReference extends DomainError {
+  constructor(detail: string, errors: FieldIssue[]) {
+    super(404, 'not-found', 'Not found', detail, { errors: explained(detail, errors) });
+  }
+}
+
 export class Forbidden extends DomainError {
   constructor(detail: string) {
     super(403, 'forbidden', 'Forbidden', detail);
@@ -47,18 +57,25 @@ export class EditConflict extends DomainError {
   }
 }
 
+/**
+ * A well-formed request that the current state does not allow (a page below itself, a personal blog's
+ * audience, following yourself): 409, with the field it is about when there is one. Input that no
+ * state would accept is InvalidInput (400) and belongs in the request schema.
+ */
 export class Conflict extends DomainError {
-  constructor(detail: string) {
-    super(409, 'conflict', 'Conflict', detail);
+  constructor(detail: string, errors: FieldIssue[] = []) {
+    super(409, 'conflict', 'Conflict', detail, errors.length ? { errors: explained(detail, errors) } : {});
   }
 }
 
 export class InvalidInput extends DomainError {
   constructor(detail: string, errors: FieldIssue[] = []) {
-    // The sentence that explains the whole error explains each field too, unless one has its own.
-    const sentence = /[.!?]$/.test(detail) ? detail : `${detail}.`;
-    super(400, 'validation', 'Invalid request', detail, {
-      errors: errors.map((issue) => ({ ...issue, detail: issue.detail ?? sentence })),
-    });
+    super(400, 'validation', 'Invalid request', detail, { errors: explained(detail, errors) });
   }
+}
+
+/** The sentence that explains the whole error explains each field too, unless one has its own. */
+function explained(detail: string, errors: FieldIssue[]): FieldIssue[] {
+  const sentence = /[.!?]$/.test(detail) ? detail : `${detail}.`;
+  return errors.map((issue) => ({ ...issue, detail: issue.detail ?? sentence }));
 }

@@ -312,12 +312,12 @@ describe('comments', () => {
 
   const comments = () => `/spaces/${B}/posts/${post.id}/comments`;
 
-  it('one level of replies: a reply to a top-level comment works, a reply to a reply is a 400', async () => {
+  it('one level of replies: a reply to a top-level comment works, a reply to a reply is a 409', async () => {
     const top = await ok('bob', 'POST', comments(), { body: 'A question' });
     const reply = await ok('alice', 'POST', comments(), { body: 'An answer', parentId: top.id });
     expect(reply.parentId).toBe(top.id);
     const nested = await rt.api('bob', 'POST', comments(), { body: 'A follow-up', parentId: reply.id });
-    expectProblem(nested, 400, 'validation');
+    expectProblem(nested, 409, 'conflict');
     expect(nested.body.errors).toEqual([
       expect.objectContaining({ field: expect.stringMatching(/parentId$/) }),
     ]);
@@ -388,11 +388,11 @@ describe('comments', () => {
     }
     expect(JSON.stringify(listed)).not.toMatch(/deletes this himself|owner removes|admin removes/);
     expect((await ok('bob', 'GET', `/spaces/${B}/posts/${post.id}`)).commentCount).toBe(before - 3);
-    // A deleted comment cannot be replied to.
+    // A deleted comment cannot be replied to: it is no longer there.
     expectProblem(
       await rt.api('alice', 'POST', comments(), { body: 'reply', parentId: own.id }),
-      400,
-      'validation',
+      404,
+      'not-found',
     );
   });
 });

@@ -270,8 +270,8 @@ describe('subscribing to what you cannot read is a 404', () => {
     expect(response.status).toBe(404);
   });
 
-  it('following yourself is a 400', async () => {
-    expect((await rt.api('bob', 'PUT', '/me/follows/bob', {})).status).toBe(400);
+  it('following yourself is a 409', async () => {
+    expect((await rt.api('bob', 'PUT', '/me/follows/bob', {})).status).toBe(409);
   });
 });
 

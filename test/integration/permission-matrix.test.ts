@@ -718,20 +718,20 @@ const GLOBAL_ROUTES: [string, Record<Actor, number>, (actor: Actor) => Promise<A
   ['GET /people?skill=', everyone(200), (a) => call(a, 'GET', '/people?skill=logistics')],
   ['GET /search', everyone(200), (a) => call(a, 'GET', '/search?q=matrix')],
   ['GET /search/suggest', everyone(200), (a) => call(a, 'GET', '/search/suggest?q=ma')],
-  // Following a person needs seeing them (another organisation's partner is a 404); yourself is a 400.
+  // Following a person needs seeing them (another organisation's partner is a 404); yourself is a 409.
   [
     'PUT /me/follows/{employee}',
-    { ...everyone(200), author: 400 },
+    { ...everyone(200), author: 409 },
     (a) => call(a, 'PUT', '/me/follows/alice', { level: 'following' }),
   ],
   [
     'PUT /me/follows/{acme partner}',
-    { ...everyone(200), partner: 400, otherPartner: 404 },
+    { ...everyone(200), partner: 409, otherPartner: 404 },
     (a) => call(a, 'PUT', '/me/follows/pat', { level: 'muted' }),
   ],
   [
     'PUT /me/follows/{globex partner}',
-    { ...everyone(200), partner: 404, otherPartner: 400 },
+    { ...everyone(200), partner: 404, otherPartner: 409 },
     (a) => call(a, 'PUT', '/me/follows/gus', {}),
   ],
   ['PUT /me/follows/{nobody}', everyone(404), (a) => call(a, 'PUT', '/me/follows/nobody', {})],
@@ -1201,11 +1201,11 @@ describe('roles, eligibility and claims', () => {
     const spaceId = await makeSpace('shared');
     expectStatus(await call('partner', 'PUT', `/spaces/${spaceId}/members/pat`, { role: 'owner' }), 403);
     const gus = await call('owner', 'PUT', `/spaces/${spaceId}/members/gus`, { role: 'reader' });
-    expectStatus(gus, 400);
+    expectStatus(gus, 409);
     expect(gus.body.errors).toEqual([expect.objectContaining({ field: 'userId' })]);
     expectStatus(
       await call('owner', 'PUT', `/spaces/${fixtures.employees.spaceId}/members/pat`, { role: 'reader' }),
-      400,
+      409,
     );
     expect(ids(await call('owner', 'GET', `/spaces/${spaceId}/members`))).not.toContain('gus');
   });
@@ -1296,7 +1296,7 @@ describe('roles, eligibility and claims', () => {
         partnerOrgs: ['acme'],
         version: (await ok('alice', 'GET', '/spaces/~alice')).version,
       }),
-      400,
+      409,
     );
   });
 

@@ -1036,7 +1036,7 @@ describe('rules the domain checks are all-or-nothing too', () => {
       partnerOrgs: ['acme', 'no-such-org'],
       version: before.space.version,
     });
-    expectProblem(response, 400, 'validation');
+    expectProblem(response, 404, 'not-found');
     expect(response.body.errors).toEqual([
       expect.objectContaining({
         field: expect.stringMatching(/(^|\.)partnerOrgs$/),
@@ -1055,7 +1055,7 @@ describe('rules the domain checks are all-or-nothing too', () => {
       audience: 'employees',
       version: 2,
     });
-    expectProblem(response, 400, 'validation');
+    expectProblem(response, 409, 'conflict');
     expect(response.body.errors).toEqual([
       expect.objectContaining({ field: expect.stringMatching(/(^|\.)audience$/) }),
     ]);
@@ -1073,7 +1073,7 @@ describe('rules the domain checks are all-or-nothing too', () => {
       body: 'a reply',
       parentId: '01zzzzzzzzzzzzzzzzzzzzzzzz',
     });
-    expectProblem(response, 400, 'validation');
+    expectProblem(response, 404, 'not-found');
     expect(response.body.errors).toEqual([
       expect.objectContaining({ field: expect.stringMatching(/(^|\.)parentId$/) }),
     ]);
@@ -1166,9 +1166,48 @@ describe('field errors in plain words (issue 10 item 3)', () => {
       body: 'a reply',
       parentId: '01zzzzzzzzzzzzzzzzzzzzzzzz',
     });
-    expectProblem(response, 400, 'validation');
+    expectProblem(response, 404, 'not-found');
     expect(response.body.errors).toEqual([
       { field: 'parentId', message: 'no such comment', detail: 'The comment you reply to does not exist.' },
     ]);
+  });
+});
+
+describe('the rules the OpenAPI document states are the ones enforced (issue 9)', () => {
+  const param = (doc: any, path: string, name: string) =>
+    doc.paths[path].get.parameters.find((p: { name: string }) => p.name === name).schema;
+
+  it('states the tag, cursor and search-date patterns, and takes what they allow', async () => {
+    const doc = (await rt.api('anonymous', 'GET', '/openapi.json')).body;
+    const tagPattern = new RegExp(param(doc, '/api/tags/{tag}/posts', 'tag').pattern, 'u');
+    expect(['Café', '#DevOps', ' жук ', '漢字']).toEqual(
+      ['Café', '#DevOps', ' жук ', '漢字'].filter((t) => tagPattern.test(t)),
+    );
+    expect(tagPattern.test('1abc')).toBe(false);
+    expect((await rt.api('alice', 'GET', `/tags/${encodeURIComponent(' жук ')}/posts`)).status).toBe(200);
+    expect(param(doc, '/api/spaces', 'cursor')).toMatchObject({
+      pattern: '^[A-Za-z0-9_-]*$',
+      maxLength: 2048,
+    });
+    expectProblem(await rt.api('alice', 'GET', '/search?from=2026-02-30'), 400, 'validation');
+    expect((await rt.api('alice', 'GET', '/search?from=2024-02-29&type=post,page')).status).toBe(200);
+    expectProblem(await rt.api('alice', 'GET', '/search?type=posts'), 400, 'validation');
+  });
+
+  it('refuses text that is only white space, naming the field', async () => {
+    const response = await rt.api('bob', 'POST', `/spaces/${S}/posts/${P}/comments`, { body: ' \u3000\n' });
+    expectProblem(response, 400, 'validation');
+    expect(response.body.errors).toEqual([
+      expect.objectContaining({ field: 'json.body', detail: 'The body cannot be empty.' }),
+    ]);
+  });
+
+  it('a body whose fields are all optional may be left out, and its defaults apply', async () => {
+    const doc = (await rt.api('anonymous', 'GET', '/openapi.json')).body;
+    expect(doc.paths['/api/me/watches/spaces/{spaceId}'].put.requestBody.required).toBe(false);
+    expect(doc.paths['/api/spaces'].post.requestBody.required).toBe(true);
+    const response = await rt.api('alice', 'PUT', `/me/watches/spaces/${S}`);
+    expect(response.status).toBe(200);
+    expect(response.body.level).toBe('watching');
   });
 });

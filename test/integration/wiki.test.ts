@@ -91,8 +91,8 @@ describe('pages', () => {
     expect(chapter.parentId).toBe('guide');
     expectProblem(
       await rt.api('alice', 'POST', `/spaces/${S}/pages`, { title: 'Orphan', body: '', parentId: 'nowhere' }),
-      400,
-      'validation',
+      404,
+      'not-found',
     );
     const cycle = await rt.api('alice', 'PUT', `/spaces/${S}/pages/guide`, {
       title: 'Guide',
@@ -100,7 +100,7 @@ describe('pages', () => {
       parentId: section.id,
       version: guide.version,
     });
-    expectProblem(cycle, 400, 'validation');
+    expectProblem(cycle, 409, 'conflict');
     expect(cycle.body.errors).toEqual([
       {
         field: 'parentId',

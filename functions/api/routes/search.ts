@@ -3,29 +3,34 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { SEARCH_TYPES, type SearchType } from '../../domain/search/search-document';
 import { ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
-import { timestamp } from '../schemas/common';
+import { cursor, tag, timestamp } from '../schemas/common';
 
 const tags = ['search'];
-const date = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z)?$/, 'an ISO date, e.g. 2026-01-31')
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'not a real date');
+// A real calendar date (29 February in leap years only), optionally with a UTC time: the pattern says
+// it all, so the document states exactly what is accepted (test/unit/api/search-dates.test.ts).
+const DAY =
+  '\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))' +
+  '|(?:\\d\\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29';
+const TIME = 'T(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,3})?)?Z';
+export const SEARCH_DATE = new RegExp(`^(?:${DAY})(?:${TIME})?$`);
+const oneType = `(?:${SEARCH_TYPES.join('|')})`;
+const SEARCH_TYPE_LIST = new RegExp(`^(?:${oneType}(?:,${oneType})*)?$`);
+const date = z.string().regex(SEARCH_DATE, 'a real date, e.g. 2026-01-31 or 2026-01-31T09:00Z');
 
 const SearchQuery = z.object({
   q: z.string().max(200).default(''),
   type: z
     .string()
+    .regex(SEARCH_TYPE_LIST, `a comma-separated list of ${SEARCH_TYPES.join(', ')}`)
     .optional()
+    .openapi({ description: `Comma-separated: ${SEARCH_TYPES.join(', ')}` })
     .transform((value) => (value ? value.split(',') : undefined))
     .pipe(z.array(z.enum(SEARCH_TYPES as [SearchType, ...SearchType[]])).optional()),
   space: z
     .string()
     .regex(/^[A-Za-z0-9~._-]{1,64}$/)
     .optional(),
-  tag: z
-    .string()
-    .regex(/^[a-z][a-z0-9_-]{0,49}$/)
-    .optional(),
+  tag: tag.optional(),
   author: z
     .string()
     .regex(/^[A-Za-z0-9~._-]{1,64}$/)
@@ -33,7 +38,7 @@ const SearchQuery = z.object({
   from: date.optional(),
   to: date.optional(),
   limit: z.coerce.number().int().min(1).max(50).default(20),
-  cursor: z.string().max(100).optional(),
+  cursor: cursor(100),
 });
 
 const SuggestQuery = z.object({ q: z.string().min(1).max(100) });

@@ -1,8 +1,7 @@
 /** Request and response schemas of the notifications module: follows, watches, mutes, the inbox. */
 import { z } from '@hono/zod-openapi';
-import { normalizeTag } from '../../domain/content/names';
 import { EVENT_KINDS, REASONS } from '../../domain/subscriptions/notification';
-import { id, optionalOrg, pageOf, SpaceIdParam, timestamp } from './common';
+import { id, optionalOrg, pageOf, SpaceIdParam, tag, timestamp } from './common';
 
 export const WatchPostParams = SpaceIdParam.extend({
   postId: id.openapi({ param: { name: 'postId', in: 'path' } }),
@@ -10,11 +9,6 @@ export const WatchPostParams = SpaceIdParam.extend({
 export const WatchPageParams = SpaceIdParam.extend({
   pageId: id.openapi({ param: { name: 'pageId', in: 'path' } }),
 });
-const tag = z
-  .string()
-  .max(51)
-  .refine((t) => normalizeTag(t) !== null, 'tags start with a letter and hold letters, digits, - and _')
-  .transform((t) => normalizeTag(t)!);
 export const WatchTagParam = z.object({ tag: tag.openapi({ param: { name: 'tag', in: 'path' } }) });
 export const NotificationParam = z.object({
   notificationId: id.openapi({ param: { name: 'notificationId', in: 'path' } }),

@@ -1,7 +1,6 @@
 /** Request schemas of the posts module: posts, comments, likes, tags. */
 import { z } from '@hono/zod-openapi';
-import { normalizeTag } from '../../domain/content/names';
-import { id, optionalOrg, pageOf, SpaceIdParam, timestamp, version } from './common';
+import { id, optionalOrg, pageOf, SpaceIdParam, someText, tag, timestamp, version } from './common';
 
 export const PostParams = SpaceIdParam.extend({
   postId: id.openapi({ param: { name: 'postId', in: 'path' } }),
@@ -12,14 +11,9 @@ export const CommentParams = PostParams.extend({
 
 // Tags as a post's body yields them (normalizeTag: a letter of any script, then letters, digits, - and
 // _; NFC, lower case). Input is normalised, not refused, so #Café, /tags/Café and /tags/café agree.
-const tag = z
-  .string()
-  .max(51)
-  .refine((t) => normalizeTag(t) !== null, 'tags start with a letter and hold letters, digits, - and _')
-  .transform((t) => normalizeTag(t)!);
 export const TagParam = z.object({ tag: tag.openapi({ param: { name: 'tag', in: 'path' } }) });
 const postFields = {
-  title: z.string().trim().min(1).max(200),
+  title: someText(200),
   body: z.string().max(100_000),
   tags: z.array(tag).max(20).optional(),
   status: z.enum(['draft', 'published']).default('published'),
@@ -34,11 +28,11 @@ export const PostUpdateBody = z
 export const LikeBody = z.object({ liked: z.boolean() }).strict().openapi('Like');
 
 export const CommentBody = z
-  .object({ body: z.string().trim().min(1).max(10_000), parentId: id.optional() })
+  .object({ body: someText(10_000), parentId: id.optional() })
   .strict()
   .openapi('CommentInput');
 export const CommentUpdateBody = z
-  .object({ body: z.string().trim().min(1).max(10_000), version })
+  .object({ body: someText(10_000), version })
   .strict()
   .openapi('CommentUpdate');
 

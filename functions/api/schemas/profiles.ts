@@ -1,6 +1,6 @@
 /** Request schemas of the profiles module. */
 import { z } from '@hono/zod-openapi';
-import { optionalOrg, PageQuery, pageOf, timestamp, version } from './common';
+import { optionalOrg, PageQuery, pageOf, skill, timestamp, version } from './common';
 
 const profileText = (max: number) => z.string().max(max).optional();
 export const UpdateProfileBody = z
@@ -11,7 +11,7 @@ export const UpdateProfileBody = z
     phone: profileText(40),
     about: profileText(2000),
     skills: z
-      .array(z.string().max(60))
+      .array(skill)
       .max(30)
       .optional()
       .openapi({ description: 'Replaces the list; normalised like tags' }),
@@ -20,7 +20,7 @@ export const UpdateProfileBody = z
   .strict()
   .openapi('UpdateProfile');
 export const SkillQuery = PageQuery.extend({
-  skill: z.string().trim().min(1).max(50).openapi({ description: 'A skill, e.g. kubernetes' }),
+  skill: skill.openapi({ description: 'A skill, e.g. kubernetes' }),
 });
 
 export const ProfileView = z

@@ -1,6 +1,16 @@
 /** Request schemas of the spaces module: spaces, members, sharing, organisations. */
 import { z } from '@hono/zod-openapi';
-import { id, optionalOrg, PageQuery, pageOf, SpaceIdParam, timestamp, version } from './common';
+import {
+  chosenId,
+  id,
+  optionalOrg,
+  PageQuery,
+  pageOf,
+  SpaceIdParam,
+  someText,
+  timestamp,
+  version,
+} from './common';
 
 export const MemberParams = SpaceIdParam.extend({
   userId: id.openapi({ param: { name: 'userId', in: 'path' } }),
@@ -12,8 +22,8 @@ export const SpaceListQuery = PageQuery.extend({
 
 export const CreateSpaceBody = z
   .object({
-    id: id.optional().openapi({ description: 'A readable id for the URL; generated when absent' }),
-    name: z.string().trim().min(1).max(120),
+    id: chosenId.optional().openapi({ description: 'A readable id for the URL; generated when absent' }),
+    name: someText(120),
     description: z.string().max(2000).optional(),
     audience: z.enum(['employees', 'members']).default('employees'),
   })
@@ -22,7 +32,7 @@ export const CreateSpaceBody = z
 
 export const UpdateSpaceBody = z
   .object({
-    name: z.string().trim().min(1).max(120).optional(),
+    name: someText(120).optional(),
     description: z.string().max(2000).optional(),
     audience: z.enum(['employees', 'members']).optional(),
     version,
@@ -40,7 +50,7 @@ export const MemberBody = z
   .openapi('MemberRole');
 
 export const OrganisationBody = z
-  .object({ id: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/), name: z.string().trim().min(1).max(120) })
+  .object({ id: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/), name: someText(120) })
   .strict()
   .openapi('OrganisationInput');
 

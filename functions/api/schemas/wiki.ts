@@ -1,6 +1,6 @@
 /** Request schemas of the wiki module: pages, versions, restore. */
 import { z } from '@hono/zod-openapi';
-import { id, optionalOrg, pageOf, SpaceIdParam, timestamp, version } from './common';
+import { id, optionalOrg, pageOf, SpaceIdParam, someText, timestamp, version } from './common';
 
 export const PageParams = SpaceIdParam.extend({
   pageId: id.openapi({ param: { name: 'pageId', in: 'path' }, example: 'release-process' }),
@@ -13,10 +13,15 @@ export const PageVersionParams = PageParams.extend({
     .openapi({ param: { name: 'n', in: 'path' }, description: 'A version number' }),
 });
 const pageFields = {
-  title: z.string().trim().min(1).max(200),
+  title: someText(200),
   body: z.string().max(100_000),
   parentId: id.nullable().optional().openapi({ description: 'The page above; null moves it to the top' }),
-  summary: z.string().trim().max(300).optional().openapi({ description: 'What changed, for the history' }),
+  summary: z
+    .string()
+    .max(300)
+    .transform((text) => text.trim())
+    .optional()
+    .openapi({ description: 'What changed, for the history' }),
 };
 export const CreatePageBody = z
   .object({

@@ -8,7 +8,7 @@ import { keys } from '../../data/keys';
 import type { Page } from '../../data/table';
 import { loadMarkdown } from '../content/load-markdown';
 import type { DomainContext } from '../context';
-import { Conflict, EditConflict, Forbidden, InvalidInput, NotFound } from '../errors';
+import { Conflict, EditConflict, Forbidden, MissingReference, NotFound } from '../errors';
 import type { PostService } from '../posts/post-service';
 import type { Principal } from '../principal';
 import { canManage, canParticipate, visibleAuthor } from '../spaces/space-access';
@@ -68,11 +68,11 @@ export class CommentService {
     if (input.parentId) {
       const parent = loaded.extras[1];
       if (!parent || parent.deleted)
-        throw new InvalidInput('The comment you reply to does not exist', [
+        throw new MissingReference('The comment you reply to does not exist', [
           { field: 'parentId', message: 'no such comment' },
         ]);
       if (parent.parentId)
-        throw new InvalidInput('Replies are one level deep: reply to the top-level comment', [
+        throw new Conflict('Replies are one level deep: reply to the top-level comment', [
           { field: 'parentId', message: 'is a reply' },
         ]);
     }

@@ -5,7 +5,27 @@
 
 /** A tag: a letter of any script, then up to 49 letters, marks, digits, `-` or `_`. */
 export const TAG_BODY = '\\p{L}[\\p{L}\\p{M}\\p{N}_-]{0,49}';
-const TAG_EXACT = new RegExp(`^${TAG_BODY}$`, 'u');
+const TAG_CHAR = '[\\p{L}\\p{M}\\p{N}_-]';
+
+/**
+ * The white space `String.prototype.trim` removes, spelled out: `\s` means a slightly different set in
+ * each regex engine, and these patterns are also read by others through the OpenAPI document.
+ */
+export const SPACE =
+  '[\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]';
+/** Text with something in it besides white space. */
+export const NOT_BLANK = new RegExp(SPACE.replace('[', '[^'), 'u');
+
+/** A tag as written: white space around it and one leading `#` are dropped, any case (normalizeTag). */
+export const TAG_INPUT = new RegExp(`^${SPACE}*#?${TAG_BODY}${SPACE}*$`, 'u');
+/**
+ * A skill as written: a tag in which each run of white space stands for one `-`. A run must be followed
+ * by a tag character, so the pattern matches in linear time.
+ */
+export const SKILL_INPUT = new RegExp(
+  `^${SPACE}*#?\\p{L}(?:${TAG_CHAR}|${SPACE}+(?=${TAG_CHAR})){0,49}${SPACE}*$`,
+  'u',
+);
 
 /**
  * The id a wiki page gets from its title, and that `[[title]]` links to: accents dropped, lower case,
@@ -25,11 +45,12 @@ export function pageSlug(title: string): string | null {
 }
 
 /**
- * Lowercases, trims, drops one leading `#` and NFC-normalises a tag; returns null unless the result
- * is a letter followed by up to 49 letters, digits, `-` or `_`. The explicit tags field of a post
- * goes through this so that `#DevOps`, `devops` and `DevOps` are one tag.
+ * Null unless the tag is written as TAG_INPUT says (the rule the OpenAPI document states); otherwise
+ * trimmed, without its leading `#`, lower case and NFC. The explicit tags field of a post goes through
+ * this so that `#DevOps`, `devops` and `DevOps` are one tag. The rule is checked as written, so that the
+ * document can state it: lower case can lengthen a tag (`İ` becomes `i` and a combining dot).
  */
 export function normalizeTag(tag: string): string | null {
-  const candidate = tag.trim().replace(/^#/, '').toLowerCase().normalize('NFC');
-  return TAG_EXACT.test(candidate) ? candidate : null;
+  if (!TAG_INPUT.test(tag)) return null;
+  return tag.trim().replace(/^#/, '').toLowerCase().normalize('NFC');
 }

@@ -8,7 +8,7 @@ import { keys } from '../../data/keys';
 import type { Item, Page, TransactItem } from '../../data/table';
 import { versionedRewrite } from '../../data/versioned-rewrite';
 import type { DomainContext } from '../context';
-import { Conflict, EditConflict, Forbidden, InvalidInput, NotFound } from '../errors';
+import { Conflict, EditConflict, Forbidden, InvalidInput, MissingReference, NotFound } from '../errors';
 import type { OrganisationService } from '../orgs/organisations';
 import { isAdmin, isEmployee, isPartner, type Principal } from '../principal';
 import { toProfile } from '../profiles/profile';
@@ -225,15 +225,14 @@ export class SpaceService {
     if (!canManage(principal, space, membership))
       throw new Forbidden('Only owners and admins can change a space');
     if (space.personalOf && input.audience && input.audience !== space.audience) {
-      throw new InvalidInput('A personal blog is always open to employees', [
+      throw new Conflict('A personal blog is always open to employees', [
         { field: 'audience', message: 'cannot change' },
       ]);
     }
     if (input.audience && space.audience === 'partners') {
-      throw new InvalidInput(
-        'Unshare the space from all partner organisations before changing its audience',
-        [{ field: 'audience', message: 'space is shared with partners' }],
-      );
+      throw new Conflict('Unshare the space from all partner organisations before changing its audience', [
+        { field: 'audience', message: 'space is shared with partners' },
+      ]);
     }
     const updated: Space = {
       ...space,
@@ -261,13 +260,13 @@ export class SpaceService {
     if (!canManage(principal, space, membership))
       throw new Forbidden('Only owners and admins can share a space');
     if (space.personalOf)
-      throw new InvalidInput('A personal blog cannot be shared with partners', [
+      throw new Conflict('A personal blog cannot be shared with partners', [
         { field: 'partnerOrgs', message: 'personal space' },
       ]);
     const wanted = [...new Set(input.partnerOrgs)].sort();
     const unknown = await this.orgs.unknown(wanted);
     if (unknown.length) {
-      throw new InvalidInput(
+      throw new MissingReference(
         `Unknown partner organisation: ${unknown.join(', ')}`,
         unknown.map((id) => ({ field: 'partnerOrgs', message: `unknown organisation ${id}` })),
       );
@@ -355,15 +354,14 @@ export class SpaceService {
     const profile = toProfile(profileRecord);
     if (profile.org && role === 'owner') {
       // Owners manage the space; partners never do, so an external owner would be an owner in name only.
-      throw new InvalidInput('Partner users can be editors or readers, not owners', [
+      throw new Conflict('Partner users can be editors or readers, not owners', [
         { field: 'role', message: 'not for partners' },
       ]);
     }
     if (!canBeMember(profile, space)) {
-      throw new InvalidInput(
-        'This person cannot be a member: their organisation is not shared with this space',
-        [{ field: 'userId', message: 'not eligible' }],
-      );
+      throw new Conflict('This person cannot be a member: their organisation is not shared with this space', [
+        { field: 'userId', message: 'not eligible' },
+      ]);
     }
     const now = this.ctx.clock.now().toISOString();
     if (!existingRecord) {

@@ -7,7 +7,7 @@ import { keys } from '../../data/keys';
 import type { Item, Page } from '../../data/table';
 import { normalizeTag } from '../content/names';
 import type { DomainContext } from '../context';
-import { InvalidInput, NotFound } from '../errors';
+import { Conflict, InvalidInput, NotFound } from '../errors';
 import type { Principal } from '../principal';
 import type { ProfileService } from '../profiles/profile-service';
 import type { SpaceService } from '../spaces/space-service';
@@ -34,7 +34,7 @@ export class SubscriptionService {
   /** Follows (or mutes) a person the caller may see. */
   async follow(principal: Principal, userId: string, level: FollowLevel): Promise<Follow> {
     if (userId === principal.userId)
-      throw new InvalidInput('You cannot follow yourself', [{ field: 'userId', message: 'is you' }]);
+      throw new Conflict('You cannot follow yourself', [{ field: 'userId', message: 'is you' }]);
     const person = await this.profiles.get(principal, userId);
     if (person.userId !== userId) throw new NotFound('Person'); // found by handle: not this id
     const follow: Follow = {

@@ -18,7 +18,7 @@ import { versionedRewrite } from '../../data/versioned-rewrite';
 import { loadMarkdown } from '../content/load-markdown';
 import { pageSlug } from '../content/names';
 import type { DomainContext } from '../context';
-import { Conflict, EditConflict, Forbidden, InvalidInput, NotFound } from '../errors';
+import { Conflict, EditConflict, Forbidden, MissingReference, NotFound } from '../errors';
 import type { Principal } from '../principal';
 import { readWhileChecking } from '../read-while-checking';
 import { canContribute, canManage, canSeePerson } from '../spaces/space-access';
@@ -356,12 +356,12 @@ export class PageService {
     let ancestorId = parentId;
     for (let depth = 0; ancestorId; depth++) {
       if (ancestorId === pageId || depth >= MAX_DEPTH)
-        throw new InvalidInput('A page cannot sit below itself, nor more than 20 levels deep', [
+        throw new Conflict('A page cannot sit below itself, nor more than 20 levels deep', [
           { field: 'parentId', message: 'would make a cycle or too deep a tree' },
         ]);
       const ancestor = await this.ctx.table.get(keys.page(spaceId, ancestorId));
       if (!ancestor || ancestor.deleting)
-        throw new InvalidInput('The parent page does not exist in this space', [
+        throw new MissingReference('The parent page does not exist in this space', [
           { field: 'parentId', message: 'no such page' },
         ]);
       ancestorId = ancestor.parentId as string | undefined;
