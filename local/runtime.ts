@@ -25,6 +25,7 @@ import {
   rebuildDocuments,
   scanIndexableItems,
 } from '../functions/domain/search/reindex';
+import { backfillPageTree, pageTreeBackfilled } from '../functions/domain/wiki/page-tree-backfill';
 import { systemClock, ulidGenerator } from '../functions/platform/clock';
 import { FastSearchIndex } from '../functions/search/embedded/fast-index';
 import { createFanout } from '../functions/streams/fanout';
@@ -102,6 +103,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
   await ensureTable(client, tableName);
   const table = new Table(client, tableName);
+  // Data written before the wiki's tree nodes gets them once (one GetItem on every later start).
+  const operator = new Table(client, tableName);
+  if (!(await pageTreeBackfilled(operator))) {
+    const outcome = await backfillPageTree(client, operator);
+    if (outcome.written || outcome.removed)
+      console.log(`Page tree: built ${outcome.written} tree nodes for ${outcome.pages} wiki pages (once)`);
+  }
 
   // 2. The stream, its failure destination and its consumers (event source mappings).
   const stream = front.stream(tableName);
