@@ -38,6 +38,7 @@ import { EventSourceMapping, type EventSourceMappingOptions } from './dynamodb/e
 import { FailureDestination } from './dynamodb/failure-destination';
 import { createIdentityProvider } from './identity/provider';
 import { fetchToken } from './identity/token-client';
+import { loadSnapshot, saveSnapshot, snapshotPath } from './search-snapshot';
 import { serveStatic } from './static-files';
 import { SwappableSearchIndex } from './swappable-index';
 
@@ -52,6 +53,11 @@ export interface LocalRuntimeOptions {
   ttlSweepMs?: number;
 }
 
+/** How the embedded search index came up: loaded from its snapshot, or rebuilt from the table. */
+export type SearchStart =
+  | { mode: 'snapshot'; documents: number; catchUp: number; ms: number }
+  | { mode: 'rebuild'; reason: string; documents: number; ms: number };
+
 export interface LocalRuntime {
   url: string;
   issuer: string;
@@ -61,6 +67,9 @@ export interface LocalRuntime {
   front: DynamoDbFront;
   failures: FailureDestination;
   search: FastSearchIndex;
+  searchStart: SearchStart;
+  /** Saves the search index snapshot now (it is also saved every few minutes and on close). */
+  saveSearchSnapshot(): void;
   /** Rebuilds the embedded index from the table into a fresh index, then swaps it in. */
   reindex(onProgress?: (progress: ReindexProgress) => void): Promise<number>;
   consumers: Map<string, EventSourceMapping>;
@@ -72,6 +81,9 @@ export interface LocalRuntime {
   token(account: string): Promise<string>;
   close(): Promise<void>;
 }
+
+/** How often a changed search index is saved (and always on close). */
+const SNAPSHOT_EVERY_MS = 5 * 60_000;
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const dataDir = path.resolve(options.dataDir ?? process.env.DATA_DIR ?? '.data');
@@ -126,11 +138,42 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     return mapping;
   };
 
-  // 3. Search: the embedded engine is rebuilt from the table on every start (nothing to lose on a
-  // restart), then the indexer follows the stream from where the rebuild read, as the Lambda does in AWS.
-  const indexedUpTo = stream.latestSequenceNumber;
-  const initial = new FastSearchIndex();
-  await rebuildDocuments(scanIndexableItems(client, tableName), (docs) => initial.upsert(docs));
+  // 3. Search: the embedded engine is loaded from its snapshot (saved beside the indexer's checkpoint)
+  // and the indexer catches up from the stream after the sequence number the snapshot is complete up
+  // to. Without a usable snapshot — none yet, damaged, another format, or the stream no longer holds
+  // every change since — it is rebuilt from a table scan as the Lambda's reindex does, and saved.
+  const searchClock = performance.now();
+  const snapshotFile = stateDir ? snapshotPath(stateDir, tableName) : undefined;
+  const snapshot = snapshotFile ? loadSnapshot(snapshotFile) : ({ status: 'missing' } as const);
+  let initial: FastSearchIndex;
+  let indexedUpTo: string;
+  let searchStart: SearchStart;
+  if (snapshot.status === 'loaded' && stream.holdsEverythingAfter(snapshot.sequence)) {
+    initial = snapshot.index;
+    indexedUpTo = snapshot.sequence;
+    searchStart = {
+      mode: 'snapshot',
+      documents: snapshot.documents,
+      catchUp: stream.countAfter(snapshot.sequence),
+      ms: performance.now() - searchClock,
+    };
+  } else {
+    const reason =
+      snapshot.status === 'missing'
+        ? 'no snapshot yet'
+        : snapshot.status === 'unusable'
+          ? `the snapshot ${snapshot.reason}`
+          : 'the stream no longer holds every change since the snapshot';
+    if (snapshot.status !== 'missing')
+      console.warn(`Search index: ${reason}; rebuilding it from the table (nothing is lost).`);
+    indexedUpTo = stream.latestSequenceNumber;
+    initial = new FastSearchIndex();
+    const documents = await rebuildDocuments(scanIndexableItems(client, tableName), (docs) =>
+      initial.upsert(docs),
+    );
+    if (snapshotFile) saveSnapshot(snapshotFile, initial, indexedUpTo);
+    searchStart = { mode: 'rebuild', reason, documents, ms: performance.now() - searchClock };
+  }
   const liveIndex = new SwappableSearchIndex(initial);
   const indexer = createIndexer({ table, index: liveIndex });
   const indexChanges = createStreamHandler(indexer);
@@ -145,6 +188,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     indexedUpTo,
   );
+  // The snapshot is complete up to the indexer's checkpoint (a batch half applied when it is taken is
+  // applied again after a restart; the indexer re-reads current state, so replays converge).
+  let savedUpTo = indexedUpTo;
+  const saveSearchSnapshot = () => {
+    const upTo = consumers.get(indexer.name)?.state.checkpoint;
+    if (!snapshotFile || upTo === undefined || upTo === savedUpTo) return;
+    try {
+      saveSnapshot(snapshotFile, liveIndex.current, upTo);
+      savedUpTo = upTo;
+    } catch (error) {
+      console.warn(`Search index: could not save its snapshot (${(error as Error).message})`);
+    }
+  };
+  const snapshotTimer = setInterval(saveSearchSnapshot, SNAPSHOT_EVERY_MS);
+  snapshotTimer.unref();
   // Notifications: the fan-out follows the stream from its checkpoint (from the start of the retained
   // log the first time, like TRIM_HORIZON in AWS); its writes are idempotent, so a replay adds nothing.
   // Its own Table, as its own Lambda has in AWS: its requests are not counted as the API's round trips.
@@ -221,6 +279,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     get search() {
       return liveIndex.current;
     },
+    searchStart,
+    saveSearchSnapshot,
     async reindex(onProgress) {
       const startedAt = stream.latestSequenceNumber;
       const fresh = new FastSearchIndex();
@@ -259,7 +319,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     token: async (account) => (await fetchToken(issuer, account)).accessToken,
     async close() {
+      clearInterval(snapshotTimer);
       await Promise.all([...consumers.values()].map((mapping) => mapping.stop()));
+      saveSearchSnapshot();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await front.close();
