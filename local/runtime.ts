@@ -191,9 +191,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // The snapshot is complete up to the indexer's checkpoint (a batch half applied when it is taken is
   // applied again after a restart; the indexer re-reads current state, so replays converge).
   let savedUpTo = indexedUpTo;
-  const saveSearchSnapshot = () => {
+  const saveSearchSnapshot = (force = false) => {
     const upTo = consumers.get(indexer.name)?.state.checkpoint;
-    if (!snapshotFile || upTo === undefined || upTo === savedUpTo) return;
+    if (!snapshotFile || upTo === undefined || (upTo === savedUpTo && !force)) return;
     try {
       saveSnapshot(snapshotFile, liveIndex.current, upTo);
       savedUpTo = upTo;
@@ -201,7 +201,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       console.warn(`Search index: could not save its snapshot (${(error as Error).message})`);
     }
   };
-  const snapshotTimer = setInterval(saveSearchSnapshot, SNAPSHOT_EVERY_MS);
+  const snapshotTimer = setInterval(() => saveSearchSnapshot(), SNAPSHOT_EVERY_MS);
   snapshotTimer.unref();
   // Notifications: the fan-out follows the stream from its checkpoint (from the start of the retained
   // log the first time, like TRIM_HORIZON in AWS); its writes are idempotent, so a replay adds nothing.
@@ -280,7 +280,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       return liveIndex.current;
     },
     searchStart,
-    saveSearchSnapshot,
+    saveSearchSnapshot: () => saveSearchSnapshot(true),
     async reindex(onProgress) {
       const startedAt = stream.latestSequenceNumber;
       const fresh = new FastSearchIndex();
@@ -296,6 +296,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         .readAfter(startedAt, Number.MAX_SAFE_INTEGER)
         .filter((record) => recordHasItemType(record, indexer.itemTypes));
       if (missed.length) await indexChanges({ Records: missed }, {} as never);
+      // The next start loads the rebuilt index, not the one it replaced.
+      saveSearchSnapshot(true);
       return count;
     },
     consumers,
