@@ -231,7 +231,11 @@ export class FastSearchIndex implements SearchIndex {
   private termText: string[] = [];
   private termMask = new Int32Array(1024);
   private termCapacity = 1024;
-  private postings: (number[] | undefined)[][] = Array.from({ length: FIELD_COUNT }, () => []);
+  /**
+   * Per field and term: the postings. A list loaded from a snapshot stays a view into the loaded
+   * buffer (an Int32Array, no copy) until a write needs to grow or compact it.
+   */
+  private postings: (number[] | Int32Array | undefined)[][] = Array.from({ length: FIELD_COUNT }, () => []);
   /** Live documents holding the term, per field (BM25's document frequency). */
   private docFreq: Int32Array[] = Array.from({ length: FIELD_COUNT }, () => new Int32Array(1024));
   private byLength: number[][] = [];
@@ -525,20 +529,18 @@ export class FastSearchIndex implements SearchIndex {
     for (let f = 0; f < FIELD_COUNT; f++) {
       const offsets = state.postingOffsets[f];
       const values = state.postingValues[f];
-      const lists: (number[] | undefined)[] = new Array(termCount);
+      const lists: (number[] | Int32Array | undefined)[] = new Array(termCount);
       const freq = this.docFreq[f];
+      const limit = n * TF_SCALE;
+      for (let i = 0; i < values.length; i++)
+        if (values[i] < 0 || values[i] >= limit)
+          throw new Error('Snapshot posting names a document it does not hold');
       for (let id = 0; id < termCount; id++) {
         const start = offsets[id];
         const end = offsets[id + 1];
         if (end < start) throw new Error('Snapshot postings are out of order');
         if (end === start) continue;
-        const list = new Array<number>(end - start);
-        for (let i = start; i < end; i++) {
-          if (values[i] / TF_SCALE >= n)
-            throw new Error('Snapshot posting names a document it does not hold');
-          list[i - start] = values[i];
-        }
-        lists[id] = list;
+        lists[id] = values.subarray(start, end);
         freq[id] = end - start;
       }
       this.postings[f] = lists;
@@ -572,6 +574,7 @@ export class FastSearchIndex implements SearchIndex {
         termFreq[id] = 0;
         let list = lists[id];
         if (!list) lists[id] = list = [];
+        else if (!Array.isArray(list)) lists[id] = list = Array.from(list);
         list.push(d * TF_SCALE + Math.min(tf, TF_MAX));
         freq[id]++;
       }
@@ -743,8 +746,9 @@ export class FastSearchIndex implements SearchIndex {
     const termAlive = new Uint8Array(termCount);
     for (const lists of this.postings) {
       for (let id = 0; id < termCount; id++) {
-        const list = lists[id];
+        let list = lists[id];
         if (!list) continue;
+        if (!Array.isArray(list)) lists[id] = list = Array.from(list);
         let w = 0;
         for (let i = 0; i < list.length; i++) {
           const v = list[i];
