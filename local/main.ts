@@ -9,6 +9,12 @@ import { seedDemoData } from './seed';
 const started = performance.now();
 const args = new Set(process.argv.slice(2));
 const runtime = await startLocalRuntime();
+const search = runtime.searchStart;
+console.log(
+  search.mode === 'snapshot'
+    ? `Search index: loaded from its snapshot (${search.documents} documents, ${search.catchUp} changes to catch up) in ${(search.ms / 1000).toFixed(2)} s`
+    : `Search index: rebuilt from the table (${search.reason}; ${search.documents} documents) in ${(search.ms / 1000).toFixed(2)} s`,
+);
 
 if (args.has('--seed')) {
   const summary = await seedDemoData(runtime.table);

@@ -26,6 +26,7 @@ import {
   rebuildDocuments,
   scanIndexableItems,
 } from '../functions/domain/search/reindex';
+import { backfillPageTree, pageTreeBackfilled } from '../functions/domain/wiki/page-tree-backfill';
 import { systemClock, ulidGenerator } from '../functions/platform/clock';
 import { metadataFetcherFromEnvironment } from '../functions/safe-fetch/page-metadata-fetcher';
 import { FastSearchIndex } from '../functions/search/embedded/fast-index';
@@ -41,6 +42,7 @@ import { EventSourceMapping, type EventSourceMappingOptions } from './dynamodb/e
 import { FailureDestination } from './dynamodb/failure-destination';
 import { createIdentityProvider } from './identity/provider';
 import { fetchToken } from './identity/token-client';
+import { loadSnapshot, saveSnapshot, snapshotPath } from './search-snapshot';
 import { serveStatic } from './static-files';
 import { SwappableSearchIndex } from './swappable-index';
 
@@ -60,6 +62,11 @@ export interface LocalRuntimeOptions {
   metadataFetcher?: MetadataFetcher;
 }
 
+/** How the embedded search index came up: loaded from its snapshot, or rebuilt from the table. */
+export type SearchStart =
+  | { mode: 'snapshot'; documents: number; catchUp: number; ms: number }
+  | { mode: 'rebuild'; reason: string; documents: number; ms: number };
+
 export interface LocalRuntime {
   url: string;
   issuer: string;
@@ -69,6 +76,9 @@ export interface LocalRuntime {
   front: DynamoDbFront;
   failures: FailureDestination;
   search: FastSearchIndex;
+  searchStart: SearchStart;
+  /** Saves the search index snapshot now (it is also saved every few minutes and on close). */
+  saveSearchSnapshot(): void;
   /** Rebuilds the embedded index from the table into a fresh index, then swaps it in. */
   reindex(onProgress?: (progress: ReindexProgress) => void): Promise<number>;
   consumers: Map<string, EventSourceMapping>;
@@ -80,6 +90,9 @@ export interface LocalRuntime {
   token(account: string): Promise<string>;
   close(): Promise<void>;
 }
+
+/** How often a changed search index is saved (and always on close). */
+const SNAPSHOT_EVERY_MS = 5 * 60_000;
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const dataDir = path.resolve(options.dataDir ?? process.env.DATA_DIR ?? '.data');
@@ -111,6 +124,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
   await ensureTable(client, tableName);
   const table = new Table(client, tableName);
+  // Data written before the wiki's tree nodes gets them once (one GetItem on every later start).
+  const operator = new Table(client, tableName);
+  if (!(await pageTreeBackfilled(operator))) {
+    const outcome = await backfillPageTree(client, operator);
+    if (outcome.written || outcome.removed)
+      console.log(`Page tree: built ${outcome.written} tree nodes for ${outcome.pages} wiki pages (once)`);
+  }
 
   // 2. The stream, its failure destination and its consumers (event source mappings).
   const stream = front.stream(tableName);
@@ -127,11 +147,42 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     return mapping;
   };
 
-  // 3. Search: the embedded engine is rebuilt from the table on every start (nothing to lose on a
-  // restart), then the indexer follows the stream from where the rebuild read, as the Lambda does in AWS.
-  const indexedUpTo = stream.latestSequenceNumber;
-  const initial = new FastSearchIndex();
-  await rebuildDocuments(scanIndexableItems(client, tableName), (docs) => initial.upsert(docs));
+  // 3. Search: the embedded engine is loaded from its snapshot (saved beside the indexer's checkpoint)
+  // and the indexer catches up from the stream after the sequence number the snapshot is complete up
+  // to. Without a usable snapshot — none yet, damaged, another format, or the stream no longer holds
+  // every change since — it is rebuilt from a table scan as the Lambda's reindex does, and saved.
+  const searchClock = performance.now();
+  const snapshotFile = stateDir ? snapshotPath(stateDir, tableName) : undefined;
+  const snapshot = snapshotFile ? loadSnapshot(snapshotFile) : ({ status: 'missing' } as const);
+  let initial: FastSearchIndex;
+  let indexedUpTo: string;
+  let searchStart: SearchStart;
+  if (snapshot.status === 'loaded' && stream.holdsEverythingAfter(snapshot.sequence)) {
+    initial = snapshot.index;
+    indexedUpTo = snapshot.sequence;
+    searchStart = {
+      mode: 'snapshot',
+      documents: snapshot.documents,
+      catchUp: stream.countAfter(snapshot.sequence),
+      ms: performance.now() - searchClock,
+    };
+  } else {
+    const reason =
+      snapshot.status === 'missing'
+        ? 'no snapshot yet'
+        : snapshot.status === 'unusable'
+          ? `the snapshot ${snapshot.reason}`
+          : 'the stream no longer holds every change since the snapshot';
+    if (snapshot.status !== 'missing')
+      console.warn(`Search index: ${reason}; rebuilding it from the table (nothing is lost).`);
+    indexedUpTo = stream.latestSequenceNumber;
+    initial = new FastSearchIndex();
+    const documents = await rebuildDocuments(scanIndexableItems(client, tableName), (docs) =>
+      initial.upsert(docs),
+    );
+    if (snapshotFile) saveSnapshot(snapshotFile, initial, indexedUpTo);
+    searchStart = { mode: 'rebuild', reason, documents, ms: performance.now() - searchClock };
+  }
   const liveIndex = new SwappableSearchIndex(initial);
   const indexer = createIndexer({ table, index: liveIndex });
   const indexChanges = createStreamHandler(indexer);
@@ -146,6 +197,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     indexedUpTo,
   );
+  // The snapshot is complete up to the indexer's checkpoint (a batch half applied when it is taken is
+  // applied again after a restart; the indexer re-reads current state, so replays converge).
+  let savedUpTo = indexedUpTo;
+  const saveSearchSnapshot = (force = false) => {
+    const upTo = consumers.get(indexer.name)?.state.checkpoint;
+    if (!snapshotFile || upTo === undefined || (upTo === savedUpTo && !force)) return;
+    try {
+      saveSnapshot(snapshotFile, liveIndex.current, upTo);
+      savedUpTo = upTo;
+    } catch (error) {
+      console.warn(`Search index: could not save its snapshot (${(error as Error).message})`);
+    }
+  };
+  const snapshotTimer = setInterval(() => saveSearchSnapshot(), SNAPSHOT_EVERY_MS);
+  snapshotTimer.unref();
   // Notifications: the fan-out follows the stream from its checkpoint (from the start of the retained
   // log the first time, like TRIM_HORIZON in AWS); its writes are idempotent, so a replay adds nothing.
   // Its own Table, as its own Lambda has in AWS: its requests are not counted as the API's round trips.
@@ -238,6 +304,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     get search() {
       return liveIndex.current;
     },
+    searchStart,
+    saveSearchSnapshot: () => saveSearchSnapshot(true),
     async reindex(onProgress) {
       const startedAt = stream.latestSequenceNumber;
       const fresh = new FastSearchIndex();
@@ -253,6 +321,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         .readAfter(startedAt, Number.MAX_SAFE_INTEGER)
         .filter((record) => recordHasItemType(record, indexer.itemTypes));
       if (missed.length) await indexChanges({ Records: missed }, {} as never);
+      // The next start loads the rebuilt index, not the one it replaced.
+      saveSearchSnapshot(true);
       return count;
     },
     consumers,
@@ -276,7 +346,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     token: async (account) => (await fetchToken(issuer, account)).accessToken,
     async close() {
+      clearInterval(snapshotTimer);
       await Promise.all([...consumers.values()].map((mapping) => mapping.stop()));
+      saveSearchSnapshot();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await front.close();

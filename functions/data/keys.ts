@@ -61,13 +61,22 @@ export const keys = {
   likePrefix: (postId: string) => `LIKE#${postId}#`,
 
   page: (spaceId: string, pageId: string) => ({ PK: `SPACE#${spaceId}`, SK: `PAGE#${pageId}` }),
-  /** Every page of a space, by title (GSI1 of pages); the tree is built from their parentId. */
+  /** Every page of a space, by title (GSI1 of pages): the flat list, full items. */
   spacePages: (spaceId: string) => `SPACE#${spaceId}#PAGES`,
   /**
-   * One per space: its version changes with every change to the shape of the page tree (a page placed,
-   * moved or deleted), so that two such changes at once cannot make a cycle or an orphan.
+   * A page's place in the tree, an item of its own without the body (title, parent, child count), so
+   * that a level of the tree is one Query of small items. Written with the page in every transaction.
    */
-  pageTree: (spaceId: string) => ({ PK: `SPACE#${spaceId}`, SK: 'PAGETREE' }),
+  pageNode: (spaceId: string, pageId: string) => ({ PK: `SPACE#${spaceId}`, SK: `TREE#${pageId}` }),
+  pageNodePrefix: 'TREE#',
+  /** The pages right below a page, or at the top (GSI1 of tree nodes), by title. */
+  pageChildren: (spaceId: string, parentId: string | undefined) =>
+    `SPACE#${spaceId}#CHILDREN#${parentId ?? 'ROOT'}`,
+  /**
+   * Before tree nodes, one item per space whose version every tree change bumped (so every creation
+   * conflicted with every other); `npm run migrate:page-tree` removes the old ones.
+   */
+  legacyPageTree: (spaceId: string) => ({ PK: `SPACE#${spaceId}`, SK: 'PAGETREE' }),
   pageVersion: (spaceId: string, pageId: string, version: number) => ({
     PK: `SPACE#${spaceId}`,
     SK: `PAGE#${pageId}#V#${String(version).padStart(6, '0')}`,

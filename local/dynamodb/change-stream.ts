@@ -20,6 +20,8 @@ const RETENTION_SECONDS = 24 * 3600;
 export class ChangeStream {
   private readonly records: StreamRecord[] = [];
   private nextSequence = 1n;
+  /** The sequence number of the newest record no longer held ('' when none was dropped). */
+  private dropped = '';
   private readonly listeners = new Set<() => void>();
   private readonly logFile?: string;
 
@@ -95,6 +97,20 @@ export class ChangeStream {
     return this.records.at(-1)?.dynamodb.SequenceNumber ?? '';
   }
 
+  /**
+   * Whether every record after `sequence` is still held, so a consumer (or a saved index) that is
+   * complete up to `sequence` can catch up from here: not when retention dropped some, and not for a
+   * sequence number this log never handed out (a log deleted or reset since).
+   */
+  holdsEverythingAfter(sequence: string): boolean {
+    return sequence >= this.dropped && sequence <= (this.latestSequenceNumber || this.dropped);
+  }
+
+  /** How many records come after `sequence`. */
+  countAfter(sequence: string): number {
+    return this.readAfter(sequence, Number.MAX_SAFE_INTEGER).length;
+  }
+
   get length(): number {
     return this.records.length;
   }
@@ -110,17 +126,29 @@ export class ChangeStream {
     const lines = fs.readFileSync(this.logFile, 'utf8').split('\n');
     for (const line of lines) {
       if (!line.trim()) continue;
-      let record: StreamRecord;
+      let record: StreamRecord & { dropped?: string };
       try {
         record = JSON.parse(line);
       } catch {
         continue; // a torn last line after a crash: that write's record is the only one lost, and it was never acknowledged
       }
+      if (record.dropped) {
+        // The first line after a rewrite: where the records dropped so far ended.
+        this.dropped = record.dropped;
+        this.nextSequence = BigInt(record.dropped) + 1n;
+        continue;
+      }
       this.nextSequence = BigInt(record.dynamodb.SequenceNumber) + 1n;
       if ((record.dynamodb.ApproximateCreationDateTime ?? 0) >= horizon) this.records.push(record);
+      else this.dropped = record.dynamodb.SequenceNumber;
     }
-    // Rewrite without expired records so the file does not grow forever.
-    fs.writeFileSync(this.logFile, this.records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    // Rewrite without expired records so the file does not grow forever; the first line keeps where
+    // they ended, so sequence numbers go on from there even when every record has expired.
+    fs.writeFileSync(
+      this.logFile,
+      (this.dropped ? `${JSON.stringify({ dropped: this.dropped })}\n` : '') +
+        this.records.map((r) => `${JSON.stringify(r)}\n`).join(''),
+    );
   }
 }
 

@@ -40,6 +40,11 @@ export class DynamoDbFront {
   private server?: http.Server;
   private sweepTimer?: NodeJS.Timeout;
   endpoint?: URL;
+  /**
+   * Requests received, by operation (GetItem, Query, TransactWriteItems, …): what benchmarks and tests
+   * count to show a read's cost in DynamoDB requests, whoever sent them.
+   */
+  readonly requests = new Map<string, number>();
 
   constructor(private readonly options: DynamoDbFrontOptions) {
     this.transactions = new Transactions({
@@ -76,6 +81,12 @@ export class DynamoDbFront {
     });
   }
 
+  /** Requests received so far, by operation, with their total. */
+  requestCounts(): Record<string, number> & { total: number } {
+    const counts = Object.fromEntries(this.requests);
+    return { ...counts, total: Object.values(counts).reduce((sum, n) => sum + n, 0) };
+  }
+
   /** The change stream of a table (created on first use). */
   stream(tableName: string): ChangeStream {
     let stream = this.streams.get(tableName);
@@ -96,6 +107,7 @@ export class DynamoDbFront {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
     const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    this.requests.set(operation, (this.requests.get(operation) ?? 0) + 1);
 
     let response: RawResponse;
     try {

@@ -323,7 +323,14 @@ describeInChromium('web client in Chromium', () => {
 
     await page.goto(`${rt.url}/spaces/engineering/pages`);
     const tree = page.getByRole('navigation', { name: /Wiki pages of/ });
-    // Release Process was moved below Team Handbook while it was edited.
+    // Release Process was moved below Team Handbook while it was edited. The tree shows the top
+    // level; the pages below a page appear when its expander is opened (from the keyboard here).
+    const expander = tree.getByRole('button', { name: 'Pages below Team Handbook' });
+    await expect(expander.getAttribute('aria-expanded')).resolves.toBe('false');
+    await expect(tree.getByRole('link', { name: 'Release Process' }).count()).resolves.toBe(0);
+    await expander.focus();
+    await page.keyboard.press('Enter');
+    await expect(expander.getAttribute('aria-expanded')).resolves.toBe('true');
     await tree
       .getByRole('listitem')
       .filter({ has: page.getByRole('link', { name: 'Team Handbook' }) })

@@ -280,6 +280,7 @@ const EVERY_ROUTE: [string, string, unknown?][] = [
   ['GET', `/spaces/${SOME.spaceId}/pages/some-page/versions/1`],
   ['POST', `/spaces/${SOME.spaceId}/pages/some-page/restore`, { fromVersion: 1, version: 1 }],
   ['GET', `/spaces/${SOME.spaceId}/pages/some-page/backlinks`],
+  ['GET', `/spaces/${SOME.spaceId}/page-tree`],
   ['GET', '/tags/devops/posts'],
   ['GET', '/people/alice'],
   ['GET', '/people/alice/posts'],
@@ -597,6 +598,13 @@ const ROUTES: RouteCase[] = [
     expected: expectTable(200),
     run: (actor, f) => call(actor, 'GET', `/spaces/${f.spaceId}/pages/${f.pageId}/backlinks`),
     check: (response) => expect(response.body.items).toEqual([]),
+  },
+  {
+    route: 'GET /spaces/{id}/page-tree',
+    expected: expectTable(200),
+    run: (actor, f) => call(actor, 'GET', `/spaces/${f.spaceId}/page-tree`),
+    check: (response, f) =>
+      expect(response.body.items.map((entry: { id: string }) => entry.id)).toContain(f.pageId),
   },
   // Watching needs read access (404 otherwise, as if it did not exist); removing one's own watch or
   // mute reveals nothing, so it is a 204 for everyone.

@@ -4,6 +4,9 @@
  * and what partners see. (Who may call which route is in permission-matrix.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Table } from '../../functions/data/table';
+import { pageItem, pageNodeItem } from '../../functions/domain/wiki/page';
+import { backfillPageTree } from '../../functions/domain/wiki/page-tree-backfill';
 import { seedDemoData } from '../../local/seed';
 import { type ApiResponse, startTestRuntime, type TestRuntime } from '../helpers/runtime';
 
@@ -27,6 +30,59 @@ function expectProblem(response: ApiResponse, status: number, type: string) {
 
 const page = (title: string, body = '', extra: Record<string, unknown> = {}) =>
   ok('alice', 'POST', `/spaces/${S}/pages`, { title, body, ...extra });
+
+/** The DynamoDB requests `work` causes, by operation, counted at the local front once the stream is quiet. */
+async function requestsOf<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; requests: Record<string, number> }> {
+  await rt.drain();
+  const before = rt.front.requestCounts();
+  const result = await work();
+  const after = rt.front.requestCounts();
+  const requests = Object.fromEntries(
+    Object.entries(after)
+      .map(([operation, n]) => [operation, n - ((before as Record<string, number>)[operation] ?? 0)] as const)
+      .filter(([, n]) => n > 0),
+  );
+  return { result, requests };
+}
+
+/** A page straight into the table, with or without its tree node (as data from before tree nodes). */
+function rawPage(spaceId: string, id: string, parentId?: string) {
+  const at = new Date().toISOString();
+  return pageItem({
+    id,
+    spaceId,
+    title: id.replace(/-/g, ' '),
+    ...(parentId ? { parentId } : {}),
+    body: `Body of ${id}, `.repeat(50),
+    html: '<p>…</p>',
+    text: `Body of ${id}`,
+    excerpt: `Body of ${id}`,
+    tags: [],
+    links: [],
+    createdBy: 'alice',
+    createdByName: 'Alice',
+    updatedBy: 'alice',
+    updatedByName: 'Alice',
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  });
+}
+
+/** `top` pages at the top level, the first of which has `below` pages right below it. */
+async function plantWiki(spaceId: string, top: number, below: number) {
+  await ok('alice', 'POST', '/spaces', { id: spaceId, name: `Wiki of ${top + below}` });
+  const pages = [
+    ...Array.from({ length: top }, (_, i) => rawPage(spaceId, `top-${String(i).padStart(4, '0')}`)),
+    ...Array.from({ length: below }, (_, i) =>
+      rawPage(spaceId, `child-${String(i).padStart(4, '0')}`, 'top-0000'),
+    ),
+  ];
+  const nodes = pages.map((item) => pageNodeItem(item as never, item.id === 'top-0000' ? below : 0));
+  await rt.table.writeMany([...pages, ...nodes], []);
+}
 
 beforeAll(async () => {
   rt = await startTestRuntime();
@@ -123,6 +179,215 @@ describe('pages', () => {
     expect(list.items[0].body).toBeUndefined();
     const titles = list.items.map((p: { title: string }) => p.title.toLowerCase());
     expect(titles).toEqual([...titles].sort());
+    // The same tree, read a level at a time.
+    const top = await ok('bob', 'GET', `/spaces/${S}/page-tree?limit=100`);
+    const guideEntry = top.items.find((entry: { id: string }) => entry.id === 'guide');
+    expect(guideEntry).toMatchObject({ title: 'Guide', childCount: 1, hasChildren: true });
+    expect(top.items.find((entry: { id: string }) => entry.id === 'section')).toMatchObject({
+      childCount: 0,
+      hasChildren: false,
+    });
+    const below = await ok('bob', 'GET', `/spaces/${S}/page-tree?parent=guide`);
+    expect(below.items).toEqual([
+      expect.objectContaining({ id: 'chapter-one', parentId: 'guide', hasChildren: false }),
+    ]);
+  });
+});
+
+describe('the page tree, read by level', () => {
+  it('gives the top level and any page’s children in one Query each, without bodies, with hasChildren', async () => {
+    const space = 'tree-shape';
+    await ok('alice', 'POST', '/spaces', { id: space, name: 'Tree shape' });
+    const create = (title: string, parentId?: string) =>
+      ok('alice', 'POST', `/spaces/${space}/pages`, { title, body: 'A long body. '.repeat(200), parentId });
+    await create('Zebra');
+    await create('apple');
+    await create('Mango', 'apple');
+    await create('Kiwi', 'apple');
+    await create('Seed', 'kiwi');
+
+    const top = await requestsOf(() => ok('bob', 'GET', `/spaces/${space}/page-tree`));
+    expect(top.result.items.map((e: { id: string }) => e.id)).toEqual(['apple', 'zebra']);
+    expect(top.result.items[0]).toEqual({
+      id: 'apple',
+      spaceId: space,
+      title: 'apple',
+      childCount: 2,
+      hasChildren: true,
+      updatedAt: expect.any(String),
+    });
+    // The space check (one BatchGetItem) and one Query: no page bodies are read.
+    expect(top.requests).toEqual({ BatchGetItem: 1, Query: 1, total: 2 });
+
+    const children = await requestsOf(() => ok('bob', 'GET', `/spaces/${space}/page-tree?parent=apple`));
+    expect(children.result.items).toEqual([
+      expect.objectContaining({ id: 'kiwi', parentId: 'apple', childCount: 1, hasChildren: true }),
+      expect.objectContaining({ id: 'mango', parentId: 'apple', childCount: 0, hasChildren: false }),
+    ]);
+    expect(children.requests).toEqual({ BatchGetItem: 1, Query: 1, total: 2 });
+    expect(JSON.stringify(children.result)).not.toContain('A long body');
+
+    // Cursor paging: a level a page at a time, nothing left out.
+    const first = await ok('bob', 'GET', `/spaces/${space}/page-tree?parent=apple&limit=1`);
+    expect(first.items.map((e: { id: string }) => e.id)).toEqual(['kiwi']);
+    const second = await ok(
+      'bob',
+      'GET',
+      `/spaces/${space}/page-tree?parent=apple&limit=1&cursor=${encodeURIComponent(first.cursor)}`,
+    );
+    expect(second.items.map((e: { id: string }) => e.id)).toEqual(['mango']);
+    // Not readable: the same 404 as every other route of a members-only space.
+    expectProblem(await rt.api('pat', 'GET', `/spaces/${space}/page-tree`), 404, 'not-found');
+  });
+
+  it('costs the same number of DynamoDB requests at 10 and at 500 pages', async () => {
+    await plantWiki('tree-10', 5, 5);
+    await plantWiki('tree-500', 100, 400);
+    const cost = async (space: string) => {
+      const top = await requestsOf(() => ok('alice', 'GET', `/spaces/${space}/page-tree?limit=100`));
+      const children = await requestsOf(() =>
+        ok('alice', 'GET', `/spaces/${space}/page-tree?parent=top-0000&limit=100`),
+      );
+      expect(top.result.items[0]).toMatchObject({ id: 'top-0000', hasChildren: true });
+      expect(children.result.items[0]).toMatchObject({ id: 'child-0000', hasChildren: false });
+      return { top: top.requests, children: children.requests };
+    };
+    const small = await cost('tree-10');
+    const large = await cost('tree-500');
+    expect(small).toEqual({
+      top: { BatchGetItem: 1, Query: 1, total: 2 },
+      children: { BatchGetItem: 1, Query: 1, total: 2 },
+    });
+    expect(large).toEqual(small);
+  }, 60_000);
+
+  it('takes 20 pages created under one parent at once (6 at a time) without a conflict', async () => {
+    await page('Busy Parent');
+    const titles = Array.from({ length: 20 }, (_, i) => `Busy child ${i}`);
+    const statuses: number[] = [];
+    for (let start = 0; start < titles.length; start += 6) {
+      const batch = await Promise.all(
+        titles.slice(start, start + 6).map((title, i) =>
+          rt.api(i % 2 ? 'bob' : 'alice', 'POST', `/spaces/${S}/pages`, {
+            title,
+            body: '',
+            parentId: 'busy-parent',
+          }),
+        ),
+      );
+      statuses.push(...batch.map((response) => response.status));
+    }
+    expect(statuses).toEqual(titles.map(() => 201));
+    const level = await ok('alice', 'GET', `/spaces/${S}/page-tree?parent=busy-parent&limit=100`);
+    expect(level.items).toHaveLength(20);
+    const top = await ok('alice', 'GET', `/spaces/${S}/page-tree?limit=100`);
+    expect(top.items.find((e: { id: string }) => e.id === 'busy-parent').childCount).toBe(20);
+  });
+
+  it('refuses a move that would make a cycle and changes nothing', async () => {
+    await page('Cycle Root');
+    await page('Cycle Mid', '', { parentId: 'cycle-root' });
+    await page('Cycle Leaf', '', { parentId: 'cycle-mid' });
+    const snapshot = async () => ({
+      top: (await ok('alice', 'GET', `/spaces/${S}/page-tree?limit=100`)).items.find(
+        (e: { id: string }) => e.id === 'cycle-root',
+      ),
+      mid: (await ok('alice', 'GET', `/spaces/${S}/page-tree?parent=cycle-root`)).items,
+      leaf: (await ok('alice', 'GET', `/spaces/${S}/page-tree?parent=cycle-mid`)).items,
+      root: await ok('alice', 'GET', `/spaces/${S}/pages/cycle-root`),
+    });
+    const before = await snapshot();
+    const refused = await rt.api('alice', 'PUT', `/spaces/${S}/pages/cycle-root`, {
+      title: 'Cycle Root',
+      body: 'moved below its own grandchild',
+      parentId: 'cycle-leaf',
+      version: 1,
+    });
+    expectProblem(refused, 409, 'conflict');
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(await snapshot()).toEqual(before);
+    expect(before.root).toMatchObject({ version: 1, body: '' });
+  });
+
+  it('lets at most one of two concurrent moves through when together they would make a cycle', async () => {
+    // A sits at the top; C sits below B. Moving A below C while B moves below A would close A → C → B → A.
+    await page('Race A');
+    await page('Race B');
+    await page('Race C', '', { parentId: 'race-b' });
+    const moves = await Promise.all([
+      rt.api('alice', 'PUT', `/spaces/${S}/pages/race-a`, {
+        title: 'Race A',
+        body: '',
+        parentId: 'race-c',
+        version: 1,
+      }),
+      rt.api('bob', 'PUT', `/spaces/${S}/pages/race-b`, {
+        title: 'Race B',
+        body: '',
+        parentId: 'race-a',
+        version: 1,
+      }),
+    ]);
+    expect(moves.filter((m) => m.status === 200).length).toBeLessThanOrEqual(1);
+    for (const refused of moves.filter((m) => m.status !== 200)) expect([400, 409]).toContain(refused.status);
+    // Whatever won, walking up from each page reaches the top.
+    for (const start of ['race-a', 'race-b', 'race-c']) {
+      const seen = new Set<string>();
+      let at: string | undefined = start;
+      while (at) {
+        expect(seen.has(at)).toBe(false);
+        seen.add(at);
+        at = (await ok('alice', 'GET', `/spaces/${S}/pages/${at}`)).parentId;
+      }
+    }
+    // Child counts agree with the pages.
+    for (const parent of ['race-a', 'race-b', 'race-c']) {
+      const level = await ok('alice', 'GET', `/spaces/${S}/page-tree?parent=${parent}`);
+      const parentIds = await Promise.all(
+        ['race-a', 'race-b', 'race-c'].map(
+          async (id) => (await ok('alice', 'GET', `/spaces/${S}/pages/${id}`)).parentId,
+        ),
+      );
+      expect(level.items.length).toBe(parentIds.filter((p) => p === parent).length);
+    }
+  });
+
+  it('builds tree nodes for pages written before they existed (the migration), and counts their children', async () => {
+    const space = 'tree-legacy';
+    await ok('alice', 'POST', '/spaces', { id: space, name: 'Legacy wiki' });
+    await rt.table.writeMany(
+      [
+        rawPage(space, 'old-root'),
+        rawPage(space, 'old-child', 'old-root'),
+        rawPage(space, 'old-grandchild', 'old-child'),
+        { PK: `SPACE#${space}`, SK: 'PAGETREE', treeVersion: 3 },
+      ],
+      [],
+    );
+    expect((await ok('alice', 'GET', `/spaces/${space}/page-tree`)).items).toEqual([]);
+    expectProblem(
+      await rt.api('alice', 'POST', `/spaces/${space}/pages`, {
+        title: 'New',
+        body: '',
+        parentId: 'old-root',
+      }),
+      409,
+      'conflict',
+    );
+    const operator = new Table(rt.table.client, rt.table.name);
+    const outcome = await backfillPageTree(rt.table.client, operator);
+    expect(outcome.written).toBeGreaterThanOrEqual(3);
+    expect((await ok('alice', 'GET', `/spaces/${space}/page-tree`)).items).toEqual([
+      expect.objectContaining({ id: 'old-root', childCount: 1, hasChildren: true }),
+    ]);
+    expect((await ok('alice', 'GET', `/spaces/${space}/page-tree?parent=old-child`)).items).toEqual([
+      expect.objectContaining({ id: 'old-grandchild', hasChildren: false }),
+    ]);
+    expect(await rt.table.get({ PK: `SPACE#${space}`, SK: 'PAGETREE' })).toBeUndefined();
+    // Run again: nothing to write.
+    expect((await backfillPageTree(rt.table.client, operator)).written).toBe(0);
+    await ok('alice', 'POST', `/spaces/${space}/pages`, { title: 'New', body: '', parentId: 'old-root' });
+    expect((await ok('alice', 'GET', `/spaces/${space}/page-tree?parent=old-root`)).items).toHaveLength(2);
   });
 });
 
@@ -246,7 +511,9 @@ describe('deleting', () => {
     const parent = await page('Old Area', 'Points at [[Somewhere]]');
     await page('Old Child', '', { parentId: parent.id });
     expectProblem(await rt.api('alice', 'DELETE', `/spaces/${S}/pages/old-area`), 409, 'conflict');
+    expect((await ok('alice', 'GET', `/spaces/${S}/pages/old-area`)).version).toBe(1);
     expect((await rt.api('alice', 'DELETE', `/spaces/${S}/pages/old-child`)).status).toBe(204);
+    expect((await ok('alice', 'GET', `/spaces/${S}/page-tree?parent=old-area`)).items).toEqual([]);
     expect((await rt.api('alice', 'DELETE', `/spaces/${S}/pages/old-area`)).status).toBe(204);
     expectProblem(await rt.api('alice', 'GET', `/spaces/${S}/pages/old-area`), 404, 'not-found');
     expectProblem(await rt.api('alice', 'GET', `/spaces/${S}/pages/old-area/versions`), 404, 'not-found');
@@ -257,6 +524,7 @@ describe('deleting', () => {
       limit: 10,
     });
     expect(leftovers.items).toEqual([]);
+    expect(await rt.table.get({ PK: `SPACE#${S}`, SK: 'TREE#old-area' })).toBeUndefined();
   });
 });
 

@@ -20,6 +20,9 @@ export const keys = {
   comments: (spaceId: string, postId: string) => ['comments', spaceId, postId] as const,
 
   pages: (spaceId: string) => ['pages', spaceId] as const,
+  /** One level of the page tree ('' the top); under `pages`, so invalidating the pages reaches it. */
+  pageTree: (spaceId: string, parent: string | undefined) =>
+    ['pages', spaceId, 'tree', parent ?? ''] as const,
   page: (spaceId: string, pageId: string) => ['page', spaceId, pageId] as const,
   pageEdit: (spaceId: string, pageId: string | undefined) => ['page-edit', spaceId, pageId] as const,
   pageVersions: (spaceId: string, pageId: string, version: number) =>

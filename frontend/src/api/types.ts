@@ -26,6 +26,7 @@ import type {
 import type { MemberView, OrganisationView, SpaceView } from '../../../functions/api/schemas/spaces';
 import type {
   PageSummary,
+  PageTreeEntry as PageTreeEntrySchema,
   PageVersionSummary as PageVersionSummarySchema,
   PageVersionView,
   PageView,
@@ -60,6 +61,7 @@ export type Suggestion = z.output<typeof SuggestResponse>['items'][number];
 
 export type WikiPageSummary = z.output<typeof PageSummary>;
 export type WikiPage = z.output<typeof PageView>;
+export type PageTreeEntry = z.output<typeof PageTreeEntrySchema>;
 export type PageVersionSummary = z.output<typeof PageVersionSummarySchema>;
 export type PageVersion = z.output<typeof PageVersionView>;
 

@@ -7,6 +7,8 @@ import {
   BacklinkPage,
   CreatePageBody,
   PageParams,
+  PageTreeLevel,
+  PageTreeQuery,
   PageVersionPage,
   PageVersionParams,
   PageVersionView,
@@ -27,7 +29,8 @@ export function pageRoutes() {
       path: '/spaces/{spaceId}/pages',
       tags,
       ...secured,
-      summary: "A space's wiki pages by title, each with its parentId (the tree)",
+      summary:
+        "A space's wiki pages by title, each with its parentId (a flat list; the tree is read by level at /page-tree)",
       request: { params: SpaceIdParam, query: PageQuery },
       responses: { 200: ok(WikiPagePage), ...standardErrors },
     }),
@@ -35,6 +38,27 @@ export function pageRoutes() {
       const { limit, cursor } = c.req.valid('query');
       const { spaceId } = c.req.valid('param');
       return c.json(await c.var.services.pages.list(c.var.principal, spaceId, limit, cursor), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/spaces/{spaceId}/page-tree',
+      tags,
+      ...secured,
+      summary:
+        'One level of the page tree: the top level, or the pages right below `parent`, by title, without bodies, each with hasChildren (one Query)',
+      request: { params: SpaceIdParam, query: PageTreeQuery },
+      responses: { 200: ok(PageTreeLevel), ...standardErrors },
+    }),
+    async (c) => {
+      const { limit, cursor, parent } = c.req.valid('query');
+      const { spaceId } = c.req.valid('param');
+      return c.json(
+        await c.var.services.pages.children(c.var.principal, spaceId, parent, limit, cursor),
+        200,
+      );
     },
   );
 

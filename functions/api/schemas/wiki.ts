@@ -1,6 +1,6 @@
 /** Request schemas of the wiki module: pages, versions, restore. */
 import { z } from '@hono/zod-openapi';
-import { id, optionalOrg, pageOf, SpaceIdParam, someText, timestamp, version } from './common';
+import { id, optionalOrg, PageQuery, pageOf, SpaceIdParam, someText, timestamp, version } from './common';
 
 export const PageParams = SpaceIdParam.extend({
   pageId: id.openapi({ param: { name: 'pageId', in: 'path' }, example: 'release-process' }),
@@ -96,3 +96,19 @@ export const PageVersionView = z
 export const PageVersionPage = pageOf(PageVersionSummary, 'PageVersionSummary');
 export const Backlink = z.object({ id: z.string(), title: z.string() }).openapi('Backlink');
 export const BacklinkPage = pageOf(Backlink, 'Backlink');
+
+export const PageTreeQuery = PageQuery.extend({
+  parent: id.optional().openapi({ description: 'The page whose children to list; absent: the top level' }),
+});
+export const PageTreeEntry = z
+  .object({
+    id: z.string(),
+    spaceId: z.string(),
+    title: z.string(),
+    parentId: z.string().optional(),
+    childCount: z.number().int().openapi({ description: 'How many pages sit right below this one' }),
+    hasChildren: z.boolean().openapi({ description: 'Whether to offer an expander' }),
+    updatedAt: timestamp,
+  })
+  .openapi('PageTreeEntry');
+export const PageTreeLevel = pageOf(PageTreeEntry, 'PageTreeEntry');

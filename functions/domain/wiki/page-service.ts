@@ -1,8 +1,16 @@
 /**
  * Wiki pages: create, read, edit (optimistic concurrency on `version`: an edit based on an older
  * version is a 409, never a silent overwrite), the full version history, any old version, restore,
- * the page tree of a space, `[[links]]` and backlinks, delete. Every edit writes the current page and
- * its new version item in one transaction, so history can never miss an edit.
+ * the page tree of a space read a level at a time, `[[links]]` and backlinks, delete. Every edit writes
+ * the current page, its new version item and its tree node in one transaction, so history can never
+ * miss an edit and the tree never disagrees with the pages.
+ *
+ * The tree: each page has a node item (title, parent, child count; no body) in its parent's children
+ * partition of GSI1, so a level is one Query. Placing a new page under a parent only adds 1 to the
+ * parent's child count (creations never conflict with one another); a move below another page reads
+ * the new parent's chain up to the top and the transaction checks that no page of that chain moved
+ * meanwhile, so two moves that together would make a cycle cannot both succeed. A page with children
+ * cannot be deleted: the delete is conditioned on its child count being 0.
  */
 
 import { TransactionFailed } from '../../data/errors';
@@ -25,11 +33,15 @@ import { canContribute, canManage, canSeePerson } from '../spaces/space-access';
 import type { LoadedSpace, SpaceService } from '../spaces/space-service';
 import {
   type Page,
+  type PageNode,
   type PageVersion,
   pageItem,
   pageLinkItems,
+  pageNodeAttributes,
+  pageNodeItem,
   pageVersionItem,
   toPage,
+  toPageNode,
   toPageVersion,
 } from './page';
 
@@ -49,6 +61,10 @@ export interface PageVersionView extends PageVersion {
   html: string;
 }
 export type PageVersionSummary = Omit<PageVersion, 'body'>;
+/** A page as a level of the tree shows it: no body, and whether it has pages below (an expander). */
+export interface PageTreeEntry extends PageNode {
+  hasChildren: boolean;
+}
 
 /** How deep the tree may go; also bounds the walk that refuses cycles. */
 const MAX_DEPTH = 20;
@@ -66,7 +82,8 @@ export class PageService {
     // The id is the title's slug, which is what `[[title]]` links to; a non-Latin title gets a generated one.
     const id = input.id ?? pageSlug(input.title) ?? this.ctx.ids.next();
     const parentId = input.parentId ?? undefined;
-    const treeChange = parentId ? await this.treeChange(spaceId, id, parentId) : undefined;
+    // A new page is a leaf: it cannot close a cycle, so only the depth is checked (and the parent must exist).
+    if (parentId) await this.ancestry(spaceId, id, parentId);
     const now = this.ctx.clock.now().toISOString();
     const editor = editorOf(principal);
     const page: Page = {
@@ -89,7 +106,8 @@ export class PageService {
         [
           { Put: { Item: pageItem(page), ConditionExpression: 'attribute_not_exists(PK)' } },
           { Put: { Item: pageVersionItem(versionOf(page, input.summary)) } },
-          ...(treeChange ? [treeChange] : []),
+          { Put: { Item: pageNodeItem(page) } },
+          ...(parentId ? [countChild(spaceId, parentId, 1)] : []),
         ],
         pageLinkItems(page),
         [],
@@ -97,7 +115,7 @@ export class PageService {
     } catch (error) {
       if (error instanceof TransactionFailed && error.failedAt(0))
         throw new Conflict(`This space already has a page with the id “${id}”; give the page another title`);
-      if (error instanceof TransactionFailed && error.failedAt(2)) throw treeChanged();
+      if (error instanceof TransactionFailed && error.failedAt(3)) throw noSuchParent();
       throw error;
     }
     return this.view(principal, loaded, page);
@@ -122,8 +140,9 @@ export class PageService {
     if (input.version !== current.version) throw new EditConflict('The page', current.version);
     // `parentId` left out keeps the page where it is; null moves it to the top.
     const parentId = input.parentId === undefined ? current.parentId : (input.parentId ?? undefined);
-    const treeChange =
-      parentId !== current.parentId ? await this.treeChange(spaceId, pageId, parentId) : undefined;
+    const moved = parentId !== current.parentId;
+    // Only a move below another page can close a cycle: read the new parent's chain up to the top.
+    const chain = moved && parentId ? await this.ancestry(spaceId, pageId, parentId) : [];
     const editor = editorOf(principal);
     const updated: Page = {
       ...current,
@@ -153,7 +172,8 @@ export class PageService {
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
-          ...(treeChange ? [treeChange] : []),
+          nodeRewrite(updated),
+          ...(moved ? treeMove(spaceId, current.parentId, parentId, chain) : []),
         ],
         pageLinkItems({ ...updated, links: added }),
         removed.map((to) => keys.pageLink(spaceId, pageId, to)),
@@ -164,7 +184,8 @@ export class PageService {
         if (!latest || latest.deleting) throw new NotFound('Page');
         throw new EditConflict('The page', latest.version as number);
       }
-      if (error instanceof TransactionFailed && error.failedAt(2)) throw treeChanged();
+      if (error instanceof TransactionFailed && error.reasons.slice(3).includes('ConditionalCheckFailed'))
+        throw treeChanged();
       throw error;
     }
     return this.view(principal, loaded, updated);
@@ -208,10 +229,6 @@ export class PageService {
       throw new Forbidden('Only space owners and admins can delete a wiki page');
     const page = toPage(item);
     if (!page.deleting) {
-      const tree = await this.treeVersion(spaceId);
-      const pages = await this.allPages(spaceId);
-      if (pages.some((other) => other.parentId === pageId))
-        throw new Conflict('This page has pages below it; move or delete them first');
       try {
         await this.ctx.table.transact([
           {
@@ -226,11 +243,21 @@ export class PageService {
               },
             },
           },
-          bumpTree(spaceId, tree),
+          // Its node leaves the tree at once, and only while no page sits below it.
+          {
+            Delete: {
+              Key: keys.pageNode(spaceId, pageId),
+              ConditionExpression: 'attribute_not_exists(childCount) OR childCount = :none',
+              ExpressionAttributeValues: { ':none': 0 },
+            },
+          },
+          ...(page.parentId ? [countChild(spaceId, page.parentId, -1)] : []),
         ]);
       } catch (error) {
         if (error instanceof TransactionFailed && error.failedAt(0))
           throw new Conflict('The page changed while it was being deleted; look at it again first');
+        if (error instanceof TransactionFailed && error.failedAt(1))
+          throw new Conflict('This page has pages below it; move or delete them first');
         if (error instanceof TransactionFailed) throw treeChanged();
         throw error;
       }
@@ -240,10 +267,40 @@ export class PageService {
       await this.ctx.table.deleteAllUnder(keys.space(spaceId).PK, prefix);
     await this.ctx.table.transact([
       { Delete: { Key: keys.page(spaceId, pageId), ConditionExpression: 'attribute_exists(deleting)' } },
+      // Gone already unless the page was marked before tree nodes existed.
+      { Delete: { Key: keys.pageNode(spaceId, pageId) } },
     ]);
   }
 
-  /** The pages of a space by title, each with its parentId, so a client can draw the tree. */
+  /**
+   * One level of the tree: the pages right below `parentId` (the top level when absent), by title,
+   * without bodies, each saying whether pages sit below it. One Query (and the space check beside it),
+   * whatever the size of the wiki.
+   */
+  async children(
+    principal: Principal,
+    spaceId: string,
+    parentId: string | undefined,
+    limit: number,
+    cursor?: string,
+  ): Promise<ListPage<PageTreeEntry>> {
+    const [, level] = await readWhileChecking(
+      this.spaces.loadReadable(principal, spaceId),
+      this.ctx.table.query({ index: 'GSI1', partition: keys.pageChildren(spaceId, parentId), limit, cursor }),
+    );
+    return {
+      items: level.items.map((item) => {
+        const node = toPageNode(item);
+        return { ...node, hasChildren: node.childCount > 0 };
+      }),
+      cursor: level.cursor,
+    };
+  }
+
+  /**
+   * Every page of a space by title, each with its parentId: a flat list of full items, a page at a
+   * time. The tree is read by level with `children`.
+   */
   async list(
     principal: Principal,
     spaceId: string,
@@ -343,34 +400,29 @@ export class PageService {
   }
 
   /**
-   * Checks a new place in the tree — the parent must be a live page of the space, and not the page
-   * itself or one below it — and returns the transaction item that makes the write fail if the tree
-   * changed since it was read (so two moves at once cannot make a cycle, nor a delete an orphan).
+   * The chain of tree nodes from `parentId` up to the top, nearest first. Refuses a parent that is not
+   * a live page of the space, a place below the page itself (a cycle) and a tree deeper than 20.
    */
-  private async treeChange(
-    spaceId: string,
-    pageId: string,
-    parentId: string | undefined,
-  ): Promise<TransactItem> {
-    const tree = await this.treeVersion(spaceId);
-    let ancestorId = parentId;
+  private async ancestry(spaceId: string, pageId: string, parentId: string): Promise<PageNode[]> {
+    const chain: PageNode[] = [];
+    let ancestorId: string | undefined = parentId;
     for (let depth = 0; ancestorId; depth++) {
       if (ancestorId === pageId || depth >= MAX_DEPTH)
         throw new Conflict('A page cannot sit below itself, nor more than 20 levels deep', [
           { field: 'parentId', message: 'would make a cycle or too deep a tree' },
         ]);
-      const ancestor = await this.ctx.table.get(keys.page(spaceId, ancestorId));
-      if (!ancestor || ancestor.deleting)
-        throw new MissingReference('The parent page does not exist in this space', [
-          { field: 'parentId', message: 'no such page' },
-        ]);
-      ancestorId = ancestor.parentId as string | undefined;
+      const item = await this.ctx.table.get(keys.pageNode(spaceId, ancestorId));
+      if (!item) {
+        if (depth > 0) throw treeChanged();
+        const page = await this.ctx.table.get(keys.page(spaceId, ancestorId));
+        if (page && !page.deleting) throw unmigrated();
+        throw noSuchParent();
+      }
+      const node = toPageNode(item);
+      chain.push(node);
+      ancestorId = node.parentId;
     }
-    return bumpTree(spaceId, tree);
-  }
-
-  private async treeVersion(spaceId: string): Promise<number> {
-    return ((await this.ctx.table.get(keys.pageTree(spaceId)))?.treeVersion as number | undefined) ?? 0;
+    return chain;
   }
 
   /**
@@ -390,22 +442,6 @@ export class PageService {
         : []),
     ]);
     if (!fits) await this.ctx.table.writeMany(linkPuts, linkDeletes);
-  }
-
-  private async allPages(spaceId: string): Promise<Page[]> {
-    const pages: Page[] = [];
-    let cursor: string | undefined;
-    do {
-      const batch = await this.ctx.table.query({
-        index: 'GSI1',
-        partition: keys.spacePages(spaceId),
-        limit: 100,
-        cursor,
-      });
-      pages.push(...batch.items.filter((item) => !item.deleting).map(toPage));
-      cursor = batch.cursor;
-    } while (cursor);
-    return pages;
   }
 
   private view(
@@ -430,19 +466,99 @@ function existing(item: Item | undefined): Page {
   return toPage(item);
 }
 
-/** Moves the tree on from the version read; fails the transaction if another change got there first. */
-function bumpTree(spaceId: string, read: number): TransactItem {
+/** Adds `delta` to a page's child count; fails the transaction when the page has no node (it is gone). */
+function countChild(spaceId: string, pageId: string, delta: number): TransactItem {
   return {
     Update: {
-      Key: keys.pageTree(spaceId),
-      UpdateExpression: 'SET treeVersion = :next',
-      ConditionExpression: read === 0 ? 'attribute_not_exists(treeVersion)' : 'treeVersion = :read',
-      ExpressionAttributeValues: { ':next': read + 1, ...(read === 0 ? {} : { ':read': read }) },
+      Key: keys.pageNode(spaceId, pageId),
+      UpdateExpression: 'ADD childCount :delta',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':delta': delta },
     },
   };
 }
 
+/**
+ * Rewrites a page's node from the page (title, parent), keeping its child count; a page written before
+ * tree nodes gets its node here, with a count of 0 until `npm run migrate:page-tree` counts it.
+ */
+function nodeRewrite(page: Page): TransactItem {
+  const attributes: Record<string, unknown> = pageNodeAttributes(page);
+  const names: Record<string, string> = {
+    '#count': 'childCount',
+    ...(page.parentId ? {} : { '#parent': 'parentId' }),
+  };
+  const values: Record<string, unknown> = { ':zero': 0 };
+  const sets = Object.entries(attributes).map(([name, value], i) => {
+    names[`#a${i}`] = name;
+    values[`:v${i}`] = value;
+    return `#a${i} = :v${i}`;
+  });
+  sets.push('#count = if_not_exists(#count, :zero)');
+  return {
+    Update: {
+      Key: keys.pageNode(page.spaceId, page.id),
+      UpdateExpression: `SET ${sets.join(', ')}${page.parentId ? '' : ' REMOVE #parent'}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
+/**
+ * The tree side of a move from `from` to `to`: one less child for the old parent, one more for the
+ * new, and for every page of the new parent's chain the condition that it still sits where it did
+ * when the chain was read. A concurrent move that changes the chain fails this one, so two moves
+ * cannot together make a cycle; moves to the top, and creations, read and check no chain.
+ */
+function treeMove(
+  spaceId: string,
+  from: string | undefined,
+  to: string | undefined,
+  chain: PageNode[],
+): TransactItem[] {
+  const items: TransactItem[] = [];
+  const placed = new Set<string>();
+  for (const node of chain) {
+    const delta = (node.id === to ? 1 : 0) + (node.id === from ? -1 : 0);
+    const condition = node.parentId
+      ? 'parentId = :parent'
+      : 'attribute_exists(PK) AND attribute_not_exists(parentId)';
+    const values: Record<string, unknown> = node.parentId ? { ':parent': node.parentId } : {};
+    const Key = keys.pageNode(spaceId, node.id);
+    placed.add(node.id);
+    if (delta === 0)
+      items.push({
+        ConditionCheck: {
+          Key,
+          ConditionExpression: condition,
+          ...(node.parentId ? { ExpressionAttributeValues: values } : {}),
+        },
+      });
+    else
+      items.push({
+        Update: {
+          Key,
+          UpdateExpression: 'ADD childCount :delta',
+          ConditionExpression: condition,
+          ExpressionAttributeValues: { ...values, ':delta': delta },
+        },
+      });
+  }
+  if (from && !placed.has(from)) items.push(countChild(spaceId, from, -1));
+  if (to && !placed.has(to)) items.push(countChild(spaceId, to, 1));
+  return items;
+}
+
 const treeChanged = () => new Conflict('The page tree changed meanwhile; please try again');
+const noSuchParent = () =>
+  new MissingReference('The parent page does not exist in this space', [
+    { field: 'parentId', message: 'no such page' },
+  ]);
+const unmigrated = () =>
+  new Conflict(
+    'This wiki was written before page tree nodes existed; an operator runs `npm run migrate:page-tree` once',
+  );
 
 function editorOf(principal: Principal) {
   return { by: principal.userId, name: principal.name, org: principal.org };

@@ -92,5 +92,45 @@ export function pageLinkItems(page: Pick<Page, 'spaceId' | 'id' | 'links'>): Ite
   }));
 }
 
+/**
+ * A page's place in the tree: what a tree level shows, without the body. `childCount` is changed with
+ * ADD in the transaction that places, moves or deletes a child, so it is exact; a page with children
+ * cannot be deleted (the delete is conditioned on it being 0).
+ */
+export interface PageNode {
+  id: string;
+  spaceId: string;
+  title: string;
+  parentId?: string;
+  childCount: number;
+  updatedAt: string;
+}
+
+/** The node's attributes without `childCount`, which only ADD changes (or a backfill sets). */
+export function pageNodeAttributes(page: Pick<Page, 'id' | 'spaceId' | 'title' | 'parentId' | 'updatedAt'>) {
+  return {
+    type: 'pageNode',
+    id: page.id,
+    spaceId: page.spaceId,
+    title: page.title,
+    ...(page.parentId ? { parentId: page.parentId } : {}),
+    updatedAt: page.updatedAt,
+    GSI1PK: keys.pageChildren(page.spaceId, page.parentId),
+    GSI1SK: `${page.title.toLowerCase()}#${page.id}`,
+  };
+}
+
+export function pageNodeItem(
+  page: Pick<Page, 'id' | 'spaceId' | 'title' | 'parentId' | 'updatedAt'>,
+  childCount = 0,
+): Item {
+  return { ...keys.pageNode(page.spaceId, page.id), ...pageNodeAttributes(page), childCount };
+}
+
+export const toPageNode = (item: Item): PageNode => ({
+  ...(withoutKeys(item) as unknown as PageNode),
+  childCount: Number(item.childCount ?? 0),
+});
+
 export const toPage = (item: Item) => withoutKeys(item) as unknown as Page;
 export const toPageVersion = (item: Item) => withoutKeys(item) as unknown as PageVersion;

@@ -160,6 +160,29 @@ interface Expansion {
   weight: number;
 }
 
+/**
+ * Everything the index holds that is costly to rebuild — documents, postings, field lengths, sorted
+ * terms — as plain arrays and typed arrays, for a snapshot on disk (local/search-snapshot.ts). What is
+ * cheap to derive (access classes, interned spaces and authors, tags, dictionary, character masks) is
+ * derived again on import. Bump FAST_INDEX_STATE_VERSION whenever this shape or the tokenizer changes:
+ * a snapshot of another version is not loaded (the index is rebuilt from the table instead).
+ */
+export const FAST_INDEX_STATE_VERSION = 1;
+export interface FastIndexState {
+  documents: SearchDocument[];
+  /** First-insertion order of each document, and the next one to hand out. */
+  seq: Float64Array;
+  nextSeq: number;
+  /** Per field: the length of each document's field. */
+  fieldLength: Int32Array[];
+  terms: string[];
+  /** Per field: where each term's postings start in `postingValues` (terms + 1 entries). */
+  postingOffsets: Int32Array[];
+  postingValues: Int32Array[];
+  sortedMain: Int32Array;
+  sortedDelta: Int32Array;
+}
+
 export class FastSearchIndex implements SearchIndex {
   private readonly maxPrefix: number;
   private readonly maxFuzzy: number;
@@ -208,7 +231,11 @@ export class FastSearchIndex implements SearchIndex {
   private termText: string[] = [];
   private termMask = new Int32Array(1024);
   private termCapacity = 1024;
-  private postings: (number[] | undefined)[][] = Array.from({ length: FIELD_COUNT }, () => []);
+  /**
+   * Per field and term: the postings. A list loaded from a snapshot stays a view into the loaded
+   * buffer (an Int32Array, no copy) until a write needs to grow or compact it.
+   */
+  private postings: (number[] | Int32Array | undefined)[][] = Array.from({ length: FIELD_COUNT }, () => []);
   /** Live documents holding the term, per field (BM25's document frequency). */
   private docFreq: Int32Array[] = Array.from({ length: FIELD_COUNT }, () => new Int32Array(1024));
   private byLength: number[][] = [];
@@ -399,6 +426,130 @@ export class FastSearchIndex implements SearchIndex {
     return result;
   }
 
+  // ---- snapshots ----
+
+  /** The index's state, compacted first (so documents are numbered 0…n−1 and no posting is dead). */
+  exportState(): FastIndexState {
+    if (this.tombstones > 0) this.compact();
+    const n = this.slots;
+    if (n * TF_SCALE > 2 ** 31 - 1) throw new Error('Too many documents for a snapshot of 32-bit postings');
+    this.sortTerms();
+    const termCount = this.termText.length;
+    const postingOffsets: Int32Array[] = [];
+    const postingValues: Int32Array[] = [];
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      const lists = this.postings[f];
+      const offsets = new Int32Array(termCount + 1);
+      let total = 0;
+      for (let id = 0; id < termCount; id++) {
+        offsets[id] = total;
+        total += lists[id]?.length ?? 0;
+      }
+      offsets[termCount] = total;
+      const values = new Int32Array(total);
+      for (let id = 0; id < termCount; id++) {
+        const list = lists[id];
+        if (list) values.set(list, offsets[id]);
+      }
+      postingOffsets.push(offsets);
+      postingValues.push(values);
+    }
+    return {
+      documents: this.docs.slice(0, n) as SearchDocument[],
+      seq: this.seqOf.slice(0, n),
+      nextSeq: this.nextSeq,
+      fieldLength: this.fieldLength.map((lengths) => lengths.slice(0, n)),
+      terms: this.termText.slice(),
+      postingOffsets,
+      postingValues,
+      sortedMain: Int32Array.from(this.sortedMain),
+      sortedDelta: Int32Array.from(this.sortedDelta),
+    };
+  }
+
+  /** An index from an exported state; throws on a state that does not hold together. */
+  static fromState(
+    state: FastIndexState,
+    now: () => number = Date.now,
+    options: FastIndexOptions = {},
+  ): FastSearchIndex {
+    const index = new FastSearchIndex(now, options);
+    index.importState(state);
+    return index;
+  }
+
+  private importState(state: FastIndexState) {
+    const n = state.documents.length;
+    const termCount = state.terms.length;
+    const fits = (array: { length: number }, length: number) => {
+      if (array.length !== length) throw new Error('Snapshot sections do not agree in length');
+    };
+    fits(state.seq, n);
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      fits(state.fieldLength[f], n);
+      fits(state.postingOffsets[f], termCount + 1);
+      if (state.postingOffsets[f][termCount] !== state.postingValues[f].length)
+        throw new Error('Snapshot postings do not agree with their offsets');
+    }
+    this.ensureCapacity(n);
+    for (let d = 0; d < n; d++) {
+      const doc = state.documents[d];
+      this.alive[d] = 1;
+      this.docs[d] = doc;
+      const texts = fieldTexts(doc);
+      this.texts[d] = texts;
+      this.seqOf[d] = state.seq[d];
+      this.setAttributes(d, doc, false);
+      for (let f = 0; f < FIELD_COUNT; f++) {
+        const length = state.fieldLength[f][d];
+        this.fieldLength[f][d] = length;
+        this.totalFieldLength[f] += length;
+      }
+      this.ids.set(doc.id, d);
+    }
+    this.slots = n;
+    this.live = n;
+    this.nextSeq = state.nextSeq;
+
+    while (this.termCapacity < termCount) this.termCapacity *= 2;
+    this.termMask = new Int32Array(this.termCapacity);
+    this.termFreq = new Int32Array(this.termCapacity);
+    this.docFreq = Array.from({ length: FIELD_COUNT }, () => new Int32Array(this.termCapacity));
+    this.termText = state.terms.slice();
+    this.dict = new Map();
+    this.byLength = [];
+    for (let id = 0; id < termCount; id++) {
+      const term = this.termText[id];
+      this.dict.set(term, id);
+      this.termMask[id] = charMask(term);
+      const sameLength = this.byLength[term.length];
+      if (sameLength) sameLength.push(id);
+      else this.byLength[term.length] = [id];
+    }
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      const offsets = state.postingOffsets[f];
+      const values = state.postingValues[f];
+      const lists: (number[] | Int32Array | undefined)[] = new Array(termCount);
+      const freq = this.docFreq[f];
+      const limit = n * TF_SCALE;
+      for (let i = 0; i < values.length; i++)
+        if (values[i] < 0 || values[i] >= limit)
+          throw new Error('Snapshot posting names a document it does not hold');
+      for (let id = 0; id < termCount; id++) {
+        const start = offsets[id];
+        const end = offsets[id + 1];
+        if (end < start) throw new Error('Snapshot postings are out of order');
+        if (end === start) continue;
+        lists[id] = values.subarray(start, end);
+        freq[id] = end - start;
+      }
+      this.postings[f] = lists;
+    }
+    this.sortedMain = Array.from(state.sortedMain);
+    this.sortedDelta = Array.from(state.sortedDelta);
+    this.unsorted = [];
+  }
+
   // ---- documents ----
 
   private addDocument(doc: SearchDocument, texts: string[], seq: number) {
@@ -423,6 +574,7 @@ export class FastSearchIndex implements SearchIndex {
         termFreq[id] = 0;
         let list = lists[id];
         if (!list) lists[id] = list = [];
+        else if (!Array.isArray(list)) lists[id] = list = Array.from(list);
         list.push(d * TF_SCALE + Math.min(tf, TF_MAX));
         freq[id]++;
       }
@@ -594,8 +746,9 @@ export class FastSearchIndex implements SearchIndex {
     const termAlive = new Uint8Array(termCount);
     for (const lists of this.postings) {
       for (let id = 0; id < termCount; id++) {
-        const list = lists[id];
+        let list = lists[id];
         if (!list) continue;
+        if (!Array.isArray(list)) lists[id] = list = Array.from(list);
         let w = 0;
         for (let i = 0; i < list.length; i++) {
           const v = list[i];

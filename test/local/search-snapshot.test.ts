@@ -1,0 +1,174 @@
+/**
+ * Start-up independent of data size (issue 13): the embedded search index is saved beside its stream
+ * checkpoint, loaded at start and caught up from the stream; a full rebuild only without a usable
+ * snapshot. The index's state round-trips exactly, and the runtime over a real data folder shows which
+ * path it took (and whether it scanned the table, counted at the local front).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { benchmarkQueries, CALLERS, generateCorpus } from '../../bench/search/corpus';
+import { FastSearchIndex } from '../../functions/search/embedded/fast-index';
+import { type LocalRuntime, startLocalRuntime } from '../../local/runtime';
+import { loadSnapshot, SNAPSHOT_FORMAT, saveSnapshot, snapshotPath } from '../../local/search-snapshot';
+import { searchIndexContract } from '../search/search-index.contract';
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'commonplace-snapshot-'));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+searchIndexContract('embedded (fast), restored from an exported state', async () => ({
+  index: FastSearchIndex.fromState(new FastSearchIndex().exportState()),
+  close: async () => undefined,
+}));
+
+describe('the index state on disk', () => {
+  const NOW = Date.parse('2026-01-15T12:00:00.000Z');
+  const clock = () => NOW;
+
+  it('loads back an index that answers every query exactly as the one saved, and takes writes alike', async () => {
+    const { documents, words } = generateCorpus(3000, 7);
+    const original = new FastSearchIndex(clock, { compactMinTombstones: 10_000 });
+    await original.upsert(documents);
+    // Tombstones and replacements, so the saved state is compacted on the way out.
+    await original.remove(documents.slice(0, 300).map((doc) => doc.id));
+    await original.upsert(
+      documents.slice(300, 400).map((doc) => ({ ...doc, body: `${doc.body} rewritten` })),
+    );
+    const file = path.join(scratch, 'roundtrip.snapshot');
+    saveSnapshot(file, original, '000000000000000000042');
+    const loaded = loadSnapshot(file, clock);
+    if (loaded.status !== 'loaded') throw new Error(`not loaded: ${JSON.stringify(loaded)}`);
+    expect(loaded.sequence).toBe('000000000000000000042');
+    expect(loaded.documents).toBe(2700);
+    const restored = loaded.index;
+    const compare = async () => {
+      for (const text of [...benchmarkQueries(words), '', 'rewritten'])
+        for (const access of Object.values(CALLERS)) {
+          const query = { text, limit: 20, offset: 0 };
+          expect(await restored.search(query, access)).toEqual(await original.search(query, access));
+          expect(await restored.suggest(text.slice(0, 4), access, 8)).toEqual(
+            await original.suggest(text.slice(0, 4), access, 8),
+          );
+        }
+    };
+    await compare();
+    expect(restored.stats()).toEqual(original.stats());
+    // The same writes after the load keep the two the same.
+    const fresh = generateCorpus(50, 99).documents.map((doc) => ({ ...doc, id: `new:${doc.id}` }));
+    for (const index of [original, restored]) {
+      await index.upsert(fresh);
+      await index.remove(documents.slice(400, 450).map((doc) => doc.id));
+    }
+    await compare();
+  });
+
+  it('refuses a file of another format, a truncated one and garbage, and says why', () => {
+    const file = path.join(scratch, 'bad.snapshot');
+    saveSnapshot(file, new FastSearchIndex(), '');
+    const good = fs.readFileSync(file);
+    const other = Buffer.from(good);
+    other.writeUInt32LE(SNAPSHOT_FORMAT + 1, 8);
+    fs.writeFileSync(file, other);
+    expect(loadSnapshot(file)).toEqual({ status: 'unusable', reason: expect.stringContaining('format') });
+    fs.writeFileSync(file, good.subarray(0, good.byteLength - 8));
+    expect(loadSnapshot(file)).toEqual({ status: 'unusable', reason: expect.stringContaining('damaged') });
+    fs.writeFileSync(file, 'not a snapshot at all');
+    expect(loadSnapshot(file)).toEqual({
+      status: 'unusable',
+      reason: expect.stringContaining('not a search'),
+    });
+    expect(loadSnapshot(path.join(scratch, 'none.snapshot'))).toEqual({ status: 'missing' });
+  });
+});
+
+describe('the local runtime over one data folder', () => {
+  const dataDir = path.join(scratch, 'data');
+  let rt: LocalRuntime | undefined;
+  const start = async () => {
+    rt = await startLocalRuntime({ port: 0, dataDir });
+    return rt;
+  };
+  const stop = async () => {
+    await rt?.close();
+    rt = undefined;
+  };
+  afterEach(stop);
+
+  async function post(runtime: LocalRuntime, title: string, body: string) {
+    const token = await runtime.token('alice');
+    const response = await fetch(`${runtime.url}/api/spaces/snap/posts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title, body }),
+    });
+    expect(response.status).toBe(201);
+    await runtime.drain();
+  }
+  const found = async (runtime: LocalRuntime, word: string) =>
+    (await runtime.search.search({ text: word, limit: 10, offset: 0 }, CALLERS.admin)).hits.map(
+      (hit) => hit.document.title,
+    );
+  const scans = (runtime: LocalRuntime) => runtime.front.requestCounts().Scan ?? 0;
+
+  beforeAll(async () => {
+    const first = await startLocalRuntime({ port: 0, dataDir });
+    expect(first.searchStart).toMatchObject({ mode: 'rebuild', reason: 'no snapshot yet' });
+    const token = await first.token('alice');
+    const created = await fetch(`${first.url}/api/spaces`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'snap', name: 'Snapshots' }),
+    });
+    expect(created.status).toBe(201);
+    await post(first, 'Aardvark notes', 'The aardvark digs.');
+    await first.close();
+  }, 60_000);
+
+  it('starts from the snapshot without scanning the table, with what was written before the stop', async () => {
+    const runtime = await start();
+    expect(runtime.searchStart).toMatchObject({ mode: 'snapshot', catchUp: 0 });
+    expect(scans(runtime)).toBe(0);
+    expect(await found(runtime, 'aardvark')).toEqual(['Aardvark notes']);
+  }, 60_000);
+
+  it('catches up from the stream after the snapshot (a stop that did not save)', async () => {
+    const file = snapshotPath(path.join(dataDir, 'stream'), 'commonplace');
+    const before = fs.readFileSync(file);
+    const runtime = await start();
+    await post(runtime, 'Bonobo notes', 'The bonobo climbs.');
+    await stop();
+    // As if the process had died before saving: the older snapshot, and the stream holds the rest.
+    fs.writeFileSync(file, before);
+    const again = await start();
+    expect(again.searchStart).toMatchObject({ mode: 'snapshot' });
+    expect((again.searchStart as { catchUp: number }).catchUp).toBeGreaterThan(0);
+    expect(scans(again)).toBe(0);
+    await again.drain();
+    expect(await found(again, 'bonobo')).toEqual(['Bonobo notes']);
+    expect(await found(again, 'aardvark')).toEqual(['Aardvark notes']);
+  }, 60_000);
+
+  it('rebuilds from the table with a warning, not a crash, when the snapshot is damaged', async () => {
+    const file = snapshotPath(path.join(dataDir, 'stream'), 'commonplace');
+    const bytes = fs.readFileSync(file);
+    fs.writeFileSync(file, bytes.subarray(0, Math.floor(bytes.byteLength / 2)));
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const runtime = await start();
+      expect(runtime.searchStart).toMatchObject({
+        mode: 'rebuild',
+        reason: expect.stringContaining('damaged'),
+      });
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('rebuilding it from the table'));
+      expect(scans(runtime)).toBeGreaterThan(0);
+      expect(await found(runtime, 'aardvark')).toEqual(['Aardvark notes']);
+      expect(await found(runtime, 'bonobo')).toEqual(['Bonobo notes']);
+    } finally {
+      warn.mockRestore();
+    }
+    await stop();
+    // The rebuild saved a good snapshot again.
+    expect((await start()).searchStart.mode).toBe('snapshot');
+  }, 60_000);
+});
