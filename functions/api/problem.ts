@@ -93,6 +93,8 @@ function inPlainWords(issue: ZodIssue): string {
     case 'invalid_string':
       // someText (schemas/common.ts): the pattern that asks for more than white space.
       if (issue.message === 'cannot be empty') return `${The} cannot be empty.`;
+      // A list entry's pattern message already says what is expected ("tags start with a letter…").
+      if (typeof index === 'number' && issue.message !== 'Invalid') return `${The}: ${issue.message}.`;
       return `${The} is not in the expected form: ${issue.message}.`;
     case 'custom': {
       // A refinement's message is already written for people (schemas.ts).

@@ -195,7 +195,11 @@ describeInChromium('first-day problems in Chromium (issue 10)', () => {
       await page.getByRole('button', { name: 'Edit profile' }).click();
       await page.getByLabel('Skills').fill('Kubernetes, C++');
       await page.getByRole('button', { name: 'Save profile' }).click();
-      await expectFieldError(page, 'Skills', 'Skills start with a letter and hold letters, digits, - and _.');
+      await expectFieldError(
+        page,
+        'Skills',
+        'Entry 2 of the skills: skills start with a letter and hold letters, digits, spaces, - and _.',
+      );
       await expectAccessible(page, 'profile-field-error');
       await page.getByLabel('Skills').fill('Kubernetes');
       await expectFieldError(page, 'Skills', null);
