@@ -65,7 +65,7 @@ describe('profiles', () => {
   it('refuses bad input by field and changes nothing', async () => {
     const before = await ok('bob', 'GET', '/me');
     for (const [body, field] of [
-      [{ skills: ['9lives'], version: before.version }, 'skills'],
+      [{ skills: ['9lives'], version: before.version }, 'json.skills.0'],
       [{ skills: Array.from({ length: 31 }, (_, i) => `s${i}`), version: before.version }, 'json.skills'],
       [{ title: 'x', email: 'me@evil.example', version: before.version }, 'json.email'],
       [{ title: 'x'.repeat(121), version: before.version }, 'json.title'],
