@@ -12,15 +12,15 @@ import { useDebounced } from '../lib/useDebounced';
 export const PREVIEW_DEBOUNCE_MS = 600;
 
 const number = (n: number, more: boolean) => (more ? `${n.toLocaleString('en')}+` : n.toLocaleString('en'));
+/** "12 watchers of Engineering", "1 watcher of Engineering", "1,000+ followers of you". */
+const counted = (g: Preview['groups'][number]) =>
+  `${number(g.count, g.more)} ${g.count === 1 && !g.more ? g.label.replace(/^(\w+)s\b/, '$1') : g.label}`;
 
 /** "@bob — mentioned; 12 watchers of Engineering; 3 followers of you", or why nobody is told. */
 export function audienceSummary(preview: Preview): string {
   if (preview.silent === 'minor-edit') return 'nobody (a minor edit)';
   if (preview.silent === 'draft') return 'nobody while it is a draft';
-  const parts = [
-    ...preview.people.map((p) => `@${p.handle} — mentioned`),
-    ...preview.groups.map((g) => `${number(g.count, g.more)} ${g.label}`),
-  ];
+  const parts = [...preview.people.map((p) => `@${p.handle} — mentioned`), ...preview.groups.map(counted)];
   return parts.length ? parts.join('; ') : 'nobody';
 }
 
@@ -53,9 +53,7 @@ export function AudiencePreview({ path, draft }: { path: string; draft: Record<s
               </li>
             ))}
             {data.groups.map((g) => (
-              <li key={g.label}>
-                {number(g.count, g.more)} {g.label}
-              </li>
+              <li key={g.label}>{counted(g)}</li>
             ))}
             {data.notTold.map((p) => (
               <li key={p.userId} className="muted">
