@@ -108,6 +108,16 @@ export const keys = {
     SK: `SUB#${kind}#${target}`,
   }),
   subscriptionPrefix: 'SUB#',
+  /** A person's choices about watching what they take part in (watchOnCreate, watchOnComment, watchOnEdit). */
+  subscriptionSettings: (userId: string) => ({ PK: `USER#${userId}`, SK: 'SUBSETTINGS' }),
+  /**
+   * The likes of one post gathered for its author: which inbox item shows them now, the latest likers
+   * and the time of the last like gathered (so a replayed record changes nothing).
+   */
+  likesGathered: (userId: string, spaceId: string, postId: string) => ({
+    PK: `USER#${userId}`,
+    SK: `LIKES#${spaceId}#${postId}`,
+  }),
   subscribersOf: (kind: string, target: string) => `SUBSCRIBERS#${kind}#${target}`,
   /** An inbox item; the id is time-sortable and deterministic (see domain/subscriptions/notification.ts). */
   notification: (userId: string, notificationId: string) => ({

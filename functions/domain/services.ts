@@ -14,6 +14,7 @@ import type { ProfileService } from './profiles/profile-service';
 import type { SearchIndex } from './search/search-document';
 import type { SearchService } from './search/search-service';
 import { SpaceService } from './spaces/space-service';
+import type { AudiencePreviewService } from './subscriptions/audience-preview';
 import type { NotificationService } from './subscriptions/notification-service';
 import type { SubscriptionService } from './subscriptions/subscription-service';
 import type { PageService } from './wiki/page-service';
@@ -37,6 +38,7 @@ export interface ModuleServices {
   search: SearchService;
   subscriptions: SubscriptionService;
   notifications: NotificationService;
+  audience: AudiencePreviewService;
 }
 
 export type Services = CoreServices & ModuleServices;

@@ -2,9 +2,10 @@
  * The notification fan-out, a stream consumer (stream-consumer.ts): changes of posts, comments and
  * wiki pages → inbox items. Per record:
  *
- * 1. the rules (domain/subscriptions/fanout-rules.ts) turn the old and new images into an event, or
- *    none; a new post or page also makes its author watch it (written here, conditioned on there being
- *    no watch or mute yet, so it never overrides a choice the author made);
+ * 1. the rules (domain/subscriptions/fanout-rules.ts, `plan`) turn the old and new images into an event
+ *    and its audience, or none; creating a post or page, commenting and editing a page also watch it
+ *    (`autoWatchOf`, unless the person's settings say no; written conditioned on there being no watch
+ *    or mute yet, so it never overrides a choice made); likes and shares of a space are gathered-events.ts;
  * 2. the CURRENT state is read (space, post, comment or page): a thing deleted, unpublished or being
  *    deleted by now tells nobody, and access is decided on the space as it is now;
  * 3. candidates: the newly mentioned (by handle), the post's author and the author of the comment
@@ -25,12 +26,18 @@ import type { Item, Key, Table } from '../data/table';
 import { commentActivity } from '../domain/feed/feed-item';
 import { toMember, toSpace } from '../domain/spaces/space';
 import {
+  allows,
+  audienceLists,
   audienceOf,
+  autoWatchOf,
   type CandidateFacts,
   type ContentEvent,
   decide,
   eventOf,
+  MAX_MENTIONS,
+  plan,
   recipientCanRead,
+  watchSettingsOf,
 } from '../domain/subscriptions/fanout-rules';
 import {
   type Notification,
@@ -41,14 +48,14 @@ import {
 import { targetKey, type WatchTarget, watchItem } from '../domain/subscriptions/subscription';
 import { logger } from '../platform/logger';
 import { createFeedWriter, type FeedWriter } from './feed-writer';
+import { createGatheredEvents, GATHERED_ITEM_TYPES } from './gathered-events';
 import type { StreamConsumer } from './stream-consumer';
 
 /** Item types whose changes make events. */
-export const FANOUT_ITEM_TYPES: readonly string[] = ['post', 'comment', 'page'];
+export const FANOUT_ITEM_TYPES: readonly string[] = ['post', 'comment', 'page', ...GATHERED_ITEM_TYPES];
 /** The most people one record is fanned out to; beyond it the audience is cut (and logged). */
 export const MAX_CANDIDATES = 1000;
-/** The most @mentions of one change that are resolved. */
-export const MAX_MENTIONS = 50;
+export { MAX_MENTIONS };
 
 export interface FanoutDependencies {
   table: Table;
@@ -61,20 +68,28 @@ export function createFanout({ table }: FanoutDependencies): StreamConsumer<neve
   rebuildFeedOf(item: Item): Promise<void>;
 } {
   const feed = createFeedWriter(table);
+  const gathered = createGatheredEvents(table);
 
-  /** The author watches what they create, unless they already chose (a watch or a mute). */
-  async function authorWatches(after: Item) {
-    const target: WatchTarget =
-      after.type === 'post'
-        ? { kind: 'post', spaceId: after.spaceId as string, postId: after.id as string }
-        : { kind: 'page', spaceId: after.spaceId as string, pageId: after.id as string };
-    const userId = (after.type === 'post' ? after.authorId : after.createdBy) as string;
+  /**
+   * Creating, commenting and editing watch the thing (autoWatchOf), unless the person turned that off
+   * (their subscription settings) or already chose (a watch or a mute: the put is conditional).
+   */
+  async function autoWatches(before: Item | undefined, after: Item | undefined) {
+    const watch = autoWatchOf(before, after);
+    if (!watch) return;
+    const [settings, post] = await table.getMany([
+      keys.subscriptionSettings(watch.userId),
+      watch.label === undefined && watch.target.kind === 'post'
+        ? keys.post(watch.target.spaceId, watch.target.postId)
+        : keys.subscriptionSettings(watch.userId),
+    ]);
+    if (!allows(watchSettingsOf(settings), watch)) return;
     await putIfAbsent(
-      watchItem(userId, target, {
-        label: after.title as string,
+      watchItem(watch.userId, watch.target, {
+        label: watch.label ?? (post?.type === 'post' ? (post.title as string) : ''),
         level: 'watching',
         auto: true,
-        since: (after.createdAt as string) ?? new Date().toISOString(),
+        since: watch.since ?? new Date().toISOString(),
       }),
     );
   }
@@ -148,15 +163,7 @@ export function createFanout({ table }: FanoutDependencies): StreamConsumer<neve
         add(parent.authorId as string, 'reply');
     }
     const { found, cut } = await listed(
-      [
-        ...(audience.followersOf
-          ? [{ partition: keys.followersOf(audience.followersOf), reason: 'followed-author' as Reason }]
-          : []),
-        ...audience.watched.map(({ target, reason }) => ({
-          partition: keys.subscribersOf(target.kind, targetKey(target)),
-          reason,
-        })),
-      ],
+      audienceLists(audience),
       Math.max(0, MAX_CANDIDATES - candidates.size),
     );
     for (const { userId, reason } of found) add(userId, reason);
@@ -234,9 +241,10 @@ export function createFanout({ table }: FanoutDependencies): StreamConsumer<neve
     async handleRecord(record) {
       const before = image(record.dynamodb?.OldImage);
       const after = image(record.dynamodb?.NewImage);
-      if (after && !before && (after.type === 'post' || after.type === 'page')) await authorWatches(after);
-      const event = eventOf(before, after);
-      if (event) await fanOut(event, record.dynamodb?.SequenceNumber ?? '');
+      if (after?.type === 'like' || after?.type === 'space') return gathered.apply(before, after);
+      await autoWatches(before, after);
+      const planned = plan(before, after);
+      if (planned) await fanOut(planned.event, record.dynamodb?.SequenceNumber ?? '');
       await feed.apply(before, after);
     },
 

@@ -274,4 +274,48 @@ describeInChromium('notifications in Chromium', () => {
     expect(await page.locator('.inbox-item.unread').count()).toBe(0);
     expect(bob.errors).toEqual([]);
   }, 90_000);
+  test('the editor says who will be notified as @mentions are typed, and a minor edit notifies nobody', async () => {
+    const alice = await newSession(browser);
+    const { page } = alice;
+    await signIn(page, rt.url, 'alice');
+    await ok('bob', 'PUT', '/me/watches/spaces/engineering', { level: 'watching' });
+    await page.goto(`${rt.url}/spaces/engineering/new`);
+    await page.getByRole('heading', { level: 1, name: 'New post' }).waitFor();
+    await page.getByLabel('Title').fill('Who hears of this');
+    const body = page.getByLabel('Body', { exact: true });
+    await body.fill('Thanks @bob');
+    const line = page.locator('.audience-preview');
+    await line
+      .getByText(/Will notify: @bob — mentioned; \d+ watchers? of Engineering/)
+      .waitFor({ timeout: 15_000 });
+    // Typing another mention updates it (debounced): pat is a partner without access, so not told.
+    await body.fill('Thanks @bob and @pat');
+    await line.locator('summary').click();
+    await line.getByText(/@pat\) — mentioned, but cannot read it: not told/).waitFor({ timeout: 15_000 });
+    await expect(
+      line.getByRole('listitem').filter({ hasText: 'Bob Baker (@bob) — mentioned' }).count(),
+    ).resolves.toBe(1);
+    await expectAccessible(page, 'editor-audience-preview');
+    await screenshot(page, 'editor-audience-preview');
+
+    const wiki = await ok('alice', 'POST', '/spaces/engineering/pages', {
+      title: `Preview page ${Date.now()}`,
+      body: 'x',
+    });
+    await rt.drain();
+    await ok('bob', 'PUT', `/me/watches/spaces/engineering/pages/${wiki.id}`, {});
+    await page.goto(`${rt.url}/spaces/engineering/pages/${wiki.id}/edit`);
+    await page.getByLabel('Text', { exact: true }).fill('y');
+    await line.getByText(/Will notify: 1 watcher of this page/).waitFor({ timeout: 15_000 });
+    await page.getByLabel('Minor edit — notify nobody').check();
+    await line.getByText('Will notify: nobody (a minor edit)').waitFor({ timeout: 15_000 });
+    await expectAccessible(page, 'page-editor-minor-edit');
+    await page.getByRole('button', { name: 'Save page' }).click();
+    await page.getByRole('heading', { level: 1, name: wiki.title }).waitFor();
+    await rt.drain();
+    const bobs = (await ok('bob', 'GET', '/me/notifications?limit=100')).items as { pageId?: string }[];
+    expect(bobs.filter((n) => n.pageId === wiki.id)).toEqual([]);
+    expect(alice.errors).toEqual([]);
+    await alice.context.close();
+  }, 120_000);
 });

@@ -337,3 +337,269 @@ describe('partner isolation', () => {
     expect(about(await inbox('pat'), 'commentId', later.id)).toHaveLength(1);
   });
 });
+
+describe('who will be notified (the preview): the same rules as the fan-out, a read', () => {
+  it('names the mentioned who may read it, counts the watchers, and matches what the fan-out does', async () => {
+    const spaceId = await space();
+    await ok('bob', 'PUT', `/me/watches/spaces/${spaceId}`, {});
+    await ok('alice', 'PUT', `/me/watches/spaces/${spaceId}`, {});
+    const draft = { title: 'Preview', body: 'For @admin and @pat #nt-preview' };
+    await rt.drain();
+    const before = rt.front.stream(rt.tableName).length;
+    const preview = await ok('alice', 'POST', `/spaces/${spaceId}/posts/preview-audience`, draft);
+    expect(rt.front.stream(rt.tableName).length).toBe(before); // nothing written
+    expect(preview).toMatchObject({
+      event: 'post-published',
+      people: [expect.objectContaining({ userId: 'admin', handle: 'admin', reason: 'mention' })],
+      notTold: [expect.objectContaining({ userId: 'pat' })],
+      // alice watches the space too, but the actor is never told: only bob is counted. (Her followers
+      // from other tests are counted too; nobody watches the tag: no line for it.)
+      groups: expect.arrayContaining([
+        { reason: 'watched-space', label: `watchers of Notify ${seq}`, count: 1, more: false },
+      ]),
+    });
+    const post = await ok('alice', 'POST', `/spaces/${spaceId}/posts`, draft);
+    expect(about(await inbox('admin'), 'postId', post.id)).toEqual([
+      expect.objectContaining({ reason: 'mention' }),
+    ]);
+    expect(about(await inbox('bob'), 'postId', post.id)).toEqual([
+      expect.objectContaining({ reason: 'watched-space' }),
+    ]);
+    expect(about(await inbox('pat'), 'postId', post.id)).toEqual([]);
+    // Editing: only new mentions (none) → nobody; a draft → nobody; a minor edit → nobody.
+    const edit = { postId: post.id, ...draft };
+    expect(await ok('alice', 'POST', `/spaces/${spaceId}/posts/preview-audience`, edit)).toEqual({
+      silent: 'nothing-new',
+      people: [],
+      notTold: [],
+      groups: [],
+    });
+    expect(
+      await ok('alice', 'POST', `/spaces/${spaceId}/posts/preview-audience`, { ...draft, status: 'draft' }),
+    ).toMatchObject({ silent: 'draft', people: [] });
+    expect(
+      await ok('alice', 'POST', `/spaces/${spaceId}/posts/preview-audience`, {
+        ...edit,
+        body: `${draft.body} @bob`,
+        minorEdit: true,
+      }),
+    ).toMatchObject({ silent: 'minor-edit', people: [] });
+    // Only the author may preview an edit of a post; a reader of the space may not preview at all.
+    expect((await rt.api('bob', 'POST', `/spaces/${spaceId}/posts/preview-audience`, edit)).status).toBe(403);
+    expect((await rt.api('pat', 'POST', `/spaces/${spaceId}/posts/preview-audience`, draft)).status).toBe(
+      404,
+    );
+  });
+
+  it('a page edit: its watchers and the new mentions', async () => {
+    const spaceId = await space();
+    const page = await ok('alice', 'POST', `/spaces/${spaceId}/pages`, { title: 'Preview page', body: 'x' });
+    await rt.drain(); // alice watches what she created
+    const preview = await ok('bob', 'POST', `/spaces/${spaceId}/pages/preview-audience`, {
+      pageId: page.id,
+      title: 'Preview page',
+      body: 'x, @admin',
+    });
+    expect(preview).toMatchObject({
+      event: 'page-edited',
+      people: [expect.objectContaining({ userId: 'admin' })],
+      groups: [{ reason: 'watched-page', label: 'watchers of this page', count: 1, more: false }],
+    });
+    const created = await ok('bob', 'POST', `/spaces/${spaceId}/pages/preview-audience`, {
+      title: 'Not yet',
+      body: '@admin',
+    });
+    expect(created).toMatchObject({ event: 'page-created', groups: [] });
+  });
+
+  it('a partner sees only people they may see: another organisation’s are left out', async () => {
+    const spaceId = `nt-${++seq}`;
+    const created = await ok('bob', 'POST', '/spaces', {
+      id: spaceId,
+      name: `Shared ${seq}`,
+      audience: 'members',
+    });
+    await ok('bob', 'PUT', `/spaces/${spaceId}/sharing`, {
+      partnerOrgs: ['acme', 'globex'],
+      version: created.version,
+    });
+    await ok('pat', 'POST', `/spaces/${spaceId}/join`);
+    await ok('gus', 'POST', `/spaces/${spaceId}/join`);
+    await ok('bob', 'PUT', `/spaces/${spaceId}/members/pat`, { role: 'editor' });
+    const preview = await ok('pat', 'POST', `/spaces/${spaceId}/posts/preview-audience`, {
+      title: 'Hi',
+      body: '@bob @gus',
+    });
+    expect(preview.people.map((p: any) => p.userId)).toEqual(['bob']);
+    expect(JSON.stringify(preview)).not.toContain('gus');
+    // bob sees both.
+    await ok('bob', 'PUT', `/spaces/${spaceId}/members/alice`, { role: 'editor' });
+    const asAlice = await ok('alice', 'POST', `/spaces/${spaceId}/posts/preview-audience`, {
+      title: 'Hi',
+      body: '@bob @gus',
+    });
+    expect(asAlice.people.map((p: any) => p.userId).sort()).toEqual(['bob', 'gus']);
+  });
+});
+
+describe('minor edits notify nobody', () => {
+  it('a page edit marked minor tells neither its watchers nor newly mentioned people', async () => {
+    const spaceId = await space();
+    const page = await ok('alice', 'POST', `/spaces/${spaceId}/pages`, { title: 'Minor', body: 'x' });
+    await rt.drain();
+    const edited = await ok('bob', 'PUT', `/spaces/${spaceId}/pages/${page.id}`, {
+      title: 'Minor',
+      body: 'typo fixed, @admin',
+      version: page.version,
+      minorEdit: true,
+    });
+    expect(edited.minorEdit).toBe(true);
+    expect(about(await inbox('alice'), 'pageId', page.id)).toEqual([]);
+    expect(about(await inbox('admin'), 'pageId', page.id)).toEqual([]);
+    const versions = (await ok('bob', 'GET', `/spaces/${spaceId}/pages/${page.id}/versions`)).items;
+    expect(versions[0]).toMatchObject({ version: 2, minorEdit: true });
+    // The next edit is not minor: watchers are told again (mentions already there are not new).
+    const next = await ok('bob', 'PUT', `/spaces/${spaceId}/pages/${page.id}`, {
+      title: 'Minor',
+      body: 'typo fixed, @admin. More.',
+      version: edited.version,
+    });
+    expect(next.minorEdit).toBeUndefined();
+    expect(about(await inbox('alice'), 'pageId', page.id)).toEqual([
+      expect.objectContaining({ event: 'page-edited', reason: 'watched-page' }),
+    ]);
+    expect(about(await inbox('admin'), 'pageId', page.id)).toEqual([]);
+  });
+
+  it('a post edit marked minor does not tell a newly mentioned person', async () => {
+    const spaceId = await space();
+    const post = await ok('alice', 'POST', `/spaces/${spaceId}/posts`, { title: 'Minor post', body: 'x' });
+    await ok('alice', 'PUT', `/spaces/${spaceId}/posts/${post.id}`, {
+      title: 'Minor post',
+      body: 'x @admin',
+      version: post.version,
+      minorEdit: true,
+    });
+    expect(about(await inbox('admin'), 'postId', post.id)).toEqual([]);
+  });
+});
+
+describe('likes are gathered into one item per post', () => {
+  it('"Bob and 1 other liked…": one item, updated, unread again after new likes; never the liker', async () => {
+    const spaceId = await space();
+    const post = await ok('alice', 'POST', `/spaces/${spaceId}/posts`, { title: 'Likeable', body: 'x' });
+    await ok('alice', 'PUT', `/spaces/${spaceId}/posts/${post.id}/like`, { liked: true });
+    expect(about(await inbox('alice'), 'postId', post.id)).toEqual([]);
+    await ok('admin', 'PUT', `/spaces/${spaceId}/posts/${post.id}/like`, { liked: true });
+    await ok('bob', 'PUT', `/spaces/${spaceId}/posts/${post.id}/like`, { liked: true });
+    let items = about(await inbox('alice'), 'postId', post.id);
+    expect(items).toEqual([
+      expect.objectContaining({
+        event: 'post-liked',
+        reason: 'your-post',
+        actorId: 'bob',
+        likeCount: 2,
+        likers: [expect.objectContaining({ id: 'bob' }), expect.objectContaining({ id: 'admin' })],
+        read: false,
+      }),
+    ]);
+    expect(about(await inbox('bob'), 'postId', post.id)).toEqual([]);
+    // Replayed: nothing changes.
+    const records = rt.front
+      .stream(rt.tableName)
+      .readAfter('', Number.MAX_SAFE_INTEGER)
+      .filter((r) => r.dynamodb.NewImage?.type?.S === 'like' && r.dynamodb.NewImage?.postId?.S === post.id);
+    expect((await rt.consumers.get('fanout')!.invoke(records)).ok).toBe(true);
+    expect(about(await inbox('alice'), 'postId', post.id)).toEqual([items[0]]);
+    // Read, then a new like: the one item is unread again, at the top, with the new liker first.
+    await ok('alice', 'POST', `/me/notifications/${items[0].id}/read`);
+    await ok('bob', 'PUT', `/spaces/${spaceId}/posts/${post.id}/like`, { liked: false });
+    await ok('pat', 'GET', '/me'); // (not a reader: employees' space)
+    await ok('bob', 'PUT', `/spaces/${spaceId}/posts/${post.id}/like`, { liked: true });
+    items = about(await inbox('alice'), 'postId', post.id);
+    expect(items).toEqual([expect.objectContaining({ actorId: 'bob', likeCount: 2, read: false })]);
+    expect(items[0].likers.map((p: any) => p.id)).toEqual(['bob', 'admin']);
+  });
+});
+
+describe('a space shared with my organisation', () => {
+  it('tells the partners of that organisation only, never the actor', async () => {
+    const spaceId = `nt-${++seq}`;
+    const created = await ok('bob', 'POST', '/spaces', {
+      id: spaceId,
+      name: `To share ${seq}`,
+      audience: 'members',
+    });
+    await ok('bob', 'PUT', `/spaces/${spaceId}/sharing`, { partnerOrgs: ['acme'], version: created.version });
+    const pats = about(await inbox('pat'), 'spaceId', spaceId);
+    expect(pats).toEqual([
+      expect.objectContaining({ event: 'space-shared', reason: 'your-organisation', actorId: 'bob' }),
+    ]);
+    expect(about(await inbox('gus'), 'spaceId', spaceId)).toEqual([]);
+    expect(about(await inbox('bob'), 'spaceId', spaceId)).toEqual([]);
+    expect(about(await inbox('alice'), 'spaceId', spaceId)).toEqual([]);
+    // Shared with globex as well: gus is told now, pat not again.
+    await ok('bob', 'PUT', `/spaces/${spaceId}/sharing`, {
+      partnerOrgs: ['acme', 'globex'],
+      version: (await ok('bob', 'GET', `/spaces/${spaceId}`)).version,
+    });
+    expect(about(await inbox('gus'), 'spaceId', spaceId)).toHaveLength(1);
+    expect(about(await inbox('pat'), 'spaceId', spaceId)).toHaveLength(1);
+  });
+});
+
+describe('commenting and editing watch the thing, unless turned off', () => {
+  it('a commenter watches the post, an editor the page; settings turn each off', async () => {
+    const spaceId = await space();
+    const post = await ok('alice', 'POST', `/spaces/${spaceId}/posts`, { title: 'Discuss', body: 'x' });
+    await ok('bob', 'POST', `/spaces/${spaceId}/posts/${post.id}/comments`, { body: 'First' });
+    await rt.drain();
+    const watches = async (account: string) => (await ok(account, 'GET', '/me/watches?limit=100')).items;
+    expect(await watches('bob')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'post', postId: post.id, auto: true, label: 'Discuss' }),
+      ]),
+    );
+    // So bob hears of the next comment.
+    const next = await ok('admin', 'POST', `/spaces/${spaceId}/posts/${post.id}/comments`, {
+      body: 'Second',
+    });
+    expect(about(await inbox('bob'), 'commentId', next.id)).toEqual([
+      expect.objectContaining({ reason: 'watched-post' }),
+    ]);
+
+    expect(await ok('admin', 'GET', '/me/subscription-settings')).toEqual({
+      watchOnCreate: true,
+      watchOnComment: true,
+      watchOnEdit: true,
+    });
+    expect(
+      await ok('admin', 'PUT', '/me/subscription-settings', { watchOnComment: false, watchOnEdit: false }),
+    ).toEqual({
+      watchOnCreate: true,
+      watchOnComment: false,
+      watchOnEdit: false,
+    });
+    const other = await ok('alice', 'POST', `/spaces/${spaceId}/posts`, { title: 'Quiet', body: 'x' });
+    await ok('admin', 'POST', `/spaces/${spaceId}/posts/${other.id}/comments`, { body: 'Hm' });
+    const page = await ok('alice', 'POST', `/spaces/${spaceId}/pages`, { title: 'Edit me', body: 'x' });
+    await ok('bob', 'PUT', `/spaces/${spaceId}/pages/${page.id}`, {
+      title: 'Edit me',
+      body: 'y',
+      version: 1,
+    });
+    const edited = await ok('admin', 'PUT', `/spaces/${spaceId}/pages/${page.id}`, {
+      title: 'Edit me',
+      body: 'z',
+      version: 2,
+    });
+    await rt.drain();
+    expect(await watches('bob')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'page', pageId: page.id, auto: true })]),
+    );
+    const admins = await watches('admin');
+    expect(admins.filter((w: any) => w.postId === other.id || w.pageId === page.id)).toEqual([]);
+    expect(edited.version).toBe(3);
+    await ok('admin', 'PUT', '/me/subscription-settings', { watchOnComment: true, watchOnEdit: true });
+  });
+});

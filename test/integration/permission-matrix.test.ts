@@ -307,6 +307,10 @@ const EVERY_ROUTE: [string, string, unknown?][] = [
   ['GET', '/me/notifications/unread-count'],
   ['POST', '/me/notifications/20261130T090000000Z-aaaaaaaaaaaaaaaaaaaaaa/read'],
   ['POST', '/me/notifications/read-all'],
+  ['GET', '/me/subscription-settings'],
+  ['PUT', '/me/subscription-settings', { watchOnComment: true }],
+  ['POST', `/spaces/${SOME.spaceId}/posts/preview-audience`, { title: 'x', body: 'y' }],
+  ['POST', `/spaces/${SOME.spaceId}/pages/preview-audience`, { title: 'x', body: 'y' }],
 ];
 
 describe.each([
@@ -544,6 +548,26 @@ const ROUTES: RouteCase[] = [
     run: (actor, f) =>
       call(actor, 'POST', `/spaces/${f.spaceId}/pages`, { title: `Page by ${actor} ${++seq}`, body: 'x' }),
   },
+  // "Who will be notified" is a read, but only for those who may write there (as the write itself).
+  {
+    route: 'POST /spaces/{id}/posts/preview-audience',
+    expected: expectTable(200, { employees: { other: 403 } }),
+    run: (actor, f) =>
+      call(actor, 'POST', `/spaces/${f.spaceId}/posts/preview-audience`, { title: 'x', body: '@bob' }),
+    check: (response) =>
+      expect(response.body).toMatchObject({ event: 'post-published', groups: expect.any(Array) }),
+  },
+  {
+    route: 'POST /spaces/{id}/pages/preview-audience',
+    expected: expectTable(200, { employees: { other: 403 } }),
+    run: (actor, f) =>
+      call(actor, 'POST', `/spaces/${f.spaceId}/pages/preview-audience`, {
+        pageId: f.pageId,
+        title: 'Matrix page',
+        body: 'x',
+      }),
+    check: (response) => expect(response.body).toMatchObject({ event: 'page-edited' }),
+  },
   {
     route: 'GET /spaces/{id}/pages/{pageId}',
     expected: expectTable(200),
@@ -748,6 +772,8 @@ const GLOBAL_ROUTES: [string, Record<Actor, number>, (actor: Actor) => Promise<A
   ['PUT /me/watches/tags/{tag}', everyone(200), (a) => call(a, 'PUT', '/me/watches/tags/logistics', {})],
   ['DELETE /me/watches/tags/{tag}', everyone(204), (a) => call(a, 'DELETE', '/me/watches/tags/logistics')],
   ['GET /me/watches', everyone(200), (a) => call(a, 'GET', '/me/watches')],
+  ['GET /me/subscription-settings', everyone(200), (a) => call(a, 'GET', '/me/subscription-settings')],
+  ['PUT /me/subscription-settings', everyone(200), (a) => call(a, 'PUT', '/me/subscription-settings', {})],
   ['GET /me/notifications', everyone(200), (a) => call(a, 'GET', '/me/notifications')],
   [
     'GET /me/notifications/unread-count',
@@ -912,8 +938,12 @@ describe('notifications never cross a partner boundary', () => {
       const items = (await ok(as[actor], 'GET', '/me/notifications?limit=100')).items as {
         spaceId: string;
       }[];
+      // Readable: their spaces, and every space shared with their organisation (of which they are told).
       const readable = new Set(
-        (await ok(as[actor], 'GET', '/spaces?scope=mine&limit=100')).items.map((s: { id: string }) => s.id),
+        [
+          ...(await ok(as[actor], 'GET', '/spaces?scope=mine&limit=100')).items,
+          ...(await ok(as[actor], 'GET', '/spaces?scope=directory&limit=100')).items,
+        ].map((s: { id: string }) => s.id),
       );
       for (const item of items) expect(readable.has(item.spaceId)).toBe(true);
     }

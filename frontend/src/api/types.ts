@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { SearchResponse, SuggestResponse } from '../../../functions/api/routes/search';
 import type {
+  AudiencePreviewView,
   FollowView,
   MarkedAll as MarkedAllSchema,
   NotificationView,
@@ -68,5 +69,6 @@ export type PageVersion = z.output<typeof PageVersionView>;
 export type Follow = z.output<typeof FollowView>;
 export type Watch = z.output<typeof WatchView>;
 export type Notification = z.output<typeof NotificationView>;
+export type AudiencePreview = z.output<typeof AudiencePreviewView>;
 export type UnreadCount = z.output<typeof UnreadCountSchema>;
 export type MarkedAll = z.output<typeof MarkedAllSchema>;

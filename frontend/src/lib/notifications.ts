@@ -18,6 +18,12 @@ export function whatHappened(n: Notification): string {
       return 'created the page';
     case 'page-edited':
       return 'edited the page';
+    case 'post-liked': {
+      const others = Math.max(0, (n.likeCount ?? 1) - 1);
+      return `${others ? `and ${others} other${others === 1 ? '' : 's'} ` : ''}liked your post`;
+    }
+    case 'space-shared':
+      return 'shared with your organisation the space';
   }
 }
 

@@ -13,6 +13,7 @@ import { type ApiError, api, enc, get, isApiError } from '../api/client';
 import { useSpace } from '../api/queries';
 import { keys } from '../api/query-keys';
 import type { Post } from '../api/types';
+import { AudiencePreview } from '../components/AudiencePreview';
 import { DraftNotices } from '../components/DraftNotices';
 import { MarkdownBodyField, TitleField } from '../components/EditorFields';
 import { FieldError, lengthIssue, requiredIssue, SaveError, useFieldErrors } from '../components/FormErrors';
@@ -84,6 +85,8 @@ function EditorForm({ spaceId, spaceName, post }: { spaceId: string; spaceName: 
   const { fields, setFields, baseVersion, setBaseVersion, dirty } = draft;
   const [kept, setKept] = useState<Fields>();
   const [copied, setCopied] = useState(false);
+  const [minorEdit, setMinorEdit] = useState(false);
+  const canBeMinor = post?.status === 'published';
 
   const save = useMutation<Post, ApiError, 'draft' | 'published'>({
     mutationFn: (status) => {
@@ -92,6 +95,7 @@ function EditorForm({ spaceId, spaceName, post }: { spaceId: string; spaceName: 
         ? api<Post>('PUT', `/spaces/${enc(spaceId)}/posts/${enc(post.id)}`, {
             ...input,
             version: baseVersion,
+            ...(canBeMinor && minorEdit ? { minorEdit: true } : {}),
           })
         : api<Post>('POST', `/spaces/${enc(spaceId)}/posts`, input);
     },
@@ -278,6 +282,23 @@ function EditorForm({ spaceId, spaceName, post }: { spaceId: string; spaceName: 
           errors={errors}
           ids={ids}
           kept="Your text is still here and kept on this device; try again when you are ready."
+        />
+
+        {canBeMinor && (
+          <label className="checkbox">
+            <input type="checkbox" checked={minorEdit} onChange={(e) => setMinorEdit(e.target.checked)} />
+            Minor edit — notify nobody
+          </label>
+        )}
+        <AudiencePreview
+          path={`/spaces/${enc(spaceId)}/posts/preview-audience`}
+          draft={{
+            ...(post ? { postId: post.id } : {}),
+            title: fields.title.slice(0, TITLE_LIMIT),
+            body: fields.body.slice(0, BODY_LIMIT),
+            tags: parseTags(fields.tags),
+            ...(canBeMinor && minorEdit ? { minorEdit: true } : {}),
+          }}
         />
 
         <div className="actions editor-actions">

@@ -11,6 +11,7 @@ import { type ApiError, api, enc, get, isApiError } from '../api/client';
 import { useSpace } from '../api/queries';
 import { keys } from '../api/query-keys';
 import type { WikiPage } from '../api/types';
+import { AudiencePreview } from '../components/AudiencePreview';
 import { DraftNotices } from '../components/DraftNotices';
 import { MarkdownBodyField, TitleField } from '../components/EditorFields';
 import {
@@ -95,6 +96,7 @@ function PageForm({ spaceId, spaceName, page }: { spaceId: string; spaceName: st
   const draft = useDraft({ scope, baseline, serverVersion: page?.version, same });
   const { fields, setFields, baseVersion, setBaseVersion, dirty } = draft;
   const [latest, setLatest] = useState<WikiPage>();
+  const [minorEdit, setMinorEdit] = useState(false);
 
   const save = useMutation<WikiPage, ApiError>({
     mutationFn: () => {
@@ -108,6 +110,7 @@ function PageForm({ spaceId, spaceName, page }: { spaceId: string; spaceName: st
         ? api<WikiPage>('PUT', `/spaces/${enc(spaceId)}/pages/${enc(page.id)}`, {
             ...input,
             version: baseVersion,
+            ...(minorEdit ? { minorEdit: true } : {}),
           })
         : api<WikiPage>('POST', `/spaces/${enc(spaceId)}/pages`, {
             ...input,
@@ -250,6 +253,21 @@ function PageForm({ spaceId, spaceName, page }: { spaceId: string; spaceName: st
           <LengthMeter id={`${id}-summary-size`} value={fields.summary} limit={SUMMARY_LIMIT} />
           <FieldError errors={errors} field="summary" id={ids.summary} />
         </div>
+        {page && (
+          <label className="checkbox">
+            <input type="checkbox" checked={minorEdit} onChange={(e) => setMinorEdit(e.target.checked)} />
+            Minor edit — notify nobody
+          </label>
+        )}
+        <AudiencePreview
+          path={`/spaces/${enc(spaceId)}/pages/preview-audience`}
+          draft={{
+            ...(page ? { pageId: page.id } : {}),
+            title: fields.title.slice(0, 200),
+            body: fields.body.slice(0, 100_000),
+            ...(page && minorEdit ? { minorEdit: true } : {}),
+          }}
+        />
         <SaveError
           error={conflict ? null : save.error}
           errors={errors}

@@ -12,6 +12,8 @@ import {
   WatchPage,
   WatchPageParams,
   WatchPostParams,
+  WatchSettingsBody,
+  WatchSettingsView,
   WatchTagParam,
   WatchView,
 } from '../schemas/notifications';
@@ -158,6 +160,32 @@ export function subscriptionRoutes() {
       const { limit, cursor } = c.req.valid('query');
       return c.json(await c.var.services.subscriptions.watches(c.var.principal, limit, cursor), 200);
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/me/subscription-settings',
+      tags,
+      ...secured,
+      summary: 'Whether creating, commenting and editing make you watch the thing (all on by default)',
+      responses: { 200: ok(WatchSettingsView), ...standardErrors },
+    }),
+    async (c) => c.json(await c.var.services.subscriptions.settings(c.var.principal), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/me/subscription-settings',
+      tags,
+      ...secured,
+      summary: 'Turn watching what you create, comment on or edit on or off (fields left out stay)',
+      request: jsonBody(WatchSettingsBody),
+      responses: { 200: ok(WatchSettingsView), ...standardErrors },
+    }),
+    async (c) =>
+      c.json(await c.var.services.subscriptions.setSettings(c.var.principal, c.req.valid('json')), 200),
   );
 
   return app;

@@ -74,6 +74,13 @@ export const NotificationView = z
     createdAt: timestamp,
     readAt: timestamp.optional(),
     read: z.boolean(),
+    likeCount: z.number().int().optional().openapi({
+      description: 'Likes: how many people like the post now (you left out); the item is one per post',
+    }),
+    likers: z
+      .array(z.object({ id: z.string(), name: z.string(), org: optionalOrg }))
+      .optional()
+      .openapi({ description: 'Likes: the latest likers, newest first (at most 3)' }),
   })
   .openapi('Notification');
 export const NotificationPage = pageOf(NotificationView, 'Notification');
@@ -89,3 +96,76 @@ export const MarkedAll = z
     more: z.boolean().openapi({ description: 'Some are left: ask again' }),
   })
   .openapi('MarkedAllRead');
+
+const watchSetting = (what: string) =>
+  z.boolean().openapi({ description: `Start watching ${what} (default true)` });
+export const WatchSettingsView = z
+  .object({
+    watchOnCreate: watchSetting('the posts and pages you create'),
+    watchOnComment: watchSetting('the posts you comment on'),
+    watchOnEdit: watchSetting('the wiki pages you edit'),
+  })
+  .openapi('SubscriptionSettings');
+export const WatchSettingsBody = z
+  .object({
+    watchOnCreate: z.boolean().optional(),
+    watchOnComment: z.boolean().optional(),
+    watchOnEdit: z.boolean().optional(),
+  })
+  .strict()
+  .openapi('SubscriptionSettingsUpdate', { description: 'The settings to change; the others stay' });
+
+const minorEdit = z.boolean().optional().openapi({
+  description: 'A minor edit of what is already published: nobody is told (watchers nor new mentions)',
+});
+export const PostAudienceBody = z
+  .object({
+    postId: id.optional().openapi({ description: 'The post being edited; left out for a new post' }),
+    title: z.string().max(200),
+    body: z.string().max(100_000),
+    tags: z.array(tag).max(20).optional(),
+    status: z.enum(['draft', 'published']).default('published'),
+    minorEdit,
+  })
+  .strict()
+  .openapi('PostAudienceDraft');
+export const PageAudienceBody = z
+  .object({
+    pageId: id
+      .optional()
+      .openapi({ description: 'The page being edited; left out (or a new id) for a new page' }),
+    title: z.string().max(200),
+    body: z.string().max(100_000),
+    minorEdit,
+  })
+  .strict()
+  .openapi('PageAudienceDraft');
+const person = { userId: z.string(), name: z.string(), handle: z.string() };
+export const AudiencePreviewView = z
+  .object({
+    event: z
+      .enum(EVENT_KINDS)
+      .optional()
+      .openapi({ description: 'What the save would be, when it tells anyone' }),
+    silent: z
+      .enum(['draft', 'minor-edit', 'nothing-new'])
+      .optional()
+      .openapi({ description: 'Why nobody would be told' }),
+    people: z
+      .array(z.object({ ...person, reason: z.enum(REASONS) }))
+      .openapi({ description: 'Named: the newly mentioned who may read it (only people you may see)' }),
+    notTold: z
+      .array(z.object(person))
+      .openapi({ description: 'Newly mentioned people (whom you may see) who cannot read it' }),
+    groups: z
+      .array(
+        z.object({
+          reason: z.enum(REASONS),
+          label: z.string().openapi({ example: 'watchers of Engineering' }),
+          count: z.number().int(),
+          more: z.boolean().openapi({ description: 'Counted up to 1,000: there are more' }),
+        }),
+      )
+      .openapi({ description: 'Followers and watchers, counted (before mutes and access checks)' }),
+  })
+  .openapi('AudiencePreview');

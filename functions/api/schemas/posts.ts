@@ -22,7 +22,13 @@ export const PostBody = z.object(postFields).strict().openapi('PostInput');
 // Its own object, not PostBody.extend(): the OpenAPI document would say allOf[PostInput, {version}],
 // which no body can satisfy because PostInput refuses unknown fields.
 export const PostUpdateBody = z
-  .object({ ...postFields, version })
+  .object({
+    ...postFields,
+    version,
+    minorEdit: z.boolean().optional().openapi({
+      description: 'Minor edit of a published post: notify nobody (not even newly mentioned people)',
+    }),
+  })
   .strict()
   .openapi('PostUpdate');
 export const LikeBody = z.object({ liked: z.boolean() }).strict().openapi('Like');
@@ -51,6 +57,7 @@ const postFieldsOut = {
   updatedAt: timestamp,
   publishedAt: timestamp.optional(),
   version: z.number().int(),
+  minorEdit: z.boolean().optional().openapi({ description: 'The last edit was minor: nobody was told' }),
   likeCount: z.number().int(),
   commentCount: z.number().int(),
   likedByMe: z.boolean(),

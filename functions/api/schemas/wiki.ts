@@ -36,7 +36,13 @@ export const CreatePageBody = z
   .strict()
   .openapi('CreatePage');
 export const UpdatePageBody = z
-  .object({ ...pageFields, version })
+  .object({
+    ...pageFields,
+    version,
+    minorEdit: z.boolean().optional().openapi({
+      description: 'A minor edit: notify nobody (not its watchers, not newly mentioned people)',
+    }),
+  })
   .strict()
   .openapi('UpdatePage');
 export const RestorePageBody = z
@@ -63,6 +69,7 @@ const pageFieldsOut = {
   createdAt: timestamp,
   updatedAt: timestamp,
   version: z.number().int(),
+  minorEdit: z.boolean().optional().openapi({ description: 'The last edit was minor: nobody was told' }),
   permissions: z.object({ edit: z.boolean(), delete: z.boolean() }),
 };
 export const PageSummary = z.object(pageFieldsOut).openapi('PageSummary');
@@ -88,6 +95,7 @@ const versionFields = {
   editedAt: timestamp,
   summary: z.string().optional(),
   restoredFrom: z.number().int().optional(),
+  minorEdit: z.boolean().optional().openapi({ description: 'A minor edit: nobody was told' }),
 };
 export const PageVersionSummary = z.object(versionFields).openapi('PageVersionSummary');
 export const PageVersionView = z

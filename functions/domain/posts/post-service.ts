@@ -28,6 +28,8 @@ export interface PostInput {
   body: string;
   tags?: string[];
   status: PostStatus;
+  /** An edit of a published post that tells nobody (stored on the post as `minorEdit` until the next edit). */
+  minorEdit?: boolean;
 }
 
 export interface PostView extends Omit<Post, 'body' | 'text'> {
@@ -107,6 +109,9 @@ export class PostService {
       version: current.version + 1,
     };
     if (!updated.publishedAt) delete updated.publishedAt;
+    // Minor only as an edit of what was already published: publishing always tells.
+    delete updated.minorEdit;
+    if (input.minorEdit && current.status === 'published') updated.minorEdit = true;
     const newTags = postTagItems(updated);
     const staleTags = postTagItems(current).filter((old) => !newTags.some((item) => item.SK === old.SK));
     try {
@@ -114,7 +119,7 @@ export class PostService {
         versionedRewrite(postItem(updated), {
           expectedVersion: current.version,
           counters: ['likeCount', 'commentCount'],
-          optional: ['GSI1PK', 'GSI1SK', 'publishedAt'],
+          optional: ['GSI1PK', 'GSI1SK', 'publishedAt', 'minorEdit'],
         }),
         ...newTags.map((Item) => ({ Put: { Item } })),
         ...staleTags.map((item) => ({ Delete: { Key: { PK: item.PK, SK: item.SK } } })),
@@ -259,6 +264,7 @@ export class PostService {
                   postId,
                   userId: principal.userId,
                   name: principal.name,
+                  ...(principal.org ? { org: principal.org } : {}),
                   likedAt: this.ctx.clock.now().toISOString(),
                 },
                 ConditionExpression: 'attribute_not_exists(PK)',

@@ -26,6 +26,8 @@ export interface Post {
   updatedAt: string;
   publishedAt?: string;
   version: number;
+  /** The last edit was a minor one: it told nobody. */
+  minorEdit?: boolean;
   likeCount: number;
   commentCount: number;
 }

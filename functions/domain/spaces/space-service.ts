@@ -295,7 +295,12 @@ export class SpaceService {
       })),
       ...removed.map((org) => ({ Delete: { Key: keys.share(space.id, org) } })),
     ];
-    await this.putVersioned(updated, input.version, shareItems);
+    // Who shared it, for the fan-out's "shared with your organisation" (read from the stream image).
+    await this.putVersioned(
+      { ...updated, sharedBy: principal.userId, sharedByName: principal.name } as Space,
+      input.version,
+      shareItems,
+    );
     return view(principal, updated, membership);
   }
 

@@ -12,13 +12,28 @@
  * 3. `decide` keeps, per candidate, one notification with the strongest reason, and drops the actor,
  *    anyone who cannot read the thing now, and anyone who muted the actor or the item itself; muting a
  *    space or tag silences what comes through subscriptions there, not a mention or a reply to you.
+ * 4. `plan` is 1 and 2 together, and `audienceLists` the GSI1 lists an audience is read from: the one
+ *    entry point of both the fan-out and the "who will be notified" preview (audience-preview.ts), so
+ *    the editor shows what the fan-out will do.
+ * 5. A **minor edit** (`minorEdit` on the post or page, set by the editor's checkbox and stored with the
+ *    change and its version) tells nobody — not its watchers, and not newly @mentioned people either
+ *    (as Confluence's "minor change"). Publishing a draft is never minor.
+ * 6. `autoWatchOf`: creating a post or page, commenting on a post and editing a page watch it, each
+ *    unless the person turned it off (`WatchSettings`, default on).
+ * 7. Likes (`likeOf`, `likeRecipient`, `gatherLikes`) gather into ONE inbox item per post for its
+ *    author; a space shared with a partner organisation (`sharedOf`, `shareRecipient`) tells that
+ *    organisation's partners.
  */
+import { keys } from '../../data/keys';
 import type { Key } from '../../data/table';
 import type { Principal } from '../principal';
 import type { Member, Space } from '../spaces/space';
 import { canRead } from '../spaces/space-access';
 import { DIRECT_REASONS, type EventKind, REASONS, type Reason } from './notification';
-import type { WatchTarget } from './subscription';
+import { targetKey, type WatchTarget } from './subscription';
+
+/** The most @mentions of one change that are resolved (by the fan-out and the preview alike). */
+export const MAX_MENTIONS = 50;
 
 export interface ContentEvent {
   event: EventKind;
@@ -84,6 +99,7 @@ export function eventOf(before: Image | undefined, after: Image | undefined): Co
       };
     }
     if (before.version === after.version) return undefined; // a counter moved, not the text
+    if (after.minorEdit) return undefined; // a minor edit tells nobody
     const newMentions = added(before, after);
     if (!newMentions.length) return undefined;
     return { ...post, event: 'post-edited', at: after.updatedAt as string, tags: [], newMentions };
@@ -115,6 +131,7 @@ export function eventOf(before: Image | undefined, after: Image | undefined): Co
   if (type === 'page') {
     if (after.deleting) return undefined;
     if (before && before.version === after.version) return undefined;
+    if (before && after.minorEdit) return undefined; // a minor edit tells nobody
     return {
       ...common,
       event: before ? 'page-edited' : 'page-created',
@@ -238,4 +255,217 @@ export function recipientCanRead(
 ): boolean {
   if (!profile) return false;
   return canRead(readerFromProfile(profile), space, membership);
+}
+
+/** An event and where its candidates come from: what the fan-out and the preview both start from. */
+export function plan(
+  before: Image | undefined,
+  after: Image | undefined,
+): { event: ContentEvent; audience: Audience } | undefined {
+  const event = eventOf(before, after);
+  return event ? { event, audience: audienceOf(event) } : undefined;
+}
+
+/** The GSI1 lists (followers, watchers) an audience is read from, each with the reason it gives. */
+export function audienceLists(
+  audience: Audience,
+): { partition: string; reason: Reason; target?: WatchTarget }[] {
+  return [
+    ...(audience.followersOf
+      ? [{ partition: keys.followersOf(audience.followersOf), reason: 'followed-author' as Reason }]
+      : []),
+    ...audience.watched.map(({ target, reason }) => ({
+      partition: keys.subscribersOf(target.kind, targetKey(target)),
+      reason,
+      target,
+    })),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Watching what you take part in
+
+/** A person's choices about what they start watching by taking part; each is on unless turned off. */
+export interface WatchSettings {
+  /** Posts and pages you create. */
+  watchOnCreate: boolean;
+  /** Posts you comment on. */
+  watchOnComment: boolean;
+  /** Pages you edit. */
+  watchOnEdit: boolean;
+}
+export const DEFAULT_WATCH_SETTINGS: WatchSettings = {
+  watchOnCreate: true,
+  watchOnComment: true,
+  watchOnEdit: true,
+};
+
+export function watchSettingsOf(item: Image | undefined): WatchSettings {
+  const value = (name: keyof WatchSettings) =>
+    typeof item?.[name] === 'boolean' ? (item[name] as boolean) : DEFAULT_WATCH_SETTINGS[name];
+  return {
+    watchOnCreate: value('watchOnCreate'),
+    watchOnComment: value('watchOnComment'),
+    watchOnEdit: value('watchOnEdit'),
+  };
+}
+
+export interface AutoWatch {
+  userId: string;
+  target: WatchTarget;
+  /** Which setting allows it. */
+  setting: keyof WatchSettings;
+  /** The watch's label when known (a comment's post title is read by the consumer). */
+  label?: string;
+  since: string;
+}
+
+/**
+ * Who starts watching what because of this change: the author of a new post or page, the author of a
+ * new comment (its post), the editor of a page (a new version by someone). The consumer writes the
+ * watch only if the person has no watch or mute of it yet and `allows` says their settings let it.
+ */
+export function autoWatchOf(before: Image | undefined, after: Image | undefined): AutoWatch | undefined {
+  if (!after) return undefined;
+  const spaceId = after.spaceId as string;
+  if (after.type === 'post' && !before)
+    return {
+      userId: after.authorId as string,
+      target: { kind: 'post', spaceId, postId: after.id as string },
+      setting: 'watchOnCreate',
+      label: after.title as string,
+      since: (after.createdAt as string) ?? (after.updatedAt as string),
+    };
+  if (after.type === 'comment' && !before && !after.deleted)
+    return {
+      userId: after.authorId as string,
+      target: { kind: 'post', spaceId, postId: after.postId as string },
+      setting: 'watchOnComment',
+      since: after.createdAt as string,
+    };
+  if (after.type === 'page' && !after.deleting) {
+    if (!before)
+      return {
+        userId: after.createdBy as string,
+        target: { kind: 'page', spaceId, pageId: after.id as string },
+        setting: 'watchOnCreate',
+        label: after.title as string,
+        since: (after.createdAt as string) ?? (after.updatedAt as string),
+      };
+    if (before.version !== after.version)
+      return {
+        userId: after.updatedBy as string,
+        target: { kind: 'page', spaceId, pageId: after.id as string },
+        setting: 'watchOnEdit',
+        label: after.title as string,
+        since: after.updatedAt as string,
+      };
+  }
+  return undefined;
+}
+
+export const allows = (settings: WatchSettings, watch: AutoWatch) => settings[watch.setting];
+
+// ---------------------------------------------------------------------------------------------------
+// Likes, gathered into one item per post
+
+/** The newest likers kept on a likes item. */
+export const LIKERS_SHOWN = 3;
+
+export interface Like {
+  spaceId: string;
+  postId: string;
+  liker: { id: string; name: string; org?: string };
+  at: string;
+}
+
+/** A like made (a like item's INSERT); an unlike (its REMOVE) changes nothing. */
+export function likeOf(before: Image | undefined, after: Image | undefined): Like | undefined {
+  if (!after || before || after.type !== 'like') return undefined;
+  return {
+    spaceId: after.spaceId as string,
+    postId: after.postId as string,
+    liker: {
+      id: after.userId as string,
+      name: (after.name as string) ?? '',
+      ...(after.org ? { org: after.org as string } : {}),
+    },
+    at: after.likedAt as string,
+  };
+}
+
+/**
+ * Whether the post's author is told of a like: the post is published, the liker is not the author
+ * (never for liking your own post), the author can still read the space and muted neither the post
+ * nor the liker.
+ */
+export function likeRecipient(
+  like: Like,
+  post: Image | undefined,
+  facts: CandidateFacts | undefined,
+): string | undefined {
+  if (!post || post.status !== 'published') return undefined;
+  const authorId = post.authorId as string;
+  if (authorId === like.liker.id) return undefined;
+  if (!facts?.canRead || facts.mutedActor || facts.mutedItem) return undefined;
+  return authorId;
+}
+
+export interface GatheredLikes {
+  likers: { id: string; name: string; org?: string }[];
+  likeCount: number;
+  lastLikedAt: string;
+}
+
+/**
+ * The likes item after one more like: the liker first, then the earlier likers (each once), at most
+ * LIKERS_SHOWN; the count is the post's likes now without the author's own. Undefined when the like is
+ * not newer than the last one gathered (a replayed or redelivered record): nothing to change.
+ */
+export function gatherLikes(
+  previous: GatheredLikes | undefined,
+  like: Like,
+  likeCount: number,
+): GatheredLikes | undefined {
+  if (previous && like.at <= previous.lastLikedAt) return undefined;
+  const likers = [like.liker, ...(previous?.likers ?? []).filter((p) => p.id !== like.liker.id)].slice(
+    0,
+    LIKERS_SHOWN,
+  );
+  return { likers, likeCount: Math.max(likeCount, likers.length), lastLikedAt: like.at };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A space shared with an organisation
+
+export interface Shared {
+  spaceId: string;
+  /** The organisations it is shared with by this change (not before). */
+  orgs: string[];
+  actor: { id: string; name: string };
+  at: string;
+  change: number;
+}
+
+/** A space newly shared with one or more partner organisations. */
+export function sharedOf(before: Image | undefined, after: Image | undefined): Shared | undefined {
+  if (!after || after.type !== 'space' || after.personalOf) return undefined;
+  const old = new Set(list(before?.partnerOrgs));
+  const orgs = list(after.partnerOrgs).filter((org) => !old.has(org));
+  if (!orgs.length) return undefined;
+  return {
+    spaceId: after.id as string,
+    orgs,
+    actor: { id: (after.sharedBy as string) ?? '', name: (after.sharedByName as string) ?? '' },
+    at: after.updatedAt as string,
+    change: (after.version as number) ?? 1,
+  };
+}
+
+/** Only partners of an organisation it was shared with, who can read the space now; never the actor. */
+export function shareRecipient(shared: Shared, profile: Image | undefined, space: Space): boolean {
+  if (!profile || profile.userId === shared.actor.id) return false;
+  const org = profile.org as string | undefined;
+  if (!org || !shared.orgs.includes(org)) return false;
+  return recipientCanRead(profile, space, undefined);
 }

@@ -101,11 +101,14 @@ export class NotificationService {
   }
 }
 
-/** An actor of another partner organisation is not named (as everywhere else). */
+/** An actor (or liker) of another partner organisation is not named (as everywhere else). */
 function view(principal: Principal, note: Notification): NotificationView {
   const { recipientId: _recipient, ...rest } = note;
   const shown = canSeePerson(principal, { org: note.actorOrg })
     ? rest
     : { ...rest, actorId: 'hidden', actorName: 'External user', actorOrg: undefined };
-  return { ...shown, read: !!note.readAt };
+  const likers = shown.likers?.map((person) =>
+    canSeePerson(principal, person) ? person : { id: 'hidden', name: 'External user' },
+  );
+  return { ...shown, ...(likers ? { likers } : {}), read: !!note.readAt };
 }

@@ -16,6 +16,10 @@ export const EVENT_KINDS = [
   'comment-edited',
   'page-created',
   'page-edited',
+  /** Likes of one post, gathered into one item per post (see fanout-rules.ts, `gatherLikes`). */
+  'post-liked',
+  /** A space shared with the recipient's partner organisation. */
+  'space-shared',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -28,11 +32,15 @@ export const REASONS = [
   'followed-author',
   'watched-space',
   'watched-tag',
+  /** Told because it is your post (likes). */
+  'your-post',
+  /** Told because it concerns your organisation (a space shared with it). */
+  'your-organisation',
 ] as const;
 export type Reason = (typeof REASONS)[number];
 
 /** Told because of who they are in the event, not because of a subscription to where it happened. */
-export const DIRECT_REASONS: readonly Reason[] = ['mention', 'reply'];
+export const DIRECT_REASONS: readonly Reason[] = ['mention', 'reply', 'your-post', 'your-organisation'];
 
 export const NOTIFICATION_TTL_DAYS = 90;
 
@@ -53,6 +61,10 @@ export interface Notification {
   excerpt: string;
   createdAt: string;
   readAt?: string;
+  /** A likes item: how many like the post now (the author's own like left out). */
+  likeCount?: number;
+  /** A likes item: the latest likers, newest first (at most LIKERS_SHOWN); the actor is the first. */
+  likers?: { id: string; name: string; org?: string }[];
 }
 
 /** `2026-11-30T09:20:00.123Z` → `20261130T092000123Z`: sortable, and an id the API accepts. */

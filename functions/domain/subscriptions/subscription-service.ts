@@ -11,6 +11,7 @@ import { Conflict, InvalidInput, NotFound } from '../errors';
 import type { Principal } from '../principal';
 import type { ProfileService } from '../profiles/profile-service';
 import type { SpaceService } from '../spaces/space-service';
+import { type WatchSettings, watchSettingsOf } from './fanout-rules';
 import {
   type Follow,
   type FollowLevel,
@@ -64,6 +65,23 @@ export class SubscriptionService {
   async unwatch(principal: Principal, target: WatchTarget): Promise<void> {
     const normalised = normaliseTarget(target);
     await this.ctx.table.delete(keys.subscription(principal.userId, normalised.kind, targetKey(normalised)));
+  }
+
+  /** The caller's choices about watching what they take part in (all on unless turned off). */
+  async settings(principal: Principal): Promise<WatchSettings> {
+    return watchSettingsOf(await this.ctx.table.get(keys.subscriptionSettings(principal.userId)));
+  }
+
+  /** Changes some of those choices; the ones left out stay as they are. */
+  async setSettings(principal: Principal, input: Partial<WatchSettings>): Promise<WatchSettings> {
+    const settings = { ...(await this.settings(principal)), ...definedOnly(input) };
+    await this.ctx.table.put({
+      ...keys.subscriptionSettings(principal.userId),
+      type: 'subscriptionSettings',
+      userId: principal.userId,
+      ...settings,
+    });
+    return settings;
   }
 
   async follows(principal: Principal, limit: number, cursor?: string): Promise<Page<Follow>> {
@@ -125,6 +143,10 @@ function normaliseTarget(target: WatchTarget): WatchTarget {
   const tag = normalizeTag(target.tag);
   if (!tag) throw new InvalidInput('Not a tag', [{ field: 'tag', message: 'not a tag' }]);
   return { kind: 'tag', tag };
+}
+
+function definedOnly(input: Partial<WatchSettings>): Partial<WatchSettings> {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => typeof value === 'boolean'));
 }
 
 function withoutKind(target: WatchTarget) {

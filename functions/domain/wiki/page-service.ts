@@ -51,6 +51,8 @@ export interface PageInput {
   parentId?: string | null;
   /** What changed, for the history. */
   summary?: string;
+  /** An edit that tells nobody (the editor's "minor edit" box); kept on the page and its version. */
+  minorEdit?: boolean;
 }
 
 export interface PageView extends Omit<Page, 'text'> {
@@ -154,6 +156,8 @@ export class PageService {
     };
     delete updated.parentId;
     delete updated.updatedByOrg;
+    delete updated.minorEdit;
+    if (input.minorEdit) updated.minorEdit = true;
     if (parentId) updated.parentId = parentId;
     if (editor.org) updated.updatedByOrg = editor.org;
     const added = updated.links.filter((to) => !current.links.includes(to));
@@ -164,7 +168,7 @@ export class PageService {
           versionedRewrite(pageItem(updated), {
             expectedVersion: current.version,
             counters: [],
-            optional: ['parentId', 'updatedByOrg'],
+            optional: ['parentId', 'updatedByOrg', 'minorEdit'],
           }),
           {
             Put: {
@@ -596,6 +600,7 @@ function versionOf(page: Page, summary?: string, restoredFrom?: number): PageVer
     editedAt: page.updatedAt,
     ...(summary ? { summary } : {}),
     ...(restoredFrom ? { restoredFrom } : {}),
+    ...(page.minorEdit ? { minorEdit: true } : {}),
   };
 }
 

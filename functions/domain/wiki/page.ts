@@ -33,6 +33,8 @@ export interface Page {
   createdAt: string;
   updatedAt: string;
   version: number;
+  /** The last edit was a minor one ("notify nobody"): the fan-out tells nobody of it. */
+  minorEdit?: boolean;
   /**
    * Set while the page is being deleted (its versions and links go first, the page item last), so a
    * delete that stops half-way is finished by the next one and a new page of the same id always
@@ -58,6 +60,8 @@ export interface PageVersion {
   summary?: string;
   /** Set when this version brought back an older one. */
   restoredFrom?: number;
+  /** A minor edit: nobody was told of it. */
+  minorEdit?: boolean;
 }
 
 export function pageItem(page: Page): Item {
