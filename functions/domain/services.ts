@@ -14,7 +14,7 @@ import type { ProfileService } from './profiles/profile-service';
 import type { SearchIndex } from './search/search-document';
 import type { SearchService } from './search/search-service';
 import { SpaceService } from './spaces/space-service';
-import type { AudiencePreviewService } from './subscriptions/audience-preview';
+import type { AudiencePreviews } from './subscriptions/lazy-audience-preview';
 import type { NotificationService } from './subscriptions/notification-service';
 import type { SubscriptionService } from './subscriptions/subscription-service';
 import type { PageService } from './wiki/page-service';
@@ -38,7 +38,7 @@ export interface ModuleServices {
   search: SearchService;
   subscriptions: SubscriptionService;
   notifications: NotificationService;
-  audience: AudiencePreviewService;
+  audience: AudiencePreviews;
 }
 
 export type Services = CoreServices & ModuleServices;

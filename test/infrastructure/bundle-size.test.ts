@@ -28,14 +28,14 @@ const KiB = 1024;
  */
 const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 179 * KiB },
-  { prefix: 'ApiPostsHandler', name: 'posts', bytes: 192 * KiB },
-  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 188 * KiB },
+  { prefix: 'ApiPostsHandler', name: 'posts', bytes: 197 * KiB },
+  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 193 * KiB },
   { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 177 * KiB },
   { prefix: 'ApiSearchHandler', name: 'search', bytes: 196 * KiB },
-  { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 185 * KiB },
+  { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 188 * KiB },
   { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 64 * KiB },
-  // +4 KiB (was 49): the fan-out also writes the home feed (streams/feed-writer.ts, domain/feed/feed-item.ts).
-  { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 53 * KiB },
+  // Was 49: the fan-out also writes the home feed (feed-writer.ts) and gathers likes and shares (gathered-events.ts).
+  { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 57 * KiB },
   { prefix: 'StreamsBookmarkMetadataHandler', name: 'bookmark-metadata', bytes: 52 * KiB },
   { prefix: 'AuthPreTokenGeneration', name: 'pre-token-generation', bytes: 26 * KiB },
   { prefix: 'SearchSecurityConfig', name: 'search-security-config', bytes: 4 * KiB },

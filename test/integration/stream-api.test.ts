@@ -26,10 +26,10 @@ const stream = () => rt.front.stream(rt.tableName);
 const mark = () => stream().latestSequenceNumber;
 /**
  * The records an API write made: without what the notification fan-out derives from them meanwhile
- * (inbox items and authors' watches in the people's own partitions, and home-feed items, written by
+ * (inbox items and authors' watches in the people's own partitions, home-feed items and gathered likes, written by
  * the consumer).
  */
-const DERIVED = new Set(['notification', 'subscription', 'feed']);
+const DERIVED = new Set(['notification', 'subscription', 'feed', 'likesGathered']);
 const since = (position: string) =>
   stream()
     .readAfter(position, 1e9)

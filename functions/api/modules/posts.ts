@@ -1,7 +1,7 @@
 import { CommentService } from '../../domain/comments/comment-service';
 import { FeedService } from '../../domain/feed/feed-service';
 import { PostService } from '../../domain/posts/post-service';
-import { AudiencePreviewService } from '../../domain/subscriptions/audience-preview';
+import { lazyAudiencePreview } from '../../domain/subscriptions/lazy-audience-preview';
 import { postAudienceRoutes } from '../routes/audience-preview';
 import { feedRoutes } from '../routes/feed';
 import { postRoutes } from '../routes/posts';
@@ -17,7 +17,7 @@ export const postsModule: ApiModule = {
       posts,
       feed: new FeedService(ctx, spaces),
       comments: new CommentService(ctx, spaces, posts),
-      audience: new AudiencePreviewService(ctx, spaces),
+      audience: lazyAudiencePreview(ctx, spaces),
     };
   },
 };

@@ -1,4 +1,4 @@
-import { AudiencePreviewService } from '../../domain/subscriptions/audience-preview';
+import { lazyAudiencePreview } from '../../domain/subscriptions/lazy-audience-preview';
 import { PageService } from '../../domain/wiki/page-service';
 import { pageAudienceRoutes } from '../routes/audience-preview';
 import { pageRoutes } from '../routes/pages';
@@ -10,6 +10,6 @@ export const wikiModule: ApiModule = {
   routes: [pageRoutes, pageAudienceRoutes],
   services: ({ spaces }, ctx) => ({
     pages: new PageService(ctx, spaces),
-    audience: new AudiencePreviewService(ctx, spaces),
+    audience: lazyAudiencePreview(ctx, spaces),
   }),
 };
