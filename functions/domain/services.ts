@@ -4,6 +4,8 @@
  * (functions/api/modules/), so a Lambda's bundle carries only the domain code its routes use.
  */
 
+import type { BookmarkService } from './bookmarks/bookmark-service';
+import type { BookmarkTransfer } from './bookmarks/bookmark-transfer';
 import type { CommentService } from './comments/comment-service';
 import type { DomainContext } from './context';
 import { OrganisationService } from './orgs/organisations';
@@ -32,6 +34,8 @@ export interface ModuleServices {
   posts: PostService;
   comments: CommentService;
   pages: PageService;
+  bookmarks: BookmarkService;
+  bookmarkTransfer: BookmarkTransfer;
   search: SearchService;
   subscriptions: SubscriptionService;
   notifications: NotificationService;

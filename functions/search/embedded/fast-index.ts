@@ -464,6 +464,8 @@ export class FastSearchIndex implements SearchIndex {
       doc.audience ?? null,
       doc.spaceId ?? null,
       partnerOrgs,
+      // A private document's class is its owner's (canSeeDocument reads authorId for those only).
+      doc.audience === 'private' ? (doc.authorId ?? null) : null,
     ]);
     let id = this.classIds.get(key);
     if (id === undefined) {
@@ -475,6 +477,7 @@ export class FastSearchIndex implements SearchIndex {
         audience: doc.audience,
         spaceId: doc.spaceId,
         partnerOrgs: [...partnerOrgs],
+        ...(doc.audience === 'private' ? { authorId: doc.authorId } : {}),
       } as SearchDocument);
     }
     return id;
