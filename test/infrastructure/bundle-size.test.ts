@@ -30,6 +30,7 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 179 * KiB },
   { prefix: 'ApiPostsHandler', name: 'posts', bytes: 190 * KiB },
   { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 186 * KiB },
+  { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 185 * KiB },
   { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 175 * KiB },
   { prefix: 'ApiSearchHandler', name: 'search', bytes: 196 * KiB },
   { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 182 * KiB },
