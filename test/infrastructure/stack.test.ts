@@ -230,6 +230,8 @@ describe('api', () => {
       expect.arrayContaining([
         { routeKey: 'ANY /api/spaces/{spaceId}/posts/{postId}', module: 'posts' },
         { routeKey: 'ANY /api/spaces/{spaceId}/pages', module: 'wiki' },
+        { routeKey: 'ANY /api/spaces/{spaceId}/bookmarks', module: 'bookmarks' },
+        { routeKey: 'ANY /api/me/bookmarks/{bookmarkId}', module: 'bookmarks' },
         { routeKey: 'ANY /api/me', module: 'profiles' },
         { routeKey: 'ANY /api/spaces/{spaceId}/members', module: 'spaces' },
         { routeKey: 'ANY /api/search', module: 'search' },
