@@ -165,12 +165,64 @@ async function seedDemoBookmarks(table: Table): Promise<number> {
   const { bookmarks } = servicesOf([bookmarksModule], { table, clock: systemClock, ids: ulidGenerator });
   const [alice, bob, admin, pat] = ['alice', 'bob', 'admin', 'pat'].map(demoPrincipal);
   const saves: [Principal, Parameters<typeof bookmarks.save>[1]][] = [
-    [alice, { url: 'https://12factor.net/', title: 'The Twelve-Factor App', description: 'Methodology for building software-as-a-service apps.', tags: ['architecture', 'saas'], visibility: 'employees' }],
-    [bob, { url: 'https://12factor.net/?utm_source=slack', tags: ['architecture', 'devops'], visibility: 'employees' }],
-    [bob, { url: 'https://sre.google/sre-book/table-of-contents/', title: 'Site Reliability Engineering (the book)', tags: ['sre', 'devops'], visibility: 'employees', favourite: true }],
-    [bob, { url: 'https://www.gs1.org/standards/barcodes', title: 'GS1 barcode standards', tags: ['logistics'], visibility: 'space', spaceId: 'acme-supply-chain' }],
-    [pat, { url: 'https://www.gs1.org/standards/barcodes#labels', title: 'GS1 symbol guide', tags: ['logistics'], visibility: 'space', spaceId: 'acme-supply-chain' }],
-    [admin, { url: 'https://aws.amazon.com/dynamodb/', title: 'Amazon DynamoDB', tags: ['aws'], visibility: 'space', spaceId: 'leadership' }],
+    [
+      alice,
+      {
+        url: 'https://12factor.net/',
+        title: 'The Twelve-Factor App',
+        description: 'Methodology for building software-as-a-service apps.',
+        tags: ['architecture', 'saas'],
+        visibility: 'employees',
+      },
+    ],
+    [
+      bob,
+      {
+        url: 'https://12factor.net/?utm_source=slack',
+        tags: ['architecture', 'devops'],
+        visibility: 'employees',
+      },
+    ],
+    [
+      bob,
+      {
+        url: 'https://sre.google/sre-book/table-of-contents/',
+        title: 'Site Reliability Engineering (the book)',
+        tags: ['sre', 'devops'],
+        visibility: 'employees',
+        favourite: true,
+      },
+    ],
+    [
+      bob,
+      {
+        url: 'https://www.gs1.org/standards/barcodes',
+        title: 'GS1 barcode standards',
+        tags: ['logistics'],
+        visibility: 'space',
+        spaceId: 'acme-supply-chain',
+      },
+    ],
+    [
+      pat,
+      {
+        url: 'https://www.gs1.org/standards/barcodes#labels',
+        title: 'GS1 symbol guide',
+        tags: ['logistics'],
+        visibility: 'space',
+        spaceId: 'acme-supply-chain',
+      },
+    ],
+    [
+      admin,
+      {
+        url: 'https://aws.amazon.com/dynamodb/',
+        title: 'Amazon DynamoDB',
+        tags: ['aws'],
+        visibility: 'space',
+        spaceId: 'leadership',
+      },
+    ],
     [alice, { url: 'https://www.example.com/my-reading-list', title: 'My reading list', tags: ['reading'] }],
   ];
   for (const [person, input] of saves) await bookmarks.save(person, input);

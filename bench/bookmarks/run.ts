@@ -37,7 +37,8 @@ async function main() {
         headers: { authorization: `Bearer ${token}`, 'content-type': 'text/html' },
         body,
       });
-      if (response.status !== 200) throw new Error(`${pathname}: ${response.status} ${await response.text()}`);
+      if (response.status !== 200)
+        throw new Error(`${pathname}: ${response.status} ${await response.text()}`);
       return response.json() as Promise<any>;
     };
     const file = bookmarkFile(links);

@@ -26,7 +26,10 @@ export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModu
 
   app.use('*', requestContext(services, deps));
   // The shared limit, or a module's own for a route that takes a whole file (bookmark import).
-  const limits = Object.assign({}, ...modules.map((module) => module.bodyLimits ?? {})) as Record<string, number>;
+  const limits = Object.assign({}, ...modules.map((module) => module.bodyLimits ?? {})) as Record<
+    string,
+    number
+  >;
   const limiters = new Map<number, ReturnType<typeof bodyLimitOf>>();
   const limiterFor = (bytes: number) => {
     if (!limiters.has(bytes)) limiters.set(bytes, bodyLimitOf(bytes));

@@ -480,7 +480,14 @@ describe('streams', () => {
       { dynamodb: { NewImage: { type: { S: [...INDEXER_ITEM_TYPES] } } } },
       { eventName: ['REMOVE'], dynamodb: { OldImage: { type: { S: [...INDEXER_ITEM_TYPES] } } } },
     ]);
-    expect([...INDEXER_ITEM_TYPES].sort()).toEqual(['comment', 'page', 'post', 'profile', 'space']);
+    expect([...INDEXER_ITEM_TYPES].sort()).toEqual([
+      'bookmark',
+      'comment',
+      'page',
+      'post',
+      'profile',
+      'space',
+    ]);
   });
 
   it('wires the notification fan-out as the second consumer, filtered to the items that make events', () => {

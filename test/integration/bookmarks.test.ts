@@ -25,7 +25,11 @@ function expectProblem(response: ApiResponse, status: number, field?: string) {
 async function counted(run: () => Promise<unknown>) {
   const before = { all: rt.table.roundTrips, queries: rt.table.queries };
   const result = await run();
-  return { result: result as any, requests: rt.table.roundTrips - before.all, queries: rt.table.queries - before.queries };
+  return {
+    result: result as any,
+    requests: rt.table.roundTrips - before.all,
+    queries: rt.table.queries - before.queries,
+  };
 }
 
 const urls = (page: { items: { url: string }[] }) => page.items.map((b) => b.url);
@@ -111,7 +115,9 @@ describe('saving', () => {
       firstSavedAt: mine.savedAt,
     });
     // Saving it again is a conflict that names my bookmark.
-    const again = await rt.api('alice', 'POST', '/me/bookmarks', { url: 'https://docs.example.com/guide?b=2&a=1#intro' });
+    const again = await rt.api('alice', 'POST', '/me/bookmarks', {
+      url: 'https://docs.example.com/guide?b=2&a=1#intro',
+    });
     expectProblem(again, 409);
     expect(again.body).toMatchObject({ type: expect.stringMatching(/already-saved$/), bookmarkId: mine.id });
   });
@@ -136,20 +142,35 @@ describe('saving', () => {
     });
     const edited = await ok('bob', 'PATCH', `/me/bookmarks/${saved.id}`, { title: 'My own', version: 1 });
     expect(edited).toMatchObject({ title: 'My own', version: 2 });
-    expect((await ok('bob', 'GET', '/me/bookmarks')).items.find((b: any) => b.id === saved.id)).toMatchObject({
-      title: 'My own',
-      description: 'Fetched text',
-    });
+    expect((await ok('bob', 'GET', '/me/bookmarks')).items.find((b: any) => b.id === saved.id)).toMatchObject(
+      {
+        title: 'My own',
+        description: 'Fetched text',
+      },
+    );
   });
 
   it('refuses bad URLs with a 400 naming the field, and writes nothing', async () => {
     const before = rt.front.stream(rt.tableName).length;
-    for (const url of ['javascript:alert(1)', 'ftp://example.com/x', 'no url', `https://e.com/${'x'.repeat(2050)}`]) {
+    for (const url of [
+      'javascript:alert(1)',
+      'ftp://example.com/x',
+      'no url',
+      `https://e.com/${'x'.repeat(2050)}`,
+    ]) {
       const response = await rt.api('alice', 'POST', '/me/bookmarks', { url });
       expectProblem(response, 400, 'json.url');
     }
-    expectProblem(await rt.api('alice', 'GET', '/bookmarks/lookup?url=javascript:alert(1)'), 400, 'query.url');
-    expectProblem(await rt.api('alice', 'POST', '/me/bookmarks', { url: 'https://ok.example', tags: ['#'] }), 400, 'json.tags.0');
+    expectProblem(
+      await rt.api('alice', 'GET', '/bookmarks/lookup?url=javascript:alert(1)'),
+      400,
+      'query.url',
+    );
+    expectProblem(
+      await rt.api('alice', 'POST', '/me/bookmarks', { url: 'https://ok.example', tags: ['#'] }),
+      400,
+      'json.tags.0',
+    );
     expectProblem(
       await rt.api('alice', 'POST', '/me/bookmarks', { url: 'https://ok.example', visibility: 'space' }),
       400,
@@ -189,11 +210,18 @@ describe('saving', () => {
       tags: ['one'],
       visibility: 'employees',
     });
-    expectProblem(await rt.api('alice', 'PATCH', `/me/bookmarks/${saved.id}`, { title: 'x', version: 7 }), 409);
+    expectProblem(
+      await rt.api('alice', 'PATCH', `/me/bookmarks/${saved.id}`, { title: 'x', version: 7 }),
+      409,
+    );
     expectProblem(await rt.api('bob', 'PATCH', `/me/bookmarks/${saved.id}`, { title: 'x', version: 1 }), 404);
     await ok('alice', 'PUT', `/me/bookmarks/${saved.id}/favourite`, { favourite: true });
     expect(urls(await ok('alice', 'GET', '/me/bookmarks?favourites=true'))).toContain('https://edit.example');
-    await ok('alice', 'PATCH', `/me/bookmarks/${saved.id}`, { tags: ['two'], visibility: 'private', version: 1 });
+    await ok('alice', 'PATCH', `/me/bookmarks/${saved.id}`, {
+      tags: ['two'],
+      visibility: 'private',
+      version: 1,
+    });
     expect(urls(await ok('alice', 'GET', '/me/bookmarks?tag=one'))).not.toContain('https://edit.example');
     expect(urls(await ok('alice', 'GET', '/me/bookmarks?tag=two'))).toContain('https://edit.example');
     expect(urls(await ok('bob', 'GET', '/bookmarks/recent?limit=40'))).not.toContain('https://edit.example');
@@ -201,7 +229,9 @@ describe('saving', () => {
     const left = await rt.table.query({ partition: 'USER#alice', beginsWith: 'BM', limit: 1000 });
     expect(left.items.filter((item) => item.urlHash === saved.id)).toEqual([]);
     expect(await rt.table.get({ PK: `URL#${saved.id}`, SK: 'URL' })).toMatchObject({ saverCount: 0 });
-    expect((await ok('alice', 'GET', '/me/bookmark-tags')).items.find((t: any) => t.tag === 'two')).toBeUndefined();
+    expect(
+      (await ok('alice', 'GET', '/me/bookmark-tags')).items.find((t: any) => t.tag === 'two'),
+    ).toBeUndefined();
   });
 });
 
@@ -209,14 +239,28 @@ describe('who else saved this', () => {
   const link = 'https://shared.example/report';
   beforeAll(async () => {
     await ok('alice', 'POST', '/me/bookmarks', { url: link, visibility: 'employees' });
-    await ok('bob', 'POST', '/me/bookmarks', { url: `${link}/`, visibility: 'space', spaceId: 'acme-supply-chain' });
+    await ok('bob', 'POST', '/me/bookmarks', {
+      url: `${link}/`,
+      visibility: 'space',
+      spaceId: 'acme-supply-chain',
+    });
     await ok('admin', 'POST', '/me/bookmarks', { url: `${link}?utm_medium=x`, visibility: 'private' });
-    await ok('pat', 'POST', '/me/bookmarks', { url: link, visibility: 'space', spaceId: 'acme-supply-chain' });
+    await ok('pat', 'POST', '/me/bookmarks', {
+      url: link,
+      visibility: 'space',
+      spaceId: 'acme-supply-chain',
+    });
     await ok('gus', 'POST', '/me/bookmarks', { url: link, visibility: 'space', spaceId: 'globex-pilot' });
   });
 
   const savers = async (account: string) =>
-    (await ok(account, 'GET', `/bookmarks/lookup?url=${encodeURIComponent('HTTPS://shared.example/report/')}`)).others;
+    (
+      await ok(
+        account,
+        'GET',
+        `/bookmarks/lookup?url=${encodeURIComponent('HTTPS://shared.example/report/')}`,
+      )
+    ).others;
 
   it('an employee sees every save they may read, never a private one', async () => {
     const others = await savers('alice');
@@ -306,7 +350,9 @@ describe('lists, each one Query', () => {
   });
 
   it('popular: most saved in the last 30 days', async () => {
-    const { result, queries, requests } = await counted(() => ok('alice', 'GET', '/bookmarks/popular?limit=2'));
+    const { result, queries, requests } = await counted(() =>
+      ok('alice', 'GET', '/bookmarks/popular?limit=2'),
+    );
     expect(queries).toBe(1);
     expect(requests).toBe(2);
     expect(result.items.map((p: any) => [p.url, p.saveCount])).toEqual([
@@ -339,14 +385,26 @@ describe('lists, each one Query', () => {
 
   it('refuses a cursor from another list', async () => {
     const first = await ok('bob', 'GET', '/me/bookmarks?limit=1');
-    expectProblem(await rt.api('alice', 'GET', `/me/bookmarks?limit=1&cursor=${first.cursor}`), 400, 'cursor');
+    expectProblem(
+      await rt.api('alice', 'GET', `/me/bookmarks?limit=1&cursor=${first.cursor}`),
+      400,
+      'cursor',
+    );
   });
 });
 
 describe('tags and bundles', () => {
   beforeAll(async () => {
-    await ok('admin', 'POST', '/me/bookmarks', { url: 'https://t.example/1', tags: ['js', 'web'], visibility: 'employees' });
-    await ok('admin', 'POST', '/me/bookmarks', { url: 'https://t.example/2', tags: ['javascript'], visibility: 'employees' });
+    await ok('admin', 'POST', '/me/bookmarks', {
+      url: 'https://t.example/1',
+      tags: ['js', 'web'],
+      visibility: 'employees',
+    });
+    await ok('admin', 'POST', '/me/bookmarks', {
+      url: 'https://t.example/2',
+      tags: ['javascript'],
+      visibility: 'employees',
+    });
     await ok('admin', 'POST', '/me/bookmarks', { url: 'https://t.example/3', tags: ['javascript', 'js'] });
   });
 
@@ -360,7 +418,12 @@ describe('tags and bundles', () => {
       ]),
     );
     const company = (await ok('alice', 'GET', '/bookmark-tags')).items;
-    expect(company).toEqual(expect.arrayContaining([{ tag: 'js', count: 1 }, { tag: 'javascript', count: 1 }]));
+    expect(company).toEqual(
+      expect.arrayContaining([
+        { tag: 'js', count: 1 },
+        { tag: 'javascript', count: 1 },
+      ]),
+    );
     expect(company[0].count).toBeGreaterThanOrEqual(company.at(-1).count);
     expectProblem(await rt.api('pat', 'GET', '/bookmark-tags'), 403);
   });
@@ -378,7 +441,11 @@ describe('tags and bundles', () => {
     ]);
     const three = await ok('admin', 'GET', '/me/bookmarks?tag=javascript&limit=40');
     expect(three.items.find((b: any) => b.url === 'https://t.example/3').tags).toEqual(['javascript']);
-    expectProblem(await rt.api('admin', 'POST', '/me/bookmark-tags/rename', { from: 'a', to: 'a' }), 400, 'json.to');
+    expectProblem(
+      await rt.api('admin', 'POST', '/me/bookmark-tags/rename', { from: 'a', to: 'a' }),
+      400,
+      'json.to',
+    );
   });
 
   it('keeps bundles (any / all / none) and lists their links', async () => {
@@ -387,7 +454,13 @@ describe('tags and bundles', () => {
       any: ['javascript'],
       none: ['web'],
     });
-    expect(bundle).toMatchObject({ name: 'Frontend', any: ['javascript'], all: [], none: ['web'], version: 1 });
+    expect(bundle).toMatchObject({
+      name: 'Frontend',
+      any: ['javascript'],
+      all: [],
+      none: ['web'],
+      version: 1,
+    });
     expect(urls(await ok('admin', 'GET', `/me/bookmark-bundles/${bundle.id}/bookmarks`)).sort()).toEqual([
       'https://t.example/2',
       'https://t.example/3',
@@ -398,10 +471,15 @@ describe('tags and bundles', () => {
       version: 1,
     });
     expect(changed).toMatchObject({ name: 'Web', any: [], all: ['web'], version: 2 });
-    expect(urls(await ok('admin', 'GET', `/me/bookmark-bundles/${bundle.id}/bookmarks`))).toEqual(['https://t.example/1']);
+    expect(urls(await ok('admin', 'GET', `/me/bookmark-bundles/${bundle.id}/bookmarks`))).toEqual([
+      'https://t.example/1',
+    ]);
     expect((await ok('admin', 'GET', '/me/bookmark-bundles')).items.map((b: any) => b.name)).toEqual(['Web']);
     expectProblem(await rt.api('alice', 'GET', `/me/bookmark-bundles/${bundle.id}`), 404);
-    expectProblem(await rt.api('admin', 'PUT', `/me/bookmark-bundles/${bundle.id}`, { name: 'x', version: 1 }), 409);
+    expectProblem(
+      await rt.api('admin', 'PUT', `/me/bookmark-bundles/${bundle.id}`, { name: 'x', version: 1 }),
+      409,
+    );
     expect((await rt.api('admin', 'DELETE', `/me/bookmark-bundles/${bundle.id}`)).status).toBe(204);
     expectProblem(await rt.api('admin', 'GET', `/me/bookmark-bundles/${bundle.id}`), 404);
   });
@@ -418,7 +496,13 @@ describe('import and export', () => {
     const first = await importFile('bob', file);
     const firstMs = Date.now() - started;
     expect(first.status).toBe(200);
-    expect(first.body).toEqual({ links: 10_000, imported: 10_000, alreadySaved: 0, duplicates: 0, errors: [] });
+    expect(first.body).toEqual({
+      links: 10_000,
+      imported: 10_000,
+      alreadySaved: 0,
+      duplicates: 0,
+      errors: [],
+    });
     const before = rt.front.stream(rt.tableName).length;
     const second = await importFile('bob', file);
     expect(second.body).toMatchObject({ imported: 0, alreadySaved: 10_000 });
@@ -461,14 +545,23 @@ describe('import and export', () => {
       errors: [{ line: 4, url: 'javascript:alert(1)', message: 'Only http and https links can be saved.' }],
     });
     const before = rt.front.stream(rt.tableName).length;
-    const notAFile = await rt.api('gus', 'POST', '/me/bookmarks/import', '<html><a href="https://x.example">x</a></html>', html);
+    const notAFile = await rt.api(
+      'gus',
+      'POST',
+      '/me/bookmarks/import',
+      '<html><a href="https://x.example">x</a></html>',
+      html,
+    );
     expectProblem(notAFile, 422);
     expectProblem(await rt.api('gus', 'POST', '/me/bookmarks/import', { file: 42 }), 400, 'json.file');
     const huge = `${bookmarkFile(1, 60_000)}${' '.repeat(5 * 1024 * 1024)}`;
     expectProblem(await rt.api('gus', 'POST', '/me/bookmarks/import', huge, html), 413);
     const tooMany = bookmarkFile(10_001, 70_000);
     expectProblem(await rt.api('gus', 'POST', '/me/bookmarks/import', tooMany, html), 413);
-    expectProblem(await rt.api('gus', 'POST', '/me/bookmarks/import?visibility=employees', bookmarkFile(1), html), 403);
+    expectProblem(
+      await rt.api('gus', 'POST', '/me/bookmarks/import?visibility=employees', bookmarkFile(1), html),
+      403,
+    );
     expect(rt.front.stream(rt.tableName).length).toBe(before);
   }, 120_000);
 
@@ -526,7 +619,11 @@ describe('search', () => {
     const facets = (await ok('alice', 'GET', '/search?q=zebrafish')).facets.type;
     expect(facets).toEqual(expect.arrayContaining([{ value: 'bookmark', count: 2 }]));
     // Deleted: gone from search.
-    const privateOne = await ok('alice', 'GET', `/bookmarks/lookup?url=${encodeURIComponent('https://secret-zebrafish.example/')}`);
+    const privateOne = await ok(
+      'alice',
+      'GET',
+      `/bookmarks/lookup?url=${encodeURIComponent('https://secret-zebrafish.example/')}`,
+    );
     await ok('alice', 'DELETE', `/me/bookmarks/${privateOne.id}`);
     await rt.drain();
     expect(await titles('alice')).toEqual(['Zebrafish handbook']);

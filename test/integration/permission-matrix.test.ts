@@ -406,11 +406,17 @@ const ROUTES: RouteCase[] = [
     route: 'GET /spaces/{id}/bookmarks',
     expected: expectTable(200),
     setup: async (f) => {
-      await ok('alice', 'POST', '/me/bookmarks', {
-        url: `https://matrix.example/${f.spaceId}/listed`,
-        visibility: 'space',
-        spaceId: f.spaceId,
-      }, [201, 409]);
+      await ok(
+        'alice',
+        'POST',
+        '/me/bookmarks',
+        {
+          url: `https://matrix.example/${f.spaceId}/listed`,
+          visibility: 'space',
+          spaceId: f.spaceId,
+        },
+        [201, 409],
+      );
       return {};
     },
     run: (actor, f) => call(actor, 'GET', `/spaces/${f.spaceId}/bookmarks`),
@@ -727,10 +733,13 @@ const adminOnly = (yes: number, no: number): Record<Actor, number> => ({ ...ever
 
 /** A fresh private save of the actor's (version 1), for the routes that act on one's own. */
 async function ownBookmark(actor: Actor): Promise<string> {
-  return (await ok(as[actor], 'POST', '/me/bookmarks', { url: `https://matrix.example/own/${actor}/${++seq}` })).id;
+  return (
+    await ok(as[actor], 'POST', '/me/bookmarks', { url: `https://matrix.example/own/${actor}/${++seq}` })
+  ).id;
 }
 async function ownBundle(actor: Actor): Promise<string> {
-  return (await ok(as[actor], 'POST', '/me/bookmark-bundles', { name: `Bundle ${++seq}`, any: ['matrix'] })).id;
+  return (await ok(as[actor], 'POST', '/me/bookmark-bundles', { name: `Bundle ${++seq}`, any: ['matrix'] }))
+    .id;
 }
 
 const GLOBAL_ROUTES: [string, Record<Actor, number>, (actor: Actor) => Promise<ApiResponse>][] = [
@@ -814,7 +823,11 @@ const GLOBAL_ROUTES: [string, Record<Actor, number>, (actor: Actor) => Promise<A
   ['POST /me/notifications/read-all', everyone(200), (a) => call(a, 'POST', '/me/notifications/read-all')],
   // Bookmarks: everyone keeps their own; the company-wide lists and cloud are employees' (partners
   // find links in the spaces shared with them); another person's save or bundle is a 404.
-  ['POST /me/bookmarks', everyone(201), (a) => call(a, 'POST', '/me/bookmarks', { url: `https://matrix.example/${a}/${++seq}` })],
+  [
+    'POST /me/bookmarks',
+    everyone(201),
+    (a) => call(a, 'POST', '/me/bookmarks', { url: `https://matrix.example/${a}/${++seq}` }),
+  ],
   ['GET /me/bookmarks', everyone(200), (a) => call(a, 'GET', '/me/bookmarks')],
   ['GET /me/bookmarks/export', everyone(200), (a) => call(a, 'GET', '/me/bookmarks/export')],
   [
@@ -825,8 +838,16 @@ const GLOBAL_ROUTES: [string, Record<Actor, number>, (actor: Actor) => Promise<A
         file: `<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DT><A HREF="https://matrix.example/import/${a}">x</A>`,
       }),
   ],
-  ['GET /me/bookmarks/{bookmarkId} (own)', everyone(200), async (a) => call(a, 'GET', `/me/bookmarks/${await ownBookmark(a)}`)],
-  ['GET /me/bookmarks/{bookmarkId} (someone else’s)', everyone(404), (a) => call(a, 'GET', `/me/bookmarks/${SOME.bookmarkId}`)],
+  [
+    'GET /me/bookmarks/{bookmarkId} (own)',
+    everyone(200),
+    async (a) => call(a, 'GET', `/me/bookmarks/${await ownBookmark(a)}`),
+  ],
+  [
+    'GET /me/bookmarks/{bookmarkId} (someone else’s)',
+    everyone(404),
+    (a) => call(a, 'GET', `/me/bookmarks/${SOME.bookmarkId}`),
+  ],
   [
     'PATCH /me/bookmarks/{bookmarkId} (own)',
     everyone(200),
@@ -837,13 +858,21 @@ const GLOBAL_ROUTES: [string, Record<Actor, number>, (actor: Actor) => Promise<A
     everyone(200),
     async (a) => call(a, 'PUT', `/me/bookmarks/${await ownBookmark(a)}/favourite`, { favourite: true }),
   ],
-  ['DELETE /me/bookmarks/{bookmarkId} (own)', everyone(204), async (a) => call(a, 'DELETE', `/me/bookmarks/${await ownBookmark(a)}`)],
+  [
+    'DELETE /me/bookmarks/{bookmarkId} (own)',
+    everyone(204),
+    async (a) => call(a, 'DELETE', `/me/bookmarks/${await ownBookmark(a)}`),
+  ],
   [
     'DELETE /me/bookmarks/{bookmarkId} (someone else’s)',
     everyone(404),
     (a) => call(a, 'DELETE', `/me/bookmarks/${SOME.bookmarkId}`),
   ],
-  ['GET /bookmarks/lookup', everyone(200), (a) => call(a, 'GET', '/bookmarks/lookup?url=https://example.com')],
+  [
+    'GET /bookmarks/lookup',
+    everyone(200),
+    (a) => call(a, 'GET', '/bookmarks/lookup?url=https://example.com'),
+  ],
   ['GET /bookmarks/recent', employeesOnly(200, 403), (a) => call(a, 'GET', '/bookmarks/recent')],
   ['GET /bookmarks/popular', employeesOnly(200, 403), (a) => call(a, 'GET', '/bookmarks/popular')],
   ['GET /people/{employee}/bookmarks', everyone(200), (a) => call(a, 'GET', '/people/alice/bookmarks')],
@@ -860,19 +889,33 @@ const GLOBAL_ROUTES: [string, Record<Actor, number>, (actor: Actor) => Promise<A
   ],
   ['GET /bookmark-tags', employeesOnly(200, 403), (a) => call(a, 'GET', '/bookmark-tags')],
   ['GET /me/bookmark-bundles', everyone(200), (a) => call(a, 'GET', '/me/bookmark-bundles')],
-  ['POST /me/bookmark-bundles', everyone(201), (a) => call(a, 'POST', '/me/bookmark-bundles', { name: `Of ${a}` })],
-  ['GET /me/bookmark-bundles/{bundleId} (own)', everyone(200), async (a) => call(a, 'GET', `/me/bookmark-bundles/${await ownBundle(a)}`)],
+  [
+    'POST /me/bookmark-bundles',
+    everyone(201),
+    (a) => call(a, 'POST', '/me/bookmark-bundles', { name: `Of ${a}` }),
+  ],
+  [
+    'GET /me/bookmark-bundles/{bundleId} (own)',
+    everyone(200),
+    async (a) => call(a, 'GET', `/me/bookmark-bundles/${await ownBundle(a)}`),
+  ],
   [
     'GET /me/bookmark-bundles/{bundleId} (someone else’s)',
     everyone(404),
-    async (a) => call(a, 'GET', `/me/bookmark-bundles/${await ownBundle(a === 'author' ? 'owner' : 'author')}`),
+    async (a) =>
+      call(a, 'GET', `/me/bookmark-bundles/${await ownBundle(a === 'author' ? 'owner' : 'author')}`),
   ],
   [
     'PUT /me/bookmark-bundles/{bundleId} (own)',
     everyone(200),
-    async (a) => call(a, 'PUT', `/me/bookmark-bundles/${await ownBundle(a)}`, { name: `Renamed by ${a}`, version: 1 }),
+    async (a) =>
+      call(a, 'PUT', `/me/bookmark-bundles/${await ownBundle(a)}`, { name: `Renamed by ${a}`, version: 1 }),
   ],
-  ['DELETE /me/bookmark-bundles/{bundleId} (own)', everyone(204), async (a) => call(a, 'DELETE', `/me/bookmark-bundles/${await ownBundle(a)}`)],
+  [
+    'DELETE /me/bookmark-bundles/{bundleId} (own)',
+    everyone(204),
+    async (a) => call(a, 'DELETE', `/me/bookmark-bundles/${await ownBundle(a)}`),
+  ],
   [
     'GET /me/bookmark-bundles/{bundleId}/bookmarks (own)',
     everyone(200),

@@ -6,14 +6,7 @@
 import type { CoreServices, ModuleServices, ServiceContext } from '../../domain/services';
 import type { Router } from '../env';
 
-export type ModuleName =
-  | 'posts'
-  | 'wiki'
-  | 'bookmarks'
-  | 'profiles'
-  | 'spaces'
-  | 'search'
-  | 'notifications';
+export type ModuleName = 'posts' | 'wiki' | 'bookmarks' | 'profiles' | 'spaces' | 'search' | 'notifications';
 
 export interface ApiModule {
   name: ModuleName;

@@ -8,7 +8,6 @@ import { MAX_IMPORT_BYTES } from '../../domain/bookmarks/netscape';
 import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
 import { validationProblem } from '../problem';
 import { createRouter } from '../router';
-import { SpaceIdParam } from '../schemas/common';
 import {
   BookmarkIdParam,
   BookmarkPage,
@@ -35,6 +34,7 @@ import {
   TagCloud,
   TagCloudQuery,
 } from '../schemas/bookmarks';
+import { SpaceIdParam } from '../schemas/common';
 
 const tags = ['bookmarks'];
 
@@ -64,7 +64,8 @@ export function bookmarkRoutes() {
       path: '/me/bookmarks',
       tags,
       ...secured,
-      summary: 'My links, newest first; with `tag`, those with the tag; with `favourites=true`, my favourites',
+      summary:
+        'My links, newest first; with `tag`, those with the tag; with `favourites=true`, my favourites',
       request: { query: MyBookmarksQuery },
       responses: { 200: ok(BookmarkPage), ...standardErrors },
     }),

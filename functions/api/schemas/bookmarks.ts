@@ -18,7 +18,8 @@ const url = z
   .max(MAX_URL_LENGTH)
   .superRefine((value, ctx) => {
     const result = normaliseUrl(value);
-    if (isUrlProblem(result)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: result.detail.replace(/\.$/, '') });
+    if (isUrlProblem(result))
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: result.detail.replace(/\.$/, '') });
   })
   .openapi({ example: 'https://example.com/article?id=42' });
 

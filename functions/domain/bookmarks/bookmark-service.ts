@@ -18,9 +18,9 @@ import { canContribute, canSeePerson } from '../spaces/space-access';
 import type { SpaceService } from '../spaces/space-service';
 import {
   type Bookmark,
-  bookmarkItem,
   type BookmarkUrl,
   type Bundle,
+  bookmarkItem,
   bundleItem,
   countUrlSave,
   derivedChanges,
@@ -299,7 +299,9 @@ export class BookmarkService {
     });
     const { saves, urls } = await this.resolve(pointers(page.items));
     return {
-      items: saves.filter((b) => visibleTo(principal, b, false)).map((b) => view(principal, b, urls.get(b.urlHash))),
+      items: saves
+        .filter((b) => visibleTo(principal, b, false))
+        .map((b) => view(principal, b, urls.get(b.urlHash))),
       cursor: page.cursor,
     };
   }
@@ -325,7 +327,12 @@ export class BookmarkService {
       const hash = entry.urlHash as string;
       const seen = byUrl.get(hash);
       if (seen) seen.count++;
-      else byUrl.set(hash, { count: 1, lastSavedAt: savedAt, latest: { userId: entry.userId as string, urlHash: hash } });
+      else
+        byUrl.set(hash, {
+          count: 1,
+          lastSavedAt: savedAt,
+          latest: { userId: entry.userId as string, urlHash: hash },
+        });
     }
     const ranked = [...byUrl.entries()].sort(
       ([, a], [, b]) => b.count - a.count || b.lastSavedAt.localeCompare(a.lastSavedAt),
@@ -356,7 +363,12 @@ export class BookmarkService {
   }
 
   /** A person's saves that every employee may see; a partner sees none of them (their links live in spaces). */
-  async byPerson(principal: Principal, userId: string, limit: number, cursor?: string): Promise<Page<BookmarkView>> {
+  async byPerson(
+    principal: Principal,
+    userId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<BookmarkView>> {
     if (!isEmployee(principal)) {
       const [profile] = await this.ctx.table.getMany([keys.profile(userId)]);
       if (!profile || !canSeePerson(principal, profile as { org?: string })) throw new NotFound('Person');
@@ -372,13 +384,20 @@ export class BookmarkService {
     const { saves, urls, extras } = await this.resolve(pointers(page.items), [keys.profile(userId)]);
     if (!extras[0]) throw new NotFound('Person');
     return {
-      items: saves.filter((b) => visibleTo(principal, b, false)).map((b) => view(principal, b, urls.get(b.urlHash))),
+      items: saves
+        .filter((b) => visibleTo(principal, b, false))
+        .map((b) => view(principal, b, urls.get(b.urlHash))),
       cursor: page.cursor,
     };
   }
 
   /** Links saved into a space, for its readers; the space check rides in the same BatchGetItem. */
-  async bySpace(principal: Principal, spaceId: string, limit: number, cursor?: string): Promise<Page<BookmarkView>> {
+  async bySpace(
+    principal: Principal,
+    spaceId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<BookmarkView>> {
     const page = await this.ctx.table.query({
       partition: keys.space(spaceId).PK,
       beginsWith: keys.bookmarkSpacePrefix,
@@ -411,7 +430,10 @@ export class BookmarkService {
   /** The company's cloud: tags of saves every employee sees, most used first. */
   async companyTags(principal: Principal, limit: number): Promise<TagCount[]> {
     assertEmployee(principal, 'The company’s tag cloud');
-    const page = await this.ctx.table.query({ partition: keys.companyBookmarkTagCountPartition, limit: 1000 });
+    const page = await this.ctx.table.query({
+      partition: keys.companyBookmarkTagCountPartition,
+      limit: 1000,
+    });
     return tagCounts(page.items)
       .sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag))
       .slice(0, limit);
@@ -424,7 +446,9 @@ export class BookmarkService {
    */
   async renameTag(principal: Principal, from: string, to: string) {
     if (from === to)
-      throw new InvalidInput('The new name is the same as the old one', [{ field: 'json.to', message: 'same as from' }]);
+      throw new InvalidInput('The new name is the same as the old one', [
+        { field: 'json.to', message: 'same as from' },
+      ]);
     const me = principal.userId;
     const [existing] = await this.ctx.table.getMany([keys.bookmarkTagCount(me, to)]);
     const merged = ((existing?.count as number) ?? 0) > 0;
@@ -436,7 +460,9 @@ export class BookmarkService {
         limit: 25,
       });
       if (page.items.length === 0) break;
-      const saves = (await this.ctx.table.getMany(page.items.map((e) => keys.bookmark(me, e.urlHash as string))))
+      const saves = (
+        await this.ctx.table.getMany(page.items.map((e) => keys.bookmark(me, e.urlHash as string)))
+      )
         .filter((item): item is Item => !!item)
         .map(toBookmark);
       for (const save of saves) {
@@ -475,11 +501,16 @@ export class BookmarkService {
     return toBundle(item);
   }
 
-  async createBundle(principal: Principal, input: Pick<Bundle, 'name' | 'any' | 'all' | 'none'>): Promise<Bundle> {
+  async createBundle(
+    principal: Principal,
+    input: Pick<Bundle, 'name' | 'any' | 'all' | 'none'>,
+  ): Promise<Bundle> {
     assertMaySave(principal);
     const now = this.ctx.clock.now().toISOString();
     const bundle: Bundle = { id: this.ctx.ids.next(), ...input, createdAt: now, updatedAt: now, version: 1 };
-    await this.ctx.table.put(bundleItem(principal.userId, bundle), { expression: 'attribute_not_exists(PK)' });
+    await this.ctx.table.put(bundleItem(principal.userId, bundle), {
+      expression: 'attribute_not_exists(PK)',
+    });
     return bundle;
   }
 
@@ -539,7 +570,9 @@ export class BookmarkService {
       matches.push(item);
       if (matches.length === limit) {
         const last = item === page.items.at(-1);
-        next = last ? page.cursor : encodeCursor({ PK: item.PK, SK: item.SK, GSI2PK: item.GSI2PK, GSI2SK: item.GSI2SK });
+        next = last
+          ? page.cursor
+          : encodeCursor({ PK: item.PK, SK: item.SK, GSI2PK: item.GSI2PK, GSI2SK: item.GSI2SK });
         break;
       }
     }
@@ -620,9 +653,15 @@ export class BookmarkService {
 
 export class AlreadySaved extends DomainError {
   constructor(id: string) {
-    super(409, 'already-saved', 'Already saved', 'You have saved this link already; edit that bookmark instead', {
-      bookmarkId: id,
-    });
+    super(
+      409,
+      'already-saved',
+      'Already saved',
+      'You have saved this link already; edit that bookmark instead',
+      {
+        bookmarkId: id,
+      },
+    );
   }
 }
 
@@ -659,7 +698,8 @@ function view(principal: Principal, b: Bookmark, url?: BookmarkUrl): BookmarkVie
 
 function normalised(raw: string): NormalisedUrl {
   const url = normaliseUrl(raw);
-  if (isUrlProblem(url)) throw new InvalidInput(url.detail, [{ field: 'url', message: url.message, detail: url.detail }]);
+  if (isUrlProblem(url))
+    throw new InvalidInput(url.detail, [{ field: 'url', message: url.message, detail: url.detail }]);
   return url;
 }
 

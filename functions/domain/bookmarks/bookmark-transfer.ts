@@ -56,7 +56,12 @@ export class BookmarkTransfer {
     if (visibility === 'employees' && !isEmployee(principal))
       throw new Forbidden('Partners import links privately');
     if (Buffer.byteLength(file, 'utf8') > MAX_IMPORT_BYTES)
-      throw new DomainError(413, 'import-too-large', 'File too large', `Bookmark files are limited to ${MAX_IMPORT_BYTES / 1024 / 1024} MB; nothing was imported`);
+      throw new DomainError(
+        413,
+        'import-too-large',
+        'File too large',
+        `Bookmark files are limited to ${MAX_IMPORT_BYTES / 1024 / 1024} MB; nothing was imported`,
+      );
     const links = parseNetscape(file);
     if (!links)
       throw new DomainError(
@@ -73,7 +78,13 @@ export class BookmarkTransfer {
         `A file may hold at most ${MAX_IMPORT_LINKS.toLocaleString('en')} links; this one has ${links.length.toLocaleString('en')}; nothing was imported`,
       );
 
-    const report: ImportReport = { links: links.length, imported: 0, alreadySaved: 0, duplicates: 0, errors: [] };
+    const report: ImportReport = {
+      links: links.length,
+      imported: 0,
+      alreadySaved: 0,
+      duplicates: 0,
+      errors: [],
+    };
     const now = this.ctx.clock.now().toISOString();
     const candidates = new Map<string, Bookmark>();
     for (const link of links) {

@@ -112,7 +112,11 @@ function plainMeta(meta: UrlMeta): UrlMeta {
  * saver's time and leaves the fetcher's `meta` alone. An update that creates the item is an INSERT
  * on the stream, which is what the metadata consumer waits for.
  */
-export function countUrlSave(url: { url: string; host: string; urlHash: string }, now: string, delta: 1 | -1): TransactItem {
+export function countUrlSave(
+  url: { url: string; host: string; urlHash: string },
+  now: string,
+  delta: 1 | -1,
+): TransactItem {
   if (delta < 0)
     return {
       Update: {
@@ -147,7 +151,8 @@ export function entriesOf(b: Bookmark): Item[] {
     ...keys.bookmarkTagEntry(b.userId, tag, b.savedAt, b.urlHash),
     ...pointer,
   }));
-  if (b.favourite) entries.push({ ...keys.bookmarkFavouriteEntry(b.userId, b.savedAt, b.urlHash), ...pointer });
+  if (b.favourite)
+    entries.push({ ...keys.bookmarkFavouriteEntry(b.userId, b.savedAt, b.urlHash), ...pointer });
   if (b.visibility === 'employees')
     entries.push({
       ...keys.bookmarkEmployeesEntry(b.userId, b.savedAt, b.urlHash),
@@ -240,7 +245,10 @@ export function toBundle(item: Item): Bundle {
 }
 
 /** Whether a save's tags pass a bundle's filter: any (one of, when given), all, none. */
-export function matchesBundle(tags: readonly string[], bundle: Pick<Bundle, 'any' | 'all' | 'none'>): boolean {
+export function matchesBundle(
+  tags: readonly string[],
+  bundle: Pick<Bundle, 'any' | 'all' | 'none'>,
+): boolean {
   const has = new Set(tags);
   if (bundle.any.length && !bundle.any.some((t) => has.has(t))) return false;
   if (!bundle.all.every((t) => has.has(t))) return false;

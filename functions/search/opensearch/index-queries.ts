@@ -216,7 +216,9 @@ export function accessQuery(access: AccessFilter): Json {
   const content: Json[] = [];
   // Private bookmarks: the saver's own, and no rule below may match them (not even an admin's).
   if (access.userId)
-    content.push({ bool: { filter: [{ term: { audience: 'private' } }, { term: { authorId: access.userId } }] } });
+    content.push({
+      bool: { filter: [{ term: { audience: 'private' } }, { term: { authorId: access.userId } }] },
+    });
   if (access.allContent) content.push({ bool: { must_not: [{ term: { audience: 'private' } }] } });
   else {
     if (access.employeeContent) content.push({ term: { audience: 'employees' } });

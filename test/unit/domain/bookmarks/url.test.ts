@@ -17,7 +17,10 @@ describe('normaliseUrl', () => {
     ['http://example.com:80/a//', 'http://example.com/a'],
     ['http://example.com:8080/', 'http://example.com:8080'],
     ['https://example.com/a?b=2&a=1', 'https://example.com/a?a=1&b=2'],
-    ['https://example.com/a?utm_source=x&id=7&UTM_Medium=y&fbclid=z&gclid=g&mc_eid=m', 'https://example.com/a?id=7'],
+    [
+      'https://example.com/a?utm_source=x&id=7&UTM_Medium=y&fbclid=z&gclid=g&mc_eid=m',
+      'https://example.com/a?id=7',
+    ],
     ['https://example.com/a?flag&x=%20y', 'https://example.com/a?flag&x=%20y'],
     ['https://example.com/doc#Section-2', 'https://example.com/doc#Section-2'],
     ['https://example.com/?utm_campaign=x#top', 'https://example.com#top'],
@@ -41,10 +44,16 @@ describe('normaliseUrl', () => {
     ['data:text/html,hi', 'not http(s)'],
     ['not a url', 'not a URL'],
     ['https://user:secret@example.com/', 'has credentials'],
-    [`https://example.com/${'a'.repeat(2040)}`, 'too long'],
   ])('refuses %s (%s)', (input, message) => {
     const result = normaliseUrl(input);
     expect(isUrlProblem(result) && result.message).toBe(message);
+  });
+
+  it('refuses a URL over 2,048 characters, and takes one of exactly 2,048', () => {
+    const long = normaliseUrl(`https://example.com/${'a'.repeat(2040)}`);
+    expect(isUrlProblem(long) && long.message).toBe('too long');
+    const exact = `https://example.com/${'a'.repeat(2048 - 'https://example.com/'.length)}`;
+    expect(norm(exact)).toHaveLength(2048);
   });
 });
 
