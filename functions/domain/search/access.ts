@@ -15,6 +15,9 @@ export function canSeeDocument(access: AccessFilter, doc: SearchDocument): boole
   if (access.allContent) return true;
   if (access.employeeContent && doc.audience === 'employees') return true;
   if (!access.partnerOrg && doc.spaceId && access.memberSpaces.includes(doc.spaceId)) return true;
+  // A partner never learns what another organisation's people saved, even in a space both may read.
+  if (access.partnerOrg && doc.type === 'bookmark' && doc.authorOrg && doc.authorOrg !== access.partnerOrg)
+    return false;
   return (
     !!access.partnerOrg &&
     doc.audience === 'partners' &&

@@ -466,6 +466,7 @@ export class FastSearchIndex implements SearchIndex {
       partnerOrgs,
       // A private document's class is its owner's (canSeeDocument reads authorId for those only).
       doc.audience === 'private' ? (doc.authorId ?? null) : null,
+      doc.type === 'bookmark' ? (doc.authorOrg ?? null) : null,
     ]);
     let id = this.classIds.get(key);
     if (id === undefined) {
@@ -478,6 +479,7 @@ export class FastSearchIndex implements SearchIndex {
         spaceId: doc.spaceId,
         partnerOrgs: [...partnerOrgs],
         ...(doc.audience === 'private' ? { authorId: doc.authorId } : {}),
+        ...(doc.type === 'bookmark' && doc.authorOrg ? { authorOrg: doc.authorOrg } : {}),
       } as SearchDocument);
     }
     return id;

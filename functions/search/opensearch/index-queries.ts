@@ -232,6 +232,15 @@ export function accessQuery(access: AccessFilter): Json {
             { term: { partnerOrgs: access.partnerOrg } },
             { terms: { spaceId: access.sharedSpaces } },
           ],
+          // Another organisation's person's bookmark, even in a space both may read (access.ts).
+          must_not: [
+            {
+              bool: {
+                filter: [{ term: { type: 'bookmark' } }, { exists: { field: 'authorOrg' } }],
+                must_not: [{ term: { authorOrg: access.partnerOrg } }],
+              },
+            },
+          ],
         },
       });
     }
