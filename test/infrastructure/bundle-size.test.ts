@@ -24,18 +24,19 @@ const KiB = 1024;
 
 /**
  * Start-up bytes without the SDK, per function (by the start of its logical id). Measured when the api
- * was split into modules (docs/performance.md); lower them when a change saves bytes.
+ * was split into modules (docs/performance.md); lower them when a change saves bytes. The bookmark
+ * keys (functions/data/keys.ts, in every bundle) added ~1 KiB to each.
  */
 const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 179 * KiB },
   { prefix: 'ApiPostsHandler', name: 'posts', bytes: 190 * KiB },
   { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 186 * KiB },
   { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 204 * KiB },
-  { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 175 * KiB },
+  { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 176 * KiB },
   { prefix: 'ApiSearchHandler', name: 'search', bytes: 196 * KiB },
-  { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 182 * KiB },
+  { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 184 * KiB },
   { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 66 * KiB },
-  { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 49 * KiB },
+  { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 50 * KiB },
   { prefix: 'AuthPreTokenGeneration', name: 'pre-token-generation', bytes: 26 * KiB },
   { prefix: 'SearchSecurityConfig', name: 'search-security-config', bytes: 4 * KiB },
 ];
