@@ -5,6 +5,7 @@
  */
 
 import { servicesOf } from '../functions/api/module-app';
+import { bookmarksModule } from '../functions/api/modules/bookmarks';
 import { postsModule } from '../functions/api/modules/posts';
 import { wikiModule } from '../functions/api/modules/wiki';
 import type { Table } from '../functions/data/table';
@@ -13,6 +14,8 @@ import { systemClock, ulidGenerator } from '../functions/platform/clock';
 import { DEMO_ACCOUNTS, PARTNER_ORGS } from './identity/demo-accounts';
 
 const MARKER = { PK: 'SEED', SK: 'demo-v1' };
+/** Bookmarks came later: their own marker, so a data folder seeded before them gets them too. */
+const BOOKMARKS_MARKER = { PK: 'SEED', SK: 'demo-bookmarks-v1' };
 
 export function demoPrincipal(id: string): Principal {
   const account = DEMO_ACCOUNTS.find((a) => a.id === id);
@@ -27,7 +30,10 @@ export function demoPrincipal(id: string): Principal {
 }
 
 export async function seedDemoData(table: Table): Promise<string> {
-  if (await table.get(MARKER)) return 'already loaded';
+  if (await table.get(MARKER)) {
+    await seedDemoBookmarks(table);
+    return 'already loaded';
+  }
   const services = servicesOf([postsModule, wikiModule], { table, clock: systemClock, ids: ulidGenerator });
   const [alice, bob, admin, pat, gus] = ['alice', 'bob', 'admin', 'pat', 'gus'].map(demoPrincipal);
   for (const person of [alice, bob, admin, pat, gus]) await services.signIn.ensureProfile(person);
@@ -148,6 +154,78 @@ export async function seedDemoData(table: Table): Promise<string> {
     version: labels.version,
   });
 
+  const links = await seedDemoBookmarks(table);
   await table.put({ ...MARKER, loadedAt: new Date().toISOString() });
-  return `${PARTNER_ORGS.length} organisations, 4 spaces (+ personal blogs), ${posts.length} posts, 4 comments, 4 likes`;
+  return `${PARTNER_ORGS.length} organisations, 4 spaces (+ personal blogs), ${posts.length} posts, 4 comments, 4 likes, ${links} bookmarks`;
+}
+
+/** A handful of links, so the shared basket is not empty: shared, saved twice, private, in spaces. */
+async function seedDemoBookmarks(table: Table): Promise<number> {
+  if (await table.get(BOOKMARKS_MARKER)) return 0;
+  const { bookmarks } = servicesOf([bookmarksModule], { table, clock: systemClock, ids: ulidGenerator });
+  const [alice, bob, admin, pat] = ['alice', 'bob', 'admin', 'pat'].map(demoPrincipal);
+  const saves: [Principal, Parameters<typeof bookmarks.save>[1]][] = [
+    [
+      alice,
+      {
+        url: 'https://12factor.net/',
+        title: 'The Twelve-Factor App',
+        description: 'Methodology for building software-as-a-service apps.',
+        tags: ['architecture', 'saas'],
+        visibility: 'employees',
+      },
+    ],
+    [
+      bob,
+      {
+        url: 'https://12factor.net/?utm_source=slack',
+        tags: ['architecture', 'devops'],
+        visibility: 'employees',
+      },
+    ],
+    [
+      bob,
+      {
+        url: 'https://sre.google/sre-book/table-of-contents/',
+        title: 'Site Reliability Engineering (the book)',
+        tags: ['sre', 'devops'],
+        visibility: 'employees',
+        favourite: true,
+      },
+    ],
+    [
+      bob,
+      {
+        url: 'https://www.gs1.org/standards/barcodes',
+        title: 'GS1 barcode standards',
+        tags: ['logistics'],
+        visibility: 'space',
+        spaceId: 'acme-supply-chain',
+      },
+    ],
+    [
+      pat,
+      {
+        url: 'https://www.gs1.org/standards/barcodes#labels',
+        title: 'GS1 symbol guide',
+        tags: ['logistics'],
+        visibility: 'space',
+        spaceId: 'acme-supply-chain',
+      },
+    ],
+    [
+      admin,
+      {
+        url: 'https://aws.amazon.com/dynamodb/',
+        title: 'Amazon DynamoDB',
+        tags: ['aws'],
+        visibility: 'space',
+        spaceId: 'leadership',
+      },
+    ],
+    [alice, { url: 'https://www.example.com/my-reading-list', title: 'My reading list', tags: ['reading'] }],
+  ];
+  for (const [person, input] of saves) await bookmarks.save(person, input);
+  await table.put({ ...BOOKMARKS_MARKER, loadedAt: new Date().toISOString() });
+  return saves.length;
 }

@@ -25,19 +25,18 @@ export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModu
   const app = createRouter();
 
   app.use('*', requestContext(services, deps));
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        problemResponse(c, {
-          type: 'payload-too-large',
-          title: 'Payload too large',
-          status: 413,
-          detail: `Request bodies are limited to ${MAX_BODY_BYTES} bytes`,
-          instance: c.req.path,
-        }),
-    }),
+  // The shared limit, or a module's own for a route that takes a whole file (bookmark import).
+  const limits = Object.assign({}, ...modules.map((module) => module.bodyLimits ?? {})) as Record<
+    string,
+    number
+  >;
+  const limiters = new Map<number, ReturnType<typeof bodyLimitOf>>();
+  const limiterFor = (bytes: number) => {
+    if (!limiters.has(bytes)) limiters.set(bytes, bodyLimitOf(bytes));
+    return limiters.get(bytes)!;
+  };
+  app.use('/api/*', (c, next) =>
+    limiterFor(limits[c.req.path.replace(/^\/api/, '')] ?? MAX_BODY_BYTES)(c, next),
   );
   app.use('/api/*', authenticate(deps.authenticator, services));
   mountModules(app, modules);
@@ -65,6 +64,20 @@ export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModu
   });
   app.onError(handleError);
   return app;
+}
+
+function bodyLimitOf(maxSize: number) {
+  return bodyLimit({
+    maxSize,
+    onError: (c) =>
+      problemResponse(c, {
+        type: 'payload-too-large',
+        title: 'Payload too large',
+        status: 413,
+        detail: `Request bodies are limited to ${maxSize} bytes`,
+        instance: c.req.path,
+      }),
+  });
 }
 
 /**

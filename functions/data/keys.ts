@@ -92,6 +92,47 @@ export const keys = {
   /** Pages linking to a page (GSI1 of link items), whether or not the target exists yet. */
   backlinks: (spaceId: string, toPageId: string) => `SPACE#${spaceId}#PAGE#${toPageId}#BACKLINKS`,
 
+  /**
+   * Bookmarks (docs/data-model.md, "Bookmarks"). A person's save of a URL; GSI1 lists everyone who
+   * saved the URL, GSI2 the person's saves newest first.
+   */
+  bookmark: (userId: string, urlHash: string) => ({ PK: `USER#${userId}`, SK: `BOOKMARK#${urlHash}` }),
+  bookmarkPrefix: 'BOOKMARK#',
+  saversOf: (urlHash: string) => `URL#${urlHash}#SAVERS`,
+  bookmarksOf: (userId: string) => `USER#${userId}#BOOKMARKS`,
+  /** The shared, normalised URL (the metadata fetcher fills in `meta`). */
+  bookmarkUrl: (urlHash: string) => ({ PK: `URL#${urlHash}`, SK: 'URL' }),
+  /** Pointer entries that make each list one Query; `savedAt` keeps each newest first. */
+  bookmarkTagEntry: (userId: string, tag: string, savedAt: string, urlHash: string) => ({
+    PK: `USER#${userId}`,
+    SK: `BMTAG#${tag}#${savedAt}#${urlHash}`,
+  }),
+  bookmarkTagEntryPrefix: (tag: string) => `BMTAG#${tag}#`,
+  bookmarkFavouriteEntry: (userId: string, savedAt: string, urlHash: string) => ({
+    PK: `USER#${userId}`,
+    SK: `BMFAV#${savedAt}#${urlHash}`,
+  }),
+  bookmarkFavouritePrefix: 'BMFAV#',
+  /** A save every employee may see; its GSI1 (`employeeBookmarks`) is everyone's recent and popular. */
+  bookmarkEmployeesEntry: (userId: string, savedAt: string, urlHash: string) => ({
+    PK: `USER#${userId}`,
+    SK: `BMPUB#${savedAt}#${urlHash}`,
+  }),
+  bookmarkEmployeesPrefix: 'BMPUB#',
+  employeeBookmarks: 'BOOKMARKS#employees',
+  bookmarkSpaceEntry: (spaceId: string, savedAt: string, userId: string, urlHash: string) => ({
+    PK: `SPACE#${spaceId}`,
+    SK: `BOOKMARK#${savedAt}#${userId}#${urlHash}`,
+  }),
+  bookmarkSpacePrefix: 'BOOKMARK#',
+  /** Tag clouds: the person's own (all their saves) and the company's (saves every employee sees). */
+  bookmarkTagCount: (userId: string, tag: string) => ({ PK: `USER#${userId}`, SK: `BMTAGCOUNT#${tag}` }),
+  bookmarkTagCountPrefix: 'BMTAGCOUNT#',
+  companyBookmarkTagCount: (tag: string) => ({ PK: 'BMTAGS#employees', SK: `TAG#${tag}` }),
+  companyBookmarkTagCountPartition: 'BMTAGS#employees',
+  bookmarkBundle: (userId: string, bundleId: string) => ({ PK: `USER#${userId}`, SK: `BUNDLE#${bundleId}` }),
+  bookmarkBundlePrefix: 'BUNDLE#',
+
   /** A person's follow (or mute) of another person; GSI1 (followers, sparse: follows only) serves the fan-out. */
   follow: (followerId: string, userId: string) => ({
     PK: `USER#${followerId}`,

@@ -65,6 +65,8 @@ export function createDocumentClient(config: DynamoDBClientConfig = {}) {
 export class Table {
   /** DynamoDB calls made through this instance; benchmarks and tests read it to count round trips. */
   roundTrips = 0;
+  /** Of those, the Query calls (a list is one Query, whatever else it reads by key). */
+  queries = 0;
 
   constructor(
     readonly client: DynamoDBDocumentClient,
@@ -106,6 +108,7 @@ export class Table {
         ? ' AND #sk < :before'
         : '';
     this.roundTrips++;
+    this.queries++;
     const output = await this.client.send(
       new QueryCommand({
         TableName: this.name,

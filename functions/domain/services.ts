@@ -4,6 +4,8 @@
  * (functions/api/modules/), so a Lambda's bundle carries only the domain code its routes use.
  */
 
+import type { BookmarkService } from './bookmarks/bookmark-service';
+import type { BookmarkTransfer } from './bookmarks/bookmark-transfer';
 import type { CommentService } from './comments/comment-service';
 import type { DomainContext } from './context';
 import type { FeedService } from './feed/feed-service';
@@ -35,6 +37,8 @@ export interface ModuleServices {
   feed: FeedService;
   comments: CommentService;
   pages: PageService;
+  bookmarks: BookmarkService;
+  bookmarkTransfer: BookmarkTransfer;
   search: SearchService;
   subscriptions: SubscriptionService;
   notifications: NotificationService;

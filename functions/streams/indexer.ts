@@ -13,6 +13,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { keys } from '../data/keys';
 import type { Item, Table } from '../data/table';
 import {
+  bookmarkDocument,
   commentDocument,
   documentId,
   INDEXED_TYPES,
@@ -98,6 +99,17 @@ export function createIndexer({ table, index }: IndexerDependencies): StreamCons
         return change(documentId.profile(item.userId as string), profileDocument(profile));
       }
       const spaceId = item.spaceId as string;
+      if (type === 'bookmark') {
+        const userId = item.userId as string;
+        const urlHash = item.urlHash as string;
+        // The space of the save as it is now (a save moved out of a space no longer needs it).
+        const [current] = await table.getMany([keys.bookmark(userId, urlHash)]);
+        const space =
+          current?.visibility === 'space' && current.spaceId
+            ? await table.get(keys.space(current.spaceId as string))
+            : undefined;
+        return change(documentId.bookmark(userId, urlHash), bookmarkDocument(current, space));
+      }
       if (type === 'page') {
         const [page, space] = await table.getMany([
           keys.page(spaceId, item.id as string),

@@ -24,16 +24,18 @@ const KiB = 1024;
 
 /**
  * Start-up bytes without the SDK, per function (by the start of its logical id). Measured when the api
- * was split into modules (docs/performance.md); lower them when a change saves bytes.
+ * was split into modules (docs/performance.md); lower them when a change saves bytes. The bookmark
+ * keys (functions/data/keys.ts, in every bundle) added ~1 KiB to each.
  */
 const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 179 * KiB },
   { prefix: 'ApiPostsHandler', name: 'posts', bytes: 197 * KiB },
   { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 193 * KiB },
+  { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 204 * KiB },
   { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 177 * KiB },
   { prefix: 'ApiSearchHandler', name: 'search', bytes: 196 * KiB },
   { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 188 * KiB },
-  { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 64 * KiB },
+  { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 66 * KiB },
   // Was 49: the fan-out also writes the home feed (feed-writer.ts) and gathers likes and shares (gathered-events.ts).
   { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 57 * KiB },
   { prefix: 'StreamsBookmarkMetadataHandler', name: 'bookmark-metadata', bytes: 52 * KiB },

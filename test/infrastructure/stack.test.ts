@@ -233,6 +233,8 @@ describe('api', () => {
       expect.arrayContaining([
         { routeKey: 'ANY /api/spaces/{spaceId}/posts/{postId}', module: 'posts' },
         { routeKey: 'ANY /api/spaces/{spaceId}/pages', module: 'wiki' },
+        { routeKey: 'ANY /api/spaces/{spaceId}/bookmarks', module: 'bookmarks' },
+        { routeKey: 'ANY /api/me/bookmarks/{bookmarkId}', module: 'bookmarks' },
         { routeKey: 'ANY /api/me', module: 'profiles' },
         { routeKey: 'ANY /api/spaces/{spaceId}/members', module: 'spaces' },
         { routeKey: 'ANY /api/search', module: 'search' },
@@ -483,7 +485,14 @@ describe('streams', () => {
       { dynamodb: { NewImage: { type: { S: [...INDEXER_ITEM_TYPES] } } } },
       { eventName: ['REMOVE'], dynamodb: { OldImage: { type: { S: [...INDEXER_ITEM_TYPES] } } } },
     ]);
-    expect([...INDEXER_ITEM_TYPES].sort()).toEqual(['comment', 'page', 'post', 'profile', 'space']);
+    expect([...INDEXER_ITEM_TYPES].sort()).toEqual([
+      'bookmark',
+      'comment',
+      'page',
+      'post',
+      'profile',
+      'space',
+    ]);
   });
 
   it('wires the notification fan-out as the second consumer, filtered to the items that make events', () => {

@@ -244,6 +244,7 @@ const SOME = {
   spaceId: 'engineering',
   postId: '01aaaaaaaaaaaaaaaaaaaaaaaa',
   commentId: '01bbbbbbbbbbbbbbbbbbbbbbbb',
+  bookmarkId: '0123456789abcdef0123456789abcdef',
 };
 const EVERY_ROUTE: [string, string, unknown?][] = [
   ['GET', '/spaces'],
@@ -311,6 +312,28 @@ const EVERY_ROUTE: [string, string, unknown?][] = [
   ['PUT', '/me/subscription-settings', { watchOnComment: true }],
   ['POST', `/spaces/${SOME.spaceId}/posts/preview-audience`, { title: 'x', body: 'y' }],
   ['POST', `/spaces/${SOME.spaceId}/pages/preview-audience`, { title: 'x', body: 'y' }],
+  ['POST', '/me/bookmarks', { url: 'https://example.com' }],
+  ['GET', '/me/bookmarks'],
+  ['GET', '/me/bookmarks/export'],
+  ['POST', '/me/bookmarks/import', { file: '<!DOCTYPE NETSCAPE-Bookmark-file-1>' }],
+  ['GET', `/me/bookmarks/${SOME.bookmarkId}`],
+  ['PATCH', `/me/bookmarks/${SOME.bookmarkId}`, { title: 'x', version: 1 }],
+  ['PUT', `/me/bookmarks/${SOME.bookmarkId}/favourite`, { favourite: true }],
+  ['DELETE', `/me/bookmarks/${SOME.bookmarkId}`],
+  ['GET', '/bookmarks/lookup?url=https://example.com'],
+  ['GET', '/bookmarks/recent'],
+  ['GET', '/bookmarks/popular'],
+  ['GET', '/people/alice/bookmarks'],
+  ['GET', `/spaces/${SOME.spaceId}/bookmarks`],
+  ['GET', '/me/bookmark-tags'],
+  ['POST', '/me/bookmark-tags/rename', { from: 'a', to: 'b' }],
+  ['GET', '/bookmark-tags'],
+  ['GET', '/me/bookmark-bundles'],
+  ['POST', '/me/bookmark-bundles', { name: 'x' }],
+  ['GET', '/me/bookmark-bundles/some-bundle'],
+  ['PUT', '/me/bookmark-bundles/some-bundle', { name: 'x', version: 1 }],
+  ['DELETE', '/me/bookmark-bundles/some-bundle'],
+  ['GET', '/me/bookmark-bundles/some-bundle/bookmarks'],
 ];
 
 describe.each([
@@ -383,6 +406,41 @@ interface RouteCase {
 }
 
 const ROUTES: RouteCase[] = [
+  // Links saved into a space: its readers list them; saving one needs the right to post there.
+  {
+    route: 'GET /spaces/{id}/bookmarks',
+    expected: expectTable(200),
+    setup: async (f) => {
+      await ok(
+        'alice',
+        'POST',
+        '/me/bookmarks',
+        {
+          url: `https://matrix.example/${f.spaceId}/listed`,
+          visibility: 'space',
+          spaceId: f.spaceId,
+        },
+        [201, 409],
+      );
+      return {};
+    },
+    run: (actor, f) => call(actor, 'GET', `/spaces/${f.spaceId}/bookmarks`),
+    check: (response, f) =>
+      expect(response.body.items.map((b: { url: string }) => b.url)).toContain(
+        `https://matrix.example/${f.spaceId}/listed`,
+      ),
+  },
+  {
+    route: 'POST /me/bookmarks (into the space)',
+    expected: expectTable(201, { employees: { other: 403 } }),
+    run: (actor, f) =>
+      call(actor, 'POST', '/me/bookmarks', {
+        url: `https://matrix.example/${f.spaceId}/${actor}/${++seq}`,
+        visibility: 'space',
+        spaceId: f.spaceId,
+      }),
+    check: (response, f) => expect(response.body).toMatchObject({ visibility: 'space', spaceId: f.spaceId }),
+  },
   {
     route: 'GET /spaces/{id}',
     expected: expectTable(200),
@@ -705,6 +763,17 @@ const employeesOnly = (yes: number, no: number): Record<Actor, number> => ({
 });
 const adminOnly = (yes: number, no: number): Record<Actor, number> => ({ ...everyone(no), admin: yes });
 
+/** A fresh private save of the actor's (version 1), for the routes that act on one's own. */
+async function ownBookmark(actor: Actor): Promise<string> {
+  return (
+    await ok(as[actor], 'POST', '/me/bookmarks', { url: `https://matrix.example/own/${actor}/${++seq}` })
+  ).id;
+}
+async function ownBundle(actor: Actor): Promise<string> {
+  return (await ok(as[actor], 'POST', '/me/bookmark-bundles', { name: `Bundle ${++seq}`, any: ['matrix'] }))
+    .id;
+}
+
 const GLOBAL_ROUTES: [string, Record<Actor, number>, (actor: Actor) => Promise<ApiResponse>][] = [
   ['GET /spaces?scope=mine', everyone(200), (a) => call(a, 'GET', '/spaces?scope=mine')],
   ['GET /spaces?scope=directory', everyone(200), (a) => call(a, 'GET', '/spaces?scope=directory')],
@@ -786,6 +855,106 @@ const GLOBAL_ROUTES: [string, Record<Actor, number>, (actor: Actor) => Promise<A
     (a) => call(a, 'POST', '/me/notifications/20261130T090000000Z-aaaaaaaaaaaaaaaaaaaaaa/read'),
   ],
   ['POST /me/notifications/read-all', everyone(200), (a) => call(a, 'POST', '/me/notifications/read-all')],
+  // Bookmarks: everyone keeps their own; the company-wide lists and cloud are employees' (partners
+  // find links in the spaces shared with them); another person's save or bundle is a 404.
+  [
+    'POST /me/bookmarks',
+    everyone(201),
+    (a) => call(a, 'POST', '/me/bookmarks', { url: `https://matrix.example/${a}/${++seq}` }),
+  ],
+  ['GET /me/bookmarks', everyone(200), (a) => call(a, 'GET', '/me/bookmarks')],
+  ['GET /me/bookmarks/export', everyone(200), (a) => call(a, 'GET', '/me/bookmarks/export')],
+  [
+    'POST /me/bookmarks/import',
+    everyone(200),
+    (a) =>
+      call(a, 'POST', '/me/bookmarks/import', {
+        file: `<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DT><A HREF="https://matrix.example/import/${a}">x</A>`,
+      }),
+  ],
+  [
+    'GET /me/bookmarks/{bookmarkId} (own)',
+    everyone(200),
+    async (a) => call(a, 'GET', `/me/bookmarks/${await ownBookmark(a)}`),
+  ],
+  [
+    'GET /me/bookmarks/{bookmarkId} (someone else’s)',
+    everyone(404),
+    (a) => call(a, 'GET', `/me/bookmarks/${SOME.bookmarkId}`),
+  ],
+  [
+    'PATCH /me/bookmarks/{bookmarkId} (own)',
+    everyone(200),
+    async (a) => call(a, 'PATCH', `/me/bookmarks/${await ownBookmark(a)}`, { title: `By ${a}`, version: 1 }),
+  ],
+  [
+    'PUT /me/bookmarks/{bookmarkId}/favourite (own)',
+    everyone(200),
+    async (a) => call(a, 'PUT', `/me/bookmarks/${await ownBookmark(a)}/favourite`, { favourite: true }),
+  ],
+  [
+    'DELETE /me/bookmarks/{bookmarkId} (own)',
+    everyone(204),
+    async (a) => call(a, 'DELETE', `/me/bookmarks/${await ownBookmark(a)}`),
+  ],
+  [
+    'DELETE /me/bookmarks/{bookmarkId} (someone else’s)',
+    everyone(404),
+    (a) => call(a, 'DELETE', `/me/bookmarks/${SOME.bookmarkId}`),
+  ],
+  [
+    'GET /bookmarks/lookup',
+    everyone(200),
+    (a) => call(a, 'GET', '/bookmarks/lookup?url=https://example.com'),
+  ],
+  ['GET /bookmarks/recent', employeesOnly(200, 403), (a) => call(a, 'GET', '/bookmarks/recent')],
+  ['GET /bookmarks/popular', employeesOnly(200, 403), (a) => call(a, 'GET', '/bookmarks/popular')],
+  ['GET /people/{employee}/bookmarks', everyone(200), (a) => call(a, 'GET', '/people/alice/bookmarks')],
+  [
+    'GET /people/{globex partner}/bookmarks',
+    { ...everyone(200), partner: 404 },
+    (a) => call(a, 'GET', '/people/gus/bookmarks'),
+  ],
+  ['GET /me/bookmark-tags', everyone(200), (a) => call(a, 'GET', '/me/bookmark-tags')],
+  [
+    'POST /me/bookmark-tags/rename',
+    everyone(200),
+    (a) => call(a, 'POST', '/me/bookmark-tags/rename', { from: 'matrix', to: 'matrices' }),
+  ],
+  ['GET /bookmark-tags', employeesOnly(200, 403), (a) => call(a, 'GET', '/bookmark-tags')],
+  ['GET /me/bookmark-bundles', everyone(200), (a) => call(a, 'GET', '/me/bookmark-bundles')],
+  [
+    'POST /me/bookmark-bundles',
+    everyone(201),
+    (a) => call(a, 'POST', '/me/bookmark-bundles', { name: `Of ${a}` }),
+  ],
+  [
+    'GET /me/bookmark-bundles/{bundleId} (own)',
+    everyone(200),
+    async (a) => call(a, 'GET', `/me/bookmark-bundles/${await ownBundle(a)}`),
+  ],
+  [
+    'GET /me/bookmark-bundles/{bundleId} (someone else’s)',
+    everyone(404),
+    async (a) =>
+      call(a, 'GET', `/me/bookmark-bundles/${await ownBundle(a === 'author' ? 'owner' : 'author')}`),
+  ],
+  [
+    'PUT /me/bookmark-bundles/{bundleId} (own)',
+    everyone(200),
+    async (a) =>
+      call(a, 'PUT', `/me/bookmark-bundles/${await ownBundle(a)}`, { name: `Renamed by ${a}`, version: 1 }),
+  ],
+  [
+    'DELETE /me/bookmark-bundles/{bundleId} (own)',
+    everyone(204),
+    async (a) => call(a, 'DELETE', `/me/bookmark-bundles/${await ownBundle(a)}`),
+  ],
+  [
+    'GET /me/bookmark-bundles/{bundleId}/bookmarks (own)',
+    everyone(200),
+    async (a) => call(a, 'GET', `/me/bookmark-bundles/${await ownBundle(a)}/bookmarks`),
+  ],
   ['GET /health', everyone(200), () => rt.api('anonymous', 'GET', '/health')],
   ['GET /openapi.json', everyone(200), () => rt.api('anonymous', 'GET', '/openapi.json')],
 ];

@@ -307,6 +307,55 @@ export function searchIndexContract(name: string, start: () => Promise<ContractT
       expect(nobody.authors).toEqual([]);
     });
 
+    it('shows a private bookmark to its saver only, admins included', async () => {
+      const saved = doc({
+        id: 'bookmark:-:alice~quagga',
+        type: 'bookmark',
+        title: 'Quagga notes',
+        body: 'Private quagga reading',
+        authorId: 'alice',
+        authorName: 'Alice Andersen',
+        audience: 'private',
+      });
+      await index.upsert([saved]);
+      await index.refresh();
+      try {
+        expect(ids(await index.search(q('quagga'), { ...ACCESS.employee, userId: 'alice' }))).toEqual([
+          saved.id,
+        ]);
+        expect(ids(await index.search(q('quagga'), { ...ACCESS.employee, userId: 'bob' }))).toEqual([]);
+        const admin = await index.search(q('quagga'), { ...ACCESS.admin, userId: 'admin' });
+        expect([admin.total, admin.facets.type, admin.authors]).toEqual([0, [], []]);
+        expect(await index.suggest('quag', { ...ACCESS.admin, userId: 'admin' }, 5)).toEqual([]);
+      } finally {
+        await index.remove([saved.id]);
+        await index.refresh();
+      }
+    });
+
+    it('never shows a partner a bookmark by another organisation’s person, even in a space both read', async () => {
+      const saved = doc({
+        id: 'bookmark:-:gus~okapi',
+        type: 'bookmark',
+        title: 'Okapi supplier list',
+        authorId: 'gus',
+        authorName: 'Gus Guest',
+        authorOrg: 'globex',
+        ...both,
+      });
+      await index.upsert([saved]);
+      await index.refresh();
+      try {
+        expect(ids(await index.search(q('okapi'), ACCESS.globexPartner))).toEqual([saved.id]);
+        expect(ids(await index.search(q('okapi'), { ...ACCESS.admin, userId: 'admin' }))).toEqual([saved.id]);
+        const acme = await index.search(q('okapi'), ACCESS.acmePartner);
+        expect([acme.total, acme.facets.type, acme.authors]).toEqual([0, [], []]);
+      } finally {
+        await index.remove([saved.id]);
+        await index.refresh();
+      }
+    });
+
     it('shows partners employees and their own organisation, never another organisation', async () => {
       const people = ids(await index.search(q('', { types: ['profile'] }), ACCESS.acmePartner)).sort();
       expect(people).toEqual(['profile:-:alice', 'profile:-:pat']);

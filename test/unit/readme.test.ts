@@ -31,7 +31,6 @@ function routePaths(): string[] {
 }
 
 const NOT_BUILT = [
-  { module: 'Bookmarks', words: /bookmark/i, route: /^\/(me\/)?bookmarks|\/bookmarks/ },
   {
     module: 'E-mail digests and live updates',
     words: /digest|e-mail|live update|unsubscribe/i,
@@ -42,6 +41,7 @@ const NOT_BUILT = [
 const BUILT = [
   { module: 'Blogs', route: '/spaces/{spaceId}/posts' },
   { module: 'Wiki', route: '/spaces/{spaceId}/pages/{pageId}/versions' },
+  { module: 'Bookmarks', route: '/me/bookmarks' },
   { module: 'Profiles', route: '/people/{userId}' },
   { module: 'Search', route: '/search' },
   { module: 'Spaces and partner access', route: '/spaces/{spaceId}/sharing' },

@@ -4,6 +4,7 @@
  * entry imports its own module only, never this list, so its bundle carries only its routes.
  */
 import type { ApiModule } from './api-module';
+import { bookmarksModule } from './bookmarks';
 import { notificationsModule } from './notifications';
 import { postsModule } from './posts';
 import { profilesModule } from './profiles';
@@ -15,6 +16,7 @@ export const ALL_MODULES: readonly ApiModule[] = [
   spacesModule,
   postsModule,
   wikiModule,
+  bookmarksModule,
   profilesModule,
   searchModule,
   notificationsModule,

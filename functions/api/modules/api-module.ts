@@ -6,7 +6,7 @@
 import type { CoreServices, ModuleServices, ServiceContext } from '../../domain/services';
 import type { Router } from '../env';
 
-export type ModuleName = 'posts' | 'wiki' | 'profiles' | 'spaces' | 'search' | 'notifications';
+export type ModuleName = 'posts' | 'wiki' | 'bookmarks' | 'profiles' | 'spaces' | 'search' | 'notifications';
 
 export interface ApiModule {
   name: ModuleName;
@@ -16,4 +16,6 @@ export interface ApiModule {
   routes: readonly (() => Router)[];
   /** The services its routes use beyond the core ones. */
   services?: (core: CoreServices, ctx: ServiceContext) => Partial<ModuleServices>;
+  /** Routes (path under /api, exact) that take larger bodies than the shared limit, in bytes. */
+  bodyLimits?: Record<string, number>;
 }

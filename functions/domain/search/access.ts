@@ -10,9 +10,14 @@ export function canSeeDocument(access: AccessFilter, doc: SearchDocument): boole
     // Employees see everyone; a partner sees employees and their own organisation; nobody else anyone.
     return access.people.allOrgs || (!!access.people.org && (!doc.org || doc.org === access.people.org));
   }
+  // Before the admin rule: a private bookmark is its saver's alone.
+  if (doc.audience === 'private') return !!access.userId && doc.authorId === access.userId;
   if (access.allContent) return true;
   if (access.employeeContent && doc.audience === 'employees') return true;
   if (!access.partnerOrg && doc.spaceId && access.memberSpaces.includes(doc.spaceId)) return true;
+  // A partner never learns what another organisation's people saved, even in a space both may read.
+  if (access.partnerOrg && doc.type === 'bookmark' && doc.authorOrg && doc.authorOrg !== access.partnerOrg)
+    return false;
   return (
     !!access.partnerOrg &&
     doc.audience === 'partners' &&

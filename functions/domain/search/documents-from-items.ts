@@ -4,6 +4,7 @@
  * a document is built from the current item plus its space (and, for a comment, its post).
  */
 import type { Item } from '../../data/table';
+import { type Bookmark, toBookmark } from '../bookmarks/bookmark';
 import { type Comment, toComment } from '../comments/comment';
 import { type Post, toPost } from '../posts/post';
 import { type Profile, toProfile } from '../profiles/profile';
@@ -16,10 +17,12 @@ export const documentId = {
   comment: (spaceId: string, commentId: string) => `comment:${spaceId}:${commentId}`,
   page: (spaceId: string, pageId: string) => `page:${spaceId}:${pageId}`,
   profile: (userId: string) => `profile:-:${userId}`,
+  /** Not under its space: a save moved between spaces (or out of one) keeps its one document. */
+  bookmark: (userId: string, urlHash: string) => `bookmark:-:${userId}~${urlHash}`,
 };
 
 /** The item types that become documents (others — likes, members, tag items, versions — do not). */
-export const INDEXED_TYPES = ['post', 'comment', 'page', 'profile'] as const;
+export const INDEXED_TYPES = ['post', 'comment', 'page', 'profile', 'bookmark'] as const;
 
 const NO_SIGNALS = { likeCount: 0, commentCount: 0, saveCount: 0 };
 
@@ -133,5 +136,42 @@ export function profileDocument(profileItem: Item | undefined): SearchDocument |
     updatedAt: profile.updatedAt ?? profile.createdAt,
     ...NO_SIGNALS,
     url: `/people/${encodeURIComponent(profile.userId)}`,
+  };
+}
+
+/**
+ * A person's save of a link, trimmed like everything else: private to its saver (`audience:
+ * 'private'`), every employee's, or the readers of its space (with the space's access fields). A
+ * save into a space that no longer exists is not indexed.
+ */
+export function bookmarkDocument(
+  bookmarkItem: Item | undefined,
+  spaceItem: Item | undefined,
+): SearchDocument | undefined {
+  if (!bookmarkItem) return undefined;
+  const save: Bookmark = toBookmark(bookmarkItem);
+  const placement =
+    save.visibility === 'private'
+      ? { audience: 'private' as const, partnerOrgs: [] }
+      : save.visibility === 'employees'
+        ? { audience: 'employees' as const, partnerOrgs: [] }
+        : spaceItem
+          ? access(toSpace(spaceItem))
+          : undefined;
+  if (!placement) return undefined;
+  return {
+    id: documentId.bookmark(save.userId, save.urlHash),
+    type: 'bookmark',
+    title: save.title || save.url,
+    // The host and the URL's words are searchable too ("the github link about …").
+    body: [save.description, save.host, save.url].filter(Boolean).join(' — '),
+    tags: save.tags,
+    ...author(save.userId, save.userName, save.userOrg),
+    ...placement,
+    createdAt: save.savedAt,
+    updatedAt: save.updatedAt,
+    ...NO_SIGNALS,
+    // The save page shows the link, whether I saved it and who else did (the bookmarklet's page).
+    url: `/save?url=${encodeURIComponent(save.url)}`,
   };
 }

@@ -6,6 +6,7 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Item } from '../../data/table';
 import {
+  bookmarkDocument,
   commentDocument,
   INDEXED_TYPES,
   pageDocument,
@@ -30,7 +31,7 @@ export async function* scanIndexableItems(
     const page = await client.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: '#type IN (:space, :post, :comment, :page, :profile)',
+        FilterExpression: '#type IN (:space, :post, :comment, :page, :profile, :bookmark)',
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: {
           ':space': 'space',
@@ -38,6 +39,7 @@ export async function* scanIndexableItems(
           ':comment': 'comment',
           ':page': 'page',
           ':profile': 'profile',
+          ':bookmark': 'bookmark',
         },
         ExclusiveStartKey: startKey,
       }),
@@ -88,7 +90,9 @@ export async function rebuildDocuments(
           ? commentDocument(item, posts.get(`${item.spaceId}/${item.postId}`), space)
           : item.type === 'page'
             ? pageDocument(item, space)
-            : profileDocument(item);
+            : item.type === 'bookmark'
+              ? bookmarkDocument(item, space)
+              : profileDocument(item);
     if (doc) chunk.push(doc);
     if (chunk.length >= chunkSize) await flush();
   }

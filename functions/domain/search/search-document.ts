@@ -26,8 +26,11 @@ export interface SearchDocument {
   /** Content lives in a space; profiles have none. */
   spaceId?: string;
   spaceName?: string;
-  /** Copied from the space (content) — kept in step by the indexer when a space's audience or sharing changes. */
-  audience?: 'employees' | 'members' | 'partners';
+  /**
+   * Copied from the space (content) — kept in step by the indexer when a space's audience or sharing
+   * changes. `private`: a private bookmark, visible to its saver (`authorId`) only, admins included.
+   */
+  audience?: 'employees' | 'members' | 'partners' | 'private';
   partnerOrgs: string[];
   /** For profiles: the person's partner organisation (absent for employees). */
   org?: string;
@@ -35,7 +38,7 @@ export interface SearchDocument {
   skills?: string[];
   createdAt: string;
   updatedAt: string;
-  /** Social signals: likes for posts, how many people saved a URL for bookmarks. */
+  /** Social signals: likes for posts, how many people saved a URL for bookmarks (0: that count is not trimmed). */
   likeCount: number;
   commentCount: number;
   saveCount: number;
@@ -50,6 +53,8 @@ export interface SearchDocument {
  * every adapter, so no hit, count, facet or snippet comes from anything else.
  */
 export interface AccessFilter {
+  /** The caller: sees their own private documents (private bookmarks), nobody else does. */
+  userId?: string;
   /** Admins read all content. */
   allContent: boolean;
   /** Employees read content whose audience is 'employees'. */

@@ -36,6 +36,7 @@ export class SearchService {
       if (!principal.org) return NO_ACCESS;
       const shared = await this.collect(keys.sharedWith(principal.org));
       return {
+        userId: principal.userId,
         allContent: false,
         employeeContent: false,
         memberSpaces: [],
@@ -47,6 +48,7 @@ export class SearchService {
     if (!isEmployee(principal)) return NO_ACCESS;
     if (isAdmin(principal))
       return {
+        userId: principal.userId,
         allContent: true,
         employeeContent: true,
         memberSpaces: [],
@@ -55,6 +57,7 @@ export class SearchService {
       };
     const memberSpaces = await this.collect(keys.membershipsOf(principal.userId));
     return {
+      userId: principal.userId,
       allContent: false,
       employeeContent: true,
       memberSpaces,

@@ -616,6 +616,9 @@ export class FastSearchIndex implements SearchIndex {
       doc.audience ?? null,
       doc.spaceId ?? null,
       partnerOrgs,
+      // A private document's class is its owner's (canSeeDocument reads authorId for those only).
+      doc.audience === 'private' ? (doc.authorId ?? null) : null,
+      doc.type === 'bookmark' ? (doc.authorOrg ?? null) : null,
     ]);
     let id = this.classIds.get(key);
     if (id === undefined) {
@@ -627,6 +630,8 @@ export class FastSearchIndex implements SearchIndex {
         audience: doc.audience,
         spaceId: doc.spaceId,
         partnerOrgs: [...partnerOrgs],
+        ...(doc.audience === 'private' ? { authorId: doc.authorId } : {}),
+        ...(doc.type === 'bookmark' && doc.authorOrg ? { authorOrg: doc.authorOrg } : {}),
       } as SearchDocument);
     }
     return id;

@@ -214,7 +214,12 @@ export class IndexReader {
  */
 export function accessQuery(access: AccessFilter): Json {
   const content: Json[] = [];
-  if (access.allContent) content.push({ match_all: {} });
+  // Private bookmarks: the saver's own, and no rule below may match them (not even an admin's).
+  if (access.userId)
+    content.push({
+      bool: { filter: [{ term: { audience: 'private' } }, { term: { authorId: access.userId } }] },
+    });
+  if (access.allContent) content.push({ bool: { must_not: [{ term: { audience: 'private' } }] } });
   else {
     if (access.employeeContent) content.push({ term: { audience: 'employees' } });
     if (!access.partnerOrg && access.memberSpaces.length)
@@ -226,6 +231,15 @@ export function accessQuery(access: AccessFilter): Json {
             { term: { audience: 'partners' } },
             { term: { partnerOrgs: access.partnerOrg } },
             { terms: { spaceId: access.sharedSpaces } },
+          ],
+          // Another organisation's person's bookmark, even in a space both may read (access.ts).
+          must_not: [
+            {
+              bool: {
+                filter: [{ term: { type: 'bookmark' } }, { exists: { field: 'authorOrg' } }],
+                must_not: [{ term: { authorOrg: access.partnerOrg } }],
+              },
+            },
           ],
         },
       });

@@ -1,0 +1,193 @@
+/** Request and response schemas of the bookmarks module. */
+import { z } from '@hono/zod-openapi';
+import { MAX_BOOKMARK_TAGS, VISIBILITIES } from '../../domain/bookmarks/bookmark';
+import { isUrlProblem, MAX_URL_LENGTH, normaliseUrl } from '../../domain/bookmarks/url';
+import { normalizeTag } from '../../domain/content/names';
+import { id, optionalOrg, pageOf, timestamp, version } from './common';
+
+const tag = z
+  .string()
+  .max(51)
+  .refine((t) => normalizeTag(t) !== null, 'tags start with a letter and hold letters, digits, - and _')
+  .transform((t) => normalizeTag(t)!);
+
+/** An http(s) URL of at most 2,048 characters; the refusal says why in words (the problem names the field). */
+const url = z
+  .string()
+  .min(1)
+  .max(MAX_URL_LENGTH)
+  .superRefine((value, ctx) => {
+    const result = normaliseUrl(value);
+    if (isUrlProblem(result))
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: result.detail.replace(/\.$/, '') });
+  })
+  .openapi({ example: 'https://example.com/article?id=42' });
+
+const visibility = z.enum(VISIBILITIES as [string, ...string[]]).openapi({
+  description: 'private: only you; employees: every employee; space: the readers of `spaceId`',
+}) as z.ZodType<'private' | 'employees' | 'space'>;
+
+export const BookmarkIdParam = z.object({
+  bookmarkId: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, 'must be a bookmark id (32 hex digits)')
+    .openapi({ param: { name: 'bookmarkId', in: 'path' } }),
+});
+export const BundleIdParam = z.object({ bundleId: id.openapi({ param: { name: 'bundleId', in: 'path' } }) });
+export const PersonParam = z.object({ userId: id.openapi({ param: { name: 'userId', in: 'path' } }) });
+
+export const BookmarkPageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(40).default(20),
+  cursor: z.string().max(2048).optional(),
+});
+export const MyBookmarksQuery = BookmarkPageQuery.extend({
+  tag: tag.optional(),
+  favourites: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+});
+export const LookupQuery = z.object({ url });
+export const TagCloudQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+export const ImportQuery = z.object({
+  visibility: z.enum(['private', 'employees']).default('private'),
+});
+
+const text = {
+  title: z.string().max(500).optional(),
+  description: z.string().max(5000).optional(),
+  tags: z.array(tag).max(MAX_BOOKMARK_TAGS).optional(),
+};
+export const SaveBookmarkBody = z
+  .object({
+    url,
+    ...text,
+    visibility: visibility.optional(),
+    spaceId: id.optional(),
+    favourite: z.boolean().optional(),
+  })
+  .strict()
+  .openapi('BookmarkInput');
+export const EditBookmarkBody = z
+  .object({
+    ...text,
+    visibility: visibility.optional(),
+    spaceId: id.nullable().optional(),
+    favourite: z.boolean().optional(),
+    version,
+  })
+  .strict()
+  .openapi('BookmarkEdit');
+export const FavouriteBody = z.object({ favourite: z.boolean() }).strict().openapi('BookmarkFavourite');
+export const RenameTagBody = z.object({ from: tag, to: tag }).strict().openapi('BookmarkTagRename');
+export const ImportJsonBody = z
+  .object({
+    file: z.string().openapi({ description: 'The Netscape bookmark file, as text' }),
+    visibility: z.enum(['private', 'employees']).optional(),
+  })
+  .strict()
+  .openapi('BookmarkImport');
+
+const bundleFields = {
+  name: z.string().trim().min(1).max(100),
+  any: z.array(tag).max(20).default([]),
+  all: z.array(tag).max(20).default([]),
+  none: z.array(tag).max(20).default([]),
+};
+export const BundleBody = z.object(bundleFields).strict().openapi('BookmarkBundleInput');
+export const BundleUpdateBody = z
+  .object({ ...bundleFields, version })
+  .strict()
+  .openapi('BookmarkBundleUpdate');
+
+const Meta = z
+  .object({
+    title: z.string().optional(),
+    description: z.string().optional(),
+    icon: z.string().optional().openapi({ description: 'A small data: URL image' }),
+  })
+  .openapi('UrlMeta', { description: 'What the metadata fetcher found (plain text)' });
+
+export const BookmarkView = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    host: z.string(),
+    title: z.string(),
+    description: z.string(),
+    tags: z.array(z.string()),
+    visibility,
+    spaceId: z.string().optional(),
+    spaceName: z.string().optional(),
+    savedAt: timestamp,
+    updatedAt: timestamp,
+    savedBy: z.object({ userId: z.string(), name: z.string(), org: optionalOrg }),
+    meta: Meta.optional(),
+    mine: z.boolean(),
+    favourite: z.boolean().optional(),
+    version: z.number().int().optional(),
+  })
+  .openapi('Bookmark');
+export const BookmarkPage = pageOf(BookmarkView, 'Bookmark');
+
+export const PopularView = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    host: z.string(),
+    title: z.string(),
+    description: z.string(),
+    meta: Meta.optional(),
+    saveCount: z.number().int(),
+    lastSavedAt: timestamp,
+  })
+  .openapi('PopularBookmark');
+export const PopularPage = pageOf(PopularView, 'PopularBookmark');
+
+export const LookupView = z
+  .object({
+    url: z.string().openapi({ description: 'The URL as normalised' }),
+    id: z.string(),
+    host: z.string(),
+    meta: Meta.optional(),
+    mine: BookmarkView.optional(),
+    others: z.object({
+      count: z.number().int(),
+      more: z.boolean(),
+      people: z.array(
+        z.object({ userId: z.string(), name: z.string(), org: optionalOrg, savedAt: timestamp }),
+      ),
+    }),
+  })
+  .openapi('BookmarkLookup');
+
+export const TagCloud = z
+  .object({ items: z.array(z.object({ tag: z.string(), count: z.number().int() })) })
+  .openapi('BookmarkTagCloud');
+export const RenameResult = z
+  .object({ from: z.string(), to: z.string(), renamed: z.number().int(), merged: z.boolean() })
+  .openapi('BookmarkTagRenamed');
+
+export const BundleView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    any: z.array(z.string()),
+    all: z.array(z.string()),
+    none: z.array(z.string()),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    version: z.number().int(),
+  })
+  .openapi('BookmarkBundle');
+export const BundleList = z.object({ items: z.array(BundleView) }).openapi('BookmarkBundleList');
+
+export const ImportReportView = z
+  .object({
+    links: z.number().int(),
+    imported: z.number().int(),
+    alreadySaved: z.number().int(),
+    duplicates: z.number().int(),
+    errors: z.array(z.object({ line: z.number().int(), url: z.string(), message: z.string() })),
+  })
+  .openapi('BookmarkImportReport');
