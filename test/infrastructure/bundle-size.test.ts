@@ -28,16 +28,20 @@ const KiB = 1024;
  */
 const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 179 * KiB },
-  { prefix: 'ApiPostsHandler', name: 'posts', bytes: 190 * KiB },
+  { prefix: 'ApiPostsHandler', name: 'posts', bytes: 192 * KiB },
   { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 186 * KiB },
-  { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 176 * KiB },
+  { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 177 * KiB },
   { prefix: 'ApiSearchHandler', name: 'search', bytes: 196 * KiB },
-  { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 184 * KiB },
+  // +8 KiB (was 184): e-mail preferences and the unsubscribe link (domain/mail/, routes/mail-preferences.ts).
+  { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 192 * KiB },
   { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 64 * KiB },
   // +4 KiB (was 49): the fan-out also writes the home feed (streams/feed-writer.ts, domain/feed/feed-item.ts).
-  { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 53 * KiB },
+  // +9 KiB (was 53): immediate e-mails (domain/mail/, the SES call over the SDK's signer).
+  { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 62 * KiB },
   { prefix: 'StreamsBookmarkMetadataHandler', name: 'bookmark-metadata', bytes: 52 * KiB },
-  { prefix: 'AuthPreTokenGeneration', name: 'pre-token-generation', bytes: 26 * KiB },
+  // The digest job: the mail domain, the SES and Secrets Manager calls over the SDK's signer.
+  { prefix: 'MailDigestJob', name: 'digest', bytes: 48 * KiB },
+  { prefix: 'AuthPreTokenGeneration', name: 'pre-token-generation', bytes: 27 * KiB },
   { prefix: 'SearchSecurityConfig', name: 'search-security-config', bytes: 4 * KiB },
 ];
 

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { SearchResponse, SuggestResponse } from '../../../functions/api/routes/search';
+import type { MailPreferencesView } from '../../../functions/api/schemas/mail-preferences';
 import type {
   FollowView,
   MarkedAll as MarkedAllSchema,
@@ -68,3 +69,4 @@ export type Watch = z.output<typeof WatchView>;
 export type Notification = z.output<typeof NotificationView>;
 export type UnreadCount = z.output<typeof UnreadCountSchema>;
 export type MarkedAll = z.output<typeof MarkedAllSchema>;
+export type MailPreferences = z.output<typeof MailPreferencesView>;
