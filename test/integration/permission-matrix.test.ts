@@ -306,6 +306,8 @@ const EVERY_ROUTE: [string, string, unknown?][] = [
   ['GET', '/me/notifications/unread-count'],
   ['POST', '/me/notifications/20261130T090000000Z-aaaaaaaaaaaaaaaaaaaaaa/read'],
   ['POST', '/me/notifications/read-all'],
+  ['GET', '/me/notification-preferences'],
+  ['PUT', '/me/notification-preferences', { post: 'hourly' }],
 ];
 
 describe.each([
@@ -752,6 +754,23 @@ const GLOBAL_ROUTES: [string, Record<Actor, number>, (actor: Actor) => Promise<A
     (a) => call(a, 'POST', '/me/notifications/20261130T090000000Z-aaaaaaaaaaaaaaaaaaaaaa/read'),
   ],
   ['POST /me/notifications/read-all', everyone(200), (a) => call(a, 'POST', '/me/notifications/read-all')],
+  ['GET /me/notification-preferences', everyone(200), (a) => call(a, 'GET', '/me/notification-preferences')],
+  [
+    'PUT /me/notification-preferences',
+    everyone(200),
+    (a) => call(a, 'PUT', '/me/notification-preferences', { page: 'hourly' }),
+  ],
+  // Public, signature-checked: a link not signed for this person and kind is refused whoever asks.
+  [
+    'GET /unsubscribe (forged link)',
+    everyone(403),
+    (a) => call(a, 'GET', '/unsubscribe?user=alice&kind=post&sig=forged'),
+  ],
+  [
+    'POST /unsubscribe (forged link)',
+    everyone(403),
+    (a) => call(a, 'POST', '/unsubscribe?user=alice&kind=post&sig=forged'),
+  ],
   ['GET /health', everyone(200), () => rt.api('anonymous', 'GET', '/health')],
   ['GET /openapi.json', everyone(200), () => rt.api('anonymous', 'GET', '/openapi.json')],
 ];

@@ -5,6 +5,7 @@
  */
 import { createRoute } from '@hono/zod-openapi';
 import { escapeHtml } from '../../domain/mail/message';
+import { InvalidUnsubscribeLink } from '../../domain/mail/preference-service';
 import { KIND_LABELS, type MailKind } from '../../domain/mail/preferences';
 import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
@@ -64,13 +65,13 @@ export function mailPreferenceRoutes() {
       responses: {
         ...standardErrors,
         200: html('A page with the button'),
-        403: html('The link is not valid'),
       },
     }),
     async (c) => {
       const { user, kind, sig } = c.req.valid('query');
+      // An invalid link is a 403 problem, like every other refusal of the API.
       if (!(await c.var.services.mailPreferences.isValidLink(user, kind, sig)))
-        return c.html(page('Invalid link', '<p>This unsubscribe link is not valid.</p>'), 403);
+        throw new InvalidUnsubscribeLink();
       const action = `/api/unsubscribe?${new URLSearchParams({ user, kind, sig })}`;
       return c.html(
         page(
