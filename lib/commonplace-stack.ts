@@ -14,6 +14,7 @@ import type { CommonplaceConfig } from './config';
 import { Api } from './constructs/api';
 import { Auth } from './constructs/auth';
 import { Data } from './constructs/data';
+import { Mail } from './constructs/mail';
 import { Observability } from './constructs/observability';
 import { Search } from './constructs/search';
 import { Streams } from './constructs/streams';
@@ -39,6 +40,7 @@ export class CommonplaceStack extends Stack {
   readonly api: Api;
   readonly search: Search;
   readonly streams: Streams;
+  readonly mail: Mail;
   readonly web: Web;
   readonly observability: Observability;
 
@@ -135,6 +137,17 @@ export class CommonplaceStack extends Stack {
     });
     this.auth.allowWebOrigin(this.web.origin);
 
+    // E-mail: the digest job and its schedule, the unsubscribe key, SES for the senders (lib/constructs/mail.ts).
+    this.mail = new Mail(this, 'Mail', {
+      projectRoot,
+      digestEntry: entries.digest,
+      table: this.data.table,
+      mail: config.mail,
+    });
+    this.mail.setPublicUrl(this.web.origin);
+    this.mail.allowSending(this.streams.consumers.Fanout.handler, this.web.origin);
+    this.mail.allowUnsubscribeLinks(this.api.handlers.notifications);
+
     this.observability = new Observability(this, 'Observability', {
       data: this.data,
       auth: this.auth,
@@ -148,6 +161,7 @@ export class CommonplaceStack extends Stack {
         ...this.api.alarms,
         ...this.streams.alarms,
         ...this.search.alarms,
+        ...this.mail.alarms,
       ],
       alarmEmail: config.alarmEmail,
     });
@@ -184,6 +198,13 @@ export class CommonplaceStack extends Stack {
       'BookmarkMetadataFailureQueueUrl',
       this.streams.consumers.BookmarkMetadata.failureQueue.queueUrl,
       'Stream batches the bookmark metadata consumer gave up on',
+    );
+    output(
+      'MailStatus',
+      config.mail
+        ? `on: SES as ${config.mail.from}`
+        : 'off: set commonplace:mailFrom and commonplace:sesIdentityArn in cdk.json (docs/operations.md, "E-mail")',
+      'E-mail notifications and digests',
     );
     output('AlarmTopicArn', this.observability.alarmTopic.topicArn, 'Subscribe operators to this topic');
     output('DashboardName', this.observability.dashboard.dashboardName, 'CloudWatch dashboard');

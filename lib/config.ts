@@ -84,12 +84,19 @@ export interface CommonplaceConfig {
    * names that may resolve to private addresses. Set as SAFE_FETCH_ALLOWED_PORTS / _HOSTS on its Lambda.
    */
   safeFetch?: { allowedPorts: number[]; allowedHosts: string[] };
+  /**
+   * E-mail through SES: the sender (`Name <address>` or an address) and the ARN of its verified SES
+   * identity (the address or its domain). Without both, mail is off in AWS (the stack says so).
+   */
+  mail?: { from: string; sesIdentityArn: string };
 }
 
 export const CONTEXT_KEYS = {
   stackName: 'commonplace:stackName',
   cognitoDomainPrefix: 'commonplace:cognitoDomainPrefix',
   alarmEmail: 'commonplace:alarmEmail',
+  mailFrom: 'commonplace:mailFrom',
+  sesIdentityArn: 'commonplace:sesIdentityArn',
   searchSize: 'commonplace:searchSize',
   searchOperatorRoleArns: 'commonplace:searchOperatorRoleArns',
   apiRateLimit: 'commonplace:apiRateLimit',
@@ -201,7 +208,27 @@ export function readConfig(node: Node): CommonplaceConfig {
     },
     partners: readPartners(get(CONTEXT_KEYS.partners)),
     safeFetch: readFetchAllowList(get(CONTEXT_KEYS.fetchAllowedPorts), get(CONTEXT_KEYS.fetchAllowedHosts)),
+    mail: readMail(get(CONTEXT_KEYS.mailFrom), get(CONTEXT_KEYS.sesIdentityArn)),
   };
+}
+
+function readMail(fromValue: unknown, arnValue: unknown): CommonplaceConfig['mail'] {
+  const from = optionalString(fromValue, CONTEXT_KEYS.mailFrom);
+  const sesIdentityArn = optionalString(arnValue, CONTEXT_KEYS.sesIdentityArn);
+  if (from === undefined && sesIdentityArn === undefined) return undefined;
+  if (from === undefined || sesIdentityArn === undefined)
+    throw new ConfigError(
+      CONTEXT_KEYS.mailFrom,
+      `set both ${CONTEXT_KEYS.mailFrom} and ${CONTEXT_KEYS.sesIdentityArn}, or neither (mail off)`,
+    );
+  if (!/^([^<>]*<)?[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>?$/.test(from))
+    throw new ConfigError(CONTEXT_KEYS.mailFrom, `"${from}" is not an address (or "Name <address>")`);
+  if (!/^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/[^\s]+$/.test(sesIdentityArn))
+    throw new ConfigError(
+      CONTEXT_KEYS.sesIdentityArn,
+      'expected an SES identity ARN, arn:aws:ses:<region>:<account>:identity/<address or domain>',
+    );
+  return { from, sesIdentityArn };
 }
 
 function readBoolean(value: unknown, key: string, fallback: boolean): boolean {

@@ -13,6 +13,7 @@ export interface LambdaEntries {
   indexer: string;
   fanout: string;
   bookmarkMetadata: string;
+  digest: string;
   preTokenGeneration: string;
   searchSecurityConfig: string;
 }
@@ -28,6 +29,7 @@ export function defaultEntries(projectRoot: string): LambdaEntries {
     indexer: join(projectRoot, 'functions/streams/indexer-lambda.ts'),
     fanout: join(projectRoot, 'functions/streams/fanout-lambda.ts'),
     bookmarkMetadata: join(projectRoot, 'functions/streams/bookmark-metadata-lambda.ts'),
+    digest: join(projectRoot, 'functions/jobs/digest-lambda.ts'),
     preTokenGeneration: join(projectRoot, 'functions/auth/pre-token-generation.ts'),
     searchSecurityConfig: join(projectRoot, 'lib/handlers/search-security-config.ts'),
   };
@@ -41,6 +43,7 @@ export function lambdaEntries(projectRoot: string): Record<string, string> {
     indexer: others.indexer,
     fanout: others.fanout,
     'bookmark-metadata': others.bookmarkMetadata,
+    digest: others.digest,
     'pre-token-generation': others.preTokenGeneration,
     'search-security-config': others.searchSecurityConfig,
   };

@@ -24,6 +24,7 @@ Commonplace is ready in ${opts.seconds} s at ${opts.url}
   Sign-in    ${opts.issuer}   (pick one of these accounts; no passwords)
 ${accounts}
              npm run token -- <account> prints a bearer token
+  Mail       ${opts.url}/dev/outbox   (e-mails that would have been sent; files in ${opts.dataDir}/outbox)
   Data       ${opts.dataDir}   (npm run reset wipes it)
 `;
 }

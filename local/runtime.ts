@@ -21,12 +21,17 @@ import { PROBLEM_BASE } from '../functions/api/problem';
 import { createDocumentClient, Table } from '../functions/data/table';
 import { createTableInput, TABLE_DEFINITION } from '../functions/data/table-definition';
 import type { MetadataFetcher } from '../functions/domain/bookmarks/metadata-fetcher';
+import { type DigestOutcome, runDigests } from '../functions/domain/mail/digest-job';
+import { createMailDelivery } from '../functions/domain/mail/mail-delivery';
+import type { MailSettings } from '../functions/domain/mail/mail-port';
 import {
   type ReindexProgress,
   rebuildDocuments,
   scanIndexableItems,
 } from '../functions/domain/search/reindex';
 import { backfillPageTree, pageTreeBackfilled } from '../functions/domain/wiki/page-tree-backfill';
+import { OutboxMailer } from '../functions/mail/outbox-mailer';
+import { localUnsubscribeKey } from '../functions/mail/unsubscribe-keys';
 import { systemClock, ulidGenerator } from '../functions/platform/clock';
 import { metadataFetcherFromEnvironment } from '../functions/safe-fetch/page-metadata-fetcher';
 import { FastSearchIndex } from '../functions/search/embedded/fast-index';
@@ -42,6 +47,7 @@ import { EventSourceMapping, type EventSourceMappingOptions } from './dynamodb/e
 import { FailureDestination } from './dynamodb/failure-destination';
 import { createIdentityProvider } from './identity/provider';
 import { fetchToken } from './identity/token-client';
+import { serveOutbox } from './outbox-page';
 import { loadSnapshot, saveSnapshot, snapshotPath } from './search-snapshot';
 import { serveStatic } from './static-files';
 import { SwappableSearchIndex } from './swappable-index';
@@ -60,6 +66,8 @@ export interface LocalRuntimeOptions {
    * SAFE_FETCH_ALLOWED_PORTS / SAFE_FETCH_ALLOWED_HOSTS), reaching the internet from this machine.
    */
   metadataFetcher?: MetadataFetcher;
+  /** How often the e-mail digest job runs (0: never on its own; tests call runDigests). Default 5 min. */
+  digestIntervalMs?: number;
 }
 
 /** How the embedded search index came up: loaded from its snapshot, or rebuilt from the table. */
@@ -88,6 +96,10 @@ export interface LocalRuntime {
   /** Waits until every consumer has handled every record written so far. */
   drain(): Promise<void>;
   token(account: string): Promise<string>;
+  /** The mail outbox: what would have been e-mailed, newest first at /dev/outbox. */
+  outbox: OutboxMailer;
+  /** Runs the e-mail digest job as if the time were `now` (default: the real time). */
+  runDigests(now?: Date): Promise<DigestOutcome[]>;
   close(): Promise<void>;
 }
 
@@ -215,7 +227,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // Notifications: the fan-out follows the stream from its checkpoint (from the start of the retained
   // log the first time, like TRIM_HORIZON in AWS); its writes are idempotent, so a replay adds nothing.
   // Its own Table, as its own Lambda has in AWS: its requests are not counted as the API's round trips.
-  const fanout = createFanout({ table: new Table(client, tableName) });
+  // E-mail: the same delivery code as in AWS over the local outbox (files under the data folder). The
+  // public URL is known once the server listens, so the settings object is filled in below.
+  const outbox = new OutboxMailer(dataDir);
+  const mail: MailSettings = { mailer: outbox, publicUrl: '', unsubscribeKey: localUnsubscribeKey(dataDir) };
+  const fanoutTable = new Table(client, tableName);
+  const fanout = createFanout({ table: fanoutTable, mail: createMailDelivery(fanoutTable, mail) });
   addConsumer({
     name: fanout.name,
     itemTypes: fanout.itemTypes,
@@ -255,6 +272,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
   const issuer = `${url}/oidc`;
+  mail.publicUrl = url;
   const idp = await createIdentityProvider({
     issuer,
     dataDir,
@@ -269,6 +287,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       createTokenVerifier({ issuer, audience: idp.audience, jwksUrl: idp.jwksUrl }),
     ),
     search: liveIndex,
+    unsubscribeKey: mail.unsubscribeKey,
     health: () => streamHealth(consumers, failures),
   };
   const app = createApp(deps);
@@ -285,6 +304,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     if (pathname === '/oidc' || pathname.startsWith('/oidc/')) return idp.callback(req, res);
     if (pathname.startsWith('/api/') || pathname === '/api') return void api(req, res);
     if (pathname.startsWith('/_local/')) return void localOperations(req, res, runtime);
+    if (pathname === '/dev/outbox' || pathname.startsWith('/dev/outbox/'))
+      return serveOutbox(req, res, outbox);
     return serveStatic(req, res, webRoot, {
       apiBaseUrl: '/api',
       authority: issuer,
@@ -345,8 +366,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }
     },
     token: async (account) => (await fetchToken(issuer, account)).accessToken,
+    outbox,
+    runDigests: (now = new Date()) => runDigests(new Table(client, tableName), mail, now),
     async close() {
       clearInterval(snapshotTimer);
+      if (digestTimer) clearInterval(digestTimer);
       await Promise.all([...consumers.values()].map((mapping) => mapping.stop()));
       saveSearchSnapshot();
       server.closeAllConnections();
@@ -356,6 +380,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       client.destroy();
     },
   };
+  // The digest job, as EventBridge Scheduler runs it hourly in AWS (more often here: a run that finds
+  // nothing due costs a few queries, and a run twice sends nothing twice).
+  const digestEvery = options.digestIntervalMs ?? 5 * 60_000;
+  const digestTimer =
+    digestEvery > 0
+      ? setInterval(() => {
+          runtime.runDigests().catch((error) => console.error('digest job failed', error));
+        }, digestEvery)
+      : undefined;
+  digestTimer?.unref();
   return runtime;
 }
 
@@ -408,6 +442,13 @@ async function localOperations(req: http.IncomingMessage, res: http.ServerRespon
   if (req.method === 'POST' && pathname === '/_local/feed/rebuild') {
     // The home feed is derived data: every feed item deleted, then regenerated from posts, pages, comments.
     return send(200, await rebuildFeed(runtime.table));
+  }
+  if (req.method === 'POST' && pathname === '/_local/mail/digest') {
+    // Runs the digest job now; `?at=<ISO time>` runs it as if it were then (e.g. tomorrow, for the daily one).
+    const at = new URL(req.url ?? '', 'http://local').searchParams.get('at');
+    const when = at ? new Date(at) : new Date();
+    if (Number.isNaN(when.getTime())) return send(400, { error: 'at must be an ISO time' });
+    return send(200, { outcomes: await runtime.runDigests(when) });
   }
   const replay = /^\/_local\/stream\/failures\/([\w-]+)\/replay$/.exec(pathname);
   if (req.method === 'POST' && replay) {

@@ -28,6 +28,7 @@ const TagPosts = lazy(() => import('./routes/TagPosts'));
 const WikiPage = lazy(() => import('./routes/WikiPage'));
 const PageEditor = lazy(() => import('./routes/PageEditor'));
 const Notifications = lazy(() => import('./routes/Notifications'));
+const Preferences = lazy(() => import('./routes/Preferences'));
 
 function createQueryClient() {
   return new QueryClient({
@@ -83,6 +84,7 @@ export function App({ config, auth }: { config: RuntimeConfig; auth: Auth }) {
                       <Route path="people/:userId" element={<Person />} />
                       <Route path="tags/:tag" element={<TagPosts />} />
                       <Route path="notifications" element={<Notifications />} />
+                      <Route path="preferences" element={<Preferences />} />
                       <Route path="*" element={<NotFoundPage />} />
                     </Routes>
                   </Suspense>

@@ -12,6 +12,8 @@ export interface ApiDependencies extends CoreDependencies {
   authenticator: Authenticator;
   /** Only the search module's Lambda has one; locally every module shares the embedded engine. */
   search?: SearchIndex;
+  /** The HMAC key of unsubscribe links; without it every unsubscribe link is refused. */
+  unsubscribeKey?: () => Promise<Uint8Array>;
   /** Extra health facts (the local runtime reports its stream here). */
   health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
 }

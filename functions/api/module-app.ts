@@ -21,6 +21,7 @@ export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModu
     clock: deps.clock,
     ids: deps.ids,
     search: deps.search,
+    unsubscribeKey: deps.unsubscribeKey,
   });
   const app = createRouter();
 

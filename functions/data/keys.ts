@@ -178,6 +178,18 @@ export const keys = {
   feedItemsOf: (source: string) => `FEEDOF#${source}`,
   /** A person's unread inbox items (GSI2, sparse: the attributes are removed when read). */
   unreadOf: (userId: string) => `USER#${userId}#UNREAD`,
+  /** A person's e-mail preferences (domain/mail/preferences.ts): one item, only the kinds they changed. */
+  mailPreferences: (userId: string) => ({ PK: `USER#${userId}`, SK: 'PREFS#MAIL' }),
+  /**
+   * Inbox items waiting for a digest (GSI1, sparse: removed once e-mailed, read or dropped), sharded so
+   * a large fan-out does not write one index partition (domain/mail/email-due.ts).
+   */
+  mailDue: (period: string, shard: number) => `MAILDUE#${period}#${shard}`,
+  /** The "sent" marker of one person's digest of one period (`2026-11-30` or `2026-11-30T09`). */
+  digestMarker: (userId: string, period: string, bucket: string) => ({
+    PK: `USER#${userId}`,
+    SK: `DIGEST#${period}#${bucket}`,
+  }),
 } as const;
 
 /** Sortable time component for index sort keys. */

@@ -9,6 +9,7 @@ import type { BookmarkTransfer } from './bookmarks/bookmark-transfer';
 import type { CommentService } from './comments/comment-service';
 import type { DomainContext } from './context';
 import type { FeedService } from './feed/feed-service';
+import type { MailPreferenceService } from './mail/preference-service';
 import { OrganisationService } from './orgs/organisations';
 import type { PostService } from './posts/post-service';
 import { FirstSignIn } from './profiles/first-sign-in';
@@ -43,6 +44,7 @@ export interface ModuleServices {
   subscriptions: SubscriptionService;
   notifications: NotificationService;
   audience: AudiencePreviews;
+  mailPreferences: MailPreferenceService;
 }
 
 export type Services = CoreServices & ModuleServices;
@@ -50,4 +52,6 @@ export type Services = CoreServices & ModuleServices;
 /** What a module needs to build its services. */
 export interface ServiceContext extends DomainContext {
   search?: SearchIndex;
+  /** The HMAC key of unsubscribe links (domain/mail/unsubscribe-token.ts); none when mail is off. */
+  unsubscribeKey?: () => Promise<Uint8Array>;
 }

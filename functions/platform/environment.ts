@@ -15,6 +15,12 @@ export const ENV = {
   safeFetchAllowedPorts: 'SAFE_FETCH_ALLOWED_PORTS',
   /** Optional: host names the safe fetcher may fetch at private addresses (functions/safe-fetch/). */
   safeFetchAllowedHosts: 'SAFE_FETCH_ALLOWED_HOSTS',
+  /** E-mail (functions/mail/aws-mail.ts): the sender; unset means mail is off in AWS. */
+  mailFrom: 'MAIL_FROM',
+  /** The web client's origin, where links in e-mails point. */
+  publicUrl: 'PUBLIC_URL',
+  /** The Secrets Manager secret holding the HMAC key of unsubscribe links. */
+  unsubscribeSecretArn: 'UNSUBSCRIBE_SECRET_ARN',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

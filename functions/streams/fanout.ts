@@ -24,6 +24,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { keys } from '../data/keys';
 import type { Item, Key, Table } from '../data/table';
 import { commentActivity } from '../domain/feed/feed-item';
+import type { InboxMailHook } from '../domain/mail/mail-delivery';
 import { toMember, toSpace } from '../domain/spaces/space';
 import {
   allows,
@@ -59,11 +60,13 @@ export { MAX_MENTIONS };
 
 export interface FanoutDependencies {
   table: Table;
+  /** E-mail of new inbox items (domain/mail/mail-delivery.ts); none when mail is off. */
+  mail?: InboxMailHook;
 }
 
 const image = (value: unknown) => (value ? (unmarshall(value as never) as Item) : undefined);
 
-export function createFanout({ table }: FanoutDependencies): StreamConsumer<never> & {
+export function createFanout({ table, mail }: FanoutDependencies): StreamConsumer<never> & {
   feed: FeedWriter;
   rebuildFeedOf(item: Item): Promise<void>;
 } {
@@ -209,6 +212,9 @@ export function createFanout({ table }: FanoutDependencies): StreamConsumer<neve
         told.map(({ userId }) => userId),
       );
     if (!notify) return;
+    // E-mail (domain/mail/mail-delivery.ts): due marks on each new item, then what is due now is sent.
+    const mailPlan = await mail?.prepare(told.map(({ userId }) => userId));
+    const notes: Notification[] = [];
     await Promise.all(
       told.map(({ userId, reason }) => {
         const notification: Notification = {
@@ -228,9 +234,11 @@ export function createFanout({ table }: FanoutDependencies): StreamConsumer<neve
           excerpt: event.excerpt,
           createdAt: event.at,
         };
-        return putIfAbsent(notificationItem(notification));
+        notes.push(notification);
+        return putIfAbsent({ ...notificationItem(notification), ...mailPlan?.attributes(notification) });
       }),
     );
+    if (mail && mailPlan) await mail.afterWrite(notes, mailPlan);
   }
 
   return {

@@ -109,16 +109,20 @@ export class Api extends Construct {
           this.httpApi.addRoutes({ path, methods: [HttpMethod.ANY], integration });
           continue;
         }
-        // Health and the OpenAPI document answer without a token, as the app does; GET only.
+        // Health and the OpenAPI document answer without a token, as the app does; GET only. The
+        // unsubscribe link also takes POST (RFC 8058 one-click); its route checks the link's signature.
+        const unsubscribe = path === '/api/unsubscribe';
         for (const route of this.httpApi.addRoutes({
           path,
-          methods: [HttpMethod.GET],
+          methods: unsubscribe ? [HttpMethod.GET, HttpMethod.POST] : [HttpMethod.GET],
           integration,
           authorizer: new HttpNoneAuthorizer(),
         })) {
           Validations.of(route).acknowledge({
             id: 'AwsSolutions-APIG4',
-            reason: `${path} is public by design (health checks, the API description); it reads no user data and the Lambda behind it refuses every other path without verified claims.`,
+            reason: unsubscribe
+              ? `${path} is public by design (one-click unsubscribe from e-mail, RFC 8058): it changes only the e-mail preference named by an HMAC-signed link and refuses any other.`
+              : `${path} is public by design (health checks, the API description); it reads no user data and the Lambda behind it refuses every other path without verified claims.`,
           });
         }
       }

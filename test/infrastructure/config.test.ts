@@ -196,3 +196,25 @@ describe('readConfig', () => {
     expect(() => config({ 'commonplace:alarmEmail': 'ops' })).toThrow(/alarmEmail/);
   });
 });
+
+describe('mail', () => {
+  const arn = 'arn:aws:ses:eu-west-1:123456789012:identity/example.com';
+  it('is off unless both the sender and its SES identity are set; each is checked', () => {
+    expect(config().mail).toBeUndefined();
+    expect(config({ 'commonplace:mailFrom': '', 'commonplace:sesIdentityArn': '' }).mail).toBeUndefined();
+    expect(
+      config({ 'commonplace:mailFrom': 'Commonplace <cp@example.com>', 'commonplace:sesIdentityArn': arn })
+        .mail,
+    ).toEqual({ from: 'Commonplace <cp@example.com>', sesIdentityArn: arn });
+    expect(() => config({ 'commonplace:mailFrom': 'cp@example.com' })).toThrow(/commonplace:sesIdentityArn/);
+    expect(() => config({ 'commonplace:mailFrom': 'nobody', 'commonplace:sesIdentityArn': arn })).toThrow(
+      /commonplace:mailFrom/,
+    );
+    expect(() =>
+      config({
+        'commonplace:mailFrom': 'cp@example.com',
+        'commonplace:sesIdentityArn': 'arn:aws:iam::1:role/x',
+      }),
+    ).toThrow(/commonplace:sesIdentityArn/);
+  });
+});

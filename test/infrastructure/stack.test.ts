@@ -218,6 +218,8 @@ describe('api', () => {
         module: module.name,
       })),
     );
+    // The unsubscribe link also takes the RFC 8058 one-click POST.
+    expected.push({ routeKey: 'POST /api/unsubscribe', module: 'notifications' });
     const integrations = Object.fromEntries(resources('AWS::ApiGatewayV2::Integration'));
     const actual = resources('AWS::ApiGatewayV2::Route').map(([, route]) => {
       const integration = integrations[(route.Properties.Target['Fn::Join'][1][1] as { Ref: string }).Ref];
@@ -248,7 +250,8 @@ describe('api', () => {
     const routes = resources('AWS::ApiGatewayV2::Route');
     expect(routes.length).toBeGreaterThanOrEqual(30);
     for (const [, route] of routes) {
-      if (['GET /api/health', 'GET /api/openapi.json'].includes(route.Properties.RouteKey)) {
+      const unsubscribe = ['GET /api/unsubscribe', 'POST /api/unsubscribe'];
+      if (['GET /api/health', 'GET /api/openapi.json', ...unsubscribe].includes(route.Properties.RouteKey)) {
         expect(route.Properties.AuthorizationType).toBe('NONE');
         continue;
       }
@@ -318,7 +321,8 @@ describe('api', () => {
         logicalIdOf('AWS::Lambda::Function', id)
       ] as Resource;
       const env = fn.Properties.Environment.Variables;
-      const search = module.name === 'search' ? [ENV.searchEndpoint] : [];
+      const search: string[] = module.name === 'search' ? [ENV.searchEndpoint] : [];
+      if (module.name === 'notifications') search.push(ENV.unsubscribeSecretArn);
       expect(Object.keys(env).sort()).toEqual(
         [ENV.logLevel, ENV.serviceName, ENV.tableName, ENV.originSecret, ...search].sort(),
       );
@@ -350,6 +354,7 @@ describe('lambda functions', () => {
       [
         ...ALL_MODULES.map((m) => `Api${m.name[0].toUpperCase()}${m.name.slice(1)}HandlerFunction`),
         'AuthPreTokenGenerationFunction',
+        'MailDigestJobFunction',
         'SearchSecurityConfigFunction',
         'StreamsIndexerHandlerFunction',
         'StreamsFanoutHandlerFunction',
@@ -841,5 +846,40 @@ describe('cdk-nag', () => {
         ),
     );
     expect(stale).toEqual([]);
+  });
+});
+
+describe('mail', () => {
+  it('runs the digest job hourly through EventBridge Scheduler, with retries and a dead-letter queue', () => {
+    const job = logicalIdOf('AWS::Lambda::Function', 'MailDigestJob');
+    const [[, schedule]] = resources('AWS::Scheduler::Schedule');
+    expect(schedule.Properties.ScheduleExpression).toBe('cron(5 * * * ? *)');
+    expect(schedule.Properties.Target.Arn).toEqual({ 'Fn::GetAtt': [job, 'Arn'] });
+    expect(schedule.Properties.Target.RetryPolicy.MaximumRetryAttempts).toBe(2);
+    expect(schedule.Properties.Target.DeadLetterConfig.Arn).toBeDefined();
+  });
+
+  it('keeps the unsubscribe key in a secret that the notifications API, the fan-out and the job read', () => {
+    expect(resources('AWS::SecretsManager::Secret').length).toBeGreaterThanOrEqual(1);
+    for (const id of ['ApiNotificationsHandler', 'StreamsFanoutHandler', 'MailDigestJob']) {
+      const fn = template.findResources('AWS::Lambda::Function')[
+        logicalIdOf('AWS::Lambda::Function', id)
+      ] as Resource;
+      expect(fn.Properties.Environment.Variables[ENV.unsubscribeSecretArn]).toBeDefined();
+    }
+  });
+
+  it('without commonplace:mailFrom mail is off: no SES permission, no sender, and the stack says so', () => {
+    expect(JSON.stringify(resources('AWS::IAM::Policy'))).not.toContain('ses:');
+    for (const [, fn] of ourFunctions())
+      expect(fn.Properties.Environment?.Variables?.[ENV.mailFrom]).toBeUndefined();
+    const outputs = template.findOutputs('MailStatus');
+    expect(Object.values(outputs)[0].Value).toMatch(/^off: set commonplace:mailFrom/);
+  });
+
+  it('alarms on the job failing and on the schedule failing to invoke it', () => {
+    const alarms = resources('AWS::CloudWatch::Alarm').map(([id]) => id);
+    expect(alarms.some((id) => id.startsWith('MailDigestErrorsAlarm'))).toBe(true);
+    expect(alarms.some((id) => id.startsWith('MailDigestScheduleDeadLettersAlarm'))).toBe(true);
   });
 });

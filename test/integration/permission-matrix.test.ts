@@ -334,6 +334,8 @@ const EVERY_ROUTE: [string, string, unknown?][] = [
   ['PUT', '/me/bookmark-bundles/some-bundle', { name: 'x', version: 1 }],
   ['DELETE', '/me/bookmark-bundles/some-bundle'],
   ['GET', '/me/bookmark-bundles/some-bundle/bookmarks'],
+  ['GET', '/me/notification-preferences'],
+  ['PUT', '/me/notification-preferences', { post: 'hourly' }],
 ];
 
 describe.each([
@@ -954,6 +956,23 @@ const GLOBAL_ROUTES: [string, Record<Actor, number>, (actor: Actor) => Promise<A
     'GET /me/bookmark-bundles/{bundleId}/bookmarks (own)',
     everyone(200),
     async (a) => call(a, 'GET', `/me/bookmark-bundles/${await ownBundle(a)}/bookmarks`),
+  ],
+  ['GET /me/notification-preferences', everyone(200), (a) => call(a, 'GET', '/me/notification-preferences')],
+  [
+    'PUT /me/notification-preferences',
+    everyone(200),
+    (a) => call(a, 'PUT', '/me/notification-preferences', { page: 'hourly' }),
+  ],
+  // Public, signature-checked: a link not signed for this person and kind is refused whoever asks.
+  [
+    'GET /unsubscribe (forged link)',
+    everyone(403),
+    (a) => call(a, 'GET', '/unsubscribe?user=alice&kind=post&sig=forged'),
+  ],
+  [
+    'POST /unsubscribe (forged link)',
+    everyone(403),
+    (a) => call(a, 'POST', '/unsubscribe?user=alice&kind=post&sig=forged'),
   ],
   ['GET /health', everyone(200), () => rt.api('anonymous', 'GET', '/health')],
   ['GET /openapi.json', everyone(200), () => rt.api('anonymous', 'GET', '/openapi.json')],

@@ -32,9 +32,9 @@ function routePaths(): string[] {
 
 const NOT_BUILT = [
   {
-    module: 'E-mail digests and live updates',
-    words: /digest|e-mail|live update|unsubscribe/i,
-    route: /digest|unsubscribe|live|preferences|email/,
+    module: 'Live updates',
+    words: /live update|pushed live|websocket/i,
+    route: /live|websocket|events/,
   },
 ];
 
@@ -46,6 +46,7 @@ const BUILT = [
   { module: 'Search', route: '/search' },
   { module: 'Spaces and partner access', route: '/spaces/{spaceId}/sharing' },
   { module: 'Subscriptions and notifications', route: '/me/notifications' },
+  { module: 'E-mail', route: '/me/notification-preferences' },
 ];
 
 describe('README', () => {

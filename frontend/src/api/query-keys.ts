@@ -39,6 +39,7 @@ export const keys = {
   notifications: () => ['notifications'] as const,
   inbox: () => ['notifications', 'inbox'] as const,
   unreadCount: () => ['notifications', 'unread-count'] as const,
+  mailPreferences: () => ['notifications', 'mail-preferences'] as const,
   follows: () => ['follows'] as const,
   watches: () => ['watches'] as const,
 

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { SearchResponse, SuggestResponse } from '../../../functions/api/routes/search';
+import type { MailPreferencesView } from '../../../functions/api/schemas/mail-preferences';
 import type {
   AudiencePreviewView,
   FollowView,
@@ -72,3 +73,4 @@ export type Notification = z.output<typeof NotificationView>;
 export type AudiencePreview = z.output<typeof AudiencePreviewView>;
 export type UnreadCount = z.output<typeof UnreadCountSchema>;
 export type MarkedAll = z.output<typeof MarkedAllSchema>;
+export type MailPreferences = z.output<typeof MailPreferencesView>;

@@ -20,7 +20,8 @@ export interface RequestCredentials {
 
 export type Authenticator = (credentials: RequestCredentials) => Promise<Principal>;
 
-export const PUBLIC_PATHS = new Set(['/api/health', '/api/openapi.json']);
+/** Public: health, the API description, and unsubscribe links (signed; checked by the route). */
+export const PUBLIC_PATHS = new Set(['/api/health', '/api/openapi.json', '/api/unsubscribe']);
 
 export function authenticate(authenticator: Authenticator, services: Services): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
