@@ -30,16 +30,16 @@ const KiB = 1024;
 const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 179 * KiB },
   { prefix: 'ApiPostsHandler', name: 'posts', bytes: 199 * KiB },
-  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 193 * KiB },
+  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 194 * KiB },
   { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 204 * KiB },
   { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 178 * KiB },
   { prefix: 'ApiSearchHandler', name: 'search', bytes: 196 * KiB },
   // Was 184: e-mail preferences and the unsubscribe link (domain/mail/, routes/mail-preferences.ts).
   { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 196 * KiB },
-  { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 66 * KiB },
+  { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 67 * KiB },
   // Was 49: the fan-out also writes the home feed (feed-writer.ts), gathers likes and shares
   // (gathered-events.ts) and sends immediate e-mails (domain/mail/, SES over the SDK's signer).
-  { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 66 * KiB },
+  { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 67 * KiB },
   { prefix: 'StreamsBookmarkMetadataHandler', name: 'bookmark-metadata', bytes: 52 * KiB },
   // The digest job: the mail domain, the SES and Secrets Manager calls over the SDK's signer.
   { prefix: 'MailDigestJob', name: 'digest', bytes: 48 * KiB },
