@@ -4,6 +4,7 @@
  * (everything but health and the OpenAPI document) → routes. Errors become problem+json in one place.
  * A Lambda serves one module (lambdas/); the local runtime serves them all (app.ts).
  */
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createCoreServices, type ServiceContext, type Services } from '../domain/services';
 import type { ApiDependencies } from './dependencies';
@@ -40,21 +41,20 @@ export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModu
     limiterFor(limits[c.req.path.replace(/^\/api/, '')] ?? MAX_BODY_BYTES)(c, next),
   );
   app.use('/api/*', authenticate(deps.authenticator, services));
+  // A path some route names literally belongs to that route alone: `PATCH /me/bookmarks/export` is a
+  // 405 (the path answers GET), not a call of `PATCH /me/bookmarks/{bookmarkId}` with the id "export".
+  let allowedMethods: (path: string) => string[] = () => [];
+  app.use('/api/*', async (c, next) => {
+    const allowed = allowedMethods(c.req.path);
+    if (allowed.length && !allowed.includes(c.req.method)) return methodNotAllowed(c, allowed);
+    return next();
+  });
   mountModules(app, modules);
 
-  const allowedMethods = routeMethods(app.routes);
+  allowedMethods = routeMethods(app.routes);
   app.notFound((c) => {
     const allowed = allowedMethods(c.req.path);
-    if (allowed.length) {
-      c.header('Allow', allowed.join(', '));
-      return problemResponse(c, {
-        type: 'method-not-allowed',
-        title: 'Method not allowed',
-        status: 405,
-        detail: `${c.req.path} answers ${allowed.join(', ')}, not ${c.req.method}`,
-        instance: c.req.path,
-      });
-    }
+    if (allowed.length) return methodNotAllowed(c, allowed);
     return problemResponse(c, {
       type: 'not-found',
       title: 'Not found',
@@ -65,6 +65,17 @@ export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModu
   });
   app.onError(handleError);
   return app;
+}
+
+function methodNotAllowed(c: Context, allowed: string[]) {
+  c.header('Allow', allowed.join(', '));
+  return problemResponse(c, {
+    type: 'method-not-allowed',
+    title: 'Method not allowed',
+    status: 405,
+    detail: `${c.req.path} answers ${allowed.join(', ')}, not ${c.req.method}`,
+    instance: c.req.path,
+  });
 }
 
 function bodyLimitOf(maxSize: number) {
@@ -102,16 +113,22 @@ export function moduleRoutes(module: ApiModule): { method: string; path: string 
   return mountModules(createRouter(), [module]).routes.map(({ method, path }) => ({ method, path }));
 }
 
-/** For a path, the methods some route answers it with (HEAD comes with GET); none when no route matches. */
+/**
+ * For a path, the methods the routes that match it most literally answer (HEAD comes with GET); none
+ * when no route matches. Of `/me/bookmarks/export` and `/me/bookmarks/:bookmarkId`, the first decides.
+ */
 function routeMethods(routes: { path: string; method: string }[]): (path: string) => string[] {
   const patterns = routes
     .filter((route) => route.method !== 'ALL')
     .map((route) => ({
       method: route.method,
+      literals: route.path.split('/').filter((part) => part && !part.startsWith(':')).length,
       matches: new RegExp(`^${route.path.replace(/[.]/g, '\\.').replace(/:[^/]+/g, '[^/]+')}/?$`),
     }));
   return (path) => {
-    const methods = new Set(patterns.filter((p) => p.matches.test(path)).map((p) => p.method));
+    const matching = patterns.filter((p) => p.matches.test(path));
+    const most = Math.max(...matching.map((p) => p.literals));
+    const methods = new Set(matching.filter((p) => p.literals === most).map((p) => p.method));
     if (methods.has('GET')) methods.add('HEAD');
     return [...methods];
   };

@@ -50,4 +50,16 @@ function markOptionalBodies(
     const body = paths?.[definition.route.path]?.[definition.route.method]?.requestBody;
     if (body && typeof body === 'object') (body as { required?: boolean }).required = false;
   }
+  // A body offered in two media types (the bookmark import: JSON or the file as text/html) cannot be
+  // required through the router, which would then ask every request for JSON; its handler refuses a
+  // missing one, so the document says it is required.
+  for (const definition of definitions) {
+    if (definition.type !== 'route') continue;
+    const content = definition.route.request?.body?.content ?? {};
+    const json = content['application/json']?.schema;
+    if (Object.keys(content).length < 2 || !json || !('safeParse' in json) || json.safeParse({}).success)
+      continue;
+    const body = paths?.[definition.route.path]?.[definition.route.method]?.requestBody;
+    if (body && typeof body === 'object') (body as { required?: boolean }).required = true;
+  }
 }

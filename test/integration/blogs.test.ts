@@ -6,6 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { PUBLIC_PATHS } from '../../functions/api/middleware/authenticate';
 import { type ApiResponse, startTestRuntime, type TestRuntime } from '../helpers/runtime';
 
 let rt: TestRuntime;
@@ -755,7 +756,8 @@ describe('operations documents', () => {
         expect(new Set(names).size).toBe(names.length);
         expect(Object.keys(operation.responses).length).toBeGreaterThan(0);
         for (const r of Object.values<any>(operation.responses)) expect(typeof r.description).toBe('string');
-        if (path === '/api/health') continue;
+        // Public by design (health, the signed unsubscribe link): no token asked.
+        if (PUBLIC_PATHS.has(path)) continue;
         expect([where, operation.security]).toEqual([where, [{ bearer: [] }]]);
         for (const status of ['400', '401', '403', '404']) {
           expect([where, operation.responses[status]?.content?.['application/problem+json']?.schema]).toEqual(

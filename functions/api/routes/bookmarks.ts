@@ -18,6 +18,7 @@ import {
   BundleList,
   BundleUpdateBody,
   BundleView,
+  bookmarkFile,
   EditBookmarkBody,
   FavouriteBody,
   ImportJsonBody,
@@ -111,7 +112,7 @@ export function bookmarkRoutes() {
         body: {
           content: {
             'application/json': { schema: ImportJsonBody },
-            'text/html': { schema: z.string() },
+            'text/html': { schema: bookmarkFile },
           },
         },
       },

@@ -2,20 +2,18 @@
 import { z } from '@hono/zod-openapi';
 import { MAX_BOOKMARK_TAGS, VISIBILITIES } from '../../domain/bookmarks/bookmark';
 import { isUrlProblem, MAX_URL_LENGTH, normaliseUrl } from '../../domain/bookmarks/url';
-import { normalizeTag } from '../../domain/content/names';
-import { id, optionalOrg, pageOf, timestamp, version } from './common';
+import { id, optionalOrg, pageOf, tag, timestamp, version } from './common';
 
-const tag = z
-  .string()
-  .max(51)
-  .refine((t) => normalizeTag(t) !== null, 'tags start with a letter and hold letters, digits, - and _')
-  .transform((t) => normalizeTag(t)!);
+/** http or https, a host name (or address) without spaces or credentials, a port, then anything but white space. */
+const URL_FORM = /^[Hh][Tt][Tt][Pp][Ss]?:\/\/[A-Za-z0-9._~-]+(?::[0-9]{1,4})?(?:[/?#]\S*)?$/;
 
 /** An http(s) URL of at most 2,048 characters; the refusal says why in words (the problem names the field). */
 const url = z
   .string()
   .min(1)
   .max(MAX_URL_LENGTH)
+  // What the document states (so what it calls valid is taken); the normaliser has the last word.
+  .regex(URL_FORM, 'an http(s) address such as https://example.com/page')
   .superRefine((value, ctx) => {
     const result = normaliseUrl(value);
     if (isUrlProblem(result))
@@ -63,7 +61,7 @@ export const SaveBookmarkBody = z
     url,
     ...text,
     visibility: visibility.optional(),
-    spaceId: id.optional(),
+    spaceId: id.optional().openapi({ description: 'Only with visibility "space", which it then needs' }),
     favourite: z.boolean().optional(),
   })
   .strict()
@@ -72,7 +70,10 @@ export const EditBookmarkBody = z
   .object({
     ...text,
     visibility: visibility.optional(),
-    spaceId: id.nullable().optional(),
+    spaceId: id
+      .nullable()
+      .optional()
+      .openapi({ description: 'Only with visibility "space" (the save\'s, or the one given)' }),
     favourite: z.boolean().optional(),
     version,
   })
@@ -80,9 +81,17 @@ export const EditBookmarkBody = z
   .openapi('BookmarkEdit');
 export const FavouriteBody = z.object({ favourite: z.boolean() }).strict().openapi('BookmarkFavourite');
 export const RenameTagBody = z.object({ from: tag, to: tag }).strict().openapi('BookmarkTagRename');
+/** A Netscape bookmark file names itself in its first line; the document says so. */
+export const bookmarkFile = z
+  .string()
+  .regex(
+    /<!DOCTYPE NETSCAPE-Bookmark-file-1>/,
+    'a Netscape bookmark file (<!DOCTYPE NETSCAPE-Bookmark-file-1>)',
+  )
+  .openapi({ description: 'The Netscape bookmark file, as text' });
 export const ImportJsonBody = z
   .object({
-    file: z.string().openapi({ description: 'The Netscape bookmark file, as text' }),
+    file: bookmarkFile,
     visibility: z.enum(['private', 'employees']).optional(),
   })
   .strict()

@@ -445,10 +445,8 @@ export class BookmarkService {
    * by asking again.
    */
   async renameTag(principal: Principal, from: string, to: string) {
-    if (from === to)
-      throw new InvalidInput('The new name is the same as the old one', [
-        { field: 'json.to', message: 'same as from' },
-      ]);
+    // The same name (after normalising: "Ops" is "ops") renames nothing: done already.
+    if (from === to) return { from, to, renamed: 0, merged: false };
     const me = principal.userId;
     const [existing] = await this.ctx.table.getMany([keys.bookmarkTagCount(me, to)]);
     const merged = ((existing?.count as number) ?? 0) > 0;
