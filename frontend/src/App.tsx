@@ -29,6 +29,8 @@ const WikiPage = lazy(() => import('./routes/WikiPage'));
 const PageEditor = lazy(() => import('./routes/PageEditor'));
 const Notifications = lazy(() => import('./routes/Notifications'));
 const Preferences = lazy(() => import('./routes/Preferences'));
+const Bookmarks = lazy(() => import('./routes/Bookmarks'));
+const SaveBookmark = lazy(() => import('./routes/SaveBookmark'));
 
 function createQueryClient() {
   return new QueryClient({
@@ -85,6 +87,8 @@ export function App({ config, auth }: { config: RuntimeConfig; auth: Auth }) {
                       <Route path="tags/:tag" element={<TagPosts />} />
                       <Route path="notifications" element={<Notifications />} />
                       <Route path="preferences" element={<Preferences />} />
+                      <Route path="bookmarks" element={<Bookmarks />} />
+                      <Route path="save" element={<SaveBookmark />} />
                       <Route path="*" element={<NotFoundPage />} />
                     </Routes>
                   </Suspense>

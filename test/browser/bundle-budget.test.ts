@@ -89,12 +89,15 @@ test('every screen but home is its own lazily loaded chunk', () => {
   const entry = Object.values(manifest).find((chunk) => chunk.isEntry)!;
   const lazyScreens = (entry.dynamicImports ?? []).map((key) => path.basename(key, '.tsx'));
   expect(lazyScreens.sort()).toEqual([
+    'Bookmarks',
     'Drafts',
     'Editor',
     'Notifications',
     'PageEditor',
     'Person',
     'PostPage',
+    'Preferences',
+    'SaveBookmark',
     'Search',
     'SpacePage',
     'Spaces',

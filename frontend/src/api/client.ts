@@ -76,32 +76,93 @@ export async function api<T>(method: string, path: string, body?: unknown, signa
   }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
-  let parsed: unknown;
+  if (response.ok) return parseJson(text) as T;
+  return Promise.reject(failure(response.status, response.statusText, text));
+}
+
+function parseJson(text: string): unknown {
   try {
-    parsed = text ? JSON.parse(text) : undefined;
+    return text ? JSON.parse(text) : undefined;
   } catch {
-    parsed = undefined;
+    return undefined;
   }
-  if (response.ok) return parsed as T;
-  if (response.status === 401) settings.onUnauthorized();
-  const problem = (parsed ?? {}) as Record<string, unknown>;
+}
+
+/** A refused answer as an ApiError (problem+json when the server sent one); a 401 asks to sign in again. */
+function failure(status: number, statusText: string, text: string): ApiError {
+  if (status === 401) settings.onUnauthorized();
+  const problem = (parseJson(text) ?? {}) as Record<string, unknown>;
   const { type, title, detail, errors, status: _status, instance: _instance, ...extra } = problem;
   const kind =
     typeof type === 'string'
       ? (type.split('/').pop() ?? 'http-error')
-      : response.status === 404
+      : status === 404
         ? 'not-found'
         : 'http-error';
-  return Promise.reject(
-    new ApiError(
-      response.status,
-      kind,
-      typeof title === 'string' ? title : response.statusText || 'Request failed',
-      typeof detail === 'string' ? detail : `The server answered ${response.status}.`,
-      Array.isArray(errors) ? (errors as FieldIssue[]) : [],
-      extra,
-    ),
+  return new ApiError(
+    status,
+    kind,
+    typeof title === 'string' ? title : statusText || 'Request failed',
+    typeof detail === 'string' ? detail : `The server answered ${status}.`,
+    Array.isArray(errors) ? (errors as FieldIssue[]) : [],
+    extra,
   );
+}
+
+const unreachable = () =>
+  new ApiError(
+    0,
+    'network',
+    'No connection',
+    'The server could not be reached. Check your connection and try again.',
+  );
+
+/** A GET whose answer is a file, not JSON (e.g. the bookmark export), as text. */
+export async function getText(path: string, signal?: AbortSignal): Promise<string> {
+  const token = settings.token();
+  let response: Response;
+  try {
+    response = await fetch(`${settings.baseUrl}${path}`, {
+      signal,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw unreachable();
+  }
+  const text = await response.text();
+  if (!response.ok) throw failure(response.status, response.statusText, text);
+  return text;
+}
+
+/**
+ * POSTs a body with XMLHttpRequest, which (unlike fetch) reports upload progress: `onProgress` gets
+ * the share sent, 0 to 1, and 1 once the whole body is on its way while the server works on it.
+ */
+export function upload<T>(
+  path: string,
+  body: Blob | string,
+  contentType: string,
+  onProgress: (share: number) => void,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', `${settings.baseUrl}${path}`);
+    const token = settings.token();
+    if (token) request.setRequestHeader('authorization', `Bearer ${token}`);
+    request.setRequestHeader('content-type', contentType);
+    request.setRequestHeader('accept', 'application/json');
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
+    };
+    request.upload.onload = () => onProgress(1);
+    request.onerror = () => reject(unreachable());
+    request.onload = () => {
+      if (request.status >= 200 && request.status < 300) resolve(parseJson(request.responseText) as T);
+      else reject(failure(request.status, request.statusText, request.responseText));
+    };
+    request.send(body);
+  });
 }
 
 export const get = <T>(path: string, signal?: AbortSignal) => api<T>('GET', path, undefined, signal);

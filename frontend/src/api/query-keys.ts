@@ -43,6 +43,13 @@ export const keys = {
   follows: () => ['follows'] as const,
   watches: () => ['watches'] as const,
 
+  /** Every bookmark list, cloud, bundle and lookup: a save, edit or import invalidates this prefix. */
+  bookmarks: () => ['bookmarks'] as const,
+  bookmarkList: (view: string, filter: string) => ['bookmarks', 'list', view, filter] as const,
+  bookmarkLookup: (url: string) => ['bookmarks', 'lookup', url] as const,
+  bookmarkTags: (whose: 'mine' | 'company') => ['bookmarks', 'tags', whose] as const,
+  bookmarkBundles: () => ['bookmarks', 'bundles'] as const,
+
   search: (q: string, filters: unknown) => ['search', q, filters] as const,
   suggest: (q: string) => ['suggest', q] as const,
 };

@@ -5,6 +5,15 @@
  */
 import type { z } from 'zod';
 import type { SearchResponse, SuggestResponse } from '../../../functions/api/routes/search';
+import type {
+  BookmarkView,
+  BundleView,
+  ImportReportView,
+  LookupView,
+  PopularView,
+  RenameResult,
+  TagCloud as TagCloudSchema,
+} from '../../../functions/api/schemas/bookmarks';
 import type { MailPreferencesView } from '../../../functions/api/schemas/mail-preferences';
 import type {
   AudiencePreviewView,
@@ -74,3 +83,12 @@ export type AudiencePreview = z.output<typeof AudiencePreviewView>;
 export type UnreadCount = z.output<typeof UnreadCountSchema>;
 export type MarkedAll = z.output<typeof MarkedAllSchema>;
 export type MailPreferences = z.output<typeof MailPreferencesView>;
+
+export type Bookmark = z.output<typeof BookmarkView>;
+export type PopularBookmark = z.output<typeof PopularView>;
+export type BookmarkLookup = z.output<typeof LookupView>;
+export type TagCloud = z.output<typeof TagCloudSchema>;
+export type TagCount = TagCloud['items'][number];
+export type TagRenamed = z.output<typeof RenameResult>;
+export type BookmarkBundle = z.output<typeof BundleView>;
+export type ImportReport = z.output<typeof ImportReportView>;

@@ -48,6 +48,7 @@ export function Layout({ children }: { children: ReactNode }) {
             </NavLink>
             <NavLink to="/spaces">Spaces</NavLink>
             <NavLink to="/drafts">Drafts</NavLink>
+            <NavLink to="/bookmarks">Bookmarks</NavLink>
           </nav>
           <TypeAhead />
           <NotificationBell />
