@@ -88,15 +88,21 @@ export function moduleRoutes(module: ApiModule): { method: string; path: string 
   return mountModules(createRouter(), [module]).routes.map(({ method, path }) => ({ method, path }));
 }
 
-/** For a path, the methods some route answers it with (HEAD comes with GET); none when no route matches. */
+/**
+ * For a path, the methods some route answers it with (HEAD comes with GET); none when no route matches.
+ * The patterns are built on the first unmatched request: a cold start, and every request that matches a
+ * route, never need them.
+ */
 function routeMethods(routes: { path: string; method: string }[]): (path: string) => string[] {
-  const patterns = routes
+  const candidates = routes
     .filter((route) => route.method !== 'ALL')
-    .map((route) => ({
+    .map(({ method, path }) => ({ method, path }));
+  let patterns: { method: string; matches: RegExp }[] | undefined;
+  return (path) => {
+    patterns ??= candidates.map((route) => ({
       method: route.method,
       matches: new RegExp(`^${route.path.replace(/[.]/g, '\\.').replace(/:[^/]+/g, '[^/]+')}/?$`),
     }));
-  return (path) => {
     const methods = new Set(patterns.filter((p) => p.matches.test(path)).map((p) => p.method));
     if (methods.has('GET')) methods.add('HEAD');
     return [...methods];
