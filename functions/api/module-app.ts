@@ -43,15 +43,16 @@ export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModu
   app.use('/api/*', authenticate(deps.authenticator, services));
   // A path some route names literally belongs to that route alone: `PATCH /me/bookmarks/export` is a
   // 405 (the path answers GET), not a call of `PATCH /me/bookmarks/{bookmarkId}` with the id "export".
-  let allowedMethods: (path: string) => string[] = () => [];
+  let literalPaths = new Map<string, string[]>();
   app.use('/api/*', async (c, next) => {
-    const allowed = allowedMethods(c.req.path);
-    if (allowed.length && !allowed.includes(c.req.method)) return methodNotAllowed(c, allowed);
+    const allowed = literalPaths.get(c.req.path.replace(/\/$/, ''));
+    if (allowed && !allowed.includes(c.req.method)) return methodNotAllowed(c, allowed);
     return next();
   });
   mountModules(app, modules);
 
-  allowedMethods = routeMethods(app.routes);
+  literalPaths = literalPathMethods(app.routes);
+  const allowedMethods = routeMethods(app.routes);
   app.notFound((c) => {
     const allowed = allowedMethods(c.req.path);
     if (allowed.length) return methodNotAllowed(c, allowed);
@@ -116,20 +117,34 @@ export function moduleRoutes(module: ApiModule): { method: string; path: string 
 /**
  * For a path, the methods the routes that match it most literally answer (HEAD comes with GET); none
  * when no route matches. Of `/me/bookmarks/export` and `/me/bookmarks/:bookmarkId`, the first decides.
+ * The patterns are built on the first unmatched request: a cold start never needs them.
  */
 function routeMethods(routes: { path: string; method: string }[]): (path: string) => string[] {
-  const patterns = routes
+  const candidates = routes
     .filter((route) => route.method !== 'ALL')
-    .map((route) => ({
+    .map(({ method, path }) => ({ method, path }));
+  let patterns: { method: string; literals: number; matches: RegExp }[] | undefined;
+  return (path) => {
+    patterns ??= candidates.map((route) => ({
       method: route.method,
       literals: route.path.split('/').filter((part) => part && !part.startsWith(':')).length,
       matches: new RegExp(`^${route.path.replace(/[.]/g, '\\.').replace(/:[^/]+/g, '[^/]+')}/?$`),
     }));
-  return (path) => {
     const matching = patterns.filter((p) => p.matches.test(path));
     const most = Math.max(...matching.map((p) => p.literals));
     const methods = new Set(matching.filter((p) => p.literals === most).map((p) => p.method));
     if (methods.has('GET')) methods.add('HEAD');
     return [...methods];
   };
+}
+
+/** The methods of each route path without parameters (`/api/me/bookmarks/export`): a Map lookup. */
+function literalPathMethods(routes: { path: string; method: string }[]): Map<string, string[]> {
+  const byPath = new Map<string, string[]>();
+  for (const { path, method } of routes) {
+    if (method === 'ALL' || path.includes(':') || path.includes('*')) continue;
+    byPath.set(path, [...(byPath.get(path) ?? []), method]);
+  }
+  for (const methods of byPath.values()) if (methods.includes('GET')) methods.push('HEAD');
+  return byPath;
 }

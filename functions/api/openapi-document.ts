@@ -1,17 +1,27 @@
 /**
  * The OpenAPI 3.1 document of every module's routes, built from the same route definitions that
  * validate requests, so the two cannot drift apart. Built once per process, on the first request for
- * it: a module Lambda loads the other modules' route definitions only then, never at cold start.
+ * it: a module Lambda loads the other modules' route definitions only then, never at cold start, and
+ * the document generators too (functions/platform/lambda-zod-to-openapi.ts).
  */
+import * as zodToOpenApi from '@asteasolutions/zod-to-openapi';
 import { mountModules } from './module-app';
 import { ALL_MODULES } from './modules/all-modules';
 import { createRouter } from './router';
 
-let built: unknown;
+let built: Promise<unknown> | undefined;
 
-export function openApiDocument() {
-  built ??= buildDocument();
+export function openApiDocument(): Promise<unknown> {
+  built ??= loadGenerators().then(buildDocument);
   return built;
+}
+
+/**
+ * In a Lambda bundle the library's document generators are loaded on first use; elsewhere the library
+ * is imported whole and has nothing to load.
+ */
+async function loadGenerators() {
+  await (zodToOpenApi as { loadGenerators?: () => Promise<void> }).loadGenerators?.();
 }
 
 function buildDocument() {

@@ -8,18 +8,71 @@
  *
  * The stack (service-function.ts), `npm run bench:load` and the bundle test all build through this.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { type BuildOptions, buildSync } from 'esbuild';
 
 /**
  * Module substitutions for every Lambda bundle. The SDK's default credential chain is replaced by the
  * one that can apply inside Lambda (environment variables, container endpoint); see
- * functions/platform/lambda-credentials.ts for why.
+ * functions/platform/lambda-credentials.ts for why. zod-to-openapi is replaced by its two pieces that
+ * requests use, with its document generators loaded on first use (a separate module, so that they sit
+ * in a chunk of their own); see functions/platform/lambda-zod-to-openapi.ts.
  */
 export const lambdaEsbuildAlias = (projectRoot: string): Record<string, string> => ({
   '@aws-sdk/credential-provider-node': join(projectRoot, 'functions/platform/lambda-credentials.ts'),
+  '@asteasolutions/zod-to-openapi': zodToOpenApiForLambda(projectRoot),
+  'zod-to-openapi-generators': zodToOpenApiModule(projectRoot),
 });
+
+/** The ES module of the zod-to-openapi that @hono/zod-openapi depends on. */
+function zodToOpenApiModule(projectRoot: string): string {
+  const fromHono = createRequire(
+    createRequire(join(projectRoot, 'package.json')).resolve('@hono/zod-openapi'),
+  );
+  const manifest = fromHono.resolve('@asteasolutions/zod-to-openapi/package.json');
+  const { module } = JSON.parse(readFileSync(manifest, 'utf8')) as { module: string };
+  return join(dirname(manifest), module);
+}
+
+/**
+ * functions/platform/lambda-zod-to-openapi.ts bundled on its own, with the library's request-time
+ * pieces inside, to a file named by its content (so that concurrent builds agree and the bundles'
+ * metafiles and asset hashes stay the same from one build to the next). Its source map is inline, so
+ * the Lambda bundle's map still points at the library's and our own sources.
+ */
+function zodToOpenApiForLambda(projectRoot: string): string {
+  const result = buildSync({
+    entryPoints: [join(projectRoot, 'functions/platform/lambda-zod-to-openapi.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    alias: { 'zod-to-openapi-complete': zodToOpenApiModule(projectRoot) },
+    external: ['zod-to-openapi-generators'],
+    absWorkingDir: projectRoot,
+    sourcemap: 'inline',
+    sourcesContent: false,
+    write: false,
+    logLevel: 'warning',
+  });
+  const code = result.outputFiles[0].contents;
+  const file = join(
+    tmpdir(),
+    'commonplace-lambda-bundle',
+    `zod-to-openapi-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`,
+  );
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    const partial = `${file}.${process.pid}`;
+    writeFileSync(partial, code);
+    renameSync(partial, file);
+  }
+  return file;
+}
 
 function lambdaBundleOptions(projectRoot: string): BuildOptions {
   return {

@@ -51,7 +51,7 @@ export function platformRoutes() {
   );
   app.get('/openapi.json', async (c) => {
     const { openApiDocument } = await import('../openapi-document');
-    return c.json(openApiDocument());
+    return c.json(await openApiDocument());
   });
   return app;
 }
