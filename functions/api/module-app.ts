@@ -143,7 +143,10 @@ function literalPathMethods(routes: { path: string; method: string }[]): Map<str
   const byPath = new Map<string, string[]>();
   for (const { path, method } of routes) {
     if (method === 'ALL' || path.includes(':') || path.includes('*')) continue;
-    byPath.set(path, [...(byPath.get(path) ?? []), method]);
+    // A route can be listed twice (its validator and its handler): each method once.
+    const methods = byPath.get(path) ?? [];
+    if (!methods.includes(method)) methods.push(method);
+    byPath.set(path, methods);
   }
   for (const methods of byPath.values()) if (methods.includes('GET')) methods.push('HEAD');
   return byPath;
