@@ -30,10 +30,11 @@ import { systemClock, ulidGenerator } from '../functions/platform/clock';
 import { metadataFetcherFromEnvironment } from '../functions/safe-fetch/page-metadata-fetcher';
 import { FastSearchIndex } from '../functions/search/embedded/fast-index';
 import { createBookmarkMetadata } from '../functions/streams/bookmark-metadata';
-import { createFanout } from '../functions/streams/fanout';
+import { createFanout, type FanoutPage } from '../functions/streams/fanout';
 import { rebuildFeed } from '../functions/streams/feed-rebuild';
 import { createIndexer } from '../functions/streams/indexer';
 import { recordHasItemType } from '../functions/streams/item-type-filter';
+import { createQueueHandler } from '../functions/streams/queue-consumer';
 import { createStreamHandler } from '../functions/streams/stream-consumer';
 import { compressResponse } from './compression';
 import { DynamoDbFront } from './dynamodb/dynamodb-front';
@@ -41,6 +42,12 @@ import { EventSourceMapping, type EventSourceMappingOptions } from './dynamodb/e
 import { FailureDestination } from './dynamodb/failure-destination';
 import { createIdentityProvider } from './identity/provider';
 import { fetchToken } from './identity/token-client';
+import {
+  NOTIFICATION_STREAM_PATH,
+  NotificationHub,
+  serveNotificationStream,
+} from './live/notification-stream';
+import { LocalQueue } from './queue/local-queue';
 import { serveStatic } from './static-files';
 import { SwappableSearchIndex } from './swappable-index';
 
@@ -72,10 +79,14 @@ export interface LocalRuntime {
   /** Rebuilds the embedded index from the table into a fresh index, then swaps it in. */
   reindex(onProgress?: (progress: ReindexProgress) => void): Promise<number>;
   consumers: Map<string, EventSourceMapping>;
+  /** The local stand-ins for SQS queues and their consumers: `fanout-pages`. */
+  queues: Map<string, LocalQueue>;
+  /** Live notifications (the SSE hub at /api/me/notifications/stream). */
+  live: NotificationHub;
   addConsumer(options: Omit<EventSourceMappingOptions, 'checkpointDirectory'>): EventSourceMapping;
   /** Re-runs a failed batch through its consumer; true when it now succeeds (and is removed). */
   replayFailure(id: string): Promise<boolean>;
-  /** Waits until every consumer has handled every record written so far. */
+  /** Waits until every consumer has handled every record written so far, and every queue is empty. */
   drain(): Promise<void>;
   token(account: string): Promise<string>;
   close(): Promise<void>;
@@ -149,7 +160,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // Notifications: the fan-out follows the stream from its checkpoint (from the start of the retained
   // log the first time, like TRIM_HORIZON in AWS); its writes are idempotent, so a replay adds nothing.
   // Its own Table, as its own Lambda has in AWS: its requests are not counted as the API's round trips.
-  const fanout = createFanout({ table: new Table(client, tableName) });
+  // A large audience is paged through the local queue (SQS in AWS), whose consumer writes each page with
+  // its own Table too, as its own Lambda does; both tell the live hub of each inbox item written.
+  const live = new NotificationHub();
+  const queues = new Map<string, LocalQueue>();
+  const pageWriter = createFanout({ table: new Table(client, tableName), live });
+  const fanoutPages = new LocalQueue<FanoutPage>({
+    name: 'fanout-pages',
+    handler: createQueueHandler<FanoutPage>({
+      name: 'fanout-pages',
+      handleMessage: (page) => pageWriter.deliverPage(page),
+    }),
+    batchSize: 10,
+    concurrency: 4,
+    maxReceiveCount: 3,
+    retryDelayMs: 200,
+    directory: stateDir,
+  });
+  queues.set(fanoutPages.name, fanoutPages as LocalQueue);
+  fanoutPages.start();
+  const fanout = createFanout({ table: new Table(client, tableName), pages: fanoutPages, live });
   addConsumer({
     name: fanout.name,
     itemTypes: fanout.itemTypes,
@@ -217,6 +247,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   handler = (req, res) => {
     const pathname = (req.url ?? '/').split('?')[0];
     if (pathname === '/oidc' || pathname.startsWith('/oidc/')) return idp.callback(req, res);
+    if (pathname === NOTIFICATION_STREAM_PATH)
+      return void serveNotificationStream(req, res, live, deps.authenticator);
     if (pathname.startsWith('/api/') || pathname === '/api') return void api(req, res);
     if (pathname.startsWith('/_local/')) return void localOperations(req, res, runtime);
     return serveStatic(req, res, webRoot, {
@@ -256,6 +288,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       return count;
     },
     consumers,
+    queues,
+    live,
     addConsumer,
     async replayFailure(id) {
       const entry = failures.get(id);
@@ -271,12 +305,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       for (let round = 0; round < 20; round++) {
         const before = stream.latestSequenceNumber;
         await Promise.all([...consumers.values()].map((mapping) => mapping.idle()));
-        if (stream.latestSequenceNumber === before) return;
+        await Promise.all([...queues.values()].map((queue) => queue.idle()));
+        if (
+          stream.latestSequenceNumber === before &&
+          [...queues.values()].every((q) => q.state.inFlight === 0)
+        )
+          return;
       }
     },
     token: async (account) => (await fetchToken(issuer, account)).accessToken,
     async close() {
       await Promise.all([...consumers.values()].map((mapping) => mapping.stop()));
+      await Promise.all([...queues.values()].map((queue) => queue.stop()));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await front.close();
@@ -336,6 +376,25 @@ async function localOperations(req: http.IncomingMessage, res: http.ServerRespon
   if (req.method === 'POST' && pathname === '/_local/feed/rebuild') {
     // The home feed is derived data: every feed item deleted, then regenerated from posts, pages, comments.
     return send(200, await rebuildFeed(runtime.table));
+  }
+  if (req.method === 'GET' && pathname === '/_local/queues') {
+    return send(200, {
+      items: [...runtime.queues.values()].map((queue) => ({
+        ...queue.state,
+        deadLetters: queue.deadLetters().map(({ messageId, receiveCount, lastError, sentAt }) => ({
+          messageId,
+          receiveCount,
+          lastError,
+          sentAt: new Date(sentAt).toISOString(),
+        })),
+      })),
+    });
+  }
+  const redrive = /^\/_local\/queues\/([\w-]+)\/redrive$/.exec(pathname);
+  if (req.method === 'POST' && redrive) {
+    const queue = runtime.queues.get(redrive[1]);
+    if (!queue) return send(404, { error: 'no such queue' });
+    return send(200, { redriven: queue.redrive() });
   }
   const replay = /^\/_local\/stream\/failures\/([\w-]+)\/replay$/.exec(pathname);
   if (req.method === 'POST' && replay) {

@@ -1,10 +1,20 @@
-/** Lambda entry of the notification fan-out: table stream → inbox items, in the shared consumer shape. */
+/**
+ * Lambda entry of the notification fan-out: table stream → inbox items, in the shared consumer shape.
+ * The pages of an audience beyond one page go to the fan-out page queue (SQS, fanout-pages-lambda.ts).
+ */
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { awsCoreDependencies } from '../platform/aws-dependencies';
-import { createFanout } from './fanout';
+import { ENV, requiredEnv } from '../platform/environment';
+import { SqsQueue } from '../platform/sqs-queue';
+import { createFanout, type FanoutPage } from './fanout';
 import { createStreamHandler } from './stream-consumer';
 
-const handle = createStreamHandler(createFanout({ table: awsCoreDependencies().table }));
+const pages = new SqsQueue<FanoutPage>(requiredEnv(ENV.fanoutPagesQueueUrl), {
+  region: process.env.AWS_REGION ?? '',
+  credentials: defaultProvider(),
+});
+const handle = createStreamHandler(createFanout({ table: awsCoreDependencies().table, pages }));
 
 export const handler = middy<DynamoDBStreamEvent>().handler(handle);
