@@ -12,6 +12,8 @@ export interface LambdaEntries {
   modules: Record<ModuleName, string>;
   indexer: string;
   fanout: string;
+  /** The writer of queued fan-out pages (SQS). */
+  fanoutPages: string;
   bookmarkMetadata: string;
   preTokenGeneration: string;
   searchSecurityConfig: string;
@@ -27,6 +29,7 @@ export function defaultEntries(projectRoot: string): LambdaEntries {
     ) as Record<ModuleName, string>,
     indexer: join(projectRoot, 'functions/streams/indexer-lambda.ts'),
     fanout: join(projectRoot, 'functions/streams/fanout-lambda.ts'),
+    fanoutPages: join(projectRoot, 'functions/streams/fanout-pages-lambda.ts'),
     bookmarkMetadata: join(projectRoot, 'functions/streams/bookmark-metadata-lambda.ts'),
     preTokenGeneration: join(projectRoot, 'functions/auth/pre-token-generation.ts'),
     searchSecurityConfig: join(projectRoot, 'lib/handlers/search-security-config.ts'),
@@ -40,6 +43,7 @@ export function lambdaEntries(projectRoot: string): Record<string, string> {
     ...modules,
     indexer: others.indexer,
     fanout: others.fanout,
+    'fanout-pages': others.fanoutPages,
     'bookmark-metadata': others.bookmarkMetadata,
     'pre-token-generation': others.preTokenGeneration,
     'search-security-config': others.searchSecurityConfig,

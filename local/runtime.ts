@@ -83,6 +83,8 @@ export interface LocalRuntime {
   queues: Map<string, LocalQueue>;
   /** Live notifications (the SSE hub at /api/me/notifications/stream). */
   live: NotificationHub;
+  /** The fan-out's own Tables (stream consumer, page writer): their round trips (bench/notifications). */
+  fanoutTables: { stream: Table; pages: Table };
   addConsumer(options: Omit<EventSourceMappingOptions, 'checkpointDirectory'>): EventSourceMapping;
   /** Re-runs a failed batch through its consumer; true when it now succeeds (and is removed). */
   replayFailure(id: string): Promise<boolean>;
@@ -164,7 +166,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // its own Table too, as its own Lambda does; both tell the live hub of each inbox item written.
   const live = new NotificationHub();
   const queues = new Map<string, LocalQueue>();
-  const pageWriter = createFanout({ table: new Table(client, tableName), live });
+  const fanoutTables = { stream: new Table(client, tableName), pages: new Table(client, tableName) };
+  const pageWriter = createFanout({ table: fanoutTables.pages, live });
   const fanoutPages = new LocalQueue<FanoutPage>({
     name: 'fanout-pages',
     handler: createQueueHandler<FanoutPage>({
@@ -179,7 +182,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
   queues.set(fanoutPages.name, fanoutPages as LocalQueue);
   fanoutPages.start();
-  const fanout = createFanout({ table: new Table(client, tableName), pages: fanoutPages, live });
+  const fanout = createFanout({ table: fanoutTables.stream, pages: fanoutPages, live });
   addConsumer({
     name: fanout.name,
     itemTypes: fanout.itemTypes,
@@ -290,6 +293,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     consumers,
     queues,
     live,
+    fanoutTables,
     addConsumer,
     async replayFailure(id) {
       const entry = failures.get(id);

@@ -6,12 +6,13 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { awsCoreDependencies } from '../platform/aws-dependencies';
-import { ENV, requiredEnv } from '../platform/environment';
 import { SqsQueue } from '../platform/sqs-queue';
-import { createFanout, type FanoutPage } from './fanout';
+import { createFanout, FANOUT_PAGES_QUEUE_URL_ENV, type FanoutPage } from './fanout';
 import { createStreamHandler } from './stream-consumer';
 
-const pages = new SqsQueue<FanoutPage>(requiredEnv(ENV.fanoutPagesQueueUrl), {
+const queueUrl = process.env[FANOUT_PAGES_QUEUE_URL_ENV];
+if (!queueUrl) throw new Error(`Environment variable ${FANOUT_PAGES_QUEUE_URL_ENV} is not set`);
+const pages = new SqsQueue<FanoutPage>(queueUrl, {
   region: process.env.AWS_REGION ?? '',
   credentials: defaultProvider(),
 });

@@ -48,6 +48,11 @@ import type { StreamConsumer } from './stream-consumer';
 /** Item types whose changes make events. */
 export const FANOUT_ITEM_TYPES: readonly string[] = ['post', 'comment', 'page'];
 /**
+ * The environment variable naming the fan-out page queue (set by lib/commonplace-stack.ts). Named here,
+ * not in platform/environment.ts, whose ENV every bundle carries: only the fan-out reads it.
+ */
+export const FANOUT_PAGES_QUEUE_URL_ENV = 'FANOUT_PAGES_QUEUE_URL';
+/**
  * Subscribers written by one stream record, and by one queued page: a page is one BatchGetItem round
  * per 100 keys and PAGE_SIZE conditional puts, well inside a Lambda's time and a stream batch's share.
  */
