@@ -15,8 +15,6 @@ export const ENV = {
   safeFetchAllowedPorts: 'SAFE_FETCH_ALLOWED_PORTS',
   /** Optional: host names the safe fetcher may fetch at private addresses (functions/safe-fetch/). */
   safeFetchAllowedHosts: 'SAFE_FETCH_ALLOWED_HOSTS',
-  /** The queue the fan-out sends the pages of a large audience to (fanout-pages-lambda.ts reads it). */
-  fanoutPagesQueueUrl: 'FANOUT_PAGES_QUEUE_URL',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

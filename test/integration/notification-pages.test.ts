@@ -85,6 +85,12 @@ describe('an audience larger than a page goes through the queue', () => {
     const queue = rt.queues.get('fanout-pages')!;
     const original = queue.handler;
     const before = queue.invocations;
+    const send = queue.send.bind(queue);
+    let pagesSent = 0;
+    queue.send = async (pages) => {
+      pagesSent += pages.length;
+      return send(pages);
+    };
     let duplicated = 0;
     // At-least-once delivery: the first batch is handed to the consumer twice, at the same time.
     queue.handler = async (event: SQSEvent, context) => {
@@ -101,12 +107,14 @@ describe('an audience larger than a page goes through the queue', () => {
       });
       await rt.drain();
       expectEachOnce(await notificationsAbout(post.id), watchers);
-      // The first page came from the stream, the rest as queued pages.
+      // The first page (PAGE_SIZE people) came from the stream record, the other five as queued pages.
+      expect(pagesSent).toBe(WATCHERS / PAGE_SIZE - 1);
       expect(queue.invocations - before).toBeGreaterThanOrEqual(1);
       expect(duplicated).toBeGreaterThanOrEqual(1);
       expect(queue.deadLetters()).toEqual([]);
     } finally {
       queue.handler = original;
+      queue.send = send;
     }
   }, 120_000);
 
