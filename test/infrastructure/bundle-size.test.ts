@@ -31,15 +31,22 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 179 * KiB },
   { prefix: 'ApiPostsHandler', name: 'posts', bytes: 199 * KiB },
   { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 194 * KiB },
-  { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 204 * KiB },
+  // 204.1 KiB measured after merging notify-scale (was 204).
+  { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 205 * KiB },
   { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 178 * KiB },
-  { prefix: 'ApiSearchHandler', name: 'search', bytes: 196 * KiB },
+  // 196.2 KiB measured after merging notify-scale (was 196).
+  { prefix: 'ApiSearchHandler', name: 'search', bytes: 197 * KiB },
   // Was 184: e-mail preferences and the unsubscribe link (domain/mail/, routes/mail-preferences.ts).
   { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 196 * KiB },
   { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 67 * KiB },
   // Was 49: the fan-out also writes the home feed (feed-writer.ts), gathers likes and shares
-  // (gathered-events.ts) and sends immediate e-mails (domain/mail/, SES over the SDK's signer).
-  { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 67 * KiB },
+  // (gathered-events.ts) and sends immediate e-mails (domain/mail/, SES over the SDK's signer); it
+  // pages a large audience and sends the pages to SQS over SigV4 (platform/sqs-queue.ts): 68.6 KiB
+  // measured after merging notify-scale (was 67 with mail, 56 with paging).
+  { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 69 * KiB },
+  // The fan-out's page writer: the fan-out without the SQS adapter (streams/fanout-pages-lambda.ts),
+  // now with the rules' audience lists, gathered events and the mail hook: 66.5 KiB measured (was 53).
+  { prefix: 'FanoutPagesWriter', name: 'fanout-pages', bytes: 67 * KiB },
   { prefix: 'StreamsBookmarkMetadataHandler', name: 'bookmark-metadata', bytes: 52 * KiB },
   // The digest job: the mail domain, the SES and Secrets Manager calls over the SDK's signer.
   { prefix: 'MailDigestJob', name: 'digest', bytes: 48 * KiB },
