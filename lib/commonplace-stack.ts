@@ -8,12 +8,13 @@ import { OAuthScope } from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
 import { ENV } from '../functions/platform/environment';
 import { BOOKMARK_METADATA_ITEM_TYPES } from '../functions/streams/bookmark-metadata';
-import { FANOUT_ITEM_TYPES } from '../functions/streams/fanout';
+import { FANOUT_ITEM_TYPES, FANOUT_PAGES_QUEUE_URL_ENV } from '../functions/streams/fanout';
 import { INDEXER_ITEM_TYPES } from '../functions/streams/indexer';
 import type { CommonplaceConfig } from './config';
 import { Api } from './constructs/api';
 import { Auth } from './constructs/auth';
 import { Data } from './constructs/data';
+import { FanoutPages } from './constructs/fanout-pages';
 import { Mail } from './constructs/mail';
 import { Observability } from './constructs/observability';
 import { Search } from './constructs/search';
@@ -40,6 +41,7 @@ export class CommonplaceStack extends Stack {
   readonly api: Api;
   readonly search: Search;
   readonly streams: Streams;
+  readonly fanoutPages: FanoutPages;
   readonly mail: Mail;
   readonly web: Web;
   readonly observability: Observability;
@@ -76,6 +78,13 @@ export class CommonplaceStack extends Stack {
     });
     this.search.grantRead(this.api.handlers.search);
 
+    // The pages of a large notification audience, sent by the fan-out, written by their own Lambda.
+    this.fanoutPages = new FanoutPages(this, 'FanoutPages', {
+      projectRoot,
+      entry: entries.fanoutPages,
+      table: this.data.table,
+    });
+
     this.streams = new Streams(this, 'Streams', {
       projectRoot,
       table: this.data.table,
@@ -95,6 +104,8 @@ export class CommonplaceStack extends Stack {
           description: 'Commonplace notification fan-out (table stream to inbox items)',
           // Reads spaces, members, subscribers and profiles; writes inbox items, authors' watches and home-feed items.
           tableAccess: 'readWrite',
+          // A larger audience than one page goes to the fan-out page queue.
+          environment: { [FANOUT_PAGES_QUEUE_URL_ENV]: this.fanoutPages.queue.queueUrl },
         },
         {
           id: 'BookmarkMetadata',
@@ -121,6 +132,7 @@ export class CommonplaceStack extends Stack {
       ],
     });
     this.search.grantWrite(this.streams.consumers.Indexer.handler);
+    this.fanoutPages.grantSend(this.streams.consumers.Fanout.handler.function);
 
     this.web = new Web(this, 'Web', {
       assetPath: props.webAssetPath,
@@ -146,6 +158,8 @@ export class CommonplaceStack extends Stack {
     });
     this.mail.setPublicUrl(this.web.origin);
     this.mail.allowSending(this.streams.consumers.Fanout.handler, this.web.origin);
+    // The page writer writes inbox items as the fan-out does, so it e-mails them the same way.
+    this.mail.allowSending(this.fanoutPages.writer, this.web.origin);
     this.mail.allowUnsubscribeLinks(this.api.handlers.notifications);
 
     this.observability = new Observability(this, 'Observability', {
@@ -160,6 +174,7 @@ export class CommonplaceStack extends Stack {
         ...this.auth.alarms,
         ...this.api.alarms,
         ...this.streams.alarms,
+        ...this.fanoutPages.alarms,
         ...this.search.alarms,
         ...this.mail.alarms,
       ],
@@ -193,6 +208,11 @@ export class CommonplaceStack extends Stack {
       'FanoutFailureQueueUrl',
       this.streams.consumers.Fanout.failureQueue.queueUrl,
       'Stream batches the notification fan-out gave up on',
+    );
+    output(
+      'FanoutPagesDeadLetterQueueUrl',
+      this.fanoutPages.deadLetterQueue.queueUrl,
+      'Fan-out pages that failed every delivery (redrive to the page queue after a fix)',
     );
     output(
       'BookmarkMetadataFailureQueueUrl',

@@ -12,6 +12,8 @@ export interface LambdaEntries {
   modules: Record<ModuleName, string>;
   indexer: string;
   fanout: string;
+  /** The writer of queued fan-out pages (SQS). */
+  fanoutPages: string;
   bookmarkMetadata: string;
   digest: string;
   preTokenGeneration: string;
@@ -28,6 +30,7 @@ export function defaultEntries(projectRoot: string): LambdaEntries {
     ) as Record<ModuleName, string>,
     indexer: join(projectRoot, 'functions/streams/indexer-lambda.ts'),
     fanout: join(projectRoot, 'functions/streams/fanout-lambda.ts'),
+    fanoutPages: join(projectRoot, 'functions/streams/fanout-pages-lambda.ts'),
     bookmarkMetadata: join(projectRoot, 'functions/streams/bookmark-metadata-lambda.ts'),
     digest: join(projectRoot, 'functions/jobs/digest-lambda.ts'),
     preTokenGeneration: join(projectRoot, 'functions/auth/pre-token-generation.ts'),
@@ -42,6 +45,7 @@ export function lambdaEntries(projectRoot: string): Record<string, string> {
     ...modules,
     indexer: others.indexer,
     fanout: others.fanout,
+    'fanout-pages': others.fanoutPages,
     'bookmark-metadata': others.bookmarkMetadata,
     digest: others.digest,
     'pre-token-generation': others.preTokenGeneration,

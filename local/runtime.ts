@@ -36,10 +36,11 @@ import { systemClock, ulidGenerator } from '../functions/platform/clock';
 import { metadataFetcherFromEnvironment } from '../functions/safe-fetch/page-metadata-fetcher';
 import { FastSearchIndex } from '../functions/search/embedded/fast-index';
 import { createBookmarkMetadata } from '../functions/streams/bookmark-metadata';
-import { createFanout } from '../functions/streams/fanout';
+import { createFanout, type FanoutPage } from '../functions/streams/fanout';
 import { rebuildFeed } from '../functions/streams/feed-rebuild';
 import { createIndexer } from '../functions/streams/indexer';
 import { recordHasItemType } from '../functions/streams/item-type-filter';
+import { createQueueHandler } from '../functions/streams/queue-consumer';
 import { createStreamHandler } from '../functions/streams/stream-consumer';
 import { compressResponse } from './compression';
 import { DynamoDbFront } from './dynamodb/dynamodb-front';
@@ -47,7 +48,13 @@ import { EventSourceMapping, type EventSourceMappingOptions } from './dynamodb/e
 import { FailureDestination } from './dynamodb/failure-destination';
 import { createIdentityProvider } from './identity/provider';
 import { fetchToken } from './identity/token-client';
+import {
+  NOTIFICATION_STREAM_PATH,
+  NotificationHub,
+  serveNotificationStream,
+} from './live/notification-stream';
 import { serveOutbox } from './outbox-page';
+import { LocalQueue } from './queue/local-queue';
 import { loadSnapshot, saveSnapshot, snapshotPath } from './search-snapshot';
 import { serveStatic } from './static-files';
 import { SwappableSearchIndex } from './swappable-index';
@@ -90,10 +97,16 @@ export interface LocalRuntime {
   /** Rebuilds the embedded index from the table into a fresh index, then swaps it in. */
   reindex(onProgress?: (progress: ReindexProgress) => void): Promise<number>;
   consumers: Map<string, EventSourceMapping>;
+  /** The local stand-ins for SQS queues and their consumers: `fanout-pages`. */
+  queues: Map<string, LocalQueue>;
+  /** Live notifications (the SSE hub at /api/me/notifications/stream). */
+  live: NotificationHub;
+  /** The fan-out's own Tables (stream consumer, page writer): their round trips (bench/notifications). */
+  fanoutTables: { stream: Table; pages: Table };
   addConsumer(options: Omit<EventSourceMappingOptions, 'checkpointDirectory'>): EventSourceMapping;
   /** Re-runs a failed batch through its consumer; true when it now succeeds (and is removed). */
   replayFailure(id: string): Promise<boolean>;
-  /** Waits until every consumer has handled every record written so far. */
+  /** Waits until every consumer has handled every record written so far, and every queue is empty. */
   drain(): Promise<void>;
   token(account: string): Promise<string>;
   /** The mail outbox: what would have been e-mailed, newest first at /dev/outbox. */
@@ -231,8 +244,37 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // public URL is known once the server listens, so the settings object is filled in below.
   const outbox = new OutboxMailer(dataDir);
   const mail: MailSettings = { mailer: outbox, publicUrl: '', unsubscribeKey: localUnsubscribeKey(dataDir) };
-  const fanoutTable = new Table(client, tableName);
-  const fanout = createFanout({ table: fanoutTable, mail: createMailDelivery(fanoutTable, mail) });
+  // A large audience is paged through the local queue (SQS in AWS), whose consumer writes each page with
+  // its own Table too, as its own Lambda does; both e-mail their inbox items through the same mail hook
+  // and tell the live hub of each inbox item written.
+  const live = new NotificationHub();
+  const queues = new Map<string, LocalQueue>();
+  const fanoutTables = { stream: new Table(client, tableName), pages: new Table(client, tableName) };
+  const pageWriter = createFanout({
+    table: fanoutTables.pages,
+    mail: createMailDelivery(fanoutTables.pages, mail),
+    live,
+  });
+  const fanoutPages = new LocalQueue<FanoutPage>({
+    name: 'fanout-pages',
+    handler: createQueueHandler<FanoutPage>({
+      name: 'fanout-pages',
+      handleMessage: (page) => pageWriter.deliverPage(page),
+    }),
+    batchSize: 10,
+    concurrency: 4,
+    maxReceiveCount: 3,
+    retryDelayMs: 200,
+    directory: stateDir,
+  });
+  queues.set(fanoutPages.name, fanoutPages as LocalQueue);
+  fanoutPages.start();
+  const fanout = createFanout({
+    table: fanoutTables.stream,
+    mail: createMailDelivery(fanoutTables.stream, mail),
+    pages: fanoutPages,
+    live,
+  });
   addConsumer({
     name: fanout.name,
     itemTypes: fanout.itemTypes,
@@ -302,6 +344,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   handler = (req, res) => {
     const pathname = (req.url ?? '/').split('?')[0];
     if (pathname === '/oidc' || pathname.startsWith('/oidc/')) return idp.callback(req, res);
+    if (pathname === NOTIFICATION_STREAM_PATH)
+      return void serveNotificationStream(req, res, live, deps.authenticator);
     if (pathname.startsWith('/api/') || pathname === '/api') return void api(req, res);
     if (pathname.startsWith('/_local/')) return void localOperations(req, res, runtime);
     if (pathname === '/dev/outbox' || pathname.startsWith('/dev/outbox/'))
@@ -347,6 +391,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       return count;
     },
     consumers,
+    queues,
+    live,
+    fanoutTables,
     addConsumer,
     async replayFailure(id) {
       const entry = failures.get(id);
@@ -362,7 +409,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       for (let round = 0; round < 20; round++) {
         const before = stream.latestSequenceNumber;
         await Promise.all([...consumers.values()].map((mapping) => mapping.idle()));
-        if (stream.latestSequenceNumber === before) return;
+        await Promise.all([...queues.values()].map((queue) => queue.idle()));
+        if (
+          stream.latestSequenceNumber === before &&
+          [...queues.values()].every((q) => q.state.inFlight === 0)
+        )
+          return;
       }
     },
     token: async (account) => (await fetchToken(issuer, account)).accessToken,
@@ -372,6 +424,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       clearInterval(snapshotTimer);
       if (digestTimer) clearInterval(digestTimer);
       await Promise.all([...consumers.values()].map((mapping) => mapping.stop()));
+      await Promise.all([...queues.values()].map((queue) => queue.stop()));
       saveSearchSnapshot();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -449,6 +502,25 @@ async function localOperations(req: http.IncomingMessage, res: http.ServerRespon
     const when = at ? new Date(at) : new Date();
     if (Number.isNaN(when.getTime())) return send(400, { error: 'at must be an ISO time' });
     return send(200, { outcomes: await runtime.runDigests(when) });
+  }
+  if (req.method === 'GET' && pathname === '/_local/queues') {
+    return send(200, {
+      items: [...runtime.queues.values()].map((queue) => ({
+        ...queue.state,
+        deadLetters: queue.deadLetters().map(({ messageId, receiveCount, lastError, sentAt }) => ({
+          messageId,
+          receiveCount,
+          lastError,
+          sentAt: new Date(sentAt).toISOString(),
+        })),
+      })),
+    });
+  }
+  const redrive = /^\/_local\/queues\/([\w-]+)\/redrive$/.exec(pathname);
+  if (req.method === 'POST' && redrive) {
+    const queue = runtime.queues.get(redrive[1]);
+    if (!queue) return send(404, { error: 'no such queue' });
+    return send(200, { redriven: queue.redrive() });
   }
   const replay = /^\/_local\/stream\/failures\/([\w-]+)\/replay$/.exec(pathname);
   if (req.method === 'POST' && replay) {

@@ -1,16 +1,28 @@
-/** Lambda entry of the notification fan-out: table stream → inbox items (and immediate e-mail), in the shared consumer shape. */
+/**
+ * Lambda entry of the notification fan-out: table stream → inbox items (and immediate e-mail), in the
+ * shared consumer shape. The pages of an audience beyond one page go to the fan-out page queue (SQS,
+ * fanout-pages-lambda.ts).
+ */
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { createMailDelivery } from '../domain/mail/mail-delivery';
 import { awsMailSettings } from '../mail/aws-mail';
 import { awsCoreDependencies } from '../platform/aws-dependencies';
-import { createFanout } from './fanout';
+import { SqsQueue } from '../platform/sqs-queue';
+import { createFanout, FANOUT_PAGES_QUEUE_URL_ENV, type FanoutPage } from './fanout';
 import { createStreamHandler } from './stream-consumer';
 
+const queueUrl = process.env[FANOUT_PAGES_QUEUE_URL_ENV];
+if (!queueUrl) throw new Error(`Environment variable ${FANOUT_PAGES_QUEUE_URL_ENV} is not set`);
+const pages = new SqsQueue<FanoutPage>(queueUrl, {
+  region: process.env.AWS_REGION ?? '',
+  credentials: defaultProvider(),
+});
 const { table } = awsCoreDependencies();
 const mail = awsMailSettings();
 const handle = createStreamHandler(
-  createFanout({ table, ...(mail ? { mail: createMailDelivery(table, mail) } : {}) }),
+  createFanout({ table, pages, ...(mail ? { mail: createMailDelivery(table, mail) } : {}) }),
 );
 
 export const handler = middy<DynamoDBStreamEvent>().handler(handle);

@@ -9,13 +9,15 @@
  * 2. the CURRENT state is read (space, post, comment or page): a thing deleted, unpublished or being
  *    deleted by now tells nobody, and access is decided on the space as it is now;
  * 3. candidates: the newly mentioned (by handle), the post's author and the author of the comment
- *    replied to, and the subscribers of the event's places — one GSI1 Query per place, paged, at most
- *    MAX_CANDIDATES per record (a larger audience is cut there and logged; paging it through a queue
- *    is not built yet);
+ *    replied to, and the first PAGE_SIZE subscribers of the event's places (GSI1 Queries, paged). The
+ *    rest of a larger audience is not cut: its pages (which list, the Query cursor where the page
+ *    starts, and the event) go onto the fan-out page queue (`pages`: SQS in AWS, the local queue
+ *    locally), and `deliverPage` (fanout-pages-lambda.ts) writes each one exactly as steps 4-5 do;
  * 4. one BatchGetItem per 100 keys reads each candidate's profile, membership and mutes; the rules
  *    decide one notification per person;
  * 5. each is written with `attribute_not_exists`: its key is deterministic (recipient, source item,
- *    version, event kind), so a retried or replayed record adds nothing;
+ *    version, event kind), so a retried or replayed record, or a redelivered page, adds nothing; each
+ *    item actually written is announced on the live channel (`live`), if one is wired;
  * 6. the home feed follows the same records (feed-writer.ts): published posts and page edits into the
  *    feed partitions of whoever may read them, a new comment into the own partition of each person
  *    told about it here, and deletions out of all of them.
@@ -54,21 +56,58 @@ import type { StreamConsumer } from './stream-consumer';
 
 /** Item types whose changes make events. */
 export const FANOUT_ITEM_TYPES: readonly string[] = ['post', 'comment', 'page', ...GATHERED_ITEM_TYPES];
-/** The most people one record is fanned out to; beyond it the audience is cut (and logged). */
-export const MAX_CANDIDATES = 1000;
+/**
+ * The environment variable naming the fan-out page queue (set by lib/commonplace-stack.ts). Named here,
+ * not in platform/environment.ts, whose ENV every bundle carries: only the fan-out reads it.
+ */
+export const FANOUT_PAGES_QUEUE_URL_ENV = 'FANOUT_PAGES_QUEUE_URL';
+/**
+ * Subscribers written by one stream record, and by one queued page: a page is one BatchGetItem round
+ * per 100 keys and PAGE_SIZE conditional puts, well inside a Lambda's time and a stream batch's share.
+ */
+export const PAGE_SIZE = 200;
 export { MAX_MENTIONS };
+
+/** Where the rest of a large audience is paged: one message per page (SQS in AWS, a local queue locally). */
+export interface FanoutPageQueue {
+  send(pages: FanoutPage[]): Promise<void>;
+}
+
+/** One queued page of an audience: the event, and where in its subscriber lists the page starts. */
+export interface FanoutPage {
+  kind: 'fanout-page';
+  event: ContentEvent;
+  /** The stream record it came from (logs). */
+  sequenceNumber: string;
+  /** Index into the event's subscriber lists (`subscriberLists`). */
+  list: number;
+  /** The GSI1 Query cursor the page starts after; none for a list's first page. */
+  cursor?: string;
+}
+
+/** Told when an inbox item was written (the live channel: local SSE, a managed channel in AWS). */
+export interface LiveChannel {
+  published(notification: Notification): void;
+}
 
 export interface FanoutDependencies {
   table: Table;
   /** E-mail of new inbox items (domain/mail/mail-delivery.ts); none when mail is off. */
   mail?: InboxMailHook;
+  /** Without a queue, every page of a large audience is written inline (tests, the feed rebuild). */
+  pages?: FanoutPageQueue;
+  live?: LiveChannel;
 }
+
+type Position = { list: number; cursor?: string };
+type Listed = { userId: string; reason: Reason };
 
 const image = (value: unknown) => (value ? (unmarshall(value as never) as Item) : undefined);
 
-export function createFanout({ table, mail }: FanoutDependencies): StreamConsumer<never> & {
+export function createFanout({ table, mail, pages, live }: FanoutDependencies): StreamConsumer<never> & {
   feed: FeedWriter;
   rebuildFeedOf(item: Item): Promise<void>;
+  deliverPage(page: FanoutPage): Promise<void>;
 } {
   const feed = createFeedWriter(table);
   const gathered = createGatheredEvents(table);
@@ -107,28 +146,36 @@ export function createFanout({ table, mail }: FanoutDependencies): StreamConsume
     }
   }
 
-  /** Everyone on the GSI1 lists of these partitions, paged, until `room` people are found. */
-  async function listed(partitions: { partition: string; reason: Reason }[], room: number) {
-    const found: { userId: string; reason: Reason }[] = [];
-    let cut = false;
-    for (const { partition, reason } of partitions) {
-      let cursor: string | undefined;
-      do {
-        if (found.length >= room) {
-          cut = true;
-          break;
-        }
-        const page = await table.query({
-          index: 'GSI1',
-          partition,
-          limit: Math.min(100, room - found.length),
-          cursor,
-        });
-        for (const item of page.items) found.push({ userId: item.GSI1SK as string, reason });
-        cursor = page.cursor;
-      } while (cursor);
-    }
-    return { found, cut };
+  /**
+   * The subscriber lists (GSI1 partitions) of an event, in a fixed order: queued pages index into it.
+   * They are the rules' own `audienceLists`, so the "who will be notified" preview reads the same lists.
+   */
+  function subscriberLists(event: ContentEvent): { partition: string; reason: Reason }[] {
+    return audienceLists(audienceOf(event));
+  }
+
+  /** Up to `limit` people of one list from `at` (one Query), and where the next page starts. */
+  async function readPage(
+    lists: ReturnType<typeof subscriberLists>,
+    at: Position,
+    limit: number,
+  ): Promise<{ people: Listed[]; next?: Position }> {
+    const { partition, reason } = lists[at.list];
+    const page = await table.query({ index: 'GSI1', partition, limit, cursor: at.cursor });
+    const people = page.items.map((item) => ({ userId: item.GSI1SK as string, reason }));
+    const next = page.cursor
+      ? { list: at.list, cursor: page.cursor }
+      : at.list + 1 < lists.length
+        ? { list: at.list + 1 }
+        : undefined;
+    return { people, next };
+  }
+
+  /** Where each further page starts: the lists are read through once, PAGE_SIZE at a time. */
+  async function pageStarts(lists: ReturnType<typeof subscriberLists>, from: Position | undefined) {
+    const starts: Position[] = [];
+    for (let at = from; at; at = (await readPage(lists, at, PAGE_SIZE)).next) starts.push(at);
+    return starts;
   }
 
   async function mentioned(handles: string[]): Promise<string[]> {
@@ -140,7 +187,8 @@ export function createFanout({ table, mail }: FanoutDependencies): StreamConsume
     return pages.flatMap((page) => page.items.map((item) => item.userId as string));
   }
 
-  async function fanOut(event: ContentEvent, sequenceNumber: string, notify = true) {
+  /** What is true now: gone, unpublished or being deleted tells nobody (undefined). */
+  async function situation(event: ContentEvent) {
     const { spaceId } = event;
     const postKey = event.postId ? keys.post(spaceId, event.postId) : undefined;
     const [spaceItem, current, post, parent] = await table.getMany([
@@ -149,9 +197,15 @@ export function createFanout({ table, mail }: FanoutDependencies): StreamConsume
       postKey ?? event.source,
       event.parentId && event.postId ? keys.comment(spaceId, event.postId, event.parentId) : event.source,
     ]);
-    // What is true now decides: gone, unpublished or being deleted tells nobody.
-    if (!spaceItem || !current || current.deleting || current.deleted) return;
-    if (postKey && post?.status !== 'published') return;
+    if (!spaceItem || !current || current.deleting || current.deleted) return undefined;
+    if (postKey && post?.status !== 'published') return undefined;
+    return { spaceItem, current, post, parent };
+  }
+
+  async function fanOut(event: ContentEvent, sequenceNumber: string, notify = true) {
+    const now = await situation(event);
+    if (!now) return;
+    const { post, parent } = now;
 
     const audience = audienceOf(event);
     const candidates = new Map<string, Set<Reason>>();
@@ -165,17 +219,63 @@ export function createFanout({ table, mail }: FanoutDependencies): StreamConsume
       if (event.parentId && parent && parent.type === 'comment' && !parent.deleted)
         add(parent.authorId as string, 'reply');
     }
-    const { found, cut } = await listed(
-      audienceLists(audience),
-      Math.max(0, MAX_CANDIDATES - candidates.size),
-    );
-    for (const { userId, reason } of found) add(userId, reason);
-    if (cut) logger.warn('fan-out audience cut', { sequenceNumber, spaceId, limit: MAX_CANDIDATES });
+    // The first page: subscribers across the lists until PAGE_SIZE people are found.
+    const lists = subscriberLists(event);
+    let at: Position | undefined = lists.length ? { list: 0 } : undefined;
+    let found = 0;
+    while (at && found < PAGE_SIZE) {
+      const page = await readPage(lists, at, PAGE_SIZE - found);
+      for (const { userId, reason } of page.people) add(userId, reason);
+      found += page.people.length;
+      at = page.next;
+    }
+
+    // The rest of a large audience: queued page by page (written inline when there is no queue). The
+    // first page is written meanwhile; a retry of this record re-sends the pages, which add nothing.
+    const rest = async () => {
+      const starts = await pageStarts(lists, at);
+      if (starts.length === 0) return;
+      const queued = starts.map(
+        (start): FanoutPage => ({ kind: 'fanout-page', event, sequenceNumber, ...start }),
+      );
+      if (pages && notify) {
+        await pages.send(queued);
+        logger.info('fan-out audience paged', {
+          sequenceNumber,
+          spaceId: event.spaceId,
+          pages: starts.length,
+        });
+      } else {
+        for (const page of queued) await deliverPage(page, notify);
+      }
+    };
+    await Promise.all([deliver(event, now, candidates, notify), rest()]);
+  }
+
+  /** One queued page: the people from its start, then the same decision and writes as the first page. */
+  async function deliverPage(page: FanoutPage, notify = true) {
+    const now = await situation(page.event);
+    if (!now) return;
+    const lists = subscriberLists(page.event);
+    if (page.list >= lists.length) return;
+    const { people } = await readPage(lists, { list: page.list, cursor: page.cursor }, PAGE_SIZE);
+    const candidates = new Map<string, Set<Reason>>();
+    for (const { userId, reason } of people) candidates.set(userId, new Set([reason]));
+    await deliver(page.event, now, candidates, notify);
+  }
+
+  async function deliver(
+    event: ContentEvent,
+    { spaceItem, current, post }: NonNullable<Awaited<ReturnType<typeof situation>>>,
+    candidates: Map<string, Set<Reason>>,
+    notify: boolean,
+  ) {
+    const { spaceId } = event;
     candidates.delete(event.actor.id);
     if (candidates.size === 0) return;
 
     // Per candidate: profile, membership, and the mutes that concern this event.
-    const itemTarget = audience.item;
+    const itemTarget = audienceOf(event).item;
     const places: WatchTarget[] = [
       { kind: 'space', spaceId },
       ...event.tags.map((tag): WatchTarget => ({ kind: 'tag', tag })),
@@ -235,7 +335,11 @@ export function createFanout({ table, mail }: FanoutDependencies): StreamConsume
           createdAt: event.at,
         };
         notes.push(notification);
-        return putIfAbsent({ ...notificationItem(notification), ...mailPlan?.attributes(notification) });
+        return putIfAbsent({ ...notificationItem(notification), ...mailPlan?.attributes(notification) }).then(
+          (written) => {
+            if (written) live?.published(notification);
+          },
+        );
       }),
     );
     if (mail && mailPlan) await mail.afterWrite(notes, mailPlan);
@@ -245,6 +349,7 @@ export function createFanout({ table, mail }: FanoutDependencies): StreamConsume
     name: 'fanout',
     itemTypes: FANOUT_ITEM_TYPES,
     feed,
+    deliverPage: (page) => deliverPage(page),
 
     async handleRecord(record) {
       const before = image(record.dynamodb?.OldImage);

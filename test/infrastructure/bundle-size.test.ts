@@ -40,8 +40,11 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 176 * KiB },
   { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 67 * KiB },
   // The fan-out also writes the home feed (feed-writer.ts), gathers likes and shares
-  // (gathered-events.ts) and sends immediate e-mails (domain/mail/, SES over the SDK's signer).
-  { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 67 * KiB },
+  // (gathered-events.ts), sends immediate e-mails (domain/mail/, SES over the SDK's signer) and pages a
+  // large audience to SQS over SigV4 (platform/sqs-queue.ts).
+  { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 69 * KiB },
+  // The fan-out's page writer: the fan-out without the SQS adapter (streams/fanout-pages-lambda.ts).
+  { prefix: 'FanoutPagesWriter', name: 'fanout-pages', bytes: 67 * KiB },
   { prefix: 'StreamsBookmarkMetadataHandler', name: 'bookmark-metadata', bytes: 52 * KiB },
   // The digest job: the mail domain, the SES and Secrets Manager calls over the SDK's signer.
   { prefix: 'MailDigestJob', name: 'digest', bytes: 48 * KiB },

@@ -14,7 +14,7 @@ import { ALL_MODULES } from '../../functions/api/modules/all-modules';
 import { TABLE_DEFINITION } from '../../functions/data/table-definition';
 import { ENV } from '../../functions/platform/environment';
 import { BOOKMARK_METADATA_ITEM_TYPES } from '../../functions/streams/bookmark-metadata';
-import { FANOUT_ITEM_TYPES } from '../../functions/streams/fanout';
+import { FANOUT_ITEM_TYPES, FANOUT_PAGES_QUEUE_URL_ENV } from '../../functions/streams/fanout';
 import { INDEXER_ITEM_TYPES } from '../../functions/streams/indexer';
 import { apiGatewayPaths } from '../../lib/constructs/api';
 import { TABLE_ACTIONS } from '../../lib/constructs/service-function';
@@ -73,6 +73,11 @@ const byRouteKey = (a: { routeKey: string }, b: { routeKey: string }) => a.route
 /** The CDK's own deployment-time functions: BucketDeployment's, and AwsCustomResource's. */
 const isCdkInternal = (id: string) =>
   id.startsWith('CustomCDKBucketDeployment') || id.startsWith('AWS679f53fac002430cb0da5b7982bd2287');
+/** Event source mappings reading the table stream (the SQS mapping of the fan-out pages is not one). */
+const streamMappings = () =>
+  resources('AWS::Lambda::EventSourceMapping').filter(([, m]) =>
+    JSON.stringify(m.Properties.EventSourceArn).includes('StreamArn'),
+  );
 const ourFunctions = () => resources('AWS::Lambda::Function').filter(([id]) => !isCdkInternal(id));
 
 beforeAll(() => {
@@ -354,6 +359,7 @@ describe('lambda functions', () => {
       [
         ...ALL_MODULES.map((m) => `Api${m.name[0].toUpperCase()}${m.name.slice(1)}HandlerFunction`),
         'AuthPreTokenGenerationFunction',
+        'FanoutPagesWriterFunction',
         'MailDigestJobFunction',
         'SearchSecurityConfigFunction',
         'StreamsIndexerHandlerFunction',
@@ -456,8 +462,8 @@ describe('least-privilege IAM', () => {
 });
 
 describe('streams', () => {
-  it('wires every event source mapping for partial failures, bisecting, bounded retries and an SQS failure destination', () => {
-    const mappings = resources('AWS::Lambda::EventSourceMapping');
+  it('wires every stream event source mapping for partial failures, bisecting, bounded retries and an SQS failure destination', () => {
+    const mappings = streamMappings();
     expect(mappings.length).toBeGreaterThan(0);
     const queues = resources('AWS::SQS::Queue').map(([id]) => id);
     for (const [, mapping] of mappings) {
@@ -561,7 +567,8 @@ describe('streams', () => {
 
   it('alarms on iterator age and on messages in each failure queue', () => {
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
-    for (const [queue] of resources('AWS::SQS::Queue')) {
+    const pageQueue = logicalIdOf('AWS::SQS::Queue', 'FanoutPagesQueue');
+    for (const [queue] of resources('AWS::SQS::Queue').filter(([id]) => id !== pageQueue)) {
       expect(
         alarms.some(
           (a) =>
@@ -570,12 +577,67 @@ describe('streams', () => {
         ),
       ).toBe(true);
     }
-    for (const [, mapping] of resources('AWS::Lambda::EventSourceMapping')) {
+    for (const [, mapping] of streamMappings()) {
       const fn = mapping.Properties.FunctionName.Ref;
       expect(
         alarms.some((a) => a.MetricName === 'IteratorAge' && JSON.stringify(a.Dimensions).includes(fn)),
       ).toBe(true);
     }
+  });
+});
+
+describe('fan-out pages (a large audience through SQS)', () => {
+  it('pages go to an encrypted queue with a dead-letter queue, read by the page writer reporting partial failures', () => {
+    const queue = logicalIdOf('AWS::SQS::Queue', 'FanoutPagesQueue');
+    const dlq = logicalIdOf('AWS::SQS::Queue', 'FanoutPagesDeadLetterQueue');
+    const [, q] = resources('AWS::SQS::Queue').find(([id]) => id === queue)!;
+    expect(q.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(q.Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] },
+      maxReceiveCount: 5,
+    });
+    const writer = logicalIdOf('AWS::Lambda::Function', 'FanoutPagesWriter');
+    const [, mapping] = resources('AWS::Lambda::EventSourceMapping').find(
+      ([, m]) => m.Properties.FunctionName.Ref === writer,
+    )!;
+    expect(mapping.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 10,
+    });
+    // The fan-out knows where to send pages.
+    const [, fanout] = resources('AWS::Lambda::Function').find(([id]) =>
+      id.startsWith('StreamsFanoutHandler'),
+    )!;
+    expect(fanout.Properties.Environment.Variables[FANOUT_PAGES_QUEUE_URL_ENV]).toEqual({ Ref: queue });
+  });
+
+  it('only the fan-out may send pages, only the page writer may receive them', () => {
+    const queue = logicalIdOf('AWS::SQS::Queue', 'FanoutPagesQueue');
+    const touching = (action: RegExp) =>
+      identityStatements()
+        .filter(
+          ({ statement }) =>
+            actions(statement).some((a) => action.test(a)) &&
+            JSON.stringify(statement.Resource).includes(queue),
+        )
+        .map(({ policy }) => policy);
+    const senders = touching(/^sqs:SendMessage/);
+    expect(senders.length).toBe(1);
+    expect(senders[0]).toMatch(/^StreamsFanoutHandler/);
+    const receivers = touching(/^sqs:(ReceiveMessage|DeleteMessage)/);
+    expect(receivers.length).toBe(1);
+    expect(receivers[0]).toMatch(/^FanoutPagesWriter/);
+  });
+
+  it('alarms on messages in the dead-letter queue and on the age of the oldest page', () => {
+    const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const queue = logicalIdOf('AWS::SQS::Queue', 'FanoutPagesQueue');
+    const dlq = logicalIdOf('AWS::SQS::Queue', 'FanoutPagesDeadLetterQueue');
+    const on = (metric: string, id: string) =>
+      alarms.some((a) => a.MetricName === metric && JSON.stringify(a.Dimensions).includes(id));
+    expect(on('ApproximateNumberOfMessagesVisible', dlq)).toBe(true);
+    expect(on('ApproximateAgeOfOldestMessage', queue)).toBe(true);
   });
 });
 
@@ -859,9 +921,14 @@ describe('mail', () => {
     expect(schedule.Properties.Target.DeadLetterConfig.Arn).toBeDefined();
   });
 
-  it('keeps the unsubscribe key in a secret that the notifications API, the fan-out and the job read', () => {
+  it('keeps the unsubscribe key in a secret that the notifications API, the fan-out, its page writer and the job read', () => {
     expect(resources('AWS::SecretsManager::Secret').length).toBeGreaterThanOrEqual(1);
-    for (const id of ['ApiNotificationsHandler', 'StreamsFanoutHandler', 'MailDigestJob']) {
+    for (const id of [
+      'ApiNotificationsHandler',
+      'StreamsFanoutHandler',
+      'FanoutPagesWriter',
+      'MailDigestJob',
+    ]) {
       const fn = template.findResources('AWS::Lambda::Function')[
         logicalIdOf('AWS::Lambda::Function', id)
       ] as Resource;

@@ -165,6 +165,21 @@ export function upload<T>(
   });
 }
 
+/**
+ * Opens a long-lived response (Server-Sent Events) with the bearer token in the Authorization header:
+ * EventSource cannot send headers, and a token in the URL would end up in logs. Resolves with the
+ * response whatever its status; a 401 is reported like any other.
+ */
+export async function openStream(path: string, signal: AbortSignal): Promise<Response> {
+  const token = settings.token();
+  const response = await fetch(`${settings.baseUrl}${path}`, {
+    signal,
+    headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  });
+  if (response.status === 401) settings.onUnauthorized();
+  return response;
+}
+
 export const get = <T>(path: string, signal?: AbortSignal) => api<T>('GET', path, undefined, signal);
 
 /** Builds a query string from the defined, non-empty values. */

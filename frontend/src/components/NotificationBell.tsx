@@ -3,9 +3,11 @@
  * ("Notifications, 3 unread"); the visible number repeats the name, so it is hidden from screen readers.
  */
 import { NavLink } from 'react-router';
-import { unreadText, useUnreadCount } from '../api/notifications';
+import { unreadText, useLiveNotifications, useUnreadCount } from '../api/notifications';
 
 export function NotificationBell() {
+  // The live stream lives with the bell, which every signed-in screen shows.
+  useLiveNotifications();
   const count = useUnreadCount();
   const unread = unreadText(count.data);
   return (

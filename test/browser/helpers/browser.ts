@@ -87,6 +87,7 @@ export async function newSession(browser: Browser, options: BrowserContextOption
       void dialog.dismiss().catch(() => {});
     });
     page.on('pageerror', (error) => errors.push(error.message));
+    trackRequests(page);
   };
   context.on('page', watch);
   const page = await context.newPage();
@@ -144,9 +145,42 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
 }
 
+/**
+ * Requests in flight per page, without the live notification stream: that one stays open as long as the
+ * app runs, so Playwright's 'networkidle' (no request for 500 ms) would never come.
+ */
+const inFlight = new WeakMap<Page, Set<unknown>>();
+const LONG_LIVED = /\/api\/me\/notifications\/stream$/;
+
+function trackRequests(page: Page) {
+  const pending = new Set<unknown>();
+  inFlight.set(page, pending);
+  page.on('request', (request) => {
+    if (!LONG_LIVED.test(new URL(request.url()).pathname)) pending.add(request);
+  });
+  page.on('requestfinished', (request) => pending.delete(request));
+  page.on('requestfailed', (request) => pending.delete(request));
+}
+
+/** Like 'networkidle', not counting the live stream: no request in flight for 500 ms. */
+async function networkIdle(page: Page, timeoutMs = 30_000) {
+  const pending = inFlight.get(page);
+  if (!pending) return page.waitForLoadState('networkidle');
+  await page.waitForLoadState('load');
+  const deadline = Date.now() + timeoutMs;
+  let idleSince = pending.size === 0 ? Date.now() : 0;
+  while (!idleSince || Date.now() - idleSince < 500) {
+    if (Date.now() > deadline)
+      throw new Error(`${pending.size} requests still in flight after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (pending.size > 0) idleSince = 0;
+    else if (!idleSince) idleSince = Date.now();
+  }
+}
+
 /** Waits until nothing on the page says it is loading. */
 export async function settled(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle');
+  await networkIdle(page);
   await page
     .locator('.state-loading')
     .first()

@@ -1,0 +1,239 @@
+// The fan-out of a large audience over the real local runtime: an event with 1,200 watchers writes the
+// first page from the stream and queues the rest (the local queue standing in for SQS); everyone gets
+// the notification exactly once, also when a queue message is delivered twice and when a page write
+// fails once. Then live updates: the SSE stream pushes an inbox item to its recipient only, within 2 s,
+// and refuses a caller without a valid token.
+
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { SQSEvent } from 'aws-lambda';
+import { Table } from '../../functions/data/table';
+import { DEFAULT_PREFERENCES, preferencesItem } from '../../functions/domain/mail/preferences';
+import { PAGE_SIZE } from '../../functions/streams/fanout';
+import { seedDemoData } from '../../local/seed';
+import { addSpaceWatchers } from '../helpers/audience';
+import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
+
+const WATCHERS = 1200;
+let rt: TestRuntime;
+let scanner: DynamoDBDocumentClient;
+let seq = 0;
+
+async function ok(account: string, method: string, pathname: string, body?: unknown): Promise<any> {
+  const response = await rt.api(account, method, pathname, body);
+  if (response.status >= 300)
+    throw new Error(`${account} ${method} ${pathname} → ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body;
+}
+
+/** Every inbox item about a post, whoever it is for (one Scan). */
+async function notificationsAbout(postId: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await scanner.send(
+      new ScanCommand({
+        TableName: rt.tableName,
+        FilterExpression: '#type = :n AND postId = :p',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':n': 'notification', ':p': postId },
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+function expectEachOnce(items: Record<string, unknown>[], watchers: string[]) {
+  const recipients = items.map((item) => item.recipientId as string);
+  expect(recipients.length).toBe(new Set(recipients).size);
+  expect(new Set(recipients)).toEqual(new Set(watchers));
+}
+
+async function bigSpace(): Promise<{ spaceId: string; watchers: string[] }> {
+  const spaceId = `big-${++seq}`;
+  await ok('alice', 'POST', '/spaces', { id: spaceId, name: `Big ${seq}`, audience: 'employees' });
+  const watchers = await addSpaceWatchers(rt.table, spaceId, WATCHERS, `s${seq}w`);
+  await rt.drain();
+  return { spaceId, watchers };
+}
+
+beforeAll(async () => {
+  rt = await startTestRuntime();
+  await seedDemoData(rt.table);
+  for (const account of ['alice', 'bob', 'admin']) await ok(account, 'GET', '/me');
+  scanner = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: rt.dynamodbEndpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  );
+  await rt.drain();
+}, 60_000);
+
+afterAll(async () => {
+  scanner?.destroy();
+  await rt?.close();
+});
+
+describe('an audience larger than a page goes through the queue', () => {
+  it(`reaches all ${WATCHERS} watchers exactly once, even when a queue message is delivered twice`, async () => {
+    const { spaceId, watchers } = await bigSpace();
+    // The last watcher (in a queued page, not the first) wants new posts e-mailed at once.
+    const late = watchers[watchers.length - 1];
+    await rt.table.put(
+      preferencesItem(late, { ...DEFAULT_PREFERENCES, post: 'immediately' }, new Date().toISOString()),
+    );
+    const mailedBefore = new Set(rt.outbox.list().map((entry) => entry.id));
+    const queue = rt.queues.get('fanout-pages')!;
+    const original = queue.handler;
+    const before = queue.invocations;
+    const send = queue.send.bind(queue);
+    let pagesSent = 0;
+    queue.send = async (pages) => {
+      pagesSent += pages.length;
+      return send(pages);
+    };
+    let duplicated = 0;
+    // At-least-once delivery: the first batch is handed to the consumer twice, at the same time.
+    queue.handler = async (event: SQSEvent, context) => {
+      if (duplicated++ === 0) {
+        const [first] = await Promise.all([original(event, context), original(event, context)]);
+        return first;
+      }
+      return original(event, context);
+    };
+    try {
+      const post = await ok('alice', 'POST', `/spaces/${spaceId}/posts`, {
+        title: 'All hands',
+        body: 'Friday',
+      });
+      await rt.drain();
+      const items = await notificationsAbout(post.id);
+      expectEachOnce(items, watchers);
+      // Every page went through the mail hook: each item has its e-mail due mark (posts: daily by
+      // default), and the late watcher's item, written by a queued page, was e-mailed once.
+      for (const item of items)
+        expect(item.emailDue).toBe(item.recipientId === late ? 'immediately' : 'daily');
+      expect(items.find((item) => item.recipientId === late)?.emailedAt).toBeDefined();
+      const mailed = rt.outbox.list().filter((entry) => !mailedBefore.has(entry.id));
+      expect(mailed.map((entry) => entry.to)).toEqual([`${late}@example.com`]);
+      // The first page (PAGE_SIZE people: alice's followers, then watchers) came from the stream record,
+      // the other 1,000-odd watchers as queued pages of PAGE_SIZE (five, or six when alice has followers).
+      expect(pagesSent).toBeGreaterThanOrEqual(WATCHERS / PAGE_SIZE - 1);
+      expect(pagesSent).toBeLessThanOrEqual(WATCHERS / PAGE_SIZE);
+      expect(queue.invocations - before).toBeGreaterThanOrEqual(1);
+      expect(duplicated).toBeGreaterThanOrEqual(1);
+      expect(queue.deadLetters()).toEqual([]);
+    } finally {
+      queue.handler = original;
+      queue.send = send;
+    }
+  }, 120_000);
+
+  it('a page whose write fails once is redelivered and completes, with no duplicates', async () => {
+    const { spaceId, watchers } = await bigSpace();
+    const queue = rt.queues.get('fanout-pages')!;
+    // The fault: one inbox write, after the first page (so inside a queued page), is refused once.
+    const put = Table.prototype.put;
+    let notificationPuts = 0;
+    let failed = 0;
+    Table.prototype.put = async function (this: Table, item, condition) {
+      if (item.type === 'notification' && ++notificationPuts === PAGE_SIZE + 50 && failed === 0) {
+        failed++;
+        throw Object.assign(new Error('injected: throughput exceeded'), {
+          name: 'ProvisionedThroughputExceededException',
+        });
+      }
+      return put.call(this, item, condition);
+    };
+    try {
+      const post = await ok('alice', 'POST', `/spaces/${spaceId}/posts`, { title: 'Offsite', body: 'Plans' });
+      await rt.drain();
+      expect(failed).toBe(1);
+      expectEachOnce(await notificationsAbout(post.id), watchers);
+      expect(queue.deadLetters()).toEqual([]);
+      expect(rt.failures.list('fanout')).toEqual([]);
+    } finally {
+      Table.prototype.put = put;
+    }
+  }, 120_000);
+});
+
+/** Opens the SSE stream as `account`; collects `notification` events until closed. */
+async function openStream(account: string) {
+  const controller = new AbortController();
+  const response = await fetch(`${rt.url}/api/me/notifications/stream`, {
+    headers: { authorization: `Bearer ${await rt.tokenFor(account)}` },
+    signal: controller.signal,
+  });
+  const events: { id: string; at: number }[] = [];
+  let ready!: () => void;
+  const isReady = new Promise<void>((resolve) => {
+    ready = resolve;
+  });
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (/^event: ready$/m.test(block)) ready();
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (/^event: notification$/m.test(block) && data)
+            events.push({ ...JSON.parse(data), at: Date.now() });
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  await isReady;
+  return { response, events, close: () => controller.abort() };
+}
+
+describe('live updates (SSE)', () => {
+  it("pushes an inbox item written for bob on bob's stream within 2 s, and never on alice's", async () => {
+    const spaceId = `live-${++seq}`;
+    await ok('admin', 'POST', '/spaces', { id: spaceId, name: 'Live', audience: 'employees' });
+    await ok('bob', 'PUT', `/me/watches/spaces/${spaceId}`, { level: 'watching' });
+    await rt.drain();
+    const bob = await openStream('bob');
+    const alice = await openStream('alice');
+    try {
+      expect(bob.response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      const sent = Date.now();
+      await ok('admin', 'POST', `/spaces/${spaceId}/posts`, { title: 'Live one', body: 'now' });
+      const deadline = sent + 2_000;
+      while (bob.events.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      expect(bob.events).toHaveLength(1);
+      expect(bob.events[0].at - sent).toBeLessThan(2_000);
+      const inbox = (await ok('bob', 'GET', '/me/notifications?limit=10')).items;
+      expect(inbox.map((n: { id: string }) => n.id)).toContain(bob.events[0].id);
+      await rt.drain();
+      expect(alice.events).toEqual([]);
+    } finally {
+      bob.close();
+      alice.close();
+    }
+  }, 30_000);
+
+  it('refuses a stream without a valid token', async () => {
+    const none = await fetch(`${rt.url}/api/me/notifications/stream`);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('content-type')).toMatch(/problem\+json/);
+    const forged = await fetch(`${rt.url}/api/me/notifications/stream`, {
+      headers: { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJib2IifQ.' },
+    });
+    expect(forged.status).toBe(401);
+    const wrongMethod = await fetch(`${rt.url}/api/me/notifications/stream`, { method: 'POST' });
+    expect(wrongMethod.status).toBe(405);
+  });
+});
