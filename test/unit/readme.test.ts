@@ -32,9 +32,10 @@ function routePaths(): string[] {
 
 const NOT_BUILT = [
   {
-    module: 'Live updates',
-    words: /live update|pushed live|websocket/i,
-    route: /live|websocket|events/,
+    // Locally the bell is live (local/live/); the deployed stack has no channel for it.
+    module: 'Live updates in AWS',
+    words: /appsync|websocket|live .*in AWS/i,
+    route: /websocket|appsync/,
   },
 ];
 
