@@ -37,7 +37,7 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 186 * KiB },
   { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 159 * KiB },
   { prefix: 'ApiSearchHandler', name: 'search', bytes: 178 * KiB },
-  { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 176 * KiB },
+  { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 177 * KiB },
   { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 67 * KiB },
   // The fan-out also writes the home feed (feed-writer.ts), gathers likes and shares
   // (gathered-events.ts), sends immediate e-mails (domain/mail/, SES over the SDK's signer) and pages a
