@@ -34,36 +34,32 @@ from schemathesis.core.failures import AcceptedNegativeData
 from schemathesis.openapi.checks import RejectedPositiveData
 
 
-def _only_the_cursor_refused(case, response) -> bool:
-    if response.status_code != 400 or not (case.query or {}).get("cursor"):
-        return False
+def _field_errors(response) -> list[dict] | None:
+    """The `errors` of a 400 problem, or None when the response is anything else."""
+    if response.status_code != 400:
+        return None
     try:
         problem = response.json()
     except Exception:
-        return False
+        return None
     errors = problem.get("errors") if isinstance(problem, dict) else None
-    return (
-        isinstance(errors, list)
-        and len(errors) > 0
-        and all(
-            isinstance(error, dict) and error.get("field") == "cursor" and error.get("message") == "invalid cursor"
-            for error in errors
-        )
+    if not isinstance(errors, list) or not errors or not all(isinstance(e, dict) for e in errors):
+        return None
+    return errors
+
+
+def _only_the_cursor_refused(case, response) -> bool:
+    errors = _field_errors(response) if (case.query or {}).get("cursor") else None
+    return errors is not None and all(
+        error.get("field") == "cursor" and error.get("message") == "invalid cursor" for error in errors
     )
 
 
 def _only_the_space_rule(response) -> bool:
-    if response.status_code != 400:
-        return False
-    try:
-        problem = response.json()
-    except Exception:
-        return False
-    errors = problem.get("errors") if isinstance(problem, dict) else None
+    errors = _field_errors(response)
     return (
-        isinstance(errors, list)
+        errors is not None
         and len(errors) == 1
-        and isinstance(errors[0], dict)
         and errors[0].get("field") == "json.spaceId"
         and errors[0].get("message") in ("only with visibility space", "required with visibility space")
     )

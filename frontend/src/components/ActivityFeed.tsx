@@ -9,6 +9,7 @@ import { type ReactNode, useEffect, useRef } from 'react';
 import { get } from '../api/client';
 import { keys } from '../api/query-keys';
 import type { FeedItem, Page } from '../api/types';
+import { useLoadMoreOnScroll } from '../lib/useLoadMoreOnScroll';
 import { FeedCard } from './FeedCard';
 import { ErrorState, Loading } from './States';
 
@@ -32,18 +33,7 @@ export function ActivityFeed({ empty, label }: { empty: ReactNode; label: string
       void fetchNextPage();
   }, [lastPageEmpty, hasNextPage, isFetchingNextPage, fetchNextPage, feed.isFetchNextPageError]);
 
-  useEffect(() => {
-    const element = sentinel.current;
-    if (!element || !hasNextPage || typeof IntersectionObserver === 'undefined') return;
-    const observer = new IntersectionObserver(
-      (entries) => {
-        if (entries.some((entry) => entry.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
-      },
-      { rootMargin: '400px' },
-    );
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  useLoadMoreOnScroll(sentinel, { hasNextPage, isFetchingNextPage, fetchNextPage });
 
   if (feed.isPending) return <Loading label={`Loading ${label}`} />;
   // A failed next page keeps what is already shown; only a failed first page replaces the list.

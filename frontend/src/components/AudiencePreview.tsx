@@ -72,3 +72,19 @@ export function AudiencePreview({ path, draft }: { path: string; draft: Record<s
     </div>
   );
 }
+
+/** The editors' "minor edit" choice: the change is saved and notifies nobody (the fan-out's rule). */
+export function MinorEditCheckbox({
+  checked,
+  onChange,
+}: {
+  checked: boolean;
+  onChange: (minor: boolean) => void;
+}) {
+  return (
+    <label className="checkbox">
+      <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      Minor edit — notify nobody
+    </label>
+  );
+}

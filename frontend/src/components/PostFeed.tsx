@@ -3,10 +3,11 @@
  * "Load more" button for keyboards and for browsers that do not scroll.
  */
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useRef } from 'react';
+import { type ReactNode, useRef } from 'react';
 import { get } from '../api/client';
 import { useSpaceNames } from '../api/queries';
 import type { Page, PostSummary } from '../api/types';
+import { useLoadMoreOnScroll } from '../lib/useLoadMoreOnScroll';
 import { PostCard } from './PostCard';
 import { Empty, ErrorState, Loading } from './States';
 
@@ -37,18 +38,7 @@ export function PostFeed({
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = feed;
 
-  useEffect(() => {
-    const element = sentinel.current;
-    if (!element || !hasNextPage || typeof IntersectionObserver === 'undefined') return;
-    const observer = new IntersectionObserver(
-      (entries) => {
-        if (entries.some((entry) => entry.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
-      },
-      { rootMargin: '400px' },
-    );
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  useLoadMoreOnScroll(sentinel, { hasNextPage, isFetchingNextPage, fetchNextPage });
 
   if (feed.isPending) return <Loading label={`Loading ${label}`} />;
   // A failed next page keeps what is already shown; only a failed first page replaces the list.

@@ -13,7 +13,7 @@ import { type ApiError, api, enc, get, isApiError } from '../api/client';
 import { useSpace } from '../api/queries';
 import { keys } from '../api/query-keys';
 import type { Post } from '../api/types';
-import { AudiencePreview } from '../components/AudiencePreview';
+import { AudiencePreview, MinorEditCheckbox } from '../components/AudiencePreview';
 import { DraftNotices } from '../components/DraftNotices';
 import { MarkdownBodyField, TitleField } from '../components/EditorFields';
 import { FieldError, lengthIssue, requiredIssue, SaveError, useFieldErrors } from '../components/FormErrors';
@@ -284,12 +284,7 @@ function EditorForm({ spaceId, spaceName, post }: { spaceId: string; spaceName: 
           kept="Your text is still here and kept on this device; try again when you are ready."
         />
 
-        {canBeMinor && (
-          <label className="checkbox">
-            <input type="checkbox" checked={minorEdit} onChange={(e) => setMinorEdit(e.target.checked)} />
-            Minor edit — notify nobody
-          </label>
-        )}
+        {canBeMinor && <MinorEditCheckbox checked={minorEdit} onChange={setMinorEdit} />}
         <AudiencePreview
           path={`/spaces/${enc(spaceId)}/posts/preview-audience`}
           draft={{

@@ -11,7 +11,7 @@ import { type ApiError, api, enc, get, isApiError } from '../api/client';
 import { useSpace } from '../api/queries';
 import { keys } from '../api/query-keys';
 import type { WikiPage } from '../api/types';
-import { AudiencePreview } from '../components/AudiencePreview';
+import { AudiencePreview, MinorEditCheckbox } from '../components/AudiencePreview';
 import { DraftNotices } from '../components/DraftNotices';
 import { MarkdownBodyField, TitleField } from '../components/EditorFields';
 import {
@@ -253,18 +253,13 @@ function PageForm({ spaceId, spaceName, page }: { spaceId: string; spaceName: st
           <LengthMeter id={`${id}-summary-size`} value={fields.summary} limit={SUMMARY_LIMIT} />
           <FieldError errors={errors} field="summary" id={ids.summary} />
         </div>
-        {page && (
-          <label className="checkbox">
-            <input type="checkbox" checked={minorEdit} onChange={(e) => setMinorEdit(e.target.checked)} />
-            Minor edit — notify nobody
-          </label>
-        )}
+        {page && <MinorEditCheckbox checked={minorEdit} onChange={setMinorEdit} />}
         <AudiencePreview
           path={`/spaces/${enc(spaceId)}/pages/preview-audience`}
           draft={{
             ...(page ? { pageId: page.id } : {}),
-            title: fields.title.slice(0, 200),
-            body: fields.body.slice(0, 100_000),
+            title: fields.title.slice(0, TITLE_LIMIT),
+            body: fields.body.slice(0, BODY_LIMIT),
             ...(page && minorEdit ? { minorEdit: true } : {}),
           }}
         />
