@@ -24,6 +24,10 @@ export const keys = {
 
   organisation: (orgId: string) => ({ PK: `ORG#${orgId}`, SK: 'ORG' }),
   organisationsIndex: 'ORGS',
+  /** One item per e-mail domain claimed by a partner organisation: makes a domain belong to one org. */
+  organisationDomain: (domain: string) => ({ PK: `ORGDOMAIN#${domain}`, SK: 'ORGDOMAIN' }),
+  /** One item per identity provider (its Cognito provider name): what the pre-token trigger reads. */
+  organisationProvider: (providerName: string) => ({ PK: `IDP#${providerName}`, SK: 'IDP' }),
 
   space: (spaceId: string) => ({ PK: `SPACE#${spaceId}`, SK: 'SPACE' }),
   /** Spaces every employee may discover (audience 'employees'), by name. */
