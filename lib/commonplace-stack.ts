@@ -57,6 +57,8 @@ export class CommonplaceStack extends Stack {
       projectRoot,
       preTokenGenerationEntry: entries.preTokenGeneration,
       partners: config.partners,
+      employeeProviders: config.employeeProviders,
+      table: this.data.table,
       domainPrefix: config.cognitoDomainPrefix ?? `${slug}-${this.account}`,
     });
 
@@ -68,6 +70,9 @@ export class CommonplaceStack extends Stack {
       audience: this.auth.webClient.userPoolClientId,
       throttle: config.api,
     });
+
+    // Partner organisations live in the spaces module: an admin adding one registers its IdP in Cognito.
+    this.auth.grantProviderManagement(this.api.handlers.spaces);
 
     this.search = new Search(this, 'Search', {
       projectRoot,
