@@ -31,11 +31,13 @@ const KiB = 1024;
 const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   // The API modules' figures are after zod-to-openapi's document generators moved out of the start
   // chunk (−20 KiB each, functions/platform/lambda-zod-to-openapi.ts); measured after every merge.
-  { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 160 * KiB },
+  // Spaces and profiles: +0.1 KiB for the environment names of the user pool and its web client (the
+  // spaces Lambda manages partner identity providers, issue 16), in platform/environment.ts.
+  { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 161 * KiB },
   { prefix: 'ApiPostsHandler', name: 'posts', bytes: 179 * KiB },
   { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 175 * KiB },
   { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 186 * KiB },
-  { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 159 * KiB },
+  { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 160 * KiB },
   { prefix: 'ApiSearchHandler', name: 'search', bytes: 178 * KiB },
   { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 177 * KiB },
   { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 67 * KiB },
