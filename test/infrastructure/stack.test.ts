@@ -17,6 +17,7 @@ import { BOOKMARK_METADATA_ITEM_TYPES } from '../../functions/streams/bookmark-m
 import { FANOUT_ITEM_TYPES, FANOUT_PAGES_QUEUE_URL_ENV } from '../../functions/streams/fanout';
 import { INDEXER_ITEM_TYPES } from '../../functions/streams/indexer';
 import { apiGatewayPaths } from '../../lib/constructs/api';
+import { partnerItems } from '../../lib/constructs/partner-seed';
 import { TABLE_ACTIONS } from '../../lib/constructs/service-function';
 import { MAX_RETRY_ATTEMPTS } from '../../lib/constructs/streams';
 import { type Synthesized, synthesize, TEST_OPERATOR_ROLE } from './synthesize';
@@ -170,6 +171,44 @@ describe('auth', () => {
     expect(variables.EMPLOYEE_IDENTITY_PROVIDERS).toBe('corp-entra,corp-okta');
     const reads = statementsOfRole('AuthPreTokenGenerationRole').filter((s) => s.Sid === 'ReadTable');
     expect(reads.flatMap(actions).sort()).toEqual([...TABLE_ACTIONS.read].sort());
+  });
+
+  it('writes each cdk.json partner into the table once (ORG, ORGDOMAIN, IDP), never over what is there', () => {
+    const seeds = resources('Custom::PartnerOrganisation');
+    expect(seeds).toHaveLength(2);
+    const acme = JSON.stringify(seeds.find(([id]) => id.includes('acme'))?.[1].Properties);
+    expect(acme).toContain('transactWriteItems');
+    for (const key of ['ORG#acme', 'ORGDOMAIN#acme.example', 'IDP#acme']) expect(acme).toContain(key);
+    expect(acme).toContain('attribute_not_exists(PK)');
+    expect(acme).toContain('TransactionCanceledException');
+    expect(JSON.stringify(seeds[0][1].Properties)).not.toContain('"Update"');
+    expect(
+      partnerItems({
+        org: 'globex',
+        providerName: 'globex-entra',
+        emailDomains: ['Globex.example'],
+        idp: {
+          type: 'oidc',
+          issuerUrl: 'https://login.globex.example/v2.0',
+          clientId: 'c',
+          clientSecretName: 's',
+        },
+      }),
+    ).toEqual([
+      expect.objectContaining({
+        PK: 'ORG#globex',
+        emailDomains: ['globex.example'],
+        status: 'active',
+        provider: {
+          name: 'globex-entra',
+          kind: 'oidc',
+          issuer: 'https://login.globex.example/v2.0',
+          clientId: 'c',
+        },
+      }),
+      expect.objectContaining({ PK: 'ORGDOMAIN#globex.example', orgId: 'globex' }),
+      expect.objectContaining({ PK: 'IDP#globex-entra', orgId: 'globex' }),
+    ]);
   });
 
   it("federates employees from the company's own IdPs (OIDC and SAML) and offers them to the web client", () => {
