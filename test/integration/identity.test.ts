@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { TableSignInDirectory } from '../../functions/auth/sign-in-directory';
 import { keys } from '../../functions/data/keys';
 import { LOCAL_CLIENT_ID } from '../../local/identity/broker';
 import { registerDemoOrganisations } from '../../local/identity/demo-organisations';
@@ -151,6 +152,21 @@ describe('the broker', () => {
   it('signs with the key kept under the data folder (tokens outlive a restart)', async () => {
     const key = JSON.parse(fs.readFileSync(path.join(rt.dataDir, 'identity', 'signing-key.json'), 'utf8'));
     expect(decodeProtectedHeader((await tokens('gus')).accessToken).kid).toBe(key.kid);
+  });
+});
+
+describe("the trigger's table reads", () => {
+  it('are two round trips for a partner sign-in (IDP item, then ORG + profile), whatever the data size', async () => {
+    const directory = new TableSignInDirectory(rt.table);
+    const before = rt.table.roundTrips;
+    expect(await directory.partnerFacts('acme', 'pat')).toMatchObject({
+      orgId: 'acme',
+      organisation: { id: 'acme', name: 'Acme Supplies', emailDomains: ['acme.example'], status: 'active' },
+    });
+    expect(rt.table.roundTrips - before).toBe(2);
+    const unknown = rt.table.roundTrips;
+    expect(await directory.partnerFacts('nobody', 'pat')).toEqual({});
+    expect(rt.table.roundTrips - unknown).toBe(1);
   });
 });
 
