@@ -44,6 +44,7 @@ export const keys = {
   inbox: () => ['notifications', 'inbox'] as const,
   unreadCount: () => ['notifications', 'unread-count'] as const,
   mailPreferences: () => ['notifications', 'mail-preferences'] as const,
+  watchSettings: () => ['subscriptions', 'settings'] as const,
   follows: () => ['follows'] as const,
   watches: () => ['watches'] as const,
 
