@@ -35,7 +35,8 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   // spaces Lambda manages partner identity providers, issue 16), in platform/environment.ts.
   { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 161 * KiB },
   { prefix: 'ApiPostsHandler', name: 'posts', bytes: 179 * KiB },
-  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 175 * KiB },
+  // Wiki: 176.2 KiB measured after merging main's wiki lookups (page-tree nodes, parent by title prefix).
+  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 177 * KiB },
   { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 187 * KiB },
   { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 160 * KiB },
   { prefix: 'ApiSearchHandler', name: 'search', bytes: 178 * KiB },
