@@ -33,7 +33,7 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   // chunk (−20 KiB each, functions/platform/lambda-zod-to-openapi.ts); measured after every merge.
   { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 161 * KiB },
   { prefix: 'ApiPostsHandler', name: 'posts', bytes: 179 * KiB },
-  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 175 * KiB },
+  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 177 * KiB },
   { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 187 * KiB },
   { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 159 * KiB },
   { prefix: 'ApiSearchHandler', name: 'search', bytes: 178 * KiB },
