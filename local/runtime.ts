@@ -106,6 +106,8 @@ export interface LocalRuntime {
   addConsumer(options: Omit<EventSourceMappingOptions, 'checkpointDirectory'>): EventSourceMapping;
   /** Re-runs a failed batch through its consumer; true when it now succeeds (and is removed). */
   replayFailure(id: string): Promise<boolean>;
+  /** Replays every failed batch, oldest first; those that succeed are removed (a second run finds none). */
+  replayAllFailures(): Promise<{ replayed: number; stillFailing: number }>;
   /** Waits until every consumer has handled every record written so far, and every queue is empty. */
   drain(): Promise<void>;
   token(account: string): Promise<string>;
@@ -404,6 +406,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       if (outcome.ok) failures.remove(id);
       return outcome.ok;
     },
+    async replayAllFailures() {
+      let replayed = 0;
+      let stillFailing = 0;
+      const oldestFirst = [...failures.list()].sort((a, b) => a.failedAt.localeCompare(b.failedAt));
+      for (const entry of oldestFirst) {
+        if (await runtime.replayFailure(entry.id)) replayed++;
+        else stillFailing++;
+      }
+      return { replayed, stillFailing };
+    },
     async drain() {
       // Consumers may write, which appends more records: loop until nothing moves.
       for (let round = 0; round < 20; round++) {
@@ -521,6 +533,9 @@ async function localOperations(req: http.IncomingMessage, res: http.ServerRespon
     const queue = runtime.queues.get(redrive[1]);
     if (!queue) return send(404, { error: 'no such queue' });
     return send(200, { redriven: queue.redrive() });
+  }
+  if (req.method === 'POST' && pathname === '/_local/stream/failures/replay-all') {
+    return send(200, await runtime.replayAllFailures());
   }
   const replay = /^\/_local\/stream\/failures\/([\w-]+)\/replay$/.exec(pathname);
   if (req.method === 'POST' && replay) {
