@@ -17,6 +17,7 @@ import { type AttributeMap, call, errorBody, fail, ok, postRaw, type RawResponse
 import { KeyLocks } from './write-lock';
 
 const SINGLE_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
+const WRITES = new Set([...SINGLE_WRITES, 'BatchWriteItem', 'TransactWriteItems']);
 
 interface TableInfo {
   keyNames: string[];
@@ -34,6 +35,9 @@ export interface DynamoDbFrontOptions {
 
 export class DynamoDbFront {
   readonly locks = new KeyLocks();
+  private writeGate?: { promise: Promise<void> };
+  private writesUnderWay = 0;
+  private writesDone: (() => void)[] = [];
   private readonly streams = new Map<string, ChangeStream>();
   private readonly tables = new Map<string, TableInfo>();
   private readonly ttlAttributes = new Map<string, string>();
@@ -130,7 +134,36 @@ export class DynamoDbFront {
     res.end(response.body);
   }
 
+  /**
+   * Runs `work` with writes paused: new writes wait, the ones under way finish first. A backup reads
+   * the table inside it, so it sees one consistent point (no transaction half applied).
+   */
+  async pauseWrites<T>(work: () => Promise<T>): Promise<T> {
+    while (this.writeGate) await this.writeGate.promise;
+    let open!: () => void;
+    this.writeGate = { promise: new Promise<void>((resolve) => (open = resolve)) };
+    try {
+      while (this.writesUnderWay > 0) await new Promise<void>((resolve) => this.writesDone.push(resolve));
+      return await work();
+    } finally {
+      this.writeGate = undefined;
+      open();
+    }
+  }
+
   private async dispatch(operation: string, input: any, body: string): Promise<RawResponse> {
+    if (!WRITES.has(operation)) return this.dispatchNow(operation, input, body);
+    while (this.writeGate) await this.writeGate.promise;
+    this.writesUnderWay++;
+    try {
+      return await this.dispatchNow(operation, input, body);
+    } finally {
+      this.writesUnderWay--;
+      if (this.writesUnderWay === 0) for (const resolve of this.writesDone.splice(0)) resolve();
+    }
+  }
+
+  private async dispatchNow(operation: string, input: any, body: string): Promise<RawResponse> {
     const backend = this.options.backend;
     if (SINGLE_WRITES.has(operation)) {
       const keys = await this.keyOf(input.TableName, operation === 'PutItem' ? input.Item : input.Key);
