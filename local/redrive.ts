@@ -3,7 +3,7 @@
  * counterpart is `npm run replay`). Idempotent: run it again and it finds nothing more to do.
  *
  *   npm run redrive -- --failure-queue <queue URL> --function <consumer function name>   (repeatable)
- *   npm run redrive -- --dlq <dead-letter queue ARN>                                      (repeatable)
+ *   npm run redrive -- --dlq <dead-letter queue URL or ARN>                               (repeatable)
  *
  * Uses the operator's AWS credentials and AWS_REGION. docs/operations.md says where to find the names.
  */
@@ -18,7 +18,7 @@ const functions = values('--function');
 const deadLetterQueues = values('--dlq');
 if ((queues.length === 0 && deadLetterQueues.length === 0) || queues.length !== functions.length) {
   console.error(
-    'usage: npm run redrive -- --failure-queue <queue URL> --function <function name> [...]  |  --dlq <dead-letter queue ARN>',
+    'usage: npm run redrive -- --failure-queue <queue URL> --function <function name> [...]  |  --dlq <dead-letter queue URL or ARN>',
   );
   process.exit(2);
 }

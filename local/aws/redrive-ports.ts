@@ -74,7 +74,7 @@ export function awsRedrivePorts(): RedrivePorts {
     },
     async startMove(deadLetterQueueArn) {
       try {
-        await sqs('StartMessageMoveTask', { SourceArn: deadLetterQueueArn });
+        await sqs('StartMessageMoveTask', { SourceArn: queueArn(deadLetterQueueArn) });
         return 'started';
       } catch (error) {
         if (error instanceof AwsCallError && /already|running/i.test(error.message)) return 'already running';
@@ -82,4 +82,13 @@ export function awsRedrivePorts(): RedrivePorts {
       }
     },
   };
+}
+
+/** A queue's ARN from its URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`); an ARN stays. */
+export function queueArn(urlOrArn: string): string {
+  if (urlOrArn.startsWith('arn:')) return urlOrArn;
+  const url = new URL(urlOrArn);
+  const region = url.hostname.split('.')[1];
+  const [, account, name] = url.pathname.split('/');
+  return `arn:aws:sqs:${region}:${account}:${name}`;
 }
