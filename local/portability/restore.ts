@@ -34,6 +34,15 @@ export async function restoreBackup(file: string, dataDir: string): Promise<Rest
   let restored = 0;
   try {
     await call(backend, 'CreateTable', createTableInput(header.table));
+    // dynalite answers CREATING; writes before ACTIVE are refused.
+    for (let attempt = 0; ; attempt++) {
+      const { Table } = await call<{ Table: { TableStatus: string } }>(backend, 'DescribeTable', {
+        TableName: header.table,
+      });
+      if (Table.TableStatus === 'ACTIVE') break;
+      if (attempt > 500) throw new Error(`table ${header.table} did not become active`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     let batch: AttributeMap[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
