@@ -24,6 +24,7 @@ import type { MetadataFetcher } from '../functions/domain/bookmarks/metadata-fet
 import { type DigestOutcome, runDigests } from '../functions/domain/mail/digest-job';
 import { createMailDelivery } from '../functions/domain/mail/mail-delivery';
 import type { MailSettings } from '../functions/domain/mail/mail-port';
+import type { SamlMetadataCheck } from '../functions/domain/orgs/identity-provider-registry';
 import {
   type ReindexProgress,
   rebuildDocuments,
@@ -34,6 +35,8 @@ import { OutboxMailer } from '../functions/mail/outbox-mailer';
 import { localUnsubscribeKey } from '../functions/mail/unsubscribe-keys';
 import { systemClock, ulidGenerator } from '../functions/platform/clock';
 import { metadataFetcherFromEnvironment } from '../functions/safe-fetch/page-metadata-fetcher';
+import { SafeFetcher, safeFetcherOptionsFromEnvironment } from '../functions/safe-fetch/safe-fetcher';
+import { samlMetadataCheck } from '../functions/safe-fetch/saml-metadata-check';
 import { FastSearchIndex } from '../functions/search/embedded/fast-index';
 import { createBookmarkMetadata } from '../functions/streams/bookmark-metadata';
 import { createFanout, type FanoutPage } from '../functions/streams/fanout';
@@ -73,6 +76,11 @@ export interface LocalRuntimeOptions {
    * SAFE_FETCH_ALLOWED_PORTS / SAFE_FETCH_ALLOWED_HOSTS), reaching the internet from this machine.
    */
   metadataFetcher?: MetadataFetcher;
+  /**
+   * What checks an admin's SAML metadata URL. Default: the safe fetcher with the environment's
+   * allow-list, as in AWS (a private or unreachable URL is refused).
+   */
+  samlMetadataCheck?: SamlMetadataCheck;
   /** How often the e-mail digest job runs (0: never on its own; tests call runDigests). Default 5 min. */
   digestIntervalMs?: number;
 }
@@ -330,6 +338,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ),
     search: liveIndex,
     unsubscribeKey: mail.unsubscribeKey,
+    // Partner identity providers: the table is the registry locally (the local broker reads it).
+    samlMetadataCheck:
+      options.samlMetadataCheck ?? samlMetadataCheck(new SafeFetcher(safeFetcherOptionsFromEnvironment())),
     health: () => streamHealth(consumers, failures),
   };
   const app = createApp(deps);
