@@ -4,27 +4,15 @@
 // list, filter, page and export. Over the real local runtime; the third organisation's people get
 // tokens minted with the local provider's own key (the federated sign-in itself is the broker's, 16a).
 
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { decodeJwt, importJWK, type JWTPayload, SignJWT } from 'jose';
 import { seedDemoData } from '../../local/seed';
+import { partnerToken as partnerToken_ } from '../helpers/partner-token';
 import { type ApiResponse, startTestRuntime, type TestRuntime } from '../helpers/runtime';
 
 let rt: TestRuntime;
-let seq = 0;
 
-/** A partner's access token as the provider would issue it, signed with its key. */
-async function partnerToken(sub: string, email: string, org: string, name = sub): Promise<string> {
-  const jwk = JSON.parse(fs.readFileSync(path.join(rt.dataDir, 'identity', 'signing-key.json'), 'utf8'));
-  const key = await importJWK(jwk, 'RS256');
-  const template = decodeJwt(await rt.tokenFor('pat'));
-  const now = Math.floor(Date.now() / 1000);
-  const claims: JWTPayload = { sub, email, name, org, groups: ['partner'] };
-  return new SignJWT({ ...template, jti: `pa-${++seq}`, iat: now, exp: now + 3600, ...claims })
-    .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: jwk.kid })
-    .sign(key);
-}
+const partnerToken = (sub: string, email: string, org: string, name = sub) =>
+  partnerToken_(rt, { sub, email, org, name });
 
 async function ok(account: string, method: string, pathname: string, body?: unknown): Promise<any> {
   const response = await rt.api(account, method, pathname, body);
