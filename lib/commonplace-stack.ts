@@ -5,6 +5,7 @@
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { OAuthScope } from 'aws-cdk-lib/aws-cognito';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { ENV } from '../functions/platform/environment';
 import { BOOKMARK_METADATA_ITEM_TYPES } from '../functions/streams/bookmark-metadata';
@@ -68,6 +69,23 @@ export class CommonplaceStack extends Stack {
       audience: this.auth.webClient.userPoolClientId,
       throttle: config.api,
     });
+    // Partner administration (spaces module) registers partner identity providers in this user pool
+    // at run time and lists them on the web client: those five actions, on this pool only.
+    const spaces = this.api.handlers.spaces;
+    spaces.function.addEnvironment(ENV.userPoolId, this.auth.userPool.userPoolId);
+    spaces.function.addEnvironment(ENV.webClientId, this.auth.webClient.userPoolClientId);
+    spaces.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: [
+          'cognito-idp:CreateIdentityProvider',
+          'cognito-idp:UpdateIdentityProvider',
+          'cognito-idp:DeleteIdentityProvider',
+          'cognito-idp:DescribeUserPoolClient',
+          'cognito-idp:UpdateUserPoolClient',
+        ],
+        resources: [this.auth.userPool.userPoolArn],
+      }),
+    );
 
     this.search = new Search(this, 'Search', {
       projectRoot,

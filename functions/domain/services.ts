@@ -10,6 +10,7 @@ import type { BookmarkTransfer } from './bookmarks/bookmark-transfer';
 import type { CommentService } from './comments/comment-service';
 import type { DomainContext } from './context';
 import type { FeedService } from './feed/feed-service';
+import type { LazyService } from './lazy-service';
 import type { MailPreferenceService } from './mail/preference-service';
 import type { IdentityProviderRegistry, SamlMetadataCheck } from './orgs/identity-provider-registry';
 import { OrganisationService } from './orgs/organisations';
@@ -51,9 +52,9 @@ export interface ModuleServices {
   notifications: NotificationService;
   audience: AudiencePreviews;
   mailPreferences: MailPreferenceService;
-  partners: PartnerOrganisations;
-  invitations: InvitationService;
-  audit: AuditLog;
+  partners: LazyService<PartnerOrganisations>;
+  invitations: LazyService<InvitationService>;
+  audit: LazyService<AuditLog>;
 }
 
 export type Services = CoreServices & ModuleServices;

@@ -21,6 +21,9 @@ export const ENV = {
   publicUrl: 'PUBLIC_URL',
   /** The Secrets Manager secret holding the HMAC key of unsubscribe links. */
   unsubscribeSecretArn: 'UNSUBSCRIBE_SECRET_ARN',
+  /** The spaces module registers partner identity providers in this user pool, for this app client. */
+  userPoolId: 'USER_POOL_ID',
+  webClientId: 'WEB_CLIENT_ID',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

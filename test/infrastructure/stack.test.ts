@@ -328,6 +328,7 @@ describe('api', () => {
       const env = fn.Properties.Environment.Variables;
       const search: string[] = module.name === 'search' ? [ENV.searchEndpoint] : [];
       if (module.name === 'notifications') search.push(ENV.unsubscribeSecretArn);
+      if (module.name === 'spaces') search.push(ENV.userPoolId, ENV.webClientId);
       expect(Object.keys(env).sort()).toEqual(
         [ENV.logLevel, ENV.serviceName, ENV.tableName, ENV.originSecret, ...search].sort(),
       );
@@ -451,6 +452,37 @@ describe('least-privilege IAM', () => {
     expect(tableActions('StreamsBookmarkMetadataHandlerRole')).toEqual(['dynamodb:UpdateItem']);
     expect(tableActions('AuthPreTokenGenerationRole')).toEqual([]);
     expect(tableActions('SearchSecurityConfigRole')).toEqual([]);
+  });
+
+  it('lets only the spaces Lambda manage identity providers, on this user pool alone', () => {
+    const pool = { 'Fn::GetAtt': [logicalIdOf('AWS::Cognito::UserPool', 'AuthUserPool'), 'Arn'] };
+    const idpStatements = identityStatements().filter(({ statement }) =>
+      actions(statement).some((action) => action.startsWith('cognito-idp:')),
+    );
+    const spacesRole = logicalIdOf('AWS::IAM::Role', 'ApiSpacesHandler');
+    expect(statementsOfRole('ApiSpacesHandler')).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: [
+          'cognito-idp:CreateIdentityProvider',
+          'cognito-idp:UpdateIdentityProvider',
+          'cognito-idp:DeleteIdentityProvider',
+          'cognito-idp:DescribeUserPoolClient',
+          'cognito-idp:UpdateUserPoolClient',
+        ],
+        Resource: pool,
+      }),
+    );
+    for (const { policy } of idpStatements) {
+      const roles = template.findResources('AWS::IAM::Policy')[policy]?.Properties.Roles as { Ref: string }[];
+      expect(roles.map((r) => r.Ref)).toEqual([spacesRole]);
+    }
+    const fn = template.findResources('AWS::Lambda::Function')[
+      logicalIdOf('AWS::Lambda::Function', 'ApiSpacesHandler')
+    ] as Resource;
+    expect(fn.Properties.Environment.Variables[ENV.userPoolId]).toEqual({
+      Ref: logicalIdOf('AWS::Cognito::UserPool', 'AuthUserPool'),
+    });
   });
 
   it('attaches no AWS managed policies to our roles', () => {

@@ -1,7 +1,8 @@
-import { AuditLog } from '../../domain/audit/audit-log';
+import type { AuditLog } from '../../domain/audit/audit-log';
+import { lazyService } from '../../domain/lazy-service';
 import { tableOnlyProviderRegistry } from '../../domain/orgs/identity-provider-registry';
-import { PartnerOrganisations } from '../../domain/orgs/partner-organisations';
-import { InvitationService } from '../../domain/spaces/invitation-service';
+import type { PartnerOrganisations } from '../../domain/orgs/partner-organisations';
+import type { InvitationService } from '../../domain/spaces/invitation-service';
 import { auditRoutes } from '../routes/audit';
 import { invitationRoutes } from '../routes/invitations';
 import { orgRoutes } from '../routes/orgs';
@@ -18,14 +19,23 @@ export const spacesModule: ApiModule = {
   description:
     'Commonplace spaces: spaces, members, sharing, invitations, partner organisations, audit trail, health, OpenAPI document',
   routes: [platformRoutes, spaceRoutes, invitationRoutes, orgRoutes, auditRoutes],
+  // Partner administration, invitations and the audit trail load on first use (lazy-service.ts).
   services: ({ orgs, spaces }, ctx) => ({
-    partners: new PartnerOrganisations(
-      ctx,
-      orgs,
-      ctx.identityProviders ?? tableOnlyProviderRegistry,
-      ctx.samlMetadataCheck,
+    partners: lazyService<PartnerOrganisations>(async () => {
+      const { PartnerOrganisations } = await import('../../domain/orgs/partner-organisations');
+      return new PartnerOrganisations(
+        ctx,
+        orgs,
+        ctx.identityProviders ?? tableOnlyProviderRegistry,
+        ctx.samlMetadataCheck,
+      );
+    }),
+    invitations: lazyService<InvitationService>(async () => {
+      const { InvitationService } = await import('../../domain/spaces/invitation-service');
+      return new InvitationService(ctx, spaces);
+    }),
+    audit: lazyService<AuditLog>(
+      async () => new (await import('../../domain/audit/audit-log')).AuditLog(ctx),
     ),
-    invitations: new InvitationService(ctx, spaces),
-    audit: new AuditLog(ctx),
   }),
 };

@@ -2,15 +2,14 @@
  * Partner organisations. Each federated identity provider maps to one; spaces are shared with them by
  * id. Employees may list them (to share a space); a partner sees only their own; admins also see their
  * e-mail domains, identity provider (never its secret), status and end date. Managing them is
- * partner-organisations.ts (the spaces module's); creation is here because the demo seed uses it too.
+ * partner-organisations.ts (the spaces module's); creation is
+ * here (loading organisation-records.ts on first use) because the demo seed uses it too.
  */
 
-import { TransactionFailed } from '../../data/errors';
 import { keys } from '../../data/keys';
-import type { Item, TransactItem } from '../../data/table';
-import { auditPut } from '../audit/audit-record';
+import type { Item } from '../../data/table';
 import type { DomainContext } from '../context';
-import { Conflict, Forbidden } from '../errors';
+import { Forbidden } from '../errors';
 import { isAdmin, isEmployee, type Principal } from '../principal';
 import type { IdentityProvider } from './identity-provider-registry';
 
@@ -58,14 +57,6 @@ export function organisationItem(org: Organisation): Item {
   };
 }
 
-export function organisationDomainItem(domain: string, orgId: string): Item {
-  return { ...keys.organisationDomain(domain), type: 'organisation-domain', domain, orgId };
-}
-
-export function organisationProviderItem(providerName: string, orgId: string): Item {
-  return { ...keys.organisationProvider(providerName), type: 'organisation-provider', providerName, orgId };
-}
-
 export const toOrganisation = (item: Item): Organisation => ({
   id: item.id as string,
   name: item.name as string,
@@ -95,18 +86,6 @@ const summary = (org: Organisation): OrganisationSummary => ({
   createdAt: org.createdAt,
 });
 
-/** The org's audit view: what decides access, never the secret. */
-export function auditState(org: Organisation): Record<string, unknown> {
-  const view = adminView(org);
-  return {
-    name: view.name,
-    emailDomains: view.emailDomains,
-    status: view.status,
-    ...(view.accessEndsAt ? { accessEndsAt: view.accessEndsAt } : {}),
-    ...(view.provider ? { provider: view.provider } : {}),
-  };
-}
-
 export class OrganisationService {
   constructor(private readonly ctx: DomainContext) {}
 
@@ -127,39 +106,13 @@ export class OrganisationService {
 
   /**
    * Registers an organisation with its e-mail domains and provider mapping, in one transaction with
-   * its audit record; a domain or provider name another organisation holds is a 409 naming the field.
+   * its audit record (organisation-records.ts, loaded on first use: only admins and the seed create).
    * The provider itself is registered with the sign-in service by PartnerOrganisations, not here.
    */
   async create(principal: Principal, input: NewOrganisation): Promise<OrganisationView> {
     if (!isAdmin(principal)) throw new Forbidden('Only admins can register partner organisations');
-    const org: Organisation = {
-      id: input.id,
-      name: input.name,
-      createdAt: this.ctx.clock.now().toISOString(),
-      emailDomains: [...new Set((input.emailDomains ?? []).map((d) => d.toLowerCase()))],
-      ...(input.provider ? { provider: input.provider } : {}),
-      status: 'active',
-      ...(input.accessEndsAt ? { accessEndsAt: input.accessEndsAt } : {}),
-      version: 1,
-    };
-    const claims = claimItems(org, org.emailDomains, input.provider?.name);
-    try {
-      await this.ctx.table.transact([
-        { Put: { Item: organisationItem(org), ConditionExpression: 'attribute_not_exists(PK)' } },
-        ...claims.items,
-        auditPut(this.ctx, principal, {
-          kind: 'organisation.added',
-          target: `organisation:${org.id}`,
-          after: auditState(org),
-        }),
-      ]);
-    } catch (error) {
-      if (!(error instanceof TransactionFailed)) throw error;
-      if (error.failedAt(0))
-        throw new Conflict(`Organisation ${input.id} already exists`, [{ field: 'id', message: 'taken' }]);
-      throw claims.conflict(error, 1);
-    }
-    return adminView(org);
+    const { createOrganisation } = await import('./organisation-records');
+    return createOrganisation(this.ctx, principal, input);
   }
 
   /** Ids among `ids` that are not registered organisations. */
@@ -167,45 +120,4 @@ export class OrganisationService {
     const found = await this.ctx.table.getMany(ids.map((id) => keys.organisation(id)));
     return ids.filter((_, i) => !found[i]);
   }
-}
-
-/**
- * The conditional Puts that claim e-mail domains and a provider name for an organisation, and the
- * Conflict that names which one another organisation holds when the transaction fails.
- */
-export function claimItems(org: Pick<Organisation, 'id'>, domains: string[], providerName?: string) {
-  const items: TransactItem[] = [
-    ...domains.map((domain) => ({
-      Put: { Item: organisationDomainItem(domain, org.id), ConditionExpression: 'attribute_not_exists(PK)' },
-    })),
-    ...(providerName
-      ? [
-          {
-            Put: {
-              Item: organisationProviderItem(providerName, org.id),
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-        ]
-      : []),
-  ];
-  const conflict = (error: TransactionFailed, offset: number) => {
-    const taken = domains.filter((_, i) => error.failedAt(offset + i));
-    if (taken.length) {
-      return new Conflict(
-        `E-mail domain already belongs to another organisation: ${taken.join(', ')}`,
-        taken.map((domain) => ({
-          field: `emailDomains.${domains.indexOf(domain)}`,
-          message: `${domain} is claimed by another organisation`,
-        })),
-      );
-    }
-    if (providerName && error.failedAt(offset + domains.length)) {
-      return new Conflict(`Identity provider name ${providerName} is already in use`, [
-        { field: 'provider.name', message: 'taken' },
-      ]);
-    }
-    return new Conflict('The organisation was changed at the same time; reload and try again');
-  };
-  return { items, conflict };
 }

@@ -5,16 +5,11 @@
  * one BatchGetItem (organisation + profile) per partner request, which also tells whether the profile
  * exists, so a partner's first request creates it and accepts their invitations here.
  */
-import { TransactionFailed } from '../../data/errors';
 import { keys } from '../../data/keys';
-import type { Item } from '../../data/table';
-import { auditPut } from '../audit/audit-record';
 import type { DomainContext } from '../context';
 import { DomainError, Forbidden } from '../errors';
 import type { Principal } from '../principal';
 import type { FirstSignIn } from '../profiles/first-sign-in';
-import { memberItem } from '../spaces/space';
-import type { Role } from '../spaces/space-access';
 
 /** 403 with the date access ended, so a client can say so (`accessEndedAt`). */
 export class AccessEnded extends DomainError {
@@ -47,68 +42,9 @@ export class PartnerAccess {
     if (ownEnd && ownEnd <= now) throw new AccessEnded('Your', ownEnd);
     if (!profileItem) {
       await this.signIn.ensureProfile(principal);
-      await this.acceptInvitations(principal);
-    }
-  }
-
-  /**
-   * First sign-in: the invitations waiting for this e-mail address become memberships, each in its own
-   * transaction (member, space count, invitation gone, audit record), and only into spaces still shared
-   * with the person's organisation; one that no longer applies is left to expire.
-   */
-  private async acceptInvitations(principal: Principal & { org: string }) {
-    if (!principal.email) return;
-    const page = await this.ctx.table.query<Item>({
-      partition: keys.invitationsFor(principal.email.toLowerCase()),
-      limit: 100,
-    });
-    const now = this.ctx.clock.now().toISOString();
-    for (const invitation of page.items) {
-      if (invitation.orgId !== principal.org) continue;
-      const spaceId = invitation.spaceId as string;
-      const role = invitation.role as Role;
-      try {
-        await this.ctx.table.transact([
-          {
-            Put: {
-              Item: memberItem(
-                {
-                  spaceId,
-                  userId: principal.userId,
-                  name: principal.name,
-                  org: principal.org,
-                  role,
-                  joinedAt: now,
-                },
-                invitation.spaceName as string,
-              ),
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-          {
-            Update: {
-              Key: keys.space(spaceId),
-              UpdateExpression: 'ADD memberCount :one',
-              ConditionExpression: 'contains(partnerOrgs, :org)',
-              ExpressionAttributeValues: { ':one': 1, ':org': principal.org },
-            },
-          },
-          {
-            Delete: {
-              Key: { PK: invitation.PK, SK: invitation.SK },
-              ConditionExpression: 'attribute_exists(PK)',
-            },
-          },
-          auditPut(this.ctx, principal, {
-            kind: 'invitation.accepted',
-            target: `space:${spaceId}`,
-            before: { invitation: { email: invitation.email, role, invitedBy: invitation.invitedBy } },
-            after: { member: { userId: principal.userId, org: principal.org, role } },
-          }),
-        ]);
-      } catch (error) {
-        if (!(error instanceof TransactionFailed)) throw error;
-      }
+      // Rare (a first sign-in), so its code loads on first use.
+      const { acceptInvitations } = await import('../spaces/invitation-acceptance');
+      await acceptInvitations(this.ctx, principal);
     }
   }
 }

@@ -18,10 +18,9 @@ import {
   ProviderMetadataRefused,
   type SamlMetadataCheck,
 } from './identity-provider-registry';
+import { auditState, claimItems } from './organisation-records';
 import {
   adminView,
-  auditState,
-  claimItems,
   type NewOrganisation,
   type Organisation,
   type OrganisationService,
