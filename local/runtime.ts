@@ -30,6 +30,7 @@ import {
   rebuildDocuments,
   scanIndexableItems,
 } from '../functions/domain/search/reindex';
+import { createCoreServices } from '../functions/domain/services';
 import { backfillPageTree, pageTreeBackfilled } from '../functions/domain/wiki/page-tree-backfill';
 import { OutboxMailer } from '../functions/mail/outbox-mailer';
 import { localUnsubscribeKey } from '../functions/mail/unsubscribe-keys';
@@ -344,6 +345,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     health: () => streamHealth(consumers, failures),
   };
   const app = createApp(deps);
+  // The live stream is opened like any API request: a partner's organisation and end dates are
+  // checked too (a stream already open runs until its token expires).
+  const { partnerAccess } = createCoreServices(deps);
+  const streamAuthenticator: typeof deps.authenticator = async (credentials) => {
+    const principal = await deps.authenticator(credentials);
+    if (principal.org) await partnerAccess.check({ ...principal, org: principal.org });
+    return principal;
+  };
   // Compressed as CloudFront compresses API responses in front of API Gateway.
   const api = getRequestListener(async (request, env) =>
     compressResponse(request, await app.fetch(request, env)),
@@ -356,7 +365,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const pathname = (req.url ?? '/').split('?')[0];
     if (pathname === '/oidc' || pathname.startsWith('/oidc/')) return idp.callback(req, res);
     if (pathname === NOTIFICATION_STREAM_PATH)
-      return void serveNotificationStream(req, res, live, deps.authenticator);
+      return void serveNotificationStream(req, res, live, streamAuthenticator);
     if (pathname.startsWith('/api/') || pathname === '/api') return void api(req, res);
     if (pathname.startsWith('/_local/')) return void localOperations(req, res, runtime);
     if (pathname === '/dev/outbox' || pathname.startsWith('/dev/outbox/'))

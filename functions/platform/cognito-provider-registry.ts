@@ -87,6 +87,8 @@ export class CognitoProviderRegistry implements IdentityProviderRegistry {
       ProviderDetails: details(provider),
       AttributeMapping: provider.kind === 'oidc' ? OIDC_ATTRIBUTES : SAML_ATTRIBUTES,
     });
+    // Saving a provider again also puts it back on the client (a deployment may have reset the list).
+    await this.supportedProviders((names) => [...new Set([...names, provider.name])]);
   }
 
   async remove(name: string): Promise<void> {

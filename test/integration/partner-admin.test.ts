@@ -219,6 +219,12 @@ describe("a partner organisation's people, checked on every request", () => {
     const refused = await rt.api(ivy, 'GET', '/me');
     expectProblem(refused, 403);
     expect(refused.body.detail).toMatch(/suspended/);
+    // The live notification stream cannot be opened either.
+    const stream = await fetch(`${rt.url}/api/me/notifications/stream`, {
+      headers: { authorization: `Bearer ${ivy}` },
+    });
+    expect(stream.status).toBe(401);
+    await stream.body?.cancel();
     // The same token works again once reactivated; other organisations were never affected.
     expect(await ok('pat', 'GET', '/me')).toMatchObject({ userId: 'pat' });
     await ok('admin', 'PUT', '/orgs/initech/status', { status: 'active' });
