@@ -76,9 +76,44 @@ describeInChromium('partner organisations in Chromium', () => {
     expect((await rt.api(vera, 'GET', '/me')).status).toBe(200);
   });
 
+  test('an owner invites a person of the new organisation into a shared space; accepted at first sign-in', async () => {
+    const { page } = admin;
+    const created = await rt.api('admin', 'POST', '/spaces', {
+      id: 'vandelay-deal',
+      name: 'Vandelay deal',
+      audience: 'members',
+    });
+    await rt.api('admin', 'PUT', '/spaces/vandelay-deal/sharing', {
+      partnerOrgs: ['vandelay'],
+      version: created.body.version,
+    });
+    await page.goto(`${rt.url}/spaces/vandelay-deal/sharing`);
+    const section = page.getByRole('region', { name: 'Invite people of a partner organisation' });
+    await section.waitFor();
+    await section.getByLabel('E-mail address').fill('kel@nowhere.example');
+    await section.getByRole('button', { name: 'Invite' }).click();
+    await section
+      .getByRole('alert')
+      .getByText(/No partner organisation uses the e-mail domain nowhere\.example/)
+      .waitFor();
+    await section.getByLabel('E-mail address').fill('walt@vandelay.example');
+    await section.getByLabel('Role').selectOption('editor');
+    await section.getByRole('button', { name: 'Invite' }).click();
+    await section.getByText('walt@vandelay.example').waitFor();
+    await settled(page);
+    await expectAccessible(page, 'space-invitations');
+
+    const walt = await partnerToken(rt, { sub: 'walt', email: 'walt@vandelay.example', org: 'vandelay' });
+    const mine = await rt.api(walt, 'GET', '/spaces?scope=mine');
+    expect(mine.body.items.map((space: { id: string; myRole: string }) => [space.id, space.myRole])).toEqual([
+      ['vandelay-deal', 'editor'],
+    ]);
+  });
+
   test('the admin suspends it in the UI and its user’s next request fails', async () => {
     const { page } = admin;
-    await page.reload();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('link', { name: 'Vandelay Industries' }).click();
     await page.getByRole('heading', { level: 1, name: 'Vandelay Industries' }).waitFor();
     await page.getByRole('link', { name: 'Vera V' }).waitFor();
     await page.getByRole('button', { name: 'Suspend' }).click();
@@ -108,6 +143,7 @@ describeInChromium('partner organisations in Chromium', () => {
     await expect(
       page.locator('tr[data-kind="organisation.suspended"]', { hasText: 'organisation:vandelay' }).count(),
     ).resolves.toBe(1);
+    await expect(page.locator('tr[data-kind="invitation.accepted"]').count()).resolves.toBe(1);
     // Newest first: the suspension comes before the addition.
     const kinds = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-kind')));
     expect(kinds.indexOf('organisation.suspended')).toBeLessThan(kinds.lastIndexOf('organisation.added'));
