@@ -412,6 +412,11 @@ describe('the audit trail', () => {
     } while (cursor);
     expect(seen).toEqual(all.map((r: { id: string }) => r.id));
     expectProblem(await rt.api('admin', 'GET', '/audit?kind=space.painted'), 400, 'query.kind');
+    expectProblem(
+      await rt.api('admin', 'GET', '/audit?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z'),
+      400,
+      'query.to',
+    );
     expectProblem(await rt.api('admin', 'GET', '/audit?cursor=bm90LWEtY3Vyc29y'), 400, 'cursor');
   });
 

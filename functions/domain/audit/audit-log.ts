@@ -8,7 +8,7 @@
 import { keys } from '../../data/keys';
 import type { Item, Page } from '../../data/table';
 import type { DomainContext } from '../context';
-import { Forbidden } from '../errors';
+import { Forbidden, InvalidInput } from '../errors';
 import { isAdmin, type Principal } from '../principal';
 import { type AuditKind, type AuditRecord, toAuditRecord } from './audit-record';
 
@@ -35,6 +35,10 @@ export class AuditLog {
     cursor?: string,
   ): Promise<Page<AuditRecord>> {
     if (!isAdmin(principal)) throw new Forbidden('Only admins can read the audit trail');
+    if (filter.from && filter.to && filter.from > filter.to)
+      throw new InvalidInput('The time range ends before it starts', [
+        { field: 'query.to', message: 'before from' },
+      ]);
     const page = await this.ctx.table.query<Item>({ ...queryOf(filter), limit, cursor, newestFirst: true });
     return { items: page.items.map(toAuditRecord), cursor: page.cursor };
   }
