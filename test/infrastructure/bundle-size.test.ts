@@ -35,10 +35,11 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   // invitations and the audit trail (their services load on first use, domain/lazy-service.ts), and
   // ~2.5 KiB to every API module: the per-request partner check and the audit records written with
   // every sharing and membership change (the invitation acceptance and creation code load lazily).
-  { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 174 * KiB },
+  // On top of main's own +1 KiB for spaces and bookmarks.
+  { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 175 * KiB },
   { prefix: 'ApiPostsHandler', name: 'posts', bytes: 182 * KiB },
   { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 178 * KiB },
-  { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 189 * KiB },
+  { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 190 * KiB },
   { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 162 * KiB },
   { prefix: 'ApiSearchHandler', name: 'search', bytes: 181 * KiB },
   { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 180 * KiB },
