@@ -38,7 +38,8 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   // On top of main's own +1 KiB for spaces and bookmarks.
   { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 175 * KiB },
   { prefix: 'ApiPostsHandler', name: 'posts', bytes: 182 * KiB },
-  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 178 * KiB },
+  // wiki: +1.4 KiB more from main's page-tree lookups (page-tree/nodes, ParentPicker's search) since 175.
+  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 180 * KiB },
   { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 190 * KiB },
   { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 162 * KiB },
   { prefix: 'ApiSearchHandler', name: 'search', bytes: 181 * KiB },
