@@ -3,6 +3,7 @@
  * proves who it is, and (for the search module only) the search index.
  */
 
+import type { IdentityProviderRegistry, SamlMetadataCheck } from '../domain/orgs/identity-provider-registry';
 import type { SearchIndex } from '../domain/search/search-document';
 import type { CoreDependencies } from '../platform/dependencies';
 import type { Authenticator } from './middleware/authenticate';
@@ -14,6 +15,9 @@ export interface ApiDependencies extends CoreDependencies {
   search?: SearchIndex;
   /** The HMAC key of unsubscribe links; without it every unsubscribe link is refused. */
   unsubscribeKey?: () => Promise<Uint8Array>;
+  /** Only the spaces module uses these (partner organisations); see ServiceContext. */
+  identityProviders?: IdentityProviderRegistry;
+  samlMetadataCheck?: SamlMetadataCheck;
   /** Extra health facts (the local runtime reports its stream here). */
   health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
 }

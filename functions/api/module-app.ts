@@ -23,6 +23,8 @@ export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModu
     ids: deps.ids,
     search: deps.search,
     unsubscribeKey: deps.unsubscribeKey,
+    identityProviders: deps.identityProviders,
+    samlMetadataCheck: deps.samlMetadataCheck,
   });
   const app = createRouter();
 

@@ -4,18 +4,24 @@
  * (functions/api/modules/), so a Lambda's bundle carries only the domain code its routes use.
  */
 
+import type { AuditLog } from './audit/audit-log';
 import type { BookmarkService } from './bookmarks/bookmark-service';
 import type { BookmarkTransfer } from './bookmarks/bookmark-transfer';
 import type { CommentService } from './comments/comment-service';
 import type { DomainContext } from './context';
 import type { FeedService } from './feed/feed-service';
+import type { LazyService } from './lazy-service';
 import type { MailPreferenceService } from './mail/preference-service';
+import type { IdentityProviderRegistry, SamlMetadataCheck } from './orgs/identity-provider-registry';
 import { OrganisationService } from './orgs/organisations';
+import { PartnerAccess } from './orgs/partner-access';
+import type { PartnerOrganisations } from './orgs/partner-organisations';
 import type { PostService } from './posts/post-service';
 import { FirstSignIn } from './profiles/first-sign-in';
 import type { ProfileService } from './profiles/profile-service';
 import type { SearchIndex } from './search/search-document';
 import type { SearchService } from './search/search-service';
+import type { InvitationService } from './spaces/invitation-service';
 import { SpaceService } from './spaces/space-service';
 import type { AudiencePreviews } from './subscriptions/lazy-audience-preview';
 import type { NotificationService } from './subscriptions/notification-service';
@@ -26,7 +32,8 @@ export function createCoreServices(ctx: DomainContext) {
   const orgs = new OrganisationService(ctx);
   const spaces = new SpaceService(ctx, orgs);
   const signIn = new FirstSignIn(ctx, spaces);
-  return { orgs, spaces, signIn };
+  const partnerAccess = new PartnerAccess(ctx, signIn);
+  return { orgs, spaces, signIn, partnerAccess };
 }
 
 export type CoreServices = ReturnType<typeof createCoreServices>;
@@ -45,6 +52,9 @@ export interface ModuleServices {
   notifications: NotificationService;
   audience: AudiencePreviews;
   mailPreferences: MailPreferenceService;
+  partners: LazyService<PartnerOrganisations>;
+  invitations: LazyService<InvitationService>;
+  audit: LazyService<AuditLog>;
 }
 
 export type Services = CoreServices & ModuleServices;
@@ -54,4 +64,8 @@ export interface ServiceContext extends DomainContext {
   search?: SearchIndex;
   /** The HMAC key of unsubscribe links (domain/mail/unsubscribe-token.ts); none when mail is off. */
   unsubscribeKey?: () => Promise<Uint8Array>;
+  /** Where partner identity providers are registered (Cognito in AWS; the table alone locally). */
+  identityProviders?: IdentityProviderRegistry;
+  /** Checks a SAML metadata URL through the safe fetcher; without it SAML providers are refused. */
+  samlMetadataCheck?: SamlMetadataCheck;
 }
