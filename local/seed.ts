@@ -29,6 +29,11 @@ export function demoPrincipal(id: string): Principal {
   };
 }
 
+/** Whether the demo data set was loaded into this table (its marker item is there). */
+export async function demoDataLoaded(table: Table): Promise<boolean> {
+  return (await table.get(MARKER)) !== undefined;
+}
+
 export async function seedDemoData(table: Table): Promise<string> {
   if (await table.get(MARKER)) {
     await seedDemoBookmarks(table);

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { writeFileAtomic } from '../atomic-file';
 import type { AttributeMap } from './wire';
 
 export type StreamRecord = DynamoDBRecord & { dynamodb: { SequenceNumber: string } };
@@ -144,7 +145,7 @@ export class ChangeStream {
     }
     // Rewrite without expired records so the file does not grow forever; the first line keeps where
     // they ended, so sequence numbers go on from there even when every record has expired.
-    fs.writeFileSync(
+    writeFileAtomic(
       this.logFile,
       (this.dropped ? `${JSON.stringify({ dropped: this.dropped })}\n` : '') +
         this.records.map((r) => `${JSON.stringify(r)}\n`).join(''),

@@ -6,11 +6,13 @@
 // original URL in `req.originalUrl`, which is how oidc-provider learns its mount path when it builds
 // endpoint URLs (the same convention as connect/express mounting).
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Configuration, JWK, default as OidcProvider } from 'oidc-provider';
 import { escapeHtml } from '../../functions/domain/content/escape-html';
+import { writeFileAtomic } from '../atomic-file';
+import { readJsonState } from '../state-file';
 import { DEMO_ACCOUNTS, type DemoAccount, findDemoAccount } from './demo-accounts';
 
 export const LOCAL_CLIENT_ID = 'commonplace-web';
@@ -302,18 +304,17 @@ async function readBody(req: IncomingMessage, limit = 16 * 1024): Promise<string
  */
 function loadOrCreateSigningKey(dir: string): JWK {
   const file = path.join(dir, 'signing-key.json');
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as JWK;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const saved = readJsonState<JWK>(
+    file,
+    'the local sign-in signing key',
+    'Delete it to make a new key (tokens issued before stop verifying: sign in again), or restore the data folder from a backup (`npm run restore -- <file>`).',
+  );
+  if (saved) return saved;
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg: 'RS256', use: 'sig' } as JWK;
   mkdirSync(dir, { recursive: true });
-  // Write then rename, so a crash never leaves a half-written key behind.
-  const partial = `${file}.${process.pid}.tmp`;
-  writeFileSync(partial, JSON.stringify(jwk), { mode: 0o600 });
-  renameSync(partial, file);
+  // Atomic, so a crash never leaves a half-written key behind.
+  writeFileAtomic(file, JSON.stringify(jwk), 0o600);
   return jwk;
 }
 
