@@ -78,7 +78,16 @@ export interface LocalRuntimeOptions {
   metadataFetcher?: MetadataFetcher;
   /** How often the e-mail digest job runs (0: never on its own; tests call runDigests). Default 5 min. */
   digestIntervalMs?: number;
+  /** The HTTP server's limits (SERVER_TIMEOUTS by default); tests shorten them. */
+  timeouts?: Partial<typeof SERVER_TIMEOUTS>;
 }
+
+/**
+ * The local server's limits: the whole header block within 10 s, the whole request (headers and body)
+ * within 60 s, an idle kept-alive connection closed after 5 s. A live-update stream is a response, not
+ * a request, so it is not cut by these.
+ */
+export const SERVER_TIMEOUTS = { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 5_000 };
 
 /** How the embedded search index came up: loaded from its snapshot, or rebuilt from the table. */
 export type SearchStart =
@@ -357,8 +366,21 @@ async function start(
   let handler: http.RequestListener = (_req, res) => {
     res.writeHead(503).end('starting');
   };
-  const server = http.createServer((req, res) => handler(req, res));
-  server.on('clientError', refuseMalformedRequest);
+  // Its own limits, as CloudFront and API Gateway have theirs: a client that drips its headers or body
+  // is answered 408 and closed (checked every second), instead of holding a connection for ever.
+  const timeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
+  const server = http.createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
+    },
+    (req, res) => handler(req, res),
+  );
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) =>
+    refuseMalformedRequest(error, socket, timeouts),
+  );
   const requestedPort = options.port ?? Number(process.env.PORT ?? 3000);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -598,20 +620,38 @@ async function localOperations(req: http.IncomingMessage, res: http.ServerRespon
 
 /**
  * Requests Node's HTTP parser refuses before any handler runs (a URL or headers over 16 KiB, broken
- * syntax) get a problem+json answer like every other bad request, instead of Node's empty one.
+ * syntax, headers or a body too slow to arrive) get a problem+json answer like every other bad
+ * request, instead of Node's empty one.
  */
-function refuseMalformedRequest(error: NodeJS.ErrnoException, socket: Duplex) {
+function refuseMalformedRequest(
+  error: NodeJS.ErrnoException,
+  socket: Duplex,
+  timeouts: typeof SERVER_TIMEOUTS,
+) {
   if (!socket.writable) return void socket.destroy();
-  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-  const status = tooLarge ? 431 : 400;
-  const body = JSON.stringify({
-    type: `${PROBLEM_BASE}${tooLarge ? 'headers-too-large' : 'malformed-request'}`,
-    title: tooLarge ? 'Request headers too large' : 'Malformed request',
-    status,
-    detail: tooLarge
-      ? 'The request line and headers are limited to 16 KiB; send long input in a body'
-      : 'The request is not valid HTTP',
-  });
+  const problem =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? {
+          type: 'headers-too-large',
+          title: 'Request headers too large',
+          status: 431,
+          detail: 'The request line and headers are limited to 16 KiB; send long input in a body',
+        }
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? {
+            type: 'request-timeout',
+            title: 'Request timeout',
+            status: 408,
+            detail: `The headers must arrive within ${timeouts.headersMs / 1000} s and the whole request within ${timeouts.requestMs / 1000} s`,
+          }
+        : {
+            type: 'malformed-request',
+            title: 'Malformed request',
+            status: 400,
+            detail: 'The request is not valid HTTP',
+          };
+  const status = problem.status;
+  const body = JSON.stringify({ ...problem, type: `${PROBLEM_BASE}${problem.type}` });
   socket.end(
     `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/problem+json\r\n` +
       `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
