@@ -13,6 +13,7 @@
  * manifest says, or gone, and the start is refused.
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-file';
 import { call, WireError } from './dynamodb/wire';
@@ -84,6 +85,29 @@ export class DataFolder {
         `it holds a change stream (stream/${streamRecords[0]}) but no table (${this.dynamoDir}) and no manifest — the table was deleted. Starting would create an empty table beside a stream of changes it does not hold.`,
       );
     this.fresh = !manifest && tableFiles.length === 0;
+  }
+
+  /**
+   * Opens LevelDB once on its own before dynalite does, without letting it create anything: dynalite
+   * throws an open failure from a callback (a crash with a stack), so its message is caught here and
+   * named instead. Nothing to do for a folder without a table yet.
+   */
+  async checkLevelDb(): Promise<void> {
+    if (listFiles(this.dynamoDir).length === 0) return;
+    // The LevelDB binding dynalite itself uses (its own dependency), not a second copy.
+    const requireFromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+    const { Level } = requireFromDynalite('level') as { Level: new (location: string) => LevelDb };
+    const db = new Level(this.dynamoDir);
+    try {
+      await db.open({ createIfMissing: false });
+    } catch (error) {
+      const cause = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
+      throw new DataFolderError(
+        `Commonplace will not start on ${this.dataDir}: LevelDB reports damage in ${this.dynamoDir}: ${cause}. ${RESTORE_ADVICE}, or ${START_AFRESH}.`,
+      );
+    } finally {
+      await db.close().catch(() => undefined);
+    }
   }
 
   /** Whether the demo data set was loaded into this folder. */
@@ -177,6 +201,11 @@ export class DataFolder {
   private save() {
     writeFileAtomic(this.manifestFile, `${JSON.stringify(this.manifest, null, 2)}\n`);
   }
+}
+
+interface LevelDb {
+  open(options: { createIfMissing: boolean }): Promise<void>;
+  close(): Promise<void>;
 }
 
 async function ensureMarksTable(backend: URL) {

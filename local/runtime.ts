@@ -163,6 +163,7 @@ async function start(
   const serverLock = holdServerLock(dataDir);
   opened.push(() => serverLock.release());
   const folder = options.inMemory ? undefined : new DataFolder(dataDir);
+  await folder?.checkLevelDb();
 
   // 1. dynalite, and the front that adds transactions, TTL and the stream.
   const dynamoDir = path.join(dataDir, 'dynamodb');

@@ -147,6 +147,23 @@ describe('a damaged data folder is refused, and nothing in it is changed', () =>
     expect(await refusal(copy)).toMatch(/has lost changes it had acknowledged/);
   });
 
+  it('LevelDB whose CURRENT names a file set that is not there (dynalite would crash with a stack)', async () => {
+    const copy = copyOfSeeded('current-elsewhere');
+    fs.writeFileSync(path.join(copy, 'dynamodb', 'CURRENT'), 'MANIFEST-999999\n');
+    expect(await refusal(copy)).toMatch(/LevelDB reports damage in .*MANIFEST-999999: No such file/);
+  });
+
+  it('LevelDB with one of its table files removed', async () => {
+    const copy = copyOfSeeded('table-file-gone');
+    // One more start and stop: LevelDB moves the log into a table file on open.
+    await (await start(copy)).close();
+    const dynamo = path.join(copy, 'dynamodb');
+    const tableFile = fs.readdirSync(dynamo).find((name) => name.endsWith('.ldb'));
+    expect(tableFile).toBeDefined();
+    fs.rmSync(path.join(dynamo, tableFile!));
+    expect(await refusal(copy)).toMatch(/LevelDB reports damage in .*missing files/);
+  });
+
   it('a folder written by a newer version', async () => {
     const copy = copyOfSeeded('newer');
     const file = path.join(copy, 'manifest.json');

@@ -5,7 +5,6 @@
  * holding one anywhere (a value or a property name, at any depth) is a 400 naming the field.
  */
 import type { MiddlewareHandler } from 'hono';
-import type { FieldIssue } from '../../domain/errors';
 import type { AppEnv } from '../env';
 import { problemResponse } from '../problem';
 
@@ -30,17 +29,13 @@ export function wellFormedText(): MiddlewareHandler<AppEnv> {
     }
     const field = illFormedField(body, 'json');
     if (!field) return next();
-    const issue: FieldIssue = {
-      field,
-      message: 'not well-formed Unicode',
-      detail: `The ${field.replace(/^json\.?/, '') || 'body'} holds a lone UTF-16 surrogate (half of a character); send whole characters.`,
-    };
+    const detail = `The ${field.slice(5) || 'body'} holds a lone UTF-16 surrogate (half of a character); send whole characters.`;
     return problemResponse(c, {
       type: 'validation',
       title: 'Invalid request',
       status: 400,
-      detail: `The request json is invalid: ${issue.field}: ${issue.detail}`,
-      errors: [issue],
+      detail: `The request json is invalid: ${field}: ${detail}`,
+      errors: [{ field, message: 'not well-formed Unicode', detail }],
       instance: c.req.path,
     });
   };
