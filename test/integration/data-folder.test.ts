@@ -180,6 +180,7 @@ describe('a damaged data folder is refused, and nothing in it is changed', () =>
     ['stream/queue.fanout-pages.json', 'the fanout-pages queue'],
     ['identity/signing-key.json', 'the local sign-in signing key'],
     ['stream/commonplace.indexer.checkpoint', "the indexer consumer's stream checkpoint"],
+    ['mail/unsubscribe.key', 'the key of unsubscribe links'],
   ])('a torn %s is named in one line, not a SyntaxError stack', async (file, holds) => {
     const copy = copyOfSeeded(`torn-${path.basename(file)}`);
     const target = path.join(copy, file);
@@ -212,6 +213,52 @@ describe('a damaged data folder is refused, and nothing in it is changed', () =>
     const runtime = await start(copy);
     await runtime.close();
   });
+});
+
+describe('a transaction cut by a crash on a real folder', () => {
+  const X = { PK: { S: 'TEST#crash' }, SK: { S: 'x' } };
+  const Y = { PK: { S: 'TEST#crash' }, SK: { S: 'y' } };
+  const transaction = JSON.stringify({
+    TransactItems: [
+      { Put: { TableName: 'commonplace', Item: { ...X, n: { N: '1' } } } },
+      { Put: { TableName: 'commonplace', Item: { ...Y, n: { N: '1' } } } },
+    ],
+  });
+
+  it.each([
+    ['applied:0', 'rolled back', false],
+    ['recorded:0', 'completed', true],
+  ])(
+    'killed at %s: the next start leaves it %s',
+    async (point, _outcome, kept) => {
+      const copy = copyOfSeeded(`crash-${point.replace(':', '-')}`);
+      const child = await run(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'test/helpers/transaction-crash-child.ts',
+          copy,
+          'commonplace',
+          point,
+          transaction,
+        ],
+        { timeout: 60_000 },
+      ).catch((error: { signal?: string }) => error);
+      expect((child as { signal?: string }).signal).toBe('SIGKILL');
+      const runtime = await start(copy);
+      try {
+        const items = [
+          await runtime.table.get({ PK: 'TEST#crash', SK: 'x' }),
+          await runtime.table.get({ PK: 'TEST#crash', SK: 'y' }),
+        ];
+        expect(items.map((item) => item !== undefined)).toEqual([kept, kept]);
+      } finally {
+        await runtime.close();
+      }
+    },
+    90_000,
+  );
 });
 
 describe('npm start on a damaged folder', () => {
