@@ -35,7 +35,7 @@ export function holdServerLock(dataDir: string): { setUrl(url: string): void; re
   const holder = liveServerLock(dataDir);
   if (holder && holder.pid !== process.pid)
     throw new DataFolderError(
-      `Commonplace will not start on ${dataDir}: another server (process ${holder.pid}${holder.url ? `, ${holder.url}` : ''}, started ${holder.startedAt}) is using it. Stop that one first, or start this one with another DATA_DIR.`,
+      `Commonplace will not start on ${dataDir}: another server (process ${holder.pid}${holder.url ? `, ${holder.url}` : ''}, started ${holder.startedAt}) is using it. Stop that one first, or start this one with another DATA_DIR (if process ${holder.pid} is not a Commonplace server, delete ${serverLockFile(dataDir)}).`,
     );
   const lock: ServerLock = { pid: process.pid, startedAt: new Date().toISOString() };
   const file = serverLockFile(dataDir);
