@@ -108,6 +108,22 @@ export const BacklinkPage = pageOf(Backlink, 'Backlink');
 export const PageTreeQuery = PageQuery.extend({
   parent: id.optional().openapi({ description: 'The page whose children to list; absent: the top level' }),
 });
+export const WikiPageListQuery = PageQuery.extend({
+  title: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: 'Only pages whose title starts with this (any case): a picker’s type-ahead' }),
+});
+export const PageNodesQuery = z.object({
+  ids: z
+    .string()
+    .transform((text) => [...new Set(text.split(',').filter(Boolean))])
+    .pipe(z.array(id).min(1).max(100))
+    .openapi({ description: 'Up to 100 page ids, comma-separated', example: 'release-process,onboarding' }),
+});
 export const PageTreeEntry = z
   .object({
     id: z.string(),
@@ -120,3 +136,6 @@ export const PageTreeEntry = z
   })
   .openapi('PageTreeEntry');
 export const PageTreeLevel = pageOf(PageTreeEntry, 'PageTreeEntry');
+export const PageNodes = z
+  .object({ items: z.array(PageTreeEntry) })
+  .openapi('PageNodes', { description: 'The named pages that exist (a missing one is left out)' });
