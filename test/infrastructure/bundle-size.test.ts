@@ -32,9 +32,9 @@ const KiB = 1024;
 const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   // The API modules' figures are after zod-to-openapi's document generators moved out of the start
   // chunk (−20 KiB each, functions/platform/lambda-zod-to-openapi.ts); measured after every merge.
-  { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 162 * KiB },
+  { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 161 * KiB },
   { prefix: 'ApiPostsHandler', name: 'posts', bytes: 180 * KiB },
-  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 176 * KiB },
+  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 177 * KiB },
   { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 188 * KiB },
   { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 160 * KiB },
   { prefix: 'ApiSearchHandler', name: 'search', bytes: 179 * KiB },
