@@ -96,6 +96,23 @@ describe('a healthy data folder', () => {
     expect(fs.existsSync(serverLockFile(copy))).toBe(false);
   });
 
+  it('follows the stream with its high-water mark while running, not only on stop', async () => {
+    const copy = copyOfSeeded('running');
+    const runtime = await start(copy);
+    try {
+      await runtime.table.put({ PK: 'TEST#mark', SK: 'x', n: 1 });
+      const latest = runtime.front.stream(runtime.tableName).latestSequenceNumber;
+      const manifest = () => JSON.parse(fs.readFileSync(path.join(copy, 'manifest.json'), 'utf8'));
+      expect(manifest().highWater.sequence < latest).toBe(true);
+      const deadline = Date.now() + 15_000;
+      while (manifest().highWater.sequence !== latest && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(manifest().highWater.sequence).toBe(latest);
+    } finally {
+      await runtime.close();
+    }
+  }, 30_000);
+
   it('a folder that held data without the demo is not seeded later', async () => {
     const folder = path.join(scratch, 'unseeded');
     const first = await start(folder);
