@@ -77,8 +77,12 @@ export class DataFolder {
       throw refuse(
         `LevelDB reports damage in ${this.dynamoDir}: its CURRENT file is missing, so it cannot tell which of its files hold the table; opening it would start an empty database and delete them.`,
       );
-    const streamRecords = listFiles(path.join(dataDir, 'stream')).filter(
-      (name) => name.endsWith('.records.jsonl') && fs.statSync(path.join(dataDir, 'stream', name)).size > 0,
+    // The change log: `<table>.stream/` segment files (or, before segments, `<table>.records.jsonl`).
+    const streamDir = path.join(dataDir, 'stream');
+    const streamRecords = listFiles(streamDir).filter((name) =>
+      name.endsWith('.stream')
+        ? listFiles(path.join(streamDir, name)).some((segment) => segment.includes('.jsonl'))
+        : name.endsWith('.records.jsonl') && fs.statSync(path.join(streamDir, name)).size > 0,
     );
     if (!manifest && tableFiles.length === 0 && streamRecords.length > 0)
       throw refuse(

@@ -111,17 +111,19 @@ export const PageTreeQuery = PageQuery.extend({
 export const WikiPageListQuery = PageQuery.extend({
   title: z
     .string()
-    .trim()
-    .min(1)
     .max(200)
+    .transform((text) => text.trim())
     .optional()
     .openapi({ description: 'Only pages whose title starts with this (any case): a picker’s type-ahead' }),
 });
 export const PageNodesQuery = z.object({
   ids: z
     .string()
-    .transform((text) => [...new Set(text.split(',').filter(Boolean))])
-    .pipe(z.array(id).min(1).max(100))
+    .regex(
+      /^[A-Za-z0-9~._-]{1,64}(?:,[A-Za-z0-9~._-]{1,64}){0,99}$/,
+      'must be 1 to 100 page ids, comma-separated',
+    )
+    .transform((text) => [...new Set(text.split(','))])
     .openapi({ description: 'Up to 100 page ids, comma-separated', example: 'release-process,onboarding' }),
 });
 export const PageTreeEntry = z
