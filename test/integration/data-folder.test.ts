@@ -195,7 +195,7 @@ describe('a damaged data folder is refused, and nothing in it is changed', () =>
     ['manifest.json', "the data folder's manifest"],
     ['stream/failed-batches.json', 'the stream failure destination'],
     ['stream/queue.fanout-pages.json', 'the fanout-pages queue'],
-    ['identity/signing-key.json', 'the local sign-in signing key'],
+    ['identity/signing-key.json', 'a local sign-in signing key'],
     ['stream/commonplace.indexer.checkpoint', "the indexer consumer's stream checkpoint"],
     ['mail/unsubscribe.key', 'the key of unsubscribe links'],
   ])('a torn %s is named in one line, not a SyntaxError stack', async (file, holds) => {
