@@ -12,8 +12,12 @@ import type { FeedService } from './feed/feed-service';
 import type { MailPreferenceService } from './mail/preference-service';
 import { OrganisationService } from './orgs/organisations';
 import type { PostService } from './posts/post-service';
+import type { EndorsementService } from './profiles/endorsements';
 import { FirstSignIn } from './profiles/first-sign-in';
+import type { MentionCandidates } from './profiles/mention-candidates';
 import type { ProfileService } from './profiles/profile-service';
+import type { TopicPreferences } from './profiles/topic-preferences';
+import type { ExpertiseService } from './search/expertise-service';
 import type { SearchIndex } from './search/search-document';
 import type { SearchService } from './search/search-service';
 import { SpaceService } from './spaces/space-service';
@@ -34,6 +38,10 @@ export type CoreServices = ReturnType<typeof createCoreServices>;
 /** What the modules add to the core; a module's app has its own module's services only. */
 export interface ModuleServices {
   profiles: ProfileService;
+  endorsements: EndorsementService;
+  topicPreferences: TopicPreferences;
+  mentions: MentionCandidates;
+  expertise: ExpertiseService;
   posts: PostService;
   feed: FeedService;
   comments: CommentService;

@@ -31,14 +31,18 @@ const KiB = 1024;
 const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   // The API modules' figures are after zod-to-openapi's document generators moved out of the start
   // chunk (−20 KiB each, functions/platform/lambda-zod-to-openapi.ts); measured after every merge.
-  { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 160 * KiB },
+  // Issue 15b: the endorsement keys (keys.ts, in every bundle) took spaces and wiki just over.
+  { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 161 * KiB },
   { prefix: 'ApiPostsHandler', name: 'posts', bytes: 179 * KiB },
-  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 175 * KiB },
+  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 176 * KiB },
   { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 186 * KiB },
-  { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 159 * KiB },
-  { prefix: 'ApiSearchHandler', name: 'search', bytes: 178 * KiB },
+  // Issue 15b: profiles gained endorsements, topic choices, @mention candidates and the vCard (7 routes
+  // and their schemas, ~10.6 KiB); search the expertise, "knows about" and activity routes (~8.5 KiB).
+  { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 171 * KiB },
+  { prefix: 'ApiSearchHandler', name: 'search', bytes: 188 * KiB },
   { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 177 * KiB },
-  { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 67 * KiB },
+  // Issue 15b: the OpenSearchIndex class it writes through now holds the expertise reader too.
+  { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 70 * KiB },
   // The fan-out also writes the home feed (feed-writer.ts), gathers likes and shares
   // (gathered-events.ts), sends immediate e-mails (domain/mail/, SES over the SDK's signer) and pages a
   // large audience to SQS over SigV4 (platform/sqs-queue.ts).

@@ -26,7 +26,18 @@
  */
 import { canSeeDocument } from '../../domain/search/access';
 import {
+  CONTRIBUTION_TYPES,
+  contributorsOf,
+  pageActivity,
+  rankContributors,
+  rankTopics,
+} from '../../domain/search/expertise';
+import {
   type AccessFilter,
+  type ActivityPage,
+  type ActivityResult,
+  type ExpertiseQuery,
+  type ExpertiseResult,
   excerptAround,
   type FacetCount,
   highlight,
@@ -39,6 +50,7 @@ import {
   type SearchResult,
   type SpaceChange,
   type Suggestion,
+  type TopicWeight,
 } from '../../domain/search/search-document';
 
 // Fields in the MiniSearch adapter's order: title, body, tags, author name, skills.
@@ -77,6 +89,16 @@ const NEEDS_NORMALISING = /[A-Z\u0080-\uffff]/;
 
 export function normaliseTerm(token: string): string {
   return token.normalize('NFD').replace(COMBINING_MARKS, '').toLowerCase();
+}
+
+/** A search's words: the last (3+ letters) is a prefix as you type; typos from 4 letters (2 from 8). */
+function searchSpecs(text: string): TermSpec[] {
+  const terms = queryTerms(text);
+  return terms.map((term, i) => ({
+    term,
+    prefix: i === terms.length - 1 && term.length >= 3,
+    fuzzy: term.length >= 8 ? 2 : term.length >= 4 ? 1 : 0,
+  }));
 }
 
 export function queryTerms(text: string): string[] {
@@ -167,7 +189,7 @@ interface Expansion {
  * derived again on import. Bump FAST_INDEX_STATE_VERSION whenever this shape or the tokenizer changes:
  * a snapshot of another version is not loaded (the index is rebuilt from the table instead).
  */
-export const FAST_INDEX_STATE_VERSION = 1;
+export const FAST_INDEX_STATE_VERSION = 2;
 export interface FastIndexState {
   documents: SearchDocument[];
   /** First-insertion order of each document, and the next one to hand out. */
@@ -374,14 +396,7 @@ export class FastSearchIndex implements SearchIndex {
     const derived = new Set<string>();
     if (text) {
       fields = access.partnerOrg ? PARTNER_SEARCH_FIELDS : SEARCH_FIELDS;
-      const terms = queryTerms(text);
-      const specs = terms.map((term, i) => ({
-        term,
-        // As you type, the last word (3+ letters) is a prefix. Typos: one edit from 4 letters, two from 8.
-        prefix: i === terms.length - 1 && term.length >= 3,
-        fuzzy: term.length >= 8 ? 2 : term.length >= 4 ? 1 : 0,
-      }));
-      touchedCount = this.scoreTerms(specs, fields, derived).touched;
+      touchedCount = this.scoreTerms(searchSpecs(text), fields, derived).touched;
     } else {
       // No text: everything the filters allow, newest first (score = freshness alone).
       const { visible, score, matched, touched } = this;
@@ -397,6 +412,47 @@ export class FastSearchIndex implements SearchIndex {
     } finally {
       this.resetScratch(touchedCount);
     }
+  }
+
+  async expertise(query: ExpertiseQuery, access: AccessFilter): Promise<ExpertiseResult> {
+    const text = query.topic.trim();
+    if (!text) return { total: 0, people: [] };
+    // The hit set of a search for the topic over contributions; scores come from expertise.ts.
+    this.markVisible(access, { text, types: [...CONTRIBUTION_TYPES], limit: 0, offset: 0 }, false);
+    const fields = access.partnerOrg ? PARTNER_SEARCH_FIELDS : SEARCH_FIELDS;
+    const touchedCount = this.scoreTerms(searchSpecs(text), fields, new Set()).touched;
+    try {
+      const matches: SearchDocument[] = [];
+      for (let i = 0; i < touchedCount; i++) matches.push(this.docs[this.touched[i]]!);
+      return rankContributors(matches, {
+        topicTag: query.tag,
+        now: query.now,
+        limit: query.limit,
+        evidence: query.evidence,
+      });
+    } finally {
+      this.resetScratch(touchedCount);
+    }
+  }
+
+  async topicsOf(userId: string, access: AccessFilter, limit: number, now: number): Promise<TopicWeight[]> {
+    return rankTopics(this.visibleContributions(userId, access), userId, limit, now);
+  }
+
+  async activityOf(userId: string, access: AccessFilter, page: ActivityPage): Promise<ActivityResult> {
+    return pageActivity(this.visibleContributions(userId, access), userId, page);
+  }
+
+  /** One person's visible contributions: a pass over the access classes' integer checks. */
+  private visibleContributions(userId: string, access: AccessFilter): SearchDocument[] {
+    this.markVisible(access, { text: '', types: [...CONTRIBUTION_TYPES], limit: 0, offset: 0 }, false);
+    const found: SearchDocument[] = [];
+    for (let d = 0; d < this.slots; d++) {
+      if (!this.visible[d]) continue;
+      const doc = this.docs[d]!;
+      if (contributorsOf(doc).includes(userId)) found.push(doc);
+    }
+    return found;
   }
 
   async suggest(prefix: string, access: AccessFilter, limit: number): Promise<Suggestion[]> {
