@@ -39,15 +39,17 @@ export function contributorsOf(doc: SearchDocument): string[] {
   return doc.authorId ? [doc.authorId] : [];
 }
 
-export function recency(updatedAt: string, now: number): number {
-  const ageDays = Math.max(0, now - Date.parse(updatedAt)) / DAY_MS;
-  return RECENCY_FLOOR + (1 - RECENCY_FLOOR) * 2 ** (-ageDays / RECENCY_HALF_LIFE_DAYS);
+/** kind × tagged × recency from numbers (the fast engine keeps updatedAt as milliseconds). */
+export function contributionScoreOf(weight: number, tagged: boolean, updatedMs: number, now: number): number {
+  const ageDays = Math.max(0, now - updatedMs) / DAY_MS;
+  const fresh = RECENCY_FLOOR + (1 - RECENCY_FLOOR) * 2 ** (-ageDays / RECENCY_HALF_LIFE_DAYS);
+  return weight * (tagged ? TAGGED_FACTOR : 1) * fresh;
 }
 
 /** kind × tagged × recency; `topicTag` is the topic read as a tag (undefined when it is not one). */
 export function contributionScore(doc: SearchDocument, topicTag: string | undefined, now: number): number {
-  const tagged = topicTag !== undefined && doc.tags.includes(topicTag) ? TAGGED_FACTOR : 1;
-  return CONTRIBUTION_WEIGHT[doc.type] * tagged * recency(doc.updatedAt, now);
+  const tagged = topicTag !== undefined && doc.tags.includes(topicTag);
+  return contributionScoreOf(CONTRIBUTION_WEIGHT[doc.type], tagged, Date.parse(doc.updatedAt), now);
 }
 
 /** Evidence order: the strongest contribution first, then the newest, then by id. */

@@ -27,9 +27,10 @@
 import { canSeeDocument } from '../../domain/search/access';
 import {
   CONTRIBUTION_TYPES,
+  CONTRIBUTION_WEIGHT,
+  contributionScoreOf,
   contributorsOf,
   pageActivity,
-  rankContributors,
   rankTopics,
 } from '../../domain/search/expertise';
 import {
@@ -247,6 +248,11 @@ export class FastSearchIndex implements SearchIndex {
   private readonly authors = new Interner();
   private readonly classIds = new Map<string, number>();
   private readonly classes: SearchDocument[] = [];
+  /** Document ids by contributor: "knows about" and activity read one person's documents only. */
+  private readonly byContributor = new Map<string, Set<string>>();
+  /** Each document's contributors as numbers (`contributors`), for expertise's one pass. */
+  private readonly contributors = new Interner();
+  private contribOf: Int32Array[] = [];
 
   // Terms.
   private dict = new Map<string, number>();
@@ -300,6 +306,8 @@ export class FastSearchIndex implements SearchIndex {
         this.addDocument(doc, texts, this.nextSeq++);
       } else if (sameTexts(this.texts[existing]!, texts)) {
         // Only attributes changed (likes, dates, space): no need to touch postings.
+        this.indexContributors(this.docs[existing], false);
+        this.indexContributors(doc, true);
         this.docs[existing] = doc;
         this.setAttributes(existing, doc, true);
       } else {
@@ -414,22 +422,76 @@ export class FastSearchIndex implements SearchIndex {
     }
   }
 
+  /**
+   * The hit set of a search for the topic over contributions, then one pass that scores each match
+   * (expertise.ts's formula, from the typed arrays) into its contributors and keeps each one's best
+   * documents — rankContributors' answer without an object per match.
+   */
   async expertise(query: ExpertiseQuery, access: AccessFilter): Promise<ExpertiseResult> {
     const text = query.topic.trim();
     if (!text) return { total: 0, people: [] };
-    // The hit set of a search for the topic over contributions; scores come from expertise.ts.
     this.markVisible(access, { text, types: [...CONTRIBUTION_TYPES], limit: 0, offset: 0 }, false);
     const fields = access.partnerOrg ? PARTNER_SEARCH_FIELDS : SEARCH_FIELDS;
     const touchedCount = this.scoreTerms(searchSpecs(text), fields, new Set()).touched;
     try {
-      const matches: SearchDocument[] = [];
-      for (let i = 0; i < touchedCount; i++) matches.push(this.docs[this.touched[i]]!);
-      return rankContributors(matches, {
-        topicTag: query.tag,
-        now: query.now,
-        limit: query.limit,
-        evidence: query.evidence,
-      });
+      const { touched, typeOf, updatedMs, tagPool, tagStart, tagCount, contribOf } = this;
+      const weights = this.types.values.map(
+        (type) => CONTRIBUTION_WEIGHT[type as SearchDocument['type']] ?? 0,
+      );
+      const tag = query.tag === undefined ? -1 : this.tags.find(query.tag);
+      const E = Math.max(0, query.evidence);
+      const people = this.contributors.values.length;
+      const personScore = new Float64Array(people);
+      const contributions = new Int32Array(people);
+      const best = new Int32Array(people * E);
+      const bestScore = new Float64Array(people * E);
+      const bestCount = new Int32Array(people);
+      const seen: number[] = [];
+      const ids = (d: number) => this.docs[d]!.id;
+      const better = (d: number, s: number, e: number, es: number) =>
+        s > es ||
+        (s === es && (updatedMs[d] > updatedMs[e] || (updatedMs[d] === updatedMs[e] && ids(d) < ids(e))));
+      for (let i = 0; i < touchedCount; i++) {
+        const d = touched[i];
+        let tagged = false;
+        if (tag >= 0)
+          for (let t = tagStart[d], end = t + tagCount[d]; t < end && !tagged; t++)
+            tagged = tagPool[t] === tag;
+        const score = contributionScoreOf(weights[typeOf[d]], tagged, updatedMs[d], query.now);
+        for (const p of contribOf[d]) {
+          if (contributions[p]++ === 0) seen.push(p);
+          personScore[p] += score;
+          // Keep the person's best few documents, best first.
+          const base = p * E;
+          const count = bestCount[p];
+          let at = count;
+          while (at > 0 && better(d, score, best[base + at - 1], bestScore[base + at - 1])) at--;
+          if (at >= E) continue;
+          for (let j = Math.min(count, E - 1); j > at; j--) {
+            best[base + j] = best[base + j - 1];
+            bestScore[base + j] = bestScore[base + j - 1];
+          }
+          best[base + at] = d;
+          bestScore[base + at] = score;
+          if (count < E) bestCount[p] = count + 1;
+        }
+      }
+      const names = this.contributors.values;
+      const ranked = seen
+        .sort(
+          (a, b) =>
+            personScore[b] - personScore[a] || (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0),
+        )
+        .slice(0, Math.max(0, query.limit));
+      return {
+        total: touchedCount,
+        people: ranked.map((p) => ({
+          userId: names[p],
+          score: personScore[p],
+          contributions: contributions[p],
+          evidence: Array.from(best.subarray(p * E, p * E + bestCount[p]), (d) => this.docs[d]!),
+        })),
+      };
     } finally {
       this.resetScratch(touchedCount);
     }
@@ -443,16 +505,44 @@ export class FastSearchIndex implements SearchIndex {
     return pageActivity(this.visibleContributions(userId, access), userId, page);
   }
 
-  /** One person's visible contributions: a pass over the access classes' integer checks. */
+  /** One person's visible contributions: only their documents are looked at (byContributor). */
   private visibleContributions(userId: string, access: AccessFilter): SearchDocument[] {
-    this.markVisible(access, { text: '', types: [...CONTRIBUTION_TYPES], limit: 0, offset: 0 }, false);
+    const ids = this.byContributor.get(userId);
+    if (!ids) return [];
+    const classVisible = new Map<number, boolean>();
     const found: SearchDocument[] = [];
-    for (let d = 0; d < this.slots; d++) {
-      if (!this.visible[d]) continue;
+    for (const id of ids) {
+      const d = this.ids.get(id);
+      if (d === undefined || !this.alive[d]) continue;
       const doc = this.docs[d]!;
-      if (contributorsOf(doc).includes(userId)) found.push(doc);
+      if (!CONTRIBUTION_WEIGHT[doc.type]) continue;
+      const c = this.accessClass[d];
+      let visible = classVisible.get(c);
+      if (visible === undefined) {
+        visible = canSeeDocument(access, this.classes[c]);
+        classVisible.set(c, visible);
+      }
+      if (visible) found.push(doc);
     }
     return found;
+  }
+
+  /** Keeps byContributor in step: a document's id under each of its contributors. */
+  private indexContributors(doc: SearchDocument | undefined, add: boolean) {
+    if (!doc) return;
+    for (const userId of contributorsOf(doc)) {
+      let ids = this.byContributor.get(userId);
+      if (add) {
+        if (!ids) {
+          ids = new Set();
+          this.byContributor.set(userId, ids);
+        }
+        ids.add(doc.id);
+      } else if (ids) {
+        ids.delete(doc.id);
+        if (ids.size === 0) this.byContributor.delete(userId);
+      }
+    }
   }
 
   async suggest(prefix: string, access: AccessFilter, limit: number): Promise<Suggestion[]> {
@@ -552,6 +642,7 @@ export class FastSearchIndex implements SearchIndex {
       const doc = state.documents[d];
       this.alive[d] = 1;
       this.docs[d] = doc;
+      this.indexContributors(doc, true);
       const texts = fieldTexts(doc);
       this.texts[d] = texts;
       this.seqOf[d] = state.seq[d];
@@ -609,6 +700,7 @@ export class FastSearchIndex implements SearchIndex {
   // ---- documents ----
 
   private addDocument(doc: SearchDocument, texts: string[], seq: number) {
+    this.indexContributors(doc, true);
     const d = this.slots++;
     this.ensureCapacity(this.slots);
     this.alive[d] = 1;
@@ -644,6 +736,7 @@ export class FastSearchIndex implements SearchIndex {
     this.typeOf[d] = this.types.intern(doc.type);
     this.spaceOf[d] = doc.spaceId ? this.spaces.intern(doc.spaceId) : -1;
     this.authorOf[d] = doc.authorId ? this.authors.intern(doc.authorId) : -1;
+    this.contribOf[d] = Int32Array.from(contributorsOf(doc), (id) => this.contributors.intern(id));
     this.updatedMs[d] = Date.parse(doc.updatedAt);
     this.freshness[d] = Math.exp((this.updatedMs[d] - this.freshnessBase) / FRESHNESS_MS);
     const tags = doc.tags ?? [];
@@ -694,6 +787,7 @@ export class FastSearchIndex implements SearchIndex {
   }
 
   private tombstone(d: number) {
+    this.indexContributors(this.docs[d], false);
     const texts = this.texts[d]!;
     for (let f = 0; f < FIELD_COUNT; f++) {
       const distinct = this.fieldTermIds(texts[f], false);
@@ -793,10 +887,12 @@ export class FastSearchIndex implements SearchIndex {
       this.seqOf[t] = this.seqOf[d];
       for (const lengths of this.fieldLength) lengths[t] = lengths[d];
       this.docs[t] = this.docs[d];
+      this.contribOf[t] = this.contribOf[d];
       this.texts[t] = this.texts[d];
     }
     this.alive.fill(0, m, n);
     this.docs.length = m;
+    this.contribOf.length = m;
     this.texts.length = m;
     this.tagPool = pool;
     this.tagPoolLength = poolLength;
