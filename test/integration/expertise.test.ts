@@ -148,7 +148,7 @@ describe('correction and consent', () => {
       pinned: ['Ops'],
       version: saved.version,
     });
-    expect(both.status).toBe(400);
+    expect(both.status).toBe(409);
     expect((await ok('alice', 'GET', '/people/alice/topics')).hidden).toEqual(['kubernetes']);
 
     await ok('alice', 'PUT', '/me/topics', { hidden: [], pinned: ['kubernetes'], version: saved.version });

@@ -6,7 +6,7 @@
  */
 import { keys } from '../../data/keys';
 import type { DomainContext } from '../context';
-import { EditConflict, InvalidInput, NotFound } from '../errors';
+import { Conflict, EditConflict, InvalidInput, NotFound } from '../errors';
 import type { Principal } from '../principal';
 import { skillKey } from './endorsements';
 import { toProfile } from './profile';
@@ -35,8 +35,9 @@ export function normalizeChoices(choices: TopicChoices): TopicChoices {
   const hidden = clean(choices.hidden, 'hidden');
   const pinned = clean(choices.pinned, 'pinned');
   const both = pinned.filter((topic) => hidden.includes(topic));
+  // 409, not 400: each list is valid on its own; it is the two together that cannot hold.
   if (both.length)
-    throw new InvalidInput('A topic cannot be both hidden and pinned', [
+    throw new Conflict('A topic cannot be both hidden and pinned', [
       { field: 'pinned', message: `also hidden: ${both.join(', ')}` },
     ]);
   return { hidden, pinned };
