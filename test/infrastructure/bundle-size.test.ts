@@ -35,7 +35,7 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 161 * KiB },
   { prefix: 'ApiPostsHandler', name: 'posts', bytes: 179 * KiB },
   { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 176 * KiB },
-  { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 186 * KiB },
+  { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 187 * KiB },
   // Issue 15b: profiles gained endorsements, topic choices, @mention candidates and the vCard (7 routes
   // and their schemas, ~10.6 KiB); search the expertise, "knows about" and activity routes (~8.5 KiB).
   { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 171 * KiB },
