@@ -24,6 +24,7 @@ const Drafts = lazy(() => import('./routes/Drafts'));
 const Search = lazy(() => import('./routes/Search'));
 const Person = lazy(() => import('./routes/Person'));
 const PeopleWithSkill = lazy(() => import('./routes/Person').then((m) => ({ default: m.PeopleWithSkill })));
+const Expertise = lazy(() => import('./routes/Expertise'));
 const TagPosts = lazy(() => import('./routes/TagPosts'));
 const WikiPage = lazy(() => import('./routes/WikiPage'));
 const PageEditor = lazy(() => import('./routes/PageEditor'));
@@ -88,6 +89,7 @@ export function App({ config, auth }: { config: RuntimeConfig; auth: Auth }) {
                       <Route path="drafts" element={<Drafts />} />
                       <Route path="search" element={<Search />} />
                       <Route path="people" element={<PeopleWithSkill />} />
+                      <Route path="people/expertise" element={<Expertise />} />
                       <Route path="people/:userId" element={<Person />} />
                       <Route path="tags/:tag" element={<TagPosts />} />
                       <Route path="notifications" element={<Notifications />} />

@@ -22,6 +22,16 @@ export const keys = {
   skillHolders: (skill: string, org: string | undefined) =>
     org ? `SKILL#${skill}#ORG#${org}` : `SKILL#${skill}#employees`,
 
+  /**
+   * A colleague's endorsement of a person's skill, under the endorsed person: one Query (begins_with
+   * ENDORSE#) reads all of them, grouped by skill in the sort key.
+   */
+  endorsement: (userId: string, skill: string, endorserId: string) => ({
+    PK: `USER#${userId}`,
+    SK: `ENDORSE#${skill}#${endorserId}`,
+  }),
+  endorsementPrefix: 'ENDORSE#',
+
   organisation: (orgId: string) => ({ PK: `ORG#${orgId}`, SK: 'ORG' }),
   organisationsIndex: 'ORGS',
   /** One item per e-mail domain claimed by a partner organisation: makes a domain belong to one org. */

@@ -17,8 +17,12 @@ import { OrganisationService } from './orgs/organisations';
 import { PartnerAccess } from './orgs/partner-access';
 import type { PartnerOrganisations } from './orgs/partner-organisations';
 import type { PostService } from './posts/post-service';
+import type { EndorsementService } from './profiles/endorsements';
 import { FirstSignIn } from './profiles/first-sign-in';
+import type { MentionCandidates } from './profiles/mention-candidates';
 import type { ProfileService } from './profiles/profile-service';
+import type { TopicPreferences } from './profiles/topic-preferences';
+import type { ExpertiseService } from './search/expertise-service';
 import type { SearchIndex } from './search/search-document';
 import type { SearchService } from './search/search-service';
 import type { InvitationService } from './spaces/invitation-service';
@@ -41,6 +45,10 @@ export type CoreServices = ReturnType<typeof createCoreServices>;
 /** What the modules add to the core; a module's app has its own module's services only. */
 export interface ModuleServices {
   profiles: ProfileService;
+  endorsements: EndorsementService;
+  topicPreferences: TopicPreferences;
+  mentions: MentionCandidates;
+  expertise: ExpertiseService;
   posts: PostService;
   feed: FeedService;
   comments: CommentService;

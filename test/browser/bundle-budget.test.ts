@@ -93,6 +93,7 @@ test('every screen but home is its own lazily loaded chunk', () => {
     'Bookmarks',
     'Drafts',
     'Editor',
+    'Expertise',
     'Notifications',
     'PageEditor',
     'Person',

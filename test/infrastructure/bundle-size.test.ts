@@ -38,15 +38,18 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   // every sharing and membership change (the invitation acceptance and creation code load lazily).
   // The well-formed-text middleware (issue 14: lone surrogates are a 400) added ~1 KiB to each.
   // Wiki: its page-tree lookups (page-tree/nodes, the parent picker's title prefix) +1.4 KiB.
+  // Issue 15b: profiles gained endorsements, topic choices, @mention candidates and the vCard (7 routes
+  // and their schemas, ~10.6 KiB); search the expertise, "knows about" and activity routes (~8.5 KiB).
   { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 176 * KiB },
   { prefix: 'ApiPostsHandler', name: 'posts', bytes: 183 * KiB },
   { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 181 * KiB },
   { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 191 * KiB },
-  { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 163 * KiB },
-  { prefix: 'ApiSearchHandler', name: 'search', bytes: 182 * KiB },
+  { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 175 * KiB },
+  { prefix: 'ApiSearchHandler', name: 'search', bytes: 192 * KiB },
   { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 181 * KiB },
-  // Stream and queue consumers retry a whole batch while a dependency is down (streams/outage-retry.ts).
-  { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 68 * KiB },
+  // Stream and queue consumers retry a whole batch while a dependency is down (streams/outage-retry.ts);
+  // issue 15b: the OpenSearchIndex class it writes through now holds the expertise reader too.
+  { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 71 * KiB },
   // The fan-out also writes the home feed (feed-writer.ts), gathers likes and shares
   // (gathered-events.ts), sends immediate e-mails (domain/mail/, SES over the SDK's signer) and pages a
   // large audience to SQS over SigV4 (platform/sqs-queue.ts).

@@ -298,6 +298,16 @@ const EVERY_ROUTE: [string, string, unknown?][] = [
   ['GET', '/me'],
   ['PATCH', '/me', { title: 'x', version: 1 }],
   ['GET', '/people?skill=kubernetes'],
+  ['GET', '/expertise?topic=kubernetes'],
+  ['GET', '/people/alice/topics'],
+  ['GET', '/people/alice/activity'],
+  ['GET', '/people/alice/endorsements'],
+  ['PUT', '/people/alice/endorsements/kubernetes'],
+  ['DELETE', '/people/alice/endorsements/kubernetes'],
+  ['DELETE', '/me/endorsements/kubernetes/bob'],
+  ['PUT', '/me/topics', { hidden: [], pinned: [], version: 1 }],
+  ['GET', `/spaces/${SOME.spaceId}/mentionable?q=bo`],
+  ['GET', '/people/alice/vcard'],
   ['GET', '/me/drafts'],
   ['GET', '/feed'],
   ['GET', '/orgs'],
@@ -743,6 +753,14 @@ const ROUTES: RouteCase[] = [
     check: (response, f) =>
       expect(response.body.items.map((entry: { id: string }) => entry.id)).toContain(f.pageId),
   },
+  // @mention candidates: only where the caller may read (and so write about) the space.
+  {
+    route: 'GET /spaces/{id}/mentionable',
+    expected: expectTable(200),
+    run: (actor, f) => call(actor, 'GET', `/spaces/${f.spaceId}/mentionable?q=bo`),
+    check: (response) =>
+      expect(response.body.items.map((p: { userId: string }) => p.userId)).not.toContain('gus'),
+  },
   {
     route: 'GET /spaces/{id}/page-tree/nodes',
     expected: expectTable(200),
@@ -1047,6 +1065,61 @@ const GLOBAL_ROUTES: [string, Record<Actor, number>, (actor: Actor) => Promise<A
     'GET /me/bookmark-bundles/{bundleId}/bookmarks (own)',
     everyone(200),
     async (a) => call(a, 'GET', `/me/bookmark-bundles/${await ownBundle(a)}/bookmarks`),
+  ],
+  // Expertise (issue 15): anyone may ask and sees only what they may read; a person a partner may not
+  // see is a 404 on every route that names them; endorsing oneself is a 409.
+  ['GET /expertise', everyone(200), (a) => call(a, 'GET', '/expertise?topic=logistics')],
+  ['GET /people/{employee}/topics', everyone(200), (a) => call(a, 'GET', '/people/alice/topics')],
+  [
+    'GET /people/{globex partner}/topics',
+    { ...everyone(200), partner: 404 },
+    (a) => call(a, 'GET', '/people/gus/topics'),
+  ],
+  ['GET /people/{employee}/activity', everyone(200), (a) => call(a, 'GET', '/people/alice/activity')],
+  [
+    'GET /people/{globex partner}/activity',
+    { ...everyone(200), partner: 404 },
+    (a) => call(a, 'GET', '/people/gus/activity'),
+  ],
+  ['GET /people/{employee}/endorsements', everyone(200), (a) => call(a, 'GET', '/people/alice/endorsements')],
+  [
+    'GET /people/{globex partner}/endorsements',
+    { ...everyone(200), partner: 404 },
+    (a) => call(a, 'GET', '/people/gus/endorsements'),
+  ],
+  [
+    'PUT /people/{bob}/endorsements/{skill}',
+    { ...everyone(200), owner: 409 },
+    (a) => call(a, 'PUT', '/people/bob/endorsements/logistics'),
+  ],
+  [
+    'PUT /people/{globex partner}/endorsements/{skill}',
+    { ...everyone(200), partner: 404, otherPartner: 409 },
+    (a) => call(a, 'PUT', '/people/gus/endorsements/logistics'),
+  ],
+  [
+    'DELETE /people/{employee}/endorsements/{skill}',
+    everyone(200),
+    (a) => call(a, 'DELETE', '/people/alice/endorsements/logistics'),
+  ],
+  [
+    'DELETE /me/endorsements/{skill}/{endorserId}',
+    everyone(200),
+    (a) => call(a, 'DELETE', '/me/endorsements/logistics/alice'),
+  ],
+  [
+    'PUT /me/topics',
+    everyone(200),
+    async (a) => {
+      const me = await ok(as[a], 'GET', '/me');
+      return call(a, 'PUT', '/me/topics', { hidden: [], pinned: ['logistics'], version: me.version });
+    },
+  ],
+  ['GET /people/{employee}/vcard', everyone(200), (a) => call(a, 'GET', '/people/alice/vcard')],
+  [
+    'GET /people/{globex partner}/vcard',
+    { ...everyone(200), partner: 404 },
+    (a) => call(a, 'GET', '/people/gus/vcard'),
   ],
   ['GET /me/notification-preferences', everyone(200), (a) => call(a, 'GET', '/me/notification-preferences')],
   [
