@@ -18,8 +18,14 @@ import { createTokenVerifier } from '../functions/api/auth';
 import type { ApiDependencies } from '../functions/api/dependencies';
 import { bearerTokenAuthenticator } from '../functions/api/middleware/authenticate';
 import { PROBLEM_BASE } from '../functions/api/problem';
+import { LocalBlobStore } from '../functions/blobs/local-blob-store';
 import { createDocumentClient, Table } from '../functions/data/table';
 import { createTableInput, TABLE_DEFINITION } from '../functions/data/table-definition';
+import {
+  type AttachmentLimits,
+  attachmentLimitsFrom,
+  UPLOAD_LIFETIME_SECONDS,
+} from '../functions/domain/attachments/attachment';
 import type { MetadataFetcher } from '../functions/domain/bookmarks/metadata-fetcher';
 import { type DigestOutcome, runDigests } from '../functions/domain/mail/digest-job';
 import { createMailDelivery } from '../functions/domain/mail/mail-delivery';
@@ -35,6 +41,7 @@ import { localUnsubscribeKey } from '../functions/mail/unsubscribe-keys';
 import { systemClock, ulidGenerator } from '../functions/platform/clock';
 import { metadataFetcherFromEnvironment } from '../functions/safe-fetch/page-metadata-fetcher';
 import { FastSearchIndex } from '../functions/search/embedded/fast-index';
+import { createAttachmentCleanup } from '../functions/streams/attachment-cleanup';
 import { createBookmarkMetadata } from '../functions/streams/bookmark-metadata';
 import { createFanout, type FanoutPage } from '../functions/streams/fanout';
 import { rebuildFeed } from '../functions/streams/feed-rebuild';
@@ -42,6 +49,7 @@ import { createIndexer } from '../functions/streams/indexer';
 import { recordHasItemType } from '../functions/streams/item-type-filter';
 import { createQueueHandler } from '../functions/streams/queue-consumer';
 import { createStreamHandler } from '../functions/streams/stream-consumer';
+import { type BlobServer, startBlobServer } from './blobs/blob-server';
 import { compressResponse } from './compression';
 import { DynamoDbFront } from './dynamodb/dynamodb-front';
 import { EventSourceMapping, type EventSourceMappingOptions } from './dynamodb/event-source-mapping';
@@ -75,6 +83,13 @@ export interface LocalRuntimeOptions {
   metadataFetcher?: MetadataFetcher;
   /** How often the e-mail digest job runs (0: never on its own; tests call runDigests). Default 5 min. */
   digestIntervalMs?: number;
+  /**
+   * Attachment limits (tests shorten the link lifetimes). Default: ATTACHMENT_MAX_BYTES /
+   * ATTACHMENT_SPACE_QUOTA_BYTES from the environment, else 25 MiB a file and 10 GiB a space.
+   */
+  attachmentLimits?: Partial<AttachmentLimits>;
+  /** Port of the blob server (the files' own origin). Default: FILES_PORT, else any free port. */
+  filesPort?: number;
 }
 
 /** How the embedded search index came up: loaded from its snapshot, or rebuilt from the table. */
@@ -113,6 +128,9 @@ export interface LocalRuntime {
   outbox: OutboxMailer;
   /** Runs the e-mail digest job as if the time were `now` (default: the real time). */
   runDigests(now?: Date): Promise<DigestOutcome[]>;
+  /** Attachment and photo bytes under `<data folder>/blobs`, and the origin that serves them. */
+  blobs: LocalBlobStore;
+  filesOrigin: string;
   close(): Promise<void>;
 }
 
@@ -300,6 +318,35 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     retryDelayMs: 200,
   });
 
+  // Attachments: bytes under the data folder, served by a blob server on an origin of its own (as the
+  // download distribution is in AWS); the cleanup consumer deletes bytes when their records go, and an
+  // hourly sweep removes uploads older than a day (the S3 lifecycle rule's local stand-in; dynalite has
+  // no TTL, the front's sweep expires the upload records).
+  const blobs = new LocalBlobStore(path.join(dataDir, 'blobs'));
+  const attachmentLimits: AttachmentLimits = {
+    ...attachmentLimitsFrom(process.env),
+    ...options.attachmentLimits,
+  };
+  const attachmentCleanup = createAttachmentCleanup({ table: new Table(client, tableName), blobs });
+  addConsumer({
+    name: attachmentCleanup.name,
+    itemTypes: attachmentCleanup.itemTypes,
+    handler: createStreamHandler(attachmentCleanup),
+    batchSize: 100,
+    retryAttempts: 3,
+    retryDelayMs: 200,
+  });
+  const sweepUploads = () => {
+    try {
+      blobs.sweepUploads(UPLOAD_LIFETIME_SECONDS * 1000);
+    } catch (error) {
+      console.warn(`Blob store: the upload sweep failed (${(error as Error).message})`);
+    }
+  };
+  sweepUploads();
+  const uploadSweepTimer = setInterval(sweepUploads, 60 * 60_000);
+  uploadSweepTimer.unref();
+
   // 4. One HTTP server: /oidc → identity provider, /api → the hono app, the rest → the web client.
   let handler: http.RequestListener = (_req, res) => {
     res.writeHead(503).end('starting');
@@ -315,6 +362,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const url = `http://localhost:${port}`;
   const issuer = `${url}/oidc`;
   mail.publicUrl = url;
+  const blobServer: BlobServer = await startBlobServer({
+    store: blobs,
+    appOrigin: () => url,
+    maxBytes: () => Math.max(attachmentLimits.maxBytes, attachmentLimits.photoMaxBytes),
+    port: options.filesPort ?? (process.env.FILES_PORT ? Number(process.env.FILES_PORT) : 0),
+  });
   const idp = await createIdentityProvider({
     issuer,
     dataDir,
@@ -330,6 +383,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ),
     search: liveIndex,
     unsubscribeKey: mail.unsubscribeKey,
+    blobs,
+    attachmentLimits,
     health: () => streamHealth(consumers, failures),
   };
   const app = createApp(deps);
@@ -350,12 +405,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     if (pathname.startsWith('/_local/')) return void localOperations(req, res, runtime);
     if (pathname === '/dev/outbox' || pathname.startsWith('/dev/outbox/'))
       return serveOutbox(req, res, outbox);
-    return serveStatic(req, res, webRoot, {
-      apiBaseUrl: '/api',
-      authority: issuer,
-      clientId: idp.audience,
-      redirectUri: `${url}/auth/callback`,
-    });
+    return serveStatic(
+      req,
+      res,
+      webRoot,
+      {
+        apiBaseUrl: '/api',
+        authority: issuer,
+        clientId: idp.audience,
+        redirectUri: `${url}/auth/callback`,
+        filesOrigin: blobServer.origin,
+      },
+      [blobServer.origin],
+    );
   };
 
   const runtime: LocalRuntime = {
@@ -419,15 +481,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     token: async (account) => (await fetchToken(issuer, account)).accessToken,
     outbox,
+    blobs,
+    filesOrigin: blobServer.origin,
     runDigests: (now = new Date()) => runDigests(new Table(client, tableName), mail, now),
     async close() {
       clearInterval(snapshotTimer);
+      clearInterval(uploadSweepTimer);
       if (digestTimer) clearInterval(digestTimer);
       await Promise.all([...consumers.values()].map((mapping) => mapping.stop()));
       await Promise.all([...queues.values()].map((queue) => queue.stop()));
       saveSearchSnapshot();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await blobServer.close();
       await front.close();
       await new Promise<void>((resolve) => backend.close(() => resolve()));
       client.destroy();

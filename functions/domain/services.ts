@@ -4,6 +4,9 @@
  * (functions/api/modules/), so a Lambda's bundle carries only the domain code its routes use.
  */
 
+import type { AttachmentLimits } from './attachments/attachment';
+import type { AttachmentService } from './attachments/attachment-service';
+import type { BlobStore } from './attachments/blob-store';
 import type { BookmarkService } from './bookmarks/bookmark-service';
 import type { BookmarkTransfer } from './bookmarks/bookmark-transfer';
 import type { CommentService } from './comments/comment-service';
@@ -45,6 +48,7 @@ export interface ModuleServices {
   notifications: NotificationService;
   audience: AudiencePreviews;
   mailPreferences: MailPreferenceService;
+  attachments: AttachmentService;
 }
 
 export type Services = CoreServices & ModuleServices;
@@ -54,4 +58,7 @@ export interface ServiceContext extends DomainContext {
   search?: SearchIndex;
   /** The HMAC key of unsubscribe links (domain/mail/unsubscribe-token.ts); none when mail is off. */
   unsubscribeKey?: () => Promise<Uint8Array>;
+  /** Where attachment and photo bytes live (the attachments module only). */
+  blobs?: BlobStore;
+  attachmentLimits?: AttachmentLimits;
 }
