@@ -497,6 +497,7 @@ describe('streams', () => {
       { eventName: ['REMOVE'], dynamodb: { OldImage: { type: { S: [...INDEXER_ITEM_TYPES] } } } },
     ]);
     expect([...INDEXER_ITEM_TYPES].sort()).toEqual([
+      'attachment',
       'bookmark',
       'comment',
       'page',

@@ -497,3 +497,20 @@ describe('profile photos', () => {
     expectProblem(await rt.api('pat', 'PUT', '/me/photo', { uploadId: html.uploadId }), 422);
   });
 });
+
+describe('search', () => {
+  it('finds a page or post by the names of its files, trimmed like the page or post; a removed file is gone', async () => {
+    const shared = await space(true);
+    const owner = await post(shared);
+    const attachment = await attach('alice', owner, 'Zephyrine-forecast.pdf', 'application/pdf', PDF);
+    await rt.drain();
+    const hit = (account: string) =>
+      ok(account, 'GET', '/search?q=zephyrine').then((r) => r.items.map((h: { url: string }) => h.url));
+    expect(await hit('bob')).toEqual([owner]);
+    expect(await hit('pat')).toEqual([owner]);
+    expect(await hit('gus')).toEqual([]);
+    await ok('alice', 'DELETE', `${owner}/attachments/${attachment.id}`);
+    await rt.drain();
+    expect(await hit('bob')).toEqual([]);
+  });
+});
