@@ -22,7 +22,20 @@ describe('readConfig', () => {
       api: { rateLimit: 100, burstLimit: 200 },
       waf: { enabled: true, ratePerIp: 10_000, anonymousApiRatePerIp: 300 },
       partners: [],
+      files: { malwareScanning: false },
     });
+  });
+
+  it('reads the attachment limits and the malware-scanning switch', () => {
+    expect(
+      config({
+        'commonplace:attachmentMaxBytes': '10485760',
+        'commonplace:attachmentSpaceQuotaBytes': 1073741824,
+        'commonplace:malwareScanning': 'true',
+      }).files,
+    ).toEqual({ maxBytes: 10485760, spaceQuotaBytes: 1073741824, malwareScanning: true });
+    expect(() => config({ 'commonplace:attachmentMaxBytes': '1.5' })).toThrow(/whole number of bytes/);
+    expect(() => config({ 'commonplace:malwareScanning': 'maybe' })).toThrow(/malwareScanning/);
   });
 
   it('switches the web ACL off and sets its rate limits', () => {

@@ -46,6 +46,12 @@ const only = (type: string): [string, Resource] => {
   expect(found).toHaveLength(1);
   return found[0];
 };
+/** The app's distribution (the files' download distribution is asserted in files.test.ts). */
+const webDistribution = () =>
+  resources('AWS::CloudFront::Distribution').find(([id]) => id.startsWith('WebDistribution')) as [
+    string,
+    Resource,
+  ];
 const logicalIdOf = (type: string, pathFragment: string): string => {
   const id = resources(type).find(([logicalId]) => logicalId.startsWith(pathFragment))?.[0];
   if (!id) throw new Error(`No ${type} whose logical id starts with ${pathFragment}`);
@@ -328,6 +334,7 @@ describe('api', () => {
       const env = fn.Properties.Environment.Variables;
       const search: string[] = module.name === 'search' ? [ENV.searchEndpoint] : [];
       if (module.name === 'notifications') search.push(ENV.unsubscribeSecretArn);
+      if (module.name === 'attachments') search.push(ENV.filesBucket, ENV.filesDownloadDomain);
       expect(Object.keys(env).sort()).toEqual(
         [ENV.logLevel, ENV.serviceName, ENV.tableName, ENV.originSecret, ...search].sort(),
       );
@@ -365,6 +372,7 @@ describe('lambda functions', () => {
         'StreamsIndexerHandlerFunction',
         'StreamsFanoutHandlerFunction',
         'StreamsBookmarkMetadataHandlerFunction',
+        'StreamsAttachmentCleanupHandlerFunction',
       ].sort(),
     );
     for (const [, fn] of functions) {
@@ -753,7 +761,7 @@ describe('web', () => {
         }
       }
     }
-    const [, dist] = only('AWS::CloudFront::Distribution');
+    const [, dist] = webDistribution();
     const s3Origin = dist.Properties.DistributionConfig.Origins.find(
       (o: { S3OriginConfig?: unknown }) => o.S3OriginConfig,
     );
@@ -762,7 +770,7 @@ describe('web', () => {
   });
 
   it('redirects to HTTPS and routes /api/* to the HTTP API over TLS 1.2, uncached', () => {
-    const [, dist] = only('AWS::CloudFront::Distribution');
+    const [, dist] = webDistribution();
     const config = dist.Properties.DistributionConfig;
     expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
     const api = config.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === '/api/*');
@@ -781,7 +789,10 @@ describe('web', () => {
   });
 
   it('sends security headers with a strict Content-Security-Policy on every behaviour', () => {
-    const [policyId, policy] = only('AWS::CloudFront::ResponseHeadersPolicy');
+    // The app's; the download distribution has its own (files.test.ts).
+    const [policyId, policy] = resources('AWS::CloudFront::ResponseHeadersPolicy').find(([id]) =>
+      id.startsWith('WebSecurityHeaders'),
+    ) as [string, Resource];
     const headers = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
     const csp = JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy);
     for (const directive of [
@@ -801,7 +812,7 @@ describe('web', () => {
     });
     expect(headers.ContentTypeOptions).toBeDefined();
     expect(headers.FrameOptions.FrameOption).toBe('DENY');
-    const [, dist] = only('AWS::CloudFront::Distribution');
+    const [, dist] = webDistribution();
     const config = dist.Properties.DistributionConfig;
     for (const behaviour of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) {
       expect(behaviour.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
