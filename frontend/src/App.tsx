@@ -31,6 +31,7 @@ const Notifications = lazy(() => import('./routes/Notifications'));
 const Preferences = lazy(() => import('./routes/Preferences'));
 const Bookmarks = lazy(() => import('./routes/Bookmarks'));
 const SaveBookmark = lazy(() => import('./routes/SaveBookmark'));
+const OpenFile = lazy(() => import('./routes/OpenFile'));
 
 function createQueryClient() {
   return new QueryClient({
@@ -89,6 +90,7 @@ export function App({ config, auth }: { config: RuntimeConfig; auth: Auth }) {
                       <Route path="preferences" element={<Preferences />} />
                       <Route path="bookmarks" element={<Bookmarks />} />
                       <Route path="save" element={<SaveBookmark />} />
+                      <Route path="files/:spaceId/:kind/:ownerId/:attachmentId" element={<OpenFile />} />
                       <Route path="*" element={<NotFoundPage />} />
                     </Routes>
                   </Suspense>
