@@ -93,6 +93,7 @@ test('every screen but home is its own lazily loaded chunk', () => {
     'Drafts',
     'Editor',
     'Notifications',
+    'OpenFile',
     'PageEditor',
     'Person',
     'PostPage',
