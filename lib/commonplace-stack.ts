@@ -19,6 +19,7 @@ import { FanoutPages } from './constructs/fanout-pages';
 import { Files } from './constructs/files';
 import { Mail } from './constructs/mail';
 import { Observability } from './constructs/observability';
+import { PartnerSeed } from './constructs/partner-seed';
 import { Search } from './constructs/search';
 import { Streams } from './constructs/streams';
 import { Web } from './constructs/web';
@@ -60,6 +61,8 @@ export class CommonplaceStack extends Stack {
       projectRoot,
       preTokenGenerationEntry: entries.preTokenGeneration,
       partners: config.partners,
+      employeeProviders: config.employeeProviders,
+      table: this.data.table,
       domainPrefix: config.cognitoDomainPrefix ?? `${slug}-${this.account}`,
     });
 
@@ -71,6 +74,9 @@ export class CommonplaceStack extends Stack {
       audience: this.auth.webClient.userPoolClientId,
       throttle: config.api,
     });
+
+    // Partner organisations live in the spaces module: an admin adding one registers its IdP in Cognito.
+    this.auth.grantProviderManagement(this.api.handlers.spaces);
 
     this.search = new Search(this, 'Search', {
       projectRoot,
@@ -160,6 +166,9 @@ export class CommonplaceStack extends Stack {
       },
     });
     this.auth.allowWebOrigin(this.web.origin);
+    // The partners of cdk.json, written into the table once, where the trigger and the app read them
+    // (after the web construct, whose AwsCustomResource configures the shared function).
+    new PartnerSeed(this, 'PartnerSeed', { table: this.data.table, partners: config.partners });
 
     // Attachments and profile photos: a private bucket, a download origin of its own (lib/constructs/files.ts).
     this.files = new Files(this, 'Files', {
