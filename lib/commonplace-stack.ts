@@ -74,7 +74,6 @@ export class CommonplaceStack extends Stack {
       audience: this.auth.webClient.userPoolClientId,
       throttle: config.api,
     });
-
     // Partner organisations live in the spaces module: an admin adding one registers its IdP in Cognito.
     this.auth.grantProviderManagement(this.api.handlers.spaces);
 

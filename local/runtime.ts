@@ -30,16 +30,20 @@ import type { MetadataFetcher } from '../functions/domain/bookmarks/metadata-fet
 import { type DigestOutcome, runDigests } from '../functions/domain/mail/digest-job';
 import { createMailDelivery } from '../functions/domain/mail/mail-delivery';
 import type { MailSettings } from '../functions/domain/mail/mail-port';
+import type { SamlMetadataCheck } from '../functions/domain/orgs/identity-provider-registry';
 import {
   type ReindexProgress,
   rebuildDocuments,
   scanIndexableItems,
 } from '../functions/domain/search/reindex';
+import { createCoreServices } from '../functions/domain/services';
 import { backfillPageTree, pageTreeBackfilled } from '../functions/domain/wiki/page-tree-backfill';
 import { OutboxMailer } from '../functions/mail/outbox-mailer';
 import { localUnsubscribeKey } from '../functions/mail/unsubscribe-keys';
 import { systemClock, ulidGenerator } from '../functions/platform/clock';
 import { metadataFetcherFromEnvironment } from '../functions/safe-fetch/page-metadata-fetcher';
+import { SafeFetcher, safeFetcherOptionsFromEnvironment } from '../functions/safe-fetch/safe-fetcher';
+import { samlMetadataCheck } from '../functions/safe-fetch/saml-metadata-check';
 import { FastSearchIndex } from '../functions/search/embedded/fast-index';
 import { createAttachmentCleanup } from '../functions/streams/attachment-cleanup';
 import { createBookmarkMetadata } from '../functions/streams/bookmark-metadata';
@@ -86,6 +90,11 @@ export interface LocalRuntimeOptions {
    * SAFE_FETCH_ALLOWED_PORTS / SAFE_FETCH_ALLOWED_HOSTS), reaching the internet from this machine.
    */
   metadataFetcher?: MetadataFetcher;
+  /**
+   * What checks an admin's SAML metadata URL. Default: the safe fetcher with the environment's
+   * allow-list, as in AWS (a private or unreachable URL is refused).
+   */
+  samlMetadataCheck?: SamlMetadataCheck;
   /** How often the e-mail digest job runs (0: never on its own; tests call runDigests). Default 5 min. */
   digestIntervalMs?: number;
   /**
@@ -411,9 +420,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     unsubscribeKey: mail.unsubscribeKey,
     blobs,
     attachmentLimits,
+    // Partner identity providers: the table is the registry locally (the local broker reads it).
+    samlMetadataCheck:
+      options.samlMetadataCheck ?? samlMetadataCheck(new SafeFetcher(safeFetcherOptionsFromEnvironment())),
     health: () => streamHealth(consumers, failures),
   };
   const app = createApp(deps);
+  // The live stream is opened like any API request: a partner's organisation and end dates are
+  // checked too (a stream already open runs until its token expires).
+  const { partnerAccess } = createCoreServices(deps);
+  const streamAuthenticator: typeof deps.authenticator = async (credentials) => {
+    const principal = await deps.authenticator(credentials);
+    if (principal.org) await partnerAccess.check({ ...principal, org: principal.org });
+    return principal;
+  };
   // Compressed as CloudFront compresses API responses in front of API Gateway.
   const api = getRequestListener(async (request, env) =>
     compressResponse(request, await app.fetch(request, env)),
@@ -432,7 +452,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       return void res.writeHead(404, { 'content-type': 'text/plain' }).end('no such identity provider');
     }
     if (pathname === NOTIFICATION_STREAM_PATH)
-      return void serveNotificationStream(req, res, live, deps.authenticator);
+      return void serveNotificationStream(req, res, live, streamAuthenticator);
     if (pathname.startsWith('/api/') || pathname === '/api') return void api(req, res);
     if (pathname.startsWith('/_local/')) return void localOperations(req, res, runtime);
     if (pathname === '/dev/outbox' || pathname.startsWith('/dev/outbox/'))

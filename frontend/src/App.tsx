@@ -32,6 +32,11 @@ const Preferences = lazy(() => import('./routes/Preferences'));
 const Bookmarks = lazy(() => import('./routes/Bookmarks'));
 const SaveBookmark = lazy(() => import('./routes/SaveBookmark'));
 const OpenFile = lazy(() => import('./routes/OpenFile'));
+const AdminPartners = lazy(() => import('./routes/Admin').then((m) => ({ default: m.PartnerOrganisations })));
+const AdminPartner = lazy(() =>
+  import('./routes/Admin').then((m) => ({ default: m.PartnerOrganisationPage })),
+);
+const AdminAudit = lazy(() => import('./routes/Admin').then((m) => ({ default: m.AuditTrail })));
 
 function createQueryClient() {
   return new QueryClient({
@@ -91,6 +96,9 @@ export function App({ config, auth }: { config: RuntimeConfig; auth: Auth }) {
                       <Route path="bookmarks" element={<Bookmarks />} />
                       <Route path="save" element={<SaveBookmark />} />
                       <Route path="files/:spaceId/:kind/:ownerId/:attachmentId" element={<OpenFile />} />
+                      <Route path="admin/partners" element={<AdminPartners />} />
+                      <Route path="admin/partners/:orgId" element={<AdminPartner />} />
+                      <Route path="admin/audit" element={<AdminAudit />} />
                       <Route path="*" element={<NotFoundPage />} />
                     </Routes>
                   </Suspense>

@@ -5,6 +5,7 @@
 
 import type { AttachmentLimits } from '../domain/attachments/attachment';
 import type { BlobStore } from '../domain/attachments/blob-store';
+import type { IdentityProviderRegistry, SamlMetadataCheck } from '../domain/orgs/identity-provider-registry';
 import type { SearchIndex } from '../domain/search/search-document';
 import type { CoreDependencies } from '../platform/dependencies';
 import type { Authenticator } from './middleware/authenticate';
@@ -19,6 +20,9 @@ export interface ApiDependencies extends CoreDependencies {
   /** Only the attachments module's Lambda has one (S3); locally the data folder's blob store. */
   blobs?: BlobStore;
   attachmentLimits?: AttachmentLimits;
+  /** Only the spaces module uses these (partner organisations); see ServiceContext. */
+  identityProviders?: IdentityProviderRegistry;
+  samlMetadataCheck?: SamlMetadataCheck;
   /** Extra health facts (the local runtime reports its stream here). */
   health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
 }

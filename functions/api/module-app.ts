@@ -25,6 +25,8 @@ export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModu
     unsubscribeKey: deps.unsubscribeKey,
     blobs: deps.blobs,
     attachmentLimits: deps.attachmentLimits,
+    identityProviders: deps.identityProviders,
+    samlMetadataCheck: deps.samlMetadataCheck,
   });
   const app = createRouter();
 

@@ -7,18 +7,24 @@
 import type { AttachmentLimits } from './attachments/attachment';
 import type { AttachmentService } from './attachments/attachment-service';
 import type { BlobStore } from './attachments/blob-store';
+import type { AuditLog } from './audit/audit-log';
 import type { BookmarkService } from './bookmarks/bookmark-service';
 import type { BookmarkTransfer } from './bookmarks/bookmark-transfer';
 import type { CommentService } from './comments/comment-service';
 import type { DomainContext } from './context';
 import type { FeedService } from './feed/feed-service';
+import type { LazyService } from './lazy-service';
 import type { MailPreferenceService } from './mail/preference-service';
+import type { IdentityProviderRegistry, SamlMetadataCheck } from './orgs/identity-provider-registry';
 import { OrganisationService } from './orgs/organisations';
+import { PartnerAccess } from './orgs/partner-access';
+import type { PartnerOrganisations } from './orgs/partner-organisations';
 import type { PostService } from './posts/post-service';
 import { FirstSignIn } from './profiles/first-sign-in';
 import type { ProfileService } from './profiles/profile-service';
 import type { SearchIndex } from './search/search-document';
 import type { SearchService } from './search/search-service';
+import type { InvitationService } from './spaces/invitation-service';
 import { SpaceService } from './spaces/space-service';
 import type { AudiencePreviews } from './subscriptions/lazy-audience-preview';
 import type { NotificationService } from './subscriptions/notification-service';
@@ -29,7 +35,8 @@ export function createCoreServices(ctx: DomainContext) {
   const orgs = new OrganisationService(ctx);
   const spaces = new SpaceService(ctx, orgs);
   const signIn = new FirstSignIn(ctx, spaces);
-  return { orgs, spaces, signIn };
+  const partnerAccess = new PartnerAccess(ctx, signIn);
+  return { orgs, spaces, signIn, partnerAccess };
 }
 
 export type CoreServices = ReturnType<typeof createCoreServices>;
@@ -49,6 +56,9 @@ export interface ModuleServices {
   audience: AudiencePreviews;
   mailPreferences: MailPreferenceService;
   attachments: AttachmentService;
+  partners: LazyService<PartnerOrganisations>;
+  invitations: LazyService<InvitationService>;
+  audit: LazyService<AuditLog>;
 }
 
 export type Services = CoreServices & ModuleServices;
@@ -61,4 +71,8 @@ export interface ServiceContext extends DomainContext {
   /** Where attachment and photo bytes live (the attachments module only). */
   blobs?: BlobStore;
   attachmentLimits?: AttachmentLimits;
+  /** Where partner identity providers are registered (Cognito in AWS; the table alone locally). */
+  identityProviders?: IdentityProviderRegistry;
+  /** Checks a SAML metadata URL through the safe fetcher; without it SAML providers are refused. */
+  samlMetadataCheck?: SamlMetadataCheck;
 }

@@ -190,6 +190,15 @@ beforeAll(async () => {
   forgedToken = await mintToken(foreignKey, kid, {});
   // First calls create profiles (and personal blogs), so everyone exists before the matrix runs.
   for (const account of [...Object.values(as), daveToken]) await ok(account, 'GET', '/me');
+  // The demo organisations' e-mail domains (invitations need them; the seed may already claim them).
+  for (const org of ['acme', 'globex']) {
+    const { organisation } = await ok('admin', 'GET', `/orgs/${org}`);
+    if (!organisation.emailDomains.length)
+      await ok('admin', 'PATCH', `/orgs/${org}`, {
+        emailDomains: [`${org}.example`],
+        version: organisation.version,
+      });
+  }
   for (const audience of AUDIENCES) fixtures[audience] = await makeFixture(audience);
 }, 60_000);
 
@@ -352,6 +361,17 @@ const EVERY_ROUTE: [string, string, unknown?][] = [
   ['PUT', '/me/photo', { uploadId: '01aaaaaaaaaaaaaaaaaaaaaaaa' }],
   ['DELETE', '/me/photo'],
   ['GET', '/profile-photos?ids=alice'],
+  ['GET', '/orgs/acme'],
+  ['PATCH', '/orgs/acme', { name: 'x', version: 1 }],
+  ['DELETE', '/orgs/acme'],
+  ['PUT', '/orgs/acme/status', { status: 'suspended' }],
+  ['PUT', '/orgs/acme/access', { accessEndsAt: null }],
+  ['PUT', '/orgs/acme/people/pat/access', { accessEndsAt: null }],
+  ['POST', `/spaces/${SOME.spaceId}/invitations`, { email: 'x@acme.example' }],
+  ['GET', `/spaces/${SOME.spaceId}/invitations`],
+  ['DELETE', `/spaces/${SOME.spaceId}/invitations/x@acme.example`],
+  ['GET', '/audit'],
+  ['GET', '/audit/export'],
 ];
 
 describe.each([
@@ -412,6 +432,10 @@ const managersOnly = (ok: number) =>
       Record<Audience, Partial<Record<Actor, number>>>
     >,
   );
+
+/** Managers get the status of each audience (403 for other readers, 404 for non-readers). */
+const managersBy = (status: Record<Audience, number>) =>
+  expectTable(403, Object.fromEntries(AUDIENCES.map((a) => [a, { owner: status[a], admin: status[a] }])));
 
 interface RouteCase {
   route: string;
@@ -573,6 +597,34 @@ const ROUTES: RouteCase[] = [
     }),
     run: (actor, f, { version, orgs }) =>
       call(actor, 'PUT', `/spaces/${f.spaceId}/sharing`, { partnerOrgs: orgs, version }),
+  },
+  // Invitations: managers only; the e-mail's organisation (acme) must be one the space is shared with.
+  {
+    route: 'POST /spaces/{id}/invitations',
+    expected: managersBy({ employees: 409, members: 409, shared: 201 }),
+    run: (actor, f) =>
+      call(actor, 'POST', `/spaces/${f.spaceId}/invitations`, { email: `invitee${++seq}@acme.example` }),
+  },
+  {
+    route: 'POST /spaces/{id}/invitations (organisation not shared)',
+    expected: managersOnly(409),
+    run: (actor, f) =>
+      call(actor, 'POST', `/spaces/${f.spaceId}/invitations`, { email: `invitee${++seq}@globex.example` }),
+  },
+  {
+    route: 'GET /spaces/{id}/invitations',
+    expected: managersOnly(200),
+    run: (actor, f) => call(actor, 'GET', `/spaces/${f.spaceId}/invitations`),
+  },
+  {
+    route: 'DELETE /spaces/{id}/invitations/{email}',
+    expected: managersBy({ employees: 404, members: 404, shared: 204 }),
+    setup: async (f, audience) => {
+      const email = `revoked${++seq}@acme.example`;
+      if (audience === 'shared') await ok('bob', 'POST', `/spaces/${f.spaceId}/invitations`, { email });
+      return { email };
+    },
+    run: (actor, f, { email }) => call(actor, 'DELETE', `/spaces/${f.spaceId}/invitations/${email}`),
   },
   {
     route: 'GET /spaces/{id}/members',
@@ -876,6 +928,11 @@ const employeesOnly = (yes: number, no: number): Record<Actor, number> => ({
 });
 const adminOnly = (yes: number, no: number): Record<Actor, number> => ({ ...everyone(no), admin: yes });
 
+/** A fresh partner organisation (version 1), made by the admin. */
+async function freshOrg(): Promise<string> {
+  return (await ok('admin', 'POST', '/orgs', { id: `fresh-${++seq}`, name: `Fresh ${seq}` })).id;
+}
+
 /** A fresh private save of the actor's (version 1), for the routes that act on one's own. */
 async function ownBookmark(actor: Actor): Promise<string> {
   return (
@@ -921,6 +978,31 @@ const GLOBAL_ROUTES: [string, Record<Actor, number>, (actor: Actor) => Promise<A
     adminOnly(201, 403),
     (a) => call(a, 'POST', '/orgs', { id: `org-${a.toLowerCase()}-${++seq}`, name: 'Some partner' }),
   ],
+  // Managing an organisation: admins only, each call on a fresh one (so a suspension affects nobody).
+  ['GET /orgs/{id}', adminOnly(200, 403), async (a) => call(a, 'GET', `/orgs/${await freshOrg()}`)],
+  [
+    'PATCH /orgs/{id}',
+    adminOnly(200, 403),
+    async (a) => call(a, 'PATCH', `/orgs/${await freshOrg()}`, { name: `Renamed by ${a}`, version: 1 }),
+  ],
+  ['DELETE /orgs/{id}', adminOnly(204, 403), async (a) => call(a, 'DELETE', `/orgs/${await freshOrg()}`)],
+  [
+    'PUT /orgs/{id}/status',
+    adminOnly(200, 403),
+    async (a) => call(a, 'PUT', `/orgs/${await freshOrg()}/status`, { status: 'suspended' }),
+  ],
+  [
+    'PUT /orgs/{id}/access',
+    adminOnly(200, 403),
+    async (a) => call(a, 'PUT', `/orgs/${await freshOrg()}/access`, { accessEndsAt: '2099-01-01T00:00:00Z' }),
+  ],
+  [
+    'PUT /orgs/{id}/people/{userId}/access',
+    adminOnly(200, 403),
+    (a) => call(a, 'PUT', '/orgs/acme/people/pat/access', { accessEndsAt: null }),
+  ],
+  ['GET /audit', adminOnly(200, 403), (a) => call(a, 'GET', '/audit')],
+  ['GET /audit/export', adminOnly(200, 403), (a) => call(a, 'GET', '/audit/export?format=csv')],
   [
     'PATCH /me',
     everyone(200),
