@@ -3,6 +3,8 @@
  * proves who it is, and (for the search module only) the search index.
  */
 
+import type { AttachmentLimits } from '../domain/attachments/attachment';
+import type { BlobStore } from '../domain/attachments/blob-store';
 import type { IdentityProviderRegistry, SamlMetadataCheck } from '../domain/orgs/identity-provider-registry';
 import type { SearchIndex } from '../domain/search/search-document';
 import type { CoreDependencies } from '../platform/dependencies';
@@ -15,6 +17,9 @@ export interface ApiDependencies extends CoreDependencies {
   search?: SearchIndex;
   /** The HMAC key of unsubscribe links; without it every unsubscribe link is refused. */
   unsubscribeKey?: () => Promise<Uint8Array>;
+  /** Only the attachments module's Lambda has one (S3); locally the data folder's blob store. */
+  blobs?: BlobStore;
+  attachmentLimits?: AttachmentLimits;
   /** Only the spaces module uses these (partner organisations); see ServiceContext. */
   identityProviders?: IdentityProviderRegistry;
   samlMetadataCheck?: SamlMetadataCheck;

@@ -25,6 +25,8 @@ export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModu
     ids: deps.ids,
     search: deps.search,
     unsubscribeKey: deps.unsubscribeKey,
+    blobs: deps.blobs,
+    attachmentLimits: deps.attachmentLimits,
     identityProviders: deps.identityProviders,
     samlMetadataCheck: deps.samlMetadataCheck,
   });

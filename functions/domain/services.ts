@@ -4,6 +4,9 @@
  * (functions/api/modules/), so a Lambda's bundle carries only the domain code its routes use.
  */
 
+import type { AttachmentLimits } from './attachments/attachment';
+import type { AttachmentService } from './attachments/attachment-service';
+import type { BlobStore } from './attachments/blob-store';
 import type { AuditLog } from './audit/audit-log';
 import type { BookmarkService } from './bookmarks/bookmark-service';
 import type { BookmarkTransfer } from './bookmarks/bookmark-transfer';
@@ -60,6 +63,7 @@ export interface ModuleServices {
   notifications: NotificationService;
   audience: AudiencePreviews;
   mailPreferences: MailPreferenceService;
+  attachments: AttachmentService;
   partners: LazyService<PartnerOrganisations>;
   invitations: LazyService<InvitationService>;
   audit: LazyService<AuditLog>;
@@ -72,6 +76,9 @@ export interface ServiceContext extends DomainContext {
   search?: SearchIndex;
   /** The HMAC key of unsubscribe links (domain/mail/unsubscribe-token.ts); none when mail is off. */
   unsubscribeKey?: () => Promise<Uint8Array>;
+  /** Where attachment and photo bytes live (the attachments module only). */
+  blobs?: BlobStore;
+  attachmentLimits?: AttachmentLimits;
   /** Where partner identity providers are registered (Cognito in AWS; the table alone locally). */
   identityProviders?: IdentityProviderRegistry;
   /** Checks a SAML metadata URL through the safe fetcher; without it SAML providers are refused. */

@@ -16,7 +16,9 @@ const registry = (): Promise<IdentityProviderRegistry> => {
     ({ cognitoProviderRegistryFromEnvironment }) => {
       const adapter = cognitoProviderRegistryFromEnvironment();
       if (!adapter)
-        throw new Error('USER_POOL_ID / USER_POOL_CLIENT_ID are not set: partner providers cannot be registered');
+        throw new Error(
+          'USER_POOL_ID / USER_POOL_CLIENT_ID are not set: partner providers cannot be registered',
+        );
       return adapter;
     },
   );
