@@ -71,12 +71,12 @@ export function MarkdownBodyField({
   pageLinksIn?: string;
   /** The space whose readers `@` offers to mention. */
   mentionsIn?: string;
-}) {
-  const mentions = useMentions(mentionsIn, value, onChange);
   /** The page or post files pasted or dropped into the text are attached to (once it exists). */
   attachTo?: string;
 }) {
   const textarea = useRef<HTMLTextAreaElement>(null);
+  // The mention list and file pastes both need the textarea (its caret): one ref, shared.
+  const mentions = useMentions(mentionsIn, value, onChange, textarea);
   const latest = useRef(value);
   latest.current = value;
   // A pasted or dropped file is uploaded, attached, and its Markdown inserted where the cursor is.
@@ -104,7 +104,6 @@ export function MarkdownBodyField({
         <textarea
           id={`${id}-body`}
           className="editor-body"
-          ref={textarea}
           value={value}
           onChange={(e) => onChange(e.target.value)}
           onPaste={(e) => takeFiles(e.clipboardData?.files, e)}
