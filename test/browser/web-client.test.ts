@@ -571,7 +571,10 @@ describeInChromium('web client in Chromium', () => {
     const { page } = alice;
     await page.goto(`${rt.url}/people/bob`);
     await page.getByRole('heading', { level: 1, name: 'Bob Baker' }).waitFor();
-    await page.getByRole('link', { name: 'Incident review: the Tuesday search outage' }).waitFor();
+    await page
+      .getByRole('region', { name: 'Posts by Bob Baker' })
+      .getByRole('link', { name: 'Incident review: the Tuesday search outage' })
+      .waitFor();
     await expectAccessible(page, 'person');
 
     await page.goto(`${rt.url}/tags/devops`);
