@@ -24,6 +24,7 @@ import type { MetadataFetcher } from '../functions/domain/bookmarks/metadata-fet
 import { type DigestOutcome, runDigests } from '../functions/domain/mail/digest-job';
 import { createMailDelivery } from '../functions/domain/mail/mail-delivery';
 import type { MailSettings } from '../functions/domain/mail/mail-port';
+import { backfillDirectory, directoryBackfilled } from '../functions/domain/people/directory-backfill';
 import {
   type ReindexProgress,
   rebuildDocuments,
@@ -156,6 +157,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     if (outcome.written || outcome.removed)
       console.log(`Page tree: built ${outcome.written} tree nodes for ${outcome.pages} wiki pages (once)`);
   }
+  // Profiles written before the people directory get its entries once (one GetItem on later starts).
+  if (!(await directoryBackfilled(operator))) await backfillDirectory(client, operator);
 
   // 2. The stream, its failure destination and its consumers (event source mappings).
   const stream = front.stream(tableName);

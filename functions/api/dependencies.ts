@@ -3,6 +3,7 @@
  * proves who it is, and (for the search module only) the search index.
  */
 
+import type { SignInAccounts } from '../domain/people/sign-in-accounts';
 import type { SearchIndex } from '../domain/search/search-document';
 import type { CoreDependencies } from '../platform/dependencies';
 import type { Authenticator } from './middleware/authenticate';
@@ -14,6 +15,8 @@ export interface ApiDependencies extends CoreDependencies {
   search?: SearchIndex;
   /** The HMAC key of unsubscribe links; without it every unsubscribe link is refused. */
   unsubscribeKey?: () => Promise<Uint8Array>;
+  /** Where deactivated people are stopped from signing in (the profiles module: Cognito in AWS). */
+  signInAccounts?: SignInAccounts;
   /** Extra health facts (the local runtime reports its stream here). */
   health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
 }

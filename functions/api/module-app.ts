@@ -23,6 +23,7 @@ export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModu
     ids: deps.ids,
     search: deps.search,
     unsubscribeKey: deps.unsubscribeKey,
+    signInAccounts: deps.signInAccounts,
   });
   const app = createRouter();
 

@@ -11,6 +11,10 @@ import type { DomainContext } from './context';
 import type { FeedService } from './feed/feed-service';
 import type { MailPreferenceService } from './mail/preference-service';
 import { OrganisationService } from './orgs/organisations';
+import type { DirectoryService } from './people/directory-service';
+import type { PeopleImport } from './people/people-import';
+import type { ReportingService } from './people/reporting-service';
+import type { SignInAccounts } from './people/sign-in-accounts';
 import type { PostService } from './posts/post-service';
 import { FirstSignIn } from './profiles/first-sign-in';
 import type { ProfileService } from './profiles/profile-service';
@@ -45,6 +49,9 @@ export interface ModuleServices {
   notifications: NotificationService;
   audience: AudiencePreviews;
   mailPreferences: MailPreferenceService;
+  directory: DirectoryService;
+  reporting: ReportingService;
+  peopleImport: PeopleImport;
 }
 
 export type Services = CoreServices & ModuleServices;
@@ -54,4 +61,6 @@ export interface ServiceContext extends DomainContext {
   search?: SearchIndex;
   /** The HMAC key of unsubscribe links (domain/mail/unsubscribe-token.ts); none when mail is off. */
   unsubscribeKey?: () => Promise<Uint8Array>;
+  /** Where deactivated people are stopped from signing in (Cognito in AWS); see people/sign-in-accounts.ts. */
+  signInAccounts?: SignInAccounts;
 }

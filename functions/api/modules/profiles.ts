@@ -1,10 +1,25 @@
+import { DirectoryService } from '../../domain/people/directory-service';
+import { PeopleImport } from '../../domain/people/people-import';
+import { ReportingService } from '../../domain/people/reporting-service';
 import { ProfileService } from '../../domain/profiles/profile-service';
+import { directoryRoutes, PEOPLE_IMPORT_BODY_LIMIT, PEOPLE_IMPORT_PATH } from '../routes/directory';
 import { peopleRoutes } from '../routes/people';
 import type { ApiModule } from './api-module';
 
 export const profilesModule: ApiModule = {
   name: 'profiles',
-  description: 'Commonplace profiles: the signed-in person, people and skills',
-  routes: [peopleRoutes],
-  services: (_core, ctx) => ({ profiles: new ProfileService(ctx) }),
+  description:
+    'Commonplace profiles: the signed-in person, people, skills, the directory and reporting lines',
+  // The directory first: its literal paths (/people/suggest, /people/import) before /people/{userId}.
+  routes: [directoryRoutes, peopleRoutes],
+  bodyLimits: { [PEOPLE_IMPORT_PATH]: PEOPLE_IMPORT_BODY_LIMIT },
+  services: (_core, ctx) => {
+    const reporting = new ReportingService(ctx);
+    return {
+      profiles: new ProfileService(ctx),
+      directory: new DirectoryService(ctx),
+      reporting,
+      peopleImport: new PeopleImport(ctx, reporting, ctx.signInAccounts),
+    };
+  },
 };
