@@ -18,6 +18,7 @@ import { createTokenVerifier } from '../functions/api/auth';
 import type { ApiDependencies } from '../functions/api/dependencies';
 import { bearerTokenAuthenticator } from '../functions/api/middleware/authenticate';
 import { PROBLEM_BASE } from '../functions/api/problem';
+import { keys } from '../functions/data/keys';
 import { createDocumentClient, Table } from '../functions/data/table';
 import { createTableInput, TABLE_DEFINITION } from '../functions/data/table-definition';
 import type { MetadataFetcher } from '../functions/domain/bookmarks/metadata-fetcher';
@@ -35,6 +36,8 @@ import { OutboxMailer } from '../functions/mail/outbox-mailer';
 import { localUnsubscribeKey } from '../functions/mail/unsubscribe-keys';
 import { systemClock, ulidGenerator } from '../functions/platform/clock';
 import { metadataFetcherFromEnvironment } from '../functions/safe-fetch/page-metadata-fetcher';
+import { createScimApp, SCIM_BASE } from '../functions/scim/app';
+import { localScimToken } from '../functions/scim/scim-token';
 import { FastSearchIndex } from '../functions/search/embedded/fast-index';
 import { createBookmarkMetadata } from '../functions/streams/bookmark-metadata';
 import { createFanout, type FanoutPage } from '../functions/streams/fanout';
@@ -322,6 +325,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     issuer,
     dataDir,
     redirectUris: [`${url}/auth/callback`, `http://127.0.0.1:${port}/auth/callback`, `${url}/`],
+    // A deactivated person (SCIM, an HR import) cannot sign in: the provider reads their profile.
+    maySignIn: async (accountId) => (await table.get(keys.profile(accountId)))?.active !== false,
   });
 
   const deps: ApiDependencies = {
@@ -336,6 +341,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     health: () => streamHealth(consumers, failures),
   };
   const app = createApp(deps);
+  // SCIM for a provisioning client: its own app and bearer token (the data folder's scim/token).
+  const scim = getRequestListener(
+    createScimApp({ table, clock: systemClock, ids: ulidGenerator, token: localScimToken(dataDir) }).fetch,
+  );
   // Compressed as CloudFront compresses API responses in front of API Gateway.
   const api = getRequestListener(async (request, env) =>
     compressResponse(request, await app.fetch(request, env)),
@@ -349,6 +358,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     if (pathname === '/oidc' || pathname.startsWith('/oidc/')) return idp.callback(req, res);
     if (pathname === NOTIFICATION_STREAM_PATH)
       return void serveNotificationStream(req, res, live, deps.authenticator);
+    if (pathname.startsWith(`${SCIM_BASE}/`)) return void scim(req, res);
     if (pathname.startsWith('/api/') || pathname === '/api') return void api(req, res);
     if (pathname.startsWith('/_local/')) return void localOperations(req, res, runtime);
     if (pathname === '/dev/outbox' || pathname.startsWith('/dev/outbox/'))

@@ -37,7 +37,10 @@ export async function createIdentityProvider(opts: {
   issuer: string;
   dataDir: string;
   redirectUris: string[];
+  /** Whether an account may sign in: a person deactivated (SCIM, an HR import) may not. Default: all may. */
+  maySignIn?: (accountId: string) => Promise<boolean>;
 }): Promise<IdentityProvider> {
+  const maySignIn = opts.maySignIn ?? (async () => true);
   const issuer = opts.issuer.replace(/\/+$/, '');
   const mountPath = new URL(issuer).pathname.replace(/\/+$/, '');
   const signingKey = loadOrCreateSigningKey(path.join(opts.dataDir, 'identity'));
@@ -71,9 +74,10 @@ export async function createIdentityProvider(opts: {
     // Put the scope-requested claims into the ID token itself, as Cognito does, instead of leaving
     // them to the userinfo endpoint.
     conformIdTokenClaims: false,
-    findAccount: (_ctx, sub) => {
+    findAccount: async (_ctx, sub) => {
       const account = findDemoAccount(sub);
-      if (!account) return undefined;
+      // A deactivated person gets no tokens, not even from a session that is still open.
+      if (!account || !(await maySignIn(account.id))) return undefined;
       return {
         accountId: account.id,
         claims: () => ({ sub: account.id, email_verified: true, ...profileClaims(account) }),
@@ -170,7 +174,7 @@ export async function createIdentityProvider(opts: {
         handleOidc(req, res);
         return;
       }
-      handleInteraction(provider, `${mountPath}/interaction/${match[1]}`, req, res).catch(
+      handleInteraction(provider, `${mountPath}/interaction/${match[1]}`, req, res, maySignIn).catch(
         (error: unknown) => {
           const name = error instanceof Error ? error.name : '';
           // A missing or expired interaction cookie is the user's situation, not a server fault.
@@ -207,6 +211,7 @@ async function handleInteraction(
   action: string,
   req: IncomingMessage,
   res: ServerResponse,
+  maySignIn: (accountId: string) => Promise<boolean>,
 ): Promise<void> {
   const details = await provider.interactionDetails(req, res);
   if (details.prompt.name !== 'login') {
@@ -234,6 +239,14 @@ async function handleInteraction(
   const account = findDemoAccount(accountId);
   if (!account) {
     sendHtml(res, 400, loginPage(action, `Unknown account "${accountId}". Choose one of the demo accounts.`));
+    return;
+  }
+  if (!(await maySignIn(account.id))) {
+    sendHtml(
+      res,
+      403,
+      loginPage(action, `The account "${account.id}" has been deactivated and cannot sign in.`),
+    );
     return;
   }
   await provider.interactionFinished(

@@ -88,10 +88,13 @@ export class PeopleProvisioning {
   ): Promise<{ outcome: Outcome; profile: Profile }> {
     const now = this.ctx.clock.now().toISOString();
     if (!existing) return { outcome: 'created', profile: await this.create(person, now) };
-    const updated: Profile = { ...existing, name: person.name };
+    const email = existing.email.toLowerCase() === person.email.toLowerCase() ? existing.email : person.email;
+    const updated: Profile = { ...existing, name: person.name, email };
+    // Absent: left as it is (a file without that column); empty: cleared.
     for (const field of ['title', 'department', 'location', 'phone'] as const) {
       const value = person[field];
-      if (value !== undefined) updated[field] = value;
+      if (value === '') delete updated[field];
+      else if (value !== undefined) updated[field] = value;
     }
     if (person.active) delete updated.active;
     else updated.active = false;
