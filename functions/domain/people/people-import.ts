@@ -43,7 +43,7 @@ export class PeopleImport {
   private readonly provisioning: PeopleProvisioning;
 
   constructor(
-    private readonly ctx: DomainContext,
+    ctx: DomainContext,
     private readonly reporting: ReportingService,
     signIn?: SignInAccounts,
   ) {

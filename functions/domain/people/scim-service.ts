@@ -66,7 +66,7 @@ export class ScimService {
 
   async get(userId: string, baseUrl: string) {
     const [item, line] = await this.ctx.table.getMany([keys.profile(userId), keys.reportingLine(userId)]);
-    if (!item || item.kind !== 'employee') throw new ScimError(404, `User ${userId} not found`);
+    if (item?.kind !== 'employee') throw new ScimError(404, `User ${userId} not found`);
     return toResource(toProfile(item), line ? toReportingLine(line).managerId : undefined, baseUrl);
   }
 
@@ -126,7 +126,7 @@ export class ScimService {
 
   private async current(userId: string): Promise<Profile> {
     const item = await this.ctx.table.get(keys.profile(userId));
-    if (!item || item.kind !== 'employee') throw new ScimError(404, `User ${userId} not found`);
+    if (item?.kind !== 'employee') throw new ScimError(404, `User ${userId} not found`);
     return toProfile(item);
   }
 
