@@ -17,6 +17,7 @@ import { Data } from './constructs/data';
 import { FanoutPages } from './constructs/fanout-pages';
 import { Mail } from './constructs/mail';
 import { Observability } from './constructs/observability';
+import { Scim } from './constructs/scim';
 import { Search } from './constructs/search';
 import { Streams } from './constructs/streams';
 import { Web } from './constructs/web';
@@ -67,6 +68,17 @@ export class CommonplaceStack extends Stack {
       issuer: this.auth.issuer,
       audience: this.auth.webClient.userPoolClientId,
       throttle: config.api,
+    });
+
+    // SCIM provisioning (Entra ID, Okta): its own Lambda and token; HR imports deactivate people too.
+    new Scim(this, 'Scim', {
+      projectRoot,
+      entry: entries.scim,
+      table: this.data.table,
+      httpApi: this.api.httpApi,
+      userPool: this.auth.userPool,
+      originSecretValue: this.api.originSecretValue,
+      alsoDeactivating: [this.api.handlers.profiles],
     });
 
     this.search = new Search(this, 'Search', {

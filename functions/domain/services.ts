@@ -12,7 +12,7 @@ import type { FeedService } from './feed/feed-service';
 import type { MailPreferenceService } from './mail/preference-service';
 import { OrganisationService } from './orgs/organisations';
 import type { DirectoryService } from './people/directory-service';
-import type { PeopleImport } from './people/people-import';
+import type { PeopleImports } from './people/lazy-people-import';
 import type { ReportingService } from './people/reporting-service';
 import type { SignInAccounts } from './people/sign-in-accounts';
 import type { PostService } from './posts/post-service';
@@ -51,7 +51,7 @@ export interface ModuleServices {
   mailPreferences: MailPreferenceService;
   directory: DirectoryService;
   reporting: ReportingService;
-  peopleImport: PeopleImport;
+  peopleImport: PeopleImports;
 }
 
 export type Services = CoreServices & ModuleServices;

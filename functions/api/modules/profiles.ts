@@ -1,5 +1,5 @@
 import { DirectoryService } from '../../domain/people/directory-service';
-import { PeopleImport } from '../../domain/people/people-import';
+import { lazyPeopleImport } from '../../domain/people/lazy-people-import';
 import { ReportingService } from '../../domain/people/reporting-service';
 import { ProfileService } from '../../domain/profiles/profile-service';
 import { directoryRoutes, PEOPLE_IMPORT_BODY_LIMIT, PEOPLE_IMPORT_PATH } from '../routes/directory';
@@ -19,7 +19,7 @@ export const profilesModule: ApiModule = {
       profiles: new ProfileService(ctx),
       directory: new DirectoryService(ctx),
       reporting,
-      peopleImport: new PeopleImport(ctx, reporting, ctx.signInAccounts),
+      peopleImport: lazyPeopleImport(ctx, reporting, ctx.signInAccounts),
     };
   },
 };
