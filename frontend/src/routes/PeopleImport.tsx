@@ -22,6 +22,22 @@ interface Totals {
   finished: boolean;
 }
 
+/**
+ * One step; a step that failed on the way (no connection, a 5xx) is sent again up to twice: steps are
+ * idempotent, so a repeat does what is left and changes nothing twice.
+ */
+async function importStep(csv: string, cursor: string | undefined): Promise<ImportStep> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await api<ImportStep>('POST', '/people/import', { csv, ...(cursor ? { cursor } : {}) });
+    } catch (failure) {
+      const transient = isApiError(failure) && (failure.status === 0 || failure.status >= 500);
+      if (!transient || attempt >= 3) throw failure;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+    }
+  }
+}
+
 export default function PeopleImport() {
   const { isAdmin } = useAuth();
   useTitle('Import people');
@@ -56,7 +72,7 @@ export default function PeopleImport() {
     let cursor: string | undefined;
     try {
       do {
-        const step: ImportStep = await api('POST', '/people/import', { csv, ...(cursor ? { cursor } : {}) });
+        const step = await importStep(csv, cursor);
         sum = {
           total: step.total,
           done: step.done,
