@@ -129,11 +129,6 @@ export default function PeopleDirectory() {
                     {[person.title, person.department, person.location].filter(Boolean).join(' · ')}
                   </div>
                 </div>
-                {person.kind === 'employee' && (
-                  <Link className="directory-chart" to={`/people/${encodeURIComponent(person.userId)}/org`}>
-                    Org chart<span className="visually-hidden"> of {person.name}</span>
-                  </Link>
-                )}
               </li>
             ))}
           </ul>
