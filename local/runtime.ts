@@ -50,6 +50,7 @@ import { compressResponse } from './compression';
 import { DynamoDbFront } from './dynamodb/dynamodb-front';
 import { EventSourceMapping, type EventSourceMappingOptions } from './dynamodb/event-source-mapping';
 import { FailureDestination } from './dynamodb/failure-destination';
+import { type AttributeMap, call } from './dynamodb/wire';
 import { createIdentityProvider } from './identity/provider';
 import { fetchToken } from './identity/token-client';
 import {
@@ -58,6 +59,7 @@ import {
   serveNotificationStream,
 } from './live/notification-stream';
 import { serveOutbox } from './outbox-page';
+import { encodeBackup } from './portability/backup-file';
 import { LocalQueue } from './queue/local-queue';
 import { loadSnapshot, saveSnapshot, snapshotPath } from './search-snapshot';
 import { serveStatic } from './static-files';
@@ -110,6 +112,10 @@ export interface LocalRuntime {
   addConsumer(options: Omit<EventSourceMappingOptions, 'checkpointDirectory'>): EventSourceMapping;
   /** Re-runs a failed batch through its consumer; true when it now succeeds (and is removed). */
   replayFailure(id: string): Promise<boolean>;
+  /** A backup of the whole table taken with writes paused (local/portability/backup-file.ts), gzipped. */
+  backup(): Promise<Buffer>;
+  /** Replays every failed batch, oldest first; those that succeed are removed (a second run finds none). */
+  replayAllFailures(): Promise<{ replayed: number; stillFailing: number }>;
   /** Waits until every consumer has handled every record written so far, and every queue is empty. */
   drain(): Promise<void>;
   token(account: string): Promise<string>;
@@ -417,6 +423,42 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       if (outcome.ok) failures.remove(id);
       return outcome.ok;
     },
+    backup: () =>
+      front.pauseWrites(async () => {
+        const items: AttributeMap[] = [];
+        let startKey: AttributeMap | undefined;
+        do {
+          // dynalite itself, behind the front: an operator's read of everything, not a request path.
+          const page: { Items?: AttributeMap[]; LastEvaluatedKey?: AttributeMap } = await call(
+            backendUrl,
+            'Scan',
+            {
+              TableName: tableName,
+              ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+            },
+          );
+          items.push(...(page.Items ?? []));
+          startKey = page.LastEvaluatedKey;
+        } while (startKey);
+        return encodeBackup(
+          {
+            createdAt: new Date().toISOString(),
+            table: tableName,
+            streamSequence: stream.latestSequenceNumber,
+          },
+          items,
+        );
+      }),
+    async replayAllFailures() {
+      let replayed = 0;
+      let stillFailing = 0;
+      const oldestFirst = [...failures.list()].sort((a, b) => a.failedAt.localeCompare(b.failedAt));
+      for (const entry of oldestFirst) {
+        if (await runtime.replayFailure(entry.id)) replayed++;
+        else stillFailing++;
+      }
+      return { replayed, stillFailing };
+    },
     async drain() {
       // Consumers may write, which appends more records: loop until nothing moves.
       for (let round = 0; round < 20; round++) {
@@ -534,6 +576,19 @@ async function localOperations(req: http.IncomingMessage, res: http.ServerRespon
     const queue = runtime.queues.get(redrive[1]);
     if (!queue) return send(404, { error: 'no such queue' });
     return send(200, { redriven: queue.redrive() });
+  }
+  if (req.method === 'GET' && pathname === '/_local/dynamodb') {
+    // Where the operator scripts (export, import) reach the table through the DynamoDB API.
+    return send(200, { endpoint: runtime.dynamodbEndpoint, tableName: runtime.tableName });
+  }
+  if (req.method === 'POST' && pathname === '/_local/backup') {
+    // A consistent snapshot: writes pause while the table is read (reads go on), then resume.
+    const backup = await runtime.backup();
+    res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': backup.length });
+    return void res.end(backup);
+  }
+  if (req.method === 'POST' && pathname === '/_local/stream/failures/replay-all') {
+    return send(200, await runtime.replayAllFailures());
   }
   const replay = /^\/_local\/stream\/failures\/([\w-]+)\/replay$/.exec(pathname);
   if (req.method === 'POST' && replay) {

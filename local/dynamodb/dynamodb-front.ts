@@ -2,20 +2,22 @@
  * The local DynamoDB endpoint: an HTTP server that speaks the DynamoDB JSON protocol, forwards to
  * dynalite, and adds what dynalite lacks — TransactWriteItems / TransactGetItems (transactions.ts), TTL
  * and a change stream — so application code uses the ordinary SDK commands against it. The front
- * routes each request: writes under the lock, the rest straight through to dynalite.
+ * routes each request: writes under their items' locks, the rest straight through to dynalite.
  *
- * Every write goes through one FIFO lock. Under the lock the front reads the item before, performs the
- * write, reads it after and appends a stream record, so the stream holds exactly one record per
- * committed change, in commit order, however many requests run concurrently.
+ * Every write holds the lock of each item it touches (write-lock.ts). Under it the front reads the item
+ * before, performs the write, reads it after and appends a stream record, so the stream holds exactly
+ * one record per committed change, in commit order per item, however many requests run concurrently;
+ * writes to different items do not queue behind each other.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ChangeStream } from './change-stream';
 import { isShadow, Transactions } from './transactions';
 import { type AttributeMap, call, errorBody, fail, ok, postRaw, type RawResponse, WireError } from './wire';
-import { WriteLock } from './write-lock';
+import { KeyLocks } from './write-lock';
 
 const SINGLE_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
+const WRITES = new Set([...SINGLE_WRITES, 'BatchWriteItem', 'TransactWriteItems']);
 
 interface TableInfo {
   keyNames: string[];
@@ -32,7 +34,10 @@ export interface DynamoDbFrontOptions {
 }
 
 export class DynamoDbFront {
-  readonly lock = new WriteLock();
+  readonly locks = new KeyLocks();
+  private writeGate?: { promise: Promise<void> };
+  private writesUnderWay = 0;
+  private writesDone: (() => void)[] = [];
   private readonly streams = new Map<string, ChangeStream>();
   private readonly tables = new Map<string, TableInfo>();
   private readonly ttlAttributes = new Map<string, string>();
@@ -75,6 +80,7 @@ export class DynamoDbFront {
 
   async close(): Promise<void> {
     clearInterval(this.sweepTimer);
+    for (const stream of this.streams.values()) stream.close();
     await new Promise<void>((resolve) => {
       this.server?.closeAllConnections?.();
       this.server ? this.server.close(() => resolve()) : resolve();
@@ -128,16 +134,48 @@ export class DynamoDbFront {
     res.end(response.body);
   }
 
+  /**
+   * Runs `work` with writes paused: new writes wait, the ones under way finish first. A backup reads
+   * the table inside it, so it sees one consistent point (no transaction half applied).
+   */
+  async pauseWrites<T>(work: () => Promise<T>): Promise<T> {
+    while (this.writeGate) await this.writeGate.promise;
+    let open!: () => void;
+    this.writeGate = { promise: new Promise<void>((resolve) => (open = resolve)) };
+    try {
+      while (this.writesUnderWay > 0) await new Promise<void>((resolve) => this.writesDone.push(resolve));
+      return await work();
+    } finally {
+      this.writeGate = undefined;
+      open();
+    }
+  }
+
   private async dispatch(operation: string, input: any, body: string): Promise<RawResponse> {
+    if (!WRITES.has(operation)) return this.dispatchNow(operation, input, body);
+    while (this.writeGate) await this.writeGate.promise;
+    this.writesUnderWay++;
+    try {
+      return await this.dispatchNow(operation, input, body);
+    } finally {
+      this.writesUnderWay--;
+      if (this.writesUnderWay === 0) for (const resolve of this.writesDone.splice(0)) resolve();
+    }
+  }
+
+  private async dispatchNow(operation: string, input: any, body: string): Promise<RawResponse> {
     const backend = this.options.backend;
-    if (SINGLE_WRITES.has(operation)) return this.lock.run(() => this.singleWrite(operation, input, body));
+    if (SINGLE_WRITES.has(operation)) {
+      const keys = await this.keyOf(input.TableName, operation === 'PutItem' ? input.Item : input.Key);
+      return this.locks.run([lockKey(input.TableName, keys)], () => this.singleWrite(operation, input, body));
+    }
     switch (operation) {
       case 'BatchWriteItem':
-        return this.lock.run(() => this.batchWrite(input));
+        return this.locks.run(await this.batchLockKeys(input), () => this.batchWrite(input));
       case 'TransactWriteItems':
-        return this.lock.run(() => this.transactions.write(input));
+        return this.locks.run(await this.transactionLockKeys(input), () => this.transactions.write(input));
       case 'TransactGetItems':
-        return this.lock.run(() => this.transactions.get(input));
+        return this.locks.run(await this.transactionLockKeys(input), () => this.transactions.get(input));
       case 'UpdateTimeToLive': {
         const spec = input.TimeToLiveSpecification ?? {};
         await call(backend, 'DescribeTable', { TableName: input.TableName });
@@ -217,6 +255,45 @@ export class DynamoDbFront {
     return ok({ UnprocessedItems: {} });
   }
 
+  /**
+   * The lock keys of a transaction's items. A malformed item gets none: the transaction then fails its
+   * validation before it writes anything, so it needs no lock.
+   */
+  private async transactionLockKeys(input: any): Promise<string[]> {
+    const lockKeys: string[] = [];
+    for (const item of (input?.TransactItems ?? []) as Record<string, any>[]) {
+      const [kind, params] = Object.entries(item ?? {})[0] ?? [];
+      if (!params?.TableName) continue;
+      try {
+        lockKeys.push(
+          lockKey(
+            params.TableName,
+            await this.keyOf(params.TableName, kind === 'Put' ? params.Item : params.Key),
+          ),
+        );
+      } catch {
+        // validated (and refused) inside the transaction
+      }
+    }
+    return lockKeys;
+  }
+
+  private async batchLockKeys(input: any): Promise<string[]> {
+    const lockKeys: string[] = [];
+    for (const [table, list] of Object.entries((input?.RequestItems ?? {}) as Record<string, any[]>)) {
+      for (const request of Array.isArray(list) ? list : []) {
+        try {
+          lockKeys.push(
+            lockKey(table, await this.keyOf(table, request?.PutRequest?.Item ?? request?.DeleteRequest?.Key)),
+          );
+        } catch {
+          // refused by batchWrite before anything is written
+        }
+      }
+    }
+    return lockKeys;
+  }
+
   private async keyOf(table: string, item: AttributeMap | undefined): Promise<AttributeMap> {
     let info = this.tables.get(table);
     if (!info) {
@@ -263,8 +340,8 @@ export class DynamoDbFront {
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         });
         for (const item of page.Items ?? []) {
-          await this.lock.run(async () => {
-            const keys = await this.keyOf(table, item);
+          const keys = await this.keyOf(table, item);
+          await this.locks.run([lockKey(table, keys)], async () => {
             const before = await this.getItem(table, keys);
             const expiry = Number((before?.[attribute] as { N?: string } | undefined)?.N);
             if (!before || !(expiry < now)) return; // changed since the scan
@@ -278,6 +355,11 @@ export class DynamoDbFront {
     }
     return deleted;
   }
+}
+
+/** The lock of one item: its table and key attributes (in key-schema order, so one spelling per item). */
+function lockKey(table: string, keys: AttributeMap): string {
+  return `${table}|${JSON.stringify(keys)}`;
 }
 
 let requestCounter = 0;

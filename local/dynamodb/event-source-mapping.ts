@@ -35,13 +35,19 @@ export interface EventSourceMappingOptions {
   retryAttempts?: number;
   bisectBatchOnFunctionError?: boolean;
   reportBatchItemFailures?: boolean;
-  /** Pause between retries of a failing batch. */
+  /** Pause between retries of a failing batch; the first pause of an outage (it doubles from there). */
   retryDelayMs?: number;
+  /** The longest pause while every record of a batch keeps failing (an outage). @default 30 s */
+  maxBackoffMs?: number;
+  /** Records older than this stop being waited for and go to the failure destination. @default 1 day */
+  maxRecordAgeSeconds?: number;
   /** Where checkpoints are kept across restarts; omit to start from the stream's beginning each time. */
   checkpointDirectory?: string;
 }
 
-type Outcome = { ok: true } | { ok: false; failedFrom?: number; error: string };
+const CHECKPOINT_EVERY_MS = 1000;
+
+type Outcome = { ok: true } | { ok: false; failedFrom?: number; failedCount?: number; error: string };
 
 export class EventSourceMapping {
   private position = '';
@@ -51,6 +57,8 @@ export class EventSourceMapping {
   private idleWaiters: (() => void)[] = [];
   private unsubscribe?: () => void;
   private invocations = 0;
+  private checkpointTimer?: NodeJS.Timeout;
+  private readonly wakers = new Set<() => void>();
   readonly options: Required<Omit<EventSourceMappingOptions, 'checkpointDirectory' | 'itemTypes'>> & {
     checkpointDirectory?: string;
     itemTypes?: readonly string[];
@@ -67,6 +75,8 @@ export class EventSourceMapping {
       bisectBatchOnFunctionError: true,
       reportBatchItemFailures: true,
       retryDelayMs: 100,
+      maxBackoffMs: 30_000,
+      maxRecordAgeSeconds: 24 * 3600,
       ...options,
     };
     this.position = this.readCheckpoint();
@@ -87,7 +97,11 @@ export class EventSourceMapping {
   async stop() {
     this.stopped = true;
     this.unsubscribe?.();
+    for (const wake of [...this.wakers]) wake();
     await this.idle();
+    clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = undefined;
+    this.writeCheckpoint();
   }
 
   /** Resolves when every record appended so far has been handled or sent to the failure destination. */
@@ -101,7 +115,7 @@ export class EventSourceMapping {
     return {
       name: this.options.name,
       checkpoint: this.position,
-      behind: this.stream.readAfter(this.position, Number.MAX_SAFE_INTEGER).length,
+      behind: this.stream.countAfter(this.position),
       invocations: this.invocations,
     };
   }
@@ -130,33 +144,79 @@ export class EventSourceMapping {
       this.rerun = false;
       const read = this.stream.readAfter(this.position, this.options.batchSize);
       if (read.length === 0) return;
-      const { itemTypes } = this.options;
-      const batch = itemTypes ? read.filter((record) => recordHasItemType(record, itemTypes)) : read;
-      if (batch.length) await this.deliver(batch, 0);
+      const batch = this.wanted(read);
+      if (batch.length) await this.deliver(batch, 0, true);
+      if (this.stopped) return;
       // Past the filtered-out records too, once everything delivered before them is done.
       if (batch.at(-1) !== read.at(-1)) this.advance(read.at(-1)!);
     }
   }
 
-  /** Delivers one batch until it succeeds, bisecting and retrying per the options. */
-  private async deliver(initial: StreamRecord[], retriesSoFar: number): Promise<void> {
+  private wanted(records: StreamRecord[]) {
+    const { itemTypes } = this.options;
+    return itemTypes ? records.filter((record) => recordHasItemType(record, itemTypes)) : records;
+  }
+
+  /**
+   * Delivers one batch until it succeeds, per the options. A batch in which every record failed
+   * (two or more, all reported by the handler, and its first and last record each failing alone too)
+   * means something they all need is down: it is retried
+   * whole after pauses that double (up to maxBackoffMs) until it succeeds or its oldest record is
+   * older than maxRecordAgeSeconds — not bisected, and not counted against retryAttempts. A thrown
+   * error bisects; a partial failure retries from the first failed record. A top-level batch that
+   * fails while smaller than batchSize first takes in the records written since, so a lone record
+   * that fails during an outage is judged with the others (all failing: an outage; alone: a bad one).
+   */
+  private async deliver(initial: StreamRecord[], retriesSoFar: number, topLevel = false): Promise<void> {
     let records = initial;
     let retries = retriesSoFar;
+    let outageRounds = 0;
     for (;;) {
+      if (this.stopped) return; // not advanced: the next start delivers these again
       const outcome = await this.invoke(records);
       if (outcome.ok) {
         this.advance(records.at(-1)!);
         return;
+      }
+      const everyRecord = outcome.failedFrom === 0 && outcome.failedCount === records.length;
+      if (everyRecord && records.length > 1) {
+        // An outage, or one record spoiling the batch (its one bulk request)? Try the first and the
+        // last record alone: both failing, something they all need is down.
+        const outage = !(await this.invoke([records[0]])).ok && !(await this.invoke([records.at(-1)!])).ok;
+        if (!outage) {
+          await this.bisect(records, retries);
+          return;
+        }
+        const age = Math.floor(Date.now() / 1000) - (records[0].dynamodb.ApproximateCreationDateTime ?? 0);
+        if (age <= this.options.maxRecordAgeSeconds) {
+          outageRounds++;
+          await this.pause(
+            Math.min(this.options.maxBackoffMs, this.options.retryDelayMs * 2 ** Math.min(outageRounds, 16)),
+          );
+          continue;
+        }
+        retries = this.options.retryAttempts; // too old to keep waiting for: set aside below
       }
       if (outcome.failedFrom !== undefined) {
         // Partial failure: everything before the first failed record is done.
         if (outcome.failedFrom > 0) this.advance(records[outcome.failedFrom - 1]);
         records = records.slice(outcome.failedFrom);
       } else if (this.options.bisectBatchOnFunctionError && records.length > 1) {
-        const middle = Math.ceil(records.length / 2);
-        await this.deliver(records.slice(0, middle), retries);
-        await this.deliver(records.slice(middle), retries);
+        await this.bisect(records, retries);
         return;
+      }
+      if (topLevel && records.length < this.options.batchSize) {
+        const more = this.wanted(
+          this.stream.readAfter(
+            records.at(-1)!.dynamodb.SequenceNumber,
+            this.options.batchSize - records.length,
+          ),
+        );
+        if (more.length) {
+          records = records.concat(more);
+          await this.pause(this.options.retryDelayMs);
+          continue;
+        }
       }
       retries++;
       if (retries > this.options.retryAttempts) {
@@ -170,8 +230,27 @@ export class EventSourceMapping {
         this.advance(records.at(-1)!);
         return;
       }
-      await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs * retries));
+      await this.pause(this.options.retryDelayMs * retries);
     }
+  }
+
+  private async bisect(records: StreamRecord[], retries: number) {
+    const middle = Math.ceil(records.length / 2);
+    await this.deliver(records.slice(0, middle), retries);
+    await this.deliver(records.slice(middle), retries);
+  }
+
+  /** A pause that stop() cuts short. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakers.add(wake);
+    });
   }
 
   /** Calls the handler the way Lambda does and classifies the answer. */
@@ -184,9 +263,13 @@ export class EventSourceMapping {
       const ids = failed.map((f) => f.itemIdentifier);
       const index = records.findIndex((r) => ids.includes(r.dynamodb.SequenceNumber));
       // An identifier that names no record in the batch fails the whole batch, as in Lambda.
+      const whole = index === -1 || ids.some((id) => !id);
       return {
         ok: false,
-        failedFrom: index === -1 || ids.some((id) => !id) ? 0 : index,
+        failedFrom: whole ? 0 : index,
+        failedCount: whole
+          ? records.length
+          : records.filter((r) => ids.includes(r.dynamodb.SequenceNumber)).length,
         error: 'batchItemFailures reported',
       };
     } catch (error) {
@@ -195,8 +278,17 @@ export class EventSourceMapping {
   }
 
   private advance(record: StreamRecord) {
+    // Never backwards: a batch that grew while retried may already have moved past the pump's read.
+    if (record.dynamodb.SequenceNumber <= this.position) return;
     this.position = record.dynamodb.SequenceNumber;
-    this.writeCheckpoint();
+    // Saved at most once a second (and on stop), not per batch: under load a file write per batch
+    // costs more than the batch. A crash re-delivers at most that second's batches; handlers are
+    // idempotent, as they must be for Lambda's at-least-once delivery.
+    this.checkpointTimer ??= setTimeout(() => {
+      this.checkpointTimer = undefined;
+      this.writeCheckpoint();
+    }, CHECKPOINT_EVERY_MS);
+    this.checkpointTimer.unref?.();
   }
 
   private checkpointFile() {

@@ -1,6 +1,6 @@
 /**
  * TransactWriteItems and TransactGetItems, which dynalite lacks, done in front of it. The front runs
- * them under its write lock; they read and write dynalite with ordinary single-item calls.
+ * them under the locks of their items; they read and write dynalite with ordinary single-item calls.
  *
  * A transaction checks every condition first against a shadow table (a scratch table with the same
  * key schema, loaded with the item's current state), so condition and update expressions are
@@ -33,7 +33,7 @@ export function isShadow(table: string) {
   return typeof table === 'string' && table.startsWith(SHADOW_PREFIX);
 }
 
-/** Callers hold the front's write lock for every call. */
+/** Callers hold the lock of every item a call touches (the front's KeyLocks) for the whole call. */
 export class Transactions {
   private readonly shadowReady = new Map<string, Promise<string>>();
   private readonly recentTransactions = new Map<string, { at: number; body: string }>();
@@ -114,7 +114,7 @@ export class Transactions {
       );
     }
 
-    // 2. Apply; conditions still hold because we hold the write lock.
+    // 2. Apply; conditions still hold because we hold the locks of these items.
     const applied: number[] = [];
     try {
       for (const [index, op] of operations.entries()) {

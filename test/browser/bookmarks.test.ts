@@ -90,6 +90,8 @@ describeInChromium('bookmarks in Chromium', () => {
     // Plain text, never HTML.
     expect(await saved.locator('b').count()).toBe(0);
     await expect(saved.textContent()).resolves.toContain('docs.example.com');
+    await saved.getByText('Saved for everyone by 1 person').waitFor();
+    await saved.getByRole('button', { name: 'Who saved this?' }).click();
     await saved.getByText('Saved by 1 person: you').waitFor();
 
     await ok('bob', 'POST', '/me/bookmarks', {
@@ -99,8 +101,19 @@ describeInChromium('bookmarks in Chromium', () => {
     });
     // Tag counts and the popular list are derived from the stream.
     await rt.drain();
+    // The list carries the count; who saved it is asked for only when opened (no request per link).
+    const lookups: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/bookmarks/lookup')) lookups.push(request.url());
+    });
     await page.reload();
-    await item(page, 'The <b>guide</b>').getByText('Saved by 2 people: you, Bob').waitFor();
+    const guide = item(page, 'The <b>guide</b>');
+    await guide.getByText('Saved for everyone by 2 people').waitFor();
+    await settled(page);
+    expect(lookups).toEqual([]);
+    await guide.getByRole('button', { name: 'Who saved this?' }).click();
+    await guide.getByText('Saved by 2 people: you, Bob').waitFor();
+    expect(lookups).toHaveLength(1);
     await expectAccessible(page, 'bookmarks-saved-by-two');
     await screenshot(page, 'bookmarks-mine');
 
@@ -131,6 +144,7 @@ describeInChromium('bookmarks in Chromium', () => {
     // Popular shows the link under the newest save's title (bob gave none) with the count of saves.
     const popular = page.locator('li.bookmark', { hasText: 'docs.example.com' });
     await popular.getByText('2 saves in 30 days').waitFor();
+    await popular.getByRole('button', { name: 'Who saved this?' }).click();
     await popular.getByText('Saved by 2 people: you, Bob').waitFor();
     expect(alice.errors).toEqual([]);
   }, 120_000);

@@ -41,11 +41,27 @@ describeInChromium('e-mail preferences and the outbox in Chromium', () => {
     await rt?.close();
   });
 
-  test('preferences: from the inbox, one select per kind, saved', async () => {
+  test('preferences: from the inbox, one select per kind, saved; watching settings save at once', async () => {
     const { page } = bob;
     await page.goto(`${rt.url}/notifications`);
-    await page.getByRole('link', { name: 'E-mail preferences' }).click();
-    await page.getByRole('heading', { level: 1, name: 'E-mail preferences' }).waitFor();
+    await page.getByRole('link', { name: 'Preferences', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Preferences' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: 'E-mail' }).waitFor();
+
+    const onComment = page.getByRole('checkbox', { name: 'Watch the posts I comment on' });
+    await expect(onComment.isChecked()).resolves.toBe(true);
+    await onComment.uncheck();
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    expect((await rt.api('bob', 'GET', '/me/subscription-settings')).body).toEqual({
+      watchOnCreate: true,
+      watchOnComment: false,
+      watchOnEdit: true,
+    });
+    await page.reload();
+    await expect(
+      page.getByRole('checkbox', { name: 'Watch the posts I comment on' }).isChecked(),
+    ).resolves.toBe(false);
+
     const posts = page.getByRole('combobox', { name: /New and edited posts/ });
     await expect(posts.inputValue()).resolves.toBe('daily');
     await expect(page.getByRole('combobox', { name: 'Mentions of you' }).inputValue()).resolves.toBe(

@@ -283,7 +283,10 @@ describeInChromium('web client in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Edit page' }).waitFor();
     await page.getByLabel('Text', { exact: true }).fill('Ship on Thursdays.');
     await page.getByLabel('What did you change? (optional)').fill('Moved the day');
-    await page.getByLabel('Place in the tree').selectOption({ label: 'Below Team Handbook' });
+    // The place in the tree is found by the start of a title, not picked from every page of the space.
+    await page.getByLabel('Find a page to place it below').fill('team h');
+    await page.getByRole('button', { name: 'Place below Team Handbook' }).click();
+    await page.getByText('Now below Team Handbook').waitFor();
     await page.getByRole('button', { name: 'Save page' }).click();
     await page.locator('.post-body', { hasText: 'Ship on Thursdays.' }).waitFor();
 

@@ -34,21 +34,22 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   // Issue 15 (people directory): +1–2 KiB in every API module — the directory's rows are written with
   // the profile at first sign-in (people/directory-entry.ts) and keys.ts grew; profiles +15 KiB for
   // the directory, reporting lines and org chart reads and their schemas (the HR import loads lazily).
-  { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 162 * KiB },
+  { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 163 * KiB },
   { prefix: 'ApiPostsHandler', name: 'posts', bytes: 181 * KiB },
-  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 177 * KiB },
-  { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 188 * KiB },
+  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 179 * KiB },
+  { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 189 * KiB },
   { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 176 * KiB },
   { prefix: 'ApiSearchHandler', name: 'search', bytes: 180 * KiB },
   { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 179 * KiB },
-  { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 67 * KiB },
+  // Stream and queue consumers retry a whole batch while a dependency is down (streams/outage-retry.ts).
+  { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 68 * KiB },
   // The fan-out also writes the home feed (feed-writer.ts), gathers likes and shares
   // (gathered-events.ts), sends immediate e-mails (domain/mail/, SES over the SDK's signer) and pages a
   // large audience to SQS over SigV4 (platform/sqs-queue.ts).
   { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 70 * KiB },
   // The fan-out's page writer: the fan-out without the SQS adapter (streams/fanout-pages-lambda.ts).
-  { prefix: 'FanoutPagesWriter', name: 'fanout-pages', bytes: 67 * KiB },
-  { prefix: 'StreamsBookmarkMetadataHandler', name: 'bookmark-metadata', bytes: 52 * KiB },
+  { prefix: 'FanoutPagesWriter', name: 'fanout-pages', bytes: 68 * KiB },
+  { prefix: 'StreamsBookmarkMetadataHandler', name: 'bookmark-metadata', bytes: 53 * KiB },
   // The digest job: the mail domain, the SES and Secrets Manager calls over the SDK's signer.
   { prefix: 'MailDigestJob', name: 'digest', bytes: 48 * KiB },
   { prefix: 'AuthPreTokenGeneration', name: 'pre-token-generation', bytes: 27 * KiB },

@@ -112,8 +112,12 @@ describe('saving', () => {
       urlHash: mine.id,
       host: 'docs.example.com',
       saverCount: 2,
+      sharedSaverCount: 2,
       firstSavedAt: mine.savedAt,
     });
+    // Lists carry the shared count, so the client asks who saved a link only when the reader opens it.
+    const listed = (await ok('bob', 'GET', '/me/bookmarks')).items.find((b: any) => b.id === mine.id);
+    expect(listed.sharedSaves).toBe(2);
     // Saving it again is a conflict that names my bookmark.
     const again = await rt.api('alice', 'POST', '/me/bookmarks', {
       url: 'https://docs.example.com/guide?b=2&a=1#intro',
@@ -219,18 +223,28 @@ describe('saving', () => {
     expectProblem(await rt.api('bob', 'PATCH', `/me/bookmarks/${saved.id}`, { title: 'x', version: 1 }), 404);
     await ok('alice', 'PUT', `/me/bookmarks/${saved.id}/favourite`, { favourite: true });
     expect(urls(await ok('alice', 'GET', '/me/bookmarks?favourites=true'))).toContain('https://edit.example');
+    const sharedCount = async () =>
+      (await rt.table.get({ PK: `URL#${saved.id}`, SK: 'URL' }))?.sharedSaverCount;
+    expect(await sharedCount()).toBe(1);
     await ok('alice', 'PATCH', `/me/bookmarks/${saved.id}`, {
       tags: ['two'],
       visibility: 'private',
       version: 1,
     });
+    expect(await sharedCount()).toBe(0);
+    await ok('alice', 'PATCH', `/me/bookmarks/${saved.id}`, { visibility: 'employees', version: 2 });
+    expect(await sharedCount()).toBe(1);
+    await ok('alice', 'PATCH', `/me/bookmarks/${saved.id}`, { visibility: 'private', version: 3 });
     expect(urls(await ok('alice', 'GET', '/me/bookmarks?tag=one'))).not.toContain('https://edit.example');
     expect(urls(await ok('alice', 'GET', '/me/bookmarks?tag=two'))).toContain('https://edit.example');
     expect(urls(await ok('bob', 'GET', '/bookmarks/recent?limit=40'))).not.toContain('https://edit.example');
     expect((await rt.api('alice', 'DELETE', `/me/bookmarks/${saved.id}`)).status).toBe(204);
     const left = await rt.table.query({ partition: 'USER#alice', beginsWith: 'BM', limit: 1000 });
     expect(left.items.filter((item) => item.urlHash === saved.id)).toEqual([]);
-    expect(await rt.table.get({ PK: `URL#${saved.id}`, SK: 'URL' })).toMatchObject({ saverCount: 0 });
+    expect(await rt.table.get({ PK: `URL#${saved.id}`, SK: 'URL' })).toMatchObject({
+      saverCount: 0,
+      sharedSaverCount: 0,
+    });
     expect(
       (await ok('alice', 'GET', '/me/bookmark-tags')).items.find((t: any) => t.tag === 'two'),
     ).toBeUndefined();

@@ -282,6 +282,7 @@ const EVERY_ROUTE: [string, string, unknown?][] = [
   ['POST', `/spaces/${SOME.spaceId}/pages/some-page/restore`, { fromVersion: 1, version: 1 }],
   ['GET', `/spaces/${SOME.spaceId}/pages/some-page/backlinks`],
   ['GET', `/spaces/${SOME.spaceId}/page-tree`],
+  ['GET', `/spaces/${SOME.spaceId}/page-tree/nodes?ids=some-page`],
   ['GET', '/tags/devops/posts'],
   ['GET', '/people/alice'],
   ['GET', '/people/alice/posts'],
@@ -695,6 +696,14 @@ const ROUTES: RouteCase[] = [
     run: (actor, f) => call(actor, 'GET', `/spaces/${f.spaceId}/page-tree`),
     check: (response, f) =>
       expect(response.body.items.map((entry: { id: string }) => entry.id)).toContain(f.pageId),
+  },
+  {
+    route: 'GET /spaces/{id}/page-tree/nodes',
+    expected: expectTable(200),
+    run: (actor, f) =>
+      call(actor, 'GET', `/spaces/${f.spaceId}/page-tree/nodes?ids=${f.pageId},no-such-page`),
+    check: (response, f) =>
+      expect(response.body.items.map((entry: { id: string }) => entry.id)).toEqual([f.pageId]),
   },
   // Watching needs read access (404 otherwise, as if it did not exist); removing one's own watch or
   // mute reveals nothing, so it is a 204 for everyone.

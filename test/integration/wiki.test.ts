@@ -240,6 +240,50 @@ describe('the page tree, read by level', () => {
     expectProblem(await rt.api('pat', 'GET', `/spaces/${space}/page-tree`), 404, 'not-found');
   });
 
+  it('looks pages up by id (which [[links]] exist, a parent’s title) and by the start of a title, in constant requests', async () => {
+    const space = 'tree-lookup';
+    await ok('alice', 'POST', '/spaces', { id: space, name: 'Tree lookup' });
+    for (const title of ['Release process', 'Release notes', 'Onboarding'])
+      await ok('alice', 'POST', `/spaces/${space}/pages`, { title, body: 'x' });
+    await ok('bob', 'GET', '/me'); // bob's first request writes his profile: not part of the count
+
+    const nodes = await requestsOf(() =>
+      ok('bob', 'GET', `/spaces/${space}/page-tree/nodes?ids=release-notes,never-written,onboarding`),
+    );
+    expect(nodes.result.items.map((n: { id: string }) => n.id).sort()).toEqual([
+      'onboarding',
+      'release-notes',
+    ]);
+    expect(nodes.result.items[0]).toMatchObject({ title: expect.any(String), hasChildren: false });
+    // The space check and one BatchGetItem of the named nodes, run side by side.
+    expect(nodes.requests).toEqual({ BatchGetItem: 2, total: 2 });
+
+    const found = await requestsOf(() => ok('bob', 'GET', `/spaces/${space}/pages?title=RELEASE%20n`));
+    expect(found.result.items.map((p: { id: string }) => p.id)).toEqual(['release-notes']);
+    expect(found.requests).toEqual({ BatchGetItem: 1, Query: 1, total: 2 });
+    const both = await ok('bob', 'GET', `/spaces/${space}/pages?title=release`);
+    expect(both.items.map((p: { id: string }) => p.id)).toEqual(['release-notes', 'release-process']);
+
+    // Bad input: no ids, too many, an id that is not one; and a space the caller may not read.
+    expectProblem(await rt.api('bob', 'GET', `/spaces/${space}/page-tree/nodes?ids=`), 400, 'validation');
+    const many = Array.from({ length: 101 }, (_, i) => `p-${i}`).join(',');
+    expectProblem(
+      await rt.api('bob', 'GET', `/spaces/${space}/page-tree/nodes?ids=${many}`),
+      400,
+      'validation',
+    );
+    expectProblem(
+      await rt.api('bob', 'GET', `/spaces/${space}/page-tree/nodes?ids=Not%20An%20Id`),
+      400,
+      'validation',
+    );
+    expectProblem(
+      await rt.api('pat', 'GET', `/spaces/${space}/page-tree/nodes?ids=onboarding`),
+      404,
+      'not-found',
+    );
+  });
+
   it('costs the same number of DynamoDB requests at 10 and at 500 pages', async () => {
     await plantWiki('tree-10', 5, 5);
     await plantWiki('tree-500', 100, 400);

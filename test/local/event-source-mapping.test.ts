@@ -151,4 +151,115 @@ describe('EventSourceMapping', () => {
     expect(mapping.state.behind).toBe(0);
     await mapping.stop();
   });
+
+  it('waits out an outage: a batch whose every record fails is retried whole, not bisected or set aside', async () => {
+    const stream = streamWith(12, 12);
+    const failures = new FailureDestination();
+    let down = true;
+    const batches: number[] = [];
+    const handled = new Set<string>();
+    const mapping = new EventSourceMapping(stream, failures, {
+      name: 'outage',
+      retryAttempts: 1,
+      retryDelayMs: 5,
+      maxBackoffMs: 40,
+      handler: async (event) => {
+        batches.push(event.Records.length);
+        if (down)
+          return {
+            batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.dynamodb!.SequenceNumber! })),
+          };
+        for (const r of event.Records) handled.add(r.dynamodb!.NewImage!.n.N!);
+        return { batchItemFailures: [] };
+      },
+    });
+    mapping.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Far more rounds than retryAttempts, each with the whole batch (and two one-record probes: the
+    // first and the last alone), never bisected, and nothing set aside.
+    expect(batches.filter((n) => n === 12).length).toBeGreaterThan(3);
+    expect(new Set(batches)).toEqual(new Set([12, 1]));
+    expect(failures.list()).toHaveLength(0);
+    expect(mapping.state.checkpoint).toBe('');
+    down = false;
+    await mapping.idle();
+    expect(handled.size).toBe(12);
+    expect(failures.list()).toHaveLength(0);
+    await mapping.stop();
+  });
+
+  it('judges a lone failing record with the records written since: all failing is an outage', async () => {
+    const stream = streamWith(1, 1);
+    const failures = new FailureDestination();
+    let down = true;
+    const handled: string[] = [];
+    const mapping = new EventSourceMapping(stream, failures, {
+      name: 'lone',
+      retryAttempts: 2,
+      retryDelayMs: 20,
+      maxBackoffMs: 40,
+      handler: async (event) => {
+        if (down)
+          return {
+            batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.dynamodb!.SequenceNumber! })),
+          };
+        for (const r of event.Records) handled.push(r.dynamodb!.NewImage!.n.N!);
+        return { batchItemFailures: [] };
+      },
+    });
+    mapping.start();
+    // More records arrive while the first one is failing.
+    for (let i = 1; i < 5; i++) {
+      const k = { PK: { S: `L${i}` }, SK: { S: 'A' } };
+      stream.append(k, undefined, { ...k, n: { N: String(i) } });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(failures.list()).toHaveLength(0);
+    down = false;
+    await mapping.idle();
+    expect(handled).toEqual(['0', '1', '2', '3', '4']);
+    await mapping.stop();
+  });
+
+  it('stops promptly during an outage without moving its checkpoint', async () => {
+    const stream = streamWith(5, 5);
+    const mapping = new EventSourceMapping(stream, new FailureDestination(), {
+      name: 'stop-in-outage',
+      retryDelayMs: 10_000,
+      handler: async (event) => ({
+        batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.dynamodb!.SequenceNumber! })),
+      }),
+    });
+    mapping.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    await mapping.stop();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(mapping.state.checkpoint).toBe('');
+  });
+
+  it('tells one record that spoils a whole batch from an outage: bisects and sets aside only that record', async () => {
+    const stream = streamWith(8, 8);
+    const failures = new FailureDestination();
+    const handled = new Set<string>();
+    const mapping = new EventSourceMapping(stream, failures, {
+      name: 'spoiler',
+      retryAttempts: 1,
+      retryDelayMs: 1,
+      handler: async (event) => {
+        // One bulk request for the batch: a bad document fails all of it.
+        if (event.Records.some((r) => r.dynamodb!.NewImage!.n.N === '5'))
+          return {
+            batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.dynamodb!.SequenceNumber! })),
+          };
+        for (const r of event.Records) handled.add(r.dynamodb!.NewImage!.n.N!);
+        return { batchItemFailures: [] };
+      },
+    });
+    mapping.start();
+    await mapping.idle();
+    expect([...handled].sort()).toEqual(['0', '1', '2', '3', '4', '6', '7']);
+    expect(failures.list().map((f) => f.records.map((r) => r.dynamodb.NewImage!.n.N))).toEqual([['5']]);
+    await mapping.stop();
+  });
 });

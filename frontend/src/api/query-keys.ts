@@ -23,6 +23,10 @@ export const keys = {
   /** One level of the page tree ('' the top); under `pages`, so invalidating the pages reaches it. */
   pageTree: (spaceId: string, parent: string | undefined) =>
     ['pages', spaceId, 'tree', parent ?? ''] as const,
+  /** Tree nodes of some pages by id (which exist, their titles); under `pages` like the tree. */
+  pageNodes: (spaceId: string, ids: readonly string[]) => ['pages', spaceId, 'nodes', ...ids] as const,
+  /** Pages whose title starts with a prefix (the parent picker). */
+  pageTitles: (spaceId: string, prefix: string) => ['pages', spaceId, 'titles', prefix] as const,
   page: (spaceId: string, pageId: string) => ['page', spaceId, pageId] as const,
   pageEdit: (spaceId: string, pageId: string | undefined) => ['page-edit', spaceId, pageId] as const,
   pageVersions: (spaceId: string, pageId: string, version: number) =>
@@ -40,6 +44,7 @@ export const keys = {
   inbox: () => ['notifications', 'inbox'] as const,
   unreadCount: () => ['notifications', 'unread-count'] as const,
   mailPreferences: () => ['notifications', 'mail-preferences'] as const,
+  watchSettings: () => ['subscriptions', 'settings'] as const,
   follows: () => ['follows'] as const,
   watches: () => ['watches'] as const,
 

@@ -21,6 +21,7 @@ import type {
   MarkedAll as MarkedAllSchema,
   NotificationView,
   UnreadCount as UnreadCountSchema,
+  WatchSettingsView,
   WatchView,
 } from '../../../functions/api/schemas/notifications';
 import type {
@@ -92,3 +93,4 @@ export type TagCount = TagCloud['items'][number];
 export type TagRenamed = z.output<typeof RenameResult>;
 export type BookmarkBundle = z.output<typeof BundleView>;
 export type ImportReport = z.output<typeof ImportReportView>;
+export type WatchSettings = z.output<typeof WatchSettingsView>;

@@ -29,7 +29,7 @@ export interface FieldErrors {
   issues: FieldIssue[];
 }
 
-interface FieldAria {
+export interface FieldAria {
   'aria-invalid': boolean;
   'aria-describedby'?: string;
 }

@@ -1,8 +1,9 @@
-/** Client routes of the wiki, and the query every wiki screen shares: all pages of a space. */
+/** Client routes of the wiki, and the lookups of pages by id its screens share. */
 import { useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { enc, get, query } from '../api/client';
 import { keys } from '../api/query-keys';
-import type { Page, WikiPageSummary } from '../api/types';
+import type { PageTreeEntry } from '../api/types';
 
 export const pagePath = (spaceId: string, pageId: string) =>
   `/spaces/${encodeURIComponent(spaceId)}/pages/${encodeURIComponent(pageId)}`;
@@ -15,54 +16,50 @@ export const newPagePath = (spaceId: string, options: { id?: string; parent?: st
   return `/spaces/${encodeURIComponent(spaceId)}/new-page${query.size ? `?${query}` : ''}`;
 };
 
-/** Reads every page of the space (100 at a time): the tree needs them all. */
-async function allPages(spaceId: string, signal: AbortSignal): Promise<WikiPageSummary[]> {
-  const pages: WikiPageSummary[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await get<Page<WikiPageSummary>>(
-      `/spaces/${enc(spaceId)}/pages${query({ limit: 100, cursor })}`,
-      signal,
-    );
-    pages.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return pages;
+/** At most this many page ids are looked up at once (the API's limit: one BatchGetItem). */
+const NODES_AT_ONCE = 100;
+
+/**
+ * The tree nodes (title, parent) of the pages named that exist: one request for up to 100 ids,
+ * whatever the size of the wiki. Under the `pages` key, so a page written or deleted refreshes it.
+ */
+export function usePageNodes(spaceId: string, pageIds: readonly string[]) {
+  const ids = [...new Set(pageIds)].sort().slice(0, NODES_AT_ONCE);
+  return useQuery({
+    queryKey: keys.pageNodes(spaceId, ids),
+    queryFn: ({ signal }) =>
+      get<{ items: PageTreeEntry[] }>(
+        `/spaces/${enc(spaceId)}/page-tree/nodes${query({ ids: ids.join(',') })}`,
+        signal,
+      ),
+    enabled: ids.length > 0,
+  });
 }
 
-export function useWikiPages(spaceId: string) {
-  return useQuery({ queryKey: keys.pages(spaceId), queryFn: ({ signal }) => allPages(spaceId, signal) });
-}
-
-/** The pages below `pageId`, at any depth (a page cannot move below one of them). */
-export function descendantsOf(pages: WikiPageSummary[], pageId: string): Set<string> {
-  const below = new Set<string>();
-  let added = true;
-  while (added) {
-    added = false;
-    for (const page of pages)
-      if (page.parentId && (page.parentId === pageId || below.has(page.parentId)) && !below.has(page.id)) {
-        below.add(page.id);
-        added = true;
-      }
-  }
-  return below;
+/** The linked pages known not to exist yet (empty until the lookup answers). */
+export function useMissingPages(spaceId: string, linkedIds: readonly string[]): ReadonlySet<string> {
+  const nodes = usePageNodes(spaceId, linkedIds);
+  return useMemo(() => {
+    if (!nodes.data) return new Set<string>();
+    const existing = new Set(nodes.data.items.map((node) => node.id));
+    const checked = [...new Set(linkedIds)].sort().slice(0, NODES_AT_ONCE);
+    return new Set(checked.filter((id) => !existing.has(id)));
+  }, [nodes.data, linkedIds]);
 }
 
 /**
  * Marks the `[[links]]` of rendered wiki HTML that lead to pages not written yet, so they read as
  * "create this page" links (class `page-missing`, and words for screen readers) instead of looking
  * like links to pages that exist. The HTML is the sanitizer's output, whose page links have exactly
- * this shape and hold only text; nothing else in it is touched. Until the page list is known,
- * nothing is marked.
+ * this shape and hold only text; nothing else in it is touched. Only links known to be missing are
+ * marked.
  */
-export function markMissingPages(html: string, pages: WikiPageSummary[] | undefined): string {
-  if (!pages) return html;
-  const existing = new Set(pages.map((page) => page.id));
+export function markMissingPages(html: string, missing: ReadonlySet<string>): string {
+  if (missing.size === 0) return html;
   return html.replace(
     /<a href="(\/spaces\/[^"/]+\/pages\/([a-z0-9-]+))" class="page">([^<]*)<\/a>/g,
     (whole, href: string, pageId: string, text: string) =>
-      existing.has(pageId)
+      !missing.has(pageId)
         ? whole
         : `<a href="${href}" class="page page-missing" title="Not written yet: follow the link to create it">${text}<span class="visually-hidden"> (not written yet)</span></a>`,
   );

@@ -84,7 +84,7 @@ export default function Notifications() {
           <p className="muted">Mentions, replies, and what happens in what you follow and watch.</p>
         </div>
         <div className="actions">
-          <Link to="/preferences">E-mail preferences</Link>
+          <Link to="/preferences">Preferences</Link>
           <button type="button" onClick={() => markAll.mutate()} disabled={!anyUnread || markAll.isPending}>
             {markAll.isPending ? 'Marking…' : 'Mark all read'}
           </button>

@@ -5,7 +5,7 @@
  * offers the latest version next to it to merge by hand.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useId, useMemo, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { type ApiError, api, enc, get, isApiError } from '../api/client';
 import { useSpace } from '../api/queries';
@@ -22,10 +22,11 @@ import {
   SaveError,
   useFieldErrors,
 } from '../components/FormErrors';
+import { ParentPicker } from '../components/ParentPicker';
 import { ErrorState, Loading } from '../components/States';
 import { useDraft } from '../lib/useDraft';
 import { useTitle } from '../lib/useTitle';
-import { descendantsOf, pagePath, useWikiPages, wikiPath } from '../lib/wiki';
+import { pagePath, wikiPath } from '../lib/wiki';
 
 interface Fields {
   title: string;
@@ -85,13 +86,6 @@ function PageForm({ spaceId, spaceName, page }: { spaceId: string; spaceName: st
     summary: '',
     parentId: page ? (page.parentId ?? '') : (params.get('parent') ?? ''),
   };
-  const pages = useWikiPages(spaceId);
-  // Where the page may go: anywhere but itself and the pages below it.
-  const places = useMemo(() => {
-    const all = pages.data ?? [];
-    const below = page ? descendantsOf(all, page.id) : new Set<string>();
-    return all.filter((p) => p.id !== page?.id && !below.has(p.id));
-  }, [pages.data, page]);
 
   const draft = useDraft({ scope, baseline, serverVersion: page?.version, same });
   const { fields, setFields, baseVersion, setBaseVersion, dirty } = draft;
@@ -218,25 +212,15 @@ function PageForm({ spaceId, spaceName, page }: { spaceId: string; spaceName: st
           hint="Markdown, and [[Page title]] or [[Page title|label]] to link another page of this space."
           pageLinksIn={spaceId}
         />
-        <div className="field">
-          <label htmlFor={`${id}-parent`}>Place in the tree</label>
-          <select
+        <div>
+          <ParentPicker
             id={`${id}-parent`}
+            spaceId={spaceId}
+            pageId={page?.id}
             value={fields.parentId}
-            onChange={(e) => change('parentId', e.target.value)}
-            {...errors.describe('parentId')}
-          >
-            <option value="">At the top</option>
-            {/* Until the list loads, keep the current place selectable. */}
-            {fields.parentId && !places.some((p) => p.id === fields.parentId) && (
-              <option value={fields.parentId}>Below {fields.parentId}</option>
-            )}
-            {places.map((p) => (
-              <option key={p.id} value={p.id}>
-                Below {p.title}
-              </option>
-            ))}
-          </select>
+            onChange={(parentId) => change('parentId', parentId)}
+            describedBy={errors.describe('parentId')}
+          />
           <FieldError errors={errors} field="parentId" id={ids.parentId} />
         </div>
         <div className="field">

@@ -18,7 +18,9 @@ import { ErrorState, Loading } from '../components/States';
 import { WatchButtons } from '../components/SubscribeButtons';
 import { Time } from '../components/Time';
 import { useTitle } from '../lib/useTitle';
-import { markMissingPages, newPagePath, pagePath, useWikiPages, wikiPath } from '../lib/wiki';
+import { markMissingPages, newPagePath, pagePath, useMissingPages, wikiPath } from '../lib/wiki';
+
+const NO_LINKS: string[] = [];
 
 export default function WikiPage({ view }: { view: 'page' | 'history' }) {
   const { spaceId = '', pageId = '' } = useParams();
@@ -27,10 +29,10 @@ export default function WikiPage({ view }: { view: 'page' | 'history' }) {
     queryFn: ({ signal }) => get<WikiPageType>(`/spaces/${enc(spaceId)}/pages/${enc(pageId)}`, signal),
   });
   const space = useSpace(spaceId);
-  const pages = useWikiPages(spaceId);
+  const missing = useMissingPages(spaceId, page.data?.links ?? NO_LINKS);
   const html = useMemo(
-    () => (page.data ? markMissingPages(page.data.html, pages.data) : ''),
-    [page.data, pages.data],
+    () => (page.data ? markMissingPages(page.data.html, missing) : ''),
+    [page.data, missing],
   );
   useTitle(page.data?.title ?? (page.isError ? 'Page not found' : undefined));
   if (page.isPending) return <Loading label="Loading page" />;

@@ -6,6 +6,8 @@ import { PageQuery, SpaceIdParam } from '../schemas/common';
 import {
   BacklinkPage,
   CreatePageBody,
+  PageNodes,
+  PageNodesQuery,
   PageParams,
   PageTreeLevel,
   PageTreeQuery,
@@ -15,6 +17,7 @@ import {
   PageView,
   RestorePageBody,
   UpdatePageBody,
+  WikiPageListQuery,
   WikiPagePage,
 } from '../schemas/wiki';
 
@@ -30,14 +33,32 @@ export function pageRoutes() {
       tags,
       ...secured,
       summary:
-        "A space's wiki pages by title, each with its parentId (a flat list; the tree is read by level at /page-tree)",
-      request: { params: SpaceIdParam, query: PageQuery },
+        "A space's wiki pages by title, each with its parentId, optionally only titles starting with `title` (a flat list; the tree is read by level at /page-tree)",
+      request: { params: SpaceIdParam, query: WikiPageListQuery },
       responses: { 200: ok(WikiPagePage), ...standardErrors },
     }),
     async (c) => {
-      const { limit, cursor } = c.req.valid('query');
+      const { limit, cursor, title } = c.req.valid('query');
       const { spaceId } = c.req.valid('param');
-      return c.json(await c.var.services.pages.list(c.var.principal, spaceId, limit, cursor), 200);
+      return c.json(await c.var.services.pages.list(c.var.principal, spaceId, limit, cursor, title), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/spaces/{spaceId}/page-tree/nodes',
+      tags,
+      ...secured,
+      summary:
+        'Tree nodes of the named pages (title, parent, children), leaving out those that do not exist: which [[links]] lead to pages not written yet, a parent’s title (one BatchGetItem)',
+      request: { params: SpaceIdParam, query: PageNodesQuery },
+      responses: { 200: ok(PageNodes), ...standardErrors },
+    }),
+    async (c) => {
+      const { ids } = c.req.valid('query');
+      const { spaceId } = c.req.valid('param');
+      return c.json({ items: await c.var.services.pages.nodes(c.var.principal, spaceId, ids) }, 200);
     },
   );
 

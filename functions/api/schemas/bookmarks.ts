@@ -132,6 +132,11 @@ export const BookmarkView = z
     updatedAt: timestamp,
     savedBy: z.object({ userId: z.string(), name: z.string(), org: optionalOrg }),
     meta: Meta.optional(),
+    sharedSaves: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: 'How many people saved this link for every employee (employees only)' }),
     mine: z.boolean(),
     favourite: z.boolean().optional(),
     version: z.number().int().optional(),

@@ -108,6 +108,24 @@ export const BacklinkPage = pageOf(Backlink, 'Backlink');
 export const PageTreeQuery = PageQuery.extend({
   parent: id.optional().openapi({ description: 'The page whose children to list; absent: the top level' }),
 });
+export const WikiPageListQuery = PageQuery.extend({
+  title: z
+    .string()
+    .max(200)
+    .transform((text) => text.trim())
+    .optional()
+    .openapi({ description: 'Only pages whose title starts with this (any case): a picker’s type-ahead' }),
+});
+export const PageNodesQuery = z.object({
+  ids: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9~._-]{1,64}(?:,[A-Za-z0-9~._-]{1,64}){0,99}$/,
+      'must be 1 to 100 page ids, comma-separated',
+    )
+    .transform((text) => [...new Set(text.split(','))])
+    .openapi({ description: 'Up to 100 page ids, comma-separated', example: 'release-process,onboarding' }),
+});
 export const PageTreeEntry = z
   .object({
     id: z.string(),
@@ -120,3 +138,6 @@ export const PageTreeEntry = z
   })
   .openapi('PageTreeEntry');
 export const PageTreeLevel = pageOf(PageTreeEntry, 'PageTreeEntry');
+export const PageNodes = z
+  .object({ items: z.array(PageTreeEntry) })
+  .openapi('PageNodes', { description: 'The named pages that exist (a missing one is left out)' });

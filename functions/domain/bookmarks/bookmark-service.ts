@@ -22,10 +22,12 @@ import {
   type Bundle,
   bookmarkItem,
   bundleItem,
+  countSharedChange,
   countUrlSave,
   derivedChanges,
   MAX_BOOKMARK_TAGS,
   matchesBundle,
+  sharedDelta,
   toBookmark,
   toBookmarkUrl,
   toBundle,
@@ -69,6 +71,8 @@ export interface BookmarkView {
   updatedAt: string;
   savedBy: { userId: string; name: string; org?: string };
   meta?: UrlMeta;
+  /** How many people saved this link for every employee (employees only; absent when not counted). */
+  sharedSaves?: number;
   mine: boolean;
   /** Only on the caller's own saves. */
   favourite?: boolean;
@@ -142,7 +146,7 @@ export class BookmarkService {
     try {
       await this.ctx.table.transact([
         { Put: { Item: bookmarkItem(bookmark), ConditionExpression: 'attribute_not_exists(PK)' } },
-        countUrlSave(url, now, 1),
+        countUrlSave(url, now, 1, sharedDelta(undefined, bookmark)),
         ...derivedChanges(principal.userId, undefined, bookmark),
       ]);
     } catch (error) {
@@ -207,7 +211,7 @@ export class BookmarkService {
             ExpressionAttributeValues: { ':expected': current.version },
           },
         },
-        countUrlSave(current, current.updatedAt, -1),
+        countUrlSave(current, current.updatedAt, -1, sharedDelta(current, undefined)),
         ...derivedChanges(principal.userId, current, undefined),
       ]);
     } catch (error) {
@@ -598,6 +602,8 @@ export class BookmarkService {
       },
       ...derivedChanges(principal.userId, current, next),
     ];
+    const shared = sharedDelta(current, next);
+    if (shared !== 0) changes.push(countSharedChange(current.urlHash, shared));
     try {
       await this.ctx.table.transact(changes);
     } catch (error) {
@@ -689,6 +695,9 @@ function view(principal: Principal, b: Bookmark, url?: BookmarkUrl): BookmarkVie
     updatedAt: b.updatedAt,
     savedBy: { userId: b.userId, name: b.userName, ...(b.userOrg ? { org: b.userOrg } : {}) },
     ...(url?.meta ? { meta: url.meta } : {}),
+    ...(isEmployee(principal) && url?.sharedSaverCount !== undefined
+      ? { sharedSaves: Math.max(0, url.sharedSaverCount) }
+      : {}),
     mine,
     ...(mine ? { favourite: b.favourite, version: b.version } : {}),
   };

@@ -23,6 +23,7 @@ import {
   countUrlSave,
   entriesOf,
   MAX_BOOKMARK_TAGS,
+  sharedDelta,
   tagCountsOf,
   toBookmark,
 } from './bookmark';
@@ -206,7 +207,7 @@ function transactionOf(userId: string, saves: Bookmark[], now: string) {
   for (const save of saves) {
     saveAt.push(items.length);
     items.push({ Put: { Item: bookmarkItem(save), ConditionExpression: 'attribute_not_exists(PK)' } });
-    items.push(countUrlSave(save, now, 1));
+    items.push(countUrlSave(save, now, 1, sharedDelta(undefined, save)));
     for (const Item of entriesOf(save)) items.push({ Put: { Item } });
     for (const [name, n] of tagCountsOf(save)) counts.set(name, (counts.get(name) ?? 0) + n);
   }

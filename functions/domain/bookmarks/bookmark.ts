@@ -45,6 +45,8 @@ export interface BookmarkUrl {
   host: string;
   firstSavedAt: string;
   saverCount: number;
+  /** Saves every employee may see (visibility `employees`): what a list shows without asking who. */
+  sharedSaverCount?: number;
   meta?: UrlMeta;
   metaFetchedAt?: string;
 }
@@ -95,6 +97,7 @@ export function toBookmarkUrl(item: Item): BookmarkUrl {
     host: item.host as string,
     firstSavedAt: item.firstSavedAt as string,
     saverCount: (item.saverCount as number) ?? 0,
+    ...(typeof item.sharedSaverCount === 'number' ? { sharedSaverCount: item.sharedSaverCount } : {}),
     ...(meta && typeof meta === 'object' ? { meta: plainMeta(meta) } : {}),
     ...(item.metaFetchedAt ? { metaFetchedAt: item.metaFetchedAt as string } : {}),
   };
@@ -116,21 +119,23 @@ export function countUrlSave(
   url: { url: string; host: string; urlHash: string },
   now: string,
   delta: 1 | -1,
+  shared: number,
 ): TransactItem {
+  const sharedCount = shared !== 0 ? ' sharedSaverCount :shared' : '';
+  const sharedValue = shared !== 0 ? { ':shared': shared } : {};
   if (delta < 0)
     return {
       Update: {
         Key: keys.bookmarkUrl(url.urlHash),
-        UpdateExpression: 'ADD saverCount :delta',
+        UpdateExpression: `ADD saverCount :delta${sharedCount ? `,${sharedCount}` : ''}`,
         ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeValues: { ':delta': -1 },
+        ExpressionAttributeValues: { ':delta': -1, ...sharedValue },
       },
     };
   return {
     Update: {
       Key: keys.bookmarkUrl(url.urlHash),
-      UpdateExpression:
-        'SET #type = :type, #url = if_not_exists(#url, :url), urlHash = :hash, host = if_not_exists(host, :host), firstSavedAt = if_not_exists(firstSavedAt, :now) ADD saverCount :delta',
+      UpdateExpression: `SET #type = :type, #url = if_not_exists(#url, :url), urlHash = :hash, host = if_not_exists(host, :host), firstSavedAt = if_not_exists(firstSavedAt, :now) ADD saverCount :delta${sharedCount ? `,${sharedCount}` : ''}`,
       ExpressionAttributeNames: { '#type': 'type', '#url': 'url' },
       ExpressionAttributeValues: {
         ':type': BOOKMARK_URL_TYPE,
@@ -139,7 +144,26 @@ export function countUrlSave(
         ':host': url.host,
         ':now': now,
         ':delta': 1,
+        ...sharedValue,
       },
+    },
+  };
+}
+
+/** How a save's move between states changes the URL's count of saves every employee sees (-1, 0 or 1). */
+export function sharedDelta(before: Bookmark | undefined, after: Bookmark | undefined): number {
+  const shared = (b: Bookmark | undefined) => (b?.visibility === 'employees' ? 1 : 0);
+  return shared(after) - shared(before);
+}
+
+/** The URL item's shared count moved by an edit that changes who sees a save (the save count stays). */
+export function countSharedChange(urlHash: string, shared: number): TransactItem {
+  return {
+    Update: {
+      Key: keys.bookmarkUrl(urlHash),
+      UpdateExpression: 'ADD sharedSaverCount :shared',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':shared': shared },
     },
   };
 }

@@ -302,19 +302,39 @@ export class PageService {
   }
 
   /**
-   * Every page of a space by title, each with its parentId: a flat list of full items, a page at a
-   * time. The tree is read by level with `children`.
+   * The tree nodes of the pages named, leaving out those that do not exist (or are being deleted): one
+   * BatchGetItem beside the space check, for at most 100 ids.
+   */
+  async nodes(principal: Principal, spaceId: string, pageIds: string[]): Promise<PageTreeEntry[]> {
+    const [, items] = await readWhileChecking(
+      this.spaces.loadReadable(principal, spaceId),
+      this.ctx.table.getMany(pageIds.map((pageId) => keys.pageNode(spaceId, pageId))),
+    );
+    return items
+      .filter((item): item is Item => !!item && !item.deleting)
+      .map((item) => {
+        const node = toPageNode(item);
+        return { ...node, hasChildren: node.childCount > 0 };
+      });
+  }
+
+  /**
+   * A space's pages by title, each with its parentId, a page at a time; with `titlePrefix`, only the
+   * titles that start with it (a picker's type-ahead: still one Query). The tree is read by level with
+   * `children`.
    */
   async list(
     principal: Principal,
     spaceId: string,
     limit: number,
     cursor?: string,
+    titlePrefix?: string,
   ): Promise<ListPage<PageSummary>> {
     const loaded = await this.spaces.loadReadable(principal, spaceId);
     const page = await this.ctx.table.query({
       index: 'GSI1',
       partition: keys.spacePages(spaceId),
+      ...(titlePrefix ? { beginsWith: titlePrefix.toLowerCase() } : {}),
       limit,
       cursor,
     });

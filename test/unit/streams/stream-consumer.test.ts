@@ -116,3 +116,60 @@ describe('item-type filter', () => {
     },
   );
 });
+
+describe('createStreamHandler during an outage', () => {
+  const withDeadline = { getRemainingTimeInMillis: () => 60_000 } as Context;
+
+  it('retries the whole batch inside the invocation while every record fails for one reason', async () => {
+    let calls = 0;
+    const consumer: StreamConsumer<string> = {
+      name: 'test',
+      itemTypes: ['post'],
+      handleRecord: async (r) => [r.dynamodb!.NewImage!.id!.S!],
+      applyBatch: async () => {
+        calls++;
+        if (calls < 3) throw new Error('connect ECONNREFUSED search');
+      },
+    };
+    const records = [record('INSERT', 'post', 'a'), record('INSERT', 'post', 'b')];
+    const handler = createStreamHandler(consumer, { firstDelayMs: 5, budgetMs: 1000 });
+    const response = await handler({ Records: records }, withDeadline);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(calls).toBe(3);
+  });
+
+  it('hands every record back once the budget is spent, and answers a bad record at once', async () => {
+    const down: StreamConsumer<never> = {
+      name: 'test',
+      itemTypes: ['post'],
+      handleRecord: async () => {
+        throw new Error('table unavailable');
+      },
+    };
+    const records = [record('INSERT', 'post', 'a'), record('INSERT', 'post', 'b')];
+    const started = Date.now();
+    const response = await createStreamHandler(down, { firstDelayMs: 10, budgetMs: 100 })(
+      { Records: records },
+      withDeadline,
+    );
+    expect(response.batchItemFailures).toHaveLength(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(60);
+
+    let attempts = 0;
+    const oneBad: StreamConsumer<never> = {
+      name: 'test',
+      itemTypes: ['post'],
+      handleRecord: async (r) => {
+        attempts++;
+        if (r.dynamodb!.NewImage!.id!.S === 'bad') throw new Error('cannot');
+      },
+    };
+    const mixed = [record('INSERT', 'post', 'ok'), record('INSERT', 'post', 'bad')];
+    const answer = await createStreamHandler(oneBad, { firstDelayMs: 10, budgetMs: 1000 })(
+      { Records: mixed },
+      withDeadline,
+    );
+    expect(answer.batchItemFailures).toEqual([{ itemIdentifier: mixed[1].dynamodb!.SequenceNumber }]);
+    expect(attempts).toBe(2); // no retry inside the invocation
+  });
+});

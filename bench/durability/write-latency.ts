@@ -1,0 +1,97 @@
+/**
+ * `npm run bench:writes [-- <seconds per phase>]` (issue 14, item 5): does a write queue behind
+ * unrelated writes? The real local server (child process, its own data folder) takes comments:
+ * 1. one connection commenting (the baseline);
+ * 2. 32 connections, each commenting on its own post (different items: must not wait for each other);
+ * 3. 32 connections of mixed traffic: a quarter comment on their own post, the rest read posts,
+ *    comments and the home feed;
+ * 4. 32 connections all commenting on ONE post (the same counter item: these must serialise).
+ * Reported: comment p50/p95/p99 per phase and the ratio of p50 to the baseline's (budget: phase 2 and
+ * 3 ≤ 5×). Loopback only; bounded in time. Prints Markdown rows for docs/performance.md.
+ */
+import { type LoadRequest, percentile, runLoad } from './load';
+import { startServer } from './server';
+
+const seconds = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 15);
+const server = await startServer('writes');
+try {
+  const accounts = ['alice', 'bob', 'admin'];
+  const tokens = await Promise.all(accounts.map((account) => server.token(account)));
+  const api = async (token: string, method: string, pathname: string, body?: unknown) => {
+    const response = await fetch(`${server.url}/api${pathname}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.status >= 300) throw new Error(`${method} ${pathname} → ${response.status}`);
+    return response.json() as Promise<any>;
+  };
+  for (const token of tokens) await api(token, 'GET', '/me');
+  const space = 'engineering';
+  const posts: string[] = [];
+  for (let i = 0; i < 32; i++) {
+    const post = await api(tokens[0], 'POST', `/spaces/${space}/posts`, {
+      title: `Write bench ${i}`,
+      body: `Post ${i} for the write-latency benchmark.`,
+    });
+    posts.push(post.id);
+  }
+  const comment = (connection: number, n: number, postId: string): LoadRequest => ({
+    kind: 'comment',
+    method: 'POST',
+    path: `/spaces/${space}/posts/${postId}/comments`,
+    token: tokens[(connection + n) % tokens.length],
+    body: { body: `Comment ${n} from connection ${connection}: sounds good, see #bench` },
+  });
+  const read = (connection: number, n: number): LoadRequest => {
+    const token = tokens[(connection + n) % tokens.length];
+    const postId = posts[(connection + n) % posts.length];
+    const paths = [`/spaces/${space}/posts/${postId}`, `/spaces/${space}/posts/${postId}/comments`, '/feed'];
+    return { kind: 'read', method: 'GET', path: paths[n % paths.length], token };
+  };
+  const phases: { name: string; connections: number; next: (c: number, n: number) => LoadRequest }[] = [
+    { name: '1 connection, comments', connections: 1, next: (c, n) => comment(c, n, posts[c]) },
+    {
+      name: '32 connections, comments on 32 posts',
+      connections: 32,
+      next: (c, n) => comment(c, n, posts[c]),
+    },
+    {
+      name: '32 connections, mixed (¼ comments, ¾ reads)',
+      connections: 32,
+      next: (c, n) => (c % 4 === 0 ? comment(c, n, posts[c]) : read(c, n)),
+    },
+    {
+      name: '32 connections, comments on one post',
+      connections: 32,
+      next: (c, n) => comment(c, n, posts[0]),
+    },
+  ];
+  const rows: string[] = [];
+  let baseline = 0;
+  for (const phase of phases) {
+    const result = await runLoad({
+      url: server.url,
+      connections: phase.connections,
+      seconds,
+      next: phase.next,
+    });
+    const comments = result.latencies.get('comment') ?? [];
+    const reads = result.latencies.get('read') ?? [];
+    const p50 = percentile(comments, 50);
+    if (!baseline) baseline = p50;
+    const row =
+      `| ${phase.name} | ${comments.length} | ${p50.toFixed(0)} | ${percentile(comments, 95).toFixed(0)} | ` +
+      `${percentile(comments, 99).toFixed(0)} | ${(p50 / baseline).toFixed(2)}× | ` +
+      `${reads.length ? `${percentile(reads, 50).toFixed(0)} / ${percentile(reads, 99).toFixed(0)}` : '–'} | ${result.errors} |`;
+    rows.push(row);
+    console.log(row);
+  }
+  console.log(
+    `\n| phase (${seconds} s each) | comments | p50 ms | p95 ms | p99 ms | p50 vs 1 connection | reads p50 / p99 ms | errors |`,
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const row of rows) console.log(row);
+} finally {
+  await server.stop();
+}
