@@ -17,6 +17,7 @@ import { Data } from './constructs/data';
 import { FanoutPages } from './constructs/fanout-pages';
 import { Mail } from './constructs/mail';
 import { Observability } from './constructs/observability';
+import { PartnerSeed } from './constructs/partner-seed';
 import { Scim } from './constructs/scim';
 import { Search } from './constructs/search';
 import { Streams } from './constructs/streams';
@@ -58,6 +59,8 @@ export class CommonplaceStack extends Stack {
       projectRoot,
       preTokenGenerationEntry: entries.preTokenGeneration,
       partners: config.partners,
+      employeeProviders: config.employeeProviders,
+      table: this.data.table,
       domainPrefix: config.cognitoDomainPrefix ?? `${slug}-${this.account}`,
     });
 
@@ -70,6 +73,8 @@ export class CommonplaceStack extends Stack {
       throttle: config.api,
     });
 
+    // Partner organisations live in the spaces module: an admin adding one registers its IdP in Cognito.
+    this.auth.grantProviderManagement(this.api.handlers.spaces);
     // SCIM provisioning (Entra ID, Okta): its own Lambda and token; HR imports deactivate people too.
     new Scim(this, 'Scim', {
       projectRoot,
@@ -160,6 +165,9 @@ export class CommonplaceStack extends Stack {
       },
     });
     this.auth.allowWebOrigin(this.web.origin);
+    // The partners of cdk.json, written into the table once, where the trigger and the app read them
+    // (after the web construct, whose AwsCustomResource configures the shared function).
+    new PartnerSeed(this, 'PartnerSeed', { table: this.data.table, partners: config.partners });
 
     // E-mail: the digest job and its schedule, the unsubscribe key, SES for the senders (lib/constructs/mail.ts).
     this.mail = new Mail(this, 'Mail', {

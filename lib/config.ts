@@ -36,6 +36,18 @@ export interface PartnerConfig {
   idp: PartnerIdentityProvider;
 }
 
+/**
+ * One of the company's own identity providers (Entra ID, Okta, Google Workspace; OIDC or SAML): its users
+ * sign in as employees (the pre-token trigger reads the names from EMPLOYEE_IDENTITY_PROVIDERS).
+ */
+export interface EmployeeProviderConfig {
+  /** Cognito identity provider name, e.g. `corp-entra`. */
+  providerName: string;
+  /** E-mail domains that send users to this provider on the hosted UI (IdP discovery); may be empty. */
+  emailDomains: string[];
+  idp: PartnerIdentityProvider;
+}
+
 export type SearchSize = 'small' | 'medium' | 'large';
 
 export interface SearchCapacity {
@@ -77,6 +89,8 @@ export interface CommonplaceConfig {
   /** The WAF web ACL in front of CloudFront (an edge stack in us-east-1). */
   waf: { enabled: boolean; ratePerIp: number; anonymousApiRatePerIp: number };
   partners: PartnerConfig[];
+  /** The company's own identity providers for employees (none: employees are native user-pool users). */
+  employeeProviders: EmployeeProviderConfig[];
   /** Serve the web app from this host name with this ACM certificate (us-east-1) instead of *.cloudfront.net. */
   customDomain?: { domainName: string; certificateArn: string };
   /**
@@ -105,6 +119,7 @@ export const CONTEXT_KEYS = {
   wafRatePerIp: 'commonplace:wafRatePerIp',
   wafAnonymousApiRatePerIp: 'commonplace:wafAnonymousApiRatePerIp',
   partners: 'commonplace:partners',
+  employeeIdentityProviders: 'commonplace:employeeIdentityProviders',
   domainName: 'commonplace:domainName',
   certificateArn: 'commonplace:certificateArn',
   fetchAllowedPorts: 'commonplace:fetchAllowedPorts',
@@ -206,7 +221,7 @@ export function readConfig(node: Node): CommonplaceConfig {
         300,
       ),
     },
-    partners: readPartners(get(CONTEXT_KEYS.partners)),
+    ...readProviders(get(CONTEXT_KEYS.partners), get(CONTEXT_KEYS.employeeIdentityProviders)),
     safeFetch: readFetchAllowList(get(CONTEXT_KEYS.fetchAllowedPorts), get(CONTEXT_KEYS.fetchAllowedHosts)),
     mail: readMail(get(CONTEXT_KEYS.mailFrom), get(CONTEXT_KEYS.sesIdentityArn)),
   };
@@ -280,6 +295,57 @@ function readRoleArns(raw: unknown): string[] {
     }
     return value;
   });
+}
+
+function readProviders(
+  partnersRaw: unknown,
+  employeesRaw: unknown,
+): { partners: PartnerConfig[]; employeeProviders: EmployeeProviderConfig[] } {
+  const partners = readPartners(partnersRaw);
+  const employeeProviders = readEmployeeProviders(employeesRaw);
+  // One Cognito pool: a provider name is either a partner's or the company's, never both.
+  const partnerNames = new Set(partners.map((p) => p.providerName.toLowerCase()));
+  for (const provider of employeeProviders) {
+    if (partnerNames.has(provider.providerName.toLowerCase()))
+      throw new ConfigError(
+        CONTEXT_KEYS.employeeIdentityProviders,
+        `providerName "${provider.providerName}" is also a partner's provider`,
+      );
+  }
+  return { partners, employeeProviders };
+}
+
+function readEmployeeProviders(raw: unknown): EmployeeProviderConfig[] {
+  const key = CONTEXT_KEYS.employeeIdentityProviders;
+  const list = typeof raw === 'string' ? (raw.trim() ? (JSON.parse(raw) as unknown) : []) : (raw ?? []);
+  if (!Array.isArray(list)) throw new ConfigError(key, 'expected a list of identity providers');
+  const providers = list.map((entry: unknown, i): EmployeeProviderConfig => {
+    const where = `${key}[${i}]`;
+    if (typeof entry !== 'object' || entry === null) throw new ConfigError(where, 'expected an object');
+    const p = entry as Record<string, unknown>;
+    const providerName = p.providerName;
+    if (typeof providerName !== 'string' || !PROVIDER_NAME.test(providerName)) {
+      throw new ConfigError(
+        `${where}.providerName`,
+        'expected 1-32 letters, digits, dots or hyphens (no underscore)',
+      );
+    }
+    const emailDomains = p.emailDomains ?? [];
+    if (
+      !Array.isArray(emailDomains) ||
+      !emailDomains.every((d) => typeof d === 'string' && /^[a-z0-9.-]+\.[a-z]{2,}$/i.test(d))
+    ) {
+      throw new ConfigError(`${where}.emailDomains`, 'expected a list of domain names');
+    }
+    return { providerName, emailDomains: emailDomains as string[], idp: readIdp(p, where) };
+  });
+  const seen = new Set<string>();
+  for (const provider of providers) {
+    if (seen.has(provider.providerName.toLowerCase()))
+      throw new ConfigError(key, `providerName "${provider.providerName}" appears twice`);
+    seen.add(provider.providerName.toLowerCase());
+  }
+  return providers;
 }
 
 function readPartners(raw: unknown): PartnerConfig[] {

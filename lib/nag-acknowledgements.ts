@@ -53,12 +53,15 @@ export function acknowledgeCdkInternals(stack: CommonplaceStack): void {
   }
 }
 
-/** The CDK's AwsCustomResource function that reads the edge stack's web ACL parameter at deployment. */
+/**
+ * The CDK's AwsCustomResource function: it reads the edge stack's web ACL parameter and writes the
+ * partner organisations of cdk.json into the table, at deployment.
+ */
 function acknowledgeParameterReader(stack: CommonplaceStack): void {
   const reader = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_SINGLETON);
   if (!reader) return;
   const managed =
-    'The CDK AwsCustomResource function runs only during deployments, invoked by CloudFormation, to read one SSM parameter (ssm:GetParameter on that parameter only).';
+    'The CDK AwsCustomResource function runs only during deployments, invoked by CloudFormation, to read one SSM parameter (ssm:GetParameter on that parameter only) and to write the partner organisations of cdk.json (dynamodb:PutItem on the table only).';
   Validations.of(reader).acknowledge(
     {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -68,7 +71,10 @@ function acknowledgeParameterReader(stack: CommonplaceStack): void {
       id: 'Serverless-LambdaDLQ',
       reason: `${managed} CloudFormation invokes it synchronously, so a dead-letter queue would never receive anything.`,
     },
-    { id: 'Serverless-LambdaTracing', reason: `${managed} One SDK call at deployment has nothing to trace.` },
+    {
+      id: 'Serverless-LambdaTracing',
+      reason: `${managed} A few SDK calls at deployment have nothing to trace.`,
+    },
   );
 }
 

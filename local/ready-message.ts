@@ -21,7 +21,8 @@ export function readyMessage(opts: {
   return `
 Commonplace is ready in ${opts.seconds} s at ${opts.url}
   API        ${opts.url}/api   (OpenAPI: ${opts.url}/api/openapi.json, health: ${opts.url}/api/health)
-  Sign-in    ${opts.issuer}   (pick one of these accounts; no passwords)
+  Sign-in    ${opts.issuer}   (the broker: employees pick an account; partners go on to their
+             organisation's own provider at ${opts.url}/idp/<name>; no passwords)
 ${accounts}
              npm run token -- <account> prints a bearer token
   Mail       ${opts.url}/dev/outbox   (e-mails that would have been sent; files in ${opts.dataDir}/outbox)

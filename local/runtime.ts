@@ -51,7 +51,10 @@ import { DynamoDbFront } from './dynamodb/dynamodb-front';
 import { EventSourceMapping, type EventSourceMappingOptions } from './dynamodb/event-source-mapping';
 import { FailureDestination } from './dynamodb/failure-destination';
 import { type AttributeMap, call } from './dynamodb/wire';
-import { createIdentityProvider } from './identity/provider';
+import { createBroker } from './identity/broker';
+import { LOCAL_IDP_CLIENT, PARTNER_IDPS } from './identity/demo-accounts';
+import { registerDemoOrganisations } from './identity/demo-organisations';
+import { createPartnerIdentityProvider, type PartnerIdentityProvider } from './identity/partner-idp';
 import { fetchToken } from './identity/token-client';
 import {
   NOTIFICATION_STREAM_PATH,
@@ -68,7 +71,7 @@ import { SwappableSearchIndex } from './swappable-index';
 export interface LocalRuntimeOptions {
   /** HTTP port; 0 picks a free one. Default: PORT or 3000. */
   port?: number;
-  /** Where the table, stream log, checkpoints and signing key live. Default: DATA_DIR or ./.data */
+  /** Where the table, stream log, checkpoints and signing keys live. Default: DATA_DIR or ./.data */
   dataDir?: string;
   /** Keep the table in memory (tests). The signing key still goes to dataDir. */
   inMemory?: boolean;
@@ -327,13 +330,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const url = `http://localhost:${port}`;
   const issuer = `${url}/oidc`;
   mail.publicUrl = url;
-  const idp = await createIdentityProvider({
+  // The broker (Cognito's part) at /oidc, and each demo partner organisation's own IdP at /idp/<name>.
+  const idp = await createBroker({
     issuer,
     dataDir,
     redirectUris: [`${url}/auth/callback`, `http://127.0.0.1:${port}/auth/callback`, `${url}/`],
-    // A deactivated person (SCIM, an HR import) cannot sign in: the provider reads their profile.
-    maySignIn: async (accountId) => (await table.get(keys.profile(accountId)))?.active !== false,
+    table: new Table(client, tableName),
+    localOrigin: url,
   });
+  const partnerIdps = new Map<string, PartnerIdentityProvider>();
+  for (const partner of PARTNER_IDPS) {
+    partnerIdps.set(
+      partner.provider,
+      await createPartnerIdentityProvider({
+        provider: partner.provider,
+        name: partner.name,
+        issuer: `${url}/idp/${partner.provider}`,
+        dataDir,
+        users: partner.users,
+        client: { ...LOCAL_IDP_CLIENT, redirectUris: [`${issuer}/oauth2/idpresponse`] },
+      }),
+    );
+  }
 
   const deps: ApiDependencies = {
     table,
@@ -362,6 +380,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   handler = (req, res) => {
     const pathname = (req.url ?? '/').split('?')[0];
     if (pathname === '/oidc' || pathname.startsWith('/oidc/')) return idp.callback(req, res);
+    const partnerIdp = /^\/idp\/([\w-]+)(?:\/|$)/.exec(pathname);
+    if (partnerIdp) {
+      const target = partnerIdps.get(partnerIdp[1]);
+      if (target) return target.callback(req, res);
+      return void res.writeHead(404, { 'content-type': 'text/plain' }).end('no such identity provider');
+    }
     if (pathname === NOTIFICATION_STREAM_PATH)
       return void serveNotificationStream(req, res, live, deps.authenticator);
     if (pathname.startsWith(`${SCIM_BASE}/`)) return void scim(req, res);
@@ -472,7 +496,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           return;
       }
     },
-    token: async (account) => (await fetchToken(issuer, account)).accessToken,
+    token: async (account) => {
+      // A demo partner signs in through their organisation, which must be registered in this table
+      // (the seed does it on `npm start`; a test runtime that never seeded gets it here, once).
+      if (PARTNER_IDPS.some((p) => p.users.some((u) => u.id === account)))
+        await registerDemoOrganisations(table);
+      return (await fetchToken(issuer, account)).accessToken;
+    },
     outbox,
     runDigests: (now = new Date()) => runDigests(new Table(client, tableName), mail, now),
     async close() {

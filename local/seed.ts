@@ -12,6 +12,7 @@ import type { Table } from '../functions/data/table';
 import type { Principal } from '../functions/domain/principal';
 import { systemClock, ulidGenerator } from '../functions/platform/clock';
 import { DEMO_ACCOUNTS, PARTNER_ORGS } from './identity/demo-accounts';
+import { registerDemoOrganisations } from './identity/demo-organisations';
 
 const MARKER = { PK: 'SEED', SK: 'demo-v1' };
 /** Bookmarks came later: their own marker, so a data folder seeded before them gets them too. */
@@ -30,6 +31,9 @@ export function demoPrincipal(id: string): Principal {
 }
 
 export async function seedDemoData(table: Table): Promise<string> {
+  // Acme and Globex with their domains and identity providers (once per data folder, also for one
+  // seeded before they had them): what the broker and the pre-token trigger read.
+  await registerDemoOrganisations(table);
   if (await table.get(MARKER)) {
     await seedDemoBookmarks(table);
     return 'already loaded';
@@ -37,11 +41,6 @@ export async function seedDemoData(table: Table): Promise<string> {
   const services = servicesOf([postsModule, wikiModule], { table, clock: systemClock, ids: ulidGenerator });
   const [alice, bob, admin, pat, gus] = ['alice', 'bob', 'admin', 'pat', 'gus'].map(demoPrincipal);
   for (const person of [alice, bob, admin, pat, gus]) await services.signIn.ensureProfile(person);
-  for (const org of PARTNER_ORGS) {
-    await services.orgs.create(admin, org).catch((error) => {
-      if (error.status !== 409) throw error;
-    });
-  }
 
   const engineering = await services.spaces.create(alice, {
     id: 'engineering',

@@ -39,7 +39,7 @@ const env = {
   ...process.env,
   TABLE_NAME: 'commonplace',
   SEARCH_ENDPOINT: 'https://search.example.eu-west-1.es.amazonaws.com',
-  PARTNER_ORGANISATIONS: '{}',
+  EMPLOYEE_IDENTITY_PROVIDERS: '',
   // The fan-out needs its page queue (functions/streams/fanout.ts).
   FANOUT_PAGES_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/fanout-pages',
   AWS_REGION: 'eu-west-1',

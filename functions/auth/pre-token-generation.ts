@@ -1,18 +1,25 @@
 /**
  * Cognito pre-token-generation trigger (event version V2_0, so it can change the ACCESS token, which
  * is what the API verifies). Adds `email`, `name`, `groups` and, for partners, `org`, derived by
- * `deriveClaims`. Throwing refuses the sign-in: Cognito then issues no tokens.
+ * `deriveClaims` from the event and from what the table says about the user's identity provider and
+ * organisation. Throwing refuses the sign-in: Cognito then issues no tokens and shows the message.
+ * The local broker (local/identity/broker.ts) runs this same handler on a Cognito-shaped event.
  */
 import middy from '@middy/core';
 import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
-import { ENV } from '../platform/environment';
+import { createDocumentClient, Table } from '../data/table';
+import type { Clock } from '../platform/clock';
+import { systemClock } from '../platform/clock';
+import { ENV, requiredEnv } from '../platform/environment';
 import { logger } from '../platform/logger';
+import { TableSignInDirectory } from './sign-in-directory';
 import {
   type CommonplaceClaims,
   deriveClaims,
-  type PartnerOrganisations,
-  parsePartnerOrganisations,
+  parseEmployeeProviders,
+  type SignInDirectory,
   SignInRefused,
+  signInRoute,
 } from './token-claims';
 
 /** V2_0 accepts arrays as claim values, which the aws-lambda typings (strings only) do not know yet. */
@@ -27,19 +34,30 @@ export function accessTokenClaims(claims: CommonplaceClaims): Record<string, Cla
   };
 }
 
-/** Builds the handler for a fixed provider → organisation map (the tests pass their own). */
-export function createPreTokenGenerationHandler(partners: PartnerOrganisations) {
+export interface PreTokenGenerationOptions {
+  directory: SignInDirectory;
+  /** Cognito provider names of the company's own identity providers (their users are employees). */
+  employeeProviders?: readonly string[];
+  clock?: Clock;
+}
+
+/** Builds the handler over a sign-in directory (the table in AWS and locally; the tests pass their own). */
+export function createPreTokenGenerationHandler(options: PreTokenGenerationOptions) {
+  const employeeProviders = options.employeeProviders ?? [];
+  const clock = options.clock ?? systemClock;
   return async (event: PreTokenGenerationV2TriggerEvent): Promise<PreTokenGenerationV2TriggerEvent> => {
+    const user = {
+      userName: event.userName,
+      userAttributes: event.request.userAttributes,
+      cognitoGroups: event.request.groupConfiguration?.groupsToOverride ?? [],
+    };
     let claims: CommonplaceClaims;
     try {
-      claims = deriveClaims(
-        {
-          userName: event.userName,
-          userAttributes: event.request.userAttributes,
-          cognitoGroups: event.request.groupConfiguration?.groupsToOverride ?? [],
-        },
-        partners,
-      );
+      const route = signInRoute(user, employeeProviders);
+      const userId = event.request.userAttributes.sub ?? event.userName;
+      const facts =
+        route.kind === 'partner' ? await options.directory.partnerFacts(route.provider, userId) : undefined;
+      claims = deriveClaims(user, route, facts, clock.now());
     } catch (error) {
       if (error instanceof SignInRefused) {
         logger.warn('Sign-in refused', { userName: event.userName, reason: error.message });
@@ -61,6 +79,15 @@ export function createPreTokenGenerationHandler(partners: PartnerOrganisations) 
   };
 }
 
+let awsHandler: ReturnType<typeof createPreTokenGenerationHandler> | undefined;
+
+/** The Lambda: reads the table named in TABLE_NAME (read-only grant), built on the first sign-in. */
 export const handler = middy<PreTokenGenerationV2TriggerEvent, PreTokenGenerationV2TriggerEvent>().handler(
-  createPreTokenGenerationHandler(parsePartnerOrganisations(process.env[ENV.partnerOrganisations])),
+  (event) => {
+    awsHandler ??= createPreTokenGenerationHandler({
+      directory: new TableSignInDirectory(new Table(createDocumentClient(), requiredEnv(ENV.tableName))),
+      employeeProviders: parseEmployeeProviders(process.env[ENV.employeeIdentityProviders]),
+    });
+    return awsHandler(event);
+  },
 );

@@ -1,25 +1,20 @@
 /**
- * The claims the API trusts, derived from what Cognito knows about the user at sign-in. Pure rules, no
- * AWS: the pre-token-generation trigger applies them, the tests pin them down.
+ * The claims the API trusts, derived from what Cognito knows about the user at sign-in and what the
+ * table says about their identity provider and organisation. Pure rules, no AWS and no I/O: the
+ * pre-token-generation trigger gathers the facts (sign-in-directory.ts) and applies these; the same
+ * trigger runs in the local broker; the tests pin the rules down.
  *
  * - A native user-pool user is an employee; membership of the Cognito `admin` group adds `admin`.
- * - A user who came through a partner's identity provider is a partner of the organisation that
- *   provider is mapped to, never an employee and never an admin, whatever Cognito groups they are in.
- * - A federated user whose provider is not mapped to an organisation gets no token at all (default
- *   deny): a provider added to the pool by hand must not quietly let people in as employees.
- * - A partner's e-mail must be in one of its organisation's domains: its IdP may assert any address
+ * - A user who came through one of the company's own identity providers (`employeeProviders`, from
+ *   cdk.json) is an employee too, and an admin when in the `admin` group.
+ * - A user who came through any other provider is a partner of the organisation that provider is
+ *   mapped to in the table (IDP item → ORG item), never an employee and never an admin. Refused:
+ *   a provider the table does not know (unknown, or removed by an admin), an organisation that is gone,
+ *   suspended or past its end date, a user past their own end date, no e-mail, an unverified e-mail
+ *   (OIDC), and an e-mail outside the organisation's domains — its IdP may assert any address
  *   (`ceo@commonplace.example`), and the address names the person everywhere (profile, @handle).
  */
 import type { Group } from '../domain/principal';
-
-/** A partner organisation as the trigger knows it: its id and the e-mail domains its users have. */
-export interface PartnerOrganisation {
-  org: string;
-  emailDomains: readonly string[];
-}
-
-/** Cognito identity provider name → partner organisation, as deployed from cdk.json. */
-export type PartnerOrganisations = Readonly<Record<string, PartnerOrganisation>>;
 
 export interface SignedInUser {
   userName: string;
@@ -36,6 +31,33 @@ export interface CommonplaceClaims {
   org?: string;
 }
 
+/** What the table holds about a partner organisation, as far as sign-in is concerned (the ORG item). */
+export interface OrganisationFacts {
+  id: string;
+  name?: string;
+  /** Lower-case e-mail domains; a subdomain of one counts too. */
+  emailDomains: readonly string[];
+  /** Absent means active. */
+  status?: 'active' | 'suspended';
+  /** ISO-8601; from then on the organisation's users are refused. */
+  accessEndsAt?: string;
+}
+
+/** The facts the trigger reads for a partner sign-in: IDP item, then the ORG item and the user's profile. */
+export interface PartnerFacts {
+  /** The IDP item's organisation id; undefined when the table has no such provider. */
+  orgId?: string;
+  /** The ORG item; undefined when the organisation is gone. */
+  organisation?: OrganisationFacts;
+  /** The user's own end date (`accessEndsAt` on their profile), if any. */
+  userAccessEndsAt?: string;
+}
+
+/** Reads the partner facts of a provider and a user (the table in AWS and locally). */
+export interface SignInDirectory {
+  partnerFacts(providerName: string, userId: string): Promise<PartnerFacts>;
+}
+
 export class SignInRefused extends Error {
   constructor(message: string) {
     super(message);
@@ -43,67 +65,25 @@ export class SignInRefused extends Error {
   }
 }
 
-/** Cognito group whose native members are Commonplace admins. */
+/** Cognito group whose members (native, or from an employee provider) are Commonplace admins. */
 export const ADMIN_GROUP = 'admin';
+
+/** How the user arrived: natively, through an employee provider, or through a partner provider. */
+export type SignInRoute =
+  | { kind: 'native' }
+  | { kind: 'employee'; provider: string }
+  | { kind: 'partner'; provider: string; providerType: string };
 
 interface Identity {
   providerName?: unknown;
   providerType?: unknown;
 }
 
-/** Derives the Commonplace claims of a user, or throws `SignInRefused` to stop the sign-in. */
-export function deriveClaims(user: SignedInUser, partners: PartnerOrganisations): CommonplaceClaims {
-  const attributes = user.userAttributes;
-  const email = attributes.email || undefined;
-  const name =
-    attributes.name ||
-    [attributes.given_name, attributes.family_name].filter(Boolean).join(' ') ||
-    email ||
-    user.userName;
-
-  const providers = federatedProviders(user);
-  if (providers.length === 0) {
-    const groups: Group[] = ['employee'];
-    if (user.cognitoGroups.includes(ADMIN_GROUP)) groups.push('admin');
-    return { email, name, groups };
-  }
-
-  const mapped = providers.filter((provider) => Object.hasOwn(partners, provider));
-  const orgs = new Set(mapped.map((provider) => partners[provider].org));
-  if (orgs.size === 0) {
-    throw new SignInRefused(
-      `Identity provider ${providers.join(', ')} is not mapped to a partner organisation`,
-    );
-  }
-  if (orgs.size > 1) {
-    // A user linked to two partners' providers would see both organisations' spaces: refuse instead.
-    throw new SignInRefused(
-      `User is linked to providers of several partner organisations (${[...orgs].join(', ')})`,
-    );
-  }
-  const partner = partners[mapped[0]];
-  if (!email || !inDomains(email, partner.emailDomains)) {
-    throw new SignInRefused(
-      `The e-mail ${email ?? '(none)'} is not in a domain of partner organisation ${partner.org}`,
-    );
-  }
-  return { email, name, groups: ['partner'], org: partner.org };
-}
-
-/** The address's domain is one of `domains` or a subdomain of one (case-insensitive). */
-function inDomains(email: string, domains: readonly string[]): boolean {
-  const at = email.lastIndexOf('@');
-  if (at < 1) return false;
-  const domain = email.slice(at + 1).toLowerCase();
-  return domains.some((d) => domain === d.toLowerCase() || domain.endsWith(`.${d.toLowerCase()}`));
-}
-
 /**
- * Names of the external identity providers the user is linked to. Cognito sets `identities` for
- * federated users (and for native users linked to a provider) and marks users created by federation
- * as `EXTERNAL_PROVIDER`; either one makes the user federated.
+ * Which route the user came by. Cognito sets `identities` for federated users (and for native users
+ * linked to a provider) and marks users created by federation as `EXTERNAL_PROVIDER`.
  */
-function federatedProviders(user: SignedInUser): string[] {
+export function signInRoute(user: SignedInUser, employeeProviders: readonly string[]): SignInRoute {
   const raw = user.userAttributes.identities;
   let identities: Identity[] = [];
   if (raw) {
@@ -114,38 +94,102 @@ function federatedProviders(user: SignedInUser): string[] {
       throw new SignInRefused('The identities attribute is not valid JSON');
     }
   }
-  const names = identities
-    .map((identity) => identity.providerName)
-    .filter((name): name is string => typeof name === 'string' && name !== '');
-  if (names.length === 0 && user.userAttributes['cognito:user_status'] === 'EXTERNAL_PROVIDER') {
-    throw new SignInRefused('A federated user without a known identity provider');
+  const linked = new Map<string, string>();
+  for (const identity of identities) {
+    if (typeof identity?.providerName !== 'string' || identity.providerName === '') continue;
+    linked.set(identity.providerName, typeof identity.providerType === 'string' ? identity.providerType : '');
   }
-  return [...new Set(names)];
+  if (linked.size === 0) {
+    if (user.userAttributes['cognito:user_status'] === 'EXTERNAL_PROVIDER')
+      throw new SignInRefused('A federated user without a known identity provider');
+    return { kind: 'native' };
+  }
+  const names = [...linked.keys()];
+  const employee = names.filter((name) => employeeProviders.includes(name));
+  const partner = names.filter((name) => !employeeProviders.includes(name));
+  if (partner.length === 0) return { kind: 'employee', provider: employee[0] };
+  if (employee.length > 0) {
+    // An employee account linked to a partner's provider would be both at once: refuse instead.
+    throw new SignInRefused(
+      `User is linked to both an employee provider and a partner provider (${names.join(', ')})`,
+    );
+  }
+  if (partner.length > 1) {
+    // A user linked to two partners' providers could see both organisations' spaces: refuse instead.
+    throw new SignInRefused(
+      `User is linked to providers of several partner organisations (${partner.join(', ')})`,
+    );
+  }
+  return { kind: 'partner', provider: partner[0], providerType: linked.get(partner[0]) ?? '' };
 }
 
-/**
- * Parses the trigger's `PARTNER_ORGANISATIONS` environment variable: a JSON object of provider name to
- * `{ "org": "<id>", "emailDomains": ["<domain>", …] }`.
- */
-export function parsePartnerOrganisations(json: string | undefined): PartnerOrganisations {
-  if (!json) return {};
-  const parsed: unknown = JSON.parse(json);
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error('PARTNER_ORGANISATIONS must be a JSON object of provider name to organisation');
+/** Derives the Commonplace claims of a user, or throws `SignInRefused` to stop the sign-in. */
+export function deriveClaims(
+  user: SignedInUser,
+  route: SignInRoute,
+  facts: PartnerFacts | undefined,
+  now: Date,
+): CommonplaceClaims {
+  const attributes = user.userAttributes;
+  const email = attributes.email || undefined;
+  const name =
+    attributes.name ||
+    [attributes.given_name, attributes.family_name].filter(Boolean).join(' ') ||
+    email ||
+    user.userName;
+
+  if (route.kind !== 'partner') {
+    if (route.kind === 'employee' && !email)
+      throw new SignInRefused(`The company's identity provider ${route.provider} sent no e-mail address`);
+    const groups: Group[] = ['employee'];
+    if (user.cognitoGroups.includes(ADMIN_GROUP)) groups.push('admin');
+    return { email, name, groups };
   }
-  const map: Record<string, PartnerOrganisation> = {};
-  for (const [provider, value] of Object.entries(parsed)) {
-    const { org, emailDomains } = (value ?? {}) as { org?: unknown; emailDomains?: unknown };
-    if (typeof org !== 'string' || org === '')
-      throw new Error(`PARTNER_ORGANISATIONS.${provider}.org must be an organisation id`);
-    if (
-      !Array.isArray(emailDomains) ||
-      emailDomains.length === 0 ||
-      !emailDomains.every((d) => typeof d === 'string' && d !== '')
-    ) {
-      throw new Error(`PARTNER_ORGANISATIONS.${provider}.emailDomains must list the organisation's domains`);
-    }
-    map[provider] = Object.freeze({ org, emailDomains: Object.freeze([...emailDomains]) });
-  }
-  return Object.freeze(map);
+
+  const { provider } = route;
+  if (!facts?.orgId) throw new SignInRefused(`Identity provider ${provider} is unknown or has been removed`);
+  const org = facts.organisation;
+  if (!org) throw new SignInRefused(`The partner organisation of identity provider ${provider} was removed`);
+  const orgName = org.name ?? org.id;
+  if (org.status === 'suspended')
+    throw new SignInRefused(`Access for ${orgName} is suspended. Ask your contact at the company.`);
+  if (ended(org.accessEndsAt, now))
+    throw new SignInRefused(`Access for ${orgName} ended on ${day(org.accessEndsAt)}.`);
+  if (ended(facts.userAccessEndsAt, now))
+    throw new SignInRefused(`Your access ended on ${day(facts.userAccessEndsAt)}.`);
+  if (!email) throw new SignInRefused(`Your identity provider (${provider}) sent no e-mail address`);
+  // An OIDC provider says whether it checked the address; a SAML assertion comes from the partner's own
+  // directory, which is authoritative for its domains (Cognito has no verified flag for SAML).
+  if (route.providerType !== 'SAML' && attributes.email_verified !== 'true')
+    throw new SignInRefused(`Your identity provider (${provider}) did not verify the e-mail ${email}`);
+  if (!inDomains(email, org.emailDomains))
+    throw new SignInRefused(`The e-mail ${email} is not in a domain of partner organisation ${org.id}`);
+  return { email, name, groups: ['partner'], org: org.id };
+}
+
+function ended(at: string | undefined, now: Date): boolean {
+  if (!at) return false;
+  const time = Date.parse(at);
+  // An end date that does not parse ends access: default deny.
+  return Number.isNaN(time) || time <= now.getTime();
+}
+
+function day(at: string | undefined): string {
+  return at && !Number.isNaN(Date.parse(at)) ? new Date(at).toISOString().slice(0, 10) : String(at);
+}
+
+/** The address's domain is one of `domains` or a subdomain of one (case-insensitive). */
+export function inDomains(email: string, domains: readonly string[]): boolean {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return false;
+  const domain = email.slice(at + 1).toLowerCase();
+  return domains.some((d) => domain === d.toLowerCase() || domain.endsWith(`.${d.toLowerCase()}`));
+}
+
+/** Parses the trigger's `EMPLOYEE_IDENTITY_PROVIDERS`: provider names, comma-separated. */
+export function parseEmployeeProviders(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
 }

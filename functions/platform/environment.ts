@@ -6,7 +6,11 @@ export const ENV = {
   tableName: 'TABLE_NAME',
   searchEndpoint: 'SEARCH_ENDPOINT',
   searchAlias: 'SEARCH_ALIAS',
-  partnerOrganisations: 'PARTNER_ORGANISATIONS',
+  /** The pre-token trigger: Cognito provider names of the company's own IdPs (employees), comma-separated. */
+  employeeIdentityProviders: 'EMPLOYEE_IDENTITY_PROVIDERS',
+  /** The spaces Lambda (partner organisations): the user pool and web client whose IdPs it manages. */
+  userPoolId: 'USER_POOL_ID',
+  userPoolClientId: 'USER_POOL_CLIENT_ID',
   logLevel: 'LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   /** The secret CloudFront sends in a header to the API; requests without it are refused. */

@@ -1,8 +1,10 @@
 /**
- * Who may sign in: a Cognito user pool for employees (invited by an admin, MFA required), one
- * federated identity provider per partner organisation (SAML or OIDC, from cdk.json), a hosted
- * sign-in domain, and one public app client for the web app (authorization code + PKCE, no secret).
- * The pre-token-generation trigger puts the `groups` and `org` claims into the access token.
+ * Who may sign in: a Cognito user pool for employees (invited by an admin, MFA required, or federated
+ * from the company's own IdP), federated identity providers of partner organisations (SAML or OIDC:
+ * seeded from cdk.json, or added at run time by an admin through the spaces Lambda, which is granted
+ * the identity-provider APIs on this pool), a hosted sign-in domain, and one public app client for the
+ * web app (authorization code + PKCE, no secret). The pre-token-generation trigger reads each partner
+ * provider's organisation from the table and puts the `groups` and `org` claims into the access token.
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
@@ -29,9 +31,11 @@ import {
   UserPoolIdentityProviderSamlMetadata,
   UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct, type IDependable } from 'constructs';
 import { ENV } from '../../functions/platform/environment';
-import type { PartnerConfig } from '../config';
+import type { EmployeeProviderConfig, PartnerConfig, PartnerIdentityProvider } from '../config';
 import { ServiceFunction } from './service-function';
 
 /** The groups the API knows; `admin` membership is what the trigger reads, the others document roles. */
@@ -58,6 +62,10 @@ export interface AuthProps {
   /** Entry of the pre-token-generation trigger. */
   preTokenGenerationEntry: string;
   partners: PartnerConfig[];
+  /** The company's own identity providers: their users are employees. @default none */
+  employeeProviders?: EmployeeProviderConfig[];
+  /** The table the trigger reads identity providers and organisations from (read-only). */
+  table: ITableV2;
   /** Hosted-UI domain prefix, unique in the region. */
   domainPrefix: string;
 }
@@ -76,6 +84,7 @@ export class Auth extends Construct {
 
   constructor(scope: Construct, id: string, props: AuthProps) {
     super(scope, id);
+    const employeeProviders = props.employeeProviders ?? [];
 
     this.userPool = new UserPool(this, 'UserPool', {
       // Employees are invited by an admin; partners arrive through their own provider.
@@ -131,23 +140,38 @@ export class Auth extends Construct {
       timeout: Duration.seconds(5),
       environment: {
         [ENV.serviceName]: 'commonplace-auth',
-        [ENV.partnerOrganisations]: JSON.stringify(
-          Object.fromEntries(
-            props.partners.map((partner) => [
-              partner.providerName,
-              { org: partner.org, emailDomains: partner.emailDomains },
-            ]),
-          ),
-        ),
+        [ENV.employeeIdentityProviders]: employeeProviders.map((p) => p.providerName).join(','),
       },
     });
+    // The provider → organisation mapping, the organisation's domains, status and end dates, and a
+    // partner's own end date live in the table: read-only (two round trips per partner sign-in).
+    this.preTokenGeneration.bindTable(props.table, 'read');
     this.userPool.addTrigger(
       UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
       this.preTokenGeneration.function,
       LambdaVersion.V2_0,
     );
 
-    const providers = props.partners.map((partner) => this.addPartnerProvider(partner, props.projectRoot));
+    const providers = [
+      ...props.partners.map((partner) =>
+        this.addProvider(
+          `Partner-${partner.org}`,
+          partner.providerName,
+          partner.emailDomains,
+          partner.idp,
+          props.projectRoot,
+        ),
+      ),
+      ...employeeProviders.map((provider) =>
+        this.addProvider(
+          `Employees-${provider.providerName}`,
+          provider.providerName,
+          provider.emailDomains,
+          provider.idp,
+          props.projectRoot,
+        ),
+      ),
+    ];
 
     this.webClient = this.userPool.addClient('WebClient', {
       // A browser app cannot keep a secret: it is a public client using authorization code + PKCE.
@@ -170,6 +194,7 @@ export class Auth extends Construct {
       supportedIdentityProviders: [
         UserPoolClientIdentityProvider.COGNITO,
         ...props.partners.map((partner) => UserPoolClientIdentityProvider.custom(partner.providerName)),
+        ...employeeProviders.map((provider) => UserPoolClientIdentityProvider.custom(provider.providerName)),
       ],
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
@@ -226,18 +251,40 @@ export class Auth extends Construct {
     this.webOrigins.push(origin);
   }
 
-  private addPartnerProvider(partner: PartnerConfig, projectRoot: string): IDependable {
-    const id = `Partner-${partner.org}`;
-    const { idp } = partner;
+  /**
+   * Lets `fn` (the spaces Lambda, which hosts partner organisations) register, change and remove this
+   * pool's identity providers and add them to the web client's supported providers: the named
+   * cognito-idp actions on this pool only, and the pool and client ids in its environment.
+   */
+  grantProviderManagement(fn: ServiceFunction): void {
+    fn.function.addEnvironment(ENV.userPoolId, this.userPool.userPoolId);
+    fn.function.addEnvironment(ENV.userPoolClientId, this.webClient.userPoolClientId);
+    fn.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ManageIdentityProviders',
+        effect: Effect.ALLOW,
+        actions: [...PROVIDER_MANAGEMENT_ACTIONS],
+        resources: [this.userPool.userPoolArn],
+      }),
+    );
+  }
+
+  private addProvider(
+    id: string,
+    name: string,
+    emailDomains: string[],
+    idp: PartnerIdentityProvider,
+    projectRoot: string,
+  ): IDependable {
     if (idp.type === 'saml') {
       const metadata = idp.metadataUrl
         ? UserPoolIdentityProviderSamlMetadata.url(idp.metadataUrl)
         : UserPoolIdentityProviderSamlMetadata.file(readMetadataFile(projectRoot, idp.metadataFile ?? ''));
       return new UserPoolIdentityProviderSaml(this, id, {
         userPool: this.userPool,
-        name: partner.providerName,
+        name,
         metadata,
-        identifiers: partner.emailDomains,
+        ...(emailDomains.length ? { identifiers: emailDomains } : {}),
         attributeMapping: {
           email: ProviderAttribute.other(
             idp.emailAttribute ?? 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
@@ -250,21 +297,33 @@ export class Auth extends Construct {
     }
     return new UserPoolIdentityProviderOidc(this, id, {
       userPool: this.userPool,
-      name: partner.providerName,
+      name,
       issuerUrl: idp.issuerUrl,
       clientId: idp.clientId,
       // A dynamic reference: CloudFormation reads the secret at deploy time, the template never holds it.
       clientSecret: SecretValue.secretsManager(idp.clientSecretName).unsafeUnwrap(),
       scopes: idp.scopes,
       attributeRequestMethod: OidcAttributeRequestMethod.GET,
-      identifiers: partner.emailDomains,
+      ...(emailDomains.length ? { identifiers: emailDomains } : {}),
       attributeMapping: {
         email: ProviderAttribute.other('email'),
+        // Mapped, or Cognito marks every federated address unverified; the trigger refuses those.
+        emailVerified: ProviderAttribute.other('email_verified'),
         fullname: ProviderAttribute.other('name'),
       },
     });
   }
 }
+
+/** What the spaces Lambda may do to the pool: identity providers, and the client's list of them. */
+export const PROVIDER_MANAGEMENT_ACTIONS = [
+  'cognito-idp:CreateIdentityProvider',
+  'cognito-idp:UpdateIdentityProvider',
+  'cognito-idp:DeleteIdentityProvider',
+  'cognito-idp:DescribeIdentityProvider',
+  'cognito-idp:UpdateUserPoolClient',
+  'cognito-idp:DescribeUserPoolClient',
+] as const;
 
 function readMetadataFile(projectRoot: string, file: string): string {
   return readFileSync(isAbsolute(file) ? file : join(projectRoot, file), 'utf8');

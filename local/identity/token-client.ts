@@ -1,8 +1,11 @@
-// Gets tokens from the local identity provider the way a browser would: the real authorization-code
-// + PKCE flow over HTTP, following redirects by hand and keeping the cookies, and picking the account
-// on the login page. Nothing listens on the redirect URI: the code is read from the redirect itself.
-// Used by `npm run token -- <account>` and by the integration tests.
+// Gets tokens from the local broker the way a browser would: the real authorization-code + PKCE flow
+// over HTTP, following redirects by hand and keeping the cookies. An employee is picked on the broker's
+// page; a partner goes on by their work e-mail to their organisation's own identity provider, is picked
+// there, and comes back through the broker (which runs the pre-token trigger). Nothing listens on the
+// redirect URI: the code is read from the redirect itself. Used by `npm run token -- <account>` and by
+// the integration tests.
 import { createHash, randomBytes } from 'node:crypto';
+import { DEMO_ACCOUNTS, PARTNER_IDPS } from './demo-accounts';
 
 export interface TokenSet {
   accessToken: string;
@@ -22,6 +25,12 @@ export interface FetchTokenOptions {
   /** Defaults to `/auth/callback` on the issuer's origin: the web client's callback. */
   redirectUri?: string;
   clientId?: string;
+  /**
+   * How a federated account reaches its IdP: the work e-mail typed at the broker (default: the demo
+   * account's or the demo IdP user's address), or a provider button to press instead.
+   */
+  email?: string;
+  provider?: string;
 }
 
 /** An OAuth error answered by the provider, e.g. `invalid_grant`; `code` is the OAuth error code. */
@@ -69,27 +78,39 @@ export async function authorize(
   }).toString();
 
   let step = await browser.navigate(authorizationUrl);
-  if ('page' in step) {
+  // The broker's page, then (for a partner) their IdP's page: at most a few forms before the redirect.
+  for (let form = 0; form < 4 && 'page' in step; form++) {
     const html = await step.page.text();
-    const action = /<form[^>]*\saction="([^"]+)"/.exec(html)?.[1];
-    if (step.page.status !== 200 || !action) {
+    const actions = [...html.matchAll(/<form[^>]*\saction="([^"]+)"/g)].map((m) => m[1]);
+    if (step.page.status !== 200 || actions.length === 0) {
       throw new Error(
-        `Expected the login page at ${step.url}, got HTTP ${step.page.status}: ${alertText(html)}`,
+        `The local identity provider refused to sign in "${accountId}" (HTTP ${step.page.status}): ${alertText(html)}` +
+          ` Known accounts: ${knownAccounts().join(', ')}.`,
       );
     }
-    const loginUrl = new URL(decodeHtml(action), step.url);
-    step = await browser.navigate(loginUrl, {
-      method: 'POST',
-      body: new URLSearchParams({ account: accountId }),
-    });
-    if ('page' in step) {
-      const refusal = await step.page.text();
-      const known = [...refusal.matchAll(/name="account" value="([^"]+)"/g)].map((m) => m[1]);
-      throw new Error(
-        `The local identity provider refused to sign in "${accountId}" (HTTP ${step.page.status}): ${alertText(refusal)}` +
-          (known.length ? ` Known accounts: ${known.join(', ')}.` : ''),
-      );
+    const action = new URL(decodeHtml(actions[0]), step.url);
+    const hasAccount = html.includes(`name="account" value="${accountId}"`);
+    let body: URLSearchParams;
+    if (hasAccount || form > 0) body = new URLSearchParams({ account: accountId });
+    else if (opts.provider) body = new URLSearchParams({ provider: opts.provider });
+    else {
+      const email = opts.email ?? emailOf(accountId);
+      // An unknown id is posted as is: the page's refusal names the problem.
+      body = email ? new URLSearchParams({ email }) : new URLSearchParams({ account: accountId });
+      if (email) {
+        const emailForm = actions.length > 1 ? actions[actions.length - 1] : actions[0];
+        step = await browser.navigate(new URL(decodeHtml(emailForm), step.url), { method: 'POST', body });
+        continue;
+      }
     }
+    step = await browser.navigate(action, { method: 'POST', body });
+  }
+  if ('page' in step) {
+    const refusal = await step.page.text();
+    throw new Error(
+      `The local identity provider refused to sign in "${accountId}" (HTTP ${step.page.status}): ${alertText(refusal)}` +
+        ` Known accounts: ${knownAccounts().join(', ')}.`,
+    );
   }
 
   const params = step.callback.searchParams;
@@ -186,6 +207,17 @@ class CookieBrowser {
       else this.cookies.set(name, value);
     }
   }
+}
+
+/** The work e-mail of a demo account or of a person at a demo partner IdP. */
+function emailOf(accountId: string): string | undefined {
+  const account = DEMO_ACCOUNTS.find((a) => a.id === accountId);
+  if (account) return account.org ? account.email : undefined;
+  return PARTNER_IDPS.flatMap((idp) => idp.users).find((user) => user.id === accountId)?.email;
+}
+
+function knownAccounts(): string[] {
+  return DEMO_ACCOUNTS.map((a) => a.id);
 }
 
 function alertText(html: string): string {

@@ -22,7 +22,54 @@ describe('readConfig', () => {
       api: { rateLimit: 100, burstLimit: 200 },
       waf: { enabled: true, ratePerIp: 10_000, anonymousApiRatePerIp: 300 },
       partners: [],
+      employeeProviders: [],
     });
+  });
+
+  it("reads the company's own identity providers for employees, and refuses a bad or clashing one", () => {
+    const entra = {
+      providerName: 'corp-entra',
+      emailDomains: ['commonplace.example'],
+      oidc: {
+        issuerUrl: 'https://login.microsoftonline.com/00000000-0000-4000-8000-000000000000/v2.0',
+        clientId: 'c',
+        clientSecretName: 's',
+      },
+    };
+    expect(config({ 'commonplace:employeeIdentityProviders': [entra] }).employeeProviders).toEqual([
+      {
+        providerName: 'corp-entra',
+        emailDomains: ['commonplace.example'],
+        idp: {
+          type: 'oidc',
+          issuerUrl: entra.oidc.issuerUrl,
+          clientId: 'c',
+          clientSecretName: 's',
+          scopes: ['openid', 'email', 'profile'],
+        },
+      },
+    ]);
+    const okta = { providerName: 'okta', saml: { metadataUrl: 'https://okta.example/metadata' } };
+    expect(
+      config({ 'commonplace:employeeIdentityProviders': JSON.stringify([okta]) }).employeeProviders,
+    ).toEqual([{ providerName: 'okta', emailDomains: [], idp: expect.objectContaining({ type: 'saml' }) }]);
+    expect(() =>
+      config({ 'commonplace:employeeIdentityProviders': [{ providerName: 'a_b', saml: okta.saml }] }),
+    ).toThrow(/providerName/);
+    expect(() => config({ 'commonplace:employeeIdentityProviders': [okta, okta] })).toThrow(/appears twice/);
+    expect(() =>
+      config({
+        'commonplace:employeeIdentityProviders': [
+          { ...entra, oidc: { ...entra.oidc, issuerUrl: 'https://login.microsoftonline.com/common/v2.0' } },
+        ],
+      }),
+    ).toThrow(/multi-tenant/);
+    expect(() =>
+      config({
+        'commonplace:employeeIdentityProviders': [{ ...okta, providerName: 'acme' }],
+        'commonplace:partners': [{ org: 'acme', emailDomains: ['acme.example'], saml: okta.saml }],
+      }),
+    ).toThrow(/also a partner's provider/);
   });
 
   it('switches the web ACL off and sets its rate limits', () => {

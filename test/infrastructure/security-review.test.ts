@@ -165,11 +165,11 @@ describe('claims nobody can edit', () => {
     expect(client().RefreshTokenRotation).toMatchObject({ Feature: 'ENABLED' });
   });
 
-  it('tells the trigger each partner’s e-mail domains, which it enforces', () => {
+  it('lets the trigger read (never write) the table, where each partner’s e-mail domains are kept', () => {
     const [, trigger] =
       resources('AWS::Lambda::Function').find(([id]) => id.startsWith('AuthPreTokenGeneration')) ?? [];
-    const partners = JSON.parse(trigger.Properties.Environment.Variables.PARTNER_ORGANISATIONS);
-    expect(partners.acme).toEqual({ org: 'acme', emailDomains: ['acme.example'] });
+    expect(trigger.Properties.Environment.Variables.PARTNER_ORGANISATIONS).toBeUndefined();
+    expect(trigger.Properties.Environment.Variables.TABLE_NAME).toBeDefined();
   });
 });
 

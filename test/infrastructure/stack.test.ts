@@ -18,6 +18,7 @@ import { BOOKMARK_METADATA_ITEM_TYPES } from '../../functions/streams/bookmark-m
 import { FANOUT_ITEM_TYPES, FANOUT_PAGES_QUEUE_URL_ENV } from '../../functions/streams/fanout';
 import { INDEXER_ITEM_TYPES } from '../../functions/streams/indexer';
 import { apiGatewayPaths } from '../../lib/constructs/api';
+import { partnerItems } from '../../lib/constructs/partner-seed';
 import { TABLE_ACTIONS } from '../../lib/constructs/service-function';
 import { MAX_RETRY_ATTEMPTS } from '../../lib/constructs/streams';
 import { type Synthesized, synthesize, TEST_OPERATOR_ROLE } from './synthesize';
@@ -157,7 +158,7 @@ describe('auth', () => {
     expect(names).toEqual(['admin', 'employee', 'partner']);
   });
 
-  it('runs the pre-token-generation trigger as a V2_0 event, with the provider → organisation map', () => {
+  it('runs the pre-token-generation trigger as a V2_0 event, reading the provider → organisation map from the table', () => {
     const trigger = logicalIdOf('AWS::Lambda::Function', 'AuthPreTokenGeneration');
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       LambdaConfig: {
@@ -165,10 +166,105 @@ describe('auth', () => {
       },
     });
     const fn = template.findResources('AWS::Lambda::Function')[trigger] as Resource;
-    expect(JSON.parse(fn.Properties.Environment.Variables.PARTNER_ORGANISATIONS)).toEqual({
-      acme: { org: 'acme', emailDomains: ['acme.example'] },
-      'globex-entra': { org: 'globex', emailDomains: ['globex.example'] },
+    const variables = fn.Properties.Environment.Variables;
+    expect(variables.PARTNER_ORGANISATIONS).toBeUndefined();
+    expect(variables.TABLE_NAME).toEqual({ Ref: logicalIdOf('AWS::DynamoDB::GlobalTable', 'DataTable') });
+    expect(variables.EMPLOYEE_IDENTITY_PROVIDERS).toBe('corp-entra,corp-okta');
+    const reads = statementsOfRole('AuthPreTokenGenerationRole').filter((s) => s.Sid === 'ReadTable');
+    expect(reads.flatMap(actions).sort()).toEqual([...TABLE_ACTIONS.read].sort());
+  });
+
+  it('writes each cdk.json partner into the table once (ORG, ORGDOMAIN, IDP), never over what is there', () => {
+    const seeds = resources('Custom::PartnerOrganisation');
+    expect(seeds).toHaveLength(2);
+    const acme = JSON.stringify(seeds.find(([id]) => id.includes('acme'))?.[1].Properties);
+    expect(acme).toContain('transactWriteItems');
+    for (const key of ['ORG#acme', 'ORGDOMAIN#acme.example', 'IDP#acme']) expect(acme).toContain(key);
+    expect(acme).toContain('attribute_not_exists(PK)');
+    expect(acme).toContain('TransactionCanceledException');
+    expect(JSON.stringify(seeds[0][1].Properties)).not.toContain('"Update"');
+    expect(
+      partnerItems({
+        org: 'globex',
+        providerName: 'globex-entra',
+        emailDomains: ['Globex.example'],
+        idp: {
+          type: 'oidc',
+          issuerUrl: 'https://login.globex.example/v2.0',
+          clientId: 'c',
+          clientSecretName: 's',
+        },
+      }),
+    ).toEqual([
+      expect.objectContaining({
+        PK: 'ORG#globex',
+        emailDomains: ['globex.example'],
+        status: 'active',
+        provider: {
+          name: 'globex-entra',
+          kind: 'oidc',
+          issuer: 'https://login.globex.example/v2.0',
+          clientId: 'c',
+        },
+      }),
+      expect.objectContaining({ PK: 'ORGDOMAIN#globex.example', orgId: 'globex' }),
+      expect.objectContaining({ PK: 'IDP#globex-entra', orgId: 'globex' }),
+    ]);
+  });
+
+  it("federates employees from the company's own IdPs (OIDC and SAML) and offers them to the web client", () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolIdentityProvider', {
+      ProviderName: 'corp-entra',
+      ProviderType: 'OIDC',
+      ProviderDetails: Match.objectLike({
+        oidc_issuer: 'https://login.microsoftonline.com/00000000-0000-4000-8000-000000000000/v2.0',
+        client_secret: '{{resolve:secretsmanager:commonplace/entra-oidc:SecretString:::}}',
+      }),
+      IdpIdentifiers: ['commonplace.example'],
+      AttributeMapping: Match.objectLike({ email: 'email', email_verified: 'email_verified' }),
     });
+    template.hasResourceProperties('AWS::Cognito::UserPoolIdentityProvider', {
+      ProviderName: 'corp-okta',
+      ProviderType: 'SAML',
+      ProviderDetails: Match.objectLike({ MetadataURL: 'https://corp.okta.example/app/metadata' }),
+    });
+    const [, client] = only('AWS::Cognito::UserPoolClient');
+    expect(client.Properties.SupportedIdentityProviders).toEqual(
+      expect.arrayContaining(['COGNITO', 'acme', 'globex-entra', 'corp-entra', 'corp-okta']),
+    );
+  });
+
+  it("lets the spaces Lambda (partner organisations) manage this pool's identity providers, and nothing else", () => {
+    const pool = logicalIdOf('AWS::Cognito::UserPool', 'AuthUserPool');
+    const manage = statementsOfRole('ApiSpacesHandlerRole').filter(
+      (s) => s.Sid === 'ManageIdentityProviders',
+    );
+    expect(manage).toHaveLength(1);
+    expect(actions(manage[0]).sort()).toEqual(
+      [
+        'cognito-idp:CreateIdentityProvider',
+        'cognito-idp:DeleteIdentityProvider',
+        'cognito-idp:DescribeIdentityProvider',
+        'cognito-idp:DescribeUserPoolClient',
+        'cognito-idp:UpdateIdentityProvider',
+        'cognito-idp:UpdateUserPoolClient',
+      ].sort(),
+    );
+    expect(manage[0].Resource).toEqual({ 'Fn::GetAtt': [pool, 'Arn'] });
+    const spaces = template.findResources('AWS::Lambda::Function')[
+      logicalIdOf('AWS::Lambda::Function', 'ApiSpacesHandler')
+    ] as Resource;
+    expect(spaces.Properties.Environment.Variables).toMatchObject({
+      USER_POOL_ID: { Ref: pool },
+      USER_POOL_CLIENT_ID: { Ref: logicalIdOf('AWS::Cognito::UserPoolClient', 'AuthUserPoolWebClient') },
+    });
+    // No other role may touch the pool's identity providers.
+    const others = identityStatements().filter(
+      ({ policy, statement }) =>
+        !policy.startsWith('ApiSpacesHandlerRole') &&
+        actions(statement).some((a) => a.startsWith('cognito-idp:')),
+    );
+    expect(others).toEqual([]);
   });
 
   it('declares each partner identity provider from context, with no secret in the template', () => {
@@ -201,7 +297,13 @@ describe('auth', () => {
     expect(p.CallbackURLs).toEqual([
       { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution, 'DomainName'] }, '/auth/callback']] },
     ]);
-    expect(p.SupportedIdentityProviders).toEqual(['COGNITO', 'acme', 'globex-entra']);
+    expect(p.SupportedIdentityProviders).toEqual([
+      'COGNITO',
+      'acme',
+      'globex-entra',
+      'corp-entra',
+      'corp-okta',
+    ]);
     expect(p.ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
     expect(p.ExplicitAuthFlows).not.toContain('ALLOW_ADMIN_USER_PASSWORD_AUTH');
     expect(p.PreventUserExistenceErrors).toBe('ENABLED');
@@ -339,6 +441,8 @@ describe('api', () => {
       if (module.name === 'notifications') search.push(ENV.unsubscribeSecretArn);
       // The profiles Lambda disables people in the pool when an HR import deactivates them.
       if (module.name === 'profiles') search.push('USER_POOL_ID');
+      // Partner organisations (spaces) register their identity providers in the user pool.
+      if (module.name === 'spaces') search.push(ENV.userPoolId, ENV.userPoolClientId);
       expect(Object.keys(env).sort()).toEqual(
         [ENV.logLevel, ENV.serviceName, ENV.tableName, ENV.originSecret, ...search].sort(),
       );
@@ -492,7 +596,7 @@ describe('least-privilege IAM', () => {
     expect(tableActions('StreamsIndexerHandlerRole')).toEqual([...TABLE_ACTIONS.read].sort());
     expect(tableActions('StreamsFanoutHandlerRole')).toEqual([...TABLE_ACTIONS.readWrite].sort());
     expect(tableActions('StreamsBookmarkMetadataHandlerRole')).toEqual(['dynamodb:UpdateItem']);
-    expect(tableActions('AuthPreTokenGenerationRole')).toEqual([]);
+    expect(tableActions('AuthPreTokenGenerationRole')).toEqual([...TABLE_ACTIONS.read].sort());
     expect(tableActions('SearchSecurityConfigRole')).toEqual([]);
   });
 

@@ -33,6 +33,20 @@ export const TEST_PARTNERS = [
   },
 ];
 
+/** The company's own IdPs: employees federated from Entra ID (OIDC) and Okta (SAML). */
+export const TEST_EMPLOYEE_PROVIDERS = [
+  {
+    providerName: 'corp-entra',
+    emailDomains: ['commonplace.example'],
+    oidc: {
+      issuerUrl: 'https://login.microsoftonline.com/00000000-0000-4000-8000-000000000000/v2.0',
+      clientId: 'commonplace-employees',
+      clientSecretName: 'commonplace/entra-oidc',
+    },
+  },
+  { providerName: 'corp-okta', saml: { metadataUrl: 'https://corp.okta.example/app/metadata' } },
+];
+
 export const TEST_OPERATOR_ROLE = 'arn:aws:iam::123456789012:role/CommonplaceOperator';
 
 export interface Synthesized {
@@ -56,6 +70,7 @@ export function synthesize(options: { bundling: boolean; context?: Record<string
     context: {
       ...cdkJsonContext(),
       'commonplace:partners': TEST_PARTNERS,
+      'commonplace:employeeIdentityProviders': TEST_EMPLOYEE_PROVIDERS,
       'commonplace:alarmEmail': 'ops@example.com',
       'commonplace:searchOperatorRoleArns': [TEST_OPERATOR_ROLE],
       // An empty list skips esbuild: template assertions do not need the bundles, the budget test does.

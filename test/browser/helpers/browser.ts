@@ -13,6 +13,7 @@ import {
   chromium,
   type Page,
 } from 'playwright-core';
+import { PARTNER_IDPS } from '../../../local/identity/demo-accounts';
 import { noteSkipped } from '../../helpers/skipped';
 
 const require = createRequire(import.meta.url);
@@ -94,10 +95,18 @@ export async function newSession(browser: Browser, options: BrowserContextOption
   return { context, page, dialogs, errors };
 }
 
-/** Signs in through the app's button and the local identity provider's account chooser. */
+/**
+ * Signs in through the app's button: an employee picks their account at the local broker; a partner
+ * presses "Sign in with <organisation>" there and picks their account at the organisation's own IdP.
+ */
 export async function signIn(page: Page, baseUrl: string, account: string): Promise<void> {
   await page.goto(`${baseUrl}/`);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  const partner = PARTNER_IDPS.find((idp) => idp.users.some((user) => user.id === account));
+  if (partner) {
+    await page.getByRole('button', { name: `Sign in with ${partner.name}` }).click();
+    await page.getByRole('heading', { level: 1, name: `${partner.name} sign-in` }).waitFor();
+  }
   await page.locator(`button[name="account"][value="${account}"]`).click();
   await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
 }

@@ -1,16 +1,50 @@
 /**
- * The pre-token-generation trigger: which claims each kind of user gets, and who gets no token.
+ * The pre-token-generation trigger: which claims each kind of user gets, and who gets no token. The
+ * organisation facts come from an in-memory directory shaped like the table's IDP / ORG / profile items.
  */
-import { describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { Context, PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import { createPreTokenGenerationHandler, handler } from '../../../functions/auth/pre-token-generation';
-import { deriveClaims, parsePartnerOrganisations, SignInRefused } from '../../../functions/auth/token-claims';
+import {
+  deriveClaims,
+  type OrganisationFacts,
+  type PartnerFacts,
+  parseEmployeeProviders,
+  SignInRefused,
+  signInRoute,
+} from '../../../functions/auth/token-claims';
 
-const PARTNERS = {
-  acme: { org: 'acme', emailDomains: ['acme.example'] },
-  'globex-entra': { org: 'globex', emailDomains: ['globex.example'] },
+const NOW = new Date('2026-11-30T12:00:00Z');
+const clock = { now: () => NOW };
+
+/** The table in miniature: provider name → organisation id (IDP items), organisations, end dates. */
+let providers: Record<string, string>;
+let organisations: Record<string, OrganisationFacts>;
+let userEnds: Record<string, string>;
+let lookups: [provider: string, userId: string][];
+
+beforeEach(() => {
+  providers = { acme: 'acme', 'globex-entra': 'globex' };
+  organisations = {
+    acme: { id: 'acme', name: 'Acme Supplies', emailDomains: ['acme.example'] },
+    globex: { id: 'globex', name: 'Globex Partners', emailDomains: ['globex.example'] },
+  };
+  userEnds = {};
+  lookups = [];
+});
+
+const directory = {
+  async partnerFacts(provider: string, userId: string): Promise<PartnerFacts> {
+    lookups.push([provider, userId]);
+    const orgId = Object.hasOwn(providers, provider) ? providers[provider] : undefined;
+    if (!orgId) return {};
+    return {
+      orgId,
+      organisation: Object.hasOwn(organisations, orgId) ? organisations[orgId] : undefined,
+      userAccessEndsAt: userEnds[userId],
+    };
+  },
 };
-const PARTNERS_JSON = JSON.stringify(PARTNERS);
 
 function identities(...providers: [name: string, type: string][]): string {
   return JSON.stringify(
@@ -71,11 +105,13 @@ const federated = (
       identities: identities([provider, type]),
       email,
       name: 'Pat Partner',
+      email_verified: 'true',
       ...extra,
     },
   });
 
-const run = (event: PreTokenGenerationV2TriggerEvent) => createPreTokenGenerationHandler(PARTNERS)(event);
+const run = (event: PreTokenGenerationV2TriggerEvent, employeeProviders: string[] = ['corp-entra']) =>
+  createPreTokenGenerationHandler({ directory, employeeProviders, clock })(event);
 const accessClaims = (event: PreTokenGenerationV2TriggerEvent) =>
   event.response.claimsAndScopeOverrideDetails.accessTokenGeneration?.claimsToAddOrOverride as Record<
     string,
@@ -88,7 +124,7 @@ const idClaims = (event: PreTokenGenerationV2TriggerEvent) =>
   >;
 
 describe('employees (native user-pool users)', () => {
-  it('get the employee group, e-mail and name in the access token', async () => {
+  it('get the employee group, e-mail and name in the access token, with no table read', async () => {
     const result = await run(tokenEvent({}));
     expect(accessClaims(result)).toEqual({
       email: 'alice@commonplace.example',
@@ -96,6 +132,7 @@ describe('employees (native user-pool users)', () => {
       groups: ['employee'],
     });
     expect(idClaims(result)).toEqual({ groups: ['employee'] });
+    expect(lookups).toEqual([]);
   });
 
   it('are admins when in the Cognito admin group', async () => {
@@ -115,16 +152,61 @@ describe('employees (native user-pool users)', () => {
       userAttributes: attributes,
       cognitoGroups: [],
     });
-    expect(deriveClaims(user({ given_name: 'Bob', family_name: 'Baker' }), PARTNERS).name).toBe('Bob Baker');
-    expect(deriveClaims(user({ email: 'bob@commonplace.example' }), PARTNERS).name).toBe(
+    const native = { kind: 'native' } as const;
+    expect(deriveClaims(user({ given_name: 'Bob', family_name: 'Baker' }), native, undefined, NOW).name).toBe(
+      'Bob Baker',
+    );
+    expect(deriveClaims(user({ email: 'bob@commonplace.example' }), native, undefined, NOW).name).toBe(
       'bob@commonplace.example',
     );
-    expect(deriveClaims(user({}), PARTNERS).name).toBe('u-1');
+    expect(deriveClaims(user({}), native, undefined, NOW).name).toBe('u-1');
+  });
+});
+
+describe("employees through the company's own identity provider", () => {
+  const viaEntra = (extra: Record<string, string> = {}, groups: string[] = []) =>
+    tokenEvent({
+      userName: 'corp-entra_alice',
+      attributes: {
+        'cognito:user_status': 'EXTERNAL_PROVIDER',
+        identities: identities(['corp-entra', 'OIDC']),
+        ...extra,
+      },
+      groups,
+    });
+
+  it('are employees (admins through the admin group), with no table read', async () => {
+    expect(accessClaims(await run(viaEntra())).groups).toEqual(['employee']);
+    expect(accessClaims(await run(viaEntra({}, ['admin']))).groups).toEqual(['employee', 'admin']);
+    expect(lookups).toEqual([]);
+  });
+
+  it('are refused without an e-mail address', async () => {
+    const event = viaEntra();
+    delete event.request.userAttributes.email;
+    await expect(run(event)).rejects.toThrow(/sent no e-mail/);
+  });
+
+  it('are partners of nobody when the provider is not configured as an employee provider', async () => {
+    await expect(run(viaEntra(), [])).rejects.toThrow(/corp-entra is unknown or has been removed/);
+  });
+
+  it('are refused when also linked to a partner provider', async () => {
+    const event = viaEntra({ identities: identities(['corp-entra', 'OIDC'], ['acme', 'SAML']) });
+    await expect(run(event)).rejects.toThrow(/both an employee provider and a partner provider/);
+  });
+
+  it('come from EMPLOYEE_IDENTITY_PROVIDERS, a comma-separated list', () => {
+    expect(parseEmployeeProviders('corp-entra, okta ,')).toEqual(['corp-entra', 'okta']);
+    expect(parseEmployeeProviders(undefined)).toEqual([]);
+    expect(signInRoute({ userName: 'x', userAttributes: {}, cognitoGroups: [] }, [])).toEqual({
+      kind: 'native',
+    });
   });
 });
 
 describe('partners (federated users)', () => {
-  it('get the partner group and the organisation their provider is mapped to', async () => {
+  it('get the partner group and the organisation their provider is mapped to in the table', async () => {
     const result = await run(federated('acme'));
     expect(accessClaims(result)).toEqual({
       email: 'pat@acme.example',
@@ -133,11 +215,22 @@ describe('partners (federated users)', () => {
       org: 'acme',
     });
     expect(idClaims(result)).toEqual({ groups: ['partner'], org: 'acme' });
+    expect(lookups).toEqual([['acme', '5f1c4b3a-0000-4000-8000-000000000001']]);
   });
 
   it('map through the provider name, not the organisation id (OIDC)', async () => {
     const result = await run(federated('globex-entra', 'OIDC'));
     expect(accessClaims(result)).toMatchObject({ groups: ['partner'], org: 'globex' });
+  });
+
+  it('are mapped by what the table says now: a provider added at run time works at once', async () => {
+    await expect(run(federated('initech', 'OIDC', {}, 'ian@initech.example'))).rejects.toThrow(
+      /initech is unknown/,
+    );
+    providers.initech = 'initech';
+    organisations.initech = { id: 'initech', emailDomains: ['initech.example'] };
+    const result = await run(federated('initech', 'OIDC', {}, 'ian@initech.example'));
+    expect(accessClaims(result)).toMatchObject({ groups: ['partner'], org: 'initech' });
   });
 
   it('are never employees or admins, whatever Cognito groups they are in', async () => {
@@ -157,9 +250,38 @@ describe('partners (federated users)', () => {
     expect(accessClaims(result)).toMatchObject({ groups: ['partner'], org: 'acme' });
   });
 
-  it('get no token when their provider is not mapped to an organisation', async () => {
+  it('get no token when their provider is unknown or was removed', async () => {
     await expect(run(federated('initech'))).rejects.toThrow(SignInRefused);
-    await expect(run(federated('initech'))).rejects.toThrow(/initech is not mapped/);
+    delete providers.acme;
+    await expect(run(federated('acme'))).rejects.toThrow(/acme is unknown or has been removed/);
+  });
+
+  it('get no token when their organisation is gone', async () => {
+    delete organisations.acme;
+    await expect(run(federated('acme'))).rejects.toThrow(
+      /organisation of identity provider acme was removed/,
+    );
+  });
+
+  it('get no token while their organisation is suspended, and one again once it is active', async () => {
+    organisations.acme = { ...organisations.acme, status: 'suspended' };
+    await expect(run(federated('acme'))).rejects.toThrow(/Access for Acme Supplies is suspended/);
+    organisations.acme = { ...organisations.acme, status: 'active' };
+    expect(accessClaims(await run(federated('acme'))).org).toBe('acme');
+  });
+
+  it("get no token after their organisation's end date, with the date in the message", async () => {
+    organisations.acme = { ...organisations.acme, accessEndsAt: '2026-11-30T11:59:59Z' };
+    await expect(run(federated('acme'))).rejects.toThrow('Access for Acme Supplies ended on 2026-11-30.');
+    organisations.acme = { ...organisations.acme, accessEndsAt: '2026-12-01T00:00:00Z' };
+    expect(accessClaims(await run(federated('acme'))).org).toBe('acme');
+    organisations.acme = { ...organisations.acme, accessEndsAt: 'not a date' };
+    await expect(run(federated('acme'))).rejects.toThrow(SignInRefused);
+  });
+
+  it('get no token after their own end date', async () => {
+    userEnds['5f1c4b3a-0000-4000-8000-000000000001'] = '2026-11-01T00:00:00Z';
+    await expect(run(federated('acme'))).rejects.toThrow('Your access ended on 2026-11-01.');
   });
 
   it('get no token when linked to two partners', async () => {
@@ -179,6 +301,24 @@ describe('partners (federated users)', () => {
     await expect(run(event)).rejects.toThrow(/not valid JSON/);
   });
 
+  it('get no token when their provider sends no e-mail', async () => {
+    const noEmail = federated('acme');
+    delete noEmail.request.userAttributes.email;
+    await expect(run(noEmail)).rejects.toThrow(/sent no e-mail address/);
+  });
+
+  it('get no token from an OIDC provider that did not verify the e-mail (SAML carries no such flag)', async () => {
+    for (const verified of [{ email_verified: 'false' }, { email_verified: '' }]) {
+      await expect(run(federated('globex-entra', 'OIDC', verified))).rejects.toThrow(/did not verify/);
+    }
+    const unflagged = federated('globex-entra', 'OIDC');
+    delete unflagged.request.userAttributes.email_verified;
+    await expect(run(unflagged)).rejects.toThrow(/did not verify/);
+    const saml = federated('acme', 'SAML');
+    delete saml.request.userAttributes.email_verified;
+    expect(accessClaims(await run(saml)).org).toBe('acme');
+  });
+
   it("get no token with an e-mail outside their organisation's domains (no @ceo from a partner IdP)", async () => {
     for (const email of [
       'ceo@commonplace.example',
@@ -189,9 +329,6 @@ describe('partners (federated users)', () => {
     ]) {
       await expect(run(federated('acme', 'SAML', {}, email))).rejects.toThrow(/not in a domain of partner/);
     }
-    const noEmail = federated('acme');
-    delete noEmail.request.userAttributes.email;
-    await expect(run(noEmail)).rejects.toThrow(SignInRefused);
   });
 
   it('may come from a subdomain of their domain, in any case', async () => {
@@ -205,30 +342,15 @@ describe('partners (federated users)', () => {
   });
 });
 
-describe('the partner map from the environment', () => {
-  it('is a JSON object of provider name to organisation id and e-mail domains', () => {
-    expect(parsePartnerOrganisations(PARTNERS_JSON)).toEqual(PARTNERS);
-    expect(parsePartnerOrganisations(undefined)).toEqual({});
-    expect(parsePartnerOrganisations('')).toEqual({});
-  });
-
-  it('rejects anything else', () => {
-    expect(() => parsePartnerOrganisations('["acme"]')).toThrow(/JSON object/);
-    expect(() => parsePartnerOrganisations('{"acme":""}')).toThrow(/acme/);
-    expect(() => parsePartnerOrganisations('{"acme":1}')).toThrow(/acme/);
-    // The old form without domains: a partner IdP could then assert any address.
-    expect(() => parsePartnerOrganisations('{"acme":"acme"}')).toThrow(/acme/);
-    expect(() => parsePartnerOrganisations('{"acme":{"org":"acme","emailDomains":[]}}')).toThrow(
-      /emailDomains/,
-    );
-  });
-});
-
 describe('the Lambda entry', () => {
-  it('is wrapped by middy and treats every federated user as unmapped without configuration', async () => {
+  it('is wrapped by middy and needs its table', async () => {
     const context = { getRemainingTimeInMillis: () => 5000, awsRequestId: 'req-1' } as unknown as Context;
-    const employee = await handler(tokenEvent({}), context);
-    expect(accessClaims(employee).groups).toEqual(['employee']);
-    await expect(handler(federated('acme'), context)).rejects.toThrow(SignInRefused);
+    const saved = process.env.TABLE_NAME;
+    delete process.env.TABLE_NAME;
+    try {
+      await expect(handler(tokenEvent({}), context)).rejects.toThrow(/TABLE_NAME/);
+    } finally {
+      if (saved !== undefined) process.env.TABLE_NAME = saved;
+    }
   });
 });
