@@ -72,7 +72,6 @@ export class CommonplaceStack extends Stack {
       audience: this.auth.webClient.userPoolClientId,
       throttle: config.api,
     });
-
     // Partner organisations live in the spaces module: an admin adding one registers its IdP in Cognito.
     this.auth.grantProviderManagement(this.api.handlers.spaces);
     // SCIM provisioning (Entra ID, Okta): its own Lambda and token; HR imports deactivate people too.

@@ -1,14 +1,24 @@
 /**
  * `npm start`: runs Commonplace locally (API, identity provider, stream, web client) and, with
- * `--seed`, loads the demo data set first. Prints where to go and which accounts exist.
+ * `--seed`, loads the demo data set first — only into a data folder that never held data. Prints where
+ * to go and which accounts exist. A data folder it will not use is refused in one paragraph (what is
+ * wrong, how to restore), never a stack.
  */
 import { readyMessage } from './ready-message';
-import { startLocalRuntime } from './runtime';
+import { type LocalRuntime, startLocalRuntime } from './runtime';
 import { seedDemoData } from './seed';
+import { DataFolderError } from './state-file';
 
 const started = performance.now();
 const args = new Set(process.argv.slice(2));
-const runtime = await startLocalRuntime();
+let runtime: LocalRuntime;
+try {
+  runtime = await startLocalRuntime();
+} catch (error) {
+  if (!(error instanceof DataFolderError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 const search = runtime.searchStart;
 console.log(
   search.mode === 'snapshot'
@@ -17,12 +27,20 @@ console.log(
 );
 
 if (args.has('--seed')) {
-  const summary = await seedDemoData(runtime.table);
-  console.log(
-    summary === 'already loaded'
-      ? 'Demo data: loaded on an earlier start; what you wrote is kept'
-      : `Demo data: ${summary}`,
-  );
+  const folder = runtime.dataFolder;
+  if (!folder || folder.fresh || folder.seeded) {
+    const summary = await seedDemoData(runtime.table);
+    folder?.markSeeded();
+    console.log(
+      summary === 'already loaded'
+        ? 'Demo data: loaded on an earlier start; what you wrote is kept'
+        : `Demo data: ${summary}`,
+    );
+  } else {
+    console.log(
+      'Demo data: not loaded — this data folder already held data without it (demo data goes only into a new folder: start with another DATA_DIR)',
+    );
+  }
 }
 
 if (args.has('--seed-only')) {

@@ -25,17 +25,21 @@ import type { MetadataFetcher } from '../functions/domain/bookmarks/metadata-fet
 import { type DigestOutcome, runDigests } from '../functions/domain/mail/digest-job';
 import { createMailDelivery } from '../functions/domain/mail/mail-delivery';
 import type { MailSettings } from '../functions/domain/mail/mail-port';
+import type { SamlMetadataCheck } from '../functions/domain/orgs/identity-provider-registry';
 import { backfillDirectory, directoryBackfilled } from '../functions/domain/people/directory-backfill';
 import {
   type ReindexProgress,
   rebuildDocuments,
   scanIndexableItems,
 } from '../functions/domain/search/reindex';
+import { createCoreServices } from '../functions/domain/services';
 import { backfillPageTree, pageTreeBackfilled } from '../functions/domain/wiki/page-tree-backfill';
 import { OutboxMailer } from '../functions/mail/outbox-mailer';
 import { localUnsubscribeKey } from '../functions/mail/unsubscribe-keys';
 import { systemClock, ulidGenerator } from '../functions/platform/clock';
 import { metadataFetcherFromEnvironment } from '../functions/safe-fetch/page-metadata-fetcher';
+import { SafeFetcher, safeFetcherOptionsFromEnvironment } from '../functions/safe-fetch/safe-fetcher';
+import { samlMetadataCheck } from '../functions/safe-fetch/saml-metadata-check';
 import { createScimApp, SCIM_BASE } from '../functions/scim/app';
 import { localScimToken } from '../functions/scim/scim-token';
 import { FastSearchIndex } from '../functions/search/embedded/fast-index';
@@ -47,6 +51,7 @@ import { recordHasItemType } from '../functions/streams/item-type-filter';
 import { createQueueHandler } from '../functions/streams/queue-consumer';
 import { createStreamHandler } from '../functions/streams/stream-consumer';
 import { compressResponse } from './compression';
+import { DataFolder } from './data-folder';
 import { DynamoDbFront } from './dynamodb/dynamodb-front';
 import { EventSourceMapping, type EventSourceMappingOptions } from './dynamodb/event-source-mapping';
 import { FailureDestination } from './dynamodb/failure-destination';
@@ -65,6 +70,8 @@ import { serveOutbox } from './outbox-page';
 import { encodeBackup } from './portability/backup-file';
 import { LocalQueue } from './queue/local-queue';
 import { loadSnapshot, saveSnapshot, snapshotPath } from './search-snapshot';
+import { demoDataLoaded } from './seed';
+import { holdServerLock } from './server-lock';
 import { serveStatic } from './static-files';
 import { SwappableSearchIndex } from './swappable-index';
 
@@ -82,9 +89,23 @@ export interface LocalRuntimeOptions {
    * SAFE_FETCH_ALLOWED_PORTS / SAFE_FETCH_ALLOWED_HOSTS), reaching the internet from this machine.
    */
   metadataFetcher?: MetadataFetcher;
+  /**
+   * What checks an admin's SAML metadata URL. Default: the safe fetcher with the environment's
+   * allow-list, as in AWS (a private or unreachable URL is refused).
+   */
+  samlMetadataCheck?: SamlMetadataCheck;
   /** How often the e-mail digest job runs (0: never on its own; tests call runDigests). Default 5 min. */
   digestIntervalMs?: number;
+  /** The HTTP server's limits (SERVER_TIMEOUTS by default); tests shorten them. */
+  timeouts?: Partial<typeof SERVER_TIMEOUTS>;
 }
+
+/**
+ * The local server's limits: the whole header block within 10 s, the whole request (headers and body)
+ * within 60 s, an idle kept-alive connection closed after 5 s. A live-update stream is a response, not
+ * a request, so it is not cut by these.
+ */
+export const SERVER_TIMEOUTS = { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 5_000 };
 
 /** How the embedded search index came up: loaded from its snapshot, or rebuilt from the table. */
 export type SearchStart =
@@ -126,16 +147,45 @@ export interface LocalRuntime {
   outbox: OutboxMailer;
   /** Runs the e-mail digest job as if the time were `now` (default: the real time). */
   runDigests(now?: Date): Promise<DigestOutcome[]>;
+  /**
+   * The data folder on disk (absent in memory): whether this start found it never used, and whether
+   * the demo data was loaded into it — seeding happens only into a fresh folder (main.ts).
+   */
+  dataFolder?: { fresh: boolean; seeded: boolean; markSeeded(): void };
   close(): Promise<void>;
 }
 
 /** How often a changed search index is saved (and always on close). */
 const SNAPSHOT_EVERY_MS = 5 * 60_000;
+/** How often the data folder's high-water mark follows the stream (and always on close). */
+const HIGH_WATER_EVERY_MS = 5_000;
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const dataDir = path.resolve(options.dataDir ?? process.env.DATA_DIR ?? '.data');
   const tableName = options.tableName ?? process.env.TABLE_NAME ?? 'commonplace';
   fs.mkdirSync(dataDir, { recursive: true });
+  // What a refused start has opened so far, closed again before the refusal is thrown.
+  const opened: (() => Promise<void> | void)[] = [];
+  try {
+    return await start(options, dataDir, tableName, opened);
+  } catch (error) {
+    for (const close of opened.reverse()) await Promise.resolve(close()).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function start(
+  options: LocalRuntimeOptions,
+  dataDir: string,
+  tableName: string,
+  opened: (() => Promise<void> | void)[],
+): Promise<LocalRuntime> {
+  // 0. The folder: no other live server on it, and (on disk) data that is what its manifest says —
+  // checked before LevelDB opens it, since LevelDB would quietly start afresh over a damaged folder.
+  const serverLock = holdServerLock(dataDir);
+  opened.push(() => serverLock.release());
+  const folder = options.inMemory ? undefined : new DataFolder(dataDir);
+  await folder?.checkLevelDb();
 
   // 1. dynalite, and the front that adds transactions, TTL and the stream.
   const dynamoDir = path.join(dataDir, 'dynamodb');
@@ -147,13 +197,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ...(options.inMemory ? {} : { path: dynamoDir }),
   });
   await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+  opened.push(() => new Promise<void>((resolve) => backend.close(() => resolve())));
   const backendUrl = new URL(`http://127.0.0.1:${(backend.address() as AddressInfo).port}`);
+  await folder?.verify(backendUrl, tableName);
   const front = new DynamoDbFront({
     backend: backendUrl,
     stateDirectory: stateDir,
     ttlSweepMs: options.ttlSweepMs,
   });
   const dynamodbEndpoint = (await front.listen()).toString();
+  opened.push(() => front.close());
   const client = createDocumentClient({
     endpoint: dynamodbEndpoint,
     region: 'local',
@@ -162,6 +215,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
   await ensureTable(client, tableName);
   const table = new Table(client, tableName);
+  await folder?.open(backendUrl, tableName, () => demoDataLoaded(table));
+  // A transaction a crash cut between its writes is completed or rolled back before anything reads.
+  const settled = await front.recoverTransactions();
+  if (settled.completed || settled.rolledBack)
+    console.warn(
+      `Transactions interrupted by a crash: ${settled.completed} completed, ${settled.rolledBack} rolled back`,
+    );
   // Data written before the wiki's tree nodes gets them once (one GetItem on every later start).
   const operator = new Table(client, tableName);
   if (!(await pageTreeBackfilled(operator))) {
@@ -174,6 +234,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   // 2. The stream, its failure destination and its consumers (event source mappings).
   const stream = front.stream(tableName);
+  // The high-water mark: every few seconds while changes come in, and on close.
+  const markHighWater = () => folder?.markHighWater(backendUrl, stream.latestSequenceNumber);
+  const highWaterTimer = setInterval(() => {
+    Promise.resolve(markHighWater()).catch((error) =>
+      console.warn(`Data folder: could not record the high-water mark (${(error as Error).message})`),
+    );
+  }, HIGH_WATER_EVERY_MS);
+  highWaterTimer.unref();
+  opened.push(() => clearInterval(highWaterTimer));
   const failures = new FailureDestination(stateDir);
   const consumers = new Map<string, EventSourceMapping>();
   const addConsumer = (
@@ -184,6 +253,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     if (startAfter !== undefined) mapping.skipTo(startAfter);
     consumers.set(consumer.name, mapping);
     mapping.start();
+    opened.push(() => mapping.stop());
     return mapping;
   };
 
@@ -252,6 +322,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   };
   const snapshotTimer = setInterval(() => saveSearchSnapshot(), SNAPSHOT_EVERY_MS);
   snapshotTimer.unref();
+  opened.push(() => clearInterval(snapshotTimer));
   // Notifications: the fan-out follows the stream from its checkpoint (from the start of the retained
   // log the first time, like TRIM_HORIZON in AWS); its writes are idempotent, so a replay adds nothing.
   // Its own Table, as its own Lambda has in AWS: its requests are not counted as the API's round trips.
@@ -284,6 +355,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   });
   queues.set(fanoutPages.name, fanoutPages as LocalQueue);
   fanoutPages.start();
+  opened.push(() => fanoutPages.stop());
   const fanout = createFanout({
     table: fanoutTables.stream,
     mail: createMailDelivery(fanoutTables.stream, mail),
@@ -319,15 +391,30 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let handler: http.RequestListener = (_req, res) => {
     res.writeHead(503).end('starting');
   };
-  const server = http.createServer((req, res) => handler(req, res));
-  server.on('clientError', refuseMalformedRequest);
+  // Its own limits, as CloudFront and API Gateway have theirs: a client that drips its headers or body
+  // is answered 408 and closed (checked every second), instead of holding a connection for ever.
+  const timeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
+  const server = http.createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
+    },
+    (req, res) => handler(req, res),
+  );
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) =>
+    refuseMalformedRequest(error, socket, timeouts),
+  );
   const requestedPort = options.port ?? Number(process.env.PORT ?? 3000);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(requestedPort, '127.0.0.1', resolve);
   });
+  opened.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
+  serverLock.setUrl(url);
   const issuer = `${url}/oidc`;
   mail.publicUrl = url;
   // The broker (Cognito's part) at /oidc, and each demo partner organisation's own IdP at /idp/<name>.
@@ -362,6 +449,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ),
     search: liveIndex,
     unsubscribeKey: mail.unsubscribeKey,
+    // Partner identity providers: the table is the registry locally (the local broker reads it).
+    samlMetadataCheck:
+      options.samlMetadataCheck ?? samlMetadataCheck(new SafeFetcher(safeFetcherOptionsFromEnvironment())),
     health: () => streamHealth(consumers, failures),
   };
   const app = createApp(deps);
@@ -369,6 +459,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const scim = getRequestListener(
     createScimApp({ table, clock: systemClock, ids: ulidGenerator, token: localScimToken(dataDir) }).fetch,
   );
+  // The live stream is opened like any API request: a partner's organisation and end dates are
+  // checked too (a stream already open runs until its token expires).
+  const { partnerAccess } = createCoreServices(deps);
+  const streamAuthenticator: typeof deps.authenticator = async (credentials) => {
+    const principal = await deps.authenticator(credentials);
+    if (principal.org) await partnerAccess.check({ ...principal, org: principal.org });
+    return principal;
+  };
   // Compressed as CloudFront compresses API responses in front of API Gateway.
   const api = getRequestListener(async (request, env) =>
     compressResponse(request, await app.fetch(request, env)),
@@ -387,7 +485,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       return void res.writeHead(404, { 'content-type': 'text/plain' }).end('no such identity provider');
     }
     if (pathname === NOTIFICATION_STREAM_PATH)
-      return void serveNotificationStream(req, res, live, deps.authenticator);
+      return void serveNotificationStream(req, res, live, streamAuthenticator);
     if (pathname.startsWith(`${SCIM_BASE}/`)) return void scim(req, res);
     if (pathname.startsWith('/api/') || pathname === '/api') return void api(req, res);
     if (pathname.startsWith('/_local/')) return void localOperations(req, res, runtime);
@@ -505,8 +603,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     },
     outbox,
     runDigests: (now = new Date()) => runDigests(new Table(client, tableName), mail, now),
+    dataFolder: folder && {
+      fresh: folder.fresh,
+      get seeded() {
+        return folder.seeded;
+      },
+      markSeeded: () => folder.markSeeded(),
+    },
     async close() {
       clearInterval(snapshotTimer);
+      clearInterval(highWaterTimer);
       if (digestTimer) clearInterval(digestTimer);
       await Promise.all([...consumers.values()].map((mapping) => mapping.stop()));
       await Promise.all([...queues.values()].map((queue) => queue.stop()));
@@ -514,8 +620,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await front.close();
+      // After the last write: the mark covers everything this run wrote.
+      await markHighWater();
       await new Promise<void>((resolve) => backend.close(() => resolve()));
       client.destroy();
+      serverLock.release();
     },
   };
   // The digest job, as EventBridge Scheduler runs it hourly in AWS (more often here: a run that finds
@@ -630,20 +739,38 @@ async function localOperations(req: http.IncomingMessage, res: http.ServerRespon
 
 /**
  * Requests Node's HTTP parser refuses before any handler runs (a URL or headers over 16 KiB, broken
- * syntax) get a problem+json answer like every other bad request, instead of Node's empty one.
+ * syntax, headers or a body too slow to arrive) get a problem+json answer like every other bad
+ * request, instead of Node's empty one.
  */
-function refuseMalformedRequest(error: NodeJS.ErrnoException, socket: Duplex) {
+function refuseMalformedRequest(
+  error: NodeJS.ErrnoException,
+  socket: Duplex,
+  timeouts: typeof SERVER_TIMEOUTS,
+) {
   if (!socket.writable) return void socket.destroy();
-  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-  const status = tooLarge ? 431 : 400;
-  const body = JSON.stringify({
-    type: `${PROBLEM_BASE}${tooLarge ? 'headers-too-large' : 'malformed-request'}`,
-    title: tooLarge ? 'Request headers too large' : 'Malformed request',
-    status,
-    detail: tooLarge
-      ? 'The request line and headers are limited to 16 KiB; send long input in a body'
-      : 'The request is not valid HTTP',
-  });
+  const problem =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? {
+          type: 'headers-too-large',
+          title: 'Request headers too large',
+          status: 431,
+          detail: 'The request line and headers are limited to 16 KiB; send long input in a body',
+        }
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? {
+            type: 'request-timeout',
+            title: 'Request timeout',
+            status: 408,
+            detail: `The headers must arrive within ${timeouts.headersMs / 1000} s and the whole request within ${timeouts.requestMs / 1000} s`,
+          }
+        : {
+            type: 'malformed-request',
+            title: 'Malformed request',
+            status: 400,
+            detail: 'The request is not valid HTTP',
+          };
+  const status = problem.status;
+  const body = JSON.stringify({ ...problem, type: `${PROBLEM_BASE}${problem.type}` });
   socket.end(
     `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/problem+json\r\n` +
       `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,

@@ -30,6 +30,11 @@ export function demoPrincipal(id: string): Principal {
   };
 }
 
+/** Whether the demo data set was loaded into this table (its marker item is there). */
+export async function demoDataLoaded(table: Table): Promise<boolean> {
+  return (await table.get(MARKER)) !== undefined;
+}
+
 export async function seedDemoData(table: Table): Promise<string> {
   // Acme and Globex with their domains and identity providers (once per data folder, also for one
   // seeded before they had them): what the broker and the pre-token trigger read.

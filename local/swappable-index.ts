@@ -5,6 +5,8 @@
 
 import type {
   AccessFilter,
+  ActivityPage,
+  ExpertiseQuery,
   IndexWrite,
   SearchDocument,
   SearchIndex,
@@ -49,5 +51,14 @@ export class SwappableSearchIndex implements SearchIndex {
   }
   refresh() {
     return this.current.refresh();
+  }
+  expertise(query: ExpertiseQuery, access: AccessFilter) {
+    return this.current.expertise(query, access);
+  }
+  topicsOf(userId: string, access: AccessFilter, limit: number, now: number) {
+    return this.current.topicsOf(userId, access, limit, now);
+  }
+  activityOf(userId: string, access: AccessFilter, page: ActivityPage) {
+    return this.current.activityOf(userId, access, page);
   }
 }

@@ -26,6 +26,7 @@ const Person = lazy(() => import('./routes/Person'));
 const PeopleDirectory = lazy(() => import('./routes/PeopleDirectory'));
 const OrgChart = lazy(() => import('./routes/OrgChart'));
 const PeopleImport = lazy(() => import('./routes/PeopleImport'));
+const Expertise = lazy(() => import('./routes/Expertise'));
 const TagPosts = lazy(() => import('./routes/TagPosts'));
 const WikiPage = lazy(() => import('./routes/WikiPage'));
 const PageEditor = lazy(() => import('./routes/PageEditor'));
@@ -33,6 +34,11 @@ const Notifications = lazy(() => import('./routes/Notifications'));
 const Preferences = lazy(() => import('./routes/Preferences'));
 const Bookmarks = lazy(() => import('./routes/Bookmarks'));
 const SaveBookmark = lazy(() => import('./routes/SaveBookmark'));
+const AdminPartners = lazy(() => import('./routes/Admin').then((m) => ({ default: m.PartnerOrganisations })));
+const AdminPartner = lazy(() =>
+  import('./routes/Admin').then((m) => ({ default: m.PartnerOrganisationPage })),
+);
+const AdminAudit = lazy(() => import('./routes/Admin').then((m) => ({ default: m.AuditTrail })));
 
 function createQueryClient() {
   return new QueryClient({
@@ -86,6 +92,7 @@ export function App({ config, auth }: { config: RuntimeConfig; auth: Auth }) {
                       <Route path="search" element={<Search />} />
                       <Route path="people" element={<PeopleDirectory />} />
                       <Route path="people/import" element={<PeopleImport />} />
+                      <Route path="people/expertise" element={<Expertise />} />
                       <Route path="people/:userId" element={<Person />} />
                       <Route path="people/:userId/org" element={<OrgChart />} />
                       <Route path="tags/:tag" element={<TagPosts />} />
@@ -93,6 +100,9 @@ export function App({ config, auth }: { config: RuntimeConfig; auth: Auth }) {
                       <Route path="preferences" element={<Preferences />} />
                       <Route path="bookmarks" element={<Bookmarks />} />
                       <Route path="save" element={<SaveBookmark />} />
+                      <Route path="admin/partners" element={<AdminPartners />} />
+                      <Route path="admin/partners/:orgId" element={<AdminPartner />} />
+                      <Route path="admin/audit" element={<AdminAudit />} />
                       <Route path="*" element={<NotFoundPage />} />
                     </Routes>
                   </Suspense>

@@ -3,6 +3,7 @@
  * proves who it is, and (for the search module only) the search index.
  */
 
+import type { IdentityProviderRegistry, SamlMetadataCheck } from '../domain/orgs/identity-provider-registry';
 import type { SignInAccounts } from '../domain/people/sign-in-accounts';
 import type { SearchIndex } from '../domain/search/search-document';
 import type { CoreDependencies } from '../platform/dependencies';
@@ -17,6 +18,9 @@ export interface ApiDependencies extends CoreDependencies {
   unsubscribeKey?: () => Promise<Uint8Array>;
   /** Where deactivated people are stopped from signing in (the profiles module: Cognito in AWS). */
   signInAccounts?: SignInAccounts;
+  /** Only the spaces module uses these (partner organisations); see ServiceContext. */
+  identityProviders?: IdentityProviderRegistry;
+  samlMetadataCheck?: SamlMetadataCheck;
   /** Extra health facts (the local runtime reports its stream here). */
   health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
 }

@@ -1,7 +1,8 @@
 /**
  * The HTTP app of one or more API modules: each module's routes inside the same shared middleware.
  * Middleware order: request id, dependencies and access log → body size limit → authentication
- * (everything but health and the OpenAPI document) → routes. Errors become problem+json in one place.
+ * (everything but health and the OpenAPI document) → well-formed Unicode in JSON bodies → routes.
+ * Errors become problem+json in one place.
  * A Lambda serves one module (lambdas/); the local runtime serves them all (app.ts).
  */
 import type { Context } from 'hono';
@@ -10,6 +11,7 @@ import { createCoreServices, type ServiceContext, type Services } from '../domai
 import type { ApiDependencies } from './dependencies';
 import { authenticate } from './middleware/authenticate';
 import { requestContext } from './middleware/request-context';
+import { wellFormedText } from './middleware/well-formed-text';
 import type { ApiModule } from './modules/api-module';
 import { handleError, problemResponse } from './problem';
 import { createRouter } from './router';
@@ -24,6 +26,8 @@ export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModu
     search: deps.search,
     unsubscribeKey: deps.unsubscribeKey,
     signInAccounts: deps.signInAccounts,
+    identityProviders: deps.identityProviders,
+    samlMetadataCheck: deps.samlMetadataCheck,
   });
   const app = createRouter();
 
@@ -42,6 +46,7 @@ export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModu
     limiterFor(limits[c.req.path.replace(/^\/api/, '')] ?? MAX_BODY_BYTES)(c, next),
   );
   app.use('/api/*', authenticate(deps.authenticator, services));
+  app.use('/api/*', wellFormedText());
   // A path some route names literally belongs to that route alone: `PATCH /me/bookmarks/export` is a
   // 405 (the path answers GET), not a call of `PATCH /me/bookmarks/{bookmarkId}` with the id "export".
   let literalPaths = new Map<string, string[]>();

@@ -41,6 +41,15 @@ export const keys = {
   reportingLine: (userId: string) => ({ PK: `USER#${userId}`, SK: 'MANAGER' }),
   reportsOf: (managerId: string) => `USER#${managerId}#REPORTS`,
   orgChart: 'ORGCHART',
+  /**
+   * A colleague's endorsement of a person's skill, under the endorsed person: one Query (begins_with
+   * ENDORSE#) reads all of them, grouped by skill in the sort key.
+   */
+  endorsement: (userId: string, skill: string, endorserId: string) => ({
+    PK: `USER#${userId}`,
+    SK: `ENDORSE#${skill}#${endorserId}`,
+  }),
+  endorsementPrefix: 'ENDORSE#',
 
   organisation: (orgId: string) => ({ PK: `ORG#${orgId}`, SK: 'ORG' }),
   organisationsIndex: 'ORGS',
@@ -48,6 +57,21 @@ export const keys = {
   organisationDomain: (domain: string) => ({ PK: `ORGDOMAIN#${domain}`, SK: 'ORGDOMAIN' }),
   /** One item per identity provider (its Cognito provider name): what the pre-token trigger reads. */
   organisationProvider: (providerName: string) => ({ PK: `IDP#${providerName}`, SK: 'IDP' }),
+  /**
+   * Invitations (partner admin, issue 16): one per e-mail and space, read at the invitee's first
+   * sign-in (one Query of their partition); GSI1 lists a space's open invitations.
+   */
+  invitation: (email: string, spaceId: string) => ({ PK: `INVITE#${email}`, SK: `SPACE#${spaceId}` }),
+  invitationsFor: (email: string) => `INVITE#${email}`,
+  spaceInvitations: (spaceId: string) => `SPACE#${spaceId}#INVITES`,
+  /**
+   * The audit trail (issue 16): every change to who can see what, in its own key range. One
+   * partition by time (`<at>#<id>`), GSI1 by actor and GSI2 by target, each sorted by time too.
+   */
+  audit: (at: string, id: string) => ({ PK: 'AUDIT', SK: `${at}#${id}` }),
+  auditPartition: 'AUDIT',
+  auditByActor: (actorId: string) => `AUDIT#ACTOR#${actorId}`,
+  auditByTarget: (target: string) => `AUDIT#TARGET#${target}`,
 
   space: (spaceId: string) => ({ PK: `SPACE#${spaceId}`, SK: 'SPACE' }),
   /** Spaces every employee may discover (audience 'employees'), by name. */

@@ -49,6 +49,13 @@ export interface QueryOptions {
   newestFirst?: boolean;
   /** Only items whose sort key sorts before this (for merging several partitions by time). */
   before?: string;
+  /** Only items whose sort key lies between these, both included (a time range over `<at>#<id>` keys). */
+  between?: readonly [string, string];
+  /**
+   * A FilterExpression, applied after `limit` items are read (so a page may hold fewer, and the cursor
+   * goes on): still one request a page. Its names and values must not start with `#pk`, `#sk`, `:pk`.
+   */
+  filter?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> };
   limit: number;
   cursor?: string;
 }
@@ -106,7 +113,9 @@ export class Table {
       ? ' AND begins_with(#sk, :prefix)'
       : options.before
         ? ' AND #sk < :before'
-        : '';
+        : options.between
+          ? ' AND #sk BETWEEN :from AND :to'
+          : '';
     this.roundTrips++;
     this.queries++;
     const output = await this.client.send(
@@ -114,18 +123,31 @@ export class Table {
         TableName: this.name,
         IndexName: options.index,
         KeyConditionExpression: `#pk = :pk${condition}`,
-        ExpressionAttributeNames: condition ? { '#pk': pk, '#sk': sk } : { '#pk': pk },
+        ExpressionAttributeNames: {
+          ...(condition ? { '#pk': pk, '#sk': sk } : { '#pk': pk }),
+          ...options.filter?.names,
+        },
         ExpressionAttributeValues: {
           ':pk': options.partition,
           ...(options.beginsWith
             ? { ':prefix': options.beginsWith }
             : options.before
               ? { ':before': options.before }
-              : {}),
+              : options.between
+                ? { ':from': options.between[0], ':to': options.between[1] }
+                : {}),
+          ...options.filter?.values,
         },
+        ...(options.filter ? { FilterExpression: options.filter.expression } : {}),
         ScanIndexForward: !options.newestFirst,
         Limit: options.limit,
-        ExclusiveStartKey: decodeCursor(options.cursor, options.partition, pk, options.beginsWith),
+        ExclusiveStartKey: decodeCursor(
+          options.cursor,
+          options.partition,
+          pk,
+          options.beginsWith,
+          options.between,
+        ),
       }),
     );
     return {
@@ -283,6 +305,7 @@ export function decodeCursor(
   partition: string,
   pkName: string,
   skPrefix?: string,
+  skRange?: readonly [string, string],
 ) {
   if (!cursor) return undefined;
   try {
@@ -297,6 +320,7 @@ export function decodeCursor(
       key[pkName] === partition &&
       // The sort key must lie inside the range the query asks for, or DynamoDB refuses the start key.
       (!skPrefix || (typeof key[skName] === 'string' && key[skName].startsWith(skPrefix))) &&
+      (!skRange || (key[skName] >= skRange[0] && key[skName] <= skRange[1])) &&
       Object.values(key).every((v) => typeof v === 'string' && v.length > 0 && v.length < 1024)
     ) {
       return key as Record<string, string>;

@@ -4,22 +4,32 @@
  * (functions/api/modules/), so a Lambda's bundle carries only the domain code its routes use.
  */
 
+import type { AuditLog } from './audit/audit-log';
 import type { BookmarkService } from './bookmarks/bookmark-service';
 import type { BookmarkTransfer } from './bookmarks/bookmark-transfer';
 import type { CommentService } from './comments/comment-service';
 import type { DomainContext } from './context';
 import type { FeedService } from './feed/feed-service';
+import type { LazyService } from './lazy-service';
 import type { MailPreferenceService } from './mail/preference-service';
+import type { IdentityProviderRegistry, SamlMetadataCheck } from './orgs/identity-provider-registry';
 import { OrganisationService } from './orgs/organisations';
+import { PartnerAccess } from './orgs/partner-access';
+import type { PartnerOrganisations } from './orgs/partner-organisations';
 import type { DirectoryService } from './people/directory-service';
 import type { PeopleImports } from './people/lazy-people-import';
 import type { ReportingService } from './people/reporting-service';
 import type { SignInAccounts } from './people/sign-in-accounts';
 import type { PostService } from './posts/post-service';
+import type { EndorsementService } from './profiles/endorsements';
 import { FirstSignIn } from './profiles/first-sign-in';
+import type { MentionCandidates } from './profiles/mention-candidates';
 import type { ProfileService } from './profiles/profile-service';
+import type { TopicPreferences } from './profiles/topic-preferences';
+import type { ExpertiseService } from './search/expertise-service';
 import type { SearchIndex } from './search/search-document';
 import type { SearchService } from './search/search-service';
+import type { InvitationService } from './spaces/invitation-service';
 import { SpaceService } from './spaces/space-service';
 import type { AudiencePreviews } from './subscriptions/lazy-audience-preview';
 import type { NotificationService } from './subscriptions/notification-service';
@@ -30,7 +40,8 @@ export function createCoreServices(ctx: DomainContext) {
   const orgs = new OrganisationService(ctx);
   const spaces = new SpaceService(ctx, orgs);
   const signIn = new FirstSignIn(ctx, spaces);
-  return { orgs, spaces, signIn };
+  const partnerAccess = new PartnerAccess(ctx, signIn);
+  return { orgs, spaces, signIn, partnerAccess };
 }
 
 export type CoreServices = ReturnType<typeof createCoreServices>;
@@ -38,6 +49,10 @@ export type CoreServices = ReturnType<typeof createCoreServices>;
 /** What the modules add to the core; a module's app has its own module's services only. */
 export interface ModuleServices {
   profiles: ProfileService;
+  endorsements: EndorsementService;
+  topicPreferences: TopicPreferences;
+  mentions: MentionCandidates;
+  expertise: ExpertiseService;
   posts: PostService;
   feed: FeedService;
   comments: CommentService;
@@ -52,6 +67,9 @@ export interface ModuleServices {
   directory: DirectoryService;
   reporting: ReportingService;
   peopleImport: PeopleImports;
+  partners: LazyService<PartnerOrganisations>;
+  invitations: LazyService<InvitationService>;
+  audit: LazyService<AuditLog>;
 }
 
 export type Services = CoreServices & ModuleServices;
@@ -63,4 +81,8 @@ export interface ServiceContext extends DomainContext {
   unsubscribeKey?: () => Promise<Uint8Array>;
   /** Where deactivated people are stopped from signing in (Cognito in AWS); see people/sign-in-accounts.ts. */
   signInAccounts?: SignInAccounts;
+  /** Where partner identity providers are registered (Cognito in AWS; the table alone locally). */
+  identityProviders?: IdentityProviderRegistry;
+  /** Checks a SAML metadata URL through the safe fetcher; without it SAML providers are refused. */
+  samlMetadataCheck?: SamlMetadataCheck;
 }

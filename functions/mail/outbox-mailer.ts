@@ -1,11 +1,12 @@
 /**
  * The local mail outbox: each message a pair of files under `<data folder>/outbox/` — `<id>.json`
  * (what the local page lists and shows) and `<id>.eml` (the same message as RFC 5322 text, which any
- * mail program opens). Ids sort by time, so the newest is last. Written atomically (temp + rename).
+ * mail program opens). Ids sort by time, so the newest is last. Written atomically (temp, fsync, rename).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../../local/atomic-file';
 import type { Mailer, MailMessage } from '../domain/mail/mail-port';
 
 export interface OutboxEntry extends MailMessage {
@@ -35,8 +36,8 @@ export class OutboxMailer implements Mailer {
     const sentAt = new Date().toISOString();
     const id = `${sentAt.replace(/[-:.]/g, '')}-${randomBytes(4).toString('hex')}`;
     const entry: OutboxEntry = { id, from: this.from, sentAt, ...message };
-    writeAtomically(path.join(this.directory, `${id}.json`), JSON.stringify(entry, null, 2));
-    writeAtomically(path.join(this.directory, `${id}.eml`), toEml(entry));
+    writeFileAtomic(path.join(this.directory, `${id}.json`), JSON.stringify(entry, null, 2));
+    writeFileAtomic(path.join(this.directory, `${id}.eml`), toEml(entry));
     return { messageId: id };
   }
 
@@ -56,12 +57,6 @@ export class OutboxMailer implements Mailer {
     const file = path.join(this.directory, `${id}.json`);
     return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as OutboxEntry) : undefined;
   }
-}
-
-function writeAtomically(file: string, text: string) {
-  const temp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, text);
-  fs.renameSync(temp, file);
 }
 
 /** RFC 2047 for a header with non-ASCII text. */

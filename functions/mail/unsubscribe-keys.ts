@@ -11,16 +11,21 @@ import { HttpRequest } from '@smithy/core/protocols';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { writeFileAtomic } from '../../local/atomic-file';
+import { DataFolderError } from '../../local/state-file';
 
 export function localUnsubscribeKey(dataDir: string): () => Promise<Uint8Array> {
   const file = path.join(dataDir, 'mail', 'unsubscribe.key');
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, randomBytes(32).toString('base64'), { mode: 0o600 });
-    fs.renameSync(temp, file);
+    writeFileAtomic(file, randomBytes(32).toString('base64'), 0o600);
   }
   const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
+  // A damaged key would sign with different bytes and silently break every link already mailed.
+  if (key.byteLength !== 32)
+    throw new DataFolderError(
+      `${file} (the key of unsubscribe links) is damaged: it does not hold 32 bytes. Restore the data folder from a backup (\`npm run restore -- <file>\`), or delete it to make a new key (links already mailed stop working).`,
+    );
   return async () => key;
 }
 

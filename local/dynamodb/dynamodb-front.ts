@@ -11,7 +11,9 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { ChangeStream } from './change-stream';
+import { TransactionJournal } from './transaction-journal';
 import { isShadow, Transactions } from './transactions';
 import { type AttributeMap, call, errorBody, fail, ok, postRaw, type RawResponse, WireError } from './wire';
 import { KeyLocks } from './write-lock';
@@ -31,6 +33,8 @@ export interface DynamoDbFrontOptions {
   stateDirectory?: string;
   /** How often expired TTL items are deleted (AWS does it within days; locally within seconds). */
   ttlSweepMs?: number;
+  /** Tests only: called at each point between a transaction's writes (transactions.ts). */
+  transactionStep?: (point: string) => void;
 }
 
 export class DynamoDbFront {
@@ -57,7 +61,20 @@ export class DynamoDbFront {
       keyOf: (table, item) => this.keyOf(table, item),
       getItem: (table, keys) => this.getItem(table, keys),
       stream: (table) => this.stream(table),
+      // With a state directory, transactions keep an intent journal beside the stream logs.
+      ...(options.stateDirectory
+        ? { journal: new TransactionJournal(path.join(options.stateDirectory, 'transactions')) }
+        : {}),
+      step: options.transactionStep,
     });
+  }
+
+  /**
+   * Completes or rolls back the transactions a crash interrupted. Call before serving requests: it
+   * takes no locks, since nothing else writes yet.
+   */
+  recoverTransactions() {
+    return this.transactions.recover();
   }
 
   async listen(port = 0): Promise<URL> {

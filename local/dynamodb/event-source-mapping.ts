@@ -13,6 +13,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { recordHasItemType } from '../../functions/streams/item-type-filter';
+import { writeFileAtomic } from '../atomic-file';
+import { DataFolderError } from '../state-file';
 import type { ChangeStream, StreamRecord } from './change-stream';
 import type { FailureDestination } from './failure-destination';
 
@@ -298,14 +300,23 @@ export class EventSourceMapping {
 
   private readCheckpoint(): string {
     const file = this.checkpointFile();
-    return file && fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
+    if (!file || !fs.existsSync(file)) return '';
+    const text = fs.readFileSync(file, 'utf8').trim();
+    // A torn or empty checkpoint would silently replay (or skip) the stream: name it instead.
+    if (!/^\d{21}$/.test(text))
+      throw new DataFolderError(
+        `${file} (the ${this.options.name} consumer's stream checkpoint) is damaged: ${text ? 'it is not a sequence number' : 'it is empty'}. Delete it to replay the retained stream through that consumer (its writes are idempotent), or restore the data folder from a backup (\`npm run restore -- <file>\`).`,
+      );
+    return text;
   }
 
   private writeCheckpoint() {
     const file = this.checkpointFile();
-    if (file) {
+    // No position yet is no file (the same meaning: from the start), never an empty one.
+    if (file && this.position) {
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, this.position);
+      // Atomic: a crash mid-write leaves the old checkpoint, not a 0-byte file.
+      writeFileAtomic(file, this.position);
     }
   }
 }

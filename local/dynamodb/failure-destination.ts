@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../atomic-file';
+import { readJsonState } from '../state-file';
 import type { StreamRecord } from './change-stream';
 
 export interface FailedBatch {
@@ -28,10 +30,12 @@ export class FailureDestination {
     if (directory) {
       fs.mkdirSync(directory, { recursive: true });
       this.file = path.join(directory, 'failed-batches.json');
-      if (fs.existsSync(this.file)) {
-        for (const entry of JSON.parse(fs.readFileSync(this.file, 'utf8')) as FailedBatch[])
-          this.entries.set(entry.id, entry);
-      }
+      const saved = readJsonState<FailedBatch[]>(
+        this.file,
+        'the stream failure destination',
+        'Restore it from a backup (`npm run restore -- <file>`), or delete it to drop the failed batches it listed and run `npm run reindex` to rebuild what they would have indexed.',
+      );
+      for (const entry of saved ?? []) this.entries.set(entry.id, entry);
     }
   }
 
@@ -68,6 +72,6 @@ export class FailureDestination {
   }
 
   private save() {
-    if (this.file) fs.writeFileSync(this.file, JSON.stringify([...this.entries.values()], null, 1));
+    if (this.file) writeFileAtomic(this.file, JSON.stringify([...this.entries.values()], null, 1));
   }
 }

@@ -6,9 +6,11 @@
  * key schema, loaded with the item's current state), so condition and update expressions are
  * evaluated by dynalite itself rather than by a second, hand-written evaluator. Only when all pass are
  * the writes applied; a failure while applying restores the old images. Each changed item then gets
- * one stream record, in transaction order.
+ * one stream record, in transaction order. With a journal (transaction-journal.ts) the intent is
+ * written before the first write, so a crash between the writes is completed or rolled back at start.
  */
 import type { ChangeStream } from './change-stream';
+import type { TransactionJournal } from './transaction-journal';
 import { type AttributeMap, call, errorBody, fail, ok, type RawResponse, WireError } from './wire';
 
 type TransactWriteItem = {
@@ -24,6 +26,10 @@ export interface TransactionHost {
   keyOf(table: string, item: AttributeMap | undefined): Promise<AttributeMap>;
   getItem(table: string, keys: AttributeMap): Promise<AttributeMap | undefined>;
   stream(table: string): ChangeStream;
+  /** Where intents are kept across a crash (absent: in memory only, nothing to recover). */
+  journal?: TransactionJournal;
+  /** Tests only: called at each point between a transaction's writes (to kill the process there). */
+  step?(point: string): void;
 }
 
 const SHADOW_PREFIX = '__txshadow.';
@@ -114,7 +120,24 @@ export class Transactions {
       );
     }
 
-    // 2. Apply; conditions still hold because we hold the locks of these items.
+    // 2. Apply; conditions still hold because we hold the locks of these items. The intent goes to the journal
+    // first, so a crash between the writes is settled at the next start (recover).
+    const { journal, step } = this.host;
+    const journalId = journal?.begin(
+      operations.flatMap((op, index) =>
+        op.kind === 'ConditionCheck'
+          ? []
+          : [
+              {
+                table: op.table,
+                keys: op.keys,
+                ...(befores[index] ? { before: befores[index] } : {}),
+                streamAt: this.host.stream(op.table).latestSequenceNumber,
+              },
+            ],
+      ),
+    );
+    step?.('journaled');
     const applied: number[] = [];
     try {
       for (const [index, op] of operations.entries()) {
@@ -123,10 +146,12 @@ export class Transactions {
         const operation = op.kind === 'Put' ? 'PutItem' : op.kind === 'Update' ? 'UpdateItem' : 'DeleteItem';
         await call(this.host.backend, operation, params);
         applied.push(index);
+        step?.(`applied:${index}`);
       }
     } catch (error) {
       for (const index of applied.reverse())
         await this.restore(operations[index].table, operations[index].keys, befores[index]);
+      if (journalId) journal?.end(journalId);
       if (error instanceof WireError && error.status < 500) return { status: error.status, body: error.body };
       throw error;
     }
@@ -135,7 +160,10 @@ export class Transactions {
     for (const [index, op] of operations.entries()) {
       if (op.kind === 'ConditionCheck') continue;
       this.host.stream(op.table).append(op.keys, befores[index], await this.host.getItem(op.table, op.keys));
+      step?.(`recorded:${index}`);
     }
+    if (journalId) journal?.end(journalId);
+    step?.('settled');
     if (token) {
       this.recentTransactions.set(token, { at: Date.now(), body: JSON.stringify(items) });
       if (this.recentTransactions.size > 10_000) this.recentTransactions.clear();
@@ -190,6 +218,40 @@ export class Transactions {
       }
       throw error; // validation errors fail the whole request, as in DynamoDB
     }
+  }
+
+  /**
+   * Settles the transactions a crash left in the journal; call before serving requests. Its stream
+   * records are appended after every item was applied, so any record of one of its items after the
+   * transaction began means all were applied: the missing records are appended (completed). No record
+   * means no consumer saw it: every item gets its image from before the transaction back (rolled back).
+   */
+  async recover(): Promise<{ completed: number; rolledBack: number }> {
+    const outcome = { completed: 0, rolledBack: 0 };
+    const journal = this.host.journal;
+    if (!journal) return outcome;
+    for (const entry of journal.pending()) {
+      const recorded = entry.items.map((item) => {
+        const identity = JSON.stringify(item.keys);
+        return this.host
+          .stream(item.table)
+          .readAfter(item.streamAt, Number.MAX_SAFE_INTEGER)
+          .some((record) => JSON.stringify(record.dynamodb.Keys) === identity);
+      });
+      if (recorded.some(Boolean)) {
+        for (const [index, item] of entry.items.entries()) {
+          if (recorded[index]) continue;
+          const after = await this.host.getItem(item.table, item.keys);
+          this.host.stream(item.table).append(item.keys, item.before, after);
+        }
+        outcome.completed++;
+      } else {
+        for (const item of [...entry.items].reverse()) await this.restore(item.table, item.keys, item.before);
+        outcome.rolledBack++;
+      }
+      journal.end(entry.id);
+    }
+    return outcome;
   }
 
   private async restore(table: string, keys: AttributeMap, before?: AttributeMap) {

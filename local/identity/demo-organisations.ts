@@ -23,23 +23,24 @@ export async function registerDemoOrganisations(table: Table, now = new Date()):
   if (await table.get(MARKER)) return false;
   for (const idp of PARTNER_IDPS.filter((p) => p.registered)) {
     const existing = await table.get(keys.organisation(idp.org));
-    await table.put({
-      // A data folder seeded before issue 16 has the bare ORG item: keep its name and creation time.
-      ...organisationItem({
+    // A data folder seeded before issue 16 has the bare ORG item: keep its name and creation time.
+    await table.put(
+      organisationItem({
         id: idp.org,
         name: typeof existing?.name === 'string' ? existing.name : idp.name,
         createdAt: typeof existing?.createdAt === 'string' ? existing.createdAt : now.toISOString(),
+        emailDomains: [idp.domain],
+        provider: {
+          name: idp.provider,
+          kind: 'oidc',
+          issuer: localIssuer(idp.provider),
+          clientId: LOCAL_IDP_CLIENT.clientId,
+          clientSecret: LOCAL_IDP_CLIENT.clientSecret,
+        },
+        status: 'active',
+        version: typeof existing?.version === 'number' ? existing.version : 1,
       }),
-      emailDomains: [idp.domain],
-      provider: {
-        name: idp.provider,
-        kind: 'oidc',
-        issuer: localIssuer(idp.provider),
-        clientId: LOCAL_IDP_CLIENT.clientId,
-        clientSecret: LOCAL_IDP_CLIENT.clientSecret,
-      },
-      status: 'active',
-    });
+    );
     await putIfAbsent(table, {
       ...keys.organisationDomain(idp.domain),
       type: 'organisation-domain',

@@ -2,11 +2,13 @@
 // key kept under the data folder, mounting an oidc-provider instance under a path of the local server,
 // and silencing oidc-provider's notices that say nothing actionable here.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { JWK } from 'oidc-provider';
 import { escapeHtml } from '../../functions/domain/content/escape-html';
+import { writeFileAtomic } from '../atomic-file';
+import { readJsonState } from '../state-file';
 
 export function page(title: string, body: string): string {
   return `<!doctype html>
@@ -66,18 +68,17 @@ export function unmount(req: IncomingMessage, mountPath: string): void {
  */
 export function loadOrCreateSigningKey(dir: string, name = 'signing-key.json'): JWK {
   const file = path.join(dir, name);
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as JWK;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const saved = readJsonState<JWK>(
+    file,
+    'a local sign-in signing key',
+    'Delete it to make a new key (tokens issued before stop verifying: sign in again), or restore the data folder from a backup (`npm run restore -- <file>`).',
+  );
+  if (saved) return saved;
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg: 'RS256', use: 'sig' } as JWK;
   mkdirSync(dir, { recursive: true });
-  // Write then rename, so a crash never leaves a half-written key behind.
-  const partial = `${file}.${process.pid}.tmp`;
-  writeFileSync(partial, JSON.stringify(jwk), { mode: 0o600 });
-  renameSync(partial, file);
+  // Atomic, so a crash never leaves a half-written key behind.
+  writeFileAtomic(file, JSON.stringify(jwk), 0o600);
   return jwk;
 }
 

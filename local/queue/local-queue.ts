@@ -11,6 +11,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { writeFileAtomic } from '../atomic-file';
+import { readJsonState } from '../state-file';
 
 export type QueueHandler = (
   event: SQSEvent,
@@ -59,11 +61,13 @@ export class LocalQueue<Message = unknown> {
     if (options.directory) {
       fs.mkdirSync(options.directory, { recursive: true });
       this.file = path.join(options.directory, `queue.${options.name}.json`);
-      if (fs.existsSync(this.file)) {
-        const saved = JSON.parse(fs.readFileSync(this.file, 'utf8'));
-        this.messages = saved.messages ?? [];
-        this.dead = saved.dead ?? [];
-      }
+      const saved = readJsonState<{ messages?: QueuedMessage[]; dead?: QueuedMessage[] }>(
+        this.file,
+        `the ${options.name} queue`,
+        'Restore it from a backup (`npm run restore -- <file>`), or delete it to drop the messages it held.',
+      );
+      this.messages = saved?.messages ?? [];
+      this.dead = saved?.dead ?? [];
     }
   }
 
@@ -203,7 +207,7 @@ export class LocalQueue<Message = unknown> {
     const persisted = this.messages.map((m) =>
       m.visibleAt === Number.POSITIVE_INFINITY ? { ...m, visibleAt: 0 } : m,
     );
-    fs.writeFileSync(this.file, JSON.stringify({ messages: persisted, dead: this.dead }));
+    writeFileAtomic(this.file, JSON.stringify({ messages: persisted, dead: this.dead }));
   }
 }
 

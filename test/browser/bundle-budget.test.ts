@@ -89,9 +89,11 @@ test('every screen but home is its own lazily loaded chunk', () => {
   const entry = Object.values(manifest).find((chunk) => chunk.isEntry)!;
   const lazyScreens = (entry.dynamicImports ?? []).map((key) => path.basename(key, '.tsx'));
   expect(lazyScreens.sort()).toEqual([
+    'Admin',
     'Bookmarks',
     'Drafts',
     'Editor',
+    'Expertise',
     'Notifications',
     'OrgChart',
     'PageEditor',

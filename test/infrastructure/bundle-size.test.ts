@@ -26,32 +26,40 @@ const KiB = 1024;
 /**
  * Start-up bytes without the SDK, per function (by the start of its logical id). Measured when the api
  * was split into modules (docs/performance.md); lower them when a change saves bytes. The bookmark
- * keys (functions/data/keys.ts, in every bundle) added ~1 KiB to each.
+ * keys (functions/data/keys.ts, in every bundle) added ~1 KiB to each. The well-formed-Unicode check of
+ * JSON bodies (issue 14, in every API module's middleware) added ~1 KiB to each API bundle.
  */
 const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   // The API modules' figures are after zod-to-openapi's document generators moved out of the start
   // chunk (−20 KiB each, functions/platform/lambda-zod-to-openapi.ts); measured after every merge.
-  // Spaces and profiles: +0.1 KiB for the environment names of the user pool and its web client (the
-  // spaces Lambda manages partner identity providers, issue 16), in platform/environment.ts.
-  // Wiki: 176.2 KiB measured after merging main's wiki lookups (page-tree nodes, parent by title prefix).
-  // Issue 15 (people directory): +1–2 KiB in every API module — the directory's rows are written with
-  // the profile at first sign-in (people/directory-entry.ts) and keys.ts grew; profiles +15 KiB for
-  // the directory, reporting lines and org chart reads and their schemas (the HR import loads lazily).
-  { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 162 * KiB },
-  { prefix: 'ApiPostsHandler', name: 'posts', bytes: 181 * KiB },
-  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 179 * KiB },
-  { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 189 * KiB },
-  { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 176 * KiB },
-  { prefix: 'ApiSearchHandler', name: 'search', bytes: 180 * KiB },
-  { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 179 * KiB },
-  // Stream and queue consumers retry a whole batch while a dependency is down (streams/outage-retry.ts).
-  { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 68 * KiB },
+  // Partner administration (issue 16b) added ~13 KiB to spaces: the routes and schemas of organisations,
+  // invitations and the audit trail (their services load on first use, domain/lazy-service.ts), and
+  // ~2.5 KiB to every API module: the per-request partner check and the audit records written with
+  // every sharing and membership change (the invitation acceptance and creation code load lazily).
+  // The well-formed-text middleware (issue 14: lone surrogates are a 400) added ~1 KiB to each.
+  // Wiki: its page-tree lookups (page-tree/nodes, the parent picker's title prefix) +1.4 KiB.
+  // Issue 15 (people directory): +1–2 KiB in every API module (the directory's rows written with the
+  // profile at first sign-in, keys.ts); profiles +15 KiB for the directory, reporting lines and org
+  // chart reads and their schemas (the HR import loads lazily).
+  // Issue 15b: profiles gained endorsements, topic choices, @mention candidates and the vCard (7 routes
+  // and their schemas, ~10.6 KiB); search the expertise, "knows about" and activity routes (~8.5 KiB).
+  { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 178 * KiB },
+  { prefix: 'ApiPostsHandler', name: 'posts', bytes: 185 * KiB },
+  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 183 * KiB },
+  { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 193 * KiB },
+  { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 191 * KiB },
+  { prefix: 'ApiSearchHandler', name: 'search', bytes: 194 * KiB },
+  { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 183 * KiB },
+  // Stream and queue consumers retry a whole batch while a dependency is down (streams/outage-retry.ts);
+  // issue 15b: the OpenSearchIndex class it writes through now holds the expertise reader too.
+  { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 72 * KiB },
   // The fan-out also writes the home feed (feed-writer.ts), gathers likes and shares
   // (gathered-events.ts), sends immediate e-mails (domain/mail/, SES over the SDK's signer) and pages a
   // large audience to SQS over SigV4 (platform/sqs-queue.ts).
+  // +0.3 KiB: the invitation and audit keys (functions/data/keys.ts, in every bundle).
   { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 71 * KiB },
   // The fan-out's page writer: the fan-out without the SQS adapter (streams/fanout-pages-lambda.ts).
-  { prefix: 'FanoutPagesWriter', name: 'fanout-pages', bytes: 68 * KiB },
+  { prefix: 'FanoutPagesWriter', name: 'fanout-pages', bytes: 69 * KiB },
   { prefix: 'StreamsBookmarkMetadataHandler', name: 'bookmark-metadata', bytes: 53 * KiB },
   // The digest job: the mail domain, the SES and Secrets Manager calls over the SDK's signer.
   { prefix: 'MailDigestJob', name: 'digest', bytes: 48 * KiB },

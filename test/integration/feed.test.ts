@@ -101,8 +101,9 @@ describe('cost', () => {
     // Two Queries (the employees' partition and her own) and one BatchGetItem (spaces and memberships).
     expect(atTwo).toBe(3);
     expect(atThirty).toBe(atTwo);
-    // The partner's feed: its organisation's partition and its own, then the spaces.
-    expect(await requestsOfFeed('pat')).toBe(3);
+    // The partner's feed: the per-request check of their organisation and profile (one BatchGetItem),
+    // then its organisation's partition and its own, then the spaces.
+    expect(await requestsOfFeed('pat')).toBe(4);
     // And every one of the 30 spaces is in it: nothing is left out past some number of spaces.
     const mine = titles(await feed('alice'));
     for (let i = 0; i < 30; i++) expect(mine).toContain(`Cost ${i}`);

@@ -190,6 +190,15 @@ beforeAll(async () => {
   forgedToken = await mintToken(foreignKey, kid, {});
   // First calls create profiles (and personal blogs), so everyone exists before the matrix runs.
   for (const account of [...Object.values(as), daveToken]) await ok(account, 'GET', '/me');
+  // The demo organisations' e-mail domains (invitations need them; the seed may already claim them).
+  for (const org of ['acme', 'globex']) {
+    const { organisation } = await ok('admin', 'GET', `/orgs/${org}`);
+    if (!organisation.emailDomains.length)
+      await ok('admin', 'PATCH', `/orgs/${org}`, {
+        emailDomains: [`${org}.example`],
+        version: organisation.version,
+      });
+  }
   for (const audience of AUDIENCES) fixtures[audience] = await makeFixture(audience);
 }, 60_000);
 
@@ -295,6 +304,16 @@ const EVERY_ROUTE: [string, string, unknown?][] = [
   ['GET', '/people/alice/reports'],
   ['PUT', '/people/bob/manager', { managerId: 'alice' }],
   ['POST', '/people/import', { csv: 'Email,Name\na@corp.example,A' }],
+  ['GET', '/expertise?topic=kubernetes'],
+  ['GET', '/people/alice/topics'],
+  ['GET', '/people/alice/activity'],
+  ['GET', '/people/alice/endorsements'],
+  ['PUT', '/people/alice/endorsements/kubernetes'],
+  ['DELETE', '/people/alice/endorsements/kubernetes'],
+  ['DELETE', '/me/endorsements/kubernetes/bob'],
+  ['PUT', '/me/topics', { hidden: [], pinned: [], version: 1 }],
+  ['GET', `/spaces/${SOME.spaceId}/mentionable?q=bo`],
+  ['GET', '/people/alice/vcard'],
   ['GET', '/me/drafts'],
   ['GET', '/feed'],
   ['GET', '/orgs'],
@@ -343,6 +362,17 @@ const EVERY_ROUTE: [string, string, unknown?][] = [
   ['GET', '/me/bookmark-bundles/some-bundle/bookmarks'],
   ['GET', '/me/notification-preferences'],
   ['PUT', '/me/notification-preferences', { post: 'hourly' }],
+  ['GET', '/orgs/acme'],
+  ['PATCH', '/orgs/acme', { name: 'x', version: 1 }],
+  ['DELETE', '/orgs/acme'],
+  ['PUT', '/orgs/acme/status', { status: 'suspended' }],
+  ['PUT', '/orgs/acme/access', { accessEndsAt: null }],
+  ['PUT', '/orgs/acme/people/pat/access', { accessEndsAt: null }],
+  ['POST', `/spaces/${SOME.spaceId}/invitations`, { email: 'x@acme.example' }],
+  ['GET', `/spaces/${SOME.spaceId}/invitations`],
+  ['DELETE', `/spaces/${SOME.spaceId}/invitations/x@acme.example`],
+  ['GET', '/audit'],
+  ['GET', '/audit/export'],
 ];
 
 describe.each([
@@ -403,6 +433,10 @@ const managersOnly = (ok: number) =>
       Record<Audience, Partial<Record<Actor, number>>>
     >,
   );
+
+/** Managers get the status of each audience (403 for other readers, 404 for non-readers). */
+const managersBy = (status: Record<Audience, number>) =>
+  expectTable(403, Object.fromEntries(AUDIENCES.map((a) => [a, { owner: status[a], admin: status[a] }])));
 
 interface RouteCase {
   route: string;
@@ -477,6 +511,34 @@ const ROUTES: RouteCase[] = [
     }),
     run: (actor, f, { version, orgs }) =>
       call(actor, 'PUT', `/spaces/${f.spaceId}/sharing`, { partnerOrgs: orgs, version }),
+  },
+  // Invitations: managers only; the e-mail's organisation (acme) must be one the space is shared with.
+  {
+    route: 'POST /spaces/{id}/invitations',
+    expected: managersBy({ employees: 409, members: 409, shared: 201 }),
+    run: (actor, f) =>
+      call(actor, 'POST', `/spaces/${f.spaceId}/invitations`, { email: `invitee${++seq}@acme.example` }),
+  },
+  {
+    route: 'POST /spaces/{id}/invitations (organisation not shared)',
+    expected: managersOnly(409),
+    run: (actor, f) =>
+      call(actor, 'POST', `/spaces/${f.spaceId}/invitations`, { email: `invitee${++seq}@globex.example` }),
+  },
+  {
+    route: 'GET /spaces/{id}/invitations',
+    expected: managersOnly(200),
+    run: (actor, f) => call(actor, 'GET', `/spaces/${f.spaceId}/invitations`),
+  },
+  {
+    route: 'DELETE /spaces/{id}/invitations/{email}',
+    expected: managersBy({ employees: 404, members: 404, shared: 204 }),
+    setup: async (f, audience) => {
+      const email = `revoked${++seq}@acme.example`;
+      if (audience === 'shared') await ok('bob', 'POST', `/spaces/${f.spaceId}/invitations`, { email });
+      return { email };
+    },
+    run: (actor, f, { email }) => call(actor, 'DELETE', `/spaces/${f.spaceId}/invitations/${email}`),
   },
   {
     route: 'GET /spaces/{id}/members',
@@ -697,6 +759,14 @@ const ROUTES: RouteCase[] = [
     check: (response, f) =>
       expect(response.body.items.map((entry: { id: string }) => entry.id)).toContain(f.pageId),
   },
+  // @mention candidates: only where the caller may read (and so write about) the space.
+  {
+    route: 'GET /spaces/{id}/mentionable',
+    expected: expectTable(200),
+    run: (actor, f) => call(actor, 'GET', `/spaces/${f.spaceId}/mentionable?q=bo`),
+    check: (response) =>
+      expect(response.body.items.map((p: { userId: string }) => p.userId)).not.toContain('gus'),
+  },
   {
     route: 'GET /spaces/{id}/page-tree/nodes',
     expected: expectTable(200),
@@ -780,6 +850,11 @@ const employeesOnly = (yes: number, no: number): Record<Actor, number> => ({
 });
 const adminOnly = (yes: number, no: number): Record<Actor, number> => ({ ...everyone(no), admin: yes });
 
+/** A fresh partner organisation (version 1), made by the admin. */
+async function freshOrg(): Promise<string> {
+  return (await ok('admin', 'POST', '/orgs', { id: `fresh-${++seq}`, name: `Fresh ${seq}` })).id;
+}
+
 /** A fresh private save of the actor's (version 1), for the routes that act on one's own. */
 async function ownBookmark(actor: Actor): Promise<string> {
   return (
@@ -825,6 +900,31 @@ const GLOBAL_ROUTES: [string, Record<Actor, number>, (actor: Actor) => Promise<A
     adminOnly(201, 403),
     (a) => call(a, 'POST', '/orgs', { id: `org-${a.toLowerCase()}-${++seq}`, name: 'Some partner' }),
   ],
+  // Managing an organisation: admins only, each call on a fresh one (so a suspension affects nobody).
+  ['GET /orgs/{id}', adminOnly(200, 403), async (a) => call(a, 'GET', `/orgs/${await freshOrg()}`)],
+  [
+    'PATCH /orgs/{id}',
+    adminOnly(200, 403),
+    async (a) => call(a, 'PATCH', `/orgs/${await freshOrg()}`, { name: `Renamed by ${a}`, version: 1 }),
+  ],
+  ['DELETE /orgs/{id}', adminOnly(204, 403), async (a) => call(a, 'DELETE', `/orgs/${await freshOrg()}`)],
+  [
+    'PUT /orgs/{id}/status',
+    adminOnly(200, 403),
+    async (a) => call(a, 'PUT', `/orgs/${await freshOrg()}/status`, { status: 'suspended' }),
+  ],
+  [
+    'PUT /orgs/{id}/access',
+    adminOnly(200, 403),
+    async (a) => call(a, 'PUT', `/orgs/${await freshOrg()}/access`, { accessEndsAt: '2099-01-01T00:00:00Z' }),
+  ],
+  [
+    'PUT /orgs/{id}/people/{userId}/access',
+    adminOnly(200, 403),
+    (a) => call(a, 'PUT', '/orgs/acme/people/pat/access', { accessEndsAt: null }),
+  ],
+  ['GET /audit', adminOnly(200, 403), (a) => call(a, 'GET', '/audit')],
+  ['GET /audit/export', adminOnly(200, 403), (a) => call(a, 'GET', '/audit/export?format=csv')],
   [
     'PATCH /me',
     everyone(200),
@@ -992,6 +1092,61 @@ const GLOBAL_ROUTES: [string, Record<Actor, number>, (actor: Actor) => Promise<A
     'GET /me/bookmark-bundles/{bundleId}/bookmarks (own)',
     everyone(200),
     async (a) => call(a, 'GET', `/me/bookmark-bundles/${await ownBundle(a)}/bookmarks`),
+  ],
+  // Expertise (issue 15): anyone may ask and sees only what they may read; a person a partner may not
+  // see is a 404 on every route that names them; endorsing oneself is a 409.
+  ['GET /expertise', everyone(200), (a) => call(a, 'GET', '/expertise?topic=logistics')],
+  ['GET /people/{employee}/topics', everyone(200), (a) => call(a, 'GET', '/people/alice/topics')],
+  [
+    'GET /people/{globex partner}/topics',
+    { ...everyone(200), partner: 404 },
+    (a) => call(a, 'GET', '/people/gus/topics'),
+  ],
+  ['GET /people/{employee}/activity', everyone(200), (a) => call(a, 'GET', '/people/alice/activity')],
+  [
+    'GET /people/{globex partner}/activity',
+    { ...everyone(200), partner: 404 },
+    (a) => call(a, 'GET', '/people/gus/activity'),
+  ],
+  ['GET /people/{employee}/endorsements', everyone(200), (a) => call(a, 'GET', '/people/alice/endorsements')],
+  [
+    'GET /people/{globex partner}/endorsements',
+    { ...everyone(200), partner: 404 },
+    (a) => call(a, 'GET', '/people/gus/endorsements'),
+  ],
+  [
+    'PUT /people/{bob}/endorsements/{skill}',
+    { ...everyone(200), owner: 409 },
+    (a) => call(a, 'PUT', '/people/bob/endorsements/logistics'),
+  ],
+  [
+    'PUT /people/{globex partner}/endorsements/{skill}',
+    { ...everyone(200), partner: 404, otherPartner: 409 },
+    (a) => call(a, 'PUT', '/people/gus/endorsements/logistics'),
+  ],
+  [
+    'DELETE /people/{employee}/endorsements/{skill}',
+    everyone(200),
+    (a) => call(a, 'DELETE', '/people/alice/endorsements/logistics'),
+  ],
+  [
+    'DELETE /me/endorsements/{skill}/{endorserId}',
+    everyone(200),
+    (a) => call(a, 'DELETE', '/me/endorsements/logistics/alice'),
+  ],
+  [
+    'PUT /me/topics',
+    everyone(200),
+    async (a) => {
+      const me = await ok(as[a], 'GET', '/me');
+      return call(a, 'PUT', '/me/topics', { hidden: [], pinned: ['logistics'], version: me.version });
+    },
+  ],
+  ['GET /people/{employee}/vcard', everyone(200), (a) => call(a, 'GET', '/people/alice/vcard')],
+  [
+    'GET /people/{globex partner}/vcard',
+    { ...everyone(200), partner: 404 },
+    (a) => call(a, 'GET', '/people/gus/vcard'),
   ],
   ['GET /me/notification-preferences', everyone(200), (a) => call(a, 'GET', '/me/notification-preferences')],
   [

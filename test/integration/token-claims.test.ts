@@ -18,6 +18,8 @@ beforeAll(async () => {
   const jwk = JSON.parse(fs.readFileSync(path.join(rt.dataDir, 'identity', 'signing-key.json'), 'utf8'));
   const key = await importJWK(jwk, 'RS256');
   sign = (payload) => new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid, typ: 'at+jwt' }).sign(key);
+  // A partner's organisation must exist: every partner request checks it.
+  expect((await rt.api('admin', 'POST', '/orgs', { id: 'acme', name: 'Acme Supplies' })).status).toBe(201);
 }, 60_000);
 
 afterAll(async () => {

@@ -470,3 +470,62 @@ describe('FastSearchIndex: same answers as the MiniSearch adapter', () => {
     expect(problems.slice(0, 10)).toEqual([]);
   }, 120_000);
 });
+
+describe('FastSearchIndex: expertise, topics and activity as the reference ranking', () => {
+  /** The search corpus as everyone's work: posts, comments, pages with several editors, bookmarks. */
+  function workCorpus(count: number) {
+    const { documents, words } = generateCorpus(count, 5);
+    const reshaped = documents.map((d, i): SearchDocument => {
+      const type = d.type === 'comment' ? 'comment' : (['post', 'page', 'bookmark'] as const)[i % 3];
+      const author = `user-${(i * 7) % 40}`;
+      const contributors = type === 'page' ? [author, `user-${(i * 11) % 40}`] : [author];
+      return {
+        ...d,
+        id: `${type}:${d.spaceId}:${i}`,
+        type,
+        authorId: author,
+        contributors: [...new Set(contributors)],
+      };
+    });
+    return { documents: reshaped, words };
+  }
+
+  it('ranks the same people, scores, counts and evidence as the MiniSearch adapter, before and after changes', async () => {
+    const { documents, words } = workCorpus(3000);
+    const fast = new FastSearchIndex(clock, { compactMinTombstones: 10 });
+    const oracle = new EmbeddedSearchIndex(clock);
+    for (const index of [fast, oracle]) await index.upsert(documents);
+    const compare = async () => {
+      for (const access of Object.values(CALLERS)) {
+        for (const topic of ['kubernetes', words[0], words[300], `${words[5]} ${words[50]}`, 'kubernetse']) {
+          const query = { topic, tag: topic, now: NOW, limit: 15, evidence: 3 };
+          const [a, b] = [await fast.expertise(query, access), await oracle.expertise(query, access)];
+          expect(a.total).toBe(b.total);
+          expect(a.people.map((p) => [p.userId, p.contributions, p.evidence.map((d) => d.id)])).toEqual(
+            b.people.map((p) => [p.userId, p.contributions, p.evidence.map((d) => d.id)]),
+          );
+          a.people.forEach((p, i) => expect(p.score).toBeCloseTo(b.people[i].score, 9));
+        }
+        for (const userId of ['user-0', 'user-3', 'user-39']) {
+          expect(await fast.topicsOf(userId, access, 10, NOW)).toEqual(
+            await oracle.topicsOf(userId, access, 10, NOW),
+          );
+          expect(await fast.activityOf(userId, access, { limit: 7 })).toEqual(
+            await oracle.activityOf(userId, access, { limit: 7 }),
+          );
+        }
+      }
+    };
+    await compare();
+    // Replace some (new editors), remove some: the contributor index follows.
+    const changed = documents
+      .slice(0, 200)
+      .map((d) => ({ ...d, contributors: ['user-99'], body: `${d.body} kubernetes` }));
+    for (const index of [fast, oracle]) {
+      await index.upsert(changed);
+      await index.remove(documents.slice(200, 400).map((d) => d.id));
+    }
+    await compare();
+    expect((await fast.activityOf('user-99', CALLERS.admin, { limit: 500 })).documents).toHaveLength(200);
+  });
+});

@@ -407,6 +407,100 @@ export function searchIndexContract(name: string, start: () => Promise<ContractT
       );
     });
 
+    it('ranks people by their visible contributions to a topic, with evidence, the same on every engine', async () => {
+      const extra = [
+        doc({
+          id: 'page:engineering:9',
+          type: 'page',
+          title: 'Kubernetes runbook',
+          authorId: 'carol',
+          authorName: 'Carol Chen',
+          contributors: ['carol', 'alice'],
+          ...eng,
+          updatedAt: daysAgo(2),
+        }),
+        doc({
+          id: 'bookmark:-:dave~1',
+          type: 'bookmark',
+          title: 'Kubernetes the hard way',
+          authorId: 'dave',
+          authorName: 'Dave Dunn',
+          ...eng,
+          updatedAt: daysAgo(800),
+        }),
+      ];
+      await index.upsert(extra);
+      await index.refresh();
+      try {
+        const at = now.getTime();
+        const expert = (access: AccessFilter) =>
+          index.expertise(
+            { topic: 'kubernetes', tag: 'kubernetes', now: at, limit: 10, evidence: 2 },
+            access,
+          );
+        const employee = await expert(ACCESS.employee);
+        expect(employee.people.map((p) => p.userId)).toEqual(['alice', 'bob', 'carol', 'dave']);
+        const alice = employee.people[0];
+        // post (3) tagged with the topic (×1.5), 10 days old; a page she edited (2), 2 days old.
+        const r = (days: number) => 0.25 + 0.75 * 2 ** (-days / 180);
+        expect(alice.score).toBeCloseTo(4.5 * r(10) + 2 * r(2), 6);
+        expect(alice.contributions).toBe(2);
+        expect(alice.evidence.map((d) => d.id)).toEqual(['post:engineering:1', 'page:engineering:9']);
+        expect(employee.people[1].score).toBeCloseTo(4 * r(10), 6); // a post and a comment
+        expect(employee.people[1].evidence.map((d) => d.id)).toEqual([
+          'post:engineering:2',
+          'comment:engineering:4',
+        ]);
+        expect(employee.people[3].score).toBeCloseTo(r(800), 6);
+        // Nobody is listed for work the caller cannot read.
+        expect(employee.people.map((p) => p.userId)).not.toContain('admin');
+        expect((await expert(ACCESS.leadMember)).people.map((p) => p.userId)).toContain('admin');
+        expect((await expert(ACCESS.acmePartner)).people.map((p) => p.userId).sort()).toEqual(['bob', 'gus']);
+        expect(
+          (await expert(ACCESS.acmePartner)).people
+            .find((p) => p.userId === 'bob')!
+            .evidence.map((d) => d.id),
+        ).toEqual(['post:acme-space:6']);
+        expect((await expert(ACCESS.nobody)).people).toEqual([]);
+        // Profiles are claims, not work: a skill alone lists nobody.
+        expect(
+          (await index.expertise({ topic: 'consultant', now: at, limit: 10, evidence: 2 }, ACCESS.admin))
+            .people,
+        ).toEqual([]);
+
+        // "Knows about": the tags of one person's visible work, weighted the same way.
+        const topics = await index.topicsOf('alice', ACCESS.employee, 5, at);
+        expect(topics.map((t) => [t.tag, t.count])).toEqual([
+          ['ops', 2],
+          ['kubernetes', 1],
+        ]);
+        expect(topics[1].score).toBeCloseTo(3 * r(10), 6);
+        expect(await index.topicsOf('admin', ACCESS.employee, 5, at)).toEqual([]);
+        expect((await index.topicsOf('admin', ACCESS.leadMember, 5, at)).map((t) => t.tag)).toEqual([
+          'planning',
+        ]);
+
+        // Activity: newest first, paged by (updatedAt, id), trimmed.
+        const first = await index.activityOf('alice', ACCESS.employee, { limit: 2 });
+        expect(first.documents.map((d) => d.id)).toEqual(['page:engineering:9', 'post:engineering:1']);
+        expect(first.more).toBe(true);
+        const last = first.documents[1];
+        const second = await index.activityOf('alice', ACCESS.employee, {
+          limit: 2,
+          after: { updatedAt: last.updatedAt, id: last.id },
+        });
+        expect(second.documents.map((d) => d.id)).toEqual(['post:engineering:3']);
+        expect(second.more).toBe(false);
+        expect((await index.activityOf('admin', ACCESS.employee, { limit: 5 })).documents).toEqual([]);
+        expect(
+          (await index.activityOf('gus', ACCESS.acmePartner, { limit: 5 })).documents.map((d) => d.id),
+        ).toEqual(['post:joint:7']);
+      } finally {
+        await index.remove(extra.map((d) => d.id));
+        await index.refresh();
+      }
+    });
+
     it('follows a space being unshared, and removal of documents and spaces', async () => {
       expect(
         await index.updateSpace('joint', {

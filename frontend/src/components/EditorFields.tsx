@@ -6,6 +6,7 @@
 import { type ReactNode, useDeferredValue, useMemo } from 'react';
 import { renderMarkdown } from '../../../functions/domain/content/markdown';
 import { FieldError, type FieldErrors, LengthMeter } from './FormErrors';
+import { useMentions } from './Mentions';
 import { ServerHtml } from './ServerHtml';
 
 export function TitleField({
@@ -47,6 +48,7 @@ export function MarkdownBodyField({
   onChange,
   hint,
   pageLinksIn,
+  mentionsIn,
 }: {
   id: string;
   label: string;
@@ -58,7 +60,10 @@ export function MarkdownBodyField({
   hint: ReactNode;
   /** The space whose pages `[[title]]` links to (wiki pages). */
   pageLinksIn?: string;
+  /** The space whose readers `@` offers to mention. */
+  mentionsIn?: string;
 }) {
+  const mentions = useMentions(mentionsIn, value, onChange);
   const previewSource = useDeferredValue(value);
   const previewHtml = useMemo(
     () => renderMarkdown(previewSource, { pageLinksIn }),
@@ -74,7 +79,9 @@ export function MarkdownBodyField({
           value={value}
           onChange={(e) => onChange(e.target.value)}
           {...errors.describe('body', `${id}-hint`, `${id}-body-size`)}
+          {...mentions.props}
         />
+        {mentions.popup}
         <LengthMeter id={`${id}-body-size`} value={value} limit={limit} always />
         <p id={`${id}-hint`} className="muted small">
           {hint}

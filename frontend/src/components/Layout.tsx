@@ -7,7 +7,7 @@ import { ProfileMenu } from './ProfileMenu';
 import { TypeAhead } from './TypeAhead';
 
 export function Layout({ children }: { children: ReactNode }) {
-  const { sessionExpired, signIn } = useAuth();
+  const { sessionExpired, signIn, isAdmin } = useAuth();
   const main = useRef<HTMLElement>(null);
   const { pathname } = useLocation();
   const first = useRef(true);
@@ -50,6 +50,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <NavLink to="/drafts">Drafts</NavLink>
             <NavLink to="/bookmarks">Bookmarks</NavLink>
             <NavLink to="/people">People</NavLink>
+            {isAdmin && <NavLink to="/admin/partners">Admin</NavLink>}
           </nav>
           <TypeAhead />
           <NotificationBell />

@@ -16,6 +16,7 @@ import {
   SaveError,
   useFieldErrors,
 } from '../components/FormErrors';
+import { useMentions } from '../components/Mentions';
 import { PersonName } from '../components/People';
 import { ServerHtml } from '../components/ServerHtml';
 import { Empty, ErrorState, Loading } from '../components/States';
@@ -188,6 +189,7 @@ function CommentForm({ post, parent, done }: { post: Post; parent?: Comment; don
   const focusRef = useFocusOnMount();
   const scope = `comment:${post.spaceId}/${post.id}${parent ? `/${parent.id}` : ''}`;
   const [text, setText, reset] = usePersistentText(scope);
+  const mentions = useMentions(post.spaceId, text, setText, focusOnMount ? focusRef : undefined);
   const changed = useCommentsChanged(post);
   const add = useMutation<Comment, ApiError>({
     mutationFn: () =>
@@ -223,8 +225,9 @@ function CommentForm({ post, parent, done }: { post: Post; parent?: Comment; don
         rows={parent ? 2 : 3}
         aria-required="true"
         {...errors.describe('body', text.length >= COMMENT_LIMIT * 0.9 && `${id}-size`)}
-        ref={focusOnMount ? focusRef : undefined}
+        {...mentions.props}
       />
+      {mentions.popup}
       <LengthMeter id={`${id}-size`} value={text} limit={COMMENT_LIMIT} />
       <FieldError errors={errors} field="body" id={ids.body} />
       <SaveError error={add.error} errors={errors} ids={ids} verb="sent" kept="Your text is kept here." />
@@ -249,6 +252,7 @@ function EditComment({ comment, post, done }: { comment: Comment; post: Post; do
     `comment-edit:${post.spaceId}/${post.id}/${comment.id}`,
     comment.body,
   );
+  const mentions = useMentions(post.spaceId, text, setText, focusRef);
   const changed = useCommentsChanged(post);
   const save = useMutation<Comment, ApiError>({
     mutationFn: () =>
@@ -289,8 +293,9 @@ function EditComment({ comment, post, done }: { comment: Comment; post: Post; do
         rows={3}
         aria-required="true"
         {...errors.describe('body', text.length >= COMMENT_LIMIT * 0.9 && `${id}-size`)}
-        ref={focusRef}
+        {...mentions.props}
       />
+      {mentions.popup}
       <LengthMeter id={`${id}-size`} value={text} limit={COMMENT_LIMIT} />
       <FieldError errors={errors} field="body" id={ids.body} />
       {conflict ? (

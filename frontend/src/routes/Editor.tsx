@@ -270,6 +270,7 @@ function EditorForm({ spaceId, spaceName, post }: { spaceId: string; spaceName: 
           limit={BODY_LIMIT}
           errors={errors}
           onChange={(value) => change('body', value)}
+          mentionsIn={spaceId}
           hint={
             <>
               Markdown: **bold**, _italic_, [link](https://…), # heading, - list, `code`. Mention people with

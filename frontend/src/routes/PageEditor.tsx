@@ -211,6 +211,7 @@ function PageForm({ spaceId, spaceName, page }: { spaceId: string; spaceName: st
           onChange={(value) => change('body', value)}
           hint="Markdown, and [[Page title]] or [[Page title|label]] to link another page of this space."
           pageLinksIn={spaceId}
+          mentionsIn={spaceId}
         />
         <div>
           <ParentPicker

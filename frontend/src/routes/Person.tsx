@@ -13,12 +13,14 @@ import { useAuth } from '../auth/AuthContext';
 import { FieldError, LengthMeter, lengthIssue, SaveError, useFieldErrors } from '../components/FormErrors';
 import { ExternalBadge, initials } from '../components/People';
 import { PostFeed } from '../components/PostFeed';
+import { Activity } from '../components/profile/Activity';
+import { Endorsements } from '../components/profile/Endorsements';
+import { KnowsAbout } from '../components/profile/KnowsAbout';
+import { VCardButton } from '../components/profile/VCardButton';
 import { ServerHtml } from '../components/ServerHtml';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { FollowButtons } from '../components/SubscribeButtons';
 import { useTitle } from '../lib/useTitle';
-
-const skillPath = (skill: string) => `/people?skill=${encodeURIComponent(skill)}`;
 
 export default function Person() {
   const { userId = '' } = useParams();
@@ -72,6 +74,7 @@ export default function Person() {
             )}
           </p>
         </div>
+        <VCardButton userId={p.userId} handle={p.handle} name={p.name} />
         {!mine && <FollowButtons userId={p.userId} name={p.name} />}
         {mine && !editing && (
           <button type="button" onClick={() => setEditing(true)}>
@@ -84,20 +87,11 @@ export default function Person() {
       ) : (
         <>
           {p.about && <ServerHtml className="prose about" testId="about" html={renderMarkdown(p.about)} />}
-          {p.skills.length > 0 && (
-            <section aria-labelledby="skills-title">
-              <h2 id="skills-title">Skills</h2>
-              <ul className="tags">
-                {p.skills.map((skill) => (
-                  <li key={skill}>
-                    <Link to={skillPath(skill)}>{skill}</Link>
-                  </li>
-                ))}
-              </ul>
-            </section>
-          )}
+          <Endorsements profile={p} mine={mine} />
+          <KnowsAbout profile={p} mine={mine} />
         </>
       )}
+      <Activity userId={p.userId} name={p.name} />
       <h2>Posts</h2>
       <PostFeed
         queryKey={keys.personPosts(userId)}

@@ -7,6 +7,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { get, isApiError, query } from '../api/client';
+import { expertisePath } from '../api/expertise';
 import { keys } from '../api/query-keys';
 import type { FacetValue, PersonHit, SearchHit, SearchResult } from '../api/types';
 import { Highlight } from '../components/Highlight';
@@ -193,7 +194,11 @@ export default function Search() {
               </button>
             )}
           </section>
-          {(first?.people.length ?? 0) > 0 && <People people={first!.people} />}
+          {(first?.people.length ?? 0) > 0 ? (
+            <People people={first!.people} q={q.trim()} />
+          ) : (
+            q.trim() && <ExpertiseLink q={q.trim()} />
+          )}
         </div>
       )}
     </div>
@@ -287,10 +292,20 @@ function Hit({ hit }: { hit: SearchHit }) {
   );
 }
 
-function People({ people }: { people: PersonHit[] }) {
+/** To the expertise screen: people ranked by all their work on the topic, with the evidence. */
+function ExpertiseLink({ q }: { q: string }) {
+  return (
+    <p className="small">
+      <Link to={expertisePath(q)}>Who knows about “{q}”?</Link>
+    </p>
+  );
+}
+
+function People({ people, q }: { people: PersonHit[]; q: string }) {
   return (
     <aside className="people-results" aria-labelledby="people-heading">
       <h2 id="people-heading">People who know about this</h2>
+      {q && <ExpertiseLink q={q} />}
       <ul className="plain-list">
         {people.map((person) => (
           <li key={person.userId} className="card person-hit">

@@ -97,7 +97,10 @@ export default function SpacePage({ tab }: { tab: Tab }) {
       {tab === 'members' && <Members space={s} />}
       {tab === 'sharing' &&
         (canShare ? (
-          <Sharing space={s} />
+          <>
+            <Sharing space={s} />
+            {s.partnerOrgs.length > 0 && <Invitations space={s} />}
+          </>
         ) : (
           <ErrorState error={new Error('Only owners and admins can change sharing.')} />
         ))}
@@ -324,6 +327,93 @@ function Sharing({ space }: { space: Space }) {
             {save.isPending ? 'Saving…' : 'Save sharing'}
           </button>
         </form>
+      )}
+    </section>
+  );
+}
+
+interface Invitation {
+  email: string;
+  orgId: string;
+  role: 'editor' | 'reader';
+  invitedByName: string;
+  invitedAt: string;
+}
+
+/** Invitations of a partner's people by e-mail: accepted at their first sign-in (owners and admins). */
+function Invitations({ space }: { space: Space }) {
+  const queryClient = useQueryClient();
+  const path = `/spaces/${enc(space.id)}/invitations`;
+  const key = ['invitations', space.id] as const;
+  const open = useQuery({
+    queryKey: key,
+    queryFn: ({ signal }) => get<Page<Invitation>>(`${path}?limit=100`, signal),
+  });
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<'editor' | 'reader'>('reader');
+  const invite = useMutation<Invitation, ApiError>({
+    mutationFn: () => api<Invitation>('POST', path, { email, role }),
+    onSuccess: () => {
+      setEmail('');
+      void queryClient.invalidateQueries({ queryKey: key });
+    },
+  });
+  const revoke = useMutation<void, ApiError, string>({
+    mutationFn: (address) => api('DELETE', `${path}/${enc(address)}`),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: key }),
+  });
+  return (
+    <section aria-labelledby="invitations-heading">
+      <h2 id="invitations-heading">Invite people of a partner organisation</h2>
+      <p className="muted">
+        The address must belong to an organisation this space is shared with. The person becomes a member when
+        they first sign in through their organisation's provider.
+      </p>
+      <form
+        className="inline-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          invite.mutate();
+        }}
+      >
+        <label>
+          E-mail address
+          <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </label>
+        <label>
+          Role
+          <select value={role} onChange={(e) => setRole(e.target.value as 'editor' | 'reader')}>
+            <option value="reader">reader</option>
+            <option value="editor">editor</option>
+          </select>
+        </label>
+        <button type="submit" disabled={invite.isPending}>
+          Invite
+        </button>
+      </form>
+      {invite.isError && (
+        <p role="alert" className="error-text">
+          {invite.error.fieldMessage('email') ?? invite.error.message}
+        </p>
+      )}
+      {open.data && open.data.items.length > 0 && (
+        <ul className="plain-list">
+          {open.data.items.map((invitation) => (
+            <li key={invitation.email}>
+              {invitation.email}{' '}
+              <span className="muted">
+                ({invitation.orgId}, {invitation.role})
+              </span>{' '}
+              <button
+                type="button"
+                onClick={() => revoke.mutate(invitation.email)}
+                disabled={revoke.isPending}
+              >
+                Revoke
+              </button>
+            </li>
+          ))}
+        </ul>
       )}
     </section>
   );

@@ -31,7 +31,10 @@ export function authenticate(authenticator: Authenticator, services: Services): 
       authorization: c.req.header('authorization'),
       authorizerClaims: event?.requestContext?.authorizer?.jwt?.claims,
     });
-    await services.signIn.ensureProfile(principal);
+    // A partner's organisation and own end date are checked on every request (one BatchGetItem), so
+    // a suspension takes effect at once rather than at token expiry; that read also finds the profile.
+    if (principal.org) await services.partnerAccess.check({ ...principal, org: principal.org });
+    else await services.signIn.ensureProfile(principal);
     c.set('principal', principal);
     await next();
   };

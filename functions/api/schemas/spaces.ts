@@ -11,6 +11,7 @@ import {
   timestamp,
   version,
 } from './common';
+import { emailDomain, isoDate, ProviderInput, ProviderView } from './partners';
 
 export const MemberParams = SpaceIdParam.extend({
   userId: id.openapi({ param: { name: 'userId', in: 'path' } }),
@@ -50,7 +51,13 @@ export const MemberBody = z
   .openapi('MemberRole');
 
 export const OrganisationBody = z
-  .object({ id: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/), name: someText(120) })
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/),
+    name: someText(120),
+    emailDomains: z.array(emailDomain).max(20).default([]),
+    provider: ProviderInput.optional(),
+    accessEndsAt: isoDate.optional(),
+  })
   .strict()
   .openapi('OrganisationInput');
 
@@ -89,7 +96,17 @@ export const MemberView = z
   })
   .openapi('Member');
 export const MemberPage = pageOf(MemberView, 'Member');
+/** Everyone sees id, name and date; admins see the rest (AdminOrganisation). */
 export const OrganisationView = z
-  .object({ id: z.string(), name: z.string(), createdAt: timestamp })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    createdAt: timestamp,
+    emailDomains: z.array(z.string()).optional(),
+    provider: ProviderView.optional(),
+    status: z.enum(['active', 'suspended']).optional(),
+    accessEndsAt: timestamp.optional(),
+    version: z.number().optional(),
+  })
   .openapi('Organisation');
 export const OrganisationList = z.object({ items: z.array(OrganisationView) }).openapi('OrganisationList');

@@ -48,6 +48,8 @@ export class ProfileService {
     if (!item) throw new NotFound('Person');
     const profile = toProfile(item);
     if (!canSeePerson(principal, profile)) throw new NotFound('Person');
+    // What a person hid from their expertise is theirs to know.
+    if (profile.userId !== principal.userId) delete profile.hiddenTopics;
     return profile;
   }
 

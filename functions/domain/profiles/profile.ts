@@ -21,6 +21,10 @@ export interface Profile {
   aboutText?: string;
   /** Normalised like tags (`machine-learning`); each also a skill item, so people can be found by it. */
   skills: string[];
+  /** Topics the person does not want to be listed for (derived expertise); shown to them only. */
+  hiddenTopics?: string[];
+  /** Topics the person wants known, shown first under "knows about". */
+  pinnedTopics?: string[];
   createdAt: string;
   updatedAt?: string;
   /** Profiles from before profiles could be edited have none stored: read as 1 (toProfile). */

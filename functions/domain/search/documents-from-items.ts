@@ -39,6 +39,7 @@ const author = (id: string, name: string, org: string | undefined) => ({
   authorId: id,
   authorName: name,
   ...(org ? { authorOrg: org } : {}),
+  contributors: [id],
 });
 
 /** A published post in an existing space; undefined when it should not be in the index. */
@@ -108,6 +109,7 @@ export function pageDocument(
     body: page.text ?? '',
     tags: page.tags ?? [],
     ...author(page.updatedBy, page.updatedByName, page.updatedByOrg),
+    contributors: page.editors ?? [...new Set([page.createdBy, page.updatedBy])],
     ...access(toSpace(spaceItem)),
     createdAt: page.createdAt,
     updatedAt: page.updatedAt,

@@ -46,6 +46,11 @@ export interface SearchDocument {
   url: string;
   /** For comments: the post they belong to. */
   postId?: string;
+  /**
+   * Everyone whose work the document is, for expertise and activity: a page's editors, otherwise the
+   * author (documents indexed before this field fall back to `authorId`; see contributorsOf).
+   */
+  contributors?: string[];
 }
 
 /**
@@ -148,6 +153,47 @@ export interface SearchIndex {
   count(): Promise<number>;
   /** Makes writes visible to searches (OpenSearch refresh); a no-op where writes are immediate. */
   refresh(): Promise<void>;
+  /** People ranked by their visible contributions matching a topic, with evidence (expertise.ts). */
+  expertise(query: ExpertiseQuery, access: AccessFilter): Promise<ExpertiseResult>;
+  /** The tags of a person's visible contributions, weighted like expertise: "knows about". */
+  topicsOf(userId: string, access: AccessFilter, limit: number, now: number): Promise<TopicWeight[]>;
+  /** A person's visible contributions, newest first, paged by (updatedAt, id). */
+  activityOf(userId: string, access: AccessFilter, page: ActivityPage): Promise<ActivityResult>;
+}
+
+export interface ExpertiseQuery {
+  /** Matched like a search's text; also read as a tag for the "tagged" weight. */
+  topic: string;
+  /** The topic read as a tag, when it is one: documents tagged with it weigh more. */
+  tag?: string;
+  /** Clock for recency, passed in so both engines score the same. */
+  now: number;
+  limit: number;
+  /** Documents of evidence per person. */
+  evidence: number;
+}
+
+export interface ExpertiseResult {
+  /** Visible matching contributions (before grouping). */
+  total: number;
+  people: { userId: string; score: number; contributions: number; evidence: SearchDocument[] }[];
+}
+
+export interface TopicWeight {
+  tag: string;
+  score: number;
+  count: number;
+}
+
+export interface ActivityPage {
+  limit: number;
+  /** The last document of the previous page. */
+  after?: { updatedAt: string; id: string };
+}
+
+export interface ActivityResult {
+  documents: SearchDocument[];
+  more: boolean;
 }
 
 /** Escapes text for HTML and wraps the given terms in <mark>, case-insensitively. */

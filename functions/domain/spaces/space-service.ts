@@ -7,6 +7,7 @@ import { TransactionFailed } from '../../data/errors';
 import { keys } from '../../data/keys';
 import type { Item, Page, TransactItem } from '../../data/table';
 import { versionedRewrite } from '../../data/versioned-rewrite';
+import { auditPut } from '../audit/audit-record';
 import type { DomainContext } from '../context';
 import { Conflict, EditConflict, Forbidden, InvalidInput, MissingReference, NotFound } from '../errors';
 import type { OrganisationService } from '../orgs/organisations';
@@ -125,6 +126,11 @@ export class SpaceService {
       await this.ctx.table.transact([
         { Put: { Item: spaceItem(space), ConditionExpression: 'attribute_not_exists(PK)' } },
         { Put: { Item: memberItem(owner, space.name) } },
+        auditPut(this.ctx, principal, {
+          kind: 'member.added',
+          target: `space:${space.id}`,
+          after: { member: memberState(owner), audience: space.audience },
+        }),
       ]);
     } catch (error) {
       if (error instanceof TransactionFailed)
@@ -280,6 +286,18 @@ export class SpaceService {
     };
     const added = wanted.filter((org) => !space.partnerOrgs.includes(org));
     const removed = space.partnerOrgs.filter((org) => !wanted.includes(org));
+    // Who can see the space changes: one audit record, in the same transaction.
+    const audit: TransactItem[] =
+      added.length || removed.length
+        ? [
+            auditPut(this.ctx, principal, {
+              kind: wanted.length ? 'space.shared' : 'space.unshared',
+              target: `space:${space.id}`,
+              before: { partnerOrgs: space.partnerOrgs, audience: space.audience },
+              after: { partnerOrgs: wanted, audience: updated.audience },
+            }),
+          ]
+        : [];
     const shareItems: TransactItem[] = [
       ...added.map((org) => ({
         Put: {
@@ -299,7 +317,7 @@ export class SpaceService {
     await this.putVersioned(
       { ...updated, sharedBy: principal.userId, sharedByName: principal.name } as Space,
       input.version,
-      shareItems,
+      [...shareItems, ...audit],
     );
     return view(principal, updated, membership);
   }
@@ -336,14 +354,14 @@ export class SpaceService {
       role: 'editor',
       joinedAt: this.ctx.clock.now().toISOString(),
     };
-    await this.addMember(space, member);
+    await this.addMember(principal, space, member);
     return view(principal, { ...space, memberCount: space.memberCount + 1 }, member);
   }
 
   async leave(principal: Principal, spaceId: string): Promise<void> {
     const { space, membership } = await this.loadReadable(principal, spaceId);
     if (!membership) throw new Conflict('You are not a member of this space');
-    await this.removeMember(space, membership);
+    await this.removeMember(principal, space, membership);
   }
 
   /** Adds a person or changes their role (managers only). */
@@ -378,7 +396,7 @@ export class SpaceService {
         role,
         joinedAt: now,
       };
-      await this.addMember(space, member);
+      await this.addMember(principal, space, member);
       return member;
     }
     const existing = toMember(existingRecord);
@@ -396,6 +414,12 @@ export class SpaceService {
           },
         },
         ownerCountUpdate(spaceId, ownerDelta),
+        auditPut(this.ctx, principal, {
+          kind: 'member.role-changed',
+          target: `space:${spaceId}`,
+          before: { member: { userId, role: existing.role } },
+          after: { member: { userId, role } },
+        }),
       ]);
     } catch (error) {
       if (error instanceof TransactionFailed) throw new Conflict('A space must keep at least one owner');
@@ -412,10 +436,10 @@ export class SpaceService {
     if (!canManage(principal, space, membership))
       throw new Forbidden('Only owners and admins can remove members');
     if (!extras[0]) throw new NotFound('Member');
-    await this.removeMember(space, toMember(extras[0]));
+    await this.removeMember(principal, space, toMember(extras[0]));
   }
 
-  private async addMember(space: Space, member: Member) {
+  private async addMember(actor: Principal, space: Space, member: Member) {
     try {
       await this.ctx.table.transact([
         { Put: { Item: memberItem(member, space.name), ConditionExpression: 'attribute_not_exists(PK)' } },
@@ -427,6 +451,11 @@ export class SpaceService {
             ExpressionAttributeValues: { ':one': 1, ':owner': member.role === 'owner' ? 1 : 0 },
           },
         },
+        auditPut(this.ctx, actor, {
+          kind: 'member.added',
+          target: `space:${space.id}`,
+          after: { member: memberState(member) },
+        }),
       ]);
     } catch (error) {
       if (error instanceof TransactionFailed)
@@ -435,7 +464,7 @@ export class SpaceService {
     }
   }
 
-  private async removeMember(space: Space, member: Member) {
+  private async removeMember(actor: Principal, space: Space, member: Member) {
     if (space.personalOf === member.userId) throw new Conflict('You cannot leave your own blog');
     try {
       await this.ctx.table.transact([
@@ -455,6 +484,11 @@ export class SpaceService {
             },
           },
         },
+        auditPut(this.ctx, actor, {
+          kind: 'member.removed',
+          target: `space:${space.id}`,
+          before: { member: memberState(member) },
+        }),
       ]);
     } catch (error) {
       if (error instanceof TransactionFailed) throw new Conflict('A space must keep at least one owner');
@@ -497,6 +531,8 @@ function ownerCountUpdate(spaceId: string, delta: number): TransactItem {
 }
 
 export const personalSpaceId = (userId: string) => `~${userId}`;
+
+const memberState = (m: Member) => ({ userId: m.userId, role: m.role, ...(m.org ? { org: m.org } : {}) });
 
 function view(principal: Principal, space: Space, membership?: Member): SpaceView {
   const readable = canRead(principal, space, membership);

@@ -99,6 +99,7 @@ export class PageService {
       updatedBy: editor.by,
       updatedByName: editor.name,
       ...(editor.org ? { updatedByOrg: editor.org } : {}),
+      editors: [editor.by],
       createdAt: now,
       updatedAt: now,
       version: 1,
@@ -151,6 +152,7 @@ export class PageService {
       ...(await derived(spaceId, pageId, input)),
       updatedBy: editor.by,
       updatedByName: editor.name,
+      editors: withEditor(current, editor.by),
       updatedAt: this.ctx.clock.now().toISOString(),
       version: current.version + 1,
     };
@@ -626,9 +628,20 @@ function versionOf(page: Page, summary?: string, restoredFrom?: number): PageVer
 
 const HIDDEN = { id: 'hidden', name: 'External user' };
 
+/** At most this many editors are kept on a page (the most recent), for expertise. */
+const MAX_EDITORS = 50;
+
+/** The page's editors with this one last (most recent), each once. */
+function withEditor(page: Page, editorId: string): string[] {
+  const before = page.editors ?? [...new Set([page.createdBy, page.updatedBy])];
+  return [...before.filter((id) => id !== editorId), editorId].slice(-MAX_EDITORS);
+}
+
 /** Another partner organisation's people become "External user", as on posts and comments. */
 function maskPeople<T extends Omit<Page, 'text'>>(principal: Principal, page: T): T {
   const masked = { ...page };
+  // Editors are for the search index (expertise), never shown: they could name other organisations' people.
+  delete masked.editors;
   if (!canSeePerson(principal, { org: page.createdByOrg })) {
     masked.createdBy = HIDDEN.id;
     masked.createdByName = HIDDEN.name;

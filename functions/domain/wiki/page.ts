@@ -30,6 +30,11 @@ export interface Page {
   updatedBy: string;
   updatedByName: string;
   updatedByOrg?: string;
+  /**
+   * Everyone who edited the page, most recent last (at most 50): its contributors in the search index.
+   * Absent on pages written before it; read as the creator and the last editor.
+   */
+  editors?: string[];
   createdAt: string;
   updatedAt: string;
   version: number;

@@ -13,7 +13,17 @@
 import MiniSearch, { type SearchResult as MiniResult } from 'minisearch';
 import { canSeeDocument } from '../../domain/search/access';
 import {
+  CONTRIBUTION_TYPES,
+  pageActivity,
+  rankContributors,
+  rankTopics,
+} from '../../domain/search/expertise';
+import {
   type AccessFilter,
+  type ActivityPage,
+  type ActivityResult,
+  type ExpertiseQuery,
+  type ExpertiseResult,
   excerptAround,
   type FacetCount,
   freshnessBoost,
@@ -26,6 +36,7 @@ import {
   type SearchResult,
   type SpaceChange,
   type Suggestion,
+  type TopicWeight,
 } from '../../domain/search/search-document';
 
 const FIELDS = ['title', 'body', 'tagText', 'authorName', 'skillText'] as const;
@@ -120,6 +131,39 @@ export class EmbeddedSearchIndex implements SearchIndex {
       },
       authors: rankAuthors(matches),
     };
+  }
+
+  async expertise(query: ExpertiseQuery, access: AccessFilter): Promise<ExpertiseResult> {
+    const text = query.topic.trim();
+    if (!text) return { total: 0, people: [] };
+    const fields = access.partnerOrg ? FIELDS.filter((field) => field !== 'authorName') : [...FIELDS];
+    const matches = (
+      this.engine.search(text, {
+        fields,
+        filter: (r) => {
+          const doc = this.documents.get(r.id);
+          return !!doc && CONTRIBUTION_TYPES.includes(doc.type) && canSeeDocument(access, doc);
+        },
+      }) as MiniResult[]
+    ).map((r) => this.documents.get(r.id)!);
+    return rankContributors(matches, {
+      topicTag: query.tag,
+      now: query.now,
+      limit: query.limit,
+      evidence: query.evidence,
+    });
+  }
+
+  async topicsOf(userId: string, access: AccessFilter, limit: number, now: number): Promise<TopicWeight[]> {
+    return rankTopics(this.visible(access), userId, limit, now);
+  }
+
+  async activityOf(userId: string, access: AccessFilter, page: ActivityPage): Promise<ActivityResult> {
+    return pageActivity(this.visible(access), userId, page);
+  }
+
+  private visible(access: AccessFilter): SearchDocument[] {
+    return [...this.documents.values()].filter((doc) => canSeeDocument(access, doc));
   }
 
   async suggest(prefix: string, access: AccessFilter, limit: number): Promise<Suggestion[]> {

@@ -26,7 +26,19 @@
  */
 import { canSeeDocument } from '../../domain/search/access';
 import {
+  CONTRIBUTION_TYPES,
+  CONTRIBUTION_WEIGHT,
+  contributionScoreOf,
+  contributorsOf,
+  pageActivity,
+  rankTopics,
+} from '../../domain/search/expertise';
+import {
   type AccessFilter,
+  type ActivityPage,
+  type ActivityResult,
+  type ExpertiseQuery,
+  type ExpertiseResult,
   excerptAround,
   type FacetCount,
   highlight,
@@ -39,6 +51,7 @@ import {
   type SearchResult,
   type SpaceChange,
   type Suggestion,
+  type TopicWeight,
 } from '../../domain/search/search-document';
 
 // Fields in the MiniSearch adapter's order: title, body, tags, author name, skills.
@@ -77,6 +90,16 @@ const NEEDS_NORMALISING = /[A-Z\u0080-\uffff]/;
 
 export function normaliseTerm(token: string): string {
   return token.normalize('NFD').replace(COMBINING_MARKS, '').toLowerCase();
+}
+
+/** A search's words: the last (3+ letters) is a prefix as you type; typos from 4 letters (2 from 8). */
+function searchSpecs(text: string): TermSpec[] {
+  const terms = queryTerms(text);
+  return terms.map((term, i) => ({
+    term,
+    prefix: i === terms.length - 1 && term.length >= 3,
+    fuzzy: term.length >= 8 ? 2 : term.length >= 4 ? 1 : 0,
+  }));
 }
 
 export function queryTerms(text: string): string[] {
@@ -167,7 +190,7 @@ interface Expansion {
  * derived again on import. Bump FAST_INDEX_STATE_VERSION whenever this shape or the tokenizer changes:
  * a snapshot of another version is not loaded (the index is rebuilt from the table instead).
  */
-export const FAST_INDEX_STATE_VERSION = 1;
+export const FAST_INDEX_STATE_VERSION = 2;
 export interface FastIndexState {
   documents: SearchDocument[];
   /** First-insertion order of each document, and the next one to hand out. */
@@ -225,6 +248,11 @@ export class FastSearchIndex implements SearchIndex {
   private readonly authors = new Interner();
   private readonly classIds = new Map<string, number>();
   private readonly classes: SearchDocument[] = [];
+  /** Document ids by contributor: "knows about" and activity read one person's documents only. */
+  private readonly byContributor = new Map<string, Set<string>>();
+  /** Each document's contributors as numbers (`contributors`), for expertise's one pass. */
+  private readonly contributors = new Interner();
+  private contribOf: Int32Array[] = [];
 
   // Terms.
   private dict = new Map<string, number>();
@@ -278,6 +306,8 @@ export class FastSearchIndex implements SearchIndex {
         this.addDocument(doc, texts, this.nextSeq++);
       } else if (sameTexts(this.texts[existing]!, texts)) {
         // Only attributes changed (likes, dates, space): no need to touch postings.
+        this.indexContributors(this.docs[existing], false);
+        this.indexContributors(doc, true);
         this.docs[existing] = doc;
         this.setAttributes(existing, doc, true);
       } else {
@@ -374,14 +404,7 @@ export class FastSearchIndex implements SearchIndex {
     const derived = new Set<string>();
     if (text) {
       fields = access.partnerOrg ? PARTNER_SEARCH_FIELDS : SEARCH_FIELDS;
-      const terms = queryTerms(text);
-      const specs = terms.map((term, i) => ({
-        term,
-        // As you type, the last word (3+ letters) is a prefix. Typos: one edit from 4 letters, two from 8.
-        prefix: i === terms.length - 1 && term.length >= 3,
-        fuzzy: term.length >= 8 ? 2 : term.length >= 4 ? 1 : 0,
-      }));
-      touchedCount = this.scoreTerms(specs, fields, derived).touched;
+      touchedCount = this.scoreTerms(searchSpecs(text), fields, derived).touched;
     } else {
       // No text: everything the filters allow, newest first (score = freshness alone).
       const { visible, score, matched, touched } = this;
@@ -396,6 +419,129 @@ export class FastSearchIndex implements SearchIndex {
       return this.collect(query, touchedCount, fields, derived);
     } finally {
       this.resetScratch(touchedCount);
+    }
+  }
+
+  /**
+   * The hit set of a search for the topic over contributions, then one pass that scores each match
+   * (expertise.ts's formula, from the typed arrays) into its contributors and keeps each one's best
+   * documents — rankContributors' answer without an object per match.
+   */
+  async expertise(query: ExpertiseQuery, access: AccessFilter): Promise<ExpertiseResult> {
+    const text = query.topic.trim();
+    if (!text) return { total: 0, people: [] };
+    this.markVisible(access, { text, types: [...CONTRIBUTION_TYPES], limit: 0, offset: 0 }, false);
+    const fields = access.partnerOrg ? PARTNER_SEARCH_FIELDS : SEARCH_FIELDS;
+    const touchedCount = this.scoreTerms(searchSpecs(text), fields, new Set()).touched;
+    try {
+      const { touched, typeOf, updatedMs, tagPool, tagStart, tagCount, contribOf } = this;
+      const weights = this.types.values.map(
+        (type) => CONTRIBUTION_WEIGHT[type as SearchDocument['type']] ?? 0,
+      );
+      const tag = query.tag === undefined ? -1 : this.tags.find(query.tag);
+      const E = Math.max(0, query.evidence);
+      const people = this.contributors.values.length;
+      const personScore = new Float64Array(people);
+      const contributions = new Int32Array(people);
+      const best = new Int32Array(people * E);
+      const bestScore = new Float64Array(people * E);
+      const bestCount = new Int32Array(people);
+      const seen: number[] = [];
+      const ids = (d: number) => this.docs[d]!.id;
+      const better = (d: number, s: number, e: number, es: number) =>
+        s > es ||
+        (s === es && (updatedMs[d] > updatedMs[e] || (updatedMs[d] === updatedMs[e] && ids(d) < ids(e))));
+      for (let i = 0; i < touchedCount; i++) {
+        const d = touched[i];
+        let tagged = false;
+        if (tag >= 0)
+          for (let t = tagStart[d], end = t + tagCount[d]; t < end && !tagged; t++)
+            tagged = tagPool[t] === tag;
+        const score = contributionScoreOf(weights[typeOf[d]], tagged, updatedMs[d], query.now);
+        for (const p of contribOf[d]) {
+          if (contributions[p]++ === 0) seen.push(p);
+          personScore[p] += score;
+          // Keep the person's best few documents, best first.
+          const base = p * E;
+          const count = bestCount[p];
+          let at = count;
+          while (at > 0 && better(d, score, best[base + at - 1], bestScore[base + at - 1])) at--;
+          if (at >= E) continue;
+          for (let j = Math.min(count, E - 1); j > at; j--) {
+            best[base + j] = best[base + j - 1];
+            bestScore[base + j] = bestScore[base + j - 1];
+          }
+          best[base + at] = d;
+          bestScore[base + at] = score;
+          if (count < E) bestCount[p] = count + 1;
+        }
+      }
+      const names = this.contributors.values;
+      const ranked = seen
+        .sort(
+          (a, b) =>
+            personScore[b] - personScore[a] || (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0),
+        )
+        .slice(0, Math.max(0, query.limit));
+      return {
+        total: touchedCount,
+        people: ranked.map((p) => ({
+          userId: names[p],
+          score: personScore[p],
+          contributions: contributions[p],
+          evidence: Array.from(best.subarray(p * E, p * E + bestCount[p]), (d) => this.docs[d]!),
+        })),
+      };
+    } finally {
+      this.resetScratch(touchedCount);
+    }
+  }
+
+  async topicsOf(userId: string, access: AccessFilter, limit: number, now: number): Promise<TopicWeight[]> {
+    return rankTopics(this.visibleContributions(userId, access), userId, limit, now);
+  }
+
+  async activityOf(userId: string, access: AccessFilter, page: ActivityPage): Promise<ActivityResult> {
+    return pageActivity(this.visibleContributions(userId, access), userId, page);
+  }
+
+  /** One person's visible contributions: only their documents are looked at (byContributor). */
+  private visibleContributions(userId: string, access: AccessFilter): SearchDocument[] {
+    const ids = this.byContributor.get(userId);
+    if (!ids) return [];
+    const classVisible = new Map<number, boolean>();
+    const found: SearchDocument[] = [];
+    for (const id of ids) {
+      const d = this.ids.get(id);
+      if (d === undefined || !this.alive[d]) continue;
+      const doc = this.docs[d]!;
+      if (!CONTRIBUTION_WEIGHT[doc.type]) continue;
+      const c = this.accessClass[d];
+      let visible = classVisible.get(c);
+      if (visible === undefined) {
+        visible = canSeeDocument(access, this.classes[c]);
+        classVisible.set(c, visible);
+      }
+      if (visible) found.push(doc);
+    }
+    return found;
+  }
+
+  /** Keeps byContributor in step: a document's id under each of its contributors. */
+  private indexContributors(doc: SearchDocument | undefined, add: boolean) {
+    if (!doc) return;
+    for (const userId of contributorsOf(doc)) {
+      let ids = this.byContributor.get(userId);
+      if (add) {
+        if (!ids) {
+          ids = new Set();
+          this.byContributor.set(userId, ids);
+        }
+        ids.add(doc.id);
+      } else if (ids) {
+        ids.delete(doc.id);
+        if (ids.size === 0) this.byContributor.delete(userId);
+      }
     }
   }
 
@@ -496,6 +642,7 @@ export class FastSearchIndex implements SearchIndex {
       const doc = state.documents[d];
       this.alive[d] = 1;
       this.docs[d] = doc;
+      this.indexContributors(doc, true);
       const texts = fieldTexts(doc);
       this.texts[d] = texts;
       this.seqOf[d] = state.seq[d];
@@ -553,6 +700,7 @@ export class FastSearchIndex implements SearchIndex {
   // ---- documents ----
 
   private addDocument(doc: SearchDocument, texts: string[], seq: number) {
+    this.indexContributors(doc, true);
     const d = this.slots++;
     this.ensureCapacity(this.slots);
     this.alive[d] = 1;
@@ -588,6 +736,7 @@ export class FastSearchIndex implements SearchIndex {
     this.typeOf[d] = this.types.intern(doc.type);
     this.spaceOf[d] = doc.spaceId ? this.spaces.intern(doc.spaceId) : -1;
     this.authorOf[d] = doc.authorId ? this.authors.intern(doc.authorId) : -1;
+    this.contribOf[d] = Int32Array.from(contributorsOf(doc), (id) => this.contributors.intern(id));
     this.updatedMs[d] = Date.parse(doc.updatedAt);
     this.freshness[d] = Math.exp((this.updatedMs[d] - this.freshnessBase) / FRESHNESS_MS);
     const tags = doc.tags ?? [];
@@ -638,6 +787,7 @@ export class FastSearchIndex implements SearchIndex {
   }
 
   private tombstone(d: number) {
+    this.indexContributors(this.docs[d], false);
     const texts = this.texts[d]!;
     for (let f = 0; f < FIELD_COUNT; f++) {
       const distinct = this.fieldTermIds(texts[f], false);
@@ -737,10 +887,12 @@ export class FastSearchIndex implements SearchIndex {
       this.seqOf[t] = this.seqOf[d];
       for (const lengths of this.fieldLength) lengths[t] = lengths[d];
       this.docs[t] = this.docs[d];
+      this.contribOf[t] = this.contribOf[d];
       this.texts[t] = this.texts[d];
     }
     this.alive.fill(0, m, n);
     this.docs.length = m;
+    this.contribOf.length = m;
     this.texts.length = m;
     this.tagPool = pool;
     this.tagPoolLength = poolLength;

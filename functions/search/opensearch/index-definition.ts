@@ -6,7 +6,7 @@
  */
 import type { Types } from '@opensearch-project/opensearch';
 
-export const DEFINITION_VERSION = 1;
+export const DEFINITION_VERSION = 2;
 
 /** How soon a write becomes searchable; the write→searchable budget is 1 s. */
 export const REFRESH_INTERVAL = '1s';
@@ -106,6 +106,8 @@ export function indexMappings(): TypeMapping {
       saveCount: count,
       url: { type: 'keyword', index: false, doc_values: false },
       postId: keyword,
+      // Who did the work (a page's editors): expertise and activity group and filter by it (v2).
+      contributors: keyword,
     },
   } as TypeMapping;
 }

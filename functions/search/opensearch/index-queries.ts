@@ -304,7 +304,7 @@ function searchableFields(access: AccessFilter): string[] {
  * Relevance: field boosts and typo tolerance (best_fields), plus the last word as a prefix as you type
  * (bool_prefix) so "terraf" finds Terraform while it is being typed.
  */
-function textQuery(text: string, access: AccessFilter): Json {
+export function textQuery(text: string, access: AccessFilter): Json {
   const fields = searchableFields(access);
   return {
     bool: {

@@ -4,6 +4,7 @@
  * every write target the alias names (IndexAlias.writeTargets); a reindex write never overwrites what
  * a live write already put into the new index.
  */
+import { contributorsOf } from '../../domain/search/expertise';
 import type { IndexWrite, SearchDocument, SpaceChange } from '../../domain/search/search-document';
 import type { IndexAlias } from './index-alias';
 import type { OpenSearchHttp } from './opensearch-http';
@@ -213,7 +214,12 @@ export class IndexWriter {
 }
 
 function indexOperation(document: SearchDocument): BulkOperation {
-  return { id: document.id, action: { index: { _id: document.id } }, source: JSON.stringify(document) };
+  // Contributors are what expertise groups by: a document without them (written before they existed)
+  // is stored with its author as the one contributor, as the embedded engine reads it (contributorsOf).
+  const contributors = contributorsOf(document);
+  const source =
+    contributors.length && !document.contributors?.length ? { ...document, contributors } : document;
+  return { id: document.id, action: { index: { _id: document.id } }, source: JSON.stringify(source) };
 }
 
 function deleteOperation(id: string): BulkOperation {

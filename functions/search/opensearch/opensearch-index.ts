@@ -19,6 +19,10 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type {
   AccessFilter,
+  ActivityPage,
+  ActivityResult,
+  ExpertiseQuery,
+  ExpertiseResult,
   IndexWrite,
   SearchDocument,
   SearchIndex,
@@ -26,7 +30,9 @@ import type {
   SearchResult,
   SpaceChange,
   Suggestion,
+  TopicWeight,
 } from '../../domain/search/search-document';
+import { ExpertiseReader } from './expertise-queries';
 import { type AliasState, IndexAlias, type ReindexOutcome } from './index-alias';
 import { IndexReader } from './index-queries';
 import { IndexWriter, type ReindexWriter } from './index-writes';
@@ -72,6 +78,7 @@ export class OpenSearchIndex implements SearchIndex {
   private readonly indices: IndexAlias;
   private readonly writer: IndexWriter;
   private readonly reader: IndexReader;
+  private readonly experts: ExpertiseReader;
 
   constructor(options: OpenSearchIndexOptions) {
     this.client = options.client;
@@ -79,6 +86,7 @@ export class OpenSearchIndex implements SearchIndex {
     this.indices = new IndexAlias(this.client, this.alias, options.aliasCacheMs ?? 1_000);
     this.writer = new IndexWriter(this.client, this.indices, options.bulkSize ?? 500);
     this.reader = new IndexReader(this.client, this.alias, options.now ?? Date.now);
+    this.experts = new ExpertiseReader(this.client, this.alias);
   }
 
   /** A client for the domain: SigV4-signed with the Lambda's role in AWS, plain HTTP locally and in tests. */
@@ -178,5 +186,19 @@ export class OpenSearchIndex implements SearchIndex {
 
   refresh(): Promise<void> {
     return this.reader.refresh();
+  }
+
+  // ---------------------------------------------------------------- expertise (expertise-queries.ts)
+
+  expertise(query: ExpertiseQuery, access: AccessFilter): Promise<ExpertiseResult> {
+    return this.experts.expertise(query, access);
+  }
+
+  topicsOf(userId: string, access: AccessFilter, limit: number, now: number): Promise<TopicWeight[]> {
+    return this.experts.topicsOf(userId, access, limit, now);
+  }
+
+  activityOf(userId: string, access: AccessFilter, page: ActivityPage): Promise<ActivityResult> {
+    return this.experts.activityOf(userId, access, page);
   }
 }
