@@ -43,16 +43,16 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   // chart reads and their schemas (the HR import loads lazily).
   // Issue 15b: profiles gained endorsements, topic choices, @mention candidates and the vCard (7 routes
   // and their schemas, ~10.6 KiB); search the expertise, "knows about" and activity routes (~8.5 KiB).
-  { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 178 * KiB },
+  { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 176 * KiB },
   { prefix: 'ApiPostsHandler', name: 'posts', bytes: 185 * KiB },
-  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 183 * KiB },
-  { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 193 * KiB },
-  { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 191 * KiB },
-  { prefix: 'ApiSearchHandler', name: 'search', bytes: 194 * KiB },
-  { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 183 * KiB },
+  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 182 * KiB },
+  { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 192 * KiB },
+  { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 189 * KiB },
+  { prefix: 'ApiSearchHandler', name: 'search', bytes: 192 * KiB },
+  { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 182 * KiB },
   // Stream and queue consumers retry a whole batch while a dependency is down (streams/outage-retry.ts);
   // issue 15b: the OpenSearchIndex class it writes through now holds the expertise reader too.
-  { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 72 * KiB },
+  { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 71 * KiB },
   // The fan-out also writes the home feed (feed-writer.ts), gathers likes and shares
   // (gathered-events.ts), sends immediate e-mails (domain/mail/, SES over the SDK's signer) and pages a
   // large audience to SQS over SigV4 (platform/sqs-queue.ts).
@@ -62,9 +62,10 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   { prefix: 'FanoutPagesWriter', name: 'fanout-pages', bytes: 69 * KiB },
   { prefix: 'StreamsBookmarkMetadataHandler', name: 'bookmark-metadata', bytes: 53 * KiB },
   // The digest job: the mail domain, the SES and Secrets Manager calls over the SDK's signer.
-  { prefix: 'MailDigestJob', name: 'digest', bytes: 48 * KiB },
+  { prefix: 'MailDigestJob', name: 'digest', bytes: 49 * KiB },
   // The trigger reads the table since issue 16 (IDP, ORG and profile items): the Table adapter and keys.
-  { prefix: 'AuthPreTokenGeneration', name: 'pre-token-generation', bytes: 41 * KiB },
+  // +0.1 KiB (issue 15): the people directory's and reporting lines' keys in functions/data/keys.ts.
+  { prefix: 'AuthPreTokenGeneration', name: 'pre-token-generation', bytes: 42 * KiB },
   { prefix: 'SearchSecurityConfig', name: 'search-security-config', bytes: 4 * KiB },
   // SCIM (issue 15): hono without zod-openapi, the reporting and provisioning domain, the Cognito adapter.
   { prefix: 'ScimHandler', name: 'scim', bytes: 80 * KiB },
