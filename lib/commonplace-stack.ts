@@ -7,6 +7,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { OAuthScope } from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
 import { ENV } from '../functions/platform/environment';
+import { ATTACHMENT_CLEANUP_ITEM_TYPES } from '../functions/streams/attachment-cleanup';
 import { BOOKMARK_METADATA_ITEM_TYPES } from '../functions/streams/bookmark-metadata';
 import { FANOUT_ITEM_TYPES, FANOUT_PAGES_QUEUE_URL_ENV } from '../functions/streams/fanout';
 import { INDEXER_ITEM_TYPES } from '../functions/streams/indexer';
@@ -15,6 +16,7 @@ import { Api } from './constructs/api';
 import { Auth } from './constructs/auth';
 import { Data } from './constructs/data';
 import { FanoutPages } from './constructs/fanout-pages';
+import { Files } from './constructs/files';
 import { Mail } from './constructs/mail';
 import { Observability } from './constructs/observability';
 import { PartnerSeed } from './constructs/partner-seed';
@@ -46,6 +48,7 @@ export class CommonplaceStack extends Stack {
   readonly fanoutPages: FanoutPages;
   readonly mail: Mail;
   readonly web: Web;
+  readonly files: Files;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: CommonplaceStackProps) {
@@ -145,6 +148,15 @@ export class CommonplaceStack extends Stack {
               }
             : {}),
         },
+        {
+          id: 'AttachmentCleanup',
+          entry: entries.attachmentCleanup,
+          itemTypes: ATTACHMENT_CLEANUP_ITEM_TYPES,
+          description:
+            'Commonplace attachment cleanup (deleted pages and posts, removed files, expired uploads)',
+          // Queries a deleted page's or post's attachments and removes them with their quota share.
+          tableAccess: 'readWrite',
+        },
       ],
     });
     this.search.grantWrite(this.streams.consumers.Indexer.handler);
@@ -167,6 +179,19 @@ export class CommonplaceStack extends Stack {
     // The partners of cdk.json, written into the table once, where the trigger and the app read them
     // (after the web construct, whose AwsCustomResource configures the shared function).
     new PartnerSeed(this, 'PartnerSeed', { table: this.data.table, partners: config.partners });
+
+    // Attachments and profile photos: a private bucket, a download origin of its own (lib/constructs/files.ts).
+    this.files = new Files(this, 'Files', {
+      slug,
+      logsBucket: this.web.logsBucket,
+      appOrigin: this.web.origin,
+      malwareScanning: config.files.malwareScanning,
+      maxBytes: config.files.maxBytes,
+      spaceQuotaBytes: config.files.spaceQuotaBytes,
+    });
+    this.files.allowApi(this.api.handlers.attachments);
+    this.files.allowCleanup(this.streams.consumers.AttachmentCleanup.handler);
+    this.web.allowFileOrigins([this.files.downloadOrigin, this.files.uploadOrigin]);
 
     // E-mail: the digest job and its schedule, the unsubscribe key, SES for the senders (lib/constructs/mail.ts).
     this.mail = new Mail(this, 'Mail', {
@@ -217,6 +242,12 @@ export class CommonplaceStack extends Stack {
       'Sign-in pages; partner IdPs use <this>/saml2/idpresponse or /oauth2/idpresponse',
     );
     output('TableName', this.data.table.tableName, 'DynamoDB table');
+    output('FilesBucket', this.files.bucketName, 'Attachments and profile photos (private)');
+    output(
+      'FilesDownloadOrigin',
+      this.files.downloadOrigin,
+      'Where files are downloaded from (never the app origin)',
+    );
     output('SearchEndpoint', this.search.endpoint, 'OpenSearch domain endpoint');
     output(
       'IndexerFailureQueueUrl',

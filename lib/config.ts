@@ -103,6 +103,12 @@ export interface CommonplaceConfig {
    * identity (the address or its domain). Without both, mail is off in AWS (the stack says so).
    */
   mail?: { from: string; sesIdentityArn: string };
+  /**
+   * Attachments (lib/constructs/files.ts): the largest file and each space's quota in bytes (defaults
+   * in the functions: 25 MiB and 10 GiB), and GuardDuty Malware Protection for S3 (off by default: it
+   * costs per GB scanned and per object).
+   */
+  files: { maxBytes?: number; spaceQuotaBytes?: number; malwareScanning: boolean };
 }
 
 export const CONTEXT_KEYS = {
@@ -124,6 +130,9 @@ export const CONTEXT_KEYS = {
   certificateArn: 'commonplace:certificateArn',
   fetchAllowedPorts: 'commonplace:fetchAllowedPorts',
   fetchAllowedHosts: 'commonplace:fetchAllowedHosts',
+  attachmentMaxBytes: 'commonplace:attachmentMaxBytes',
+  attachmentSpaceQuotaBytes: 'commonplace:attachmentSpaceQuotaBytes',
+  malwareScanning: 'commonplace:malwareScanning',
 } as const;
 
 export class ConfigError extends Error {
@@ -224,6 +233,14 @@ export function readConfig(node: Node): CommonplaceConfig {
     ...readProviders(get(CONTEXT_KEYS.partners), get(CONTEXT_KEYS.employeeIdentityProviders)),
     safeFetch: readFetchAllowList(get(CONTEXT_KEYS.fetchAllowedPorts), get(CONTEXT_KEYS.fetchAllowedHosts)),
     mail: readMail(get(CONTEXT_KEYS.mailFrom), get(CONTEXT_KEYS.sesIdentityArn)),
+    files: {
+      maxBytes: optionalBytes(get(CONTEXT_KEYS.attachmentMaxBytes), CONTEXT_KEYS.attachmentMaxBytes),
+      spaceQuotaBytes: optionalBytes(
+        get(CONTEXT_KEYS.attachmentSpaceQuotaBytes),
+        CONTEXT_KEYS.attachmentSpaceQuotaBytes,
+      ),
+      malwareScanning: readBoolean(get(CONTEXT_KEYS.malwareScanning), CONTEXT_KEYS.malwareScanning, false),
+    },
   };
 }
 
@@ -244,6 +261,14 @@ function readMail(fromValue: unknown, arnValue: unknown): CommonplaceConfig['mai
       'expected an SES identity ARN, arn:aws:ses:<region>:<account>:identity/<address or domain>',
     );
   return { from, sesIdentityArn };
+}
+
+/** A whole number of bytes, or undefined (the functions' default). */
+function optionalBytes(value: unknown, key: string): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const n = positiveNumber(value, key, 0);
+  if (!Number.isInteger(n)) throw new ConfigError(key, 'expected a whole number of bytes');
+  return n;
 }
 
 function readBoolean(value: unknown, key: string, fallback: boolean): boolean {

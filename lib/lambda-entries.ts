@@ -15,6 +15,7 @@ export interface LambdaEntries {
   /** The writer of queued fan-out pages (SQS). */
   fanoutPages: string;
   bookmarkMetadata: string;
+  attachmentCleanup: string;
   digest: string;
   preTokenGeneration: string;
   searchSecurityConfig: string;
@@ -34,6 +35,7 @@ export function defaultEntries(projectRoot: string): LambdaEntries {
     fanout: join(projectRoot, 'functions/streams/fanout-lambda.ts'),
     fanoutPages: join(projectRoot, 'functions/streams/fanout-pages-lambda.ts'),
     bookmarkMetadata: join(projectRoot, 'functions/streams/bookmark-metadata-lambda.ts'),
+    attachmentCleanup: join(projectRoot, 'functions/streams/attachment-cleanup-lambda.ts'),
     digest: join(projectRoot, 'functions/jobs/digest-lambda.ts'),
     preTokenGeneration: join(projectRoot, 'functions/auth/pre-token-generation.ts'),
     searchSecurityConfig: join(projectRoot, 'lib/handlers/search-security-config.ts'),
@@ -50,6 +52,7 @@ export function lambdaEntries(projectRoot: string): Record<string, string> {
     fanout: others.fanout,
     'fanout-pages': others.fanoutPages,
     'bookmark-metadata': others.bookmarkMetadata,
+    'attachment-cleanup': others.attachmentCleanup,
     digest: others.digest,
     'pre-token-generation': others.preTokenGeneration,
     'search-security-config': others.searchSecurityConfig,

@@ -23,18 +23,23 @@ export const CUSTOM_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.
 
 /**
  * The Content-Security-Policy: only our own origin, plus sign-in endpoints for the token exchange.
- * Images only from our origin (and data:/blob:): Markdown turns external images into links, so no
- * post can make a reader's browser call another host.
+ * Images only from our origin (and data:/blob:) and the files' download origin: Markdown turns external
+ * images into links, so no post can make a reader's browser call another host. `fileOrigins` are the
+ * download origin (images, photos) and where uploads are sent (the bucket; locally the blob server).
  */
-export function contentSecurityPolicy(signInOrigins: string[], options: { https?: boolean } = {}): string {
+export function contentSecurityPolicy(
+  signInOrigins: string[],
+  options: { https?: boolean; fileOrigins?: string[] } = {},
+): string {
   const signIn = signInOrigins.length ? ` ${signInOrigins.join(' ')}` : '';
+  const files = options.fileOrigins?.length ? ` ${options.fileOrigins.join(' ')}` : '';
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data: blob:",
+    `img-src 'self' data: blob:${files}`,
     "font-src 'self'",
-    `connect-src 'self'${signIn}`,
+    `connect-src 'self'${signIn}${files}`,
     "manifest-src 'self'",
     "worker-src 'self'",
     "frame-src 'none'",
@@ -54,9 +59,13 @@ export function contentSecurityPolicy(signInOrigins: string[], options: { https?
 export function securityHeaders(options: {
   signInOrigins?: string[];
   https: boolean;
+  fileOrigins?: string[];
 }): Record<string, string> {
   return {
-    'Content-Security-Policy': contentSecurityPolicy(options.signInOrigins ?? [], { https: options.https }),
+    'Content-Security-Policy': contentSecurityPolicy(options.signInOrigins ?? [], {
+      https: options.https,
+      fileOrigins: options.fileOrigins,
+    }),
     ...(options.https
       ? {
           'Strict-Transport-Security': `max-age=${SECURITY_HEADERS.hstsMaxAgeDays * 86_400}; includeSubDomains`,

@@ -18,9 +18,15 @@ import { createTokenVerifier } from '../functions/api/auth';
 import type { ApiDependencies } from '../functions/api/dependencies';
 import { bearerTokenAuthenticator } from '../functions/api/middleware/authenticate';
 import { PROBLEM_BASE } from '../functions/api/problem';
+import { LocalBlobStore } from '../functions/blobs/local-blob-store';
 import { keys } from '../functions/data/keys';
 import { createDocumentClient, Table } from '../functions/data/table';
 import { createTableInput, TABLE_DEFINITION } from '../functions/data/table-definition';
+import {
+  type AttachmentLimits,
+  attachmentLimitsFrom,
+  UPLOAD_LIFETIME_SECONDS,
+} from '../functions/domain/attachments/attachment';
 import type { MetadataFetcher } from '../functions/domain/bookmarks/metadata-fetcher';
 import { type DigestOutcome, runDigests } from '../functions/domain/mail/digest-job';
 import { createMailDelivery } from '../functions/domain/mail/mail-delivery';
@@ -43,6 +49,7 @@ import { samlMetadataCheck } from '../functions/safe-fetch/saml-metadata-check';
 import { createScimApp, SCIM_BASE } from '../functions/scim/app';
 import { localScimToken } from '../functions/scim/scim-token';
 import { FastSearchIndex } from '../functions/search/embedded/fast-index';
+import { createAttachmentCleanup } from '../functions/streams/attachment-cleanup';
 import { createBookmarkMetadata } from '../functions/streams/bookmark-metadata';
 import { createFanout, type FanoutPage } from '../functions/streams/fanout';
 import { rebuildFeed } from '../functions/streams/feed-rebuild';
@@ -50,6 +57,7 @@ import { createIndexer } from '../functions/streams/indexer';
 import { recordHasItemType } from '../functions/streams/item-type-filter';
 import { createQueueHandler } from '../functions/streams/queue-consumer';
 import { createStreamHandler } from '../functions/streams/stream-consumer';
+import { type BlobServer, startBlobServer } from './blobs/blob-server';
 import { compressResponse } from './compression';
 import { DataFolder } from './data-folder';
 import { DynamoDbFront } from './dynamodb/dynamodb-front';
@@ -98,6 +106,13 @@ export interface LocalRuntimeOptions {
   digestIntervalMs?: number;
   /** The HTTP server's limits (SERVER_TIMEOUTS by default); tests shorten them. */
   timeouts?: Partial<typeof SERVER_TIMEOUTS>;
+  /**
+   * Attachment limits (tests shorten the link lifetimes). Default: ATTACHMENT_MAX_BYTES /
+   * ATTACHMENT_SPACE_QUOTA_BYTES from the environment, else 25 MiB a file and 10 GiB a space.
+   */
+  attachmentLimits?: Partial<AttachmentLimits>;
+  /** Port of the blob server (the files' own origin). Default: FILES_PORT, else any free port. */
+  filesPort?: number;
 }
 
 /**
@@ -152,6 +167,9 @@ export interface LocalRuntime {
    * the demo data was loaded into it — seeding happens only into a fresh folder (main.ts).
    */
   dataFolder?: { fresh: boolean; seeded: boolean; markSeeded(): void };
+  /** Attachment and photo bytes under `<data folder>/blobs`, and the origin that serves them. */
+  blobs: LocalBlobStore;
+  filesOrigin: string;
   close(): Promise<void>;
 }
 
@@ -387,6 +405,36 @@ async function start(
     retryDelayMs: 200,
   });
 
+  // Attachments: bytes under the data folder, served by a blob server on an origin of its own (as the
+  // download distribution is in AWS); the cleanup consumer deletes bytes when their records go, and an
+  // hourly sweep removes uploads older than a day (the S3 lifecycle rule's local stand-in; dynalite has
+  // no TTL, the front's sweep expires the upload records).
+  const blobs = new LocalBlobStore(path.join(dataDir, 'blobs'));
+  const attachmentLimits: AttachmentLimits = {
+    ...attachmentLimitsFrom(process.env),
+    ...options.attachmentLimits,
+  };
+  const attachmentCleanup = createAttachmentCleanup({ table: new Table(client, tableName), blobs });
+  addConsumer({
+    name: attachmentCleanup.name,
+    itemTypes: attachmentCleanup.itemTypes,
+    handler: createStreamHandler(attachmentCleanup),
+    batchSize: 100,
+    retryAttempts: 3,
+    retryDelayMs: 200,
+  });
+  const sweepUploads = () => {
+    try {
+      blobs.sweepUploads(UPLOAD_LIFETIME_SECONDS * 1000);
+    } catch (error) {
+      console.warn(`Blob store: the upload sweep failed (${(error as Error).message})`);
+    }
+  };
+  sweepUploads();
+  const uploadSweepTimer = setInterval(sweepUploads, 60 * 60_000);
+  uploadSweepTimer.unref();
+  opened.push(() => clearInterval(uploadSweepTimer));
+
   // 4. One HTTP server: /oidc → identity provider, /api → the hono app, the rest → the web client.
   let handler: http.RequestListener = (_req, res) => {
     res.writeHead(503).end('starting');
@@ -417,6 +465,13 @@ async function start(
   serverLock.setUrl(url);
   const issuer = `${url}/oidc`;
   mail.publicUrl = url;
+  const blobServer: BlobServer = await startBlobServer({
+    store: blobs,
+    appOrigin: () => url,
+    maxBytes: () => Math.max(attachmentLimits.maxBytes, attachmentLimits.photoMaxBytes),
+    port: options.filesPort ?? (process.env.FILES_PORT ? Number(process.env.FILES_PORT) : 0),
+  });
+  opened.push(() => blobServer.close());
   // The broker (Cognito's part) at /oidc, and each demo partner organisation's own IdP at /idp/<name>.
   const idp = await createBroker({
     issuer,
@@ -449,6 +504,8 @@ async function start(
     ),
     search: liveIndex,
     unsubscribeKey: mail.unsubscribeKey,
+    blobs,
+    attachmentLimits,
     // Partner identity providers: the table is the registry locally (the local broker reads it).
     samlMetadataCheck:
       options.samlMetadataCheck ?? samlMetadataCheck(new SafeFetcher(safeFetcherOptionsFromEnvironment())),
@@ -491,12 +548,19 @@ async function start(
     if (pathname.startsWith('/_local/')) return void localOperations(req, res, runtime);
     if (pathname === '/dev/outbox' || pathname.startsWith('/dev/outbox/'))
       return serveOutbox(req, res, outbox);
-    return serveStatic(req, res, webRoot, {
-      apiBaseUrl: '/api',
-      authority: issuer,
-      clientId: idp.audience,
-      redirectUri: `${url}/auth/callback`,
-    });
+    return serveStatic(
+      req,
+      res,
+      webRoot,
+      {
+        apiBaseUrl: '/api',
+        authority: issuer,
+        clientId: idp.audience,
+        redirectUri: `${url}/auth/callback`,
+        filesOrigin: blobServer.origin,
+      },
+      [blobServer.origin],
+    );
   };
 
   const runtime: LocalRuntime = {
@@ -602,6 +666,8 @@ async function start(
       return (await fetchToken(issuer, account)).accessToken;
     },
     outbox,
+    blobs,
+    filesOrigin: blobServer.origin,
     runDigests: (now = new Date()) => runDigests(new Table(client, tableName), mail, now),
     dataFolder: folder && {
       fresh: folder.fresh,
@@ -613,12 +679,14 @@ async function start(
     async close() {
       clearInterval(snapshotTimer);
       clearInterval(highWaterTimer);
+      clearInterval(uploadSweepTimer);
       if (digestTimer) clearInterval(digestTimer);
       await Promise.all([...consumers.values()].map((mapping) => mapping.stop()));
       await Promise.all([...queues.values()].map((queue) => queue.stop()));
       saveSearchSnapshot();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await blobServer.close();
       await front.close();
       // After the last write: the mark covers everything this run wrote.
       await markHighWater();

@@ -11,7 +11,17 @@ import { securityHeaders } from '../lib/security-headers';
 import { chooseEncoding, compress, type Encoding } from './compression';
 
 // The local runtime is plain HTTP on one origin: the sign-in provider is under /oidc, so 'self' covers it.
-const SECURITY_HEADERS = securityHeaders({ https: false });
+// The blob server (files) has an origin of its own, added per runtime (serveStatic's `fileOrigins`).
+const headersByFileOrigin = new Map<string, Record<string, string>>();
+function headersFor(fileOrigins: string[]) {
+  const key = fileOrigins.join(' ');
+  let headers = headersByFileOrigin.get(key);
+  if (!headers) {
+    headers = securityHeaders({ https: false, fileOrigins });
+    headersByFileOrigin.set(key, headers);
+  }
+  return headers;
+}
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -29,7 +39,9 @@ export function serveStatic(
   res: http.ServerResponse,
   root: string,
   config: Record<string, string>,
+  fileOrigins: string[] = [],
 ) {
+  const SECURITY_HEADERS = headersFor(fileOrigins);
   const pathname = decodeURIComponent((req.url ?? '/').split('?')[0]);
   if (pathname === '/config.json') {
     res

@@ -34,6 +34,7 @@ const Notifications = lazy(() => import('./routes/Notifications'));
 const Preferences = lazy(() => import('./routes/Preferences'));
 const Bookmarks = lazy(() => import('./routes/Bookmarks'));
 const SaveBookmark = lazy(() => import('./routes/SaveBookmark'));
+const OpenFile = lazy(() => import('./routes/OpenFile'));
 const AdminPartners = lazy(() => import('./routes/Admin').then((m) => ({ default: m.PartnerOrganisations })));
 const AdminPartner = lazy(() =>
   import('./routes/Admin').then((m) => ({ default: m.PartnerOrganisationPage })),
@@ -100,6 +101,7 @@ export function App({ config, auth }: { config: RuntimeConfig; auth: Auth }) {
                       <Route path="preferences" element={<Preferences />} />
                       <Route path="bookmarks" element={<Bookmarks />} />
                       <Route path="save" element={<SaveBookmark />} />
+                      <Route path="files/:spaceId/:kind/:ownerId/:attachmentId" element={<OpenFile />} />
                       <Route path="admin/partners" element={<AdminPartners />} />
                       <Route path="admin/partners/:orgId" element={<AdminPartner />} />
                       <Route path="admin/audit" element={<AdminAudit />} />

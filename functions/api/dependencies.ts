@@ -3,6 +3,8 @@
  * proves who it is, and (for the search module only) the search index.
  */
 
+import type { AttachmentLimits } from '../domain/attachments/attachment';
+import type { BlobStore } from '../domain/attachments/blob-store';
 import type { IdentityProviderRegistry, SamlMetadataCheck } from '../domain/orgs/identity-provider-registry';
 import type { SignInAccounts } from '../domain/people/sign-in-accounts';
 import type { SearchIndex } from '../domain/search/search-document';
@@ -18,6 +20,9 @@ export interface ApiDependencies extends CoreDependencies {
   unsubscribeKey?: () => Promise<Uint8Array>;
   /** Where deactivated people are stopped from signing in (the profiles module: Cognito in AWS). */
   signInAccounts?: SignInAccounts;
+  /** Only the attachments module's Lambda has one (S3); locally the data folder's blob store. */
+  blobs?: BlobStore;
+  attachmentLimits?: AttachmentLimits;
   /** Only the spaces module uses these (partner organisations); see ServiceContext. */
   identityProviders?: IdentityProviderRegistry;
   samlMetadataCheck?: SamlMetadataCheck;

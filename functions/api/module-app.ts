@@ -26,6 +26,8 @@ export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModu
     search: deps.search,
     unsubscribeKey: deps.unsubscribeKey,
     signInAccounts: deps.signInAccounts,
+    blobs: deps.blobs,
+    attachmentLimits: deps.attachmentLimits,
     identityProviders: deps.identityProviders,
     samlMetadataCheck: deps.samlMetadataCheck,
   });

@@ -141,6 +141,24 @@ export const keys = {
   backlinks: (spaceId: string, toPageId: string) => `SPACE#${spaceId}#PAGE#${toPageId}#BACKLINKS`,
 
   /**
+   * A file attached to a wiki page or a blog post (docs/data-model.md, "Attachments"): one Query of the
+   * owner's prefix lists them, and the owner is in the key so one BatchGetItem reads space, membership,
+   * owner and file together.
+   */
+  attachment: (spaceId: string, kind: 'page' | 'post', ownerId: string, attachmentId: string) => ({
+    PK: `SPACE#${spaceId}`,
+    SK: `ATTACH#${kind}#${ownerId}#${attachmentId}`,
+  }),
+  attachmentPrefix: (kind: 'page' | 'post', ownerId: string) => `ATTACH#${kind}#${ownerId}#`,
+  /** The bytes of a space's attachments and how many (the per-space quota). */
+  attachmentUsage: (spaceId: string) => ({ PK: `SPACE#${spaceId}`, SK: 'ATTACHUSAGE' }),
+  /**
+   * An upload asked for and not confirmed yet, in the space's partition (attachments) or the person's
+   * (profile photos); `expiresAt` a day on, so one never confirmed is removed by TTL.
+   */
+  upload: (partition: string, uploadId: string) => ({ PK: partition, SK: `UPLOAD#${uploadId}` }),
+
+  /**
    * Bookmarks (docs/data-model.md, "Bookmarks"). A person's save of a URL; GSI1 lists everyone who
    * saved the URL, GSI2 the person's saves newest first.
    */

@@ -4,6 +4,9 @@
  * (functions/api/modules/), so a Lambda's bundle carries only the domain code its routes use.
  */
 
+import type { AttachmentLimits } from './attachments/attachment';
+import type { AttachmentService } from './attachments/attachment-service';
+import type { BlobStore } from './attachments/blob-store';
 import type { AuditLog } from './audit/audit-log';
 import type { BookmarkService } from './bookmarks/bookmark-service';
 import type { BookmarkTransfer } from './bookmarks/bookmark-transfer';
@@ -67,6 +70,7 @@ export interface ModuleServices {
   directory: DirectoryService;
   reporting: ReportingService;
   peopleImport: PeopleImports;
+  attachments: AttachmentService;
   partners: LazyService<PartnerOrganisations>;
   invitations: LazyService<InvitationService>;
   audit: LazyService<AuditLog>;
@@ -81,6 +85,9 @@ export interface ServiceContext extends DomainContext {
   unsubscribeKey?: () => Promise<Uint8Array>;
   /** Where deactivated people are stopped from signing in (Cognito in AWS); see people/sign-in-accounts.ts. */
   signInAccounts?: SignInAccounts;
+  /** Where attachment and photo bytes live (the attachments module only). */
+  blobs?: BlobStore;
+  attachmentLimits?: AttachmentLimits;
   /** Where partner identity providers are registered (Cognito in AWS; the table alone locally). */
   identityProviders?: IdentityProviderRegistry;
   /** Checks a SAML metadata URL through the safe fetcher; without it SAML providers are refused. */

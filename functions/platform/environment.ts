@@ -25,6 +25,14 @@ export const ENV = {
   publicUrl: 'PUBLIC_URL',
   /** The Secrets Manager secret holding the HMAC key of unsubscribe links. */
   unsubscribeSecretArn: 'UNSUBSCRIBE_SECRET_ARN',
+  /** The Lambda's region (set by the Lambda runtime itself). */
+  region: 'AWS_REGION',
+  /** Attachments (functions/blobs/): the private bucket and the download distribution's domain. */
+  filesBucket: 'FILES_BUCKET',
+  filesDownloadDomain: 'FILES_DOWNLOAD_DOMAIN',
+  /** Optional limits, bytes (cdk.json `commonplace:attachmentMaxBytes` / `commonplace:attachmentSpaceQuotaBytes`). */
+  attachmentMaxBytes: 'ATTACHMENT_MAX_BYTES',
+  attachmentSpaceQuotaBytes: 'ATTACHMENT_SPACE_QUOTA_BYTES',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

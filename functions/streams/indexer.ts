@@ -36,11 +36,22 @@ export interface IndexChange {
 }
 
 /** Spaces (their access reaches every document in them) and the items that become documents. */
-export const INDEXER_ITEM_TYPES: readonly string[] = ['space', ...INDEXED_TYPES];
+/** `attachment`: a file added to or removed from a page or post re-indexes its owner (names are searchable). */
+export const INDEXER_ITEM_TYPES: readonly string[] = ['space', 'attachment', ...INDEXED_TYPES];
 
 const change = (id: string, document: SearchDocument | undefined): IndexChange[] => [{ id, document }];
 
 export function createIndexer({ table, index }: IndexerDependencies): StreamConsumer<IndexChange> {
+  /** The names of the files attached to a page or post (one Query). */
+  async function attachmentNames(spaceId: string, kind: 'page' | 'post', id: string): Promise<string[]> {
+    const page = await table.query({
+      partition: keys.space(spaceId).PK,
+      beginsWith: keys.attachmentPrefix(kind, id),
+      limit: 200,
+    });
+    return page.items.map((attachment) => attachment.name as string);
+  }
+
   async function reindexComments(spaceId: string, postId: string, post?: Item, space?: Item) {
     let cursor: string | undefined;
     do {
@@ -110,17 +121,25 @@ export function createIndexer({ table, index }: IndexerDependencies): StreamCons
             : undefined;
         return change(documentId.bookmark(userId, urlHash), bookmarkDocument(current, space));
       }
+      if (type === 'attachment') {
+        const owner = item.owner as { kind: 'page' | 'post'; id: string };
+        // The owner's document, rebuilt as a record of the owner itself would rebuild it.
+        return this.handleRecord({
+          eventName: 'MODIFY',
+          dynamodb: { NewImage: { type: { S: owner.kind }, spaceId: { S: spaceId }, id: { S: owner.id } } },
+        } as never);
+      }
       if (type === 'page') {
-        const [page, space] = await table.getMany([
-          keys.page(spaceId, item.id as string),
-          keys.space(spaceId),
+        const [[page, space], names] = await Promise.all([
+          table.getMany([keys.page(spaceId, item.id as string), keys.space(spaceId)]),
+          attachmentNames(spaceId, 'page', item.id as string),
         ]);
-        return change(documentId.page(spaceId, item.id as string), pageDocument(page, space));
+        return change(documentId.page(spaceId, item.id as string), pageDocument(page, space, names));
       }
       if (type === 'post') {
-        const [post, space] = await table.getMany([
-          keys.post(spaceId, item.id as string),
-          keys.space(spaceId),
+        const [[post, space], names] = await Promise.all([
+          table.getMany([keys.post(spaceId, item.id as string), keys.space(spaceId)]),
+          attachmentNames(spaceId, 'post', item.id as string),
         ]);
         // A comment's document depends on its post (visible only while the post is published, titled
         // after it): when those change, rebuild the post's comment documents too.
@@ -129,7 +148,7 @@ export function createIndexer({ table, index }: IndexerDependencies): StreamCons
         if (before && (!after || before.status !== after.status || before.title !== after.title)) {
           await reindexComments(spaceId, item.id as string, post, space);
         }
-        return change(documentId.post(spaceId, item.id as string), postDocument(post, space));
+        return change(documentId.post(spaceId, item.id as string), postDocument(post, space, names));
       }
       if (type === 'comment') {
         const [comment, post, space] = await table.getMany([

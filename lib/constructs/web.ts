@@ -5,7 +5,7 @@
  * runtime `config.json` (API base URL, sign-in settings) is written at deploy time from the stack's
  * own values, so one web build works in every deployment.
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -103,6 +103,8 @@ export class Web extends Construct {
   /** `https://host` the app is served from (no trailing slash). */
   readonly origin: string;
   readonly runtimeConfig: WebRuntimeConfig;
+  /** Where files are downloaded from and uploaded to (lib/constructs/files.ts): in the CSP. */
+  private readonly fileOrigins: string[] = [];
 
   constructor(scope: Construct, id: string, props: WebProps) {
     super(scope, id);
@@ -134,7 +136,10 @@ export class Web extends Construct {
       comment: 'Commonplace security headers',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: contentSecurityPolicy(signInOrigins),
+          // Lazy: the files' origins are added once the files construct exists (allowFileOrigins).
+          contentSecurityPolicy: Lazy.string({
+            produce: () => contentSecurityPolicy(signInOrigins, { fileOrigins: this.fileOrigins }),
+          }),
           override: true,
         },
         strictTransportSecurity: {
@@ -279,6 +284,11 @@ export class Web extends Construct {
           'The default *.cloudfront.net certificate cannot pin a minimum TLS version. Configure commonplace:domainName and commonplace:certificateArn to serve TLS 1.2+ only.',
       });
     }
+  }
+
+  /** Lets the app show images from, and send uploads to, these origins (img-src, connect-src). */
+  allowFileOrigins(origins: string[]): void {
+    this.fileOrigins.push(...origins);
   }
 
   /**

@@ -95,6 +95,7 @@ test('every screen but home is its own lazily loaded chunk', () => {
     'Editor',
     'Expertise',
     'Notifications',
+    'OpenFile',
     'OrgChart',
     'PageEditor',
     'PeopleDirectory',

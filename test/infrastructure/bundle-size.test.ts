@@ -43,16 +43,18 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   // chart reads and their schemas (the HR import loads lazily).
   // Issue 15b: profiles gained endorsements, topic choices, @mention candidates and the vCard (7 routes
   // and their schemas, ~10.6 KiB); search the expertise, "knows about" and activity routes (~8.5 KiB).
-  { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 176 * KiB },
-  { prefix: 'ApiPostsHandler', name: 'posts', bytes: 185 * KiB },
-  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 182 * KiB },
-  { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 192 * KiB },
-  { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 189 * KiB },
-  { prefix: 'ApiSearchHandler', name: 'search', bytes: 192 * KiB },
+  // Issue 17: the attachment keys and the sanitizer's attached-image rule (~0.5–1 KiB each).
+  { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 179 * KiB },
+  { prefix: 'ApiPostsHandler', name: 'posts', bytes: 186 * KiB },
+  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 184 * KiB },
+  { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 194 * KiB },
+  { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 191 * KiB },
+  { prefix: 'ApiSearchHandler', name: 'search', bytes: 195 * KiB },
   { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 182 * KiB },
   // Stream and queue consumers retry a whole batch while a dependency is down (streams/outage-retry.ts);
-  // issue 15b: the OpenSearchIndex class it writes through now holds the expertise reader too.
-  { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 71 * KiB },
+  // issue 15b: the OpenSearchIndex class it writes through now holds the expertise reader too; issue
+  // 17: the indexer also reads a page's or post's attachment names.
+  { prefix: 'StreamsIndexerHandler', name: 'indexer', bytes: 72 * KiB },
   // The fan-out also writes the home feed (feed-writer.ts), gathers likes and shares
   // (gathered-events.ts), sends immediate e-mails (domain/mail/, SES over the SDK's signer) and pages a
   // large audience to SQS over SigV4 (platform/sqs-queue.ts).
@@ -61,6 +63,10 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   // The fan-out's page writer: the fan-out without the SQS adapter (streams/fanout-pages-lambda.ts).
   { prefix: 'FanoutPagesWriter', name: 'fanout-pages', bytes: 69 * KiB },
   { prefix: 'StreamsBookmarkMetadataHandler', name: 'bookmark-metadata', bytes: 53 * KiB },
+  // Attachments (issue 17): the files module signs S3 requests itself (functions/blobs/sigv4.ts over
+  // node:crypto, no S3 client); its cleanup consumer deletes objects with the same signer.
+  { prefix: 'ApiAttachmentsHandler', name: 'attachments', bytes: 182 * KiB },
+  { prefix: 'StreamsAttachmentCleanupHandler', name: 'attachment-cleanup', bytes: 53 * KiB },
   // The digest job: the mail domain, the SES and Secrets Manager calls over the SDK's signer.
   { prefix: 'MailDigestJob', name: 'digest', bytes: 49 * KiB },
   // The trigger reads the table since issue 16 (IDP, ORG and profile items): the Table adapter and keys.
@@ -376,6 +382,8 @@ describe('the synthesized module bundles', () => {
               ? { AWS_ACCESS_KEY_ID: 'AKIDLOCAL', AWS_SECRET_ACCESS_KEY: 'local', AWS_SESSION_TOKEN: 'local' }
               : {}),
             SEARCH_ENDPOINT: 'https://search.invalid',
+            FILES_BUCKET: 'commonplace-files-test',
+            FILES_DOWNLOAD_DOMAIN: 'downloads.example.net',
             LOG_LEVEL: 'ERROR',
           },
           timeout: 60_000,
@@ -414,6 +422,47 @@ describe('the synthesized module bundles', () => {
     const read = await runtime.api('alice', 'GET', '/spaces/from-the-bundle');
     expect(read.status).toBe(200);
     expect(read.body.name).toBe('Made by the Lambda bundle');
+  }, 90_000);
+
+  it('attachments: answers an upload request with an S3 presigned POST and lists files with links on the download domain', async () => {
+    const bob = await authorizerClaims('bob');
+    const alice = await authorizerClaims('alice');
+    await runtime.api('bob', 'POST', '/spaces', { id: 'bundle-files', name: 'Bundle files' });
+    await runtime.api('bob', 'PUT', '/spaces/bundle-files/members/alice', { role: 'editor' });
+    const page = await runtime.api('alice', 'POST', '/spaces/bundle-files/pages', {
+      title: 'Files',
+      body: 'x',
+    });
+    const { results } = await invokeBundle('attachments', [
+      event('POST', `/api/spaces/bundle-files/pages/${page.body.id}/attachments/uploads`, alice, {
+        name: 'a.png',
+        size: 123,
+        contentType: 'image/png',
+      }),
+      event('POST', `/api/spaces/bundle-files/pages/${page.body.id}/attachments/uploads`, alice, {
+        name: 'a.html',
+        size: 123,
+        contentType: 'text/html',
+      }),
+      event('GET', `/api/spaces/bundle-files/pages/${page.body.id}/attachments`, bob),
+    ]);
+    const [granted, refused, listed] = results;
+    expect(granted.statusCode).toBe(201);
+    const grant = JSON.parse(granted.body);
+    expect(grant.upload.url).toBe('https://commonplace-files-test.s3.eu-west-1.amazonaws.com/');
+    expect(grant.upload.fields).toMatchObject({
+      key: expect.stringMatching(/^uploads\/bundle-files\//),
+      'Content-Type': 'image/png',
+      'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+      'X-Amz-Security-Token': 'local',
+      'X-Amz-Signature': expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(
+      JSON.parse(Buffer.from(grant.upload.fields.Policy, 'base64').toString()).conditions,
+    ).toContainEqual(['content-length-range', 123, 123]);
+    expect(refused.statusCode).toBe(400);
+    expect(listed.statusCode).toBe(200);
+    expect(JSON.parse(listed.body)).toEqual({ items: [] });
   }, 90_000);
 
   it('posts: a write loads the renderer chunk and stores sanitized HTML; another module is not routed here', async () => {

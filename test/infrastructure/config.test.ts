@@ -23,6 +23,7 @@ describe('readConfig', () => {
       waf: { enabled: true, ratePerIp: 10_000, anonymousApiRatePerIp: 300 },
       partners: [],
       employeeProviders: [],
+      files: { malwareScanning: false },
     });
   });
 
@@ -70,6 +71,18 @@ describe('readConfig', () => {
         'commonplace:partners': [{ org: 'acme', emailDomains: ['acme.example'], saml: okta.saml }],
       }),
     ).toThrow(/also a partner's provider/);
+  });
+
+  it('reads the attachment limits and the malware-scanning switch', () => {
+    expect(
+      config({
+        'commonplace:attachmentMaxBytes': '10485760',
+        'commonplace:attachmentSpaceQuotaBytes': 1073741824,
+        'commonplace:malwareScanning': 'true',
+      }).files,
+    ).toEqual({ maxBytes: 10485760, spaceQuotaBytes: 1073741824, malwareScanning: true });
+    expect(() => config({ 'commonplace:attachmentMaxBytes': '1.5' })).toThrow(/whole number of bytes/);
+    expect(() => config({ 'commonplace:malwareScanning': 'maybe' })).toThrow(/malwareScanning/);
   });
 
   it('switches the web ACL off and sets its rate limits', () => {

@@ -48,6 +48,12 @@ const only = (type: string): [string, Resource] => {
   expect(found).toHaveLength(1);
   return found[0];
 };
+/** The app's distribution (the files' download distribution is asserted in files.test.ts). */
+const webDistribution = () =>
+  resources('AWS::CloudFront::Distribution').find(([id]) => id.startsWith('WebDistribution')) as [
+    string,
+    Resource,
+  ];
 const logicalIdOf = (type: string, pathFragment: string): string => {
   const id = resources(type).find(([logicalId]) => logicalId.startsWith(pathFragment))?.[0];
   if (!id) throw new Error(`No ${type} whose logical id starts with ${pathFragment}`);
@@ -444,6 +450,7 @@ describe('api', () => {
       if (module.name === 'notifications') search.push(ENV.unsubscribeSecretArn);
       // The profiles Lambda disables people in the pool when an HR import deactivates them.
       if (module.name === 'profiles') search.push('USER_POOL_ID');
+      if (module.name === 'attachments') search.push(ENV.filesBucket, ENV.filesDownloadDomain);
       // Partner organisations (spaces) register their identity providers in the user pool.
       if (module.name === 'spaces') search.push(ENV.userPoolId, ENV.userPoolClientId);
       expect(Object.keys(env).sort()).toEqual(
@@ -515,6 +522,7 @@ describe('lambda functions', () => {
         'StreamsIndexerHandlerFunction',
         'StreamsFanoutHandlerFunction',
         'StreamsBookmarkMetadataHandlerFunction',
+        'StreamsAttachmentCleanupHandlerFunction',
       ].sort(),
     );
     for (const [, fn] of functions) {
@@ -647,6 +655,7 @@ describe('streams', () => {
       { eventName: ['REMOVE'], dynamodb: { OldImage: { type: { S: [...INDEXER_ITEM_TYPES] } } } },
     ]);
     expect([...INDEXER_ITEM_TYPES].sort()).toEqual([
+      'attachment',
       'bookmark',
       'comment',
       'page',
@@ -902,7 +911,7 @@ describe('web', () => {
         }
       }
     }
-    const [, dist] = only('AWS::CloudFront::Distribution');
+    const [, dist] = webDistribution();
     const s3Origin = dist.Properties.DistributionConfig.Origins.find(
       (o: { S3OriginConfig?: unknown }) => o.S3OriginConfig,
     );
@@ -911,7 +920,7 @@ describe('web', () => {
   });
 
   it('redirects to HTTPS and routes /api/* to the HTTP API over TLS 1.2, uncached', () => {
-    const [, dist] = only('AWS::CloudFront::Distribution');
+    const [, dist] = webDistribution();
     const config = dist.Properties.DistributionConfig;
     expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
     const api = config.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === '/api/*');
@@ -930,7 +939,10 @@ describe('web', () => {
   });
 
   it('sends security headers with a strict Content-Security-Policy on every behaviour', () => {
-    const [policyId, policy] = only('AWS::CloudFront::ResponseHeadersPolicy');
+    // The app's; the download distribution has its own (files.test.ts).
+    const [policyId, policy] = resources('AWS::CloudFront::ResponseHeadersPolicy').find(([id]) =>
+      id.startsWith('WebSecurityHeaders'),
+    ) as [string, Resource];
     const headers = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
     const csp = JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy);
     for (const directive of [
@@ -950,7 +962,7 @@ describe('web', () => {
     });
     expect(headers.ContentTypeOptions).toBeDefined();
     expect(headers.FrameOptions.FrameOption).toBe('DENY');
-    const [, dist] = only('AWS::CloudFront::Distribution');
+    const [, dist] = webDistribution();
     const config = dist.Properties.DistributionConfig;
     for (const behaviour of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) {
       expect(behaviour.ResponseHeadersPolicyId).toEqual({ Ref: policyId });

@@ -362,6 +362,21 @@ const EVERY_ROUTE: [string, string, unknown?][] = [
   ['GET', '/me/bookmark-bundles/some-bundle/bookmarks'],
   ['GET', '/me/notification-preferences'],
   ['PUT', '/me/notification-preferences', { post: 'hourly' }],
+  ...(['pages/some-page', `posts/${SOME.postId}`] as const).flatMap((owner): [string, string, unknown?][] => [
+    [
+      'POST',
+      `/spaces/${SOME.spaceId}/${owner}/attachments/uploads`,
+      { name: 'a.png', size: 9, contentType: 'image/png' },
+    ],
+    ['POST', `/spaces/${SOME.spaceId}/${owner}/attachments`, { uploadId: '01aaaaaaaaaaaaaaaaaaaaaaaa' }],
+    ['GET', `/spaces/${SOME.spaceId}/${owner}/attachments`],
+    ['GET', `/spaces/${SOME.spaceId}/${owner}/attachments/01aaaaaaaaaaaaaaaaaaaaaaaa`],
+    ['DELETE', `/spaces/${SOME.spaceId}/${owner}/attachments/01aaaaaaaaaaaaaaaaaaaaaaaa`],
+  ]),
+  ['POST', '/me/photo/uploads', { size: 9, contentType: 'image/png' }],
+  ['PUT', '/me/photo', { uploadId: '01aaaaaaaaaaaaaaaaaaaaaaaa' }],
+  ['DELETE', '/me/photo'],
+  ['GET', '/profile-photos?ids=alice'],
   ['GET', '/orgs/acme'],
   ['PATCH', '/orgs/acme', { name: 'x', version: 1 }],
   ['DELETE', '/orgs/acme'],
@@ -448,7 +463,94 @@ interface RouteCase {
   check?(response: ApiResponse, f: Fixture, actor: Actor): void;
 }
 
+const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.from('matrix'),
+]);
+
+/** Asks for an upload as `account` and sends the bytes with the form, as a browser does; the grant. */
+async function uploadAs(account: string, pathname: string, body: Record<string, unknown> = {}) {
+  const grant = await ok(account, 'POST', pathname, {
+    name: 'matrix.png',
+    size: PNG.length,
+    contentType: 'image/png',
+    ...body,
+  });
+  const form = new FormData();
+  for (const [name, value] of Object.entries(grant.upload.fields as Record<string, string>))
+    form.append(name, value);
+  form.append('file', new Blob([new Uint8Array(PNG)]), 'matrix.png');
+  const sent = await fetch(grant.upload.url, { method: 'POST', body: form });
+  if (sent.status !== 204) throw new Error(`upload form → ${sent.status}`);
+  return grant as { uploadId: string };
+}
+
+/** A file attached to the fixture's page or post by alice (its author, an editor). */
+async function attachedBy(f: Fixture, kind: 'pages' | 'posts'): Promise<{ owner: string; id: string }> {
+  const owner = `/spaces/${f.spaceId}/${kind}/${kind === 'pages' ? f.pageId : f.postId}`;
+  const { uploadId } = await uploadAs('alice', `${owner}/attachments/uploads`);
+  return { owner, id: (await ok('alice', 'POST', `${owner}/attachments`, { uploadId })).id };
+}
+
+/** Attachments: readers read; pages take files from their editors, posts from their author. */
+const allAudiences = (overrides: Partial<Record<Actor, number>>) =>
+  Object.fromEntries(AUDIENCES.map((a) => [a, overrides])) as Partial<
+    Record<Audience, Partial<Record<Actor, number>>>
+  >;
+const ATTACHMENT_ROUTES: RouteCase[] = (['pages', 'posts'] as const).flatMap((kind): RouteCase[] => {
+  const ownerOf = (f: Fixture) => `/spaces/${f.spaceId}/${kind}/${kind === 'pages' ? f.pageId : f.postId}`;
+  const param = kind === 'pages' ? '{pageId}' : '{postId}';
+  return [
+    {
+      route: `POST /spaces/{id}/${kind}/${param}/attachments/uploads`,
+      expected:
+        kind === 'pages'
+          ? expectTable(201, { employees: { other: 403 } })
+          : expectTable(403, allAudiences({ author: 201 })),
+      run: (actor, f) =>
+        call(actor, 'POST', `${ownerOf(f)}/attachments/uploads`, {
+          name: 'a.png',
+          size: 9,
+          contentType: 'image/png',
+        }),
+      check: (response) => expect(response.body.upload.fields.key).toMatch(/^uploads\//),
+    },
+    {
+      // Only who asked for the upload confirms it, and only while they may still edit.
+      route: `POST /spaces/{id}/${kind}/${param}/attachments (confirm alice's upload)`,
+      expected: expectTable(403, allAudiences({ author: 201 })),
+      setup: async (f) => uploadAs('alice', `${ownerOf(f)}/attachments/uploads`),
+      run: (actor, f, { uploadId }) => call(actor, 'POST', `${ownerOf(f)}/attachments`, { uploadId }),
+      check: (response) => expect(response.body).toMatchObject({ name: 'matrix.png', image: true }),
+    },
+    {
+      route: `GET /spaces/{id}/${kind}/${param}/attachments`,
+      expected: expectTable(200),
+      setup: async (f) => attachedBy(f, kind),
+      run: (actor, f) => call(actor, 'GET', `${ownerOf(f)}/attachments`),
+      check: (response) => expect(response.body.items.length).toBeGreaterThan(0),
+    },
+    {
+      route: `GET /spaces/{id}/${kind}/${param}/attachments/{attachmentId}`,
+      expected: expectTable(200),
+      setup: async (f) => attachedBy(f, kind),
+      run: (actor, f, { id }) => call(actor, 'GET', `${ownerOf(f)}/attachments/${id}`),
+      check: (response) => expect(response.body.downloadUrl).toMatch(/^http:\/\/127\.0\.0\.1:/),
+    },
+    {
+      route: `DELETE /spaces/{id}/${kind}/${param}/attachments/{attachmentId}`,
+      expected:
+        kind === 'pages'
+          ? expectTable(204, { employees: { other: 403 } })
+          : expectTable(204, { employees: { other: 403 }, shared: { partner: 403 } }),
+      setup: async (f) => attachedBy(f, kind),
+      run: (actor, f, { id }) => call(actor, 'DELETE', `${ownerOf(f)}/attachments/${id}`),
+    },
+  ];
+});
+
 const ROUTES: RouteCase[] = [
+  ...ATTACHMENT_ROUTES,
   // Links saved into a space: its readers list them; saving one needs the right to post there.
   {
     route: 'GET /spaces/{id}/bookmarks',
@@ -1165,6 +1267,22 @@ const GLOBAL_ROUTES: [string, Record<Actor, number>, (actor: Actor) => Promise<A
     everyone(403),
     (a) => call(a, 'POST', '/unsubscribe?user=alice&kind=post&sig=forged'),
   ],
+  [
+    'POST /me/photo/uploads',
+    everyone(201),
+    (a) => call(a, 'POST', '/me/photo/uploads', { size: 9, contentType: 'image/png' }),
+  ],
+  [
+    'PUT /me/photo',
+    everyone(200),
+    async (a) =>
+      call(a, 'PUT', '/me/photo', {
+        uploadId: (await uploadAs(as[a], '/me/photo/uploads', { name: undefined })).uploadId,
+      }),
+  ],
+  ['DELETE /me/photo', everyone(204), (a) => call(a, 'DELETE', '/me/photo')],
+  // Photos of people the caller may not see are left out, as from every list (asserted in attachments.test.ts).
+  ['GET /profile-photos', everyone(200), (a) => call(a, 'GET', '/profile-photos?ids=alice,pat,gus')],
   ['GET /health', everyone(200), () => rt.api('anonymous', 'GET', '/health')],
   ['GET /openapi.json', everyone(200), () => rt.api('anonymous', 'GET', '/openapi.json')],
 ];

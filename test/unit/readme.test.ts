@@ -48,6 +48,7 @@ const BUILT = [
   { module: 'Spaces and partner access', route: '/spaces/{spaceId}/sharing' },
   { module: 'Subscriptions and notifications', route: '/me/notifications' },
   { module: 'E-mail', route: '/me/notification-preferences' },
+  { module: 'Files', route: '/me/photo' },
 ];
 
 describe('README', () => {

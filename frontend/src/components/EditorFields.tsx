@@ -3,8 +3,16 @@
  * Markdown text beside its live preview, rendered by the server's own renderer so that what you see
  * is what will be stored.
  */
-import { type ReactNode, useDeferredValue, useMemo } from 'react';
+import {
+  type ClipboardEvent,
+  type DragEvent,
+  type ReactNode,
+  useDeferredValue,
+  useMemo,
+  useRef,
+} from 'react';
 import { renderMarkdown } from '../../../functions/domain/content/markdown';
+import { SendingList, useUploads } from './Attachments';
 import { FieldError, type FieldErrors, LengthMeter } from './FormErrors';
 import { useMentions } from './Mentions';
 import { ServerHtml } from './ServerHtml';
@@ -49,6 +57,7 @@ export function MarkdownBodyField({
   hint,
   pageLinksIn,
   mentionsIn,
+  attachTo,
 }: {
   id: string;
   label: string;
@@ -62,8 +71,27 @@ export function MarkdownBodyField({
   pageLinksIn?: string;
   /** The space whose readers `@` offers to mention. */
   mentionsIn?: string;
+  /** The page or post files pasted or dropped into the text are attached to (once it exists). */
+  attachTo?: string;
 }) {
-  const mentions = useMentions(mentionsIn, value, onChange);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  // The mention list and file pastes both need the textarea (its caret): one ref, shared.
+  const mentions = useMentions(mentionsIn, value, onChange, textarea);
+  const latest = useRef(value);
+  latest.current = value;
+  // A pasted or dropped file is uploaded, attached, and its Markdown inserted where the cursor is.
+  const { sending, send } = useUploads(attachTo ?? '', (attachment) => {
+    const area = textarea.current;
+    const at = area ? area.selectionStart : latest.current.length;
+    const text = latest.current;
+    const insert = `${at > 0 && !text.slice(0, at).endsWith('\n') ? '\n' : ''}${attachment.markdown}\n`;
+    onChange(text.slice(0, at) + insert + text.slice(at));
+  });
+  const takeFiles = (files: FileList | undefined, event: ClipboardEvent | DragEvent) => {
+    if (!attachTo || !files?.length) return;
+    event.preventDefault();
+    void send([...files]);
+  };
   const previewSource = useDeferredValue(value);
   const previewHtml = useMemo(
     () => renderMarkdown(previewSource, { pageLinksIn }),
@@ -78,13 +106,17 @@ export function MarkdownBodyField({
           className="editor-body"
           value={value}
           onChange={(e) => onChange(e.target.value)}
+          onPaste={(e) => takeFiles(e.clipboardData?.files, e)}
+          onDrop={(e) => takeFiles(e.dataTransfer?.files, e)}
           {...errors.describe('body', `${id}-hint`, `${id}-body-size`)}
           {...mentions.props}
         />
         {mentions.popup}
+        <SendingList sending={sending} />
         <LengthMeter id={`${id}-body-size`} value={value} limit={limit} always />
         <p id={`${id}-hint`} className="muted small">
           {hint}
+          {attachTo ? ' Paste or drop an image or file into the text to attach it.' : ''}
         </p>
         <FieldError errors={errors} field="body" id={`${id}-body`} />
       </div>

@@ -5,7 +5,8 @@
 import { type KeyboardEvent, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { useAuth } from '../auth/AuthContext';
-import { ExternalBadge, initials } from './People';
+import { Avatar } from './Avatar';
+import { ExternalBadge } from './People';
 
 export function ProfileMenu() {
   const { user, isAdmin, isPartner, signOut } = useAuth();
@@ -78,9 +79,7 @@ export function ProfileMenu() {
           }
         }}
       >
-        <span className="avatar" aria-hidden="true">
-          {initials(user.name)}
-        </span>
+        <Avatar userId={user.id} name={user.name} />
         <span className="visually-hidden">Account menu: </span>
         <span className="profile-name">{user.name}</span>
         {isPartner && (

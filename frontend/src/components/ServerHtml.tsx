@@ -5,6 +5,7 @@
  */
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import { useNavigate } from 'react-router';
+import { downloadLink, isFilePath } from '../api/files';
 
 export function ServerHtml({
   html,
@@ -35,6 +36,16 @@ export function ServerHtml({
       const url = new URL(anchor.href, window.location.href);
       if (url.origin !== window.location.origin) return;
       event.preventDefault();
+      // An attached file: the API checks the reader, then it opens from the download origin.
+      if (isFilePath(url.pathname)) {
+        const opened = window.open('about:blank', '_blank');
+        if (opened) opened.opener = null;
+        void downloadLink(url.pathname).then((link) => {
+          if (opened) opened.location.href = link;
+          else window.location.assign(link);
+        });
+        return;
+      }
       navigate(url.pathname + url.search + url.hash);
     };
     element.addEventListener('click', onClick);
@@ -45,6 +56,17 @@ export function ServerHtml({
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs again whenever new HTML is set
   useLayoutEffect(() => {
     for (const image of ref.current?.querySelectorAll('img:not([alt])') ?? []) image.setAttribute('alt', '');
+    // Attached images carry no src (nothing loads from the app's origin): each gets a short-lived link
+    // from the download origin once the API has checked the reader. They load lazily (loading=lazy).
+    for (const image of ref.current?.querySelectorAll<HTMLImageElement>('img[data-file]') ?? []) {
+      const path = image.dataset.file ?? '';
+      if (!isFilePath(path)) continue;
+      downloadLink(path)
+        .then((link) => {
+          image.src = link;
+        })
+        .catch(() => image.classList.add('file-missing'));
+    }
   }, [html]);
   return (
     <div

@@ -10,6 +10,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { type ApiError, api, enc, get, isApiError } from '../api/client';
+import { ownerPath } from '../api/files';
 import { useSpace } from '../api/queries';
 import { keys } from '../api/query-keys';
 import type { Post } from '../api/types';
@@ -266,6 +267,7 @@ function EditorForm({ spaceId, spaceName, post }: { spaceId: string; spaceName: 
         <MarkdownBodyField
           id={id}
           label="Body"
+          attachTo={post ? ownerPath(spaceId, 'post', post.id) : undefined}
           value={fields.body}
           limit={BODY_LIMIT}
           errors={errors}

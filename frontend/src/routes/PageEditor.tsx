@@ -8,6 +8,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { type ApiError, api, enc, get, isApiError } from '../api/client';
+import { ownerPath } from '../api/files';
 import { useSpace } from '../api/queries';
 import { keys } from '../api/query-keys';
 import type { WikiPage } from '../api/types';
@@ -212,6 +213,7 @@ function PageForm({ spaceId, spaceName, page }: { spaceId: string; spaceName: st
           hint="Markdown, and [[Page title]] or [[Page title|label]] to link another page of this space."
           pageLinksIn={spaceId}
           mentionsIn={spaceId}
+          attachTo={page ? ownerPath(spaceId, 'page', page.id) : undefined}
         />
         <div>
           <ParentPicker

@@ -10,8 +10,10 @@ import { type ApiError, api, enc, get, isApiError, query } from '../api/client';
 import { keys } from '../api/query-keys';
 import type { Page, PersonSummary, Profile } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
+import { PhotoPicker } from '../components/Attachments';
+import { Avatar } from '../components/Avatar';
 import { FieldError, LengthMeter, lengthIssue, SaveError, useFieldErrors } from '../components/FormErrors';
-import { ExternalBadge, initials } from '../components/People';
+import { ExternalBadge } from '../components/People';
 import { PostFeed } from '../components/PostFeed';
 import { Activity } from '../components/profile/Activity';
 import { Endorsements } from '../components/profile/Endorsements';
@@ -26,6 +28,7 @@ export default function Person() {
   const { userId = '' } = useParams();
   const { user } = useAuth();
   const [editing, setEditing] = useState(false);
+  const [photoVersion, setPhotoVersion] = useState(0);
   const person = useQuery({
     queryKey: keys.person(userId),
     queryFn: ({ signal }) => get<Profile>(`/people/${enc(userId)}`, signal),
@@ -40,9 +43,10 @@ export default function Person() {
   return (
     <div className="page">
       <div className="profile-header">
-        <span className="avatar avatar-large" aria-hidden="true">
-          {initials(p.name)}
-        </span>
+        <div>
+          <Avatar userId={p.userId} name={p.name} large version={photoVersion} />
+          {mine && <PhotoPicker onChanged={() => setPhotoVersion((v) => v + 1)} />}
+        </div>
         <div>
           <h1>
             {p.name} {p.org && <ExternalBadge org={p.org} />}

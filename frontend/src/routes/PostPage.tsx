@@ -3,8 +3,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { type ApiError, api, enc, get } from '../api/client';
+import { ownerPath } from '../api/files';
 import { keys } from '../api/query-keys';
 import type { Post } from '../api/types';
+import { Attachments } from '../components/Attachments';
 import { PersonName } from '../components/People';
 import { spaceLabel } from '../components/PostCard';
 import { ServerHtml } from '../components/ServerHtml';
@@ -48,6 +50,7 @@ export default function PostPage() {
         </header>
         {/* The server renders Markdown through an allow-list sanitizer; this HTML is inert. */}
         <ServerHtml className="prose post-body" html={p.html} />
+        <Attachments owner={ownerPath(p.spaceId, 'post', p.id)} canAttach={p.permissions.edit} />
         {p.tags.length > 0 && (
           <ul className="tags" aria-label="Tags">
             {p.tags.map((tag) => (

@@ -8,9 +8,11 @@ import { diffLines } from 'diff';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { type ApiError, api, enc, get, isApiError, query } from '../api/client';
+import { ownerPath } from '../api/files';
 import { useSpace } from '../api/queries';
 import { keys } from '../api/query-keys';
 import type { Page, PageVersion, PageVersionSummary, WikiPage as WikiPageType } from '../api/types';
+import { Attachments } from '../components/Attachments';
 import { PersonName } from '../components/People';
 import { spaceLabel } from '../components/PostCard';
 import { ServerHtml } from '../components/ServerHtml';
@@ -87,6 +89,7 @@ export default function WikiPage({ view }: { view: 'page' | 'history' }) {
         {view === 'page' ? (
           <>
             <ServerHtml className="prose post-body" html={html} />
+            <Attachments owner={ownerPath(p.spaceId, 'page', p.id)} canAttach={p.permissions.edit} />
             <Backlinks spaceId={p.spaceId} pageId={p.id} />
             {p.permissions.delete && <DeletePage page={p} />}
           </>

@@ -4,6 +4,7 @@
  * entry imports its own module only, never this list, so its bundle carries only its routes.
  */
 import type { ApiModule } from './api-module';
+import { attachmentsModule } from './attachments';
 import { bookmarksModule } from './bookmarks';
 import { notificationsModule } from './notifications';
 import { postsModule } from './posts';
@@ -20,4 +21,5 @@ export const ALL_MODULES: readonly ApiModule[] = [
   profilesModule,
   searchModule,
   notificationsModule,
+  attachmentsModule,
 ];

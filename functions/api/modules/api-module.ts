@@ -6,7 +6,15 @@
 import type { CoreServices, ModuleServices, ServiceContext } from '../../domain/services';
 import type { Router } from '../env';
 
-export type ModuleName = 'posts' | 'wiki' | 'bookmarks' | 'profiles' | 'spaces' | 'search' | 'notifications';
+export type ModuleName =
+  | 'posts'
+  | 'wiki'
+  | 'bookmarks'
+  | 'profiles'
+  | 'spaces'
+  | 'search'
+  | 'notifications'
+  | 'attachments';
 
 export interface ApiModule {
   name: ModuleName;

@@ -15,7 +15,7 @@ import { escapeHtml } from './escape-html';
 import { linkableTextTokens, scan } from './references';
 import { sanitize } from './sanitize';
 import { withTokens } from './tokens';
-import { safeUrl } from './urls';
+import { attachmentPathOf, safeUrl } from './urls';
 
 export { plainText } from './plain-text';
 export { extractMentions, extractPageLinks, extractTags } from './references';
@@ -68,7 +68,7 @@ const md = new Marked({
       return safeUrl(token.href, 'link') ? false : this.parser.parseInline(token.tokens);
     },
     image(token) {
-      return safeUrl(token.href, 'image') ? false : escapeHtml(token.text);
+      return safeUrl(token.href, 'image') || attachmentPathOf(token.href) ? false : escapeHtml(token.text);
     },
   },
 });

@@ -4,7 +4,7 @@
  */
 import { FilterXSS, type IWhiteList } from 'xss';
 import { escapeHtml } from './escape-html';
-import { decodeEntities, safeUrl } from './urls';
+import { attachmentPathOf, decodeEntities, safeUrl } from './urls';
 
 const EXTERNAL_REL = 'noopener noreferrer nofollow';
 
@@ -121,6 +121,9 @@ function imageOrLink(html: string, insideLink: boolean): string | undefined {
       .find((part) => part !== undefined);
   const src = value('src');
   const alt = decodeEntities(value('alt') ?? '').trim();
+  // An attached image: no src (nothing loads from the app's origin); the client fills in a signed link.
+  const file = src === undefined ? null : attachmentPathOf(src);
+  if (file) return `<img data-file="${escapeHtml(file)}" alt="${escapeHtml(alt)}" loading="lazy">`;
   const safe = src === undefined ? null : safeUrl(src, 'image');
   if (!safe?.external) return undefined;
   // Inside a link (a badge) the image's words are enough: links do not nest.

@@ -101,6 +101,20 @@ function canonicalUrl(raw: string): string {
 export type SafeUrl = { url: string; external: boolean };
 
 /**
+ * The stable link of an attached file (`/files/<spaceId>/<page|post>/<ownerId>/<attachmentId>`, see
+ * domain/attachments/attachment.ts). Such an image is not fetched from the app: the web client asks the
+ * API (which checks the reader) for a short-lived link on the download origin and loads that.
+ */
+export const ATTACHMENT_PATH =
+  /^\/files\/[A-Za-z0-9~._-]{1,64}\/(?:page|post)\/[A-Za-z0-9~._-]{1,64}\/[A-Za-z0-9]{1,64}$/;
+
+/** The attachment path a URL is, or null. */
+export function attachmentPathOf(raw: string): string | null {
+  const url = canonicalUrl(raw);
+  return ATTACHMENT_PATH.test(url) ? url : null;
+}
+
+/**
  * The canonical URL if it may appear as a link (`http`, `https`, `mailto`, or relative, `#`/`?`
  * included) or an image (`http`, `https` only); null otherwise. Any remaining control character
  * rejects the URL outright rather than guessing how a browser would read it.

@@ -26,6 +26,15 @@ export const INDEXED_TYPES = ['post', 'comment', 'page', 'profile', 'bookmark'] 
 
 const NO_SIGNALS = { likeCount: 0, commentCount: 0, saveCount: 0 };
 
+/**
+ * The names of a page's or post's attached files, searchable as part of its document (so they are
+ * trimmed exactly as it is). Only names: the text inside PDFs and Office files is not extracted
+ * (docs/search.md, "Attachments").
+ */
+function withAttachments(body: string, attachmentNames: readonly string[]): string {
+  return attachmentNames.length ? `${body}\n\nAttached: ${attachmentNames.join(', ')}` : body;
+}
+
 function access(space: Space) {
   return {
     spaceId: space.id,
@@ -46,6 +55,7 @@ const author = (id: string, name: string, org: string | undefined) => ({
 export function postDocument(
   postItem: Item | undefined,
   spaceItem: Item | undefined,
+  attachmentNames: readonly string[] = [],
 ): SearchDocument | undefined {
   if (!postItem || !spaceItem) return undefined;
   const post: Post = toPost(postItem);
@@ -54,7 +64,7 @@ export function postDocument(
     id: documentId.post(post.spaceId, post.id),
     type: 'post',
     title: post.title,
-    body: post.text ?? post.excerpt ?? '',
+    body: withAttachments(post.text ?? post.excerpt ?? '', attachmentNames),
     tags: post.tags ?? [],
     ...author(post.authorId, post.authorName, post.authorOrg),
     ...access(toSpace(spaceItem)),
@@ -98,6 +108,7 @@ export function commentDocument(
 export function pageDocument(
   pageItem: Item | undefined,
   spaceItem: Item | undefined,
+  attachmentNames: readonly string[] = [],
 ): SearchDocument | undefined {
   if (!pageItem || !spaceItem) return undefined;
   const page: Page = toPage(pageItem);
@@ -106,7 +117,7 @@ export function pageDocument(
     id: documentId.page(page.spaceId, page.id),
     type: 'page',
     title: page.title,
-    body: page.text ?? '',
+    body: withAttachments(page.text ?? '', attachmentNames),
     tags: page.tags ?? [],
     ...author(page.updatedBy, page.updatedByName, page.updatedByOrg),
     contributors: page.editors ?? [...new Set([page.createdBy, page.updatedBy])],

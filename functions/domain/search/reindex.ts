@@ -31,7 +31,7 @@ export async function* scanIndexableItems(
     const page = await client.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: '#type IN (:space, :post, :comment, :page, :profile, :bookmark)',
+        FilterExpression: '#type IN (:space, :post, :comment, :page, :profile, :bookmark, :attachment)',
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: {
           ':space': 'space',
@@ -40,6 +40,7 @@ export async function* scanIndexableItems(
           ':page': 'page',
           ':profile': 'profile',
           ':bookmark': 'bookmark',
+          ':attachment': 'attachment',
         },
         ExclusiveStartKey: startKey,
       }),
@@ -61,12 +62,18 @@ export async function rebuildDocuments(
 ): Promise<number> {
   const spaces = new Map<string, Item>();
   const posts = new Map<string, Item>();
+  // Attached files' names by owner (`<spaceId>/<page|post>/<id>`), for their owners' documents.
+  const attachments = new Map<string, string[]>();
   const content: Item[] = [];
   let scanned = 0;
   for await (const items of pages) {
     for (const item of items) {
       if (item.type === 'space') spaces.set(item.id as string, item);
-      else if ((INDEXED_TYPES as readonly string[]).includes(item.type as string)) content.push(item);
+      else if (item.type === 'attachment') {
+        const owner = item.owner as { kind: string; id: string };
+        const key = `${item.spaceId}/${owner.kind}/${owner.id}`;
+        attachments.set(key, [...(attachments.get(key) ?? []), item.name as string]);
+      } else if ((INDEXED_TYPES as readonly string[]).includes(item.type as string)) content.push(item);
       if (item.type === 'post') posts.set(`${item.spaceId}/${item.id}`, item);
     }
     scanned += items.length;
@@ -85,11 +92,11 @@ export async function rebuildDocuments(
     const space = spaces.get(item.spaceId as string);
     const doc =
       item.type === 'post'
-        ? postDocument(item, space)
+        ? postDocument(item, space, attachments.get(`${item.spaceId}/post/${item.id}`))
         : item.type === 'comment'
           ? commentDocument(item, posts.get(`${item.spaceId}/${item.postId}`), space)
           : item.type === 'page'
-            ? pageDocument(item, space)
+            ? pageDocument(item, space, attachments.get(`${item.spaceId}/page/${item.id}`))
             : item.type === 'bookmark'
               ? bookmarkDocument(item, space)
               : profileDocument(item);
