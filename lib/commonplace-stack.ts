@@ -20,6 +20,7 @@ import { Files } from './constructs/files';
 import { Mail } from './constructs/mail';
 import { Observability } from './constructs/observability';
 import { PartnerSeed } from './constructs/partner-seed';
+import { Scim } from './constructs/scim';
 import { Search } from './constructs/search';
 import { Streams } from './constructs/streams';
 import { Web } from './constructs/web';
@@ -76,6 +77,16 @@ export class CommonplaceStack extends Stack {
     });
     // Partner organisations live in the spaces module: an admin adding one registers its IdP in Cognito.
     this.auth.grantProviderManagement(this.api.handlers.spaces);
+    // SCIM provisioning (Entra ID, Okta): its own Lambda and token; HR imports deactivate people too.
+    new Scim(this, 'Scim', {
+      projectRoot,
+      entry: entries.scim,
+      table: this.data.table,
+      httpApi: this.api.httpApi,
+      userPool: this.auth.userPool,
+      originSecretValue: this.api.originSecretValue,
+      alsoDeactivating: [this.api.handlers.profiles],
+    });
 
     this.search = new Search(this, 'Search', {
       projectRoot,

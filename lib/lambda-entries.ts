@@ -19,6 +19,8 @@ export interface LambdaEntries {
   digest: string;
   preTokenGeneration: string;
   searchSecurityConfig: string;
+  /** SCIM 2.0 for the provisioning client (its own routes, no JWT authorizer). */
+  scim: string;
 }
 
 export function defaultEntries(projectRoot: string): LambdaEntries {
@@ -37,6 +39,7 @@ export function defaultEntries(projectRoot: string): LambdaEntries {
     digest: join(projectRoot, 'functions/jobs/digest-lambda.ts'),
     preTokenGeneration: join(projectRoot, 'functions/auth/pre-token-generation.ts'),
     searchSecurityConfig: join(projectRoot, 'lib/handlers/search-security-config.ts'),
+    scim: join(projectRoot, 'functions/scim/lambda.ts'),
   };
 }
 
@@ -53,5 +56,6 @@ export function lambdaEntries(projectRoot: string): Record<string, string> {
     digest: others.digest,
     'pre-token-generation': others.preTokenGeneration,
     'search-security-config': others.searchSecurityConfig,
+    scim: others.scim,
   };
 }

@@ -19,6 +19,7 @@ import type { ApiDependencies } from '../functions/api/dependencies';
 import { bearerTokenAuthenticator } from '../functions/api/middleware/authenticate';
 import { PROBLEM_BASE } from '../functions/api/problem';
 import { LocalBlobStore } from '../functions/blobs/local-blob-store';
+import { keys } from '../functions/data/keys';
 import { createDocumentClient, Table } from '../functions/data/table';
 import { createTableInput, TABLE_DEFINITION } from '../functions/data/table-definition';
 import {
@@ -31,6 +32,7 @@ import { type DigestOutcome, runDigests } from '../functions/domain/mail/digest-
 import { createMailDelivery } from '../functions/domain/mail/mail-delivery';
 import type { MailSettings } from '../functions/domain/mail/mail-port';
 import type { SamlMetadataCheck } from '../functions/domain/orgs/identity-provider-registry';
+import { backfillDirectory, directoryBackfilled } from '../functions/domain/people/directory-backfill';
 import {
   type ReindexProgress,
   rebuildDocuments,
@@ -44,6 +46,8 @@ import { systemClock, ulidGenerator } from '../functions/platform/clock';
 import { metadataFetcherFromEnvironment } from '../functions/safe-fetch/page-metadata-fetcher';
 import { SafeFetcher, safeFetcherOptionsFromEnvironment } from '../functions/safe-fetch/safe-fetcher';
 import { samlMetadataCheck } from '../functions/safe-fetch/saml-metadata-check';
+import { createScimApp, SCIM_BASE } from '../functions/scim/app';
+import { localScimToken } from '../functions/scim/scim-token';
 import { FastSearchIndex } from '../functions/search/embedded/fast-index';
 import { createAttachmentCleanup } from '../functions/streams/attachment-cleanup';
 import { createBookmarkMetadata } from '../functions/streams/bookmark-metadata';
@@ -243,6 +247,8 @@ async function start(
     if (outcome.written || outcome.removed)
       console.log(`Page tree: built ${outcome.written} tree nodes for ${outcome.pages} wiki pages (once)`);
   }
+  // Profiles written before the people directory get its entries once (one GetItem on later starts).
+  if (!(await directoryBackfilled(operator))) await backfillDirectory(client, operator);
 
   // 2. The stream, its failure destination and its consumers (event source mappings).
   const stream = front.stream(tableName);
@@ -506,6 +512,10 @@ async function start(
     health: () => streamHealth(consumers, failures),
   };
   const app = createApp(deps);
+  // SCIM for a provisioning client: its own app and bearer token (the data folder's scim/token).
+  const scim = getRequestListener(
+    createScimApp({ table, clock: systemClock, ids: ulidGenerator, token: localScimToken(dataDir) }).fetch,
+  );
   // The live stream is opened like any API request: a partner's organisation and end dates are
   // checked too (a stream already open runs until its token expires).
   const { partnerAccess } = createCoreServices(deps);
@@ -533,6 +543,7 @@ async function start(
     }
     if (pathname === NOTIFICATION_STREAM_PATH)
       return void serveNotificationStream(req, res, live, streamAuthenticator);
+    if (pathname.startsWith(`${SCIM_BASE}/`)) return void scim(req, res);
     if (pathname.startsWith('/api/') || pathname === '/api') return void api(req, res);
     if (pathname.startsWith('/_local/')) return void localOperations(req, res, runtime);
     if (pathname === '/dev/outbox' || pathname.startsWith('/dev/outbox/'))

@@ -23,7 +23,9 @@ const Editor = lazy(() => import('./routes/Editor'));
 const Drafts = lazy(() => import('./routes/Drafts'));
 const Search = lazy(() => import('./routes/Search'));
 const Person = lazy(() => import('./routes/Person'));
-const PeopleWithSkill = lazy(() => import('./routes/Person').then((m) => ({ default: m.PeopleWithSkill })));
+const PeopleDirectory = lazy(() => import('./routes/PeopleDirectory'));
+const OrgChart = lazy(() => import('./routes/OrgChart'));
+const PeopleImport = lazy(() => import('./routes/PeopleImport'));
 const Expertise = lazy(() => import('./routes/Expertise'));
 const TagPosts = lazy(() => import('./routes/TagPosts'));
 const WikiPage = lazy(() => import('./routes/WikiPage'));
@@ -89,9 +91,11 @@ export function App({ config, auth }: { config: RuntimeConfig; auth: Auth }) {
                       <Route path="spaces/:spaceId/posts/:postId/edit" element={<Editor />} />
                       <Route path="drafts" element={<Drafts />} />
                       <Route path="search" element={<Search />} />
-                      <Route path="people" element={<PeopleWithSkill />} />
+                      <Route path="people" element={<PeopleDirectory />} />
+                      <Route path="people/import" element={<PeopleImport />} />
                       <Route path="people/expertise" element={<Expertise />} />
                       <Route path="people/:userId" element={<Person />} />
+                      <Route path="people/:userId/org" element={<OrgChart />} />
                       <Route path="tags/:tag" element={<TagPosts />} />
                       <Route path="notifications" element={<Notifications />} />
                       <Route path="preferences" element={<Preferences />} />

@@ -6,6 +6,7 @@
 import type { AttachmentLimits } from '../domain/attachments/attachment';
 import type { BlobStore } from '../domain/attachments/blob-store';
 import type { IdentityProviderRegistry, SamlMetadataCheck } from '../domain/orgs/identity-provider-registry';
+import type { SignInAccounts } from '../domain/people/sign-in-accounts';
 import type { SearchIndex } from '../domain/search/search-document';
 import type { CoreDependencies } from '../platform/dependencies';
 import type { Authenticator } from './middleware/authenticate';
@@ -17,6 +18,8 @@ export interface ApiDependencies extends CoreDependencies {
   search?: SearchIndex;
   /** The HMAC key of unsubscribe links; without it every unsubscribe link is refused. */
   unsubscribeKey?: () => Promise<Uint8Array>;
+  /** Where deactivated people are stopped from signing in (the profiles module: Cognito in AWS). */
+  signInAccounts?: SignInAccounts;
   /** Only the attachments module's Lambda has one (S3); locally the data folder's blob store. */
   blobs?: BlobStore;
   attachmentLimits?: AttachmentLimits;

@@ -25,6 +25,7 @@ export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModu
     ids: deps.ids,
     search: deps.search,
     unsubscribeKey: deps.unsubscribeKey,
+    signInAccounts: deps.signInAccounts,
     blobs: deps.blobs,
     attachmentLimits: deps.attachmentLimits,
     identityProviders: deps.identityProviders,

@@ -23,6 +23,25 @@ export const keys = {
     org ? `SKILL#${skill}#ORG#${org}` : `SKILL#${skill}#employees`,
 
   /**
+   * The people directory (docs/data-model.md, "People directory"): small entries written with the
+   * profile, one per list a person is in (`name`, `handle`, `dept`, `loc`). GSI1 holds the list of one
+   * audience scope (employees, or one partner organisation); GSI2 the same list over everyone.
+   */
+  directoryEntry: (userId: string, list: string) => ({ PK: `USER#${userId}`, SK: `DIR#${list}` }),
+  directoryEntryPrefix: 'DIR#',
+  /** `scope`: `employees`, `ORG#<org>` or `all`; `facet`: `name`, `handle`, `dept#<value>`, `loc#<value>`. */
+  directoryList: (scope: string, facet: string) => `DIR#${scope}#${facet}`,
+  /** One item per e-mail address a person holds (userId): what imports and SCIM find people by. */
+  emailClaim: (email: string) => ({ PK: `EMAIL#${email}`, SK: 'EMAIL' }),
+  /**
+   * A person's place in the reporting lines (`managerId`, `chain` of ancestors, `reportCount`).
+   * GSI1 (only with a manager): the manager's direct reports by name; GSI2: everyone by path from the
+   * top (`top/…/manager/person`), so a subtree is one begins_with range.
+   */
+  reportingLine: (userId: string) => ({ PK: `USER#${userId}`, SK: 'MANAGER' }),
+  reportsOf: (managerId: string) => `USER#${managerId}#REPORTS`,
+  orgChart: 'ORGCHART',
+  /**
    * A colleague's endorsement of a person's skill, under the endorsed person: one Query (begins_with
    * ENDORSE#) reads all of them, grouped by skill in the sort key.
    */

@@ -19,6 +19,10 @@ import type { IdentityProviderRegistry, SamlMetadataCheck } from './orgs/identit
 import { OrganisationService } from './orgs/organisations';
 import { PartnerAccess } from './orgs/partner-access';
 import type { PartnerOrganisations } from './orgs/partner-organisations';
+import type { DirectoryService } from './people/directory-service';
+import type { PeopleImports } from './people/lazy-people-import';
+import type { ReportingService } from './people/reporting-service';
+import type { SignInAccounts } from './people/sign-in-accounts';
 import type { PostService } from './posts/post-service';
 import type { EndorsementService } from './profiles/endorsements';
 import { FirstSignIn } from './profiles/first-sign-in';
@@ -63,6 +67,9 @@ export interface ModuleServices {
   notifications: NotificationService;
   audience: AudiencePreviews;
   mailPreferences: MailPreferenceService;
+  directory: DirectoryService;
+  reporting: ReportingService;
+  peopleImport: PeopleImports;
   attachments: AttachmentService;
   partners: LazyService<PartnerOrganisations>;
   invitations: LazyService<InvitationService>;
@@ -76,6 +83,8 @@ export interface ServiceContext extends DomainContext {
   search?: SearchIndex;
   /** The HMAC key of unsubscribe links (domain/mail/unsubscribe-token.ts); none when mail is off. */
   unsubscribeKey?: () => Promise<Uint8Array>;
+  /** Where deactivated people are stopped from signing in (Cognito in AWS); see people/sign-in-accounts.ts. */
+  signInAccounts?: SignInAccounts;
   /** Where attachment and photo bytes live (the attachments module only). */
   blobs?: BlobStore;
   attachmentLimits?: AttachmentLimits;

@@ -574,6 +574,9 @@ export async function createBroker(opts: BrokerOptions): Promise<Broker> {
       if (email !== null) return await startFederation(res, uid, await providerForEmail(email), email.trim());
       const accountId = form.get('account') ?? '';
       const account = employeeAccount(accountId);
+      // A person deactivated (SCIM, an HR import) cannot sign in: as Cognito with the user disabled.
+      if ((await opts.table.get(keys.profile(account.id)))?.active === false)
+        throw new SignInStopped(`The account "${account.id}" has been deactivated and cannot sign in.`);
       const user = await issueFor({
         sub: account.id,
         username: account.id,

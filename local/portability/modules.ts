@@ -28,6 +28,10 @@ const BY_TYPE: Record<string, ExportModule> = {
   handle: 'people',
   skill: 'people',
   manager: 'people',
+  // Issue 15: the directory's rows, reporting lines and e-mail claims are kept with the profiles.
+  directoryEntry: 'people',
+  reportingLine: 'people',
+  emailClaim: 'people',
   organisation: 'organisations',
   space: 'spaces',
   member: 'spaces',

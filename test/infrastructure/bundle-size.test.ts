@@ -38,16 +38,20 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   // every sharing and membership change (the invitation acceptance and creation code load lazily).
   // The well-formed-text middleware (issue 14: lone surrogates are a 400) added ~1 KiB to each.
   // Wiki: its page-tree lookups (page-tree/nodes, the parent picker's title prefix) +1.4 KiB.
+  // Issue 15 (people directory): +1–2 KiB in every API module (the directory's rows written with the
+  // profile at first sign-in, keys.ts); profiles +15 KiB for the directory, reporting lines and org
+  // chart reads and their schemas (the HR import loads lazily).
   // Issue 15b: profiles gained endorsements, topic choices, @mention candidates and the vCard (7 routes
   // and their schemas, ~10.6 KiB); search the expertise, "knows about" and activity routes (~8.5 KiB).
+  // Issue 15 (directory) adds ~1.3 KiB to every API module (attachments included) and the fan-out.
   // Issue 17: the attachment keys and the sanitizer's attached-image rule (~0.5–1 KiB each).
   { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 177 * KiB },
-  { prefix: 'ApiPostsHandler', name: 'posts', bytes: 184 * KiB },
-  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 182 * KiB },
-  { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 192 * KiB },
-  { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 176 * KiB },
+  { prefix: 'ApiPostsHandler', name: 'posts', bytes: 185 * KiB },
+  { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 183 * KiB },
+  { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 193 * KiB },
+  { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 190 * KiB },
   { prefix: 'ApiSearchHandler', name: 'search', bytes: 193 * KiB },
-  { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 182 * KiB },
+  { prefix: 'ApiNotificationsHandler', name: 'notifications', bytes: 183 * KiB },
   // Stream and queue consumers retry a whole batch while a dependency is down (streams/outage-retry.ts);
   // issue 15b: the OpenSearchIndex class it writes through now holds the expertise reader too; issue
   // 17: the indexer also reads a page's or post's attachment names.
@@ -56,19 +60,22 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   // (gathered-events.ts), sends immediate e-mails (domain/mail/, SES over the SDK's signer) and pages a
   // large audience to SQS over SigV4 (platform/sqs-queue.ts).
   // +0.3 KiB: the invitation and audit keys (functions/data/keys.ts, in every bundle).
-  { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 71 * KiB },
+  { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 72 * KiB },
   // The fan-out's page writer: the fan-out without the SQS adapter (streams/fanout-pages-lambda.ts).
   { prefix: 'FanoutPagesWriter', name: 'fanout-pages', bytes: 69 * KiB },
   { prefix: 'StreamsBookmarkMetadataHandler', name: 'bookmark-metadata', bytes: 53 * KiB },
   // Attachments (issue 17): the files module signs S3 requests itself (functions/blobs/sigv4.ts over
   // node:crypto, no S3 client); its cleanup consumer deletes objects with the same signer.
-  { prefix: 'ApiAttachmentsHandler', name: 'attachments', bytes: 182 * KiB },
+  { prefix: 'ApiAttachmentsHandler', name: 'attachments', bytes: 184 * KiB },
   { prefix: 'StreamsAttachmentCleanupHandler', name: 'attachment-cleanup', bytes: 53 * KiB },
   // The digest job: the mail domain, the SES and Secrets Manager calls over the SDK's signer.
   { prefix: 'MailDigestJob', name: 'digest', bytes: 49 * KiB },
   // The trigger reads the table since issue 16 (IDP, ORG and profile items): the Table adapter and keys.
+  // +0.1 KiB (issue 15): the people directory's and reporting lines' keys in functions/data/keys.ts.
   { prefix: 'AuthPreTokenGeneration', name: 'pre-token-generation', bytes: 42 * KiB },
   { prefix: 'SearchSecurityConfig', name: 'search-security-config', bytes: 4 * KiB },
+  // SCIM (issue 15): hono without zod-openapi, the reporting and provisioning domain, the Cognito adapter.
+  { prefix: 'ScimHandler', name: 'scim', bytes: 80 * KiB },
 ];
 
 /** The SDK's share of any bundle's start-up may not exceed this (the floor's, plus headroom). */

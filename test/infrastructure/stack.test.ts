@@ -11,6 +11,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { PUBLIC_PATHS } from '../../functions/api/middleware/authenticate';
 import { ALL_MODULES } from '../../functions/api/modules/all-modules';
+import type { ModuleName } from '../../functions/api/modules/api-module';
 import { TABLE_DEFINITION } from '../../functions/data/table-definition';
 import { ENV } from '../../functions/platform/environment';
 import { BOOKMARK_METADATA_ITEM_TYPES } from '../../functions/streams/bookmark-metadata';
@@ -263,11 +264,14 @@ describe('auth', () => {
       USER_POOL_ID: { Ref: pool },
       USER_POOL_CLIENT_ID: { Ref: logicalIdOf('AWS::Cognito::UserPoolClient', 'AuthUserPoolWebClient') },
     });
-    // No other role may touch the pool's identity providers.
+    // No other role may touch the pool's identity providers (SCIM and the profiles Lambda may only
+    // disable and enable users: the test under "scim").
     const others = identityStatements().filter(
       ({ policy, statement }) =>
         !policy.startsWith('ApiSpacesHandlerRole') &&
-        actions(statement).some((a) => a.startsWith('cognito-idp:')),
+        actions(statement).some(
+          (a) => a.startsWith('cognito-idp:') && !/^cognito-idp:Admin(Dis|En)ableUser$/.test(a),
+        ),
     );
     expect(others).toEqual([]);
   });
@@ -333,6 +337,8 @@ describe('api', () => {
     );
     // The unsubscribe link also takes the RFC 8058 one-click POST.
     expected.push({ routeKey: 'POST /api/unsubscribe', module: 'notifications' });
+    // SCIM (issue 15) is its own Lambda, not an API module.
+    expected.push({ routeKey: 'ANY /api/scim/v2/{proxy+}', module: undefined as unknown as ModuleName });
     const integrations = Object.fromEntries(resources('AWS::ApiGatewayV2::Integration'));
     const actual = resources('AWS::ApiGatewayV2::Route').map(([, route]) => {
       const integration = integrations[(route.Properties.Target['Fn::Join'][1][1] as { Ref: string }).Ref];
@@ -364,7 +370,13 @@ describe('api', () => {
     expect(routes.length).toBeGreaterThanOrEqual(30);
     for (const [, route] of routes) {
       const unsubscribe = ['GET /api/unsubscribe', 'POST /api/unsubscribe'];
-      if (['GET /api/health', 'GET /api/openapi.json', ...unsubscribe].includes(route.Properties.RouteKey)) {
+      // SCIM's client proves itself with its own bearer token, checked by the SCIM Lambda (test below).
+      const scim = ['ANY /api/scim/v2/{proxy+}'];
+      if (
+        ['GET /api/health', 'GET /api/openapi.json', ...unsubscribe, ...scim].includes(
+          route.Properties.RouteKey,
+        )
+      ) {
         expect(route.Properties.AuthorizationType).toBe('NONE');
         continue;
       }
@@ -436,6 +448,8 @@ describe('api', () => {
       const env = fn.Properties.Environment.Variables;
       const search: string[] = module.name === 'search' ? [ENV.searchEndpoint] : [];
       if (module.name === 'notifications') search.push(ENV.unsubscribeSecretArn);
+      // The profiles Lambda disables people in the pool when an HR import deactivates them.
+      if (module.name === 'profiles') search.push('USER_POOL_ID');
       if (module.name === 'attachments') search.push(ENV.filesBucket, ENV.filesDownloadDomain);
       // Partner organisations (spaces) register their identity providers in the user pool.
       if (module.name === 'spaces') search.push(ENV.userPoolId, ENV.userPoolClientId);
@@ -463,6 +477,37 @@ describe('api', () => {
   });
 });
 
+describe('scim', () => {
+  it('has its own Lambda that reads its token secret and may only disable and enable users of the pool', () => {
+    const fn = template.findResources('AWS::Lambda::Function')[
+      logicalIdOf('AWS::Lambda::Function', 'ScimHandler')
+    ] as Resource;
+    const env = fn.Properties.Environment.Variables;
+    expect(Object.keys(env).sort()).toEqual(
+      [
+        ENV.logLevel,
+        ENV.serviceName,
+        ENV.tableName,
+        ENV.originSecret,
+        'SCIM_TOKEN_SECRET_ARN',
+        'USER_POOL_ID',
+      ].sort(),
+    );
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) =>
+        (policy as Resource).Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[],
+    );
+    const cognito = statements.filter((s) => JSON.stringify(s.Action).includes('cognito-idp:Admin'));
+    expect(cognito.length).toBe(2); // the SCIM Lambda and the profiles Lambda
+    for (const statement of cognito) {
+      expect(statement.Action).toEqual(['cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser']);
+      expect(statement.Resource).toEqual({
+        'Fn::GetAtt': [logicalIdOf('AWS::Cognito::UserPool', 'AuthUserPool'), 'Arn'],
+      });
+    }
+  });
+});
+
 describe('lambda functions', () => {
   it('run nodejs22.x on arm64 with an ES module bundle, active tracing and their own log group', () => {
     const functions = ourFunctions();
@@ -472,6 +517,7 @@ describe('lambda functions', () => {
         'AuthPreTokenGenerationFunction',
         'FanoutPagesWriterFunction',
         'MailDigestJobFunction',
+        'ScimHandlerFunction',
         'SearchSecurityConfigFunction',
         'StreamsIndexerHandlerFunction',
         'StreamsFanoutHandlerFunction',

@@ -298,6 +298,12 @@ const EVERY_ROUTE: [string, string, unknown?][] = [
   ['GET', '/me'],
   ['PATCH', '/me', { title: 'x', version: 1 }],
   ['GET', '/people?skill=kubernetes'],
+  ['GET', '/people'],
+  ['GET', '/people/suggest?q=al'],
+  ['GET', '/people/alice/org-chart'],
+  ['GET', '/people/alice/reports'],
+  ['PUT', '/people/bob/manager', { managerId: 'alice' }],
+  ['POST', '/people/import', { csv: 'Email,Name\na@corp.example,A' }],
   ['GET', '/expertise?topic=kubernetes'],
   ['GET', '/people/alice/topics'],
   ['GET', '/people/alice/activity'],
@@ -1030,6 +1036,27 @@ const GLOBAL_ROUTES: [string, Record<Actor, number>, (actor: Actor) => Promise<A
     },
   ],
   ['GET /people?skill=', everyone(200), (a) => call(a, 'GET', '/people?skill=logistics')],
+  // The people directory and reporting lines (issue 15): everyone reads what they may see (partners:
+  // employees and their own organisation); admins alone set managers and import.
+  ['GET /people', everyone(200), (a) => call(a, 'GET', '/people?department=logistics')],
+  ['GET /people/suggest', everyone(200), (a) => call(a, 'GET', '/people/suggest?q=al')],
+  ['GET /people/{employee}/org-chart', everyone(200), (a) => call(a, 'GET', '/people/alice/org-chart')],
+  [
+    'GET /people/{globex partner}/org-chart',
+    { ...everyone(200), partner: 404 },
+    (a) => call(a, 'GET', '/people/gus/org-chart'),
+  ],
+  ['GET /people/{employee}/reports', everyone(200), (a) => call(a, 'GET', '/people/alice/reports')],
+  [
+    'PUT /people/{}/manager',
+    adminOnly(200, 403),
+    (a) => call(a, 'PUT', '/people/bob/manager', { managerId: 'alice' }),
+  ],
+  [
+    'POST /people/import',
+    adminOnly(200, 403),
+    (a) => call(a, 'POST', '/people/import', { csv: 'Email,Name\nmatrix@corp.example,Matrix Person' }),
+  ],
   ['GET /search', everyone(200), (a) => call(a, 'GET', '/search?q=matrix')],
   ['GET /search/suggest', everyone(200), (a) => call(a, 'GET', '/search/suggest?q=ma')],
   // Following a person needs seeing them (another organisation's partner is a 404); yourself is a 409.

@@ -49,6 +49,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <NavLink to="/spaces">Spaces</NavLink>
             <NavLink to="/drafts">Drafts</NavLink>
             <NavLink to="/bookmarks">Bookmarks</NavLink>
+            <NavLink to="/people">People</NavLink>
             {isAdmin && <NavLink to="/admin/partners">Admin</NavLink>}
           </nav>
           <TypeAhead />

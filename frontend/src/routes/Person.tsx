@@ -61,6 +61,12 @@ export default function Person() {
                 <a href={`tel:${p.phone.replace(/[^+\d]/g, '')}`}>{p.phone}</a>
               </>
             )}
+            {p.kind === 'employee' && (
+              <>
+                {' · '}
+                <Link to={`/people/${encodeURIComponent(p.userId)}/org`}>Org chart</Link>
+              </>
+            )}
             {/* Personal blogs are open to employees only: a partner would find Not found there. */}
             {p.kind === 'employee' && !user.org && (
               <>

@@ -1,19 +1,32 @@
+import { DirectoryService } from '../../domain/people/directory-service';
+import { lazyPeopleImport } from '../../domain/people/lazy-people-import';
+import { ReportingService } from '../../domain/people/reporting-service';
 import { EndorsementService } from '../../domain/profiles/endorsements';
 import { MentionCandidates } from '../../domain/profiles/mention-candidates';
 import { ProfileService } from '../../domain/profiles/profile-service';
 import { TopicPreferences } from '../../domain/profiles/topic-preferences';
+import { directoryRoutes, PEOPLE_IMPORT_BODY_LIMIT, PEOPLE_IMPORT_PATH } from '../routes/directory';
 import { endorsementRoutes } from '../routes/endorsements';
 import { peopleRoutes } from '../routes/people';
 import type { ApiModule } from './api-module';
 
 export const profilesModule: ApiModule = {
   name: 'profiles',
-  description: 'Commonplace profiles: the signed-in person, people and skills',
-  routes: [peopleRoutes, endorsementRoutes],
-  services: (core, ctx) => ({
-    profiles: new ProfileService(ctx),
-    endorsements: new EndorsementService(ctx),
-    topicPreferences: new TopicPreferences(ctx),
-    mentions: new MentionCandidates(ctx, core.spaces),
-  }),
+  description:
+    'Commonplace profiles: the signed-in person, people, skills, endorsements, the directory and reporting lines',
+  // The directory first: its literal paths (/people/suggest, /people/import) before /people/{userId}.
+  routes: [directoryRoutes, peopleRoutes, endorsementRoutes],
+  bodyLimits: { [PEOPLE_IMPORT_PATH]: PEOPLE_IMPORT_BODY_LIMIT },
+  services: (core, ctx) => {
+    const reporting = new ReportingService(ctx);
+    return {
+      profiles: new ProfileService(ctx),
+      endorsements: new EndorsementService(ctx),
+      topicPreferences: new TopicPreferences(ctx),
+      mentions: new MentionCandidates(ctx, core.spaces),
+      directory: new DirectoryService(ctx),
+      reporting,
+      peopleImport: lazyPeopleImport(ctx, reporting, ctx.signInAccounts),
+    };
+  },
 };

@@ -1,9 +1,9 @@
-/** The caller and the people directory: profiles, skills. */
+/** The caller and people's profiles (the directory itself: directory.ts). */
 import { createRoute } from '@hono/zod-openapi';
 import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
 import { createRouter } from '../router';
-import { PageQuery, UserIdParam } from '../schemas/common';
-import { MeView, PersonPage, ProfileView, SkillQuery, UpdateProfileBody } from '../schemas/profiles';
+import { UserIdParam } from '../schemas/common';
+import { MeView, ProfileView, UpdateProfileBody } from '../schemas/profiles';
 
 const tags = ['people'];
 
@@ -41,22 +41,6 @@ export function peopleRoutes() {
       const principal = c.var.principal;
       const profile = await c.var.services.profiles.update(principal, c.req.valid('json'));
       return c.json({ ...profile, groups: [...principal.groups] }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/people',
-      tags,
-      ...secured,
-      summary: 'People with a skill, by name',
-      request: { query: SkillQuery },
-      responses: { 200: ok(PersonPage), ...standardErrors },
-    }),
-    async (c) => {
-      const { skill, limit, cursor } = c.req.valid('query');
-      return c.json(await c.var.services.profiles.withSkill(c.var.principal, skill, limit, cursor), 200);
     },
   );
 

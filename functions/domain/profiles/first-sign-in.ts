@@ -5,6 +5,7 @@
  */
 import { TransactionFailed } from '../../data/errors';
 import type { DomainContext } from '../context';
+import { directoryWrites } from '../people/directory-entry';
 import { isPartner, type Principal } from '../principal';
 import type { SpaceService } from '../spaces/space-service';
 import { handleClaimItem, handleFromEmail, type Profile, profileItem } from './profile';
@@ -49,6 +50,8 @@ export class FirstSignIn {
             },
           },
           ...(partner ? [] : this.spaces.personalSpaceItems(profile, now)),
+          // The directory's rows (name, @handle): put with the profile, so the two never disagree.
+          ...directoryWrites(undefined, profile),
         ]);
       } catch (error) {
         if (!(error instanceof TransactionFailed)) throw error;

@@ -12,6 +12,7 @@ import { loadMarkdown } from '../content/load-markdown';
 import { normalizeTag } from '../content/names';
 import type { DomainContext } from '../context';
 import { EditConflict, InvalidInput, NotFound } from '../errors';
+import { directoryWrites } from '../people/directory-entry';
 import { isPartner, type Principal } from '../principal';
 import { canSeePerson } from '../spaces/space-access';
 import { EDITABLE_PROFILE_FIELDS, type Profile, profileItem, skillItems, toProfile } from './profile';
@@ -102,6 +103,7 @@ export class ProfileService {
         rewrite,
         ...skillItems(updated, added).map((Item) => ({ Put: { Item } })),
         ...removed.map((skill) => ({ Delete: { Key: keys.skill(principal.userId, skill) } }) as TransactItem),
+        ...directoryWrites(current, updated),
       ]);
     } catch (error) {
       if (error instanceof TransactionFailed && error.failedAt(0)) {

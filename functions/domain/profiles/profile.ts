@@ -29,6 +29,12 @@ export interface Profile {
   updatedAt?: string;
   /** Profiles from before profiles could be edited have none stored: read as 1 (toProfile). */
   version: number;
+  /** false once deactivated (SCIM, an HR import): cannot sign in; their content stays. Absent = active. */
+  active?: boolean;
+  /** Where the person came from when not from a first sign-in: `import` (CSV) or `scim`. */
+  source?: 'import' | 'scim';
+  /** The provisioning client's own id for the person (SCIM `externalId`). */
+  externalId?: string;
 }
 
 export const EDITABLE_PROFILE_FIELDS = ['title', 'department', 'location', 'phone', 'about'] as const;
