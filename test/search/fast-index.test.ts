@@ -504,7 +504,7 @@ describe('FastSearchIndex: expertise, topics and activity as the reference ranki
           expect(a.people.map((p) => [p.userId, p.contributions, p.evidence.map((d) => d.id)])).toEqual(
             b.people.map((p) => [p.userId, p.contributions, p.evidence.map((d) => d.id)]),
           );
-          a.people.forEach((p, i) => expect(p.score).toBeCloseTo(b.people[i].score, 9));
+          for (const [i, p] of a.people.entries()) expect(p.score).toBeCloseTo(b.people[i].score, 9);
         }
         for (const userId of ['user-0', 'user-3', 'user-39']) {
           expect(await fast.topicsOf(userId, access, 10, NOW)).toEqual(

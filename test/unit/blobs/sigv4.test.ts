@@ -63,7 +63,12 @@ describe('presigned GET', () => {
         query: responseHeaders,
         headers: { host: 'b.s3.eu-west-1.amazonaws.com', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
       }),
-      { expiresIn: 300, signingDate: now, unsignableHeaders: new Set(['x-amz-content-sha256']), unhoistableHeaders: new Set(['x-amz-content-sha256']) },
+      {
+        expiresIn: 300,
+        signingDate: now,
+        unsignableHeaders: new Set(['x-amz-content-sha256']),
+        unhoistableHeaders: new Set(['x-amz-content-sha256']),
+      },
     );
     expect(ours.searchParams.get('X-Amz-Signature')).toBe(theirs.query?.['X-Amz-Signature']);
   });
