@@ -10,7 +10,14 @@ import { ensureFrontendBuilt } from '../../frontend/scripts/ensure-built';
 import { keys } from '../../functions/data/keys';
 import { seedDemoData } from '../../local/seed';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
-import { browserSuite, expectAccessible, launchChromium, newSession, screenshot } from './helpers/browser';
+import {
+  browserSuite,
+  expectAccessible,
+  launchChromium,
+  newSession,
+  screenshot,
+  signIn,
+} from './helpers/browser';
 
 const { chromiumPath, describeInChromium } = browserSuite('federation.test.ts');
 
@@ -134,4 +141,69 @@ describeInChromium('partners sign in through their own identity provider', () =>
       });
     }
   }, 90_000);
+
+  /** The access token the web client holds (its OIDC user, kept in localStorage). */
+  async function tokenIn(page: Page): Promise<string> {
+    return page.evaluate(() => {
+      for (let i = 0; i < localStorage.length; i++) {
+        const key = localStorage.key(i)!;
+        if (key.startsWith('oidc.user:'))
+          return JSON.parse(localStorage.getItem(key)!).access_token as string;
+      }
+      throw new Error('not signed in');
+    });
+  }
+
+  test('an admin adds a third organisation in the UI; its user signs in through its own IdP with no restart; suspended, his next request fails', async () => {
+    const admin = await newSession(browser);
+    const ian = await newSession(browser);
+    try {
+      // Before: Initech is no organisation, so its IdP is offered nowhere.
+      await ian.page.goto(`${rt.url}/`);
+      await ian.page.getByRole('button', { name: 'Sign in' }).click();
+      await ian.page.getByRole('heading', { level: 1, name: 'Sign in to Commonplace' }).waitFor();
+      await expect(ian.page.getByRole('button', { name: 'Sign in with Initech' }).count()).resolves.toBe(0);
+
+      await signIn(admin.page, rt.url, 'admin');
+      await admin.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+      await admin.page.getByRole('heading', { level: 1, name: 'Partner organisations' }).waitFor();
+      await admin.page.getByLabel('Id (lower case, used in URLs)').fill('initech');
+      await admin.page.getByLabel('Name', { exact: true }).fill('Initech');
+      await admin.page.getByLabel('E-mail domains (comma-separated)').fill('initech.example');
+      await admin.page.getByLabel('Issuer URL').fill(`${rt.url}/idp/initech`);
+      await admin.page.getByLabel('Client id').fill('commonplace-broker');
+      await admin.page.getByLabel('Client secret (stored, never shown again)').fill('local-demo-secret');
+      await admin.page.getByRole('button', { name: 'Add organisation' }).click();
+      await admin.page.getByRole('heading', { level: 1, name: 'Initech' }).waitFor();
+
+      // Ian, by his work e-mail: the broker finds Initech's domain and provider in the table.
+      await ian.page.goto(`${rt.url}/`);
+      await ian.page.getByRole('button', { name: 'Sign in' }).click();
+      await ian.page.getByLabel('Work e-mail').fill('ian@initech.example');
+      await ian.page.getByRole('button', { name: 'Continue with my organisation' }).click();
+      await ian.page.getByRole('heading', { level: 1, name: 'Initech sign-in' }).waitFor();
+      await ian.page.getByRole('button', { name: /Ian Initech/ }).click();
+      await ian.page
+        .getByRole('button', { name: /Account menu: Ian Initech External \(initech\)/ })
+        .waitFor();
+      const token = await tokenIn(ian.page);
+      expect((await rt.api(token, 'GET', '/me')).status).toBe(200);
+
+      // Suspended in the UI: the same, unexpired token is refused on its very next request.
+      await admin.page.getByRole('button', { name: 'Suspend' }).click();
+      await admin.page.getByRole('button', { name: 'Reactivate' }).waitFor();
+      const refused = await rt.api(token, 'GET', '/me');
+      expect(refused.status).toBe(403);
+      expect(refused.body.detail).toMatch(/suspended/);
+
+      // The audit trail has both changes.
+      const audit = await rt.api('admin', 'GET', '/audit?target=organisation%3Ainitech');
+      expect(audit.status).toBe(200);
+      expect(audit.body.items.length).toBeGreaterThanOrEqual(2);
+      expect(ian.errors).toEqual([]);
+    } finally {
+      await admin.context.close();
+      await ian.context.close();
+    }
+  }, 120_000);
 });
