@@ -286,7 +286,7 @@ export class Web extends Construct {
     }
   }
 
-  /** Lets the app show images from, and send uploads to, these origins (img-src, connect-src). */
+  /** Lets the app show images from, and send uploads to, these origins (the policy's image and connect sources). */
   allowFileOrigins(origins: string[]): void {
     this.fileOrigins.push(...origins);
   }

@@ -16,12 +16,23 @@ export const EXPORT_MODULES = [
   'pages',
   'bookmarks',
   'subscriptions',
+  'attachments',
+  'audit',
   'other',
 ] as const;
 export type ExportModule = (typeof EXPORT_MODULES)[number];
 
 /** Item types that are derived (see above); their items are skipped by export and by "is it empty". */
-export const DERIVED_TYPES = new Set(['feed', 'notification', 'likesGathered', 'digest', 'migration']);
+export const DERIVED_TYPES = new Set([
+  'feed',
+  'notification',
+  'likesGathered',
+  'digest',
+  'digest-marker',
+  'migration',
+  // An upload not yet confirmed: it expires within a day and is never part of anyone's content.
+  'upload',
+]);
 
 const BY_TYPE: Record<string, ExportModule> = {
   profile: 'people',
@@ -32,7 +43,13 @@ const BY_TYPE: Record<string, ExportModule> = {
   directoryEntry: 'people',
   reportingLine: 'people',
   emailClaim: 'people',
+  endorsement: 'people',
+  // The broker's link of a federated subject to a user id (what Cognito keeps in AWS).
+  'identity-link': 'people',
   organisation: 'organisations',
+  'organisation-domain': 'organisations',
+  'organisation-provider': 'organisations',
+  invitation: 'spaces',
   space: 'spaces',
   member: 'spaces',
   share: 'spaces',
@@ -50,6 +67,10 @@ const BY_TYPE: Record<string, ExportModule> = {
   follow: 'subscriptions',
   subscription: 'subscriptions',
   subscriptionSettings: 'subscriptions',
+  'mail-preferences': 'subscriptions',
+  // The records of files; their bytes live in the blob store, which an export does not copy.
+  attachment: 'attachments',
+  audit: 'audit',
 };
 
 /** Items without a `type` are recognised by their keys (pointers and counters written beside the items). */
@@ -58,6 +79,7 @@ const BY_KEY: [RegExp, RegExp, ExportModule | 'derived'][] = [
   [/^SPACE#/, /^BOOKMARK#/, 'bookmarks'],
   [/^BMTAGS#/, /^TAG#/, 'bookmarks'],
   [/^USER#/, /^PREFS#/, 'subscriptions'],
+  [/^SPACE#/, /^ATTACHUSAGE$/, 'attachments'],
   [/^USER#/, /^SUBSETTINGS$/, 'subscriptions'],
   [/^USER#/, /^(NOTE|FEED|LIKES|DIGEST)#/, 'derived'],
   [/^FEED#/, /^FEED#/, 'derived'],

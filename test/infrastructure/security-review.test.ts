@@ -30,6 +30,12 @@ const only = (type: string): Json => {
   expect(found).toHaveLength(1);
   return found[0][1];
 };
+/** The web app's distribution (the files have a download distribution of their own, issue 17). */
+const webDistribution = (): Json => {
+  const found = resources('AWS::CloudFront::Distribution').filter(([id]) => id.startsWith('WebDistribution'));
+  expect(found).toHaveLength(1);
+  return found[0][1];
+};
 const roleArn = (prefix: string) => {
   const id = resources('AWS::IAM::Role').find(([logicalId]) => logicalId.startsWith(prefix))?.[0];
   if (!id) throw new Error(`No role ${prefix}`);
@@ -223,7 +229,7 @@ describe('a WAF in front of CloudFront', () => {
   });
 
   it('is attached to the distribution through the parameter the edge stack writes', () => {
-    const distribution = only('AWS::CloudFront::Distribution').Properties.DistributionConfig;
+    const distribution = webDistribution().Properties.DistributionConfig;
     const [reader] = resources('Custom::EdgeParameter');
     expect(distribution.WebACLId).toEqual({ 'Fn::GetAtt': [reader[0], 'Parameter.Value'] });
     const parameter = Object.values(
@@ -263,7 +269,7 @@ describe('the API is reached through CloudFront only', () => {
     const reference = JSON.stringify({
       'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']],
     });
-    const origins = only('AWS::CloudFront::Distribution').Properties.DistributionConfig.Origins as Json[];
+    const origins = webDistribution().Properties.DistributionConfig.Origins as Json[];
     const api = origins.find((o) => o.CustomOriginConfig);
     expect(api.OriginCustomHeaders).toEqual([
       { HeaderName: 'x-commonplace-origin', HeaderValue: JSON.parse(reference) },

@@ -19,7 +19,9 @@ describe('security headers', () => {
     async (pathname) => {
       const response = await fetch(`${rt.url}${pathname}`);
       await response.arrayBuffer();
-      for (const [name, value] of Object.entries(securityHeaders({ https: false })))
+      for (const [name, value] of Object.entries(
+        securityHeaders({ https: false, fileOrigins: [rt.filesOrigin] }),
+      ))
         expect([name, response.headers.get(name)]).toEqual([name, value]);
       const csp = response.headers.get('content-security-policy') ?? '';
       expect(csp).toContain("img-src 'self' data: blob:");
@@ -30,7 +32,9 @@ describe('security headers', () => {
   );
 
   test('over plain HTTP there is no HSTS and nothing to upgrade; over HTTPS both are sent', () => {
-    expect(securityHeaders({ https: false })['Strict-Transport-Security']).toBeUndefined();
+    expect(
+      securityHeaders({ https: false, fileOrigins: [rt.filesOrigin] })['Strict-Transport-Security'],
+    ).toBeUndefined();
     expect(contentSecurityPolicy([], { https: false })).not.toContain('upgrade-insecure-requests');
     const https = securityHeaders({ https: true, signInOrigins: ['https://login.example.com'] });
     expect(https['Strict-Transport-Security']).toBe('max-age=63072000; includeSubDomains');

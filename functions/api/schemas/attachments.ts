@@ -1,6 +1,7 @@
 /** Request and response schemas of the attachments module: uploads, attachments, profile photos. */
 import { z } from '@hono/zod-openapi';
 import { id, SpaceIdParam } from './common';
+import { ALLOWED_TYPES, PHOTO_TYPES } from '../../domain/attachments/file-type';
 
 export const PageOwnerParams = SpaceIdParam.extend({
   pageId: id.openapi({ param: { name: 'pageId', in: 'path' }, example: 'release-process' }),
@@ -19,9 +20,7 @@ const size = z
   .max(2 ** 40)
   .openapi({ description: 'Exactly the bytes that will be sent (the upload form allows this size only)' });
 const contentType = z
-  .string()
-  .max(200)
-  .regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/, 'a media type such as image/png')
+  .enum(Object.keys(ALLOWED_TYPES) as [string, ...string[]])
   .openapi({ description: 'The media type; it must match the name and, at confirmation, the bytes' });
 
 export const UploadRequestBody = z
@@ -35,7 +34,10 @@ export const UploadRequestBody = z
   })
   .strict()
   .openapi('UploadRequest');
-export const PhotoUploadBody = z.object({ size, contentType }).strict().openapi('PhotoUploadRequest');
+export const PhotoUploadBody = z
+  .object({ size, contentType: z.enum(PHOTO_TYPES).openapi({ description: 'A PNG, JPEG or WebP image' }) })
+  .strict()
+  .openapi('PhotoUploadRequest');
 export const ConfirmUploadBody = z
   .object({ uploadId: id.openapi({ description: 'The `uploadId` the upload request answered' }) })
   .strict()

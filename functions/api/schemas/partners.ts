@@ -130,7 +130,11 @@ export const PersonAccessView = z
 
 export const InvitationBody = z
   .object({
-    email: z.string().max(254).email(),
+    // A plain pattern the document carries, so what it states is exactly what is accepted.
+    email: z
+      .string()
+      .max(254)
+      .regex(/^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'an e-mail address such as name@example.com'),
     role: z.enum(['editor', 'reader']).default('reader'),
   })
   .strict()
