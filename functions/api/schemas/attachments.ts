@@ -1,7 +1,7 @@
 /** Request and response schemas of the attachments module: uploads, attachments, profile photos. */
 import { z } from '@hono/zod-openapi';
-import { id, SpaceIdParam } from './common';
 import { ALLOWED_TYPES, PHOTO_TYPES } from '../../domain/attachments/file-type';
+import { id, SpaceIdParam } from './common';
 
 export const PageOwnerParams = SpaceIdParam.extend({
   pageId: id.openapi({ param: { name: 'pageId', in: 'path' }, example: 'release-process' }),

@@ -134,7 +134,10 @@ export const InvitationBody = z
     email: z
       .string()
       .max(254)
-      .regex(/^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'an e-mail address such as name@example.com'),
+      .regex(
+        /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/,
+        'an e-mail address such as name@example.com',
+      ),
     role: z.enum(['editor', 'reader']).default('reader'),
   })
   .strict()
