@@ -28,7 +28,9 @@ every other failure still fails the run.
    separators or control characters, and an extension that is one of the declared type's (a `.pdf`
    named `image/png` is refused). The document states this in words on `name`; the schema cannot tie
    a string's ending to another field's value. Dropped only when the problem names nothing but
-   `json.name` ("not a valid file name") or `json.contentType` ("not allowed", the name/type pair).
+   `json.name` ("not a valid file name") or `json.contentType` ("not allowed", the name/type pair);
+   and a 413 `file-too-large` for a size over the deployment's own limit (`commonplace:attachmentMaxBytes`,
+   25 MB by default: configured, so stated in words, not in the schema).
 """
 
 import json
@@ -69,6 +71,15 @@ def _only_the_space_rule(response) -> bool:
         and errors[0].get("field") == "json.spaceId"
         and errors[0].get("message") in ("only with visibility space", "required with visibility space")
     )
+
+
+def _over_the_configured_size(response) -> bool:
+    if response.status_code != 413:
+        return False
+    try:
+        return str(response.json().get("type", "")).endswith("/file-too-large")
+    except Exception:
+        return False
 
 
 def _only_the_file_name_rule(response) -> bool:
@@ -147,7 +158,9 @@ def filter_failure(context, failure, case, response) -> bool:
             return _dropped("unissued cursor", case, response)
         if _only_the_space_rule(response):
             return _dropped("spaceId without visibility space", case, response)
-        if "/attachments/uploads" in case.operation.path and _only_the_file_name_rule(response):
+        if "/attachments/uploads" in case.operation.path and (
+            _only_the_file_name_rule(response) or _over_the_configured_size(response)
+        ):
             return _dropped("file name and type checked together", case, response)
         if not _conforms(case):
             return _dropped("not valid by ECMA-262", case, response)

@@ -1,5 +1,6 @@
 /** Request and response schemas of the attachments module: uploads, attachments, profile photos. */
 import { z } from '@hono/zod-openapi';
+import { DEFAULT_ATTACHMENT_LIMITS } from '../../domain/attachments/attachment';
 import { ALLOWED_TYPES, PHOTO_TYPES } from '../../domain/attachments/file-type';
 import { id, SpaceIdParam } from './common';
 
@@ -35,7 +36,12 @@ export const UploadRequestBody = z
   .strict()
   .openapi('UploadRequest');
 export const PhotoUploadBody = z
-  .object({ size, contentType: z.enum(PHOTO_TYPES).openapi({ description: 'A PNG, JPEG or WebP image' }) })
+  .object({
+    size: z.number().int().min(1).max(DEFAULT_ATTACHMENT_LIMITS.photoMaxBytes).openapi({
+      description: 'Exactly the bytes that will be sent (the client sends a cropped square, far smaller)',
+    }),
+    contentType: z.enum(PHOTO_TYPES).openapi({ description: 'A PNG, JPEG or WebP image' }),
+  })
   .strict()
   .openapi('PhotoUploadRequest');
 export const ConfirmUploadBody = z
