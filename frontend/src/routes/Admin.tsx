@@ -4,11 +4,13 @@
  * date and each person's, remove it — and the audit trail of every change to who can see what, with
  * filters, paging and CSV / JSON Lines export. The API decides; this screen only asks.
  */
+
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, NavLink, useNavigate, useParams } from 'react-router';
 import type { z } from 'zod';
 import type { AuditRecordView, OrganisationDetailView } from '../../../functions/api/schemas/partners';
+import { AUDIT_KINDS } from '../../../functions/domain/audit/audit-record';
 import { type ApiError, api, enc, get, getText, isApiError, query } from '../api/client';
 import type { Organisation, Page } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
@@ -473,24 +475,6 @@ interface AuditFilter {
   to?: string;
 }
 
-const KINDS = [
-  'space.shared',
-  'space.unshared',
-  'member.added',
-  'member.role-changed',
-  'member.removed',
-  'organisation.added',
-  'organisation.updated',
-  'organisation.suspended',
-  'organisation.reactivated',
-  'organisation.access-changed',
-  'organisation.removed',
-  'person.access-changed',
-  'invitation.created',
-  'invitation.revoked',
-  'invitation.accepted',
-];
-
 const filterParams = (filter: AuditFilter) => ({
   kind: filter.kind || undefined,
   actor: filter.actor || undefined,
@@ -552,7 +536,7 @@ export function AuditTrail() {
           Kind
           <select {...field('kind')}>
             <option value="">any</option>
-            {KINDS.map((kind) => (
+            {AUDIT_KINDS.map((kind) => (
               <option key={kind} value={kind}>
                 {kind}
               </option>
