@@ -42,6 +42,9 @@ const env = {
   EMPLOYEE_IDENTITY_PROVIDERS: '',
   // The fan-out needs its page queue (functions/streams/fanout.ts).
   FANOUT_PAGES_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/fanout-pages',
+  // The attachments module and the attachment clean-up sign S3 requests for the files bucket.
+  FILES_BUCKET: 'commonplace-files',
+  FILES_DOWNLOAD_DOMAIN: 'files.example.cloudfront.net',
   AWS_REGION: 'eu-west-1',
   LOG_LEVEL: 'WARN',
 };
