@@ -208,17 +208,16 @@ async function start(
   // 1. dynalite, and the front that adds transactions, TTL and the stream.
   const dynamoDir = path.join(dataDir, 'dynamodb');
   const stateDir = options.inMemory ? undefined : path.join(dataDir, 'stream');
-  // dynalite in this process: the front calls its actions as functions (no HTTP hop, no JSON text);
-  // its HTTP endpoint serves the operator's checks below on the same store.
+  // dynalite in this process: the front calls its actions as functions (no HTTP hop, no JSON text),
+  // and so do the data folder's checks below.
   const backend = new InProcessDynalite({
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
     ...(options.inMemory ? {} : { path: dynamoDir }),
   });
-  const backendUrl = await backend.listen();
   opened.push(() => backend.close());
-  await folder?.verify(backendUrl, tableName);
+  await folder?.verify(backend, tableName);
   const front = new DynamoDbFront({
     backend,
     stateDirectory: stateDir,
@@ -236,7 +235,7 @@ async function start(
   });
   await ensureTable(client, tableName);
   const table = new Table(client, tableName);
-  await folder?.open(backendUrl, tableName, () => demoDataLoaded(table));
+  await folder?.open(backend, tableName, () => demoDataLoaded(table));
   // A transaction a crash cut between its writes is completed or rolled back before anything reads.
   const settled = await front.recoverTransactions();
   if (settled.completed || settled.rolledBack)
@@ -256,7 +255,7 @@ async function start(
   // 2. The stream, its failure destination and its consumers (event source mappings).
   const stream = front.stream(tableName);
   // The high-water mark: every few seconds while changes come in, and on close.
-  const markHighWater = () => folder?.markHighWater(backendUrl, stream.latestSequenceNumber);
+  const markHighWater = () => folder?.markHighWater(backend, stream.latestSequenceNumber);
   const highWaterTimer = setInterval(() => {
     Promise.resolve(markHighWater()).catch((error) =>
       console.warn(`Data folder: could not record the high-water mark (${(error as Error).message})`),

@@ -175,7 +175,9 @@ export class DynamoDbFront {
           typeof request.body === 'string'
             ? request.body
             : request.body instanceof Uint8Array
-              ? Buffer.from(request.body).toString('utf8')
+              ? Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength).toString(
+                  'utf8',
+                )
               : '';
         const response = await this.respond(String(target).split('.')[1] ?? '', body);
         return {
