@@ -67,6 +67,7 @@ import type { AttributeMap } from './dynamodb/wire';
 import { createBroker, LOCAL_CLIENT_ID } from './identity/broker';
 import { LOCAL_IDP_CLIENT, PARTNER_IDPS } from './identity/demo-accounts';
 import { registerDemoOrganisations } from './identity/demo-organisations';
+import { loadOrCreateSigningKey } from './identity/oidc-common';
 import { createPartnerIdentityProvider, type PartnerIdentityProvider } from './identity/partner-idp';
 import { fetchToken } from './identity/token-client';
 import {
@@ -260,6 +261,11 @@ async function start(
   }
   // Profiles written before the people directory get its entries once (one GetItem on later starts).
   if (!(await directoryBackfilled(operator))) await backfillDirectory(client, operator);
+  // The sign-in keys are read (or made) now, though the broker and the partners' IdPs are built after
+  // "ready": a damaged key file refuses the start in one line, like every other state file.
+  loadOrCreateSigningKey(path.join(dataDir, 'identity'));
+  for (const partner of PARTNER_IDPS)
+    loadOrCreateSigningKey(path.join(dataDir, 'identity'), `idp-${partner.provider}-key.json`);
 
   phase('data folder, dynalite, front, table checks');
   // 2. The stream, its failure destination and its consumers (event source mappings).
