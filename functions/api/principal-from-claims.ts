@@ -3,7 +3,6 @@
  * verifier of the local runtime (auth.ts) and by the Lambdas, which take the claims the HTTP API's JWT
  * authorizer has already verified (docs/permissions.md says which layer checks what).
  */
-import { PERSON_CLAIM } from '../auth/token-claims';
 import { Unauthenticated } from '../domain/errors';
 import type { Group, Principal } from '../domain/principal';
 
@@ -17,7 +16,7 @@ export function principalFromClaims(claims: Record<string, unknown>): Principal 
   if (!sub || !/^[A-Za-z0-9._~-]{1,64}$/.test(sub))
     throw new Unauthenticated('The token has no usable subject');
   // A sign-in linked to a person an import or SCIM provisioned acts as that person (the trigger says so).
-  const person = claims[PERSON_CLAIM];
+  const person = claims.person_id; // PERSON_CLAIM of functions/auth/token-claims.ts
   if (person !== undefined && (typeof person !== 'string' || !/^[A-Za-z0-9._~-]{1,64}$/.test(person)))
     throw new Unauthenticated('The token names no usable person');
   const groups = claimList(claims.groups).filter((g): g is Group => GROUPS.includes(g as Group));
