@@ -46,7 +46,9 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   // Issue 15 (directory) adds ~1.3 KiB to every API module (attachments included) and the fan-out.
   // Issue 17: the attachment keys and the sanitizer's attached-image rule (~0.5–1 KiB each).
   { prefix: 'ApiSpacesHandler', name: 'spaces', bytes: 177 * KiB },
-  { prefix: 'ApiPostsHandler', name: 'posts', bytes: 185 * KiB },
+  // +1 KiB (issue 15): the person a linked sign-in acts as (principal-from-claims) and the blog of a
+  // provisioned person made at their first request (first-sign-in.ts), in every module.
+  { prefix: 'ApiPostsHandler', name: 'posts', bytes: 186 * KiB },
   { prefix: 'ApiWikiHandler', name: 'wiki', bytes: 183 * KiB },
   { prefix: 'ApiBookmarksHandler', name: 'bookmarks', bytes: 193 * KiB },
   { prefix: 'ApiProfilesHandler', name: 'profiles', bytes: 190 * KiB },
@@ -62,7 +64,8 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   // +0.3 KiB: the invitation and audit keys (functions/data/keys.ts, in every bundle).
   { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 72 * KiB },
   // The fan-out's page writer: the fan-out without the SQS adapter (streams/fanout-pages-lambda.ts).
-  { prefix: 'FanoutPagesWriter', name: 'fanout-pages', bytes: 69 * KiB },
+  // +1 KiB (issue 15): the first-sign-in code every handler carries (a provisioned person's blog).
+  { prefix: 'FanoutPagesWriter', name: 'fanout-pages', bytes: 70 * KiB },
   { prefix: 'StreamsBookmarkMetadataHandler', name: 'bookmark-metadata', bytes: 53 * KiB },
   // Attachments (issue 17): the files module signs S3 requests itself (functions/blobs/sigv4.ts over
   // node:crypto, no S3 client); its cleanup consumer deletes objects with the same signer.
@@ -72,7 +75,8 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   { prefix: 'MailDigestJob', name: 'digest', bytes: 49 * KiB },
   // The trigger reads the table since issue 16 (IDP, ORG and profile items): the Table adapter and keys.
   // +0.1 KiB (issue 15): the people directory's and reporting lines' keys in functions/data/keys.ts.
-  { prefix: 'AuthPreTokenGeneration', name: 'pre-token-generation', bytes: 42 * KiB },
+  // +3 KiB (issue 15): linking a first sign-in to a provisioned person (one conditional transaction).
+  { prefix: 'AuthPreTokenGeneration', name: 'pre-token-generation', bytes: 45 * KiB },
   { prefix: 'SearchSecurityConfig', name: 'search-security-config', bytes: 4 * KiB },
   // SCIM (issue 15): hono without zod-openapi, the reporting and provisioning domain, the Cognito adapter.
   { prefix: 'ScimHandler', name: 'scim', bytes: 80 * KiB },

@@ -178,6 +178,14 @@ describe('auth', () => {
     expect(variables.EMPLOYEE_IDENTITY_PROVIDERS).toBe('corp-entra,corp-okta');
     const reads = statementsOfRole('AuthPreTokenGenerationRole').filter((s) => s.Sid === 'ReadTable');
     expect(reads.flatMap(actions).sort()).toEqual([...TABLE_ACTIONS.read].sort());
+    // Its only writes: the two link items of a first sign-in of a provisioned person; checks of profiles.
+    const statements = statementsOfRole('AuthPreTokenGenerationRole');
+    const link = statements.find((s) => s.Sid === 'LinkProvisionedPeople');
+    expect(link && actions(link)).toEqual(['dynamodb:PutItem']);
+    expect(JSON.stringify(link)).toContain('"dynamodb:LeadingKeys":["SIGNIN#*","LINKED#*"]');
+    const check = statements.find((s) => s.Sid === 'CheckProvisionedPeople');
+    expect(check && actions(check)).toEqual(['dynamodb:ConditionCheckItem']);
+    expect(JSON.stringify(check)).toContain('"dynamodb:LeadingKeys":["USER#*"]');
   });
 
   it('writes each cdk.json partner into the table once (ORG, ORGDOMAIN, IDP), never over what is there', () => {
