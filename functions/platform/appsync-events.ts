@@ -55,15 +55,21 @@ interface PublishResult {
 export class AppSyncEventsChannel implements LiveChannel {
   private readonly handler: NodeHttpHandler;
   private readonly signer: SignatureV4;
+  private readonly protocol: 'http:' | 'https:';
   /** Requests that failed since start (logs; tests). */
   failures = 0;
 
   constructor(
     private readonly httpDomain: string,
-    options: { region: string; credentials: AwsCredentialIdentityProvider; handler?: NodeHttpHandler },
+    options: {
+      region: string;
+      credentials: AwsCredentialIdentityProvider;
+      /** Tests post to a local server over plain HTTP. @default 'https:' */
+      protocol?: 'http:' | 'https:';
+    },
   ) {
-    this.handler =
-      options.handler ?? new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 5_000 });
+    this.protocol = options.protocol ?? 'https:';
+    this.handler = new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 5_000 });
     this.signer = new SignatureV4({
       service: 'appsync',
       region: options.region,
@@ -96,8 +102,9 @@ export class AppSyncEventsChannel implements LiveChannel {
     const body = JSON.stringify({ channel, events });
     const request = new HttpRequest({
       method: 'POST',
-      protocol: 'https:',
-      hostname: this.httpDomain,
+      protocol: this.protocol,
+      hostname: this.httpDomain.split(':')[0],
+      port: this.httpDomain.includes(':') ? Number(this.httpDomain.split(':')[1]) : undefined,
       path: '/event',
       headers: {
         host: this.httpDomain,
