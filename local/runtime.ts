@@ -12,7 +12,6 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { CreateTableCommand, DescribeTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { getRequestListener } from '@hono/node-server';
-import dynalite from 'dynalite';
 import { createApp } from '../functions/api/app';
 import { createTokenVerifier } from '../functions/api/auth';
 import type { ApiDependencies } from '../functions/api/dependencies';
@@ -60,11 +59,12 @@ import { createStreamHandler } from '../functions/streams/stream-consumer';
 import { type BlobServer, startBlobServer } from './blobs/blob-server';
 import { compressResponse } from './compression';
 import { DataFolder } from './data-folder';
+import { InProcessDynalite } from './dynamodb/backend';
 import { DynamoDbFront } from './dynamodb/dynamodb-front';
 import { EventSourceMapping, type EventSourceMappingOptions } from './dynamodb/event-source-mapping';
 import { FailureDestination } from './dynamodb/failure-destination';
-import { type AttributeMap, call } from './dynamodb/wire';
-import { createBroker } from './identity/broker';
+import type { AttributeMap } from './dynamodb/wire';
+import { createBroker, LOCAL_CLIENT_ID } from './identity/broker';
 import { LOCAL_IDP_CLIENT, PARTNER_IDPS } from './identity/demo-accounts';
 import { registerDemoOrganisations } from './identity/demo-organisations';
 import { createPartnerIdentityProvider, type PartnerIdentityProvider } from './identity/partner-idp';
@@ -135,6 +135,8 @@ export interface LocalRuntime {
   failures: FailureDestination;
   search: FastSearchIndex;
   searchStart: SearchStart;
+  /** Milliseconds each step of the start took, in order (printed by `npm start` with STARTUP_TIMINGS=1). */
+  startupPhases: [string, number][];
   /** Saves the search index snapshot now (it is also saved every few minutes and on close). */
   saveSearchSnapshot(): void;
   /** Rebuilds the embedded index from the table into a fresh index, then swaps it in. */
@@ -196,6 +198,13 @@ async function start(
   tableName: string,
   opened: (() => Promise<void> | void)[],
 ): Promise<LocalRuntime> {
+  const phases: [string, number][] = [];
+  let phaseClock = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases.push([name, now - phaseClock]);
+    phaseClock = now;
+  };
   // 0. The folder: no other live server on it, and (on disk) data that is what its manifest says —
   // checked before LevelDB opens it, since LevelDB would quietly start afresh over a damaged folder.
   const serverLock = holdServerLock(dataDir);
@@ -206,18 +215,18 @@ async function start(
   // 1. dynalite, and the front that adds transactions, TTL and the stream.
   const dynamoDir = path.join(dataDir, 'dynamodb');
   const stateDir = options.inMemory ? undefined : path.join(dataDir, 'stream');
-  const backend = dynalite({
+  // dynalite in this process: the front calls its actions as functions (no HTTP hop, no JSON text),
+  // and so do the data folder's checks below.
+  const backend = new InProcessDynalite({
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
     ...(options.inMemory ? {} : { path: dynamoDir }),
   });
-  await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
-  opened.push(() => new Promise<void>((resolve) => backend.close(() => resolve())));
-  const backendUrl = new URL(`http://127.0.0.1:${(backend.address() as AddressInfo).port}`);
-  await folder?.verify(backendUrl, tableName);
+  opened.push(() => backend.close());
+  await folder?.verify(backend, tableName);
   const front = new DynamoDbFront({
-    backend: backendUrl,
+    backend,
     stateDirectory: stateDir,
     ttlSweepMs: options.ttlSweepMs,
   });
@@ -225,13 +234,15 @@ async function start(
   opened.push(() => front.close());
   const client = createDocumentClient({
     endpoint: dynamodbEndpoint,
+    // Requests go to the front in this process (no socket); the endpoint stays for other clients.
+    requestHandler: front.requestHandler(),
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 2,
   });
   await ensureTable(client, tableName);
   const table = new Table(client, tableName);
-  await folder?.open(backendUrl, tableName, () => demoDataLoaded(table));
+  await folder?.open(backend, tableName, () => demoDataLoaded(table));
   // A transaction a crash cut between its writes is completed or rolled back before anything reads.
   const settled = await front.recoverTransactions();
   if (settled.completed || settled.rolledBack)
@@ -248,10 +259,11 @@ async function start(
   // Profiles written before the people directory get its entries once (one GetItem on later starts).
   if (!(await directoryBackfilled(operator))) await backfillDirectory(client, operator);
 
+  phase('data folder, dynalite, front, table checks');
   // 2. The stream, its failure destination and its consumers (event source mappings).
   const stream = front.stream(tableName);
   // The high-water mark: every few seconds while changes come in, and on close.
-  const markHighWater = () => folder?.markHighWater(backendUrl, stream.latestSequenceNumber);
+  const markHighWater = () => folder?.markHighWater(backend, stream.latestSequenceNumber);
   const highWaterTimer = setInterval(() => {
     Promise.resolve(markHighWater()).catch((error) =>
       console.warn(`Data folder: could not record the high-water mark (${(error as Error).message})`),
@@ -309,6 +321,7 @@ async function start(
     if (snapshotFile) saveSnapshot(snapshotFile, initial, indexedUpTo);
     searchStart = { mode: 'rebuild', reason, documents, ms: performance.now() - searchClock };
   }
+  phase('search index');
   const liveIndex = new SwappableSearchIndex(initial);
   const indexer = createIndexer({ table, index: liveIndex });
   const indexChanges = createStreamHandler(indexer);
@@ -435,6 +448,7 @@ async function start(
   uploadSweepTimer.unref();
   opened.push(() => clearInterval(uploadSweepTimer));
 
+  phase('stream consumers, queues, blob store');
   // 4. One HTTP server: /oidc → identity provider, /api → the hono app, the rest → the web client.
   let handler: http.RequestListener = (_req, res) => {
     res.writeHead(503).end('starting');
@@ -475,35 +489,59 @@ async function start(
     port: options.filesPort ?? (process.env.FILES_PORT ? Number(process.env.FILES_PORT) : 0),
   });
   opened.push(() => blobServer.close());
-  // The broker (Cognito's part) at /oidc, and each demo partner organisation's own IdP at /idp/<name>.
-  const idp = await createBroker({
-    issuer,
-    dataDir,
-    redirectUris: [`${url}/auth/callback`, `http://127.0.0.1:${port}/auth/callback`, `${url}/`],
-    table: new Table(client, tableName),
-    localOrigin: url,
-  });
-  const partnerIdps = new Map<string, PartnerIdentityProvider>();
-  for (const partner of PARTNER_IDPS) {
-    partnerIdps.set(
-      partner.provider,
-      await createPartnerIdentityProvider({
-        provider: partner.provider,
-        name: partner.name,
-        issuer: `${url}/idp/${partner.provider}`,
-        dataDir,
-        users: partner.users,
-        client: { ...LOCAL_IDP_CLIENT, redirectUris: [`${issuer}/oauth2/idpresponse`] },
-      }),
-    );
-  }
-
+  phase('HTTP and blob servers listening');
+  // The broker (Cognito's part) at /oidc, and each demo partner organisation's own IdP at /idp/<name>:
+  // built from here on while the server already answers, not before "ready" — oidc-provider is the
+  // largest module a start loads (~0.3 s quiet) and only sign-in needs it. A request for /oidc or /idp
+  // waits for them (a first sign-in a moment slower, never a wrong answer); the API verifies tokens
+  // with the broker's keys, fetched from /oidc/jwks, so it waits the same way.
+  const identity = (async () => {
+    const broker = await createBroker({
+      issuer,
+      dataDir,
+      redirectUris: [`${url}/auth/callback`, `http://127.0.0.1:${port}/auth/callback`, `${url}/`],
+      table: new Table(client, tableName),
+      localOrigin: url,
+    });
+    const partners = new Map<string, PartnerIdentityProvider>();
+    for (const partner of PARTNER_IDPS) {
+      partners.set(
+        partner.provider,
+        await createPartnerIdentityProvider({
+          provider: partner.provider,
+          name: partner.name,
+          issuer: `${url}/idp/${partner.provider}`,
+          dataDir,
+          users: partner.users,
+          client: { ...LOCAL_IDP_CLIENT, redirectUris: [`${issuer}/oauth2/idpresponse`] },
+        }),
+      );
+    }
+    return { broker, partners };
+  })();
+  // Said once; each request for them then answers 500 with the reason.
+  identity.catch((error) =>
+    console.error(`Sign-in: the identity provider could not start (${error.message})`),
+  );
+  const withIdentity = (serve: (found: Awaited<typeof identity>) => void) => (res: http.ServerResponse) =>
+    identity.then(serve, (error: Error) => {
+      if (!res.headersSent)
+        res
+          .writeHead(500, { 'content-type': 'text/plain' })
+          .end(`identity provider failed: ${error.message}`);
+    });
+  opened.push(() =>
+    identity.then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
   const deps: ApiDependencies = {
     table,
     clock: systemClock,
     ids: ulidGenerator,
     authenticator: bearerTokenAuthenticator(
-      createTokenVerifier({ issuer, audience: idp.audience, jwksUrl: idp.jwksUrl }),
+      createTokenVerifier({ issuer, audience: LOCAL_CLIENT_ID, jwksUrl: `${issuer}/jwks` }),
     ),
     search: liveIndex,
     unsubscribeKey: mail.unsubscribeKey,
@@ -546,11 +584,13 @@ async function start(
   );
   handler = (req, res) => {
     const pathname = (req.url ?? '/').split('?')[0];
-    if (pathname === '/oidc' || pathname.startsWith('/oidc/')) return idp.callback(req, res);
+    if (pathname === '/oidc' || pathname.startsWith('/oidc/'))
+      return void withIdentity(({ broker }) => broker.callback(req, res))(res);
     const partnerIdp = /^\/idp\/([\w-]+)(?:\/|$)/.exec(pathname);
     if (partnerIdp) {
-      const target = partnerIdps.get(partnerIdp[1]);
-      if (target) return target.callback(req, res);
+      const provider = partnerIdp[1];
+      if (PARTNER_IDPS.some((partner) => partner.provider === provider))
+        return void withIdentity(({ partners }) => partners.get(provider)!.callback(req, res))(res);
       return void res.writeHead(404, { 'content-type': 'text/plain' }).end('no such identity provider');
     }
     if (pathname.startsWith(`${SCIM_BASE}/`)) return void scim(req, res);
@@ -565,7 +605,7 @@ async function start(
       {
         apiBaseUrl: '/api',
         authority: issuer,
-        clientId: idp.audience,
+        clientId: LOCAL_CLIENT_ID,
         redirectUri: `${url}/auth/callback`,
         filesOrigin: blobServer.origin,
         // The same protocol as AppSync Events in AWS, on this server (a path: the page's own host).
@@ -575,6 +615,7 @@ async function start(
     );
   };
 
+  phase('API, SCIM and routes');
   const runtime: LocalRuntime = {
     url,
     issuer,
@@ -587,6 +628,7 @@ async function start(
       return liveIndex.current;
     },
     searchStart,
+    startupPhases: phases,
     saveSearchSnapshot: () => saveSearchSnapshot(true),
     async reindex(onProgress) {
       const startedAt = stream.latestSequenceNumber;
@@ -627,8 +669,7 @@ async function start(
         let startKey: AttributeMap | undefined;
         do {
           // dynalite itself, behind the front: an operator's read of everything, not a request path.
-          const page: { Items?: AttributeMap[]; LastEvaluatedKey?: AttributeMap } = await call(
-            backendUrl,
+          const page: { Items?: AttributeMap[]; LastEvaluatedKey?: AttributeMap } = await backend.call(
             'Scan',
             {
               TableName: tableName,
@@ -699,10 +740,11 @@ async function start(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await blobServer.close();
+      await identity.catch(() => undefined);
       await front.close();
       // After the last write: the mark covers everything this run wrote.
       await markHighWater();
-      await new Promise<void>((resolve) => backend.close(() => resolve()));
+      await backend.close();
       client.destroy();
       serverLock.release();
     },
