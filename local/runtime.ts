@@ -70,11 +70,7 @@ import { registerDemoOrganisations } from './identity/demo-organisations';
 import { loadOrCreateSigningKey } from './identity/oidc-common';
 import { createPartnerIdentityProvider, type PartnerIdentityProvider } from './identity/partner-idp';
 import { fetchToken } from './identity/token-client';
-import {
-  NOTIFICATION_STREAM_PATH,
-  NotificationHub,
-  serveNotificationStream,
-} from './live/notification-stream';
+import { createEventSocket, EVENT_SOCKET_PATH, NotificationHub } from './live/event-socket';
 import { serveOutbox } from './outbox-page';
 import { encodeBackup } from './portability/backup-file';
 import { LocalQueue } from './queue/local-queue';
@@ -114,6 +110,8 @@ export interface LocalRuntimeOptions {
   attachmentLimits?: Partial<AttachmentLimits>;
   /** Port of the blob server (the files' own origin). Default: FILES_PORT, else any free port. */
   filesPort?: number;
+  /** People per queued page of a space shared with an organisation (tests make it small). Default PAGE_SIZE. */
+  sharePageSize?: number;
 }
 
 /**
@@ -147,7 +145,7 @@ export interface LocalRuntime {
   consumers: Map<string, EventSourceMapping>;
   /** The local stand-ins for SQS queues and their consumers: `fanout-pages`. */
   queues: Map<string, LocalQueue>;
-  /** Live notifications (the SSE hub at /api/me/notifications/stream). */
+  /** Live notifications: the hub behind the AppSync Events WebSocket endpoint at /event/realtime. */
   live: NotificationHub;
   /** The fan-out's own Tables (stream consumer, page writer): their round trips (bench/notifications). */
   fanoutTables: { stream: Table; pages: Table };
@@ -377,6 +375,7 @@ async function start(
     table: fanoutTables.pages,
     mail: createMailDelivery(fanoutTables.pages, mail),
     live,
+    sharePageSize: options.sharePageSize,
   });
   const fanoutPages = new LocalQueue<FanoutPage>({
     name: 'fanout-pages',
@@ -398,6 +397,7 @@ async function start(
     mail: createMailDelivery(fanoutTables.stream, mail),
     pages: fanoutPages,
     live,
+    sharePageSize: options.sharePageSize,
   });
   addConsumer({
     name: fanout.name,
@@ -459,6 +459,8 @@ async function start(
   let handler: http.RequestListener = (_req, res) => {
     res.writeHead(503).end('starting');
   };
+  // WebSocket upgrades: the live endpoint once it exists (below); anything else is refused.
+  let upgrade = (_req: http.IncomingMessage, socket: Duplex, _head: Buffer) => void socket.destroy();
   // Its own limits, as CloudFront and API Gateway have theirs: a client that drips its headers or body
   // is answered 408 and closed (checked every second), instead of holding a connection for ever.
   const timeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
@@ -471,6 +473,7 @@ async function start(
     },
     (req, res) => handler(req, res),
   );
+  server.on('upgrade', (req, socket, head) => upgrade(req, socket, head));
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) =>
     refuseMalformedRequest(error, socket, timeouts),
   );
@@ -560,13 +563,22 @@ async function start(
   const scim = getRequestListener(
     createScimApp({ table, clock: systemClock, ids: ulidGenerator, token: localScimToken(dataDir) }).fetch,
   );
-  // The live stream is opened like any API request: a partner's organisation and end dates are
-  // checked too (a stream already open runs until its token expires).
+  // The live endpoint (AppSync Events' protocol) verifies like any API request: a partner's
+  // organisation and end dates are checked too (a socket already open runs until its token expires).
   const { partnerAccess } = createCoreServices(deps);
-  const streamAuthenticator: typeof deps.authenticator = async (credentials) => {
-    const principal = await deps.authenticator(credentials);
-    if (principal.org) await partnerAccess.check({ ...principal, org: principal.org });
-    return principal;
+  const eventSocket = createEventSocket({
+    hub: live,
+    authenticator: async (credentials) => {
+      const principal = await deps.authenticator(credentials);
+      if (principal.org) await partnerAccess.check({ ...principal, org: principal.org });
+      return principal;
+    },
+  });
+  opened.push(() => eventSocket.close());
+  upgrade = (req, socket, head) => {
+    if ((req.url ?? '/').split('?')[0] === EVENT_SOCKET_PATH)
+      return eventSocket.handleUpgrade(req, socket, head);
+    socket.destroy();
   };
   // Compressed as CloudFront compresses API responses in front of API Gateway.
   const api = getRequestListener(async (request, env) =>
@@ -587,8 +599,6 @@ async function start(
         return void withIdentity(({ partners }) => partners.get(provider)!.callback(req, res))(res);
       return void res.writeHead(404, { 'content-type': 'text/plain' }).end('no such identity provider');
     }
-    if (pathname === NOTIFICATION_STREAM_PATH)
-      return void serveNotificationStream(req, res, live, streamAuthenticator);
     if (pathname.startsWith(`${SCIM_BASE}/`)) return void scim(req, res);
     if (pathname.startsWith('/api/') || pathname === '/api') return void api(req, res);
     if (pathname.startsWith('/_local/')) return void localOperations(req, res, runtime);
@@ -604,6 +614,8 @@ async function start(
         clientId: LOCAL_CLIENT_ID,
         redirectUri: `${url}/auth/callback`,
         filesOrigin: blobServer.origin,
+        // The same protocol as AppSync Events in AWS, on this server (a path: the page's own host).
+        liveRealtimeUrl: EVENT_SOCKET_PATH,
       },
       [blobServer.origin],
     );
