@@ -64,6 +64,9 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   // The fan-out's page writer: the fan-out without the SQS adapter (streams/fanout-pages-lambda.ts).
   { prefix: 'FanoutPagesWriter', name: 'fanout-pages', bytes: 69 * KiB },
   { prefix: 'StreamsBookmarkMetadataHandler', name: 'bookmark-metadata', bytes: 53 * KiB },
+  // Bookmark imports as jobs (issue 12): the worker is the import domain (Netscape parser, plan,
+  // chunked transactions), the S3 signer (read, delete) and the SQS adapter for the job's next part.
+  { prefix: 'BookmarkImportsWorker', name: 'bookmark-import', bytes: 60 * KiB },
   // Attachments (issue 17): the files module signs S3 requests itself (functions/blobs/sigv4.ts over
   // node:crypto, no S3 client); its cleanup consumer deletes objects with the same signer.
   { prefix: 'ApiAttachmentsHandler', name: 'attachments', bytes: 184 * KiB },
