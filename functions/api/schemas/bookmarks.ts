@@ -85,10 +85,8 @@ export const ImportUploadBody = z
       .number()
       .int()
       .min(1)
-      .max(Number.MAX_SAFE_INTEGER)
-      .openapi({
-        description: `Exactly the bytes that will be sent; at most ${MAX_IMPORT_BYTES} (5 MB), else 413`,
-      }),
+      .max(MAX_IMPORT_BYTES)
+      .openapi({ description: 'Exactly the bytes that will be sent (a bookmark file is at most 5 MB)' }),
   })
   .strict()
   .openapi('BookmarkImportUploadRequest');
