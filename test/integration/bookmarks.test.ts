@@ -557,7 +557,8 @@ describe('import and export', () => {
     });
     // Progress was seen between the chunks (each its own message).
     expect(first.seen.some((done) => done > 0 && done < 1_000)).toBe(true);
-    // The file is gone once the job ended.
+    // The file is gone once the job ended (deleted right after the end is recorded).
+    await rt.drain();
     expect(uploadKept(first.job.id)).toBe(false);
     // What the first write derives (link metadata, search, feed) lands first: then any record is the import's.
     await rt.drain();
@@ -613,6 +614,7 @@ describe('import and export', () => {
       reason: { type: 'not-a-bookmark-file', detail: expect.stringContaining('nothing was imported') },
       counts: { added: 0 },
     });
+    await rt.drain();
     expect(uploadKept(notAFile.job.id)).toBe(false);
     const tooMany = await importFile('gus', bookmarkFile(10_001, 70_000));
     expect(tooMany.job).toMatchObject({ status: 'refused', reason: { type: 'too-many-links' } });
@@ -632,6 +634,7 @@ describe('import and export', () => {
     );
     const huge = await untilEnded('gus', 'hugefile1');
     expect(huge.job).toMatchObject({ status: 'refused', reason: { type: 'import-too-large' } });
+    await rt.drain();
     expect(uploadKept('hugefile1')).toBe(false);
     expect(writesSince(before)).toEqual([]);
 
