@@ -64,7 +64,8 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   // +0.3 KiB: the invitation and audit keys (functions/data/keys.ts, in every bundle).
   { prefix: 'StreamsFanoutHandler', name: 'fanout', bytes: 72 * KiB },
   // The fan-out's page writer: the fan-out without the SQS adapter (streams/fanout-pages-lambda.ts).
-  { prefix: 'FanoutPagesWriter', name: 'fanout-pages', bytes: 69 * KiB },
+  // +0.1 KiB (issue 12): the import job keys in functions/data/keys.ts, which took it just over 69.
+  { prefix: 'FanoutPagesWriter', name: 'fanout-pages', bytes: 70 * KiB },
   { prefix: 'StreamsBookmarkMetadataHandler', name: 'bookmark-metadata', bytes: 53 * KiB },
   // Bookmark imports as jobs (issue 12): the worker is the import domain (Netscape parser, plan,
   // chunked transactions), the S3 signer (read, delete) and the SQS adapter for the job's next part.
