@@ -12,7 +12,6 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { CreateTableCommand, DescribeTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { getRequestListener } from '@hono/node-server';
-import dynalite from 'dynalite';
 import { createApp } from '../functions/api/app';
 import { createTokenVerifier } from '../functions/api/auth';
 import type { ApiDependencies } from '../functions/api/dependencies';
@@ -61,10 +60,11 @@ import { createStreamHandler } from '../functions/streams/stream-consumer';
 import { type BlobServer, startBlobServer } from './blobs/blob-server';
 import { compressResponse } from './compression';
 import { DataFolder } from './data-folder';
+import { InProcessDynalite } from './dynamodb/backend';
 import { DynamoDbFront } from './dynamodb/dynamodb-front';
 import { EventSourceMapping, type EventSourceMappingOptions } from './dynamodb/event-source-mapping';
 import { FailureDestination } from './dynamodb/failure-destination';
-import { type AttributeMap, call } from './dynamodb/wire';
+import type { AttributeMap } from './dynamodb/wire';
 import { createBroker, LOCAL_CLIENT_ID } from './identity/broker';
 import { LOCAL_IDP_CLIENT, PARTNER_IDPS } from './identity/demo-accounts';
 import { registerDemoOrganisations } from './identity/demo-organisations';
@@ -220,18 +220,18 @@ async function start(
   // 1. dynalite, and the front that adds transactions, TTL and the stream.
   const dynamoDir = path.join(dataDir, 'dynamodb');
   const stateDir = options.inMemory ? undefined : path.join(dataDir, 'stream');
-  const backend = dynalite({
+  // dynalite in this process: the front calls its actions as functions (no HTTP hop, no JSON text),
+  // and so do the data folder's checks below.
+  const backend = new InProcessDynalite({
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
     ...(options.inMemory ? {} : { path: dynamoDir }),
   });
-  await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
-  opened.push(() => new Promise<void>((resolve) => backend.close(() => resolve())));
-  const backendUrl = new URL(`http://127.0.0.1:${(backend.address() as AddressInfo).port}`);
-  await folder?.verify(backendUrl, tableName);
+  opened.push(() => backend.close());
+  await folder?.verify(backend, tableName);
   const front = new DynamoDbFront({
-    backend: backendUrl,
+    backend,
     stateDirectory: stateDir,
     ttlSweepMs: options.ttlSweepMs,
   });
@@ -239,13 +239,15 @@ async function start(
   opened.push(() => front.close());
   const client = createDocumentClient({
     endpoint: dynamodbEndpoint,
+    // Requests go to the front in this process (no socket); the endpoint stays for other clients.
+    requestHandler: front.requestHandler(),
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 2,
   });
   await ensureTable(client, tableName);
   const table = new Table(client, tableName);
-  await folder?.open(backendUrl, tableName, () => demoDataLoaded(table));
+  await folder?.open(backend, tableName, () => demoDataLoaded(table));
   // A transaction a crash cut between its writes is completed or rolled back before anything reads.
   const settled = await front.recoverTransactions();
   if (settled.completed || settled.rolledBack)
@@ -266,7 +268,7 @@ async function start(
   // 2. The stream, its failure destination and its consumers (event source mappings).
   const stream = front.stream(tableName);
   // The high-water mark: every few seconds while changes come in, and on close.
-  const markHighWater = () => folder?.markHighWater(backendUrl, stream.latestSequenceNumber);
+  const markHighWater = () => folder?.markHighWater(backend, stream.latestSequenceNumber);
   const highWaterTimer = setInterval(() => {
     Promise.resolve(markHighWater()).catch((error) =>
       console.warn(`Data folder: could not record the high-water mark (${(error as Error).message})`),
@@ -680,8 +682,7 @@ async function start(
         let startKey: AttributeMap | undefined;
         do {
           // dynalite itself, behind the front: an operator's read of everything, not a request path.
-          const page: { Items?: AttributeMap[]; LastEvaluatedKey?: AttributeMap } = await call(
-            backendUrl,
+          const page: { Items?: AttributeMap[]; LastEvaluatedKey?: AttributeMap } = await backend.call(
             'Scan',
             {
               TableName: tableName,
@@ -756,7 +757,7 @@ async function start(
       await front.close();
       // After the last write: the mark covers everything this run wrote.
       await markHighWater();
-      await new Promise<void>((resolve) => backend.close(() => resolve()));
+      await backend.close();
       client.destroy();
       serverLock.release();
     },
