@@ -14,6 +14,7 @@ import { INDEXER_ITEM_TYPES } from '../functions/streams/indexer';
 import type { CommonplaceConfig } from './config';
 import { Api } from './constructs/api';
 import { Auth } from './constructs/auth';
+import { BookmarkImports } from './constructs/bookmark-imports';
 import { Data } from './constructs/data';
 import { FanoutPages } from './constructs/fanout-pages';
 import { Files } from './constructs/files';
@@ -48,6 +49,7 @@ export class CommonplaceStack extends Stack {
   readonly streams: Streams;
   readonly fanoutPages: FanoutPages;
   readonly live: Live;
+  readonly bookmarkImports: BookmarkImports;
   readonly mail: Mail;
   readonly web: Web;
   readonly files: Files;
@@ -105,6 +107,14 @@ export class CommonplaceStack extends Stack {
       entry: entries.fanoutPages,
       table: this.data.table,
     });
+
+    // Bookmark imports as jobs: the bookmarks API queues them, their own worker writes them in chunks.
+    this.bookmarkImports = new BookmarkImports(this, 'BookmarkImports', {
+      projectRoot,
+      entry: entries.bookmarkImport,
+      table: this.data.table,
+    });
+    this.bookmarkImports.allowStarting(this.api.handlers.bookmarks);
 
     this.streams = new Streams(this, 'Streams', {
       projectRoot,
@@ -199,6 +209,7 @@ export class CommonplaceStack extends Stack {
     });
     this.files.allowApi(this.api.handlers.attachments);
     this.files.allowCleanup(this.streams.consumers.AttachmentCleanup.handler);
+    this.files.allowBookmarkImports(this.api.handlers.bookmarks, this.bookmarkImports.worker);
     this.web.allowFileOrigins([this.files.downloadOrigin, this.files.uploadOrigin]);
 
     // E-mail: the digest job and its schedule, the unsubscribe key, SES for the senders (lib/constructs/mail.ts).
@@ -228,6 +239,7 @@ export class CommonplaceStack extends Stack {
         ...this.streams.alarms,
         ...this.fanoutPages.alarms,
         ...this.live.alarms,
+        ...this.bookmarkImports.alarms,
         ...this.search.alarms,
         ...this.mail.alarms,
       ],
@@ -277,6 +289,11 @@ export class CommonplaceStack extends Stack {
       'FanoutPagesDeadLetterQueueUrl',
       this.fanoutPages.deadLetterQueue.queueUrl,
       'Fan-out pages that failed every delivery (redrive to the page queue after a fix)',
+    );
+    output(
+      'BookmarkImportDeadLetterQueueUrl',
+      this.bookmarkImports.deadLetterQueue.queueUrl,
+      'Bookmark import jobs that failed every delivery (redrive: each resumes from its position)',
     );
     output(
       'BookmarkMetadataFailureQueueUrl',

@@ -15,6 +15,8 @@ export interface LambdaEntries {
   /** The writer of queued fan-out pages (SQS). */
   fanoutPages: string;
   bookmarkMetadata: string;
+  /** The bookmark import worker (SQS). */
+  bookmarkImport: string;
   attachmentCleanup: string;
   digest: string;
   preTokenGeneration: string;
@@ -35,6 +37,7 @@ export function defaultEntries(projectRoot: string): LambdaEntries {
     fanout: join(projectRoot, 'functions/streams/fanout-lambda.ts'),
     fanoutPages: join(projectRoot, 'functions/streams/fanout-pages-lambda.ts'),
     bookmarkMetadata: join(projectRoot, 'functions/streams/bookmark-metadata-lambda.ts'),
+    bookmarkImport: join(projectRoot, 'functions/streams/bookmark-import-lambda.ts'),
     attachmentCleanup: join(projectRoot, 'functions/streams/attachment-cleanup-lambda.ts'),
     digest: join(projectRoot, 'functions/jobs/digest-lambda.ts'),
     preTokenGeneration: join(projectRoot, 'functions/auth/pre-token-generation.ts'),
@@ -52,6 +55,7 @@ export function lambdaEntries(projectRoot: string): Record<string, string> {
     fanout: others.fanout,
     'fanout-pages': others.fanoutPages,
     'bookmark-metadata': others.bookmarkMetadata,
+    'bookmark-import': others.bookmarkImport,
     'attachment-cleanup': others.attachmentCleanup,
     digest: others.digest,
     'pre-token-generation': others.preTokenGeneration,

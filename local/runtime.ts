@@ -26,6 +26,7 @@ import {
   attachmentLimitsFrom,
   UPLOAD_LIFETIME_SECONDS,
 } from '../functions/domain/attachments/attachment';
+import { createImportWorker, type ImportJobMessage } from '../functions/domain/bookmarks/import-job';
 import type { MetadataFetcher } from '../functions/domain/bookmarks/metadata-fetcher';
 import { type DigestOutcome, runDigests } from '../functions/domain/mail/digest-job';
 import { createMailDelivery } from '../functions/domain/mail/mail-delivery';
@@ -112,6 +113,8 @@ export interface LocalRuntimeOptions {
   filesPort?: number;
   /** People per queued page of a space shared with an organisation (tests make it small). Default PAGE_SIZE. */
   sharePageSize?: number;
+  /** The bookmark import worker's budget per message and chunk size (tests make jobs hop messages). */
+  bookmarkImport?: { budgetMs?: number; chunkLinks?: number };
 }
 
 /**
@@ -143,7 +146,7 @@ export interface LocalRuntime {
   /** Rebuilds the embedded index from the table into a fresh index, then swaps it in. */
   reindex(onProgress?: (progress: ReindexProgress) => void): Promise<number>;
   consumers: Map<string, EventSourceMapping>;
-  /** The local stand-ins for SQS queues and their consumers: `fanout-pages`. */
+  /** The local stand-ins for SQS queues and their consumers: `fanout-pages`, `bookmark-imports`. */
   queues: Map<string, LocalQueue>;
   /** Live notifications: the hub behind the AppSync Events WebSocket endpoint at /event/realtime. */
   live: NotificationHub;
@@ -450,6 +453,27 @@ async function start(
     }
   };
   sweepUploads();
+  // Bookmark imports: jobs on the local queue (SQS in AWS), run by the same worker as the Lambda's, with
+  // its own Table. One message at a time per batch: each may write for up to its budget.
+  const importWorker = createImportWorker({
+    table: new Table(client, tableName),
+    clock: systemClock,
+    blobs,
+    queue: { send: (messages) => bookmarkImports.send(messages) },
+    ...options.bookmarkImport,
+  });
+  const bookmarkImports = new LocalQueue<ImportJobMessage>({
+    name: 'bookmark-imports',
+    handler: createQueueHandler<ImportJobMessage>(importWorker),
+    batchSize: 1,
+    concurrency: 2,
+    maxReceiveCount: 5,
+    retryDelayMs: 200,
+    directory: stateDir,
+  });
+  queues.set(bookmarkImports.name, bookmarkImports as LocalQueue);
+  bookmarkImports.start();
+  opened.push(() => bookmarkImports.stop());
   const uploadSweepTimer = setInterval(sweepUploads, 60 * 60_000);
   uploadSweepTimer.unref();
   opened.push(() => clearInterval(uploadSweepTimer));
@@ -553,6 +577,7 @@ async function start(
     unsubscribeKey: mail.unsubscribeKey,
     blobs,
     attachmentLimits,
+    bookmarkImportQueue: bookmarkImports,
     // Partner identity providers: the table is the registry locally (the local broker reads it).
     samlMetadataCheck:
       options.samlMetadataCheck ?? samlMetadataCheck(new SafeFetcher(safeFetcherOptionsFromEnvironment())),

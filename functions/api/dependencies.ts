@@ -5,6 +5,7 @@
 
 import type { AttachmentLimits } from '../domain/attachments/attachment';
 import type { BlobStore } from '../domain/attachments/blob-store';
+import type { ImportJobQueue } from '../domain/bookmarks/import-job';
 import type { IdentityProviderRegistry, SamlMetadataCheck } from '../domain/orgs/identity-provider-registry';
 import type { SignInAccounts } from '../domain/people/sign-in-accounts';
 import type { SearchIndex } from '../domain/search/search-document';
@@ -23,6 +24,8 @@ export interface ApiDependencies extends CoreDependencies {
   /** Only the attachments module's Lambda has one (S3); locally the data folder's blob store. */
   blobs?: BlobStore;
   attachmentLimits?: AttachmentLimits;
+  /** The bookmarks module: where import jobs are queued (SQS in AWS, the local queue locally). */
+  bookmarkImportQueue?: ImportJobQueue;
   /** Only the spaces module uses these (partner organisations); see ServiceContext. */
   identityProviders?: IdentityProviderRegistry;
   samlMetadataCheck?: SamlMetadataCheck;

@@ -28,6 +28,7 @@ export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModu
     signInAccounts: deps.signInAccounts,
     blobs: deps.blobs,
     attachmentLimits: deps.attachmentLimits,
+    bookmarkImportQueue: deps.bookmarkImportQueue,
     identityProviders: deps.identityProviders,
     samlMetadataCheck: deps.samlMetadataCheck,
   });

@@ -207,6 +207,9 @@ export const keys = {
   companyBookmarkTagCountPartition: 'BMTAGS#employees',
   bookmarkBundle: (userId: string, bundleId: string) => ({ PK: `USER#${userId}`, SK: `BUNDLE#${bundleId}` }),
   bookmarkBundlePrefix: 'BUNDLE#',
+  /** A bookmark import job (import-job.ts) in its owner's partition; the owner's running job's marker. */
+  bookmarkImport: (userId: string, jobId: string) => ({ PK: `USER#${userId}`, SK: `IMPORT#${jobId}` }),
+  bookmarkImportRunning: (userId: string) => ({ PK: `USER#${userId}`, SK: 'IMPORT#RUNNING' }),
 
   /** A person's follow (or mute) of another person; GSI1 (followers, sparse: follows only) serves the fan-out. */
   follow: (followerId: string, userId: string) => ({

@@ -10,6 +10,7 @@ import type { BlobStore } from './attachments/blob-store';
 import type { AuditLog } from './audit/audit-log';
 import type { BookmarkService } from './bookmarks/bookmark-service';
 import type { BookmarkTransfer } from './bookmarks/bookmark-transfer';
+import type { BookmarkImports, ImportJobQueue } from './bookmarks/import-job';
 import type { CommentService } from './comments/comment-service';
 import type { DomainContext } from './context';
 import type { FeedService } from './feed/feed-service';
@@ -62,6 +63,7 @@ export interface ModuleServices {
   pages: PageService;
   bookmarks: BookmarkService;
   bookmarkTransfer: BookmarkTransfer;
+  bookmarkImports: BookmarkImports;
   search: SearchService;
   subscriptions: SubscriptionService;
   notifications: NotificationService;
@@ -88,6 +90,8 @@ export interface ServiceContext extends DomainContext {
   /** Where attachment and photo bytes live (the attachments module only). */
   blobs?: BlobStore;
   attachmentLimits?: AttachmentLimits;
+  /** Where bookmark import jobs are queued (the bookmarks module: SQS in AWS, the local queue locally). */
+  bookmarkImportQueue?: ImportJobQueue;
   /** Where partner identity providers are registered (Cognito in AWS; the table alone locally). */
   identityProviders?: IdentityProviderRegistry;
   /** Checks a SAML metadata URL through the safe fetcher; without it SAML providers are refused. */

@@ -209,6 +209,15 @@ export class Files extends Construct {
     ]);
   }
 
+  /**
+   * Bookmark imports (issue 12): the bookmarks API Lambda presigns the file's upload and checks it
+   * arrived (put and get under uploads/); the import worker reads it and deletes it when the job ends.
+   */
+  allowBookmarkImports(api: ServiceFunction, worker: ServiceFunction): void {
+    this.bind(api, [{ actions: ['s3:PutObject', 's3:GetObject'], prefix: 'uploads/*' }]);
+    this.bind(worker, [{ actions: ['s3:GetObject', 's3:DeleteObject'], prefix: 'uploads/*' }]);
+  }
+
   /** The cleanup consumer: deletes bytes whose records are gone. */
   allowCleanup(handler: ServiceFunction): void {
     this.bind(handler, [

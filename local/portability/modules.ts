@@ -32,6 +32,9 @@ export const DERIVED_TYPES = new Set([
   'migration',
   // An upload not yet confirmed: it expires within a day and is never part of anyone's content.
   'upload',
+  // A bookmark import job and its owner's running marker: progress of one import, kept a week.
+  'bookmarkImport',
+  'bookmarkImportRunning',
 ]);
 
 const BY_TYPE: Record<string, ExportModule> = {

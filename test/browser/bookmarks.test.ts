@@ -186,10 +186,20 @@ describeInChromium('bookmarks in Chromium', () => {
     );
     await page.goto(`${rt.url}/bookmarks`);
     await list(page).waitFor();
+    // The import is a job: the file goes to the blob store (never through the API), then it is polled.
+    const requests: string[] = [];
+    const record = (request: { method(): string; url(): string }) =>
+      requests.push(`${request.method()} ${request.url()}`);
+    page.on('request', record);
     await page.getByLabel('Bookmark file to import').setInputFiles(file);
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     const summary = page.locator('.import-summary');
     await summary.getByText(/^Import done/).waitFor();
+    page.off('request', record);
+    expect(requests).toContain(`POST ${rt.url}/api/me/bookmarks/imports/uploads`);
+    expect(requests).toContain(`POST ${rt.filesOrigin}/upload`);
+    expect(requests).toContain(`POST ${rt.url}/api/me/bookmarks/imports`);
+    expect(requests.some((r) => r.startsWith(`GET ${rt.url}/api/me/bookmarks/imports/`))).toBe(true);
     await expect(summary.textContent()).resolves.toMatch(
       /2 imported, 1 already saved, 1 duplicate in the file, 1 refused/,
     );

@@ -15,6 +15,7 @@ import type { ModuleName } from '../../functions/api/modules/api-module';
 import { TABLE_DEFINITION } from '../../functions/data/table-definition';
 import { LIVE_NAMESPACE, ON_SUBSCRIBE_CODE } from '../../functions/domain/subscriptions/live-channel';
 import { LIVE_EVENTS_HTTP_DOMAIN_ENV } from '../../functions/platform/appsync-events';
+import { BOOKMARK_IMPORT_QUEUE_URL_ENV } from '../../functions/domain/bookmarks/import-job';
 import { ENV } from '../../functions/platform/environment';
 import { BOOKMARK_METADATA_ITEM_TYPES } from '../../functions/streams/bookmark-metadata';
 import { FANOUT_ITEM_TYPES, FANOUT_PAGES_QUEUE_URL_ENV } from '../../functions/streams/fanout';
@@ -462,6 +463,9 @@ describe('api', () => {
       // The profiles Lambda disables people in the pool when an HR import deactivates them.
       if (module.name === 'profiles') search.push('USER_POOL_ID');
       if (module.name === 'attachments') search.push(ENV.filesBucket, ENV.filesDownloadDomain);
+      // Bookmark imports: the upload form (files bucket) and the import queue.
+      if (module.name === 'bookmarks')
+        search.push(ENV.filesBucket, ENV.filesDownloadDomain, BOOKMARK_IMPORT_QUEUE_URL_ENV);
       // Partner organisations (spaces) register their identity providers in the user pool.
       if (module.name === 'spaces') search.push(ENV.userPoolId, ENV.userPoolClientId);
       expect(Object.keys(env).sort()).toEqual(
@@ -526,6 +530,7 @@ describe('lambda functions', () => {
       [
         ...ALL_MODULES.map((m) => `Api${m.name[0].toUpperCase()}${m.name.slice(1)}HandlerFunction`),
         'AuthPreTokenGenerationFunction',
+        'BookmarkImportsWorkerFunction',
         'FanoutPagesWriterFunction',
         'MailDigestJobFunction',
         'ScimHandlerFunction',
@@ -737,8 +742,12 @@ describe('streams', () => {
 
   it('alarms on iterator age and on messages in each failure queue', () => {
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
-    const pageQueue = logicalIdOf('AWS::SQS::Queue', 'FanoutPagesQueue');
-    for (const [queue] of resources('AWS::SQS::Queue').filter(([id]) => id !== pageQueue)) {
+    // Work queues (fan-out pages, bookmark imports) alarm on their age instead (below).
+    const workQueues = [
+      logicalIdOf('AWS::SQS::Queue', 'FanoutPagesQueue'),
+      logicalIdOf('AWS::SQS::Queue', 'BookmarkImportsQueue'),
+    ];
+    for (const [queue] of resources('AWS::SQS::Queue').filter(([id]) => !workQueues.includes(id))) {
       expect(
         alarms.some(
           (a) =>
@@ -808,6 +817,93 @@ describe('fan-out pages (a large audience through SQS)', () => {
       alarms.some((a) => a.MetricName === metric && JSON.stringify(a.Dimensions).includes(id));
     expect(on('ApproximateNumberOfMessagesVisible', dlq)).toBe(true);
     expect(on('ApproximateAgeOfOldestMessage', queue)).toBe(true);
+  });
+});
+
+describe('bookmark import jobs (SQS and their worker)', () => {
+  it('jobs go to an encrypted queue with a dead-letter queue, read one at a time by the worker reporting partial failures', () => {
+    const queue = logicalIdOf('AWS::SQS::Queue', 'BookmarkImportsQueue');
+    const dlq = logicalIdOf('AWS::SQS::Queue', 'BookmarkImportsDeadLetterQueue');
+    const [, q] = resources('AWS::SQS::Queue').find(([id]) => id === queue)!;
+    expect(q.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(q.Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] },
+      maxReceiveCount: 5,
+    });
+    // Six times the worker's timeout: a crashed part of a job comes back after it, never during it.
+    const worker = logicalIdOf('AWS::Lambda::Function', 'BookmarkImportsWorker');
+    const [, fn] = resources('AWS::Lambda::Function').find(([id]) => id === worker)!;
+    expect(q.Properties.VisibilityTimeout).toBe(fn.Properties.Timeout * 6);
+    const [, mapping] = resources('AWS::Lambda::EventSourceMapping').find(
+      ([, m]) => m.Properties.FunctionName.Ref === worker,
+    )!;
+    expect(mapping.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 1,
+    });
+    for (const id of ['ApiBookmarksHandler', 'BookmarkImportsWorker']) {
+      const [, f] = resources('AWS::Lambda::Function').find(([fid]) => fid.startsWith(id))!;
+      expect(f.Properties.Environment.Variables[BOOKMARK_IMPORT_QUEUE_URL_ENV]).toEqual({ Ref: queue });
+      expect(f.Properties.Environment.Variables[ENV.filesBucket]).toBeDefined();
+    }
+  });
+
+  it('only the bookmarks API and the worker send jobs; only the worker receives them', () => {
+    const queue = logicalIdOf('AWS::SQS::Queue', 'BookmarkImportsQueue');
+    const touching = (action: RegExp) =>
+      identityStatements()
+        .filter(
+          ({ statement }) =>
+            actions(statement).some((a) => action.test(a)) &&
+            JSON.stringify(statement.Resource).includes(queue),
+        )
+        .map(({ policy }) => policy)
+        .sort();
+    const senders = touching(/^sqs:SendMessage/);
+    expect(senders).toHaveLength(2);
+    expect(senders[0]).toMatch(/^ApiBookmarksHandler/);
+    expect(senders[1]).toMatch(/^BookmarkImportsWorker/);
+    const receivers = touching(/^sqs:(ReceiveMessage|DeleteMessage)/);
+    expect(receivers).toHaveLength(1);
+    expect(receivers[0]).toMatch(/^BookmarkImportsWorker/);
+  });
+
+  it("the worker's role reaches the table, its queue and the upload objects only", () => {
+    const table = logicalIdOf('AWS::DynamoDB::GlobalTable', 'DataTable');
+    const queue = logicalIdOf('AWS::SQS::Queue', 'BookmarkImportsQueue');
+    const statements = statementsOfRole('BookmarkImportsWorker');
+    for (const statement of statements) {
+      const resource = JSON.stringify(statement.Resource);
+      const kinds = [...new Set(actions(statement).map((a) => a.split(':')[0]))];
+      // X-Ray traces and the function's own log group (ServiceFunction, every function has them).
+      if (kinds.includes('xray') || kinds.includes('logs')) continue;
+      if (kinds.includes('dynamodb')) expect(resource).toContain(table);
+      else if (kinds.includes('sqs')) expect(resource).toContain(queue);
+      else {
+        expect(kinds).toEqual(['s3']);
+        expect(actions(statement).sort()).toEqual(['s3:DeleteObject', 's3:GetObject']);
+        expect(resource).toContain('/uploads/*');
+      }
+    }
+    // The bookmarks API may presign an upload and see that it arrived: put and get under uploads/ only.
+    const s3 = statementsOfRole('ApiBookmarksHandler').filter((st) =>
+      actions(st).some((a) => a.startsWith('s3:')),
+    );
+    expect(s3.flatMap(actions).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    for (const st of s3) expect(JSON.stringify(st.Resource)).toContain('/uploads/*');
+  });
+
+  it('alarms on messages in the dead-letter queue, the age of the oldest job and worker errors', () => {
+    const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const queue = logicalIdOf('AWS::SQS::Queue', 'BookmarkImportsQueue');
+    const dlq = logicalIdOf('AWS::SQS::Queue', 'BookmarkImportsDeadLetterQueue');
+    const worker = logicalIdOf('AWS::Lambda::Function', 'BookmarkImportsWorker');
+    const on = (metric: string, id: string) =>
+      alarms.some((a) => a.MetricName === metric && JSON.stringify(a.Dimensions).includes(id));
+    expect(on('ApproximateNumberOfMessagesVisible', dlq)).toBe(true);
+    expect(on('ApproximateAgeOfOldestMessage', queue)).toBe(true);
+    expect(on('Errors', worker)).toBe(true);
   });
 });
 

@@ -341,7 +341,9 @@ const EVERY_ROUTE: [string, string, unknown?][] = [
   ['POST', '/me/bookmarks', { url: 'https://example.com' }],
   ['GET', '/me/bookmarks'],
   ['GET', '/me/bookmarks/export'],
-  ['POST', '/me/bookmarks/import', { file: '<!DOCTYPE NETSCAPE-Bookmark-file-1>' }],
+  ['POST', '/me/bookmarks/imports/uploads', { size: 100 }],
+  ['POST', '/me/bookmarks/imports', { uploadId: 'someupload' }],
+  ['GET', '/me/bookmarks/imports/someimport'],
   ['GET', `/me/bookmarks/${SOME.bookmarkId}`],
   ['PATCH', `/me/bookmarks/${SOME.bookmarkId}`, { title: 'x', version: 1 }],
   ['PUT', `/me/bookmarks/${SOME.bookmarkId}/favourite`, { favourite: true }],
@@ -963,6 +965,32 @@ async function ownBookmark(actor: Actor): Promise<string> {
     await ok(as[actor], 'POST', '/me/bookmarks', { url: `https://matrix.example/own/${actor}/${++seq}` })
   ).id;
 }
+/** A one-link bookmark file sent to the blob store with the form the API grants; its upload id. */
+async function uploadedBookmarkFile(actor: Actor): Promise<string> {
+  const file = `<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DT><A HREF="https://matrix.example/import/${actor}/${++seq}">x</A>`;
+  const grant = await ok(as[actor], 'POST', '/me/bookmarks/imports/uploads', {
+    size: Buffer.byteLength(file),
+  });
+  const form = new FormData();
+  for (const [name, value] of Object.entries(grant.upload.fields as Record<string, string>))
+    form.append(name, value);
+  form.append('file', new Blob([file], { type: 'text/html' }));
+  const sent = await fetch(grant.upload.url, { method: 'POST', body: form });
+  if (!sent.ok) throw new Error(`upload refused: ${sent.status} ${await sent.text()}`);
+  return grant.uploadId;
+}
+/** An import job of the actor's, run to its end. */
+async function ownImport(actor: Actor): Promise<string> {
+  const job = await ok(
+    as[actor],
+    'POST',
+    '/me/bookmarks/imports',
+    { uploadId: await uploadedBookmarkFile(actor) },
+    [202],
+  );
+  await rt.drain();
+  return job.id;
+}
 async function ownBundle(actor: Actor): Promise<string> {
   return (await ok(as[actor], 'POST', '/me/bookmark-bundles', { name: `Bundle ${++seq}`, any: ['matrix'] }))
     .id;
@@ -1104,13 +1132,32 @@ const GLOBAL_ROUTES: [string, Record<Actor, number>, (actor: Actor) => Promise<A
   ],
   ['GET /me/bookmarks', everyone(200), (a) => call(a, 'GET', '/me/bookmarks')],
   ['GET /me/bookmarks/export', everyone(200), (a) => call(a, 'GET', '/me/bookmarks/export')],
+  // Imports: everyone imports their own file, as a job; a job is its owner's only.
   [
-    'POST /me/bookmarks/import',
+    'POST /me/bookmarks/imports/uploads',
+    everyone(201),
+    (a) => call(a, 'POST', '/me/bookmarks/imports/uploads', { size: 100 }),
+  ],
+  [
+    'POST /me/bookmarks/imports',
+    everyone(202),
+    async (a) => {
+      const uploadId = await uploadedBookmarkFile(a);
+      const response = await call(a, 'POST', '/me/bookmarks/imports', { uploadId });
+      await rt.drain();
+      return response;
+    },
+  ],
+  [
+    'GET /me/bookmarks/imports/{importId} (own)',
     everyone(200),
-    (a) =>
-      call(a, 'POST', '/me/bookmarks/import', {
-        file: `<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DT><A HREF="https://matrix.example/import/${a}">x</A>`,
-      }),
+    async (a) => call(a, 'GET', `/me/bookmarks/imports/${await ownImport(a)}`),
+  ],
+  [
+    'GET /me/bookmarks/imports/{importId} (someone else’s)',
+    everyone(404),
+    async (a) =>
+      call(a, 'GET', `/me/bookmarks/imports/${await ownImport(a === 'author' ? 'other' : 'author')}`),
   ],
   [
     'GET /me/bookmarks/{bookmarkId} (own)',

@@ -45,7 +45,11 @@ function typeOf(file: File): string {
 }
 
 /** POSTs the form with the file, reporting progress (fetch cannot report upload progress; XHR can). */
-function sendForm(grant: UploadGrant, file: Blob, onProgress?: (fraction: number) => void): Promise<void> {
+export function sendForm(
+  grant: UploadGrant,
+  file: Blob,
+  onProgress?: (fraction: number) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const form = new FormData();
     for (const [name, value] of Object.entries(grant.upload.fields)) form.append(name, value);

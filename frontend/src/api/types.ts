@@ -8,7 +8,8 @@ import type { SearchResponse, SuggestResponse } from '../../../functions/api/rou
 import type {
   BookmarkView,
   BundleView,
-  ImportReportView,
+  ImportJobView,
+  ImportUploadGrant as ImportUploadGrantView,
   LookupView,
   PopularView,
   RenameResult,
@@ -92,5 +93,6 @@ export type TagCloud = z.output<typeof TagCloudSchema>;
 export type TagCount = TagCloud['items'][number];
 export type TagRenamed = z.output<typeof RenameResult>;
 export type BookmarkBundle = z.output<typeof BundleView>;
-export type ImportReport = z.output<typeof ImportReportView>;
+export type ImportJob = z.output<typeof ImportJobView>;
+export type ImportUploadGrant = z.output<typeof ImportUploadGrantView>;
 export type WatchSettings = z.output<typeof WatchSettingsView>;

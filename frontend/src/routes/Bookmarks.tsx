@@ -8,12 +8,14 @@ import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-q
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useBookmarkBundles, useBookmarkTags } from '../api/bookmarks';
-import { type ApiError, api, enc, get, getText, query, upload } from '../api/client';
+import { type ApiError, api, enc, get, getText, query } from '../api/client';
+import { sendForm } from '../api/files';
 import { keys } from '../api/query-keys';
 import type {
   Bookmark,
   BookmarkBundle,
-  ImportReport,
+  ImportJob,
+  ImportUploadGrant,
   Page,
   PopularBookmark,
   TagCount,
@@ -495,6 +497,10 @@ function Bundles({ current }: { current?: string }) {
   );
 }
 
+/** How often a running import is asked for its progress. */
+const POLL_MS = 700;
+const share = (job: ImportJob) => (job.progress.total ? job.progress.done / job.progress.total : 0);
+
 function ImportExport() {
   const id = useId();
   const queryClient = useQueryClient();
@@ -504,15 +510,37 @@ function ImportExport() {
   const [download, setDownload] = useState<string | null>(null);
   const downloadLink = useRef<HTMLAnchorElement>(null);
 
-  const importing = useMutation<ImportReport, ApiError>({
-    mutationFn: () => {
+  const [job, setJob] = useState<ImportJob | null>(null);
+  // Polling stops when the section goes away (the job itself goes on in the worker).
+  const mounted = useRef(true);
+  useEffect(
+    () => () => {
+      mounted.current = false;
+    },
+    [],
+  );
+
+  // Upload the file straight to the file store, start the job, then poll its progress until it ends.
+  const importing = useMutation<ImportJob, ApiError>({
+    mutationFn: async () => {
       setProgress(0);
-      return upload<ImportReport>(
-        `/me/bookmarks/import${query({ visibility })}`,
-        file!,
-        'text/html',
-        setProgress,
-      );
+      setJob(null);
+      const grant = await api<ImportUploadGrant>('POST', '/me/bookmarks/imports/uploads', {
+        size: file!.size,
+      });
+      await sendForm(grant, file!, setProgress);
+      setProgress(1);
+      let current = await api<ImportJob>('POST', '/me/bookmarks/imports', {
+        uploadId: grant.uploadId,
+        visibility,
+      });
+      setJob(current);
+      while ((current.status === 'queued' || current.status === 'running') && mounted.current) {
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        current = await get<ImportJob>(`/me/bookmarks/imports/${enc(current.id)}`);
+        if (mounted.current) setJob(current);
+      }
+      return current;
     },
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.bookmarks() }),
   });
@@ -570,19 +598,31 @@ function ImportExport() {
         {importing.isPending && (
           <div className="import-progress">
             <label htmlFor={`${id}-progress`}>
-              {progress < 1 ? `Uploading… ${Math.round(progress * 100)}%` : 'Uploaded; importing the links…'}
+              {!job
+                ? progress < 1
+                  ? `Uploading… ${Math.round(progress * 100)}%`
+                  : 'Uploaded; starting the import…'
+                : job.progress.total
+                  ? `Importing… ${job.progress.done.toLocaleString()} of ${job.progress.total.toLocaleString()} links`
+                  : 'Uploaded; the import is queued…'}
             </label>
-            <progress id={`${id}-progress`} max={1} value={progress < 1 ? progress : undefined} />
+            <progress
+              id={`${id}-progress`}
+              max={1}
+              value={
+                !job ? (progress < 1 ? progress : undefined) : job.progress.total ? share(job) : undefined
+              }
+            />
           </div>
         )}
         <div role="status" aria-live="polite" className="import-summary">
-          {report && (
+          {report?.status === 'done' && (
             <>
               <p>
-                Import done: {report.links} {report.links === 1 ? 'link' : 'links'} in the file —{' '}
-                {report.imported} imported, {report.alreadySaved} already saved, {report.duplicates}{' '}
-                {report.duplicates === 1 ? 'duplicate' : 'duplicates'} in the file, {report.errors.length}{' '}
-                refused.
+                Import done: {report.counts.links} {report.counts.links === 1 ? 'link' : 'links'} in the file
+                — {report.counts.added} imported, {report.counts.alreadySaved} already saved,{' '}
+                {report.counts.duplicates} {report.counts.duplicates === 1 ? 'duplicate' : 'duplicates'} in
+                the file, {report.counts.refused} refused.
               </p>
               {report.errors.length > 0 && (
                 <ul className="small">
@@ -591,12 +631,17 @@ function ImportExport() {
                       Line {e.line}: {e.url || '(no address)'} — {e.message}
                     </li>
                   ))}
-                  {report.errors.length > 50 && <li>… and {report.errors.length - 50} more.</li>}
+                  {report.counts.refused > 50 && <li>… and {report.counts.refused - 50} more.</li>}
                 </ul>
               )}
             </>
           )}
         </div>
+        {report?.status === 'refused' && (
+          <p role="alert" className="error-text">
+            Nothing imported: {report.reason?.detail ?? 'the file was refused.'}
+          </p>
+        )}
         {importing.isError && (
           <p role="alert" className="error-text">
             Nothing imported: {importing.error.message}

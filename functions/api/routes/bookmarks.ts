@@ -1,12 +1,11 @@
 /**
  * Bookmarks: save, edit, favourite and delete my links; who else saved a URL; the lists; tag clouds,
- * rename/merge; bundles; Netscape import and export. Static paths are registered before
+ * rename/merge; bundles; Netscape import (a job: upload, start, poll) and export. Static paths are registered before
  * `/me/bookmarks/{bookmarkId}` so that `export` is never taken for an id.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { MAX_IMPORT_BYTES } from '../../domain/bookmarks/netscape';
 import { jsonBody, ok, secured, standardErrors } from '../openapi-helpers';
-import { validationProblem } from '../problem';
 import { createRouter } from '../router';
 import {
   BookmarkIdParam,
@@ -18,12 +17,12 @@ import {
   BundleList,
   BundleUpdateBody,
   BundleView,
-  bookmarkFile,
   EditBookmarkBody,
   FavouriteBody,
-  ImportJsonBody,
-  ImportQuery,
-  ImportReportView,
+  ImportIdParam,
+  ImportJobView,
+  ImportUploadBody,
+  ImportUploadGrant,
   LookupQuery,
   LookupView,
   MyBookmarksQuery,
@@ -32,16 +31,13 @@ import {
   RenameResult,
   RenameTagBody,
   SaveBookmarkBody,
+  StartImportBody,
   TagCloud,
   TagCloudQuery,
 } from '../schemas/bookmarks';
 import { SpaceIdParam } from '../schemas/common';
 
 const tags = ['bookmarks'];
-
-/** The import takes a whole bookmark file: more than the API's usual body limit (module-app.ts). */
-export const IMPORT_PATH = '/me/bookmarks/import';
-export const IMPORT_BODY_LIMIT = MAX_IMPORT_BYTES + 512 * 1024;
 
 export function bookmarkRoutes() {
   const app = createRouter();
@@ -103,34 +99,47 @@ export function bookmarkRoutes() {
   app.openapi(
     createRoute({
       method: 'post',
-      path: IMPORT_PATH,
+      path: '/me/bookmarks/imports/uploads',
       tags,
       ...secured,
-      summary: `Import a Netscape bookmark file (≤ ${MAX_IMPORT_BYTES / 1024 / 1024} MB, 10,000 links) as text/html, or as JSON { file }; importing twice adds nothing`,
-      request: {
-        query: ImportQuery,
-        body: {
-          content: {
-            'application/json': { schema: ImportJsonBody },
-            'text/html': { schema: bookmarkFile },
-          },
-        },
-      },
-      responses: { 200: ok(ImportReportView), ...standardErrors, 422: standardErrors[400] },
+      summary: `Ask to upload a Netscape bookmark file (≤ ${MAX_IMPORT_BYTES / 1024 / 1024} MB) for an import: a presigned form for the file store`,
+      request: jsonBody(ImportUploadBody),
+      responses: { 201: ok(ImportUploadGrant, 'Created'), ...standardErrors, 413: standardErrors[413] },
+    }),
+    async (c) =>
+      c.json(await c.var.services.bookmarkImports.requestUpload(c.var.principal, c.req.valid('json')), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/me/bookmarks/imports',
+      tags,
+      ...secured,
+      summary:
+        'Import the uploaded file as a job (≤ 10,000 links; importing twice adds nothing); 409 while another import of yours runs',
+      request: jsonBody(StartImportBody),
+      responses: { 202: ok(ImportJobView, 'Accepted: poll the job'), ...standardErrors },
     }),
     async (c) => {
-      const query = c.req.valid('query');
-      const json = /^application\/json/i.test(c.req.header('content-type') ?? '');
-      let file: string;
-      let visibility = query.visibility;
-      if (json) {
-        const body = ImportJsonBody.safeParse(await c.req.json().catch(() => undefined));
-        if (!body.success) return validationProblem(c, body.error, 'json') as never;
-        file = body.data.file;
-        visibility = body.data.visibility ?? visibility;
-      } else file = await c.req.text();
-      return c.json(await c.var.services.bookmarkTransfer.import(c.var.principal, file, visibility), 200);
+      const job = await c.var.services.bookmarkImports.start(c.var.principal, c.req.valid('json'));
+      c.header('location', `/api/me/bookmarks/imports/${job.id}`);
+      return c.json(job, 202);
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/me/bookmarks/imports/{importId}',
+      tags,
+      ...secured,
+      summary: 'One of my imports: status, progress, counts and the refused lines (capped, stated)',
+      request: { params: ImportIdParam },
+      responses: { 200: ok(ImportJobView), ...standardErrors },
+    }),
+    async (c) =>
+      c.json(await c.var.services.bookmarkImports.get(c.var.principal, c.req.valid('param').importId), 200),
   );
 
   app.openapi(

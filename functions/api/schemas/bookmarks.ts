@@ -1,6 +1,7 @@
 /** Request and response schemas of the bookmarks module. */
 import { z } from '@hono/zod-openapi';
 import { MAX_BOOKMARK_TAGS, VISIBILITIES } from '../../domain/bookmarks/bookmark';
+import { MAX_IMPORT_BYTES, MAX_STORED_ERRORS } from '../../domain/bookmarks/netscape';
 import { isUrlProblem, MAX_URL_LENGTH, normaliseUrl } from '../../domain/bookmarks/url';
 import { id, optionalOrg, pageOf, tag, timestamp, version } from './common';
 
@@ -47,10 +48,6 @@ export const MyBookmarksQuery = BookmarkPageQuery.extend({
 });
 export const LookupQuery = z.object({ url });
 export const TagCloudQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
-export const ImportQuery = z.object({
-  visibility: z.enum(['private', 'employees']).default('private'),
-});
-
 const text = {
   title: z.string().max(500).optional(),
   description: z.string().max(5000).optional(),
@@ -82,20 +79,25 @@ export const EditBookmarkBody = z
 export const FavouriteBody = z.object({ favourite: z.boolean() }).strict().openapi('BookmarkFavourite');
 export const RenameTagBody = z.object({ from: tag, to: tag }).strict().openapi('BookmarkTagRename');
 /** A Netscape bookmark file names itself in its first line; the document says so. */
-export const bookmarkFile = z
-  .string()
-  .regex(
-    /<!DOCTYPE NETSCAPE-Bookmark-file-1>/,
-    'a Netscape bookmark file (<!DOCTYPE NETSCAPE-Bookmark-file-1>)',
-  )
-  .openapi({ description: 'The Netscape bookmark file, as text' });
-export const ImportJsonBody = z
+export const ImportUploadBody = z
   .object({
-    file: bookmarkFile,
-    visibility: z.enum(['private', 'employees']).optional(),
+    size: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_IMPORT_BYTES)
+      .openapi({ description: 'Exactly the bytes that will be sent (a bookmark file is at most 5 MB)' }),
   })
   .strict()
-  .openapi('BookmarkImport');
+  .openapi('BookmarkImportUploadRequest');
+export const StartImportBody = z
+  .object({
+    uploadId: id.openapi({ description: 'From POST /me/bookmarks/imports/uploads, after the file was sent' }),
+    visibility: z.enum(['private', 'employees']).default('private'),
+  })
+  .strict()
+  .openapi('BookmarkImportStart');
+export const ImportIdParam = z.object({ importId: id });
 
 const bundleFields = {
   name: z.string().trim().min(1).max(100),
@@ -196,12 +198,48 @@ export const BundleView = z
   .openapi('BookmarkBundle');
 export const BundleList = z.object({ items: z.array(BundleView) }).openapi('BookmarkBundleList');
 
-export const ImportReportView = z
+export const ImportUploadGrant = z
   .object({
-    links: z.number().int(),
-    imported: z.number().int(),
-    alreadySaved: z.number().int(),
-    duplicates: z.number().int(),
-    errors: z.array(z.object({ line: z.number().int(), url: z.string(), message: z.string() })),
+    uploadId: z.string(),
+    upload: z.object({
+      url: z.string().openapi({ description: 'POST multipart/form-data here: every field, then `file`' }),
+      fields: z.record(z.string(), z.string()),
+      expiresAt: z.string(),
+    }),
+    contentType: z.string(),
+    maxBytes: z.number().int(),
   })
-  .openapi('BookmarkImportReport');
+  .openapi('BookmarkImportUploadGrant');
+
+const lineError = z.object({ line: z.number().int(), url: z.string(), message: z.string() });
+export const ImportJobView = z
+  .object({
+    id: z.string(),
+    status: z.enum(['queued', 'running', 'done', 'refused']),
+    visibility: z.enum(['private', 'employees']),
+    progress: z
+      .object({ done: z.number().int(), total: z.number().int() })
+      .openapi({ description: 'Links handled so far of the links in the file (total is 0 until read)' }),
+    counts: z.object({
+      links: z.number().int(),
+      added: z.number().int(),
+      alreadySaved: z.number().int(),
+      duplicates: z.number().int(),
+      refused: z
+        .number()
+        .int()
+        .openapi({ description: 'Lines refused (all of them; `errors` may be capped)' }),
+    }),
+    errors: z.array(lineError),
+    errorsCapped: z.boolean().openapi({
+      description: `True when more lines were refused than \`errors\` lists (at most ${MAX_STORED_ERRORS})`,
+    }),
+    reason: z
+      .object({ type: z.string(), title: z.string(), detail: z.string() })
+      .optional()
+      .openapi({ description: 'Why the whole file was refused (status refused): nothing was imported' }),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    finishedAt: timestamp.optional(),
+  })
+  .openapi('BookmarkImportJob');

@@ -1,9 +1,10 @@
 /**
- * Import and export in the Netscape bookmark format. An import is refused as a whole (nothing
- * written) when the file is too large, not a bookmark file or holds too many links; otherwise each
- * bad line is reported and the rest imported. Importing the same file twice adds nothing: links I have
- * saved already are skipped (one BatchGetItem per 100), and each new save is written with
- * `attribute_not_exists`, so a concurrent save of the same link is not overwritten either.
+ * Import and export in the Netscape bookmark format. An import runs as a job (import-job.ts): a file
+ * is refused as a whole (nothing written) when it is too large, not a bookmark file or holds too many
+ * links (`refusalOf`); otherwise `planImport` reports each bad line and lists one save per distinct
+ * URL, and the job writes them chunk after chunk (`importChunk`). Importing the same file twice adds
+ * nothing: links I have saved already are skipped (one BatchGetItem per chunk), and each new save is
+ * written with `attribute_not_exists`, so a concurrent save of the same link is not overwritten either.
  *
  * Writes go in transactions of up to 100 items (a save, its URL count and its tag entries, plus the
  * chunk's tag counters summed), so every save and its counters land together — in order, one
@@ -27,107 +28,136 @@ import {
   tagCountsOf,
   toBookmark,
 } from './bookmark';
-import { MAX_IMPORT_BYTES, MAX_IMPORT_LINKS, parseNetscape, renderNetscape } from './netscape';
+import { MAX_IMPORT_BYTES, MAX_IMPORT_LINKS, type NetscapeLink, renderNetscape } from './netscape';
 import { isUrlProblem, normaliseUrl } from './url';
 
-export interface ImportReport {
+/** What a file holds, worked out before anything is written (the same file gives the same plan). */
+export interface ImportPlan {
   /** Links found in the file. */
   links: number;
-  imported: number;
-  /** Links already among mine (also the second time the same file is imported). */
-  alreadySaved: number;
+  /** One save per distinct normalised URL, in file order: a job's position indexes into this. */
+  candidates: Bookmark[];
   /** Links that appear more than once in the file, after normalisation. */
   duplicates: number;
-  errors: { line: number; url: string; message: string }[];
+  errors: ImportLineError[];
+}
+
+export interface ImportLineError {
+  line: number;
+  url: string;
+  message: string;
+}
+
+/** Who imports: what the saves carry of their owner (a job keeps it, the worker has no principal). */
+export interface ImportOwner {
+  userId: string;
+  name: string;
+  org?: string;
 }
 
 const MAX_TITLE = 500;
 const MAX_DESCRIPTION = 5000;
 
+/** Why a file is refused as a whole (nothing written), or undefined when it may be imported. */
+export function refusalOf(size: number, links: readonly NetscapeLink[] | null): DomainError | undefined {
+  if (size > MAX_IMPORT_BYTES)
+    return new DomainError(
+      413,
+      'import-too-large',
+      'File too large',
+      `Bookmark files are limited to ${MAX_IMPORT_BYTES / 1024 / 1024} MB; nothing was imported`,
+    );
+  if (!links)
+    return new DomainError(
+      422,
+      'not-a-bookmark-file',
+      'Not a bookmark file',
+      'This is not a Netscape bookmark file (it has no <!DOCTYPE NETSCAPE-Bookmark-file-1>); nothing was imported',
+    );
+  if (links.length > MAX_IMPORT_LINKS)
+    return new DomainError(
+      413,
+      'too-many-links',
+      'Too many links',
+      `A file may hold at most ${MAX_IMPORT_LINKS.toLocaleString('en')} links; this one has ${links.length.toLocaleString('en')}; nothing was imported`,
+    );
+  return undefined;
+}
+
+/** Who may import, and with which visibility (checked when the job is created). */
+export function checkImporter(principal: Principal, visibility: 'private' | 'employees') {
+  if (!isEmployee(principal) && !(isPartner(principal) && principal.org))
+    throw new Forbidden('Only employees and partners can import links');
+  if (visibility === 'employees' && !isEmployee(principal))
+    throw new Forbidden('Partners import links privately');
+}
+
+/** The saves a parsed file makes, the bad lines and the duplicates; `now` is the job's creation time. */
+export function planImport(
+  owner: ImportOwner,
+  links: readonly NetscapeLink[],
+  visibility: 'private' | 'employees',
+  now: string,
+): ImportPlan {
+  const plan: ImportPlan = { links: links.length, candidates: [], duplicates: 0, errors: [] };
+  const seen = new Set<string>();
+  for (const link of links) {
+    const url = normaliseUrl(link.href);
+    if (isUrlProblem(url)) {
+      plan.errors.push({ line: link.line, url: link.href.slice(0, 200), message: url.detail });
+      continue;
+    }
+    if (seen.has(url.urlHash)) {
+      plan.duplicates++;
+      continue;
+    }
+    seen.add(url.urlHash);
+    const tags = [...new Set(link.tags.map(normalizeTag).filter((t): t is string => t !== null))];
+    plan.candidates.push({
+      userId: owner.userId,
+      userName: owner.name,
+      ...(owner.org ? { userOrg: owner.org } : {}),
+      ...url,
+      title: link.title.slice(0, MAX_TITLE),
+      description: link.description.slice(0, MAX_DESCRIPTION),
+      tags: tags.slice(0, MAX_BOOKMARK_TAGS),
+      visibility,
+      favourite: false,
+      savedAt: link.addedAt ?? now,
+      updatedAt: now,
+      version: 1,
+    });
+  }
+  return plan;
+}
+
 export class BookmarkTransfer {
   constructor(private readonly ctx: DomainContext) {}
 
-  async import(
-    principal: Principal,
-    file: string,
-    visibility: 'private' | 'employees' = 'private',
-  ): Promise<ImportReport> {
-    if (!isEmployee(principal) && !(isPartner(principal) && principal.org))
-      throw new Forbidden('Only employees and partners can import links');
-    if (visibility === 'employees' && !isEmployee(principal))
-      throw new Forbidden('Partners import links privately');
-    if (Buffer.byteLength(file, 'utf8') > MAX_IMPORT_BYTES)
-      throw new DomainError(
-        413,
-        'import-too-large',
-        'File too large',
-        `Bookmark files are limited to ${MAX_IMPORT_BYTES / 1024 / 1024} MB; nothing was imported`,
-      );
-    const links = parseNetscape(file);
-    if (!links)
-      throw new DomainError(
-        422,
-        'not-a-bookmark-file',
-        'Not a bookmark file',
-        'This is not a Netscape bookmark file (it has no <!DOCTYPE NETSCAPE-Bookmark-file-1>); nothing was imported',
-      );
-    if (links.length > MAX_IMPORT_LINKS)
-      throw new DomainError(
-        413,
-        'too-many-links',
-        'Too many links',
-        `A file may hold at most ${MAX_IMPORT_LINKS.toLocaleString('en')} links; this one has ${links.length.toLocaleString('en')}; nothing was imported`,
-      );
-
-    const report: ImportReport = {
-      links: links.length,
-      imported: 0,
-      alreadySaved: 0,
-      duplicates: 0,
-      errors: [],
-    };
-    const now = this.ctx.clock.now().toISOString();
-    const candidates = new Map<string, Bookmark>();
-    for (const link of links) {
-      const url = normaliseUrl(link.href);
-      if (isUrlProblem(url)) {
-        report.errors.push({ line: link.line, url: link.href.slice(0, 200), message: url.detail });
-        continue;
-      }
-      if (candidates.has(url.urlHash)) {
-        report.duplicates++;
-        continue;
-      }
-      const tags = [...new Set(link.tags.map(normalizeTag).filter((t): t is string => t !== null))];
-      candidates.set(url.urlHash, {
-        userId: principal.userId,
-        userName: principal.name,
-        ...(principal.org ? { userOrg: principal.org } : {}),
-        ...url,
-        title: link.title.slice(0, MAX_TITLE),
-        description: link.description.slice(0, MAX_DESCRIPTION),
-        tags: tags.slice(0, MAX_BOOKMARK_TAGS),
-        visibility,
-        favourite: false,
-        savedAt: link.addedAt ?? now,
-        updatedAt: now,
-        version: 1,
-      });
-    }
-
-    const all = [...candidates.values()];
-    const existing = await this.ctx.table.getMany(all.map((b) => keys.bookmark(principal.userId, b.urlHash)));
-    const fresh = all.filter((_, i) => !existing[i]);
-    report.alreadySaved = all.length - fresh.length;
-    for (const chunk of chunks(fresh)) report.imported += await this.writeChunk(principal.userId, chunk, now);
-    return report;
+  /**
+   * Writes one chunk of a job's candidates (distinct URLs). Links among mine already are skipped;
+   * those this job wrote itself in an earlier, interrupted run of the same chunk (marked `importJob`)
+   * count as added again, so re-running a chunk adds nothing and reports the same counts.
+   */
+  async importChunk(
+    userId: string,
+    candidates: readonly Bookmark[],
+    jobId: string,
+    now: string,
+  ): Promise<{ added: number; alreadySaved: number }> {
+    const existing = await this.ctx.table.getMany(candidates.map((b) => keys.bookmark(userId, b.urlHash)));
+    let added = existing.filter((item) => item?.importJob === jobId).length;
+    const alreadySaved = existing.filter((item) => item && item.importJob !== jobId).length;
+    const fresh = candidates.filter((_, i) => !existing[i]);
+    for (const chunk of chunks(fresh)) added += await this.writeChunk(userId, chunk, now, jobId);
+    return { added, alreadySaved };
   }
 
-  /** Writes one chunk; saves that appeared meanwhile (a concurrent save) are dropped and the rest retried once. */
-  private async writeChunk(userId: string, chunk: Bookmark[], now: string): Promise<number> {
+  /** Writes one transaction; saves that appeared meanwhile (a concurrent save) are dropped and the rest retried once. */
+  private async writeChunk(userId: string, chunk: Bookmark[], now: string, jobId: string): Promise<number> {
     let pending = chunk;
     for (let attempt = 0; attempt < 2; attempt++) {
-      const { items, saveAt } = transactionOf(userId, pending, now);
+      const { items, saveAt } = transactionOf(userId, pending, now, jobId);
       try {
         await this.ctx.table.transact(items);
         return pending.length;
@@ -200,13 +230,18 @@ function* chunks(saves: Bookmark[]): Generator<Bookmark[]> {
   if (current.length) yield current;
 }
 
-function transactionOf(userId: string, saves: Bookmark[], now: string) {
+function transactionOf(userId: string, saves: Bookmark[], now: string, jobId: string) {
   const items: TransactItem[] = [];
   const saveAt: number[] = [];
   const counts = new Map<string, number>();
   for (const save of saves) {
     saveAt.push(items.length);
-    items.push({ Put: { Item: bookmarkItem(save), ConditionExpression: 'attribute_not_exists(PK)' } });
+    items.push({
+      Put: {
+        Item: { ...bookmarkItem(save), importJob: jobId },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    });
     items.push(countUrlSave(save, now, 1, sharedDelta(undefined, save)));
     for (const Item of entriesOf(save)) items.push({ Put: { Item } });
     for (const [name, n] of tagCountsOf(save)) counts.set(name, (counts.get(name) ?? 0) + n);

@@ -7,6 +7,8 @@ import { escapeHtml } from '../content/escape-html';
 
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 export const MAX_IMPORT_LINKS = 10_000;
+/** Per-line errors an import job keeps (its item stays far below 400 KB); its count says how many in all. */
+export const MAX_STORED_ERRORS = 200;
 
 export interface NetscapeLink {
   line: number;
