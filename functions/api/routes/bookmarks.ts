@@ -36,12 +36,9 @@ import {
   TagCloudQuery,
 } from '../schemas/bookmarks';
 import { SpaceIdParam } from '../schemas/common';
+import { IMPORT_PATH } from './import-limits';
 
 const tags = ['bookmarks'];
-
-/** The import takes a whole bookmark file: more than the API's usual body limit (module-app.ts). */
-export const IMPORT_PATH = '/me/bookmarks/import';
-export const IMPORT_BODY_LIMIT = MAX_IMPORT_BYTES + 512 * 1024;
 
 export function bookmarkRoutes() {
   const app = createRouter();
