@@ -4,15 +4,24 @@
  * 32 connections of mixed reads and writes (default 60 s each: a quarter write — posts, comments,
  * likes — the rest read posts, comments, the home feed and search), with 10 s of quiet after each.
  * Reported after each run: resident memory (RSS) of the server, the data folder's size and its growth
- * against the bytes of the write requests' bodies. Budget: RSS after the third run ≤ 1.25× after
+ * against the bytes of the write requests' bodies and against the bytes of the table's items (all of
+ * them, derived ones included, as DynamoDB JSON in a backup taken from the running server). Budget: RSS after the third run ≤ 1.25× after
  * the first. Loopback only; bounded in time. Prints Markdown rows for docs/performance.md.
  */
+import zlib from 'node:zlib';
 import { type LoadRequest, percentile, runLoad } from './load';
 import { folderBytes, startServer } from './server';
 
 const seconds = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 60);
 const server = await startServer('memory');
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+/** The bytes of every item in the table: a backup of the running server, gunzipped, header line left out. */
+const itemBytes = async (): Promise<number> => {
+  const response = await fetch(`${server.url}/_local/backup`, { method: 'POST' });
+  if (!response.ok) throw new Error(`backup failed: ${response.status} ${await response.text()}`);
+  const text = zlib.gunzipSync(Buffer.from(await response.arrayBuffer())).toString('utf8');
+  return Buffer.byteLength(text) - Buffer.byteLength(text.slice(0, text.indexOf('\n') + 1));
+};
 try {
   const accounts = ['alice', 'bob', 'admin'];
   const tokens = await Promise.all(accounts.map((account) => server.token(account)));
@@ -56,7 +65,10 @@ try {
     return { kind: 'read', method: 'GET', path: reads[n % reads.length], token };
   };
   const folderBefore = folderBytes(server.dataDir);
-  console.log(`server ready: RSS ${mb(server.rss())} MB, data folder ${mb(folderBefore)} MB`);
+  const itemsBefore = await itemBytes();
+  console.log(
+    `server ready: RSS ${mb(server.rss())} MB, data folder ${mb(folderBefore)} MB, items ${mb(itemsBefore)} MB`,
+  );
   const rows: string[] = [];
   let firstRss = 0;
   let written = 0;
@@ -67,19 +79,20 @@ try {
     const rss = server.rss();
     if (run === 1) firstRss = rss;
     const folder = folderBytes(server.dataDir);
+    const items = await itemBytes();
     const writes = result.latencies.get('write') ?? [];
     const reads = result.latencies.get('read') ?? [];
     const row =
       `| ${run} | ${result.requests} (${writes.length} writes) | ${result.errors} | ` +
       `${percentile(writes, 50).toFixed(0)} / ${percentile(reads, 50).toFixed(0)} | ${mb(rss)} | ` +
-      `${(rss / firstRss).toFixed(2)}× | ${mb(folder)} | ${mb(written)} | ${((folder - folderBefore) / written).toFixed(1)}× |`;
+      `${(rss / firstRss).toFixed(2)}× | ${mb(folder)} | ${mb(written)} | ${((folder - folderBefore) / written).toFixed(1)}× | ${mb(items)} | ${((folder - folderBefore) / (items - itemsBefore)).toFixed(1)}× |`;
     rows.push(row);
     console.log(row);
   }
   console.log(
-    `\n| run (${seconds} s, 32 connections) | requests | errors | p50 write / read ms | RSS after MB | vs run 1 | data folder MB | request bodies written so far MB | folder growth ÷ bodies |`,
+    `\n| run (${seconds} s, 32 connections) | requests | errors | p50 write / read ms | RSS after MB | vs run 1 | data folder MB | request bodies written so far MB | folder growth ÷ bodies | items MB | folder growth ÷ item growth |`,
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const row of rows) console.log(row);
   const files = folderBytes(`${server.dataDir}/stream`);
   const tables = folderBytes(`${server.dataDir}/dynamodb`);

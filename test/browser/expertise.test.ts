@@ -4,26 +4,14 @@
 // of the people who may read the space. axe-core checks each screen.
 
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import { ensureFrontendBuilt } from '../../frontend/scripts/ensure-built';
-import { seedDemoData } from '../../local/seed';
-import { type ApiResponse, startTestRuntime, type TestRuntime } from '../helpers/runtime';
-import {
-  browserSuite,
-  expectAccessible,
-  launchChromium,
-  newSession,
-  type Session,
-  screenshot,
-  settled,
-  signIn,
-} from './helpers/browser';
+import type { ApiResponse, TestRuntime } from '../helpers/runtime';
+import { browserSuite, expectAccessible, type Session, screenshot, settled } from './helpers/browser';
+import { type BrowserRuntime, startBrowserRuntime } from './helpers/browser-runtime';
 
 const { chromiumPath, describeInChromium } = browserSuite('expertise.test.ts');
 
 describeInChromium('expertise in Chromium', () => {
   let rt: TestRuntime;
-  let browser: Browser;
   let bob: Session;
 
   async function ok(account: string, method: string, pathname: string, body?: unknown) {
@@ -35,34 +23,34 @@ describeInChromium('expertise in Chromium', () => {
     return response.body;
   }
 
+  let env: BrowserRuntime;
+
   beforeAll(async () => {
-    await ensureFrontendBuilt();
-    rt = await startTestRuntime();
-    await seedDemoData(rt.table);
-    const me = await ok('alice', 'GET', '/me');
-    await ok('alice', 'PATCH', '/me', { skills: ['Kubernetes'], version: me.version });
-    await ok('alice', 'POST', '/spaces/engineering/posts', {
-      title: 'Kubernetes upgrade guide',
-      body: 'How we upgraded the cluster without downtime. #kubernetes',
+    env = await startBrowserRuntime(chromiumPath!, {
+      prepare: async (started) => {
+        rt = started;
+        const me = await ok('alice', 'GET', '/me');
+        await ok('alice', 'PATCH', '/me', { skills: ['Kubernetes'], version: me.version });
+        await ok('alice', 'POST', '/spaces/engineering/posts', {
+          title: 'Kubernetes upgrade guide',
+          body: 'How we upgraded the cluster without downtime. #kubernetes',
+        });
+        await ok('bob', 'POST', '/spaces/engineering/pages', {
+          title: 'Kubernetes runbook',
+          body: 'Drain, cordon, upgrade.',
+        });
+        // Bob may not read the leadership space: the admin must not be listed for him.
+        await ok('admin', 'POST', '/spaces/leadership/posts', {
+          title: 'Kubernetes budget',
+          body: 'What the clusters cost.',
+        });
+      },
     });
-    await ok('bob', 'POST', '/spaces/engineering/pages', {
-      title: 'Kubernetes runbook',
-      body: 'Drain, cordon, upgrade.',
-    });
-    // Bob may not read the leadership space: the admin must not be listed for him.
-    await ok('admin', 'POST', '/spaces/leadership/posts', {
-      title: 'Kubernetes budget',
-      body: 'What the clusters cost.',
-    });
-    await rt.drain();
-    browser = await launchChromium(chromiumPath!);
-    bob = await newSession(browser, { acceptDownloads: true });
-    await signIn(bob.page, rt.url, 'bob');
+    bob = await env.signedIn('bob', { acceptDownloads: true });
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await rt?.close();
+    await env?.close();
   });
 
   test('bob finds who knows about Kubernetes from a search and sees why for each person', async () => {

@@ -4,41 +4,31 @@
 // link's page needs a click, then the kind is "never" on the preferences page. axe-core checks them.
 
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import { ensureFrontendBuilt } from '../../frontend/scripts/ensure-built';
-import { seedDemoData } from '../../local/seed';
-import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
-import {
-  browserSuite,
-  expectAccessible,
-  launchChromium,
-  newSession,
-  type Session,
-  screenshot,
-  signIn,
-} from './helpers/browser';
+import type { TestRuntime } from '../helpers/runtime';
+import { browserSuite, expectAccessible, type Session, screenshot } from './helpers/browser';
+import { type BrowserRuntime, startBrowserRuntime } from './helpers/browser-runtime';
 
 const { chromiumPath, describeInChromium } = browserSuite('mail.test.ts');
 
 describeInChromium('e-mail preferences and the outbox in Chromium', () => {
   let rt: TestRuntime;
-  let browser: Browser;
   let bob: Session;
 
+  let env: BrowserRuntime;
+
   beforeAll(async () => {
-    await ensureFrontendBuilt();
-    rt = await startTestRuntime({ digestIntervalMs: 0 });
-    await seedDemoData(rt.table);
-    for (const account of ['alice', 'bob']) await rt.api(account, 'GET', '/me');
-    await rt.drain();
-    browser = await launchChromium(chromiumPath!);
-    bob = await newSession(browser);
-    await signIn(bob.page, rt.url, 'bob');
+    env = await startBrowserRuntime(chromiumPath!, {
+      runtime: { digestIntervalMs: 0 },
+      prepare: async (started) => {
+        for (const account of ['alice', 'bob']) await started.api(account, 'GET', '/me');
+      },
+    });
+    rt = env.rt;
+    bob = await env.signedIn('bob');
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await rt?.close();
+    await env?.close();
   });
 
   test('preferences: from the inbox, one select per kind, saved; watching settings save at once', async () => {

@@ -6,20 +6,18 @@
 
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import { ensureFrontendBuilt } from '../../frontend/scripts/ensure-built';
-import { seedDemoData } from '../../local/seed';
 import { partnerToken } from '../helpers/partner-token';
-import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
+import type { TestRuntime } from '../helpers/runtime';
 import {
   browserSuite,
   expectAccessible,
-  launchChromium,
   newSession,
   type Session,
   screenshot,
   settled,
   signIn,
 } from './helpers/browser';
+import { type BrowserRuntime, startBrowserRuntime } from './helpers/browser-runtime';
 
 const { chromiumPath, describeInChromium } = browserSuite('partner-admin.test.ts');
 
@@ -29,18 +27,16 @@ describeInChromium('partner organisations in Chromium', () => {
   let admin: Session;
   let vera: string;
 
+  let env: BrowserRuntime;
+
   beforeAll(async () => {
-    await ensureFrontendBuilt();
-    rt = await startTestRuntime();
-    await seedDemoData(rt.table);
-    browser = await launchChromium(chromiumPath!);
-    admin = await newSession(browser);
-    await signIn(admin.page, rt.url, 'admin');
+    env = await startBrowserRuntime(chromiumPath!);
+    ({ rt, browser } = env);
+    admin = await env.signedIn('admin');
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await rt?.close();
+    await env?.close();
   });
 
   test('the admin adds a third organisation; its user can call the API', async () => {

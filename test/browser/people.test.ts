@@ -8,20 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import { ensureFrontendBuilt } from '../../frontend/scripts/ensure-built';
-import { seedDemoData } from '../../local/seed';
-import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
-import {
-  browserSuite,
-  expectAccessible,
-  launchChromium,
-  newSession,
-  type Session,
-  screenshot,
-  settled,
-  signIn,
-} from './helpers/browser';
+import type { TestRuntime } from '../helpers/runtime';
+import { browserSuite, expectAccessible, type Session, screenshot, settled } from './helpers/browser';
+import { type BrowserRuntime, startBrowserRuntime } from './helpers/browser-runtime';
 
 const { chromiumPath, describeInChromium } = browserSuite('people.test.ts');
 
@@ -37,25 +26,20 @@ const HR_FILE = [
 
 describeInChromium('people in Chromium', () => {
   let rt: TestRuntime;
-  let browser: Browser;
   let admin: Session;
   let alice: Session;
 
+  let env: BrowserRuntime;
+
   beforeAll(async () => {
-    await ensureFrontendBuilt();
-    rt = await startTestRuntime();
-    await seedDemoData(rt.table);
-    await rt.drain();
-    browser = await launchChromium(chromiumPath!);
-    admin = await newSession(browser);
-    await signIn(admin.page, rt.url, 'admin');
-    alice = await newSession(browser);
-    await signIn(alice.page, rt.url, 'alice');
+    env = await startBrowserRuntime(chromiumPath!);
+    rt = env.rt;
+    admin = await env.signedIn('admin');
+    alice = await env.signedIn('alice');
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await rt?.close();
+    await env?.close();
   });
 
   test('the admin imports an HR file: a progress bar, the bad rows listed, the rest imported', async () => {

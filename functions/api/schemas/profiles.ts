@@ -1,6 +1,6 @@
 /** Request schemas of the profiles module. */
 import { z } from '@hono/zod-openapi';
-import { optionalOrg, PageQuery, pageOf, skill, timestamp, version } from './common';
+import { optionalOrg, skill, timestamp, version } from './common';
 
 const profileText = (max: number) => z.string().max(max).optional();
 export const UpdateProfileBody = z
@@ -19,9 +19,6 @@ export const UpdateProfileBody = z
   })
   .strict()
   .openapi('UpdateProfile');
-export const SkillQuery = PageQuery.extend({
-  skill: skill.openapi({ description: 'A skill, e.g. kubernetes' }),
-});
 
 export const ProfileView = z
   .object({
@@ -48,4 +45,3 @@ export const MeView = ProfileView.extend({
 export const PersonSummary = z
   .object({ userId: z.string(), name: z.string(), title: z.string().optional(), org: optionalOrg })
   .openapi('PersonSummary');
-export const PersonPage = pageOf(PersonSummary, 'PersonSummary');

@@ -1,19 +1,19 @@
 /**
- * Profiles: reading a person (by id or @handle, masked for partners), editing your own, and finding
- * people by skill. A profile is created on first sign-in by FirstSignIn (first-sign-in.ts), which every
- * module needs; this service only the modules that show or change profiles.
+ * Profiles: reading a person (by id or @handle, masked for partners) and editing your own. A profile is
+ * created on first sign-in by FirstSignIn (first-sign-in.ts), which every module needs; this service
+ * only the modules that show or change profiles.
  */
 
 import { TransactionFailed } from '../../data/errors';
 import { keys } from '../../data/keys';
-import type { Item, Page, TransactItem } from '../../data/table';
+import type { TransactItem } from '../../data/table';
 import { versionedRewrite } from '../../data/versioned-rewrite';
 import { loadMarkdown } from '../content/load-markdown';
 import { normalizeTag } from '../content/names';
 import type { DomainContext } from '../context';
 import { EditConflict, InvalidInput, NotFound } from '../errors';
 import { directoryWrites } from '../people/directory-entry';
-import { isPartner, type Principal } from '../principal';
+import type { Principal } from '../principal';
 import { canSeePerson } from '../spaces/space-access';
 import { EDITABLE_PROFILE_FIELDS, type Profile, profileItem, skillItems, toProfile } from './profile';
 
@@ -21,13 +21,6 @@ export type ProfileChanges = Partial<Record<(typeof EDITABLE_PROFILE_FIELDS)[num
   skills?: string[];
   version: number;
 };
-
-export interface PersonSummary {
-  userId: string;
-  name: string;
-  title?: string;
-  org?: string;
-}
 
 const MAX_SKILLS = 30;
 
@@ -114,86 +107,6 @@ export class ProfileService {
     }
     return updated;
   }
-
-  /**
-   * People with a skill, by name. Employees read one index partition with everyone; a partner reads
-   * the employees' partition, then their own organisation's, and never another organisation's rows.
-   */
-  async withSkill(
-    principal: Principal,
-    skill: string,
-    limit: number,
-    cursor?: string,
-  ): Promise<Page<PersonSummary>> {
-    const normalized = normalizeSkills([skill], 'skill')[0];
-    const partitions: { index: 'GSI1' | 'GSI2'; partition: string }[] = isPartner(principal)
-      ? [
-          { index: 'GSI2', partition: keys.skillHolders(normalized, undefined) },
-          ...(principal.org
-            ? [{ index: 'GSI2' as const, partition: keys.skillHolders(normalized, principal.org) }]
-            : []),
-        ]
-      : [{ index: 'GSI1', partition: keys.peopleWithSkill(normalized) }];
-    // Fill the page from one partition, then the next, until it is full or they are all read.
-    let at = decodePartitionCursor(cursor, partitions.length);
-    const found: Item[] = [];
-    let next: { partition: number; inner?: string } | undefined;
-    for (;;) {
-      const page = await this.ctx.table.query({
-        ...partitions[at.partition],
-        limit: limit - found.length,
-        cursor: at.inner,
-      });
-      found.push(...page.items);
-      if (page.cursor) {
-        next = { partition: at.partition, inner: page.cursor };
-        break;
-      }
-      if (at.partition + 1 >= partitions.length) break;
-      at = { partition: at.partition + 1 };
-      if (found.length >= limit) {
-        next = at;
-        break;
-      }
-    }
-    const profiles = await this.ctx.table.getMany(found.map((item) => keys.profile(item.userId as string)));
-    return {
-      items: profiles
-        .filter((item) => !!item)
-        .map((item) => toProfile(item!))
-        .filter((profile) => canSeePerson(principal, profile))
-        .map(({ userId, name, title, org }) => ({
-          userId,
-          name,
-          ...(title ? { title } : {}),
-          ...(org ? { org } : {}),
-        })),
-      cursor: next ? Buffer.from(JSON.stringify(next)).toString('base64url') : undefined,
-    };
-  }
-}
-
-/** A cursor over several partitions read one after another: which one, and where in it. */
-function decodePartitionCursor(
-  cursor: string | undefined,
-  partitions: number,
-): { partition: number; inner?: string } {
-  if (!cursor) return { partition: 0 };
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Number.isInteger(value?.partition) &&
-      value.partition >= 0 &&
-      value.partition < partitions &&
-      (value.inner === undefined || (typeof value.inner === 'string' && value.inner.length < 4096))
-    )
-      return { partition: value.partition, inner: value.inner };
-  } catch {
-    // fall through
-  }
-  throw new InvalidInput('The cursor is not valid for this list', [
-    { field: 'cursor', message: 'invalid cursor' },
-  ]);
 }
 
 /** Skills as the person wrote them (spaces tidied), one per skill: the first spelling of each wins. */
