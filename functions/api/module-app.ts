@@ -211,8 +211,8 @@ function staleness(built: ManifestEntry[], manifest: readonly ManifestEntry[]): 
 }
 
 /**
- * Every group of the modules built and mounted under /api, as one zod-openapi router: what the OpenAPI
- * document is written from, and what the route manifest is generated from.
+ * Every group of the modules built and mounted under /api, in order, as one zod-openapi router: what
+ * the OpenAPI document is written from (openapi-document.ts).
  */
 export async function buildModules(modules: readonly ApiModule[]): Promise<Router> {
   const { createRouter } = await import('./router');
