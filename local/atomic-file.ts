@@ -5,11 +5,25 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export function writeFileAtomic(file: string, contents: string | Uint8Array, mode = 0o644): void {
+/** `contents` may be several chunks (a large file written without joining them first). */
+export function writeFileAtomic(
+  file: string,
+  contents: string | Uint8Array | Uint8Array[],
+  mode = 0o644,
+): void {
   const temp = `${file}.${process.pid}.tmp`;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   const fd = fs.openSync(temp, 'w', mode);
   try {
-    fs.writeSync(fd, typeof contents === 'string' ? Buffer.from(contents) : contents);
+    const chunks =
+      typeof contents === 'string'
+        ? [Buffer.from(contents)]
+        : Array.isArray(contents)
+          ? contents
+          : [contents];
+    for (const chunk of chunks)
+      for (let written = 0; written < chunk.byteLength; )
+        written += fs.writeSync(fd, chunk, written, chunk.byteLength - written);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);

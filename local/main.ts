@@ -9,6 +9,7 @@ import { type LocalRuntime, startLocalRuntime } from './runtime';
 import { seedDemoData } from './seed';
 import { DataFolderError } from './state-file';
 
+// performance.now() counts from the process's start: this is how long loading the modules took.
 const started = performance.now();
 const args = new Set(process.argv.slice(2));
 let runtime: LocalRuntime;
@@ -50,6 +51,12 @@ if (args.has('--seed-only')) {
 }
 
 const seconds = ((performance.now() - started) / 1000).toFixed(2);
+if (process.env.STARTUP_TIMINGS)
+  console.log(
+    `Start-up: modules loaded ${(started / 1000).toFixed(2)} s after the process began; then ${runtime.startupPhases
+      .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)} s`)
+      .join(', ')}`,
+  );
 console.log(
   readyMessage({
     url: runtime.url,

@@ -64,7 +64,7 @@ import { DynamoDbFront } from './dynamodb/dynamodb-front';
 import { EventSourceMapping, type EventSourceMappingOptions } from './dynamodb/event-source-mapping';
 import { FailureDestination } from './dynamodb/failure-destination';
 import { type AttributeMap, call } from './dynamodb/wire';
-import { createBroker } from './identity/broker';
+import { createBroker, LOCAL_CLIENT_ID } from './identity/broker';
 import { LOCAL_IDP_CLIENT, PARTNER_IDPS } from './identity/demo-accounts';
 import { registerDemoOrganisations } from './identity/demo-organisations';
 import { createPartnerIdentityProvider, type PartnerIdentityProvider } from './identity/partner-idp';
@@ -137,6 +137,8 @@ export interface LocalRuntime {
   failures: FailureDestination;
   search: FastSearchIndex;
   searchStart: SearchStart;
+  /** Milliseconds each step of the start took, in order (printed by `npm start` with STARTUP_TIMINGS=1). */
+  startupPhases: [string, number][];
   /** Saves the search index snapshot now (it is also saved every few minutes and on close). */
   saveSearchSnapshot(): void;
   /** Rebuilds the embedded index from the table into a fresh index, then swaps it in. */
@@ -198,6 +200,13 @@ async function start(
   tableName: string,
   opened: (() => Promise<void> | void)[],
 ): Promise<LocalRuntime> {
+  const phases: [string, number][] = [];
+  let phaseClock = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases.push([name, now - phaseClock]);
+    phaseClock = now;
+  };
   // 0. The folder: no other live server on it, and (on disk) data that is what its manifest says —
   // checked before LevelDB opens it, since LevelDB would quietly start afresh over a damaged folder.
   const serverLock = holdServerLock(dataDir);
@@ -250,6 +259,7 @@ async function start(
   // Profiles written before the people directory get its entries once (one GetItem on later starts).
   if (!(await directoryBackfilled(operator))) await backfillDirectory(client, operator);
 
+  phase('data folder, dynalite, front, table checks');
   // 2. The stream, its failure destination and its consumers (event source mappings).
   const stream = front.stream(tableName);
   // The high-water mark: every few seconds while changes come in, and on close.
@@ -311,6 +321,7 @@ async function start(
     if (snapshotFile) saveSnapshot(snapshotFile, initial, indexedUpTo);
     searchStart = { mode: 'rebuild', reason, documents, ms: performance.now() - searchClock };
   }
+  phase('search index');
   const liveIndex = new SwappableSearchIndex(initial);
   const indexer = createIndexer({ table, index: liveIndex });
   const indexChanges = createStreamHandler(indexer);
@@ -435,6 +446,7 @@ async function start(
   uploadSweepTimer.unref();
   opened.push(() => clearInterval(uploadSweepTimer));
 
+  phase('stream consumers, queues, blob store');
   // 4. One HTTP server: /oidc → identity provider, /api → the hono app, the rest → the web client.
   let handler: http.RequestListener = (_req, res) => {
     res.writeHead(503).end('starting');
@@ -472,35 +484,59 @@ async function start(
     port: options.filesPort ?? (process.env.FILES_PORT ? Number(process.env.FILES_PORT) : 0),
   });
   opened.push(() => blobServer.close());
-  // The broker (Cognito's part) at /oidc, and each demo partner organisation's own IdP at /idp/<name>.
-  const idp = await createBroker({
-    issuer,
-    dataDir,
-    redirectUris: [`${url}/auth/callback`, `http://127.0.0.1:${port}/auth/callback`, `${url}/`],
-    table: new Table(client, tableName),
-    localOrigin: url,
-  });
-  const partnerIdps = new Map<string, PartnerIdentityProvider>();
-  for (const partner of PARTNER_IDPS) {
-    partnerIdps.set(
-      partner.provider,
-      await createPartnerIdentityProvider({
-        provider: partner.provider,
-        name: partner.name,
-        issuer: `${url}/idp/${partner.provider}`,
-        dataDir,
-        users: partner.users,
-        client: { ...LOCAL_IDP_CLIENT, redirectUris: [`${issuer}/oauth2/idpresponse`] },
-      }),
-    );
-  }
-
+  phase('HTTP and blob servers listening');
+  // The broker (Cognito's part) at /oidc, and each demo partner organisation's own IdP at /idp/<name>:
+  // built from here on while the server already answers, not before "ready" — oidc-provider is the
+  // largest module a start loads (~0.3 s quiet) and only sign-in needs it. A request for /oidc or /idp
+  // waits for them (a first sign-in a moment slower, never a wrong answer); the API verifies tokens
+  // with the broker's keys, fetched from /oidc/jwks, so it waits the same way.
+  const identity = (async () => {
+    const broker = await createBroker({
+      issuer,
+      dataDir,
+      redirectUris: [`${url}/auth/callback`, `http://127.0.0.1:${port}/auth/callback`, `${url}/`],
+      table: new Table(client, tableName),
+      localOrigin: url,
+    });
+    const partners = new Map<string, PartnerIdentityProvider>();
+    for (const partner of PARTNER_IDPS) {
+      partners.set(
+        partner.provider,
+        await createPartnerIdentityProvider({
+          provider: partner.provider,
+          name: partner.name,
+          issuer: `${url}/idp/${partner.provider}`,
+          dataDir,
+          users: partner.users,
+          client: { ...LOCAL_IDP_CLIENT, redirectUris: [`${issuer}/oauth2/idpresponse`] },
+        }),
+      );
+    }
+    return { broker, partners };
+  })();
+  // Said once; each request for them then answers 500 with the reason.
+  identity.catch((error) =>
+    console.error(`Sign-in: the identity provider could not start (${error.message})`),
+  );
+  const withIdentity = (serve: (found: Awaited<typeof identity>) => void) => (res: http.ServerResponse) =>
+    identity.then(serve, (error: Error) => {
+      if (!res.headersSent)
+        res
+          .writeHead(500, { 'content-type': 'text/plain' })
+          .end(`identity provider failed: ${error.message}`);
+    });
+  opened.push(() =>
+    identity.then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
   const deps: ApiDependencies = {
     table,
     clock: systemClock,
     ids: ulidGenerator,
     authenticator: bearerTokenAuthenticator(
-      createTokenVerifier({ issuer, audience: idp.audience, jwksUrl: idp.jwksUrl }),
+      createTokenVerifier({ issuer, audience: LOCAL_CLIENT_ID, jwksUrl: `${issuer}/jwks` }),
     ),
     search: liveIndex,
     unsubscribeKey: mail.unsubscribeKey,
@@ -534,11 +570,13 @@ async function start(
   );
   handler = (req, res) => {
     const pathname = (req.url ?? '/').split('?')[0];
-    if (pathname === '/oidc' || pathname.startsWith('/oidc/')) return idp.callback(req, res);
+    if (pathname === '/oidc' || pathname.startsWith('/oidc/'))
+      return void withIdentity(({ broker }) => broker.callback(req, res))(res);
     const partnerIdp = /^\/idp\/([\w-]+)(?:\/|$)/.exec(pathname);
     if (partnerIdp) {
-      const target = partnerIdps.get(partnerIdp[1]);
-      if (target) return target.callback(req, res);
+      const provider = partnerIdp[1];
+      if (PARTNER_IDPS.some((partner) => partner.provider === provider))
+        return void withIdentity(({ partners }) => partners.get(provider)!.callback(req, res))(res);
       return void res.writeHead(404, { 'content-type': 'text/plain' }).end('no such identity provider');
     }
     if (pathname === NOTIFICATION_STREAM_PATH)
@@ -555,7 +593,7 @@ async function start(
       {
         apiBaseUrl: '/api',
         authority: issuer,
-        clientId: idp.audience,
+        clientId: LOCAL_CLIENT_ID,
         redirectUri: `${url}/auth/callback`,
         filesOrigin: blobServer.origin,
       },
@@ -563,6 +601,7 @@ async function start(
     );
   };
 
+  phase('API, SCIM and routes');
   const runtime: LocalRuntime = {
     url,
     issuer,
@@ -575,6 +614,7 @@ async function start(
       return liveIndex.current;
     },
     searchStart,
+    startupPhases: phases,
     saveSearchSnapshot: () => saveSearchSnapshot(true),
     async reindex(onProgress) {
       const startedAt = stream.latestSequenceNumber;
@@ -687,6 +727,7 @@ async function start(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await blobServer.close();
+      await identity.catch(() => undefined);
       await front.close();
       // After the last write: the mark covers everything this run wrote.
       await markHighWater();

@@ -7,9 +7,13 @@
  *
  * Layout: the magic `CPSEARCH`, a little-endian u32 format version, a u32 header length, the header
  * (JSON: sequence, counts, and the byte offset, length and kind of every section), then the sections,
- * each 8-byte aligned: JSON (documents, terms) or raw little-endian typed arrays. The file is written
- * to a temporary name, flushed and renamed over the old one, so a crash leaves the old or the new
- * snapshot, never half of one.
+ * each 8-byte aligned: one JSON section of short strings (ids, dates, terms, interned values) and raw
+ * little-endian typed arrays — the index's columns, postings, and the documents' JSON bytes, which
+ * are parsed one document at a time when an answer shows it, never at load. Loading is one read and
+ * views into it: no per-document parse or rebuild (format 2000+; format 1000+ held the documents as
+ * one JSON array, parsed and re-derived at every start, and is rebuilt from the table once). Written
+ * with writeFileAtomic (temporary file, fsync, rename), so a crash leaves the old or the new snapshot,
+ * never half of one.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,14 +22,16 @@ import {
   type FastIndexState,
   FastSearchIndex,
 } from '../functions/search/embedded/fast-index';
+import { writeFileAtomic } from './atomic-file';
 
 const MAGIC = 'CPSEARCH';
 /** The file layout's version, with the index state's version: either changing means a rebuild. */
-export const SNAPSHOT_FORMAT = 1_000 + FAST_INDEX_STATE_VERSION;
+export const SNAPSHOT_FORMAT = 2_000 + FAST_INDEX_STATE_VERSION;
 
+type Kind = 'json' | 'u8' | 'i32' | 'f64';
 interface Section {
   name: string;
-  kind: 'json' | 'i32' | 'f64';
+  kind: Kind;
   offset: number;
   length: number;
 }
@@ -40,6 +46,36 @@ interface Header {
   sections: Section[];
 }
 
+/** The state's short string lists, in one JSON section (a few MiB at 100k documents). */
+type Strings = Pick<
+  FastIndexState,
+  'ids' | 'updatedAt' | 'classes' | 'types' | 'spaces' | 'authors' | 'tags' | 'contributors' | 'terms'
+>;
+const COLUMNS = [
+  ['documentBytes', 'u8'],
+  ['documentEnds', 'f64'],
+  ['seq', 'f64'],
+  ['accessClass', 'i32'],
+  ['typeOf', 'u8'],
+  ['spaceOf', 'i32'],
+  ['authorOf', 'i32'],
+  ['tagStart', 'i32'],
+  ['tagCount', 'i32'],
+  ['tagPool', 'i32'],
+  ['contributorEnds', 'i32'],
+  ['contributorValues', 'i32'],
+  ['updatedMs', 'f64'],
+  ['termMask', 'i32'],
+  ['sortedMain', 'i32'],
+  ['sortedDelta', 'i32'],
+] as const;
+const PER_FIELD = [
+  ['fieldLength', 'i32'],
+  ['postingOffsets', 'i32'],
+  ['postingValues', 'i32'],
+] as const;
+const FIELDS = [0, 1, 2, 3, 4];
+
 export type LoadedSnapshot =
   | { status: 'loaded'; index: FastSearchIndex; sequence: string; documents: number; savedAt: string }
   | { status: 'missing' }
@@ -52,27 +88,23 @@ export function snapshotPath(stateDirectory: string, tableName: string) {
 /** Writes the index and the sequence number it is complete up to, atomically. Returns the bytes written. */
 export function saveSnapshot(file: string, index: FastSearchIndex, sequence: string): number {
   const state = index.exportState();
-  const parts: { name: string; kind: Section['kind']; bytes: Uint8Array }[] = [
-    { name: 'documents', kind: 'json', bytes: Buffer.from(JSON.stringify(state.documents)) },
-    { name: 'terms', kind: 'json', bytes: Buffer.from(JSON.stringify(state.terms)) },
-    { name: 'seq', kind: 'f64', bytes: bytesOf(state.seq) },
-    { name: 'sortedMain', kind: 'i32', bytes: bytesOf(state.sortedMain) },
-    { name: 'sortedDelta', kind: 'i32', bytes: bytesOf(state.sortedDelta) },
-    ...state.fieldLength.map((array, f) => ({
-      name: `fieldLength${f}`,
-      kind: 'i32' as const,
-      bytes: bytesOf(array),
-    })),
-    ...state.postingOffsets.map((array, f) => ({
-      name: `postingOffsets${f}`,
-      kind: 'i32' as const,
-      bytes: bytesOf(array),
-    })),
-    ...state.postingValues.map((array, f) => ({
-      name: `postingValues${f}`,
-      kind: 'i32' as const,
-      bytes: bytesOf(array),
-    })),
+  const strings: Strings = {
+    ids: state.ids,
+    updatedAt: state.updatedAt,
+    classes: state.classes,
+    types: state.types,
+    spaces: state.spaces,
+    authors: state.authors,
+    tags: state.tags,
+    contributors: state.contributors,
+    terms: state.terms,
+  };
+  const parts: { name: string; kind: Kind; bytes: Uint8Array }[] = [
+    { name: 'strings', kind: 'json', bytes: Buffer.from(JSON.stringify(strings)) },
+    ...COLUMNS.map(([name, kind]) => ({ name, kind, bytes: bytesOf(state[name]) })),
+    ...PER_FIELD.flatMap(([name, kind]) =>
+      FIELDS.map((f) => ({ name: `${name}${f}`, kind, bytes: bytesOf(state[name][f]) })),
+    ),
   ];
   let offset = 0;
   const sections: Section[] = parts.map((part) => {
@@ -84,7 +116,7 @@ export function saveSnapshot(file: string, index: FastSearchIndex, sequence: str
     format: SNAPSHOT_FORMAT,
     sequence,
     savedAt: new Date().toISOString(),
-    documents: state.documents.length,
+    documents: state.ids.length,
     terms: state.terms.length,
     nextSeq: state.nextSeq,
     sections,
@@ -95,23 +127,14 @@ export function saveSnapshot(file: string, index: FastSearchIndex, sequence: str
   prefix.writeUInt32LE(SNAPSHOT_FORMAT, 8);
   prefix.writeUInt32LE(headerBytes.byteLength, 12);
   headerBytes.copy(prefix, 16);
-
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(temporary, 'w');
-  try {
-    fs.writeSync(fd, prefix);
-    const padding = Buffer.alloc(8);
-    for (const part of parts) {
-      fs.writeSync(fd, part.bytes);
-      const pad = align(part.bytes.byteLength) - part.bytes.byteLength;
-      if (pad) fs.writeSync(fd, padding, 0, pad);
-    }
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+  const padding = Buffer.alloc(8);
+  const chunks: Uint8Array[] = [prefix];
+  for (const part of parts) {
+    chunks.push(part.bytes);
+    const pad = align(part.bytes.byteLength) - part.bytes.byteLength;
+    if (pad) chunks.push(padding.subarray(0, pad));
   }
-  fs.renameSync(temporary, file);
+  writeFileAtomic(file, chunks);
   return prefix.byteLength + offset;
 }
 
@@ -134,40 +157,36 @@ export function loadSnapshot(file: string, now: () => number = Date.now): Loaded
     const header = JSON.parse(buffer.toString('utf8', 16, 16 + headerLength)) as Header;
     const base = align(16 + headerLength);
     const sections = new Map(header.sections.map((section) => [section.name, section]));
-    const slice = (name: string) => {
+    const slice = (name: string, kind: Kind) => {
       const section = sections.get(name);
-      if (!section) throw new Error(`section ${name} is missing`);
+      if (!section || section.kind !== kind) throw new Error(`section ${name} is missing`);
       const start = base + section.offset;
-      if (start + section.length > buffer.byteLength) throw new Error(`section ${name} is cut short`);
+      if (section.offset < 0 || start + section.length > buffer.byteLength)
+        throw new Error(`section ${name} is cut short`);
       return { section, start };
     };
-    const json = (name: string) => {
-      const { section, start } = slice(name);
-      return JSON.parse(buffer.toString('utf8', start, start + section.length));
+    // Columns are views into the file's bytes (read once, sections 8-byte aligned), not copies.
+    const aligned = buffer.byteOffset % 8 === 0 ? buffer : Buffer.from(buffer);
+    const typed = (name: string, kind: Exclude<Kind, 'json'>) => {
+      const { section, start } = slice(name, kind);
+      const Kind = kind === 'u8' ? Uint8Array : kind === 'i32' ? Int32Array : Float64Array;
+      if (section.length % Kind.BYTES_PER_ELEMENT) throw new Error(`section ${name} is cut short`);
+      return new Kind(
+        aligned.buffer as ArrayBuffer,
+        aligned.byteOffset + start,
+        section.length / Kind.BYTES_PER_ELEMENT,
+      ) as never;
     };
-    const typed = <T extends Int32Array | Float64Array>(
-      name: string,
-      Kind: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number },
-    ) => {
-      const { section, start } = slice(name);
-      // A copy into its own aligned buffer: the index keeps these, not the whole file.
-      const copy = new ArrayBuffer(section.length);
-      new Uint8Array(copy).set(buffer.subarray(start, start + section.length));
-      return new Kind(copy);
-    };
-    const fields = [0, 1, 2, 3, 4];
-    const state: FastIndexState = {
-      documents: json('documents'),
-      terms: json('terms'),
-      seq: typed('seq', Float64Array),
-      nextSeq: header.nextSeq,
-      sortedMain: typed('sortedMain', Int32Array),
-      sortedDelta: typed('sortedDelta', Int32Array),
-      fieldLength: fields.map((f) => typed(`fieldLength${f}`, Int32Array)),
-      postingOffsets: fields.map((f) => typed(`postingOffsets${f}`, Int32Array)),
-      postingValues: fields.map((f) => typed(`postingValues${f}`, Int32Array)),
-    };
-    if (state.documents.length !== header.documents || state.terms.length !== header.terms)
+    const { section: stringsSection, start: stringsStart } = slice('strings', 'json');
+    const strings = JSON.parse(
+      buffer.toString('utf8', stringsStart, stringsStart + stringsSection.length),
+    ) as Strings;
+    const columns = Object.fromEntries(COLUMNS.map(([name, kind]) => [name, typed(name, kind)]));
+    const perField = Object.fromEntries(
+      PER_FIELD.map(([name, kind]) => [name, FIELDS.map((f) => typed(`${name}${f}`, kind))]),
+    );
+    const state = { ...strings, ...columns, ...perField, nextSeq: header.nextSeq } as FastIndexState;
+    if (state.ids.length !== header.documents || state.terms.length !== header.terms)
       throw new Error('counts do not agree with the header');
     const index = FastSearchIndex.fromState(state, now);
     return {
@@ -182,7 +201,7 @@ export function loadSnapshot(file: string, now: () => number = Date.now): Loaded
   }
 }
 
-function bytesOf(array: Int32Array | Float64Array): Uint8Array {
+function bytesOf(array: Uint8Array | Int32Array | Float64Array): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
 

@@ -31,6 +31,8 @@ const option = (name: string, fallback: number) => {
 };
 const items = option('items', 100_000);
 const runs = option('runs', 3);
+/** Cold starts take minutes on a busy machine: `--cold-runs 0` measures warm starts over the snapshot already there. */
+const coldRuns = option('cold-runs', runs);
 const dataDir = path.resolve(`.bench/startup-${items}`);
 const TABLE = 'commonplace';
 /** The corpus's spaces (bench/search/corpus.ts makes 60); the rest of the items are posts. */
@@ -112,10 +114,16 @@ async function buildDataFolder() {
 }
 
 /** One `npm start`: seconds from spawn to ready, resident memory then, and what it said about search. */
-async function startOnce(): Promise<{ seconds: number; ready: number; rssMiB: number; search: string }> {
+async function startOnce(): Promise<{
+  seconds: number;
+  ready: number;
+  rssMiB: number;
+  search: string;
+  phases: string;
+}> {
   const began = performance.now();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0' },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', STARTUP_TIMINGS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -140,6 +148,8 @@ async function startOnce(): Promise<{ seconds: number; ready: number; rssMiB: nu
       ready: Number(/ready in ([\d.]+) s/.exec(output)?.[1] ?? Number.NaN),
       rssMiB: rssKiB / 1024,
       search: /Search index: .*/.exec(output)?.[0] ?? '',
+      // Where the time went, in-process (main.ts prints it with STARTUP_TIMINGS=1).
+      phases: /Start-up: .*/.exec(output)?.[0] ?? '',
     };
   } finally {
     child.kill('SIGINT');
@@ -155,12 +165,15 @@ for (const kind of ['cold (rebuild from a table scan)', 'warm (snapshot + stream
   const ready: number[] = [];
   const rss: number[] = [];
   let search = '';
-  for (let run = 0; run < runs; run++) {
+  const count = kind.startsWith('cold') ? coldRuns : runs;
+  if (count === 0) continue;
+  for (let run = 0; run < count; run++) {
     if (kind.startsWith('cold')) fs.rmSync(snapshot, { force: true });
     else if (!fs.existsSync(snapshot)) throw new Error('no snapshot after a cold start');
     const outcome = await startOnce();
+    const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
     console.log(
-      `${kind}: ${outcome.seconds.toFixed(2)} s, ${outcome.rssMiB.toFixed(0)} MiB — ${outcome.search}`,
+      `${kind}: ${outcome.seconds.toFixed(2)} s, ${outcome.rssMiB.toFixed(0)} MiB, load ${load} — ${outcome.search}\n  ${outcome.phases}`,
     );
     seconds.push(outcome.seconds);
     ready.push(outcome.ready);
@@ -171,7 +184,7 @@ for (const kind of ['cold (rebuild from a table scan)', 'warm (snapshot + stream
 }
 const snapshotMiB = fs.statSync(snapshot).size / 2 ** 20;
 console.log(
-  `\nnpm start at ${items} items (snapshot file ${snapshotMiB.toFixed(0)} MiB), ${runs} runs each:`,
+  `\nnpm start at ${items} items (snapshot file ${snapshotMiB.toFixed(0)} MiB), ${coldRuns} cold and ${runs} warm runs:`,
 );
 console.log(
   '| start | spawn → ready p50 | p95 | "ready in" (after module load) p50 | resident memory p50 |\n| --- | --- | --- | --- | --- |',

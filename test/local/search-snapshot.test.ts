@@ -9,9 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { benchmarkQueries, CALLERS, generateCorpus } from '../../bench/search/corpus';
+import type { SearchDocument, SpaceChange } from '../../functions/domain/search/search-document';
 import { FastSearchIndex } from '../../functions/search/embedded/fast-index';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime';
 import { loadSnapshot, SNAPSHOT_FORMAT, saveSnapshot, snapshotPath } from '../../local/search-snapshot';
+import { SwappableSearchIndex } from '../../local/swappable-index';
 import { searchIndexContract } from '../search/search-index.contract';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'commonplace-snapshot-'));
@@ -19,6 +21,44 @@ afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 searchIndexContract('embedded (fast), restored from an exported state', async () => ({
   index: FastSearchIndex.fromState(new FastSearchIndex().exportState()),
+  close: async () => undefined,
+}));
+
+/**
+ * Saved to a snapshot file and loaded back after every write, so every read is answered by an index
+ * whose documents are still the file's bytes (parsed only when shown), whose postings are views into
+ * the file, and whose contributor lists are built at the first read that needs them.
+ */
+class ReloadedAfterEveryWrite extends SwappableSearchIndex {
+  private readonly file = path.join(scratch, `contract-${process.pid}.snapshot`);
+  private reload() {
+    saveSnapshot(this.file, this.current, '000000000000000000001');
+    const loaded = loadSnapshot(this.file);
+    if (loaded.status !== 'loaded') throw new Error(`not loaded: ${JSON.stringify(loaded)}`);
+    this.swap(loaded.index);
+  }
+  override async upsert(documents: SearchDocument[]) {
+    await super.upsert(documents);
+    this.reload();
+  }
+  override async remove(ids: string[]) {
+    await super.remove(ids);
+    this.reload();
+  }
+  override async updateSpace(spaceId: string, change: SpaceChange) {
+    const changed = await super.updateSpace(spaceId, change);
+    this.reload();
+    return changed;
+  }
+  override async removeSpace(spaceId: string) {
+    const removed = await super.removeSpace(spaceId);
+    this.reload();
+    return removed;
+  }
+}
+
+searchIndexContract('embedded (fast), loaded from its snapshot file after every write', async () => ({
+  index: new ReloadedAfterEveryWrite(new FastSearchIndex()),
   close: async () => undefined,
 }));
 
@@ -54,6 +94,24 @@ describe('the index state on disk', () => {
     };
     await compare();
     expect(restored.stats()).toEqual(original.stats());
+    // Straight from the file (nothing parsed yet): documents, people's activity and topics alike.
+    expect(await restored.get(documents[500].id)).toEqual(await original.get(documents[500].id));
+    expect(restored.all()).toEqual(original.all());
+    for (const userId of ['user-1', 'user-2', 'user-7'])
+      for (const access of Object.values(CALLERS)) {
+        expect(await restored.topicsOf(userId, access, 5, NOW)).toEqual(
+          await original.topicsOf(userId, access, 5, NOW),
+        );
+        expect(await restored.activityOf(userId, access, { limit: 10 })).toEqual(
+          await original.activityOf(userId, access, { limit: 10 }),
+        );
+      }
+    // Saved again before it ever parsed a document (their bytes copied as they are), then changed.
+    const again = path.join(scratch, 'again.snapshot');
+    saveSnapshot(again, restored, '000000000000000000043');
+    const reloaded = loadSnapshot(again, clock);
+    if (reloaded.status !== 'loaded') throw new Error(`not loaded: ${JSON.stringify(reloaded)}`);
+    expect(reloaded.index.all()).toEqual(original.all());
     // The same writes after the load keep the two the same.
     const fresh = generateCorpus(50, 99).documents.map((doc) => ({ ...doc, id: `new:${doc.id}` }));
     for (const index of [original, restored]) {
@@ -61,6 +119,39 @@ describe('the index state on disk', () => {
       await index.remove(documents.slice(400, 450).map((doc) => doc.id));
     }
     await compare();
+  });
+
+  it('refuses the earlier layout (documents as one JSON array) as another format: a rebuild, not a crash', () => {
+    const file = path.join(scratch, 'earlier.snapshot');
+    saveSnapshot(file, new FastSearchIndex(), '');
+    const earlier = Buffer.from(fs.readFileSync(file));
+    earlier.writeUInt32LE(1_002, 8);
+    fs.writeFileSync(file, earlier);
+    expect(loadSnapshot(file)).toEqual({
+      status: 'unusable',
+      reason: `has format 1002; this version reads ${SNAPSHOT_FORMAT}`,
+    });
+  });
+
+  it('refuses a snapshot whose columns name what it does not hold', async () => {
+    const index = new FastSearchIndex();
+    await index.upsert(generateCorpus(50, 3).documents);
+    const file = path.join(scratch, 'inconsistent.snapshot');
+    saveSnapshot(file, index, '');
+    const bytes = fs.readFileSync(file);
+    const headerLength = bytes.readUInt32LE(12);
+    const header = JSON.parse(bytes.toString('utf8', 16, 16 + headerLength));
+    const base = Math.ceil((16 + headerLength) / 8) * 8;
+    const at = (name: string) => base + header.sections.find((s: { name: string }) => s.name === name).offset;
+    // A posting for a document number past the end, then a space number past the spaces.
+    const posting = Buffer.from(bytes);
+    posting.writeInt32LE(1_000_000 * 1024, at('postingValues1'));
+    fs.writeFileSync(file, posting);
+    expect(loadSnapshot(file)).toEqual({ status: 'unusable', reason: expect.stringContaining('damaged') });
+    const space = Buffer.from(bytes);
+    space.writeInt32LE(999, at('spaceOf'));
+    fs.writeFileSync(file, space);
+    expect(loadSnapshot(file)).toEqual({ status: 'unusable', reason: expect.stringContaining('damaged') });
   });
 
   it('refuses a file of another format, a truncated one and garbage, and says why', () => {

@@ -438,7 +438,6 @@ describe('FastSearchIndex: same answers as the MiniSearch adapter', () => {
     await fast.upsert(replaced.slice(0, 150));
     await fast.remove([...removed]);
     await fast.upsert(replaced.slice(150));
-    // updateSpace rewrites the stored documents in place, so the survivors below carry the change.
     await fast.updateSpace('space-2', { audience: 'members', partnerOrgs: [], spaceName: 'Two' });
     await fast.updateSpace('space-3', { audience: 'partners', partnerOrgs: ['acme'], spaceName: '3' });
     await fast.removeSpace('space-4');
@@ -450,7 +449,14 @@ describe('FastSearchIndex: same answers as the MiniSearch adapter', () => {
     for (const d of replaced.slice(0, 150)) latest.set(d.id, d);
     for (const id of removed) latest.delete(id);
     for (const d of replaced.slice(150)) latest.set(d.id, d);
-    const survivors = [...latest.values()].filter((d) => d.spaceId !== 'space-4');
+    // updateSpace changes the index's copies, never the caller's objects: the same change applied here.
+    const spaceChanges: Record<string, Partial<SearchDocument>> = {
+      'space-2': { audience: 'members', partnerOrgs: [], spaceName: 'Two' },
+      'space-3': { audience: 'partners', partnerOrgs: ['acme'], spaceName: '3' },
+    };
+    const survivors = [...latest.values()]
+      .filter((d) => d.spaceId !== 'space-4')
+      .map((d) => (d.spaceId && spaceChanges[d.spaceId] ? { ...d, ...spaceChanges[d.spaceId] } : d));
     // Built fresh rather than mutated alongside: MiniSearch's background vacuum is not exercised here.
     const reference = new EmbeddedSearchIndex(clock);
     await reference.upsert(survivors);

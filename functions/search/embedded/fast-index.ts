@@ -184,26 +184,69 @@ interface Expansion {
 }
 
 /**
- * Everything the index holds that is costly to rebuild — documents, postings, field lengths, sorted
- * terms — as plain arrays and typed arrays, for a snapshot on disk (local/search-snapshot.ts). What is
- * cheap to derive (access classes, interned spaces and authors, tags, dictionary, character masks) is
- * derived again on import. Bump FAST_INDEX_STATE_VERSION whenever this shape or the tokenizer changes:
- * a snapshot of another version is not loaded (the index is rebuilt from the table instead).
+ * Everything the index holds, as columns — typed arrays, short string lists and the documents' JSON
+ * bytes — for a snapshot on disk (local/search-snapshot.ts) that loads without parsing documents or
+ * rebuilding anything per document. Only what is cheap and small is derived on import (the dictionary,
+ * interners' lookups, document frequencies). Bump FAST_INDEX_STATE_VERSION whenever this shape, the
+ * tokenizer or the meaning of a column changes: a snapshot of another version is not loaded (the index
+ * is rebuilt from the table instead).
  */
-export const FAST_INDEX_STATE_VERSION = 2;
+export const FAST_INDEX_STATE_VERSION = 3;
 export interface FastIndexState {
-  documents: SearchDocument[];
+  /** Each document's JSON (UTF-8) back to back; document d ends at documentEnds[d]. */
+  documentBytes: Uint8Array;
+  documentEnds: Float64Array;
+  ids: string[];
+  updatedAt: string[];
   /** First-insertion order of each document, and the next one to hand out. */
   seq: Float64Array;
   nextSeq: number;
+  /** Access classes, and each document's. */
+  classes: SearchDocument[];
+  accessClass: Int32Array;
+  types: string[];
+  typeOf: Uint8Array;
+  spaces: string[];
+  /** −1: no space. */
+  spaceOf: Int32Array;
+  authors: string[];
+  /** −1: no author. */
+  authorOf: Int32Array;
+  tags: string[];
+  tagStart: Int32Array;
+  tagCount: Int32Array;
+  tagPool: Int32Array;
+  contributors: string[];
+  /** Document d's contributors are contributorValues[contributorEnds[d − 1] … contributorEnds[d]). */
+  contributorEnds: Int32Array;
+  contributorValues: Int32Array;
+  updatedMs: Float64Array;
   /** Per field: the length of each document's field. */
   fieldLength: Int32Array[];
   terms: string[];
+  termMask: Int32Array;
   /** Per field: where each term's postings start in `postingValues` (terms + 1 entries). */
   postingOffsets: Int32Array[];
   postingValues: Int32Array[];
   sortedMain: Int32Array;
   sortedDelta: Int32Array;
+}
+
+/**
+ * Documents that agree on everything canSeeDocument reads share an access class. Keep this key in
+ * step with access.ts (a class record gives the same key as the documents of its class).
+ */
+function classKey(doc: SearchDocument): string {
+  return JSON.stringify([
+    doc.type,
+    doc.org ?? null,
+    doc.audience ?? null,
+    doc.spaceId ?? null,
+    doc.partnerOrgs ?? [],
+    // A private document's class is its owner's (canSeeDocument reads authorId for those only).
+    doc.audience === 'private' ? (doc.authorId ?? null) : null,
+    doc.type === 'bookmark' ? (doc.authorOrg ?? null) : null,
+  ]);
 }
 
 export class FastSearchIndex implements SearchIndex {
@@ -214,8 +257,20 @@ export class FastSearchIndex implements SearchIndex {
 
   // Documents, by number. `ids` holds live documents only.
   private readonly ids = new Map<string, number>();
+  /**
+   * A document written since the index was loaded, or changed in place (updateSpace). A document
+   * loaded from a snapshot is absent here and read from `docBytes` (its JSON, from rawStart to
+   * rawEnd) when an answer shows it — parsing 100k documents' text would be most of a start-up.
+   */
   private docs: (SearchDocument | undefined)[] = [];
   private texts: (string[] | undefined)[] = [];
+  private docBytes: Uint8Array = new Uint8Array(0);
+  private rawStart = new Float64Array(0);
+  private rawEnd = new Float64Array(0);
+  private readonly decoder = new TextDecoder();
+  /** Each document's id and updatedAt (the id and date filters read them for every candidate). */
+  private docIds: string[] = [];
+  private updatedText: string[] = [];
   private capacity = 0;
   private slots = 0;
   private live = 0;
@@ -248,8 +303,11 @@ export class FastSearchIndex implements SearchIndex {
   private readonly authors = new Interner();
   private readonly classIds = new Map<string, number>();
   private readonly classes: SearchDocument[] = [];
-  /** Document ids by contributor: "knows about" and activity read one person's documents only. */
-  private readonly byContributor = new Map<string, Set<string>>();
+  /**
+   * Document ids by contributor: "knows about" and activity read one person's documents only. Built
+   * from `contribOf` at the first such read (not at load), then kept in step by writes.
+   */
+  private byContributorMap: Map<string, Set<string>> | undefined = new Map();
   /** Each document's contributors as numbers (`contributors`), for expertise's one pass. */
   private readonly contributors = new Interner();
   private contribOf: Int32Array[] = [];
@@ -264,6 +322,13 @@ export class FastSearchIndex implements SearchIndex {
    * buffer (an Int32Array, no copy) until a write needs to grow or compact it.
    */
   private postings: (number[] | Int32Array | undefined)[][] = Array.from({ length: FIELD_COUNT }, () => []);
+  /**
+   * Postings loaded from a snapshot, per field: term id → offsets → values. A list is a view made when
+   * a query reads it (postingList), not 5 × terms views at load; `postings` holds what writes changed.
+   * Dropped at the next compaction, which copies every list.
+   */
+  private basePostings: { offsets: Int32Array; values: Int32Array }[] | undefined;
+  private baseTerms = 0;
   /** Live documents holding the term, per field (BM25's document frequency). */
   private docFreq: Int32Array[] = Array.from({ length: FIELD_COUNT }, () => new Int32Array(1024));
   private byLength: number[][] = [];
@@ -304,9 +369,9 @@ export class FastSearchIndex implements SearchIndex {
       const existing = this.ids.get(doc.id);
       if (existing === undefined) {
         this.addDocument(doc, texts, this.nextSeq++);
-      } else if (sameTexts(this.texts[existing]!, texts)) {
+      } else if (sameTexts(this.textsOf(existing), texts)) {
         // Only attributes changed (likes, dates, space): no need to touch postings.
-        this.indexContributors(this.docs[existing], false);
+        this.unindexContributors(existing);
         this.indexContributors(doc, true);
         this.docs[existing] = doc;
         this.setAttributes(existing, doc, true);
@@ -340,13 +405,15 @@ export class FastSearchIndex implements SearchIndex {
     let changed = 0;
     for (let d = 0; d < this.slots; d++) {
       if (!this.alive[d] || this.spaceOf[d] !== space) continue;
-      const doc = this.docs[d]!;
-      // Access fields are not indexed text: the stored document and its access class change in place.
-      Object.assign(doc, {
+      // Access fields are not indexed text: a new stored document (not the caller's object changed in
+      // place) and its access class; kept in `docs` from now on, as the snapshot's bytes are stale.
+      const doc: SearchDocument = {
+        ...this.doc(d),
         audience: change.audience,
         partnerOrgs: [...change.partnerOrgs],
         spaceName: change.spaceName,
-      });
+      };
+      this.docs[d] = doc;
       this.accessClass[d] = this.classOf(doc);
       changed++;
     }
@@ -358,7 +425,7 @@ export class FastSearchIndex implements SearchIndex {
     if (space < 0) return 0;
     const ids: string[] = [];
     for (let d = 0; d < this.slots; d++)
-      if (this.alive[d] && this.spaceOf[d] === space) ids.push(this.docs[d]!.id);
+      if (this.alive[d] && this.spaceOf[d] === space) ids.push(this.docIds[d]);
     await this.remove(ids);
     return ids.length;
   }
@@ -369,7 +436,7 @@ export class FastSearchIndex implements SearchIndex {
 
   async get(id: string) {
     const number = this.ids.get(id);
-    return number === undefined ? undefined : this.docs[number];
+    return number === undefined ? undefined : this.doc(number);
   }
 
   async count() {
@@ -379,13 +446,14 @@ export class FastSearchIndex implements SearchIndex {
   /** Everything, for snapshots and tests, in first-insertion order. */
   all(): SearchDocument[] {
     const numbers = [...this.ids.values()].sort((a, b) => this.seqOf[a] - this.seqOf[b]);
-    return numbers.map((d) => this.docs[d]!);
+    return numbers.map((d) => this.doc(d));
   }
 
   /** Sizes, for tests and benchmarks. */
   stats() {
     let postings = 0;
-    for (const lists of this.postings) for (const list of lists) postings += list?.length ?? 0;
+    for (let f = 0; f < FIELD_COUNT; f++)
+      for (let id = 0; id < this.termText.length; id++) postings += this.postingList(f, id)?.length ?? 0;
     return {
       documents: this.live,
       slots: this.slots,
@@ -447,7 +515,7 @@ export class FastSearchIndex implements SearchIndex {
       const bestScore = new Float64Array(people * E);
       const bestCount = new Int32Array(people);
       const seen: number[] = [];
-      const ids = (d: number) => this.docs[d]!.id;
+      const ids = (d: number) => this.docIds[d];
       const better = (d: number, s: number, e: number, es: number) =>
         s > es ||
         (s === es && (updatedMs[d] > updatedMs[e] || (updatedMs[d] === updatedMs[e] && ids(d) < ids(e))));
@@ -489,7 +557,7 @@ export class FastSearchIndex implements SearchIndex {
           userId: names[p],
           score: personScore[p],
           contributions: contributions[p],
-          evidence: Array.from(best.subarray(p * E, p * E + bestCount[p]), (d) => this.docs[d]!),
+          evidence: Array.from(best.subarray(p * E, p * E + bestCount[p]), (d) => this.doc(d)),
         })),
       };
     } finally {
@@ -507,40 +575,70 @@ export class FastSearchIndex implements SearchIndex {
 
   /** One person's visible contributions: only their documents are looked at (byContributor). */
   private visibleContributions(userId: string, access: AccessFilter): SearchDocument[] {
-    const ids = this.byContributor.get(userId);
+    const ids = this.byContributor().get(userId);
     if (!ids) return [];
     const classVisible = new Map<number, boolean>();
     const found: SearchDocument[] = [];
     for (const id of ids) {
       const d = this.ids.get(id);
       if (d === undefined || !this.alive[d]) continue;
-      const doc = this.docs[d]!;
-      if (!CONTRIBUTION_WEIGHT[doc.type]) continue;
+      if (!CONTRIBUTION_WEIGHT[this.types.values[this.typeOf[d]] as SearchDocument['type']]) continue;
       const c = this.accessClass[d];
       let visible = classVisible.get(c);
       if (visible === undefined) {
         visible = canSeeDocument(access, this.classes[c]);
         classVisible.set(c, visible);
       }
-      if (visible) found.push(doc);
+      if (visible) found.push(this.doc(d));
     }
     return found;
   }
 
-  /** Keeps byContributor in step: a document's id under each of its contributors. */
-  private indexContributors(doc: SearchDocument | undefined, add: boolean) {
-    if (!doc) return;
+  private byContributor(): Map<string, Set<string>> {
+    if (this.byContributorMap) return this.byContributorMap;
+    const map = new Map<string, Set<string>>();
+    for (let d = 0; d < this.slots; d++) {
+      if (!this.alive[d]) continue;
+      for (const p of this.contribOf[d]) {
+        const userId = this.contributors.values[p];
+        const ids = map.get(userId);
+        if (ids) ids.add(this.docIds[d]);
+        else map.set(userId, new Set([this.docIds[d]]));
+      }
+    }
+    this.byContributorMap = map;
+    return map;
+  }
+
+  /** A document's contributors out of byContributor, from its numbers (no need to read the document). */
+  private unindexContributors(d: number) {
+    const map = this.byContributorMap;
+    if (!map) return;
+    const id = this.docIds[d];
+    for (const p of this.contribOf[d]) {
+      const userId = this.contributors.values[p];
+      const ids = map.get(userId);
+      if (!ids) continue;
+      ids.delete(id);
+      if (ids.size === 0) map.delete(userId);
+    }
+  }
+
+  /** Keeps byContributor in step (once built): a document's id under each of its contributors. */
+  private indexContributors(doc: SearchDocument, add: boolean) {
+    const map = this.byContributorMap;
+    if (!map) return;
     for (const userId of contributorsOf(doc)) {
-      let ids = this.byContributor.get(userId);
+      let ids = map.get(userId);
       if (add) {
         if (!ids) {
           ids = new Set();
-          this.byContributor.set(userId, ids);
+          map.set(userId, ids);
         }
         ids.add(doc.id);
       } else if (ids) {
         ids.delete(doc.id);
-        if (ids.size === 0) this.byContributor.delete(userId);
+        if (ids.size === 0) map.delete(userId);
       }
     }
   }
@@ -565,7 +663,7 @@ export class FastSearchIndex implements SearchIndex {
     }
     found.sort((a, b) => score[b] - score[a] || this.seqOf[a] - this.seqOf[b]);
     const result = found.slice(0, Math.max(0, limit)).map((d) => {
-      const doc = this.docs[d]!;
+      const doc = this.doc(d);
       return { type: doc.type, title: doc.title, url: doc.url };
     });
     this.resetScratch(touchedCount);
@@ -574,7 +672,10 @@ export class FastSearchIndex implements SearchIndex {
 
   // ---- snapshots ----
 
-  /** The index's state, compacted first (so documents are numbered 0…n−1 and no posting is dead). */
+  /**
+   * The index's state, compacted first (so documents are numbered 0…n−1 and no posting is dead). A
+   * document still held as snapshot bytes is copied as they are, not parsed and serialised again.
+   */
   exportState(): FastIndexState {
     if (this.tombstones > 0) this.compact();
     const n = this.slots;
@@ -584,28 +685,73 @@ export class FastSearchIndex implements SearchIndex {
     const postingOffsets: Int32Array[] = [];
     const postingValues: Int32Array[] = [];
     for (let f = 0; f < FIELD_COUNT; f++) {
-      const lists = this.postings[f];
       const offsets = new Int32Array(termCount + 1);
       let total = 0;
       for (let id = 0; id < termCount; id++) {
         offsets[id] = total;
-        total += lists[id]?.length ?? 0;
+        total += this.postingList(f, id)?.length ?? 0;
       }
       offsets[termCount] = total;
       const values = new Int32Array(total);
       for (let id = 0; id < termCount; id++) {
-        const list = lists[id];
+        const list = this.postingList(f, id);
         if (list) values.set(list, offsets[id]);
       }
       postingOffsets.push(offsets);
       postingValues.push(values);
     }
+    const encoder = new TextEncoder();
+    const parts: Uint8Array[] = [];
+    const documentEnds = new Float64Array(n);
+    let bytes = 0;
+    for (let d = 0; d < n; d++) {
+      const doc = this.docs[d];
+      const part = doc
+        ? encoder.encode(JSON.stringify(doc))
+        : this.docBytes.subarray(this.rawStart[d], this.rawEnd[d]);
+      parts.push(part);
+      bytes += part.byteLength;
+      documentEnds[d] = bytes;
+    }
+    const documentBytes = new Uint8Array(bytes);
+    for (let d = 0, at = 0; d < n; d++) {
+      documentBytes.set(parts[d], at);
+      at += parts[d].byteLength;
+    }
+    const contributorEnds = new Int32Array(n);
+    let contributions = 0;
+    for (let d = 0; d < n; d++) contributorEnds[d] = contributions += this.contribOf[d].length;
+    const contributorValues = new Int32Array(contributions);
+    for (let d = 0, at = 0; d < n; d++) {
+      contributorValues.set(this.contribOf[d], at);
+      at += this.contribOf[d].length;
+    }
     return {
-      documents: this.docs.slice(0, n) as SearchDocument[],
+      documentBytes,
+      documentEnds,
+      ids: this.docIds.slice(0, n),
+      updatedAt: this.updatedText.slice(0, n),
       seq: this.seqOf.slice(0, n),
       nextSeq: this.nextSeq,
+      classes: this.classes.slice(),
+      accessClass: this.accessClass.slice(0, n),
+      types: this.types.values.slice(),
+      typeOf: this.typeOf.slice(0, n),
+      spaces: this.spaces.values.slice(),
+      spaceOf: this.spaceOf.slice(0, n),
+      authors: this.authors.values.slice(),
+      authorOf: this.authorOf.slice(0, n),
+      tags: this.tags.values.slice(),
+      tagStart: this.tagStart.slice(0, n),
+      tagCount: this.tagCount.slice(0, n),
+      tagPool: this.tagPool.slice(0, this.tagPoolLength),
+      contributors: this.contributors.values.slice(),
+      contributorEnds,
+      contributorValues,
+      updatedMs: this.updatedMs.slice(0, n),
       fieldLength: this.fieldLength.map((lengths) => lengths.slice(0, n)),
       terms: this.termText.slice(),
+      termMask: this.termMask.slice(0, termCount),
       postingOffsets,
       postingValues,
       sortedMain: Int32Array.from(this.sortedMain),
@@ -624,35 +770,104 @@ export class FastSearchIndex implements SearchIndex {
     return index;
   }
 
+  /**
+   * Takes the state's columns as they are (typed arrays copied into the index's own, postings kept as
+   * views): no document is parsed and no derived structure is rebuilt per document, so loading costs
+   * little more than reading the file.
+   */
   private importState(state: FastIndexState) {
-    const n = state.documents.length;
+    const n = state.ids.length;
     const termCount = state.terms.length;
     const fits = (array: { length: number }, length: number) => {
       if (array.length !== length) throw new Error('Snapshot sections do not agree in length');
     };
-    fits(state.seq, n);
-    for (let f = 0; f < FIELD_COUNT; f++) {
-      fits(state.fieldLength[f], n);
-      fits(state.postingOffsets[f], termCount + 1);
-      if (state.postingOffsets[f][termCount] !== state.postingValues[f].length)
-        throw new Error('Snapshot postings do not agree with their offsets');
-    }
+    for (const column of [
+      state.documentEnds,
+      state.updatedAt,
+      state.seq,
+      state.accessClass,
+      state.typeOf,
+      state.spaceOf,
+      state.authorOf,
+      state.tagStart,
+      state.tagCount,
+      state.contributorEnds,
+      state.updatedMs,
+      ...state.fieldLength,
+    ])
+      fits(column, n);
+    fits(state.termMask, termCount);
+    if (n > 0 && state.documentEnds[n - 1] !== state.documentBytes.byteLength)
+      throw new Error('Snapshot documents do not agree with their offsets');
+    if (n > 0 && state.contributorEnds[n - 1] !== state.contributorValues.length)
+      throw new Error('Snapshot contributors do not agree with their offsets');
+    const within = (array: ArrayLike<number>, size: number, what: string) => {
+      for (let i = 0; i < array.length; i++)
+        if (!(array[i] >= 0 && array[i] < size)) throw new Error(`Snapshot names a ${what} it does not hold`);
+    };
+    within(state.accessClass, state.classes.length, 'class');
+    within(state.typeOf, state.types.length, 'type');
+    within(state.tagPool, state.tags.length, 'tag');
+    within(state.contributorValues, state.contributors.length, 'contributor');
+    for (const [column, values] of [
+      [state.spaceOf, state.spaces],
+      [state.authorOf, state.authors],
+    ] as const)
+      for (let d = 0; d < n; d++)
+        if (column[d] < -1 || column[d] >= values.length)
+          throw new Error('Snapshot names a value it does not hold');
+    for (let d = 0; d < n; d++)
+      if (state.tagStart[d] < 0 || state.tagStart[d] + state.tagCount[d] > state.tagPool.length)
+        throw new Error('Snapshot tags do not agree with their offsets');
+
     this.ensureCapacity(n);
+    const typeCode = state.types.map((type) => this.types.intern(type));
+    for (const [interner, values] of [
+      [this.spaces, state.spaces],
+      [this.authors, state.authors],
+      [this.tags, state.tags],
+      [this.contributors, state.contributors],
+    ] as const)
+      for (const value of values) interner.intern(value);
+    for (const cls of state.classes) {
+      this.classIds.set(classKey(cls), this.classes.length);
+      this.classes.push(cls);
+    }
+    this.docBytes = state.documentBytes;
+    this.docs = new Array(n);
+    this.texts = new Array(n);
+    this.docIds = state.ids.slice();
+    this.updatedText = state.updatedAt.slice();
+    this.contribOf = new Array(n);
+    this.byContributorMap = undefined;
+    this.alive.fill(1, 0, n);
+    this.accessClass.set(state.accessClass);
+    this.spaceOf.set(state.spaceOf);
+    this.authorOf.set(state.authorOf);
+    this.updatedMs.set(state.updatedMs);
+    this.seqOf.set(state.seq);
+    this.tagStart.set(state.tagStart);
+    this.tagCount.set(state.tagCount);
+    if (state.tagPool.length > this.tagPool.length) this.tagPool = new Int32Array(state.tagPool.length);
+    this.tagPool.set(state.tagPool);
+    this.tagPoolLength = state.tagPool.length;
     for (let d = 0; d < n; d++) {
-      const doc = state.documents[d];
-      this.alive[d] = 1;
-      this.docs[d] = doc;
-      this.indexContributors(doc, true);
-      const texts = fieldTexts(doc);
-      this.texts[d] = texts;
-      this.seqOf[d] = state.seq[d];
-      this.setAttributes(d, doc, false);
-      for (let f = 0; f < FIELD_COUNT; f++) {
-        const length = state.fieldLength[f][d];
-        this.fieldLength[f][d] = length;
-        this.totalFieldLength[f] += length;
-      }
-      this.ids.set(doc.id, d);
+      this.typeOf[d] = typeCode[state.typeOf[d]];
+      this.freshness[d] = Math.exp((this.updatedMs[d] - this.freshnessBase) / FRESHNESS_MS);
+      this.rawStart[d] = d === 0 ? 0 : state.documentEnds[d - 1];
+      this.rawEnd[d] = state.documentEnds[d];
+      const contributorStart = d === 0 ? 0 : state.contributorEnds[d - 1];
+      if (this.rawEnd[d] < this.rawStart[d] || state.contributorEnds[d] < contributorStart)
+        throw new Error('Snapshot offsets are out of order');
+      this.contribOf[d] = state.contributorValues.subarray(contributorStart, state.contributorEnds[d]);
+      this.ids.set(this.docIds[d], d);
+    }
+    if (this.ids.size !== n) throw new Error('Snapshot holds a document twice');
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      this.fieldLength[f].set(state.fieldLength[f]);
+      let total = 0;
+      for (let d = 0; d < n; d++) total += state.fieldLength[f][d];
+      this.totalFieldLength[f] = total;
     }
     this.slots = n;
     this.live = n;
@@ -660,6 +875,7 @@ export class FastSearchIndex implements SearchIndex {
 
     while (this.termCapacity < termCount) this.termCapacity *= 2;
     this.termMask = new Int32Array(this.termCapacity);
+    this.termMask.set(state.termMask);
     this.termFreq = new Int32Array(this.termCapacity);
     this.docFreq = Array.from({ length: FIELD_COUNT }, () => new Int32Array(this.termCapacity));
     this.termText = state.terms.slice();
@@ -668,33 +884,76 @@ export class FastSearchIndex implements SearchIndex {
     for (let id = 0; id < termCount; id++) {
       const term = this.termText[id];
       this.dict.set(term, id);
-      this.termMask[id] = charMask(term);
       const sameLength = this.byLength[term.length];
       if (sameLength) sameLength.push(id);
       else this.byLength[term.length] = [id];
     }
+    if (this.dict.size !== termCount) throw new Error('Snapshot holds a term twice');
+    const limit = n * TF_SCALE;
     for (let f = 0; f < FIELD_COUNT; f++) {
       const offsets = state.postingOffsets[f];
       const values = state.postingValues[f];
-      const lists: (number[] | Int32Array | undefined)[] = new Array(termCount);
-      const freq = this.docFreq[f];
-      const limit = n * TF_SCALE;
+      fits(offsets, termCount + 1);
+      if (offsets[0] !== 0 || offsets[termCount] !== values.length)
+        throw new Error('Snapshot postings do not agree with their offsets');
       for (let i = 0; i < values.length; i++)
         if (values[i] < 0 || values[i] >= limit)
           throw new Error('Snapshot posting names a document it does not hold');
+      const freq = this.docFreq[f];
       for (let id = 0; id < termCount; id++) {
-        const start = offsets[id];
-        const end = offsets[id + 1];
-        if (end < start) throw new Error('Snapshot postings are out of order');
-        if (end === start) continue;
-        lists[id] = values.subarray(start, end);
-        freq[id] = end - start;
+        const count = offsets[id + 1] - offsets[id];
+        if (count < 0) throw new Error('Snapshot postings are out of order');
+        freq[id] = count;
       }
-      this.postings[f] = lists;
+      this.postings[f] = new Array(termCount);
     }
+    this.basePostings = state.postingOffsets.map((offsets, f) => ({
+      offsets,
+      values: state.postingValues[f],
+    }));
+    this.baseTerms = termCount;
+    within(state.sortedMain, termCount, 'term');
+    within(state.sortedDelta, termCount, 'term');
     this.sortedMain = Array.from(state.sortedMain);
     this.sortedDelta = Array.from(state.sortedDelta);
     this.unsorted = [];
+  }
+
+  /** A document: the one held, or the snapshot's bytes parsed (not kept: an answer shows a few). */
+  private doc(d: number): SearchDocument {
+    return (
+      this.docs[d] ??
+      (JSON.parse(
+        this.decoder.decode(this.docBytes.subarray(this.rawStart[d], this.rawEnd[d])),
+      ) as SearchDocument)
+    );
+  }
+
+  /** A document's field texts (what its postings were made from). */
+  private textsOf(d: number): string[] {
+    return this.texts[d] ?? fieldTexts(this.doc(d));
+  }
+
+  /** A term's postings in a field: the list writes made, or a view into the snapshot's. */
+  private postingList(f: number, id: number): number[] | Int32Array | undefined {
+    const own = this.postings[f][id];
+    if (own !== undefined || !this.basePostings || id >= this.baseTerms) return own;
+    const { offsets, values } = this.basePostings[f];
+    const start = offsets[id];
+    const end = offsets[id + 1];
+    return end > start ? values.subarray(start, end) : undefined;
+  }
+
+  /** Makes every snapshot list the index's own (before a compaction rewrites them in place). */
+  private ownPostings() {
+    if (!this.basePostings) return;
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      const lists = this.postings[f];
+      for (let id = 0; id < this.baseTerms; id++)
+        if (lists[id] === undefined) lists[id] = this.postingList(f, id);
+    }
+    this.basePostings = undefined;
+    this.baseTerms = 0;
   }
 
   // ---- documents ----
@@ -720,7 +979,7 @@ export class FastSearchIndex implements SearchIndex {
         const id = termIds[i];
         const tf = termFreq[id];
         termFreq[id] = 0;
-        let list = lists[id];
+        let list = this.postingList(f, id);
         if (!list) lists[id] = list = [];
         else if (!Array.isArray(list)) lists[id] = list = Array.from(list);
         list.push(d * TF_SCALE + Math.min(tf, TF_MAX));
@@ -732,6 +991,8 @@ export class FastSearchIndex implements SearchIndex {
   }
 
   private setAttributes(d: number, doc: SearchDocument, hasTagSlot: boolean) {
+    this.docIds[d] = doc.id;
+    this.updatedText[d] = doc.updatedAt;
     this.accessClass[d] = this.classOf(doc);
     this.typeOf[d] = this.types.intern(doc.type);
     this.spaceOf[d] = doc.spaceId ? this.spaces.intern(doc.spaceId) : -1;
@@ -759,16 +1020,7 @@ export class FastSearchIndex implements SearchIndex {
    */
   private classOf(doc: SearchDocument): number {
     const partnerOrgs = doc.partnerOrgs ?? [];
-    const key = JSON.stringify([
-      doc.type,
-      doc.org ?? null,
-      doc.audience ?? null,
-      doc.spaceId ?? null,
-      partnerOrgs,
-      // A private document's class is its owner's (canSeeDocument reads authorId for those only).
-      doc.audience === 'private' ? (doc.authorId ?? null) : null,
-      doc.type === 'bookmark' ? (doc.authorOrg ?? null) : null,
-    ]);
+    const key = classKey(doc);
     let id = this.classIds.get(key);
     if (id === undefined) {
       id = this.classes.length;
@@ -787,8 +1039,8 @@ export class FastSearchIndex implements SearchIndex {
   }
 
   private tombstone(d: number) {
-    this.indexContributors(this.docs[d], false);
-    const texts = this.texts[d]!;
+    this.unindexContributors(d);
+    const texts = this.textsOf(d);
     for (let f = 0; f < FIELD_COUNT; f++) {
       const distinct = this.fieldTermIds(texts[f], false);
       const freq = this.docFreq[f];
@@ -802,6 +1054,8 @@ export class FastSearchIndex implements SearchIndex {
     this.alive[d] = 0;
     this.docs[d] = undefined;
     this.texts[d] = undefined;
+    this.docIds[d] = '';
+    this.updatedText[d] = '';
     this.live--;
     this.tombstones++;
   }
@@ -817,6 +1071,8 @@ export class FastSearchIndex implements SearchIndex {
     this.updatedMs = grown(this.updatedMs, next);
     this.freshness = grown(this.freshness, next);
     this.seqOf = grown(this.seqOf, next);
+    this.rawStart = grown(this.rawStart, next);
+    this.rawEnd = grown(this.rawEnd, next);
     this.tagStart = grown(this.tagStart, next);
     this.tagCount = grown(this.tagCount, next);
     this.fieldLength = this.fieldLength.map((lengths) => grown(lengths, next));
@@ -860,6 +1116,7 @@ export class FastSearchIndex implements SearchIndex {
   /** Drops tombstoned documents from postings and renumbers documents and terms, keeping their order. */
   compact(): void {
     if (this.tombstones === 0) return;
+    this.ownPostings();
     const n = this.slots;
     const renumber = new Int32Array(n);
     let m = 0;
@@ -885,15 +1142,21 @@ export class FastSearchIndex implements SearchIndex {
       this.updatedMs[t] = this.updatedMs[d];
       this.freshness[t] = this.freshness[d];
       this.seqOf[t] = this.seqOf[d];
+      this.rawStart[t] = this.rawStart[d];
+      this.rawEnd[t] = this.rawEnd[d];
       for (const lengths of this.fieldLength) lengths[t] = lengths[d];
       this.docs[t] = this.docs[d];
       this.contribOf[t] = this.contribOf[d];
       this.texts[t] = this.texts[d];
+      this.docIds[t] = this.docIds[d];
+      this.updatedText[t] = this.updatedText[d];
     }
     this.alive.fill(0, m, n);
     this.docs.length = m;
     this.contribOf.length = m;
     this.texts.length = m;
+    this.docIds.length = m;
+    this.updatedText.length = m;
     this.tagPool = pool;
     this.tagPoolLength = poolLength;
     for (const [id, d] of this.ids) this.ids.set(id, renumber[d]);
@@ -1147,14 +1410,14 @@ export class FastSearchIndex implements SearchIndex {
       const suffix = `:${query.authorId}`;
       for (let d = 0; d < n; d++) {
         if (!visible[d] || (author >= 0 && this.authorOf[d] === author)) continue;
-        if (!(typeOf[d] === PROFILE && this.docs[d]!.id.endsWith(suffix))) visible[d] = 0;
+        if (!(typeOf[d] === PROFILE && this.docIds[d].endsWith(suffix))) visible[d] = 0;
       }
     }
     if (query.from || query.to) {
       const { from, to } = query;
       for (let d = 0; d < n; d++) {
         if (!visible[d]) continue;
-        const updatedAt = this.docs[d]!.updatedAt;
+        const updatedAt = this.updatedText[d];
         if ((from && updatedAt < from) || (to && updatedAt.slice(0, to.length) > to)) visible[d] = 0;
       }
     }
@@ -1182,7 +1445,7 @@ export class FastSearchIndex implements SearchIndex {
         for (const { termId, weight } of this.expand(spec, fields)) {
           derived.add(this.termText[termId]);
           for (const f of fields) {
-            const list = this.postings[f][termId];
+            const list = this.postingList(f, termId);
             const df = this.docFreq[f][termId];
             if (!list || df <= 0) continue;
             const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
@@ -1333,8 +1596,8 @@ export class FastSearchIndex implements SearchIndex {
     return {
       total: touchedCount,
       hits: page.map((d) => {
-        const doc = this.docs[d]!;
-        const terms = this.termsIn(d, fields, derived);
+        const doc = this.doc(d);
+        const terms = this.termsIn(d, doc, fields, derived);
         return {
           document: doc,
           score: score[d],
@@ -1348,9 +1611,9 @@ export class FastSearchIndex implements SearchIndex {
         tag: tagFacet.sort(byCount).slice(0, RESULT_LIMITS.tagFacet),
       },
       authors: topAuthors.map((a) => {
-        const best = this.docs[evidence[a * EVIDENCE]]!;
         const documents: SearchDocument[] = [];
-        for (let j = 0; j < evidenceCount[a]; j++) documents.push(this.docs[evidence[a * EVIDENCE + j]]!);
+        for (let j = 0; j < evidenceCount[a]; j++) documents.push(this.doc(evidence[a * EVIDENCE + j]));
+        const best = documents[0];
         return {
           authorId: this.authors.values[a],
           authorName: best.authorName ?? this.authors.values[a],
@@ -1363,10 +1626,10 @@ export class FastSearchIndex implements SearchIndex {
   }
 
   /** The index terms behind a hit (what MiniSearch reports as `terms`), for its highlights. */
-  private termsIn(d: number, fields: number[], derived: Set<string>): string[] {
+  private termsIn(d: number, doc: SearchDocument, fields: number[], derived: Set<string>): string[] {
     if (derived.size === 0) return [];
     const found = new Set<string>();
-    const texts = this.texts[d]!;
+    const texts = this.texts[d] ?? fieldTexts(doc);
     const { termFreq, termIds, termText } = this;
     for (const f of fields) {
       const distinct = this.fieldTermIds(texts[f], false);
