@@ -17,6 +17,7 @@ import { Auth } from './constructs/auth';
 import { Data } from './constructs/data';
 import { FanoutPages } from './constructs/fanout-pages';
 import { Files } from './constructs/files';
+import { Live } from './constructs/live';
 import { Mail } from './constructs/mail';
 import { Observability } from './constructs/observability';
 import { PartnerSeed } from './constructs/partner-seed';
@@ -46,6 +47,7 @@ export class CommonplaceStack extends Stack {
   readonly search: Search;
   readonly streams: Streams;
   readonly fanoutPages: FanoutPages;
+  readonly live: Live;
   readonly mail: Mail;
   readonly web: Web;
   readonly files: Files;
@@ -162,12 +164,18 @@ export class CommonplaceStack extends Stack {
     this.search.grantWrite(this.streams.consumers.Indexer.handler);
     this.fanoutPages.grantSend(this.streams.consumers.Fanout.handler.function);
 
+    // Live updates: an AppSync Event API; the fan-out and its page writer are its only publishers.
+    this.live = new Live(this, 'Live', { userPool: this.auth.userPool });
+    this.live.allowPublishing(this.streams.consumers.Fanout.handler);
+    this.live.allowPublishing(this.fanoutPages.writer);
+
     this.web = new Web(this, 'Web', {
       assetPath: props.webAssetPath,
       apiOriginDomainName: this.api.originDomainName,
       apiOriginSecret: this.api.originSecretValue,
       customDomain: config.customDomain,
       webAclArnParameter: props.webAclArnParameter,
+      live: this.live.clientSettings,
       auth: {
         issuer: this.auth.issuer,
         hostedUiBaseUrl: this.auth.hostedUiBaseUrl,
@@ -219,6 +227,7 @@ export class CommonplaceStack extends Stack {
         ...this.api.alarms,
         ...this.streams.alarms,
         ...this.fanoutPages.alarms,
+        ...this.live.alarms,
         ...this.search.alarms,
         ...this.mail.alarms,
       ],
@@ -247,6 +256,11 @@ export class CommonplaceStack extends Stack {
       'FilesDownloadOrigin',
       this.files.downloadOrigin,
       'Where files are downloaded from (never the app origin)',
+    );
+    output(
+      'LiveRealtimeEndpoint',
+      this.live.clientSettings.realtimeUrl,
+      'AppSync Events WebSocket endpoint of live notifications',
     );
     output('SearchEndpoint', this.search.endpoint, 'OpenSearch domain endpoint');
     output(

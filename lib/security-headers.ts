@@ -26,20 +26,24 @@ export const CUSTOM_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.
  * Images only from our origin (and data:/blob:) and the files' download origin: Markdown turns external
  * images into links, so no post can make a reader's browser call another host. `fileOrigins` are the
  * download origin (images, photos) and where uploads are sent (the bucket; locally the blob server).
+ * `realtimeOrigins`: the live notifications' WebSocket endpoint in AWS (locally the page's own host,
+ * which 'self' covers for ws: too).
  */
 export function contentSecurityPolicy(
   signInOrigins: string[],
-  options: { https?: boolean; fileOrigins?: string[] } = {},
+  options: { https?: boolean; fileOrigins?: string[]; realtimeOrigins?: string[] } = {},
 ): string {
   const signIn = signInOrigins.length ? ` ${signInOrigins.join(' ')}` : '';
   const files = options.fileOrigins?.length ? ` ${options.fileOrigins.join(' ')}` : '';
+  // Live notifications: the AppSync Events WebSocket endpoint (wss://…) in AWS.
+  const realtime = options.realtimeOrigins?.length ? ` ${options.realtimeOrigins.join(' ')}` : '';
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
     `img-src 'self' data: blob:${files}`,
     "font-src 'self'",
-    `connect-src 'self'${signIn}${files}`,
+    `connect-src 'self'${signIn}${files}${realtime}`,
     "manifest-src 'self'",
     "worker-src 'self'",
     "frame-src 'none'",

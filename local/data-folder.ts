@@ -16,7 +16,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-file';
-import { call, WireError } from './dynamodb/wire';
+import type { Backend } from './dynamodb/backend';
+import { WireError } from './dynamodb/wire';
 import { DataFolderError, RESTORE_ADVICE, readJsonState } from './state-file';
 
 /** The layout this version reads and writes; a folder written by a newer one is refused. */
@@ -127,13 +128,13 @@ export class DataFolder {
    * After dynalite has opened the folder: LevelDB opened cleanly, the table the manifest names is
    * there, and the high-water marker is not older than the manifest's. Throws a DataFolderError.
    */
-  async verify(backend: URL, tableName: string): Promise<void> {
+  async verify(backend: Backend, tableName: string): Promise<void> {
     const refuse = (what: string) =>
       new DataFolderError(
         `Commonplace will not start on ${this.dataDir}: ${what} ${RESTORE_ADVICE}, or ${START_AFRESH}.`,
       );
     try {
-      await call(backend, 'DescribeTable', { TableName: tableName });
+      await backend.call('DescribeTable', { TableName: tableName });
     } catch (error) {
       if (!(error instanceof WireError && error.type === 'ResourceNotFoundException'))
         throw refuse(`LevelDB reports damage in ${this.dynamoDir}: ${(error as Error).message}.`);
@@ -146,7 +147,7 @@ export class DataFolder {
     if (!expected) return;
     let marked = '';
     try {
-      const { Item } = await call<{ Item?: { sequence?: { S?: string } } }>(backend, 'GetItem', {
+      const { Item } = await backend.call<{ Item?: { sequence?: { S?: string } } }>('GetItem', {
         TableName: MARKS_TABLE,
         Key: HIGH_WATER_KEY,
         ConsistentRead: true,
@@ -164,7 +165,7 @@ export class DataFolder {
   }
 
   /** Records the table (first start) or adopts a folder from before manifests; writes the manifest. */
-  async open(backend: URL, tableName: string, demoDataLoaded: () => Promise<boolean>): Promise<void> {
+  async open(backend: Backend, tableName: string, demoDataLoaded: () => Promise<boolean>): Promise<void> {
     await ensureMarksTable(backend);
     if (this.manifest) return;
     const now = new Date().toISOString();
@@ -192,9 +193,9 @@ export class DataFolder {
    * LevelDB's log. The marker first, then the manifest: a crash between them leaves the marker ahead,
    * which the check accepts.
    */
-  async markHighWater(backend: URL, sequence: string): Promise<void> {
+  async markHighWater(backend: Backend, sequence: string): Promise<void> {
     if (!this.manifest || sequence <= this.manifest.highWater.sequence) return;
-    await call(backend, 'PutItem', {
+    await backend.call('PutItem', {
       TableName: MARKS_TABLE,
       Item: { ...HIGH_WATER_KEY, sequence: { S: sequence } },
     });
@@ -212,21 +213,21 @@ interface LevelDb {
   close(): Promise<void>;
 }
 
-async function ensureMarksTable(backend: URL) {
+async function ensureMarksTable(backend: Backend) {
   try {
-    await call(backend, 'DescribeTable', { TableName: MARKS_TABLE });
+    await backend.call('DescribeTable', { TableName: MARKS_TABLE });
     return;
   } catch (error) {
     if (!(error instanceof WireError && error.type === 'ResourceNotFoundException')) throw error;
   }
-  await call(backend, 'CreateTable', {
+  await backend.call('CreateTable', {
     TableName: MARKS_TABLE,
     BillingMode: 'PAY_PER_REQUEST',
     KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
     AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
   });
   for (let attempt = 0; attempt < 200; attempt++) {
-    const { Table } = await call<{ Table: { TableStatus: string } }>(backend, 'DescribeTable', {
+    const { Table } = await backend.call<{ Table: { TableStatus: string } }>('DescribeTable', {
       TableName: MARKS_TABLE,
     });
     if (Table.TableStatus === 'ACTIVE') return;

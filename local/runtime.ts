@@ -12,7 +12,6 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { CreateTableCommand, DescribeTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { getRequestListener } from '@hono/node-server';
-import dynalite from 'dynalite';
 import { createApp } from '../functions/api/app';
 import { createTokenVerifier } from '../functions/api/auth';
 import type { ApiDependencies } from '../functions/api/dependencies';
@@ -60,20 +59,18 @@ import { createStreamHandler } from '../functions/streams/stream-consumer';
 import { type BlobServer, startBlobServer } from './blobs/blob-server';
 import { compressResponse } from './compression';
 import { DataFolder } from './data-folder';
+import { InProcessDynalite } from './dynamodb/backend';
 import { DynamoDbFront } from './dynamodb/dynamodb-front';
 import { EventSourceMapping, type EventSourceMappingOptions } from './dynamodb/event-source-mapping';
 import { FailureDestination } from './dynamodb/failure-destination';
-import { type AttributeMap, call } from './dynamodb/wire';
+import type { AttributeMap } from './dynamodb/wire';
 import { createBroker, LOCAL_CLIENT_ID } from './identity/broker';
 import { LOCAL_IDP_CLIENT, PARTNER_IDPS } from './identity/demo-accounts';
 import { registerDemoOrganisations } from './identity/demo-organisations';
+import { loadOrCreateSigningKey } from './identity/oidc-common';
 import { createPartnerIdentityProvider, type PartnerIdentityProvider } from './identity/partner-idp';
 import { fetchToken } from './identity/token-client';
-import {
-  NOTIFICATION_STREAM_PATH,
-  NotificationHub,
-  serveNotificationStream,
-} from './live/notification-stream';
+import { createEventSocket, EVENT_SOCKET_PATH, NotificationHub } from './live/event-socket';
 import { serveOutbox } from './outbox-page';
 import { encodeBackup } from './portability/backup-file';
 import { LocalQueue } from './queue/local-queue';
@@ -113,6 +110,8 @@ export interface LocalRuntimeOptions {
   attachmentLimits?: Partial<AttachmentLimits>;
   /** Port of the blob server (the files' own origin). Default: FILES_PORT, else any free port. */
   filesPort?: number;
+  /** People per queued page of a space shared with an organisation (tests make it small). Default PAGE_SIZE. */
+  sharePageSize?: number;
 }
 
 /**
@@ -146,7 +145,7 @@ export interface LocalRuntime {
   consumers: Map<string, EventSourceMapping>;
   /** The local stand-ins for SQS queues and their consumers: `fanout-pages`. */
   queues: Map<string, LocalQueue>;
-  /** Live notifications (the SSE hub at /api/me/notifications/stream). */
+  /** Live notifications: the hub behind the AppSync Events WebSocket endpoint at /event/realtime. */
   live: NotificationHub;
   /** The fan-out's own Tables (stream consumer, page writer): their round trips (bench/notifications). */
   fanoutTables: { stream: Table; pages: Table };
@@ -217,18 +216,18 @@ async function start(
   // 1. dynalite, and the front that adds transactions, TTL and the stream.
   const dynamoDir = path.join(dataDir, 'dynamodb');
   const stateDir = options.inMemory ? undefined : path.join(dataDir, 'stream');
-  const backend = dynalite({
+  // dynalite in this process: the front calls its actions as functions (no HTTP hop, no JSON text),
+  // and so do the data folder's checks below.
+  const backend = new InProcessDynalite({
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
     ...(options.inMemory ? {} : { path: dynamoDir }),
   });
-  await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
-  opened.push(() => new Promise<void>((resolve) => backend.close(() => resolve())));
-  const backendUrl = new URL(`http://127.0.0.1:${(backend.address() as AddressInfo).port}`);
-  await folder?.verify(backendUrl, tableName);
+  opened.push(() => backend.close());
+  await folder?.verify(backend, tableName);
   const front = new DynamoDbFront({
-    backend: backendUrl,
+    backend,
     stateDirectory: stateDir,
     ttlSweepMs: options.ttlSweepMs,
   });
@@ -236,13 +235,15 @@ async function start(
   opened.push(() => front.close());
   const client = createDocumentClient({
     endpoint: dynamodbEndpoint,
+    // Requests go to the front in this process (no socket); the endpoint stays for other clients.
+    requestHandler: front.requestHandler(),
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 2,
   });
   await ensureTable(client, tableName);
   const table = new Table(client, tableName);
-  await folder?.open(backendUrl, tableName, () => demoDataLoaded(table));
+  await folder?.open(backend, tableName, () => demoDataLoaded(table));
   // A transaction a crash cut between its writes is completed or rolled back before anything reads.
   const settled = await front.recoverTransactions();
   if (settled.completed || settled.rolledBack)
@@ -258,12 +259,17 @@ async function start(
   }
   // Profiles written before the people directory get its entries once (one GetItem on later starts).
   if (!(await directoryBackfilled(operator))) await backfillDirectory(client, operator);
+  // The sign-in keys are read (or made) now, though the broker and the partners' IdPs are built after
+  // "ready": a damaged key file refuses the start in one line, like every other state file.
+  loadOrCreateSigningKey(path.join(dataDir, 'identity'));
+  for (const partner of PARTNER_IDPS)
+    loadOrCreateSigningKey(path.join(dataDir, 'identity'), `idp-${partner.provider}-key.json`);
 
   phase('data folder, dynalite, front, table checks');
   // 2. The stream, its failure destination and its consumers (event source mappings).
   const stream = front.stream(tableName);
   // The high-water mark: every few seconds while changes come in, and on close.
-  const markHighWater = () => folder?.markHighWater(backendUrl, stream.latestSequenceNumber);
+  const markHighWater = () => folder?.markHighWater(backend, stream.latestSequenceNumber);
   const highWaterTimer = setInterval(() => {
     Promise.resolve(markHighWater()).catch((error) =>
       console.warn(`Data folder: could not record the high-water mark (${(error as Error).message})`),
@@ -369,6 +375,7 @@ async function start(
     table: fanoutTables.pages,
     mail: createMailDelivery(fanoutTables.pages, mail),
     live,
+    sharePageSize: options.sharePageSize,
   });
   const fanoutPages = new LocalQueue<FanoutPage>({
     name: 'fanout-pages',
@@ -390,6 +397,7 @@ async function start(
     mail: createMailDelivery(fanoutTables.stream, mail),
     pages: fanoutPages,
     live,
+    sharePageSize: options.sharePageSize,
   });
   addConsumer({
     name: fanout.name,
@@ -451,6 +459,8 @@ async function start(
   let handler: http.RequestListener = (_req, res) => {
     res.writeHead(503).end('starting');
   };
+  // WebSocket upgrades: the live endpoint once it exists (below); anything else is refused.
+  let upgrade = (_req: http.IncomingMessage, socket: Duplex, _head: Buffer) => void socket.destroy();
   // Its own limits, as CloudFront and API Gateway have theirs: a client that drips its headers or body
   // is answered 408 and closed (checked every second), instead of holding a connection for ever.
   const timeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
@@ -463,6 +473,7 @@ async function start(
     },
     (req, res) => handler(req, res),
   );
+  server.on('upgrade', (req, socket, head) => upgrade(req, socket, head));
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) =>
     refuseMalformedRequest(error, socket, timeouts),
   );
@@ -552,13 +563,22 @@ async function start(
   const scim = getRequestListener(
     createScimApp({ table, clock: systemClock, ids: ulidGenerator, token: localScimToken(dataDir) }).fetch,
   );
-  // The live stream is opened like any API request: a partner's organisation and end dates are
-  // checked too (a stream already open runs until its token expires).
+  // The live endpoint (AppSync Events' protocol) verifies like any API request: a partner's
+  // organisation and end dates are checked too (a socket already open runs until its token expires).
   const { partnerAccess } = createCoreServices(deps);
-  const streamAuthenticator: typeof deps.authenticator = async (credentials) => {
-    const principal = await deps.authenticator(credentials);
-    if (principal.org) await partnerAccess.check({ ...principal, org: principal.org });
-    return principal;
+  const eventSocket = createEventSocket({
+    hub: live,
+    authenticator: async (credentials) => {
+      const principal = await deps.authenticator(credentials);
+      if (principal.org) await partnerAccess.check({ ...principal, org: principal.org });
+      return principal;
+    },
+  });
+  opened.push(() => eventSocket.close());
+  upgrade = (req, socket, head) => {
+    if ((req.url ?? '/').split('?')[0] === EVENT_SOCKET_PATH)
+      return eventSocket.handleUpgrade(req, socket, head);
+    socket.destroy();
   };
   // Compressed as CloudFront compresses API responses in front of API Gateway.
   const api = getRequestListener(async (request, env) =>
@@ -579,8 +599,6 @@ async function start(
         return void withIdentity(({ partners }) => partners.get(provider)!.callback(req, res))(res);
       return void res.writeHead(404, { 'content-type': 'text/plain' }).end('no such identity provider');
     }
-    if (pathname === NOTIFICATION_STREAM_PATH)
-      return void serveNotificationStream(req, res, live, streamAuthenticator);
     if (pathname.startsWith(`${SCIM_BASE}/`)) return void scim(req, res);
     if (pathname.startsWith('/api/') || pathname === '/api') return void api(req, res);
     if (pathname.startsWith('/_local/')) return void localOperations(req, res, runtime);
@@ -596,6 +614,8 @@ async function start(
         clientId: LOCAL_CLIENT_ID,
         redirectUri: `${url}/auth/callback`,
         filesOrigin: blobServer.origin,
+        // The same protocol as AppSync Events in AWS, on this server (a path: the page's own host).
+        liveRealtimeUrl: EVENT_SOCKET_PATH,
       },
       [blobServer.origin],
     );
@@ -655,8 +675,7 @@ async function start(
         let startKey: AttributeMap | undefined;
         do {
           // dynalite itself, behind the front: an operator's read of everything, not a request path.
-          const page: { Items?: AttributeMap[]; LastEvaluatedKey?: AttributeMap } = await call(
-            backendUrl,
+          const page: { Items?: AttributeMap[]; LastEvaluatedKey?: AttributeMap } = await backend.call(
             'Scan',
             {
               TableName: tableName,
@@ -731,7 +750,7 @@ async function start(
       await front.close();
       // After the last write: the mark covers everything this run wrote.
       await markHighWater();
-      await new Promise<void>((resolve) => backend.close(() => resolve()));
+      await backend.close();
       client.destroy();
       serverLock.release();
     },

@@ -77,8 +77,10 @@ async function main() {
             step = await call('admin', 'POST', '/people/import', { csv, ...(cursor ? { cursor } : {}) });
             break;
           } catch (error) {
-            if (attempt >= 3) throw error;
+            // A loaded machine's local front can drop a request (socket hang up): pause, send it again.
+            if (attempt >= 5) throw error;
             retries++;
+            await new Promise((resolve) => setTimeout(resolve, 2_000 * attempt));
           }
         }
         stepMs.push(performance.now() - s0);
@@ -86,7 +88,9 @@ async function main() {
         unchanged += step.unchanged;
         problems += step.problems.length;
         cursor = step.cursor;
-        process.stdout.write(`\r  import: ${step.done}/${2 * step.total}   `);
+        process.stdout.write(
+          `\r  import: ${step.done}/${2 * step.total} at ${((performance.now() - t0) / 1000).toFixed(0)} s (load ${os.loadavg()[0].toFixed(1)})   `,
+        );
       } while (cursor);
       process.stdout.write('\n');
       return {

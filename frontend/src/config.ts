@@ -1,9 +1,10 @@
 /**
  * The runtime configuration served beside the build as /config.json, so the same build runs against
  * any API and identity provider. Two shapes are accepted: the local runtime's flat one
- * `{ apiBaseUrl, authority, clientId, redirectUri }`, and the one the CDK stack writes for Cognito
- * `{ apiBaseUrl, auth: { authority, authorizationEndpoint, tokenEndpoint, logoutEndpoint, clientId,
- * redirectUri, postLogoutRedirectUri, scopes } }` (lib/constructs/web.ts).
+ * `{ apiBaseUrl, authority, clientId, redirectUri, liveRealtimeUrl }`, and the one the CDK stack writes
+ * for Cognito `{ apiBaseUrl, auth: { authority, authorizationEndpoint, tokenEndpoint, logoutEndpoint,
+ * clientId, redirectUri, postLogoutRedirectUri, scopes }, live: { realtimeUrl, httpHost } }`
+ * (lib/constructs/web.ts).
  */
 export interface RuntimeConfig {
   apiBaseUrl: string;
@@ -18,9 +19,26 @@ export interface RuntimeConfig {
   tokenEndpoint?: string;
   /** Cognito's non-standard logout endpoint (client_id + logout_uri) instead of end_session. */
   logoutEndpoint?: string;
+  /**
+   * Live notifications over AppSync Events' WebSocket protocol: the realtime URL (absolute in AWS, a
+   * path on the page's own host locally) and the host named in the auth header (the API's HTTP domain;
+   * the page's host when absent). None: the bell polls.
+   */
+  live?: LiveEndpoint;
 }
 
-type Raw = Partial<Omit<RuntimeConfig, 'scope'>> & { scope?: string; scopes?: string[]; auth?: Raw };
+export interface LiveEndpoint {
+  realtimeUrl: string;
+  httpHost?: string;
+}
+
+type Raw = Partial<Omit<RuntimeConfig, 'scope'>> & {
+  scope?: string;
+  scopes?: string[];
+  auth?: Raw;
+  /** The local runtime's flat form of `live`. */
+  liveRealtimeUrl?: string;
+};
 
 export function normalizeConfig(raw: Raw): RuntimeConfig {
   const auth = raw.auth ?? raw;
@@ -34,11 +52,18 @@ export function normalizeConfig(raw: Raw): RuntimeConfig {
     authorizationEndpoint: auth.authorizationEndpoint,
     tokenEndpoint: auth.tokenEndpoint,
     logoutEndpoint: auth.logoutEndpoint,
+    live: liveOf(raw),
   };
   for (const key of ['apiBaseUrl', 'authority', 'clientId', 'redirectUri'] as const) {
     if (typeof config[key] !== 'string' || !config[key]) throw new Error(`config.json has no ${key}`);
   }
   return config as RuntimeConfig;
+}
+
+function liveOf(raw: Raw): LiveEndpoint | undefined {
+  const live = raw.live ?? (raw.liveRealtimeUrl ? { realtimeUrl: raw.liveRealtimeUrl } : undefined);
+  if (!live || typeof live.realtimeUrl !== 'string' || !live.realtimeUrl) return undefined;
+  return { realtimeUrl: live.realtimeUrl, ...(live.httpHost ? { httpHost: live.httpHost } : {}) };
 }
 
 export async function loadConfig(): Promise<RuntimeConfig> {

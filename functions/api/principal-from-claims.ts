@@ -15,11 +15,15 @@ export function principalFromClaims(claims: Record<string, unknown>): Principal 
   const { sub, email, name } = claims as { sub?: string; email?: string; name?: string };
   if (!sub || !/^[A-Za-z0-9._~-]{1,64}$/.test(sub))
     throw new Unauthenticated('The token has no usable subject');
+  // A sign-in linked to a person an import or SCIM provisioned acts as that person (the trigger says so).
+  const person = claims.person_id; // PERSON_CLAIM of functions/auth/token-claims.ts
+  if (person !== undefined && (typeof person !== 'string' || !/^[A-Za-z0-9._~-]{1,64}$/.test(person)))
+    throw new Unauthenticated('The token names no usable person');
   const groups = claimList(claims.groups).filter((g): g is Group => GROUPS.includes(g as Group));
   const org = typeof claims.org === 'string' && claims.org ? claims.org : undefined;
   if (groups.length === 0) throw new Unauthenticated('The token carries no Commonplace group');
   return {
-    userId: sub,
+    userId: person ?? sub,
     email: typeof email === 'string' ? email : '',
     name: typeof name === 'string' && name ? name : typeof email === 'string' ? email : sub,
     groups: org && !groups.includes('partner') ? [...groups, 'partner'] : groups,

@@ -16,10 +16,13 @@ import { TableSignInDirectory } from './sign-in-directory';
 import {
   type CommonplaceClaims,
   deriveClaims,
+  PERSON_CLAIM,
   parseEmployeeProviders,
   type SignInDirectory,
   SignInRefused,
   signInRoute,
+  verifiedEmployeeEmail,
+  withEmployeePerson,
 } from './token-claims';
 
 /** V2_0 accepts arrays as claim values, which the aws-lambda typings (strings only) do not know yet. */
@@ -31,6 +34,8 @@ export function accessTokenClaims(claims: CommonplaceClaims): Record<string, Cla
     name: claims.name,
     groups: claims.groups,
     ...(claims.org ? { org: claims.org } : {}),
+    // Cognito's `sub` cannot be overridden: a linked person's id rides beside it (principal-from-claims.ts).
+    ...(claims.person ? { [PERSON_CLAIM]: claims.person } : {}),
   };
 }
 
@@ -58,13 +63,25 @@ export function createPreTokenGenerationHandler(options: PreTokenGenerationOptio
       const facts =
         route.kind === 'partner' ? await options.directory.partnerFacts(route.provider, userId) : undefined;
       claims = deriveClaims(user, route, facts, clock.now());
+      // An employee's person: their own, or one an import or SCIM made for their address (linked now).
+      if (route.kind !== 'partner')
+        claims = withEmployeePerson(
+          claims,
+          userId,
+          await options.directory.employeePerson(userId, verifiedEmployeeEmail(user, route)),
+        );
     } catch (error) {
       if (error instanceof SignInRefused) {
         logger.warn('Sign-in refused', { userName: event.userName, reason: error.message });
       }
       throw error;
     }
-    logger.info('Token claims', { userName: event.userName, groups: claims.groups, org: claims.org });
+    logger.info('Token claims', {
+      userName: event.userName,
+      groups: claims.groups,
+      org: claims.org,
+      person: claims.person,
+    });
 
     const access = accessTokenClaims(claims);
     // The ID token gets the same authorisation claims so the web client can show what the API allows.
@@ -81,7 +98,10 @@ export function createPreTokenGenerationHandler(options: PreTokenGenerationOptio
 
 let awsHandler: ReturnType<typeof createPreTokenGenerationHandler> | undefined;
 
-/** The Lambda: reads the table named in TABLE_NAME (read-only grant), built on the first sign-in. */
+/**
+ * The Lambda: reads the table named in TABLE_NAME, built on the first sign-in; its only writes are the
+ * link of a first sign-in to a provisioned person (a grant limited to those items: lib/constructs/auth.ts).
+ */
 export const handler = middy<PreTokenGenerationV2TriggerEvent, PreTokenGenerationV2TriggerEvent>().handler(
   (event) => {
     awsHandler ??= createPreTokenGenerationHandler({

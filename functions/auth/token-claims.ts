@@ -29,6 +29,11 @@ export interface CommonplaceClaims {
   name: string;
   groups: Group[];
   org?: string;
+  /**
+   * The person an employee acts as when it is not the token's `sub`: one provisioned by an HR import
+   * or SCIM before their first sign-in, linked to this sign-in then (sign-in-directory.ts).
+   */
+  person?: string;
 }
 
 /** What the table holds about a partner organisation, as far as sign-in is concerned (the ORG item). */
@@ -53,10 +58,28 @@ export interface PartnerFacts {
   userAccessEndsAt?: string;
 }
 
+/** Who an employee's sign-in acts as, as the table says (sign-in-directory.ts). */
+export interface EmployeePerson {
+  /** The sign-in's own subject, or the provisioned person it is (or has just been) linked to. */
+  personId: string;
+  /** false when that person is deactivated (SCIM, an HR import): the sign-in is refused. */
+  active: boolean;
+  /** Why the sign-in cannot be anyone: its address's provisioned person is another sign-in's already. */
+  conflict?: string;
+}
+
 /** Reads the partner facts of a provider and a user (the table in AWS and locally). */
 export interface SignInDirectory {
   partnerFacts(providerName: string, userId: string): Promise<PartnerFacts>;
+  /**
+   * For an employee: the person this sign-in (`subject`) is. At a first sign-in with a verified address
+   * (`verifiedEmail`, undefined when not verified) that an import or SCIM provisioned, links the two.
+   */
+  employeePerson(subject: string, verifiedEmail: string | undefined): Promise<EmployeePerson>;
 }
+
+/** The access token's claim naming the person a sign-in acts as, when that is not its `sub`. */
+export const PERSON_CLAIM = 'person_id';
 
 export class SignInRefused extends Error {
   constructor(message: string) {
@@ -71,7 +94,7 @@ export const ADMIN_GROUP = 'admin';
 /** How the user arrived: natively, through an employee provider, or through a partner provider. */
 export type SignInRoute =
   | { kind: 'native' }
-  | { kind: 'employee'; provider: string }
+  | { kind: 'employee'; provider: string; providerType: string }
   | { kind: 'partner'; provider: string; providerType: string };
 
 interface Identity {
@@ -107,7 +130,8 @@ export function signInRoute(user: SignedInUser, employeeProviders: readonly stri
   const names = [...linked.keys()];
   const employee = names.filter((name) => employeeProviders.includes(name));
   const partner = names.filter((name) => !employeeProviders.includes(name));
-  if (partner.length === 0) return { kind: 'employee', provider: employee[0] };
+  if (partner.length === 0)
+    return { kind: 'employee', provider: employee[0], providerType: linked.get(employee[0]) ?? '' };
   if (employee.length > 0) {
     // An employee account linked to a partner's provider would be both at once: refuse instead.
     throw new SignInRefused(
@@ -165,6 +189,31 @@ export function deriveClaims(
   if (!inDomains(email, org.emailDomains))
     throw new SignInRefused(`The e-mail ${email} is not in a domain of partner organisation ${org.id}`);
   return { email, name, groups: ['partner'], org: org.id };
+}
+
+/**
+ * The address an employee's sign-in may be linked by (to a person an import or SCIM provisioned), or
+ * undefined: only one the identity provider verified — Cognito's `email_verified` for native users and
+ * OIDC providers; a SAML assertion of the company's own directory is authoritative, as for partners.
+ */
+export function verifiedEmployeeEmail(user: SignedInUser, route: SignInRoute): string | undefined {
+  if (route.kind === 'partner') return undefined;
+  const email = user.userAttributes.email?.trim().toLowerCase();
+  if (!email) return undefined;
+  const saml = route.kind === 'employee' && route.providerType === 'SAML';
+  return saml || user.userAttributes.email_verified === 'true' ? email : undefined;
+}
+
+/** Applies what the table says of an employee's person to their claims, or refuses the sign-in. */
+export function withEmployeePerson(
+  claims: CommonplaceClaims,
+  subject: string,
+  person: EmployeePerson,
+): CommonplaceClaims {
+  if (person.conflict) throw new SignInRefused(person.conflict);
+  if (!person.active)
+    throw new SignInRefused('Your account has been deactivated and cannot sign in. Ask your administrator.');
+  return person.personId === subject ? claims : { ...claims, person: person.personId };
 }
 
 function ended(at: string | undefined, now: Date): boolean {

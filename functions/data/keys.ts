@@ -33,6 +33,15 @@ export const keys = {
   directoryList: (scope: string, facet: string) => `DIR#${scope}#${facet}`,
   /** One item per e-mail address a person holds (userId): what imports and SCIM find people by. */
   emailClaim: (email: string) => ({ PK: `EMAIL#${email}`, SK: 'EMAIL' }),
+  /** A SCIM client's own id of a person (`externalId`, as SCIM set it): what `externalId eq` finds. */
+  externalIdClaim: (externalId: string) => ({ PK: `EXTID#${externalId}`, SK: 'EXTID' }),
+  /**
+   * A sign-in identity (the token's `sub`) linked at its first sign-in to a person provisioned before
+   * it (HR import, SCIM): `userId` is the person it acts as. Written with `personLink` in one transaction.
+   */
+  signInLink: (subject: string) => ({ PK: `SIGNIN#${subject}`, SK: 'SIGNIN' }),
+  /** The other side: the provisioned person `userId` has been linked (`subject`), so never twice. */
+  personLink: (userId: string) => ({ PK: `LINKED#${userId}`, SK: 'LINKED' }),
   /**
    * A person's place in the reporting lines (`managerId`, `chain` of ancestors, `reportCount`).
    * GSI1 (only with a manager): the manager's direct reports by name; GSI2: everyone by path from the

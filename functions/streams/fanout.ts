@@ -51,7 +51,8 @@ import {
 import { targetKey, type WatchTarget, watchItem } from '../domain/subscriptions/subscription';
 import { logger } from '../platform/logger';
 import { createFeedWriter, type FeedWriter } from './feed-writer';
-import { createGatheredEvents, GATHERED_ITEM_TYPES } from './gathered-events';
+import { createGatheredEvents, GATHERED_ITEM_TYPES, type SharePage } from './gathered-events';
+import { announce, type LiveChannel } from './live-announce';
 import type { StreamConsumer } from './stream-consumer';
 
 /** Item types whose changes make events. */
@@ -73,8 +74,14 @@ export interface FanoutPageQueue {
   send(pages: FanoutPage[]): Promise<void>;
 }
 
+/**
+ * One message of the fan-out page queue: a page of an event's subscribers, or a page of the people of
+ * an organisation a space was shared with (gathered-events.ts).
+ */
+export type FanoutPage = AudiencePage | SharePage;
+
 /** One queued page of an audience: the event, and where in its subscriber lists the page starts. */
-export interface FanoutPage {
+export interface AudiencePage {
   kind: 'fanout-page';
   event: ContentEvent;
   /** The stream record it came from (logs). */
@@ -85,10 +92,7 @@ export interface FanoutPage {
   cursor?: string;
 }
 
-/** Told when an inbox item was written (the live channel: local SSE, a managed channel in AWS). */
-export interface LiveChannel {
-  published(notification: Notification): void;
-}
+export type { LiveChannel };
 
 export interface FanoutDependencies {
   table: Table;
@@ -97,6 +101,8 @@ export interface FanoutDependencies {
   /** Without a queue, every page of a large audience is written inline (tests, the feed rebuild). */
   pages?: FanoutPageQueue;
   live?: LiveChannel;
+  /** People per queued page of a share's organisation (tests make it small). @default PAGE_SIZE */
+  sharePageSize?: number;
 }
 
 type Position = { list: number; cursor?: string };
@@ -104,13 +110,19 @@ type Listed = { userId: string; reason: Reason };
 
 const image = (value: unknown) => (value ? (unmarshall(value as never) as Item) : undefined);
 
-export function createFanout({ table, mail, pages, live }: FanoutDependencies): StreamConsumer<never> & {
+export function createFanout({
+  table,
+  mail,
+  pages,
+  live,
+  sharePageSize,
+}: FanoutDependencies): StreamConsumer<never> & {
   feed: FeedWriter;
   rebuildFeedOf(item: Item): Promise<void>;
   deliverPage(page: FanoutPage): Promise<void>;
 } {
   const feed = createFeedWriter(table);
-  const gathered = createGatheredEvents(table);
+  const gathered = createGatheredEvents(table, { live, pages, pageSize: sharePageSize ?? PAGE_SIZE });
 
   /**
    * Creating, commenting and editing watch the thing (autoWatchOf), unless the person turned that off
@@ -236,7 +248,7 @@ export function createFanout({ table, mail, pages, live }: FanoutDependencies): 
       const starts = await pageStarts(lists, at);
       if (starts.length === 0) return;
       const queued = starts.map(
-        (start): FanoutPage => ({ kind: 'fanout-page', event, sequenceNumber, ...start }),
+        (start): AudiencePage => ({ kind: 'fanout-page', event, sequenceNumber, ...start }),
       );
       if (pages && notify) {
         await pages.send(queued);
@@ -253,7 +265,7 @@ export function createFanout({ table, mail, pages, live }: FanoutDependencies): 
   }
 
   /** One queued page: the people from its start, then the same decision and writes as the first page. */
-  async function deliverPage(page: FanoutPage, notify = true) {
+  async function deliverPage(page: AudiencePage, notify = true) {
     const now = await situation(page.event);
     if (!now) return;
     const lists = subscriberLists(page.event);
@@ -315,6 +327,7 @@ export function createFanout({ table, mail, pages, live }: FanoutDependencies): 
     // E-mail (domain/mail/mail-delivery.ts): due marks on each new item, then what is due now is sent.
     const mailPlan = await mail?.prepare(told.map(({ userId }) => userId));
     const notes: Notification[] = [];
+    const written: Notification[] = [];
     await Promise.all(
       told.map(({ userId, reason }) => {
         const notification: Notification = {
@@ -336,12 +349,13 @@ export function createFanout({ table, mail, pages, live }: FanoutDependencies): 
         };
         notes.push(notification);
         return putIfAbsent({ ...notificationItem(notification), ...mailPlan?.attributes(notification) }).then(
-          (written) => {
-            if (written) live?.published(notification);
+          (isNew) => {
+            if (isNew) written.push(notification);
           },
         );
       }),
     );
+    await announce(live, written);
     if (mail && mailPlan) await mail.afterWrite(notes, mailPlan);
   }
 
@@ -349,12 +363,13 @@ export function createFanout({ table, mail, pages, live }: FanoutDependencies): 
     name: 'fanout',
     itemTypes: FANOUT_ITEM_TYPES,
     feed,
-    deliverPage: (page) => deliverPage(page),
+    deliverPage: (page) => (page.kind === 'share-page' ? gathered.deliverSharePage(page) : deliverPage(page)),
 
     async handleRecord(record) {
       const before = image(record.dynamodb?.OldImage);
       const after = image(record.dynamodb?.NewImage);
-      if (after?.type === 'like' || after?.type === 'space') return gathered.apply(before, after);
+      if (after?.type === 'like' || after?.type === 'space')
+        return gathered.apply(before, after, record.dynamodb?.SequenceNumber ?? '');
       await autoWatches(before, after);
       const planned = plan(before, after);
       if (planned) await fanOut(planned.event, record.dynamodb?.SequenceNumber ?? '');

@@ -9,32 +9,52 @@
  *   one was read) in one transaction with the marker, conditioned on the like being newer than the
  *   last one gathered: a replayed or redelivered record changes nothing. An unlike changes nothing
  *   (the count is refreshed by the next like).
- * - **A space shared with a partner organisation** tells that organisation's partners (one GSI1 Query
- *   of its people directory, paged, at most MAX_SHARE_RECIPIENTS), each with a deterministic key
- *   written with `attribute_not_exists` (recipient, space, its version, event).
+ * - **A space shared with a partner organisation** tells that organisation's partners, each with a
+ *   deterministic key written with `attribute_not_exists` (recipient, space, its version, event). The
+ *   first page of its people directory (one GSI1 Query) is written from the stream; the further pages
+ *   go onto the fan-out page queue like a large audience of watchers (fanout.ts), so nobody is cut and
+ *   a redelivered page adds nothing.
  */
 import { TransactionFailed } from '../data/errors';
 import { keys } from '../data/keys';
 import type { Item, Table } from '../data/table';
-import { toMember, toSpace } from '../domain/spaces/space';
+import { type Space, toMember, toSpace } from '../domain/spaces/space';
 import {
   type GatheredLikes,
   gatherLikes,
   likeOf,
   likeRecipient,
   recipientCanRead,
+  type Shared,
   sharedOf,
   shareRecipient,
 } from '../domain/subscriptions/fanout-rules';
 import { type Notification, notificationId, notificationItem } from '../domain/subscriptions/notification';
 import { targetKey } from '../domain/subscriptions/subscription';
 import { logger } from '../platform/logger';
+import { announce, type LiveChannel } from './live-announce';
 
 export const GATHERED_ITEM_TYPES: readonly string[] = ['like', 'space'];
-/** The most partners one share tells (larger organisations are cut there and logged). */
-export const MAX_SHARE_RECIPIENTS = 1000;
 
-export function createGatheredEvents(table: Table) {
+/** One queued page of a share: the event, which organisation, and the directory cursor it starts after. */
+export interface SharePage {
+  kind: 'share-page';
+  shared: Shared;
+  org: string;
+  cursor: string;
+  /** The stream record it came from (logs). */
+  sequenceNumber: string;
+}
+
+export interface GatheredEventsOptions {
+  live?: LiveChannel;
+  /** Where the further pages of a share go (the fan-out page queue); inline without one. */
+  pages?: { send(pages: SharePage[]): Promise<void> };
+  /** People per page of an organisation's directory. @default PAGE_SIZE (fanout.ts) */
+  pageSize: number;
+}
+
+export function createGatheredEvents(table: Table, { live, pages, pageSize }: GatheredEventsOptions) {
   async function like(before: Item | undefined, after: Item | undefined) {
     const made = likeOf(before, after);
     if (!made) return;
@@ -100,31 +120,63 @@ export function createGatheredEvents(table: Table) {
       if (error instanceof TransactionFailed && error.failedAt(0)) return;
       throw error;
     }
+    await announce(live, [notification]);
   }
 
-  async function share(before: Item | undefined, after: Item | undefined) {
+  /** One page of an organisation's people directory (one GSI1 Query) and where the next starts. */
+  async function directoryPage(org: string, cursor: string | undefined, limit: number) {
+    return table.query({ index: 'GSI1', partition: keys.peopleDirectory(org), limit, cursor });
+  }
+
+  /**
+   * A space newly shared with partner organisations: the first page of each organisation's people is
+   * written here; the rest is not cut but queued page by page (`pages`, the fan-out page queue), each
+   * page written by `deliverSharePage` exactly as this one. Without a queue (tests) they are written inline.
+   */
+  async function share(before: Item | undefined, after: Item | undefined, sequenceNumber: string) {
     const shared = sharedOf(before, after);
     if (!shared) return;
     const spaceItem = await table.get(keys.space(shared.spaceId));
     if (!spaceItem) return;
     const space = toSpace(spaceItem);
-    const profiles: Item[] = [];
-    for (const org of shared.orgs) {
-      let cursor: string | undefined;
-      do {
-        const page = await table.query({
-          index: 'GSI1',
-          partition: keys.peopleDirectory(org),
-          limit: 100,
-          cursor,
-        });
-        profiles.push(...page.items);
-        cursor = page.cursor;
-      } while (cursor && profiles.length < MAX_SHARE_RECIPIENTS);
-    }
-    if (profiles.length >= MAX_SHARE_RECIPIENTS)
-      logger.warn('share fan-out cut', { spaceId: shared.spaceId, limit: MAX_SHARE_RECIPIENTS });
+    await Promise.all(
+      shared.orgs.map(async (org) => {
+        const first = await directoryPage(org, undefined, pageSize);
+        const rest = async () => {
+          // Where each further page starts: the directory read through once (cursors only matter).
+          const starts: string[] = [];
+          for (
+            let cursor = first.cursor;
+            cursor;
+            cursor = (await directoryPage(org, cursor, pageSize)).cursor
+          )
+            starts.push(cursor);
+          if (starts.length === 0) return;
+          const queued = starts.map(
+            (cursor): SharePage => ({ kind: 'share-page', shared, org, cursor, sequenceNumber }),
+          );
+          if (pages) {
+            await pages.send(queued);
+            logger.info('share fan-out paged', { spaceId: shared.spaceId, org, pages: queued.length });
+          } else for (const page of queued) await deliverSharePage(page);
+        };
+        await Promise.all([tell(shared, space, first.items), rest()]);
+      }),
+    );
+  }
+
+  /** One queued page of a share: the space as it is now, the people from the page's cursor. */
+  async function deliverSharePage(page: SharePage) {
+    const spaceItem = await table.get(keys.space(page.shared.spaceId));
+    if (!spaceItem) return;
+    const { items } = await directoryPage(page.org, page.cursor, pageSize);
+    await tell(page.shared, toSpace(spaceItem), items);
+  }
+
+  /** Inbox items for the partners among `profiles` who may read the space now (deterministic keys). */
+  async function tell(shared: Shared, space: Space, profiles: Item[]) {
     const source = keys.space(shared.spaceId);
+    const written: Notification[] = [];
     await Promise.all(
       profiles
         .filter((profile) => shareRecipient(shared, profile, space))
@@ -145,17 +197,20 @@ export function createGatheredEvents(table: Table) {
           };
           try {
             await table.put(notificationItem(notification), { expression: 'attribute_not_exists(PK)' });
+            written.push(notification);
           } catch (error) {
             if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
           }
         }),
     );
+    await announce(live, written);
   }
 
   return {
-    async apply(before: Item | undefined, after: Item | undefined) {
+    async apply(before: Item | undefined, after: Item | undefined, sequenceNumber = '') {
       if (after?.type === 'like') return like(before, after);
-      if (after?.type === 'space') return share(before, after);
+      if (after?.type === 'space') return share(before, after, sequenceNumber);
     },
+    deliverSharePage,
   };
 }

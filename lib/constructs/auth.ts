@@ -144,8 +144,23 @@ export class Auth extends Construct {
       },
     });
     // The provider → organisation mapping, the organisation's domains, status and end dates, and a
-    // partner's own end date live in the table: read-only (two round trips per partner sign-in).
+    // partner's own end date live in the table: read (two round trips per partner sign-in).
     this.preTokenGeneration.bindTable(props.table, 'read');
+    // Its one write: linking a first sign-in to a person an HR import or SCIM provisioned, one
+    // transaction: puts of the two link items only (SIGNIN#<sub>, LINKED#<person>), condition checks
+    // of profiles (USER#) only — it can change no profile.
+    const linkGrant = (sid: string, action: string, leadingKeys: string[]) =>
+      this.preTokenGeneration.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          sid,
+          effect: Effect.ALLOW,
+          actions: [action],
+          resources: [props.table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } },
+        }),
+      );
+    linkGrant('LinkProvisionedPeople', 'dynamodb:PutItem', ['SIGNIN#*', 'LINKED#*']);
+    linkGrant('CheckProvisionedPeople', 'dynamodb:ConditionCheckItem', ['USER#*']);
     this.userPool.addTrigger(
       UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
       this.preTokenGeneration.function,

@@ -67,6 +67,11 @@ export interface WebProps {
    * @default no web ACL
    */
   webAclArnParameter?: string;
+  /**
+   * Live notifications (lib/constructs/live.ts): the AppSync Events endpoint, in config.json and the
+   * policy's connect sources. @default none: the client polls
+   */
+  live?: { realtimeUrl: string; httpHost: string };
 }
 
 /** The runtime configuration the web client fetches from `/config.json`. */
@@ -83,6 +88,8 @@ export interface WebRuntimeConfig {
     postLogoutRedirectUri: string;
     scopes: string[];
   };
+  /** Where the client subscribes to live notifications (AppSync Events' protocol). */
+  live?: { realtimeUrl: string; httpHost: string };
 }
 
 // Defined once for CloudFront and the local server; re-exported for the stack's callers and tests.
@@ -138,7 +145,12 @@ export class Web extends Construct {
         contentSecurityPolicy: {
           // Lazy: the files' origins are added once the files construct exists (allowFileOrigins).
           contentSecurityPolicy: Lazy.string({
-            produce: () => contentSecurityPolicy(signInOrigins, { fileOrigins: this.fileOrigins }),
+            produce: () =>
+              contentSecurityPolicy(signInOrigins, {
+                fileOrigins: this.fileOrigins,
+                // wss://<realtime domain> (a string cut: the domain is a deploy-time token).
+                realtimeOrigins: props.live ? [props.live.realtimeUrl.replace(/\/event\/realtime$/, '')] : [],
+              }),
           }),
           override: true,
         },
@@ -233,6 +245,7 @@ export class Web extends Construct {
         postLogoutRedirectUri: `${this.origin}/`,
         scopes: props.auth.scopes,
       },
+      ...(props.live ? { live: props.live } : {}),
     };
 
     const site = Source.asset(props.assetPath);

@@ -4,18 +4,22 @@
  * and a change stream — so application code uses the ordinary SDK commands against it. The front
  * routes each request: writes under their items' locks, the rest straight through to dynalite.
  *
- * Every write holds the lock of each item it touches (write-lock.ts). Under it the front reads the item
- * before, performs the write, reads it after and appends a stream record, so the stream holds exactly
- * one record per committed change, in commit order per item, however many requests run concurrently;
- * writes to different items do not queue behind each other.
+ * Every write holds the lock of each item it touches (write-lock.ts). Under it the front learns the
+ * item before and after the write and appends a stream record, so the stream holds exactly one record
+ * per committed change, in commit order per item, however many requests run concurrently; writes to
+ * different items do not queue behind each other. Before and after come with the write where dynalite
+ * can give them (a Put or Delete returns the old item, an Update the new one), so most writes are one
+ * or two dynalite calls, not three. In the local runtime dynalite runs in this process
+ * (backend.ts: its actions called as functions), so those calls are not HTTP requests either.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { type Backend, HttpBackend } from './backend';
 import { ChangeStream } from './change-stream';
 import { TransactionJournal } from './transaction-journal';
-import { isShadow, Transactions } from './transactions';
-import { type AttributeMap, call, errorBody, fail, ok, postRaw, type RawResponse, WireError } from './wire';
+import { isShadow, plain, Transactions } from './transactions';
+import { type AttributeMap, errorBody, fail, ok, type RawResponse, WireError } from './wire';
 import { KeyLocks } from './write-lock';
 
 const SINGLE_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
@@ -23,11 +27,13 @@ const WRITES = new Set([...SINGLE_WRITES, 'BatchWriteItem', 'TransactWriteItems'
 
 interface TableInfo {
   keyNames: string[];
+  /** DescribeTable's description, for checking transaction items against the schema. */
+  description: unknown;
 }
 
 export interface DynamoDbFrontOptions {
-  /** dynalite's endpoint. */
-  backend: URL;
+  /** dynalite: in this process (backend.ts, the local runtime) or its HTTP endpoint. */
+  backend: Backend | URL;
   region?: string;
   /** Directory for stream logs and TTL settings; omit to keep them in memory. */
   stateDirectory?: string;
@@ -46,6 +52,7 @@ export class DynamoDbFront {
   private readonly tables = new Map<string, TableInfo>();
   private readonly ttlAttributes = new Map<string, string>();
   private readonly transactions: Transactions;
+  private readonly backend: Backend;
   private server?: http.Server;
   private sweepTimer?: NodeJS.Timeout;
   endpoint?: URL;
@@ -56,9 +63,11 @@ export class DynamoDbFront {
   readonly requests = new Map<string, number>();
 
   constructor(private readonly options: DynamoDbFrontOptions) {
+    this.backend = options.backend instanceof URL ? new HttpBackend(options.backend) : options.backend;
     this.transactions = new Transactions({
-      backend: options.backend,
+      backend: this.backend,
       keyOf: (table, item) => this.keyOf(table, item),
+      describe: async (table) => (await this.tableInfo(table)).description,
       getItem: (table, keys) => this.getItem(table, keys),
       stream: (table) => this.stream(table),
       // With a state directory, transactions keep an intent journal beside the stream logs.
@@ -128,27 +137,61 @@ export class DynamoDbFront {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
     const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-    this.requests.set(operation, (this.requests.get(operation) ?? 0) + 1);
-
-    let response: RawResponse;
-    try {
-      const input = body ? JSON.parse(body) : {};
-      response = await this.dispatch(operation, input, body);
-    } catch (error) {
-      response =
-        error instanceof WireError
-          ? { status: error.status, body: error.body }
-          : error instanceof SyntaxError
-            ? { status: 400, body: errorBody('SerializationException', 'Request body is not valid JSON') }
-            : { status: 500, body: errorBody('InternalServerError', (error as Error).message) };
-    }
+    const response = await this.respond(operation, Buffer.concat(chunks).toString('utf8'));
     res.writeHead(response.status, {
       'content-type': 'application/x-amz-json-1.0',
       'x-amzn-requestid': cryptoId(),
     });
     res.end(response.body);
+  }
+
+  /** One request of the DynamoDB JSON protocol, counted, answered in the wire format. */
+  private async respond(operation: string, body: string): Promise<RawResponse> {
+    this.requests.set(operation, (this.requests.get(operation) ?? 0) + 1);
+    try {
+      const input = body ? JSON.parse(body) : {};
+      return await this.dispatch(operation, input, body);
+    } catch (error) {
+      return error instanceof WireError
+        ? { status: error.status, body: error.body }
+        : error instanceof SyntaxError
+          ? { status: 400, body: errorBody('SerializationException', 'Request body is not valid JSON') }
+          : { status: 500, body: errorBody('InternalServerError', (error as Error).message) };
+    }
+  }
+
+  /**
+   * An SDK request handler (the client's `requestHandler`) that hands each request to this front in
+   * this process: the same requests, counted and answered as over HTTP, without a socket between
+   * the SDK and the front. The local runtime's own client uses it; anything else uses the endpoint.
+   */
+  requestHandler() {
+    return {
+      metadata: { handlerProtocol: 'in-process' },
+      handle: async (request: { headers: Record<string, string>; body?: unknown }) => {
+        const target = request.headers['x-amz-target'] ?? request.headers['X-Amz-Target'] ?? '';
+        const body =
+          typeof request.body === 'string'
+            ? request.body
+            : request.body instanceof Uint8Array
+              ? Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength).toString(
+                  'utf8',
+                )
+              : '';
+        const response = await this.respond(String(target).split('.')[1] ?? '', body);
+        return {
+          response: {
+            statusCode: response.status,
+            headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': cryptoId() },
+            body: Buffer.from(response.body),
+          },
+        };
+      },
+      updateHttpClientConfig() {},
+      httpHandlerConfigs: () => ({}),
+      destroy() {},
+    };
   }
 
   /**
@@ -181,10 +224,10 @@ export class DynamoDbFront {
   }
 
   private async dispatchNow(operation: string, input: any, body: string): Promise<RawResponse> {
-    const backend = this.options.backend;
+    const backend = this.backend;
     if (SINGLE_WRITES.has(operation)) {
       const keys = await this.keyOf(input.TableName, operation === 'PutItem' ? input.Item : input.Key);
-      return this.locks.run([lockKey(input.TableName, keys)], () => this.singleWrite(operation, input, body));
+      return this.locks.run([lockKey(input.TableName, keys)], () => this.singleWrite(operation, input, keys));
     }
     switch (operation) {
       case 'BatchWriteItem':
@@ -195,13 +238,13 @@ export class DynamoDbFront {
         return this.locks.run(await this.transactionLockKeys(input), () => this.transactions.get(input));
       case 'UpdateTimeToLive': {
         const spec = input.TimeToLiveSpecification ?? {};
-        await call(backend, 'DescribeTable', { TableName: input.TableName });
+        await backend.call('DescribeTable', { TableName: input.TableName });
         if (spec.Enabled) this.ttlAttributes.set(input.TableName, spec.AttributeName);
         else this.ttlAttributes.delete(input.TableName);
         return ok({ TimeToLiveSpecification: spec });
       }
       case 'DescribeTimeToLive': {
-        await call(backend, 'DescribeTable', { TableName: input.TableName });
+        await backend.call('DescribeTable', { TableName: input.TableName });
         const attribute = this.ttlAttributes.get(input.TableName);
         return ok({
           TimeToLiveDescription: attribute
@@ -210,7 +253,7 @@ export class DynamoDbFront {
         });
       }
       case 'DescribeTable': {
-        const described = await call<any>(backend, 'DescribeTable', input);
+        const described = await backend.call<any>('DescribeTable', input);
         if (!isShadow(input.TableName)) {
           described.Table.StreamSpecification = { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' };
           described.Table.LatestStreamArn = this.stream(input.TableName).arn;
@@ -218,23 +261,51 @@ export class DynamoDbFront {
         return ok(described);
       }
       case 'DeleteTable':
+      case 'UpdateTable':
         this.tables.delete(input.TableName);
-        return postRaw(backend, operation, body);
+        return backend.raw(operation, body, input);
       default:
-        return postRaw(backend, operation, body);
+        return backend.raw(operation, body, input);
     }
   }
 
-  private async singleWrite(operation: string, input: any, body: string) {
+  /**
+   * One write, with the item before and after it for the stream record: a Put or Delete asks for the
+   * old item (ALL_OLD) and knows the new one (the item put; none); an Update reads the old item and
+   * asks for the new (ALL_NEW). What the caller asked to get back is answered as it asked; when it
+   * asked for something else (UPDATED_OLD, …) the front reads before and after instead.
+   */
+  private async singleWrite(operation: string, input: any, keys: AttributeMap): Promise<RawResponse> {
     const table = input.TableName as string;
-    const keys = await this.keyOf(table, operation === 'PutItem' ? input.Item : input.Key);
-    const before = await this.getItem(table, keys);
-    const response = await postRaw(this.options.backend, operation, body);
-    if (response.status === 200) {
-      const after = await this.getItem(table, keys);
-      this.stream(table).append(keys, before, after);
+    const asked = input.ReturnValues as string | undefined;
+    let before: AttributeMap | undefined;
+    let after: AttributeMap | undefined;
+    let result: { Attributes?: AttributeMap };
+    try {
+      if (operation !== 'UpdateItem' && (asked === undefined || asked === 'NONE' || asked === 'ALL_OLD')) {
+        result = await this.backend.call(operation, { ...input, ReturnValues: 'ALL_OLD' });
+        before = result.Attributes;
+        after = operation === 'PutItem' ? input.Item : undefined;
+        if (asked !== 'ALL_OLD') delete result.Attributes;
+      } else if (
+        operation === 'UpdateItem' &&
+        (asked === undefined || asked === 'NONE' || asked === 'ALL_NEW')
+      ) {
+        before = await this.getItem(table, keys);
+        result = await this.backend.call(operation, { ...input, ReturnValues: 'ALL_NEW' });
+        after = plain(result.Attributes);
+        if (asked !== 'ALL_NEW') delete result.Attributes;
+      } else {
+        before = await this.getItem(table, keys);
+        result = await this.backend.call(operation, input);
+        after = await this.getItem(table, keys);
+      }
+    } catch (error) {
+      if (error instanceof WireError) return { status: error.status, body: error.body };
+      throw error;
     }
-    return response;
+    this.stream(table).append(keys, before, after);
+    return ok(result);
   }
 
   /** BatchWriteItem as individual writes under the lock; everything is processed, nothing left unprocessed. */
@@ -259,15 +330,19 @@ export class DynamoDbFront {
       }
     }
     for (const { table, request, keys } of planned) {
-      const before = await this.getItem(table, keys);
-      if (request.PutRequest)
-        await call(this.options.backend, 'PutItem', { TableName: table, Item: request.PutRequest.Item });
-      else
-        await call(this.options.backend, 'DeleteItem', {
-          TableName: table,
-          Key: request.DeleteRequest.Key,
-        });
-      this.stream(table).append(keys, before, await this.getItem(table, keys));
+      // One call per item: the old item comes back with the write (ALL_OLD), the new one is known.
+      const { Attributes: before } = request.PutRequest
+        ? await this.backend.call<{ Attributes?: AttributeMap }>('PutItem', {
+            TableName: table,
+            Item: request.PutRequest.Item,
+            ReturnValues: 'ALL_OLD',
+          })
+        : await this.backend.call<{ Attributes?: AttributeMap }>('DeleteItem', {
+            TableName: table,
+            Key: request.DeleteRequest.Key,
+            ReturnValues: 'ALL_OLD',
+          });
+      this.stream(table).append(keys, before, request.PutRequest ? request.PutRequest.Item : undefined);
     }
     return ok({ UnprocessedItems: {} });
   }
@@ -311,13 +386,18 @@ export class DynamoDbFront {
     return lockKeys;
   }
 
-  private async keyOf(table: string, item: AttributeMap | undefined): Promise<AttributeMap> {
+  private async tableInfo(table: string): Promise<TableInfo> {
     let info = this.tables.get(table);
     if (!info) {
-      const { Table } = await call<any>(this.options.backend, 'DescribeTable', { TableName: table });
-      info = { keyNames: Table.KeySchema.map((k: any) => k.AttributeName) };
+      const { Table } = await this.backend.call<any>('DescribeTable', { TableName: table });
+      info = { keyNames: Table.KeySchema.map((k: any) => k.AttributeName), description: Table };
       this.tables.set(table, info);
     }
+    return info;
+  }
+
+  private async keyOf(table: string, item: AttributeMap | undefined): Promise<AttributeMap> {
+    const info = await this.tableInfo(table);
     const keys: AttributeMap = {};
     for (const name of info.keyNames) {
       if (!item?.[name]) {
@@ -334,7 +414,7 @@ export class DynamoDbFront {
   }
 
   private async getItem(table: string, keys: AttributeMap): Promise<AttributeMap | undefined> {
-    const result = await call<{ Item?: AttributeMap }>(this.options.backend, 'GetItem', {
+    const result = await this.backend.call<{ Item?: AttributeMap }>('GetItem', {
       TableName: table,
       Key: keys,
       ConsistentRead: true,
@@ -349,7 +429,7 @@ export class DynamoDbFront {
       let startKey: AttributeMap | undefined;
       do {
         // A Scan is right here: this is the TTL service's background sweep, not a request path.
-        const page: any = await call(this.options.backend, 'Scan', {
+        const page: any = await this.backend.call('Scan', {
           TableName: table,
           FilterExpression: '#ttl < :now',
           ExpressionAttributeNames: { '#ttl': attribute },
@@ -362,7 +442,7 @@ export class DynamoDbFront {
             const before = await this.getItem(table, keys);
             const expiry = Number((before?.[attribute] as { N?: string } | undefined)?.N);
             if (!before || !(expiry < now)) return; // changed since the scan
-            await call(this.options.backend, 'DeleteItem', { TableName: table, Key: keys });
+            await this.backend.call('DeleteItem', { TableName: table, Key: keys });
             this.stream(table).append(keys, before, undefined, true);
             deleted++;
           });

@@ -2,16 +2,20 @@
  * TransactWriteItems and TransactGetItems, which dynalite lacks, done in front of it. The front runs
  * them under the locks of their items; they read and write dynalite with ordinary single-item calls.
  *
- * A transaction checks every condition first against a shadow table (a scratch table with the same
- * key schema, loaded with the item's current state), so condition and update expressions are
- * evaluated by dynalite itself rather than by a second, hand-written evaluator. Only when all pass are
- * the writes applied; a failure while applying restores the old images. Each changed item then gets
- * one stream record, in transaction order. With a journal (transaction-journal.ts) the intent is
- * written before the first write, so a crash between the writes is completed or rolled back at start.
+ * A transaction reads each item once (under its lock) and checks every condition on it with
+ * dynalite's own validation and condition code (conditions.ts), not a second, hand-written evaluator.
+ * Only when all pass are the writes applied; a failure while applying restores the old images. Each
+ * write answers with the item after it (UpdateItem's ALL_NEW; a Put's item is what it stores; a
+ * Delete leaves none), so each changed item gets one stream record, in transaction order, without a
+ * second read. With a journal (transaction-journal.ts) the intent is written before the first write,
+ * so a crash between the writes is completed or rolled back at start.
  */
+
+import type { Backend } from './backend';
 import type { ChangeStream } from './change-stream';
+import { checkTransactItem } from './conditions';
 import type { TransactionJournal } from './transaction-journal';
-import { type AttributeMap, call, errorBody, fail, ok, type RawResponse, WireError } from './wire';
+import { type AttributeMap, fail, ok, type RawResponse, WireError } from './wire';
 
 type TransactWriteItem = {
   Put?: Record<string, unknown> & { TableName: string; Item: AttributeMap };
@@ -22,8 +26,10 @@ type TransactWriteItem = {
 
 /** What transactions need from the front: dynalite, the key of an item, its current state, the stream. */
 export interface TransactionHost {
-  backend: URL;
+  backend: Backend;
   keyOf(table: string, item: AttributeMap | undefined): Promise<AttributeMap>;
+  /** The table's description (DescribeTable), for checking items against its schema. */
+  describe(table: string): Promise<unknown>;
   getItem(table: string, keys: AttributeMap): Promise<AttributeMap | undefined>;
   stream(table: string): ChangeStream;
   /** Where intents are kept across a crash (absent: in memory only, nothing to recover). */
@@ -34,14 +40,14 @@ export interface TransactionHost {
 
 const SHADOW_PREFIX = '__txshadow.';
 
-/** Whether a table is one of the shadow tables transactions check conditions on. */
+/** Whether a table is one of the shadow tables transactions checked conditions on before (a data
+ * folder written then may still hold one; it is not a table of the application's). */
 export function isShadow(table: string) {
   return typeof table === 'string' && table.startsWith(SHADOW_PREFIX);
 }
 
 /** Callers hold the lock of every item a call touches (the front's KeyLocks) for the whole call. */
 export class Transactions {
-  private readonly shadowReady = new Map<string, Promise<string>>();
   private readonly recentTransactions = new Map<string, { at: number; body: string }>();
 
   constructor(private readonly host: TransactionHost) {}
@@ -54,7 +60,7 @@ export class Transactions {
     const responses = [];
     for (const { Get } of items) {
       const { TableName, Key, ProjectionExpression, ExpressionAttributeNames } = Get;
-      const result = await call<any>(this.host.backend, 'GetItem', {
+      const result = await this.host.backend.call<any>('GetItem', {
         TableName,
         Key,
         ConsistentRead: true,
@@ -103,13 +109,13 @@ export class Transactions {
       operations.push({ kind, params, table: params.TableName as string, keys });
     }
 
-    // 1. Read current state and evaluate every condition on the shadow copy.
+    // 1. Read current state and evaluate every condition on it (we hold the items' locks).
     const befores: (AttributeMap | undefined)[] = [];
     const reasons: Record<string, unknown>[] = [];
     for (const op of operations) {
       const before = await this.host.getItem(op.table, op.keys);
       befores.push(before);
-      reasons.push(await this.checkOnShadow(op.kind, op.params, op.keys, before));
+      reasons.push(checkTransactItem(op.kind, op.params, before, await this.host.describe(op.table)));
     }
     if (reasons.some((reason) => reason.Code !== 'None')) {
       const codes = reasons.map((reason) => reason.Code).join(', ');
@@ -139,12 +145,21 @@ export class Transactions {
     );
     step?.('journaled');
     const applied: number[] = [];
+    const afters: (AttributeMap | undefined)[] = [];
     try {
       for (const [index, op] of operations.entries()) {
         if (op.kind === 'ConditionCheck') continue;
         const { ReturnValuesOnConditionCheckFailure: _ignored, ...params } = op.params;
-        const operation = op.kind === 'Put' ? 'PutItem' : op.kind === 'Update' ? 'UpdateItem' : 'DeleteItem';
-        await call(this.host.backend, operation, params);
+        if (op.kind === 'Update') {
+          const { Attributes } = await this.host.backend.call<{ Attributes?: AttributeMap }>('UpdateItem', {
+            ...params,
+            ReturnValues: 'ALL_NEW',
+          });
+          afters[index] = plain(Attributes);
+        } else {
+          await this.host.backend.call(op.kind === 'Put' ? 'PutItem' : 'DeleteItem', params);
+          afters[index] = op.kind === 'Put' ? params.Item : undefined;
+        }
         applied.push(index);
         step?.(`applied:${index}`);
       }
@@ -159,7 +174,7 @@ export class Transactions {
     // 3. One stream record per changed item, in transaction order.
     for (const [index, op] of operations.entries()) {
       if (op.kind === 'ConditionCheck') continue;
-      this.host.stream(op.table).append(op.keys, befores[index], await this.host.getItem(op.table, op.keys));
+      this.host.stream(op.table).append(op.keys, befores[index], afters[index]);
       step?.(`recorded:${index}`);
     }
     if (journalId) journal?.end(journalId);
@@ -169,55 +184,6 @@ export class Transactions {
       if (this.recentTransactions.size > 10_000) this.recentTransactions.clear();
     }
     return ok({});
-  }
-
-  /** Runs one transaction operation against a shadow copy of the item and reports its cancellation reason. */
-  private async checkOnShadow(
-    kind: keyof TransactWriteItem,
-    params: any,
-    keys: AttributeMap,
-    before?: AttributeMap,
-  ) {
-    const shadow = await this.shadowTable(params.TableName);
-    const backend = this.host.backend;
-    if (before) await call(backend, 'PutItem', { TableName: shadow, Item: before });
-    else await call(backend, 'DeleteItem', { TableName: shadow, Key: keys });
-
-    const { ReturnValuesOnConditionCheckFailure, TableName: _table, ...rest } = params;
-    const shadowParams = { ...rest, TableName: shadow };
-    try {
-      if (kind === 'Put') await call(backend, 'PutItem', shadowParams);
-      else if (kind === 'Update') await call(backend, 'UpdateItem', shadowParams);
-      else if (kind === 'Delete') await call(backend, 'DeleteItem', shadowParams);
-      else {
-        const { Key, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } =
-          shadowParams;
-        if (!ConditionExpression)
-          throw new WireError(
-            400,
-            'ValidationException',
-            'ConditionCheck needs a ConditionExpression',
-            errorBody('ValidationException', 'ConditionCheck needs a ConditionExpression'),
-          );
-        await call(backend, 'DeleteItem', {
-          TableName: shadow,
-          Key,
-          ConditionExpression,
-          ExpressionAttributeNames,
-          ExpressionAttributeValues,
-        });
-      }
-      return { Code: 'None' };
-    } catch (error) {
-      if (error instanceof WireError && error.type === 'ConditionalCheckFailedException') {
-        return {
-          Code: 'ConditionalCheckFailed',
-          Message: 'The conditional request failed',
-          ...(ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && before ? { Item: before } : {}),
-        };
-      }
-      throw error; // validation errors fail the whole request, as in DynamoDB
-    }
   }
 
   /**
@@ -255,43 +221,19 @@ export class Transactions {
   }
 
   private async restore(table: string, keys: AttributeMap, before?: AttributeMap) {
-    if (before) await call(this.host.backend, 'PutItem', { TableName: table, Item: before });
-    else await call(this.host.backend, 'DeleteItem', { TableName: table, Key: keys });
-  }
-
-  private shadowTable(table: string): Promise<string> {
-    let ready = this.shadowReady.get(table);
-    if (!ready) {
-      ready = (async () => {
-        const name = `${SHADOW_PREFIX}${table}`;
-        const { Table } = await call<any>(this.host.backend, 'DescribeTable', { TableName: table });
-        try {
-          await call(this.host.backend, 'CreateTable', {
-            TableName: name,
-            BillingMode: 'PAY_PER_REQUEST',
-            KeySchema: Table.KeySchema,
-            AttributeDefinitions: Table.AttributeDefinitions.filter((a: any) =>
-              Table.KeySchema.some((k: any) => k.AttributeName === a.AttributeName),
-            ),
-          });
-        } catch (error) {
-          if (!(error instanceof WireError && error.type === 'ResourceInUseException')) throw error;
-        }
-        await waitForActive(this.host.backend, name);
-        return name;
-      })();
-      ready.catch(() => this.shadowReady.delete(table));
-      this.shadowReady.set(table, ready);
-    }
-    return ready;
+    if (before) await this.host.backend.call('PutItem', { TableName: table, Item: before });
+    else await this.host.backend.call('DeleteItem', { TableName: table, Key: keys });
   }
 }
 
-async function waitForActive(backend: URL, table: string) {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const { Table } = await call<any>(backend, 'DescribeTable', { TableName: table });
-    if (Table.TableStatus === 'ACTIVE') return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`table ${table} did not become active`);
+/**
+ * dynalite builds an UpdateItem's new item from prototype-less objects; stream records carry plain
+ * ones (as a decoded read would), so handlers may use them like any parsed JSON.
+ */
+export function plain<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(plain) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = plain((value as Record<string, unknown>)[key]);
+  return out as T;
 }

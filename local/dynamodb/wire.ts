@@ -79,6 +79,19 @@ export function parseResponse<T>(response: RawResponse): T {
   return parsed as T;
 }
 
+/** An error of dynalite's (status and wire body on it) as a WireError; anything else is passed on. */
+export function fromDynaliteError(error: unknown): unknown {
+  const { statusCode, body } = (error ?? {}) as {
+    statusCode?: number;
+    body?: { __type?: string; message?: string; Message?: string };
+  };
+  if (!statusCode || !body) return error;
+  const type = String(body.__type ?? 'UnknownError')
+    .split('#')
+    .pop()!;
+  return new WireError(statusCode, type, body.message ?? body.Message ?? type, JSON.stringify(body));
+}
+
 export function errorBody(type: string, message: string, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message, ...extra });
 }

@@ -574,9 +574,7 @@ export async function createBroker(opts: BrokerOptions): Promise<Broker> {
       if (email !== null) return await startFederation(res, uid, await providerForEmail(email), email.trim());
       const accountId = form.get('account') ?? '';
       const account = employeeAccount(accountId);
-      // A person deactivated (SCIM, an HR import) cannot sign in: as Cognito with the user disabled.
-      if ((await opts.table.get(keys.profile(account.id)))?.active === false)
-        throw new SignInStopped(`The account "${account.id}" has been deactivated and cannot sign in.`);
+      // A deactivated person (SCIM, an HR import) is refused by the trigger, as Cognito's disabled user is.
       const user = await issueFor({
         sub: account.id,
         username: account.id,

@@ -46,6 +46,10 @@ const BY_TYPE: Record<string, ExportModule> = {
   endorsement: 'people',
   // The broker's link of a federated subject to a user id (what Cognito keeps in AWS).
   'identity-link': 'people',
+  // A sign-in identity linked to a person an import or SCIM made before they first signed in (both sides).
+  signInLink: 'people',
+  externalIdClaim: 'people',
+  personLink: 'people',
   organisation: 'organisations',
   'organisation-domain': 'organisations',
   'organisation-provider': 'organisations',

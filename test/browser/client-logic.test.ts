@@ -3,7 +3,7 @@
 
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { ApiError, api, configureApi, query } from '../../frontend/src/api/client';
-import { unreadText } from '../../frontend/src/api/notifications';
+import { authProtocol, liveEndpoint, subjectOf, unreadText } from '../../frontend/src/api/notifications';
 import { findWatch, watchPath } from '../../frontend/src/api/subscriptions';
 import type { Notification, Watch } from '../../frontend/src/api/types';
 import { canonicalLocation, normalizeConfig } from '../../frontend/src/config';
@@ -62,6 +62,19 @@ describe('runtime configuration', () => {
       logoutEndpoint: 'https://login.example.com/logout',
       tokenEndpoint: 'https://login.example.com/oauth2/token',
     });
+  });
+
+  test('the live endpoint: the local flat form (a path) and the stack form (absolute, with the HTTP host)', () => {
+    const base = { apiBaseUrl: '/api', authority: 'a', clientId: 'c', redirectUri: 'r' };
+    expect(normalizeConfig({ ...base, liveRealtimeUrl: '/event/realtime' }).live).toEqual({
+      realtimeUrl: '/event/realtime',
+    });
+    const live = {
+      realtimeUrl: 'wss://x.appsync-realtime-api.eu-west-1.amazonaws.com/event/realtime',
+      httpHost: 'x.appsync-api.eu-west-1.amazonaws.com',
+    };
+    expect(normalizeConfig({ ...base, live } as never).live).toEqual(live);
+    expect(normalizeConfig(base).live).toBeUndefined();
   });
 
   test('a configuration without a client id is refused', () => {
@@ -201,6 +214,39 @@ describe('unsaved text', () => {
     expect(listUnsaved<{ body: string }>('post:eng/p1').map((entry) => entry.value.body)).toEqual([
       'from tab A',
     ]);
+  });
+});
+
+describe('live notifications (AppSync Events protocol)', () => {
+  test("a path is on the page's own host (ws: or wss:), an absolute URL names the API's HTTP host", () => {
+    expect(
+      liveEndpoint({ realtimeUrl: '/event/realtime' }, { protocol: 'http:', host: 'localhost:3000' }),
+    ).toEqual({
+      url: 'ws://localhost:3000/event/realtime',
+      host: 'localhost:3000',
+    });
+    expect(
+      liveEndpoint({ realtimeUrl: '/event/realtime' }, { protocol: 'https:', host: 'app.example.com' }).url,
+    ).toBe('wss://app.example.com/event/realtime');
+    expect(
+      liveEndpoint(
+        { realtimeUrl: 'wss://r.example.com/event/realtime', httpHost: 'h.example.com' },
+        { protocol: 'https:', host: 'app.example.com' },
+      ),
+    ).toEqual({ url: 'wss://r.example.com/event/realtime', host: 'h.example.com' });
+  });
+
+  test("the header sub-protocol is base64url JSON; the subject is the token's sub", () => {
+    const protocol = authProtocol({ host: 'h', Authorization: 'a.b.c' });
+    expect(protocol).toMatch(/^header-[A-Za-z0-9_-]+$/);
+    expect(JSON.parse(Buffer.from(protocol.slice(7), 'base64url').toString())).toEqual({
+      host: 'h',
+      Authorization: 'a.b.c',
+    });
+    expect(subjectOf(['e30', Buffer.from('{"sub":"u-1?>"}').toString('base64url'), 's'].join('.'))).toBe(
+      'u-1?>',
+    );
+    expect(subjectOf('not a token')).toBeUndefined();
   });
 });
 

@@ -1,10 +1,12 @@
-// Notifications in the web client, end to end over the real local runtime (API, stream, fan-out) in
-// Debian's Chromium: the bell's live unread count (the SSE stream, polling as the fallback), the inbox, and the Watch / Follow / Mute buttons.
+// Notifications in the web client, end to end over the real local runtime (API, live socket, fan-out) in
+// Debian's Chromium: the bell's live unread count (a WebSocket speaking AppSync Events' protocol,
+// polling as the fallback), the inbox, and the Watch / Follow / Mute buttons.
 // bob watches Engineering, alice mentions him there, and his bell counts it without a reload; the
 // inbox opens the post and reads the item; pat (a partner without access) gets nothing; mute and
 // unwatch silence what they should. axe-core checks every new screen.
 
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { decodeJwt } from 'jose';
 import type { Browser, Page } from 'playwright-core';
 import { ensureFrontendBuilt } from '../../frontend/scripts/ensure-built';
 import { seedDemoData } from '../../local/seed';
@@ -100,8 +102,13 @@ describeInChromium('notifications in Chromium', () => {
     });
     postId = post.id;
 
-    // No reload: the fan-out's inbox write is pushed on bob's notification stream and the bell refreshes
-    // (issue 11: within 2 s of the event locally; polling every 5 s would not guarantee it).
+    // No reload: the fan-out's inbox write reaches bob's subscription over the WebSocket (AppSync
+    // Events' protocol, as in AWS) and the bell refreshes (issue 11: within 2 s of the event locally;
+    // polling every 5 s would not guarantee it). The page holds a subscription on bob's channel:
+    const bobId = decodeJwt(await rt.tokenFor('bob')).sub as string;
+    for (let waited = 0; rt.live.connections(bobId) === 0 && waited < 10_000; waited += 50)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(rt.live.connections(bobId)).toBe(1);
     const started = Date.now();
     await bell(page, 1).waitFor({ timeout: 15_000 });
     expect(Date.now() - started).toBeLessThan(2_000);

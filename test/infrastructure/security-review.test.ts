@@ -171,7 +171,7 @@ describe('claims nobody can edit', () => {
     expect(client().RefreshTokenRotation).toMatchObject({ Feature: 'ENABLED' });
   });
 
-  it('lets the trigger read (never write) the table, where each partner’s e-mail domains are kept', () => {
+  it('lets the trigger read the table, where each partner’s e-mail domains are kept (its only writes: sign-in links)', () => {
     const [, trigger] =
       resources('AWS::Lambda::Function').find(([id]) => id.startsWith('AuthPreTokenGeneration')) ?? [];
     expect(trigger.Properties.Environment.Variables.PARTNER_ORGANISATIONS).toBeUndefined();

@@ -13,10 +13,13 @@ import { PUBLIC_PATHS } from '../../functions/api/middleware/authenticate';
 import { ALL_MODULES } from '../../functions/api/modules/all-modules';
 import type { ModuleName } from '../../functions/api/modules/api-module';
 import { TABLE_DEFINITION } from '../../functions/data/table-definition';
+import { LIVE_NAMESPACE, ON_SUBSCRIBE_CODE } from '../../functions/domain/subscriptions/live-channel';
+import { LIVE_EVENTS_HTTP_DOMAIN_ENV } from '../../functions/platform/appsync-events';
 import { ENV } from '../../functions/platform/environment';
 import { BOOKMARK_METADATA_ITEM_TYPES } from '../../functions/streams/bookmark-metadata';
 import { FANOUT_ITEM_TYPES, FANOUT_PAGES_QUEUE_URL_ENV } from '../../functions/streams/fanout';
 import { INDEXER_ITEM_TYPES } from '../../functions/streams/indexer';
+import { LIVE_PUBLISH_FAILED } from '../../functions/streams/live-announce';
 import { apiGatewayPaths } from '../../lib/constructs/api';
 import { partnerItems } from '../../lib/constructs/partner-seed';
 import { TABLE_ACTIONS } from '../../lib/constructs/service-function';
@@ -178,6 +181,14 @@ describe('auth', () => {
     expect(variables.EMPLOYEE_IDENTITY_PROVIDERS).toBe('corp-entra,corp-okta');
     const reads = statementsOfRole('AuthPreTokenGenerationRole').filter((s) => s.Sid === 'ReadTable');
     expect(reads.flatMap(actions).sort()).toEqual([...TABLE_ACTIONS.read].sort());
+    // Its only writes: the two link items of a first sign-in of a provisioned person; checks of profiles.
+    const statements = statementsOfRole('AuthPreTokenGenerationRole');
+    const link = statements.find((s) => s.Sid === 'LinkProvisionedPeople');
+    expect(link && actions(link)).toEqual(['dynamodb:PutItem']);
+    expect(JSON.stringify(link)).toContain('"dynamodb:LeadingKeys":["SIGNIN#*","LINKED#*"]');
+    const check = statements.find((s) => s.Sid === 'CheckProvisionedPeople');
+    expect(check && actions(check)).toEqual(['dynamodb:ConditionCheckItem']);
+    expect(JSON.stringify(check)).toContain('"dynamodb:LeadingKeys":["USER#*"]');
   });
 
   it('writes each cdk.json partner into the table once (ORG, ORGDOMAIN, IDP), never over what is there', () => {
@@ -989,6 +1000,87 @@ describe('web', () => {
     expect(markers).toContainEqual({
       Ref: logicalIdOf('AWS::Cognito::UserPoolClient', 'AuthUserPoolWebClient'),
     });
+  });
+});
+
+describe('live updates (AppSync Events)', () => {
+  const eventConfig = () => only('AWS::AppSync::Api')[1].Properties.EventConfig;
+
+  it('subscribes with the stack user pool and publishes with IAM only', () => {
+    const config = eventConfig();
+    const pool = logicalIdOf('AWS::Cognito::UserPool', 'AuthUserPool');
+    expect(config.AuthProviders).toEqual([
+      {
+        AuthType: 'AMAZON_COGNITO_USER_POOLS',
+        CognitoConfig: expect.objectContaining({ UserPoolId: { Ref: pool } }),
+      },
+      { AuthType: 'AWS_IAM' },
+    ]);
+    expect(config.ConnectionAuthModes).toEqual([{ AuthType: 'AMAZON_COGNITO_USER_POOLS' }]);
+    expect(config.DefaultSubscribeAuthModes).toEqual([{ AuthType: 'AMAZON_COGNITO_USER_POOLS' }]);
+    expect(config.DefaultPublishAuthModes).toEqual([{ AuthType: 'AWS_IAM' }]);
+    const [, namespace] = only('AWS::AppSync::ChannelNamespace');
+    expect(namespace.Properties).toMatchObject({
+      Name: LIVE_NAMESPACE,
+      CodeHandlers: ON_SUBSCRIBE_CODE,
+      SubscribeAuthModes: [{ AuthType: 'AMAZON_COGNITO_USER_POOLS' }],
+      PublishAuthModes: [{ AuthType: 'AWS_IAM' }],
+    });
+  });
+
+  it('logs errors to a log group kept 90 days, through a role that may write only there', () => {
+    const { LogConfig } = eventConfig();
+    expect(LogConfig.LogLevel).toBe('ERROR');
+    const role = logicalIdOf('AWS::IAM::Role', 'LiveLogRole');
+    expect(LogConfig.CloudWatchLogsRoleArn).toEqual({ 'Fn::GetAtt': [role, 'Arn'] });
+    const logs = logicalIdOf('AWS::Logs::LogGroup', 'LiveLogs');
+    expect(template.toJSON().Resources[logs].Properties.RetentionInDays).toBe(90);
+    const statements = statementsOfRole('LiveLogRole');
+    expect(statements.flatMap(actions).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(JSON.stringify(statements.map((st) => st.Resource))).toContain(logs);
+  });
+
+  it('grants appsync:EventPublish to the fan-out and its page writer only, and nothing of AppSync to anyone else', () => {
+    const appsync = identityStatements().filter(({ statement }) =>
+      actions(statement).some((a) => a.startsWith('appsync:')),
+    );
+    expect(appsync.map(({ policy }) => policy).sort()).toEqual([
+      expect.stringMatching(/^FanoutPagesWriter/),
+      expect.stringMatching(/^StreamsFanoutHandler/),
+    ]);
+    for (const { statement } of appsync) {
+      expect(actions(statement)).toEqual(['appsync:EventPublish']);
+      expect(JSON.stringify(statement.Resource)).toContain(`channelNamespace/${LIVE_NAMESPACE}`);
+      expect(JSON.stringify(statement.Resource)).not.toContain('channelNamespace/*');
+    }
+    // Each publisher is told the API's HTTP domain, and its failed publishes are counted.
+    for (const prefix of ['StreamsFanoutHandler', 'FanoutPagesWriter']) {
+      const fn = template.toJSON().Resources[logicalIdOf('AWS::Lambda::Function', prefix)];
+      expect(fn.Properties.Environment.Variables[LIVE_EVENTS_HTTP_DOMAIN_ENV]).toEqual({
+        'Fn::GetAtt': [logicalIdOf('AWS::AppSync::Api', 'LiveEventApi'), 'Dns.Http'],
+      });
+    }
+    const filters = resources('AWS::Logs::MetricFilter').filter(([, r]) =>
+      JSON.stringify(r.Properties.FilterPattern).includes(LIVE_PUBLISH_FAILED),
+    );
+    expect(filters).toHaveLength(2);
+  });
+
+  it('gives the web client the realtime endpoint in config.json and allows it in connect-src', () => {
+    const config = synth.stack.resolve(synth.stack.web.runtimeConfig);
+    const api = logicalIdOf('AWS::AppSync::Api', 'LiveEventApi');
+    expect(JSON.stringify(config.live.realtimeUrl)).toContain(`"${api}","Dns.Realtime"`);
+    expect(JSON.stringify(config.live.realtimeUrl)).toContain('/event/realtime');
+    expect(config.live.httpHost).toEqual({ 'Fn::GetAtt': [api, 'Dns.Http'] });
+    const [, policy] = resources('AWS::CloudFront::ResponseHeadersPolicy').find(([id]) =>
+      id.startsWith('WebSecurityHeaders'),
+    ) as [string, Resource];
+    const csp = JSON.stringify(
+      policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy,
+    );
+    expect(csp).toMatch(
+      /connect-src 'self'[^;]*wss:\/\/",\{"Fn::GetAtt":\["LiveEventApi[0-9A-F]+","Dns.Realtime"\]\}/,
+    );
   });
 });
 

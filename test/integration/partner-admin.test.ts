@@ -6,6 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { seedDemoData } from '../../local/seed';
+import { openLiveSocket } from '../helpers/live-socket';
 import { partnerToken as partnerToken_ } from '../helpers/partner-token';
 import { type ApiResponse, startTestRuntime, type TestRuntime } from '../helpers/runtime';
 
@@ -219,12 +220,8 @@ describe("a partner organisation's people, checked on every request", () => {
     const refused = await rt.api(ivy, 'GET', '/me');
     expectProblem(refused, 403);
     expect(refused.body.detail).toMatch(/suspended/);
-    // The live notification stream cannot be opened either.
-    const stream = await fetch(`${rt.url}/api/me/notifications/stream`, {
-      headers: { authorization: `Bearer ${ivy}` },
-    });
-    expect(stream.status).toBe(401);
-    await stream.body?.cancel();
+    // The live notifications socket cannot be opened either.
+    await expect(openLiveSocket(rt.url, ivy)).rejects.toThrow('upgrade refused: 401');
     // The same token works again once reactivated; other organisations were never affected.
     expect(await ok('pat', 'GET', '/me')).toMatchObject({ userId: 'pat' });
     await ok('admin', 'PUT', '/orgs/initech/status', { status: 'active' });

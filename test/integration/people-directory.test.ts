@@ -63,7 +63,7 @@ beforeAll(async () => {
   await edit('bob', { department: ' platform ', location: 'Berlin', skills: ['kubernetes'] });
   await edit('pat', { department: 'Platform', skills: ['Kubernetes'] });
   await edit('gus', { department: 'Platform', skills: ['Kubernetes'] });
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await rt?.close();

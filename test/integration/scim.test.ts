@@ -36,7 +36,7 @@ beforeAll(async () => {
   rt = await startTestRuntime();
   await seedDemoData(rt.table);
   token = fs.readFileSync(path.join(rt.dataDir, 'scim', 'token'), 'utf8').trim();
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await rt?.close();

@@ -30,14 +30,9 @@ function routePaths(): string[] {
   return found;
 }
 
-const NOT_BUILT = [
-  {
-    // Locally the bell is live (local/live/); the deployed stack has no channel for it.
-    module: 'Live updates in AWS',
-    words: /appsync|websocket|live .*in AWS/i,
-    route: /websocket|appsync/,
-  },
-];
+// Modules the README lists as missing (none with a route of their own at the moment). Live updates in
+// AWS left this list with issue 11: the stack has its AppSync Event API (lib/constructs/live.ts).
+const NOT_BUILT: { module: string; words: RegExp; route: RegExp }[] = [];
 
 const BUILT = [
   { module: 'Blogs', route: '/spaces/{spaceId}/posts' },
@@ -56,10 +51,15 @@ describe('README', () => {
   const missing = section('Not in this version');
   const routes = routePaths();
 
-  test.each(NOT_BUILT)('$module: listed as missing, not claimed as working, and really not built', (m) => {
-    expect(missing).toContain(`**${m.module}**`);
-    expect(now).not.toMatch(m.words);
-    expect(routes.filter((r) => m.route.test(r))).toEqual([]);
+  test('each module listed as missing is not claimed as working, and really not built', () => {
+    for (const m of NOT_BUILT) {
+      expect(missing).toContain(`**${m.module}**`);
+      expect(now).not.toMatch(m.words);
+      expect(routes.filter((r) => m.route.test(r))).toEqual([]);
+    }
+    // Live updates are built in both places, and the README says what was not run in AWS.
+    expect(missing).not.toMatch(/live updates/i);
+    expect(now).toMatch(/AppSync Events[^]*not yet been run against a real account/);
   });
 
   test.each(BUILT)('$module: listed as working and served by the API', (m) => {

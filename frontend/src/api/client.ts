@@ -43,12 +43,19 @@ interface ClientSettings {
   baseUrl: string;
   token: () => string | undefined;
   onUnauthorized: () => void;
+  /** The live notifications endpoint (config.json), if any. */
+  live?: { realtimeUrl: string; httpHost?: string };
 }
 
 let settings: ClientSettings = { baseUrl: '/api', token: () => undefined, onUnauthorized: () => {} };
 
 export function configureApi(next: ClientSettings): void {
   settings = next;
+}
+
+/** Where to open the live socket, and the current token (read at each connect: it is renewed). */
+export function liveSettings(): { live: ClientSettings['live']; token: string | undefined } {
+  return { live: settings.live, token: settings.token() };
 }
 
 export async function api<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
@@ -163,21 +170,6 @@ export function upload<T>(
     };
     request.send(body);
   });
-}
-
-/**
- * Opens a long-lived response (Server-Sent Events) with the bearer token in the Authorization header:
- * EventSource cannot send headers, and a token in the URL would end up in logs. Resolves with the
- * response whatever its status; a 401 is reported like any other.
- */
-export async function openStream(path: string, signal: AbortSignal): Promise<Response> {
-  const token = settings.token();
-  const response = await fetch(`${settings.baseUrl}${path}`, {
-    signal,
-    headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-  });
-  if (response.status === 401) settings.onUnauthorized();
-  return response;
 }
 
 export const get = <T>(path: string, signal?: AbortSignal) => api<T>('GET', path, undefined, signal);

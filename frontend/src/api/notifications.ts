@@ -1,20 +1,19 @@
 /**
- * The unread count and live updates. Live: the client reads the notification stream (Server-Sent
- * Events from the local server, read with fetch so the token travels in a header) and, on each
- * message, refreshes the unread count and the inbox. While the stream is open, polling slows to a
- * safety net; when it fails the bell polls every few seconds again, and reconnects with back-off. Where
- * there is no stream (AWS today answers 404, see docs/architecture.md) the client stays on polling.
+ * The unread count and live updates. Live: one WebSocket transport, AppSync Events' protocol, in AWS
+ * (the Event API) and locally (the local server speaks the same protocol); each message refreshes the
+ * unread count and the inbox. While subscribed, polling slows to a safety net; when the socket fails
+ * the bell polls every few seconds again and reconnects with back-off; where no realtime endpoint is
+ * configured it only polls.
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useSyncExternalStore } from 'react';
-import { get, isApiError, openStream } from './client';
+import { get, isApiError, liveSettings } from './client';
 import { keys } from './query-keys';
 import type { UnreadCount } from './types';
 
 export const UNREAD_POLL_MS = 5_000;
-/** While the live stream is open: only a safety net. */
+/** While the live subscription is open: only a safety net. */
 export const UNREAD_POLL_LIVE_MS = 60_000;
-export const NOTIFICATION_STREAM_PATH = '/me/notifications/stream';
 
 let live = false;
 const liveListeners = new Set<() => void>();
@@ -28,7 +27,7 @@ const subscribeLive = (listener: () => void) => {
   return () => liveListeners.delete(listener);
 };
 
-/** Whether the live stream is open now. */
+/** Whether the live subscription is open now. */
 export const useLiveState = () => useSyncExternalStore(subscribeLive, () => live);
 
 export function useUnreadCount() {
@@ -51,63 +50,120 @@ export function useUnreadCount() {
   });
 }
 
-/** Blocks of an event stream (`event:` and `data:` lines), as they arrive. */
-export async function* serverSentEvents(body: ReadableStream<Uint8Array>) {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
-    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: ?(.*)$/m.exec(block)?.[1] ?? 'message';
-      const data = [...block.matchAll(/^data: ?(.*)$/gm)].map((m) => m[1]).join('\n');
-      if (!block.split('\n').every((line) => line.startsWith(':'))) yield { event, data };
-    }
+/** AppSync Events' WebSocket sub-protocol (AWS and the local server alike). */
+export const EVENT_PROTOCOL = 'aws-appsync-event-ws';
+
+/** The socket URL and the host named in the auth header: a path is on the page's own host. */
+export function liveEndpoint(
+  live: { realtimeUrl: string; httpHost?: string },
+  page: Pick<Location, 'protocol' | 'host'>,
+): { url: string; host: string } {
+  if (live.realtimeUrl.startsWith('/'))
+    return {
+      url: `${page.protocol === 'https:' ? 'wss:' : 'ws:'}//${page.host}${live.realtimeUrl}`,
+      host: live.httpHost ?? page.host,
+    };
+  return { url: live.realtimeUrl, host: live.httpHost ?? new URL(live.realtimeUrl).host };
+}
+
+/** The `header-<base64url JSON>` sub-protocol carrying the authorization (never in the URL). */
+export function authProtocol(authorization: Record<string, string>): string {
+  const base64 = btoa(JSON.stringify(authorization));
+  return `header-${base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+}
+
+/** Our user id, as the channel rule reads it: the access token's `sub`. */
+export function subjectOf(token: string): string | undefined {
+  try {
+    const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const sub = (JSON.parse(atob(payload)) as { sub?: unknown }).sub;
+    return typeof sub === 'string' ? sub : undefined;
+  } catch {
+    return undefined;
   }
 }
 
 /**
- * Keeps the live stream open while mounted (the bell, in every signed-in screen): a `notification`
- * message refreshes the unread count and the inbox. Reconnects after a failure (2 s, doubling to a
- * minute); gives up for this page view on 401, 404 or 405 (signed out, or no stream where deployed).
+ * Keeps a live subscription open while mounted (the bell, in every signed-in screen), over AppSync
+ * Events' WebSocket protocol in AWS and locally alike: connect with the token in the header
+ * sub-protocol, `connection_init`, then `subscribe` to `/notifications/<own id>`; each `data` message
+ * refreshes the unread count and the inbox. Where no endpoint is configured the bell just polls. When
+ * the socket closes (its token expired, the network, `ka` silent for longer than the server allows) it
+ * connects again with the current token, after 2 s doubling to a minute; a refused subscription stops
+ * it for this page view.
  */
 export function useLiveNotifications() {
   const queryClient = useQueryClient();
   useEffect(() => {
-    const controller = new AbortController();
+    if (!liveSettings().live) return;
+    let socket: WebSocket | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let silence: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
     let delay = 2_000;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const connect = async () => {
-      try {
-        const response = await openStream(NOTIFICATION_STREAM_PATH, controller.signal);
-        if ([401, 403, 404, 405].includes(response.status)) return;
-        if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
-        for await (const { event } of serverSentEvents(response.body)) {
-          if (event === 'ready') {
-            setLive(true);
-            delay = 2_000;
-            // Whatever arrived while we were not connected.
-            void queryClient.invalidateQueries({ queryKey: keys.notifications() });
-          }
-          if (event === 'notification')
-            void queryClient.invalidateQueries({ queryKey: keys.notifications() });
-        }
-        throw new Error('stream ended');
-      } catch {
-        setLive(false);
-        if (controller.signal.aborted) return;
-        timer = setTimeout(connect, delay);
-        delay = Math.min(delay * 2, 60_000);
-      }
+    const refresh = () => void queryClient.invalidateQueries({ queryKey: keys.notifications() });
+    const again = () => {
+      setLive(false);
+      clearTimeout(silence);
+      if (stopped) return;
+      retry = setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 60_000);
     };
-    void connect();
+    function connect() {
+      const { live, token } = liveSettings();
+      const userId = token ? subjectOf(token) : undefined;
+      if (!live || !token || !userId) return again();
+      const { url, host } = liveEndpoint(live, window.location);
+      const authorization = { host, Authorization: token };
+      let timeoutMs = 300_000;
+      const watchdog = () => {
+        clearTimeout(silence);
+        silence = setTimeout(() => current.close(), timeoutMs);
+      };
+      const current = new WebSocket(url, [EVENT_PROTOCOL, authProtocol(authorization)]);
+      socket = current;
+      current.onopen = () => current.send(JSON.stringify({ type: 'connection_init' }));
+      current.onmessage = (message) => {
+        let data: { type?: string; connectionTimeoutMs?: number };
+        try {
+          data = JSON.parse(String(message.data));
+        } catch {
+          return;
+        }
+        watchdog();
+        if (data.type === 'connection_ack') {
+          timeoutMs = data.connectionTimeoutMs ?? timeoutMs;
+          watchdog();
+          current.send(
+            JSON.stringify({
+              type: 'subscribe',
+              id: crypto.randomUUID(),
+              channel: `/notifications/${userId}`,
+              authorization,
+            }),
+          );
+        } else if (data.type === 'subscribe_success') {
+          setLive(true);
+          delay = 2_000;
+          // Whatever arrived while we were not connected.
+          refresh();
+        } else if (data.type === 'data') {
+          refresh();
+        } else if (data.type === 'subscribe_error') {
+          stopped = true;
+          current.close();
+        }
+      };
+      current.onclose = () => {
+        if (socket === current) again();
+      };
+    }
+    connect();
     return () => {
-      controller.abort();
-      clearTimeout(timer);
+      stopped = true;
+      clearTimeout(retry);
+      clearTimeout(silence);
+      socket?.close();
       setLive(false);
     };
   }, [queryClient]);

@@ -90,6 +90,7 @@ export function AuthGate({
     baseUrl: config.apiBaseUrl.replace(/\/+$/, ''),
     token: () => user?.accessToken,
     onUnauthorized: () => setSessionExpired(true),
+    live: config.live,
   });
 
   const value = useMemo<AuthValue | null>(

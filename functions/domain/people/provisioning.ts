@@ -85,9 +85,10 @@ export class PeopleProvisioning {
   async upsert(
     person: ProvisionedPerson,
     existing: Profile | undefined,
+    options: { indexExternalId?: boolean } = {},
   ): Promise<{ outcome: Outcome; profile: Profile }> {
     const now = this.ctx.clock.now().toISOString();
-    if (!existing) return { outcome: 'created', profile: await this.create(person, now) };
+    if (!existing) return { outcome: 'created', profile: await this.create(person, now, options) };
     const email = existing.email.toLowerCase() === person.email.toLowerCase() ? existing.email : person.email;
     const updated: Profile = { ...existing, name: person.name, email };
     // Absent: left as it is (a file without that column); empty: cleared.
@@ -111,20 +112,23 @@ export class PeopleProvisioning {
       counters: [],
       optional: [...EDITABLE_PROFILE_FIELDS, 'aboutText', 'active', 'externalId'],
     });
+    const directory = directoryWrites(existing, updated);
+    const external = options.indexExternalId ? externalIdWrites(existing, updated) : [];
     try {
-      await this.ctx.table.transact([
-        rewrite,
-        this.emailClaim(updated),
-        ...directoryWrites(existing, updated),
-      ]);
+      await this.ctx.table.transact([rewrite, this.emailClaim(updated), ...directory, ...external]);
     } catch (error) {
-      if (error instanceof TransactionFailed)
+      if (error instanceof TransactionFailed) {
+        if (external.length && error.failedAt(2 + directory.length))
+          throw new Conflict(`externalId ${updated.externalId} belongs to another person`, [
+            { field: 'externalId', message: 'taken' },
+          ]);
         throw new Conflict(
           error.failedAt(1)
             ? `${person.email} belongs to another person`
             : `${existing.name}'s profile changed meanwhile; try again`,
           [{ field: 'email', message: 'changed meanwhile' }],
         );
+      }
       throw error;
     }
     if ((existing.active === false) !== (updated.active === false))
@@ -132,7 +136,11 @@ export class PeopleProvisioning {
     return { outcome: 'updated', profile: updated };
   }
 
-  private async create(person: ProvisionedPerson, now: string): Promise<Profile> {
+  private async create(
+    person: ProvisionedPerson,
+    now: string,
+    options: { indexExternalId?: boolean },
+  ): Promise<Profile> {
     const userId = provisionedUserId(person.email);
     for (const handle of handleCandidates({ email: person.email, userId })) {
       const profile: Profile = {
@@ -158,10 +166,15 @@ export class PeopleProvisioning {
         this.emailClaim(profile),
         ...directoryWrites(undefined, profile),
       ];
+      const external = options.indexExternalId ? externalIdWrites(undefined, profile) : [];
       try {
-        await this.ctx.table.transact(items);
+        await this.ctx.table.transact([...items, ...external]);
       } catch (error) {
         if (!(error instanceof TransactionFailed)) throw error;
+        if (external.length && error.failedAt(items.length))
+          throw new Conflict(`externalId ${person.externalId} belongs to another person`, [
+            { field: 'externalId', message: 'taken' },
+          ]);
         if (error.failedAt(1) && !error.failedAt(0) && !error.failedAt(2)) continue;
         throw new Conflict(`${person.email} was provisioned by a request at the same time; try again`, [
           { field: 'email', message: 'changed meanwhile' },
@@ -175,6 +188,14 @@ export class PeopleProvisioning {
     ]);
   }
 
+  /** The person whose externalId (as a SCIM client set it) is this: one GetItem and the profile. */
+  async findByExternalId(externalId: string): Promise<Profile | undefined> {
+    const claim = await this.ctx.table.get(keys.externalIdClaim(externalId));
+    if (typeof claim?.userId !== 'string') return undefined;
+    const item = await this.ctx.table.get(keys.profile(claim.userId));
+    return item && toProfile(item);
+  }
+
   /** The e-mail item: a person's own, or one no one holds yet. */
   private emailClaim(profile: Profile): TransactItem {
     const email = profile.email.toLowerCase();
@@ -186,4 +207,42 @@ export class PeopleProvisioning {
       },
     };
   }
+}
+
+/**
+ * The externalId item of a person's SCIM externalId (put first, so a conflict is at that index), and the
+ * old one deleted when it changed. Only SCIM writes these: an HR file's employee ID is not the client's.
+ */
+function externalIdWrites(before: Profile | undefined, after: Profile): TransactItem[] {
+  if (before?.externalId === after.externalId) return [];
+  const self = { ':userId': after.userId };
+  return [
+    ...(after.externalId
+      ? [
+          {
+            Put: {
+              Item: {
+                ...keys.externalIdClaim(after.externalId),
+                type: 'externalIdClaim',
+                externalId: after.externalId,
+                userId: after.userId,
+              },
+              ConditionExpression: 'attribute_not_exists(PK) OR userId = :userId',
+              ExpressionAttributeValues: self,
+            },
+          },
+        ]
+      : []),
+    ...(before?.externalId
+      ? [
+          {
+            Delete: {
+              Key: keys.externalIdClaim(before.externalId),
+              ConditionExpression: 'attribute_not_exists(PK) OR userId = :userId',
+              ExpressionAttributeValues: self,
+            },
+          },
+        ]
+      : []),
+  ];
 }

@@ -1,6 +1,8 @@
 /**
  * SCIM 2.0 Users (RFC 7643 core User schema and the enterprise extension's department and manager;
- * RFC 7644 create, get, list with `filter=userName eq "…"`, replace, patch, delete) for a provisioning
+ * RFC 7644 create, get, list with the filters clients send (`userName eq`, `externalId eq`,
+ * `emails[type eq "work"].value eq`), replace, patch, delete; `meta.version` checked against
+ * `If-Match`) for a provisioning
  * client such as Entra ID or Okta. The client is trusted as a whole (its bearer token is checked by
  * the SCIM app, functions/scim/app.ts); it manages employees only. Delete deactivates: the person can
  * no longer sign in, their content and their place in the org chart stay.
@@ -59,7 +61,7 @@ export class ScimService {
     const state = stateFromResource(body);
     const existing = (await this.provisioning.findByEmails([state.userName])).get(state.userName);
     if (existing) throw new ScimError(409, `A user with userName ${state.userName} exists`, 'uniqueness');
-    const { profile } = await this.provisioning.upsert(toPerson(state), undefined);
+    const { profile } = await this.provisioning.upsert(toPerson(state), undefined, { indexExternalId: true });
     await this.applyManager(profile, state.managerId);
     return this.get(profile.userId, baseUrl);
   }
@@ -70,15 +72,18 @@ export class ScimService {
     return toResource(toProfile(item), line ? toReportingLine(line).managerId : undefined, baseUrl);
   }
 
-  /** `filter=userName eq "…"` (what Entra ID and Okta send before creating); without one, the first page. */
+  /**
+   * A filter Entra ID and Okta send before creating (`userName eq "…"`, `externalId eq "…"`, the work
+   * address); without one, the first page. Any other filter is a 400 `invalidFilter`.
+   */
   async list(filter: string | undefined, startIndex: number, count: number, baseUrl: string) {
     let profiles: Profile[];
     if (filter) {
-      const match = /^\s*userName\s+eq\s+"([^"]{1,320})"\s*$/i.exec(filter);
-      if (!match) throw new ScimError(400, 'Only the filter userName eq "…" is supported', 'invalidFilter');
-      const found = (await this.provisioning.findByEmails([match[1].toLowerCase()])).get(
-        match[1].toLowerCase(),
-      );
+      const { attribute, value } = parseFilter(filter);
+      const found =
+        attribute === 'externalId'
+          ? await this.provisioning.findByExternalId(value)
+          : (await this.provisioning.findByEmails([value.toLowerCase()])).get(value.toLowerCase());
       profiles = found && found.kind === 'employee' ? [found] : [];
     } else {
       // Employees by name; a SCIM offset would mean reading every row before it, so only the first page.
@@ -104,36 +109,44 @@ export class ScimService {
     };
   }
 
-  async replace(userId: string, body: unknown, baseUrl: string) {
-    const current = await this.current(userId);
+  async replace(userId: string, body: unknown, baseUrl: string, ifMatch?: string) {
+    const current = await this.current(userId, ifMatch);
     const state = stateFromResource(body);
     await this.write(current, state);
     return this.get(userId, baseUrl);
   }
 
-  async patch(userId: string, body: unknown, baseUrl: string) {
-    const current = await this.current(userId);
+  async patch(userId: string, body: unknown, baseUrl: string, ifMatch?: string) {
+    const current = await this.current(userId, ifMatch);
     const state = applyPatch(stateOf(current), body);
     await this.write(current, state);
     return this.get(userId, baseUrl);
   }
 
   /** Delete deactivates (the person's posts, pages and place in the chart stay). */
-  async deactivate(userId: string) {
-    const current = await this.current(userId);
+  async deactivate(userId: string, ifMatch?: string) {
+    const current = await this.current(userId, ifMatch);
     await this.write(current, { ...stateOf(current), active: false });
   }
 
-  private async current(userId: string): Promise<Profile> {
+  /**
+   * The person as stored; with `If-Match`, only at that version (412 otherwise). The write that follows
+   * is conditioned on the version read here (provisioning.ts), so a change in between is refused too.
+   */
+  private async current(userId: string, ifMatch?: string): Promise<Profile> {
     const item = await this.ctx.table.get(keys.profile(userId));
     if (item?.kind !== 'employee') throw new ScimError(404, `User ${userId} not found`);
-    return toProfile(item);
+    const profile = toProfile(item);
+    if (ifMatch !== undefined && !etagMatches(ifMatch, etagOf(profile)))
+      throw new ScimError(412, `User ${userId} has changed: its version is now ${etagOf(profile)}`);
+    return profile;
   }
 
   private async write(current: Profile, state: ScimState) {
     const { profile } = await this.provisioning.upsert(
       { ...toPerson(state), source: current.source ?? 'scim' },
       current,
+      { indexExternalId: true },
     );
     await this.applyManager(profile, state.managerId);
   }
@@ -147,6 +160,38 @@ export class ScimService {
       throw error;
     }
   }
+}
+
+/** The resource's ETag: its version, weak (RFC 7644 §3.14). */
+export function etagOf(profile: Pick<Profile, 'version'>): string {
+  return `W/"${profile.version ?? 1}"`;
+}
+
+/** `If-Match`: `*`, or a list of ETags of which one is this one (weak or not: the version is the same). */
+function etagMatches(header: string, etag: string): boolean {
+  const bare = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.trim() === '*' || header.split(',').some((tag) => bare(tag) === bare(etag));
+}
+
+const FILTERS: [RegExp, 'userName' | 'externalId'][] = [
+  [/^\s*userName\s+eq\s+"([^"]{1,320})"\s*$/i, 'userName'],
+  [/^\s*externalId\s+eq\s+"([^"]{1,120})"\s*$/i, 'externalId'],
+  // Entra ID's and Okta's form for the work address; our userName is that address.
+  [/^\s*emails\[\s*type\s+eq\s+"work"\s*\]\.value\s+eq\s+"([^"]{1,320})"\s*$/i, 'userName'],
+  [/^\s*emails(?:\.value)?\s+eq\s+"([^"]{1,320})"\s*$/i, 'userName'],
+];
+
+/** The filters provisioning clients send; any other is refused, saying which are served. */
+export function parseFilter(filter: string): { attribute: 'userName' | 'externalId'; value: string } {
+  for (const [pattern, attribute] of FILTERS) {
+    const match = pattern.exec(filter);
+    if (match) return { attribute, value: match[1].replace(/\\"/g, '"') };
+  }
+  throw new ScimError(
+    400,
+    'Only the filters userName eq "…", externalId eq "…" and emails[type eq "work"].value eq "…" are supported',
+    'invalidFilter',
+  );
 }
 
 function toPerson(state: ScimState): ProvisionedPerson {
@@ -336,7 +381,7 @@ export function toResource(profile: Profile, managerId: string | undefined, base
       created: profile.createdAt,
       lastModified: profile.updatedAt ?? profile.createdAt,
       location: `${baseUrl}/Users/${profile.userId}`,
-      version: `W/"${profile.version ?? 1}"`,
+      version: etagOf(profile),
     },
   };
 }

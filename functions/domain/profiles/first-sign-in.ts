@@ -4,6 +4,7 @@
  * only this, of the profile code.
  */
 import { TransactionFailed } from '../../data/errors';
+import { keys } from '../../data/keys';
 import type { DomainContext } from '../context';
 import { directoryWrites } from '../people/directory-entry';
 import { isPartner, type Principal } from '../principal';
@@ -40,6 +41,7 @@ export class FirstSignIn {
         createdAt: now,
         version: 1,
       };
+      const space = partner ? [] : this.spaces.personalSpaceItems(profile, now);
       try {
         await this.ctx.table.transact([
           { Put: { Item: profileItem(profile), ConditionExpression: 'attribute_not_exists(PK)' } },
@@ -49,7 +51,7 @@ export class FirstSignIn {
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
-          ...(partner ? [] : this.spaces.personalSpaceItems(profile, now)),
+          ...space,
           // The directory's rows (name, @handle): put with the profile, so the two never disagree.
           ...directoryWrites(undefined, profile),
         ]);
@@ -57,13 +59,27 @@ export class FirstSignIn {
         if (!(error instanceof TransactionFailed)) throw error;
         // The handle is someone else's (and the profile is not there yet): try the next one.
         if (error.failedAt(1) && !error.failedAt(0)) continue;
-        // Otherwise the profile is already there: nothing to do.
+        // Otherwise the profile is already there. An employee an import or SCIM made has no blog yet
+        // at their first sign-in (the space's own put did not fail): it is made now, on its own.
+        if (error.failedAt(0) && space.length > 0 && !error.failedAt(2))
+          await this.personalSpace(principal, now);
       }
       if (this.known.size > 10_000) this.known.clear();
       this.known.add(principal.userId);
       return;
     }
     throw new Error(`No free @handle for ${principal.userId}`);
+  }
+
+  private async personalSpace(principal: Principal, now: string): Promise<void> {
+    const profile = await this.ctx.table.get(keys.profile(principal.userId));
+    const owner = { userId: principal.userId, name: String(profile?.name ?? principal.name) };
+    try {
+      await this.ctx.table.transact(this.spaces.personalSpaceItems(owner, now));
+    } catch (error) {
+      // Two first requests at once: the other made it.
+      if (!(error instanceof TransactionFailed)) throw error;
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import type { Context, PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import { createPreTokenGenerationHandler, handler } from '../../../functions/auth/pre-token-generation';
 import {
   deriveClaims,
+  type EmployeePerson,
   type OrganisationFacts,
   type PartnerFacts,
   parseEmployeeProviders,
@@ -22,6 +23,9 @@ let providers: Record<string, string>;
 let organisations: Record<string, OrganisationFacts>;
 let userEnds: Record<string, string>;
 let lookups: [provider: string, userId: string][];
+/** What the fake table says of employees' sign-ins (absent: their own, active). */
+let people: Record<string, EmployeePerson>;
+let personLookups: [subject: string, verifiedEmail: string | undefined][];
 
 beforeEach(() => {
   providers = { acme: 'acme', 'globex-entra': 'globex' };
@@ -31,9 +35,15 @@ beforeEach(() => {
   };
   userEnds = {};
   lookups = [];
+  people = {};
+  personLookups = [];
 });
 
 const directory = {
+  async employeePerson(subject: string, verifiedEmail: string | undefined): Promise<EmployeePerson> {
+    personLookups.push([subject, verifiedEmail]);
+    return people[subject] ?? { personId: subject, active: true };
+  },
   async partnerFacts(provider: string, userId: string): Promise<PartnerFacts> {
     lookups.push([provider, userId]);
     const orgId = Object.hasOwn(providers, provider) ? providers[provider] : undefined;
@@ -124,7 +134,7 @@ const idClaims = (event: PreTokenGenerationV2TriggerEvent) =>
   >;
 
 describe('employees (native user-pool users)', () => {
-  it('get the employee group, e-mail and name in the access token, with no table read', async () => {
+  it('get the employee group, e-mail and name in the access token, with no organisation read', async () => {
     const result = await run(tokenEvent({}));
     expect(accessClaims(result)).toEqual({
       email: 'alice@commonplace.example',
@@ -133,6 +143,7 @@ describe('employees (native user-pool users)', () => {
     });
     expect(idClaims(result)).toEqual({ groups: ['employee'] });
     expect(lookups).toEqual([]);
+    expect(personLookups).toEqual([['5f1c4b3a-0000-4000-8000-000000000001', 'alice@commonplace.example']]);
   });
 
   it('are admins when in the Cognito admin group', async () => {
@@ -175,7 +186,7 @@ describe("employees through the company's own identity provider", () => {
       groups,
     });
 
-  it('are employees (admins through the admin group), with no table read', async () => {
+  it('are employees (admins through the admin group), with no organisation read', async () => {
     expect(accessClaims(await run(viaEntra())).groups).toEqual(['employee']);
     expect(accessClaims(await run(viaEntra({}, ['admin']))).groups).toEqual(['employee', 'admin']);
     expect(lookups).toEqual([]);
@@ -352,5 +363,71 @@ describe('the Lambda entry', () => {
     } finally {
       if (saved !== undefined) process.env.TABLE_NAME = saved;
     }
+  });
+});
+
+describe('the person an employee signs in as (people provisioned by an HR import or SCIM)', () => {
+  const SUB = '5f1c4b3a-0000-4000-8000-000000000001';
+
+  it('names a linked person beside the sub (which Cognito does not let a trigger change)', async () => {
+    people[SUB] = { personId: 'u-0123456789abcdef01234567', active: true };
+    const result = await run(tokenEvent({}));
+    expect(accessClaims(result)).toMatchObject({ person_id: 'u-0123456789abcdef01234567' });
+    expect(idClaims(result).person_id).toBeUndefined();
+  });
+
+  it('adds no person claim for someone who is their own person', async () => {
+    expect(accessClaims(await run(tokenEvent({}))).person_id).toBeUndefined();
+  });
+
+  it('passes the address only when verified (native, OIDC) or asserted by the company’s SAML directory', async () => {
+    await run(tokenEvent({ attributes: { email_verified: 'false' } }));
+    await run(
+      tokenEvent({
+        userName: 'corp-entra_alice',
+        attributes: {
+          'cognito:user_status': 'EXTERNAL_PROVIDER',
+          identities: identities(['corp-entra', 'SAML']),
+          email_verified: '',
+          email: 'Alice@Commonplace.example',
+        },
+      }),
+    );
+    await run(
+      tokenEvent({
+        userName: 'corp-entra_alice',
+        attributes: {
+          'cognito:user_status': 'EXTERNAL_PROVIDER',
+          identities: identities(['corp-entra', 'OIDC']),
+          email_verified: 'false',
+        },
+      }),
+    );
+    expect(personLookups.map(([, email]) => email)).toEqual([
+      undefined,
+      'alice@commonplace.example',
+      undefined,
+    ]);
+  });
+
+  it('refuses a deactivated person, and a second account for a person another account already is', async () => {
+    people[SUB] = { personId: 'u-1', active: false };
+    await expect(run(tokenEvent({}))).rejects.toThrow(/deactivated/);
+    people[SUB] = { personId: '', active: false, conflict: 'already signs in with another account' };
+    await expect(run(tokenEvent({}))).rejects.toThrow(/another account/);
+  });
+
+  it('never asks for a partner (a partner is never linked to an employee’s profile)', async () => {
+    await run(
+      tokenEvent({
+        userName: 'acme_pat',
+        attributes: {
+          'cognito:user_status': 'EXTERNAL_PROVIDER',
+          identities: identities(['acme', 'OIDC']),
+          email: 'pat@acme.example',
+        },
+      }),
+    );
+    expect(personLookups).toEqual([]);
   });
 });
