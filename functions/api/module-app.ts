@@ -4,17 +4,23 @@
  * (everything but health and the OpenAPI document) → well-formed Unicode in JSON bodies → routes.
  * Errors become problem+json in one place.
  * A Lambda serves one module (lambdas/); the local runtime serves them all (app.ts).
+ *
+ * The routes themselves are built on first use: the app registers each route of the modules' route
+ * manifests (method and path, no schema) with a handler that loads its group with `import()`, builds
+ * it once and runs the group's own handlers for that route on the same request context. So a cold
+ * start builds no zod schema, validator or route handler (and loads no zod), while routing, 404/405,
+ * body limits and authentication answer exactly as if the groups were built.
  */
-import type { Context } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createCoreServices, type ServiceContext, type Services } from '../domain/services';
 import type { ApiDependencies } from './dependencies';
+import type { AppEnv, Router } from './env';
 import { authenticate } from './middleware/authenticate';
 import { requestContext } from './middleware/request-context';
 import { wellFormedText } from './middleware/well-formed-text';
-import type { ApiModule } from './modules/api-module';
+import type { ApiModule, ManifestEntry, RouteGroup } from './modules/api-module';
 import { handleError, problemResponse } from './problem';
-import { createRouter } from './router';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -32,10 +38,11 @@ export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModu
     identityProviders: deps.identityProviders,
     samlMetadataCheck: deps.samlMetadataCheck,
   });
-  const app = createRouter();
+  // A plain hono app: the route groups (zod-openapi's routers) are built on first use.
+  const app = new Hono<AppEnv>();
 
   app.use('*', requestContext(services, deps));
-  // The shared limit, or a module's own for a route that takes a whole file (bookmark import).
+  // The shared limit, or a module's own for a route that takes a whole file (the HR import).
   const limits = Object.assign({}, ...modules.map((module) => module.bodyLimits ?? {})) as Record<
     string,
     number
@@ -58,7 +65,7 @@ export function createModuleApp(deps: ApiDependencies, modules: readonly ApiModu
     if (allowed && !allowed.includes(c.req.method)) return methodNotAllowed(c, allowed);
     return next();
   });
-  mountModules(app, modules);
+  for (const module of modules) mountLazily(app, module);
 
   literalPaths = literalPathMethods(app.routes);
   const allowedMethods = routeMethods(app.routes);
@@ -112,15 +119,117 @@ export function servicesOf(modules: readonly ApiModule[], ctx: ServiceContext): 
   return Object.assign(core, ...modules.map((module) => module.services?.(core, ctx) ?? {}));
 }
 
-/** Mounts each module's route groups under /api. */
-export function mountModules(app: ReturnType<typeof createRouter>, modules: readonly ApiModule[]) {
-  for (const module of modules) for (const routes of module.routes) app.route('/api', routes());
+/**
+ * Registers every route of the module's manifest under /api, in the groups' order, each handler of a
+ * route as its own entry (as `app.route()` would): the router matches, ranks and answers 404/405 as
+ * if the groups were built. Each entry, when run, builds its group on first use and calls the group's
+ * handler at the same position with the same context (principal, services, request id, the body that
+ * middleware may have read already: hono's request caches it). The app's router is complete at start:
+ * nothing is added to it after its first match.
+ */
+function mountLazily(app: Hono<AppEnv>, module: ApiModule) {
+  for (const group of module.routes) {
+    const entries = module.manifest[group.name];
+    if (!entries)
+      throw new Error(
+        `The route manifest has no group "${group.name}" of the ${module.name} module: ${REGENERATE}`,
+      );
+    const handlers = lazyHandlers(module, group, entries);
+    let index = 0;
+    for (const [method, path, count] of entries)
+      for (let n = 0; n < count; n++) {
+        const position = index++;
+        const handler: MiddlewareHandler<AppEnv> = (c, next) => {
+          const built = handlers.built;
+          return built
+            ? built[position](c, next)
+            : handlers.load().then((loaded) => loaded[position](c, next));
+        };
+        app.on(method, `/api${path === '/' ? '' : path}`, handler);
+      }
+  }
+}
+
+export const REGENERATE =
+  'run `npm run routes:manifest` and commit functions/api/modules/route-manifest.generated.ts';
+
+type GroupHandler = MiddlewareHandler<AppEnv>;
+
+/** A group's handlers in its own order, built once (concurrent first requests share the build). */
+function lazyHandlers(module: ApiModule, group: RouteGroup, entries: readonly ManifestEntry[]) {
+  let loading: Promise<GroupHandler[]> | undefined;
+  const handlers: { built?: GroupHandler[]; load: () => Promise<GroupHandler[]> } = {
+    load: () => {
+      loading ??= oneAtATime(group.load)
+        .then((routes) => {
+          const router = routes();
+          const stale = staleness(manifestEntries(router), entries);
+          if (stale)
+            throw new Error(`The ${module.name} module's ${group.name} routes ${stale}: ${REGENERATE}`);
+          handlers.built = router.routes.map((route) => route.handler as GroupHandler);
+          return handlers.built;
+        })
+        .catch((error) => {
+          loading = undefined; // a failed import is tried again by the next request
+          throw error;
+        });
+      return loading;
+    },
+  };
+  return handlers;
+}
+
+/**
+ * Group imports run one after another in a process. A Lambda serves one request at a time anyway; the
+ * local runtime may get concurrent first requests for several groups, and jest's ES module loader
+ * fails an import of a module that another import is still linking ("not in cache").
+ */
+let imports: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(load: () => Promise<T>): Promise<T> {
+  const next = imports.then(load, load);
+  imports = next.catch(() => undefined);
+  return next;
+}
+
+/** A built group's routes as manifest entries: consecutive handlers of one method and path counted. */
+export function manifestEntries(router: Router): ManifestEntry[] {
+  const entries: [string, string, number][] = [];
+  for (const { method, path } of router.routes) {
+    const last = entries.at(-1);
+    if (last && last[0] === method && last[1] === path) last[2]++;
+    else entries.push([method, path, 1]);
+  }
+  return entries;
+}
+
+/** How a group's built routes differ from its manifest entries, or undefined when they do not. */
+function staleness(built: ManifestEntry[], manifest: readonly ManifestEntry[]): string | undefined {
+  const key = (entry: ManifestEntry) => entry.join(' ');
+  for (let i = 0; i < Math.max(built.length, manifest.length); i++)
+    if (built[i]?.join(' ') !== manifest[i]?.join(' '))
+      return `differ from the route manifest at entry ${i} (built: ${built[i] ? key(built[i]) : 'none'}, manifest: ${manifest[i] ? key(manifest[i]) : 'none'})`;
+  return undefined;
+}
+
+/**
+ * Every group of the modules built and mounted under /api, in order, as one zod-openapi router: what
+ * the OpenAPI document is written from (openapi-document.ts).
+ */
+export async function buildModules(modules: readonly ApiModule[]): Promise<Router> {
+  const { createRouter } = await import('./router');
+  const app = createRouter();
+  for (const module of modules)
+    for (const group of module.routes) app.route('/api', (await oneAtATime(group.load))());
   return app;
 }
 
-/** A module's routes as method and path (hono form, `/api/spaces/:spaceId`), without building the app. */
+/** A module's routes as method and path (hono form, `/api/spaces/:spaceId`), from its manifest. */
 export function moduleRoutes(module: ApiModule): { method: string; path: string }[] {
-  return mountModules(createRouter(), [module]).routes.map(({ method, path }) => ({ method, path }));
+  return module.routes.flatMap((group) =>
+    (module.manifest[group.name] ?? []).flatMap(([method, path, count]) =>
+      Array.from({ length: count }, () => ({ method, path: `/api${path === '/' ? '' : path}` })),
+    ),
+  );
 }
 
 /**

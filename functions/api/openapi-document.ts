@@ -5,9 +5,9 @@
  * the document generators too (functions/platform/lambda-zod-to-openapi.ts).
  */
 import * as zodToOpenApi from '@asteasolutions/zod-to-openapi';
-import { mountModules } from './module-app';
+import type { Router } from './env';
+import { buildModules } from './module-app';
 import { ALL_MODULES } from './modules/all-modules';
-import { createRouter } from './router';
 
 let built: Promise<unknown> | undefined;
 
@@ -24,8 +24,9 @@ async function loadGenerators() {
   await (zodToOpenApi as { loadGenerators?: () => Promise<void> }).loadGenerators?.();
 }
 
-function buildDocument() {
-  const app = mountModules(createRouter(), ALL_MODULES);
+/** Every module's route groups built (the serving app builds each on first use), in their order. */
+async function buildDocument() {
+  const app = await buildModules(ALL_MODULES);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
@@ -49,7 +50,7 @@ function buildDocument() {
  * defaults; the document says truthfully that a body whose fields are all optional may be left out.
  */
 function markOptionalBodies(
-  definitions: ReturnType<typeof createRouter>['openAPIRegistry']['definitions'],
+  definitions: Router['openAPIRegistry']['definitions'],
   document: { paths?: object },
 ) {
   const paths = document.paths as Record<string, Record<string, { requestBody?: unknown }>> | undefined;

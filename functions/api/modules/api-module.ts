@@ -16,12 +16,36 @@ export type ModuleName =
   | 'notifications'
   | 'attachments';
 
+/**
+ * A group of routes (one file of functions/api/routes/), loaded with `import()` and built the first
+ * time a request needs it: a cold start builds no route schema, validator or handler.
+ */
+export interface RouteGroup {
+  /** Its key in the module's route manifest. */
+  name: string;
+  load: () => Promise<() => Router>;
+}
+
+/**
+ * A route entry of a group as hono lists it, in order: method, path under /api (hono form,
+ * `/spaces/:spaceId`), and how many handlers it registers (validators, then the handler).
+ */
+export type ManifestEntry = readonly [method: string, path: string, handlers: number];
+
+/** Each group's entries, by group name: what the module answers before any group is built. */
+export type RouteManifest = Readonly<Record<string, readonly ManifestEntry[]>>;
+
 export interface ApiModule {
   name: ModuleName;
   /** What the Lambda is for, as its description in AWS. */
   description: string;
-  /** The module's route groups, each mounted under /api. */
-  routes: readonly (() => Router)[];
+  /** The module's route groups, each mounted under /api, in order (an earlier route wins a tie). */
+  routes: readonly RouteGroup[];
+  /**
+   * The groups' routes without building them: generated from the groups themselves
+   * (route-manifest.generated.ts, `npm run routes:manifest`; a test fails when it is stale).
+   */
+  manifest: RouteManifest;
   /** The services its routes use beyond the core ones. */
   services?: (core: CoreServices, ctx: ServiceContext) => Partial<ModuleServices>;
   /** Routes (path under /api, exact) that take larger bodies than the shared limit, in bytes. */

@@ -1,14 +1,17 @@
 import { DEFAULT_ATTACHMENT_LIMITS } from '../../domain/attachments/attachment';
 import { AttachmentService } from '../../domain/attachments/attachment-service';
 import type { BlobStore } from '../../domain/attachments/blob-store';
-import { attachmentRoutes } from '../routes/attachments';
 import type { ApiModule } from './api-module';
+import * as manifests from './route-manifest.generated';
 
 export const attachmentsModule: ApiModule = {
   name: 'attachments',
   description:
     'Commonplace files: attachments on pages and posts, profile photos (presigned S3 uploads and downloads)',
-  routes: [attachmentRoutes],
+  routes: [
+    { name: 'attachments', load: async () => (await import('../routes/attachments')).attachmentRoutes },
+  ],
+  manifest: manifests.attachments,
   services: ({ spaces }, ctx) => {
     // Without a blob store (an app built for its routes only) every file operation fails loudly.
     ctx.blobs ??= new Proxy({} as BlobStore, {

@@ -2,8 +2,8 @@ import type { BlobStore } from '../../domain/attachments/blob-store';
 import { BookmarkService } from '../../domain/bookmarks/bookmark-service';
 import { BookmarkTransfer } from '../../domain/bookmarks/bookmark-transfer';
 import { BookmarkImports, type ImportJobQueue } from '../../domain/bookmarks/import-job';
-import { bookmarkRoutes } from '../routes/bookmarks';
 import type { ApiModule } from './api-module';
+import * as manifests from './route-manifest.generated';
 
 /** Without a port (an app built for its routes only) every import operation fails loudly. */
 const missing = <T extends object>(what: string) =>
@@ -15,7 +15,8 @@ const missing = <T extends object>(what: string) =>
 export const bookmarksModule: ApiModule = {
   name: 'bookmarks',
   description: 'Commonplace bookmarks: saves, who else saved, lists, tags, bundles, import jobs and export',
-  routes: [bookmarkRoutes],
+  routes: [{ name: 'bookmarks', load: async () => (await import('../routes/bookmarks')).bookmarkRoutes }],
+  manifest: manifests.bookmarks,
   services: ({ spaces }, ctx) => ({
     bookmarks: new BookmarkService(ctx, spaces),
     bookmarkTransfer: new BookmarkTransfer(ctx),

@@ -5,17 +5,21 @@ import { EndorsementService } from '../../domain/profiles/endorsements';
 import { MentionCandidates } from '../../domain/profiles/mention-candidates';
 import { ProfileService } from '../../domain/profiles/profile-service';
 import { TopicPreferences } from '../../domain/profiles/topic-preferences';
-import { directoryRoutes, PEOPLE_IMPORT_BODY_LIMIT, PEOPLE_IMPORT_PATH } from '../routes/directory';
-import { endorsementRoutes } from '../routes/endorsements';
-import { peopleRoutes } from '../routes/people';
+import { PEOPLE_IMPORT_BODY_LIMIT, PEOPLE_IMPORT_PATH } from '../routes/import-limits';
 import type { ApiModule } from './api-module';
+import * as manifests from './route-manifest.generated';
 
 export const profilesModule: ApiModule = {
   name: 'profiles',
   description:
     'Commonplace profiles: the signed-in person, people, skills, endorsements, the directory and reporting lines',
   // The directory first: its literal paths (/people/suggest, /people/import) before /people/{userId}.
-  routes: [directoryRoutes, peopleRoutes, endorsementRoutes],
+  routes: [
+    { name: 'directory', load: async () => (await import('../routes/directory')).directoryRoutes },
+    { name: 'people', load: async () => (await import('../routes/people')).peopleRoutes },
+    { name: 'endorsements', load: async () => (await import('../routes/endorsements')).endorsementRoutes },
+  ],
+  manifest: manifests.profiles,
   bodyLimits: { [PEOPLE_IMPORT_PATH]: PEOPLE_IMPORT_BODY_LIMIT },
   services: (core, ctx) => {
     const reporting = new ReportingService(ctx);

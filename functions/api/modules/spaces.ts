@@ -3,12 +3,8 @@ import { lazyService } from '../../domain/lazy-service';
 import { tableOnlyProviderRegistry } from '../../domain/orgs/identity-provider-registry';
 import type { PartnerOrganisations } from '../../domain/orgs/partner-organisations';
 import type { InvitationService } from '../../domain/spaces/invitation-service';
-import { auditRoutes } from '../routes/audit';
-import { invitationRoutes } from '../routes/invitations';
-import { orgRoutes } from '../routes/orgs';
-import { platformRoutes } from '../routes/platform';
-import { spaceRoutes } from '../routes/spaces';
 import type { ApiModule } from './api-module';
+import * as manifests from './route-manifest.generated';
 
 /**
  * Spaces, their members, sharing and invitations, partner organisations and the audit trail; also
@@ -18,7 +14,14 @@ export const spacesModule: ApiModule = {
   name: 'spaces',
   description:
     'Commonplace spaces: spaces, members, sharing, invitations, partner organisations, audit trail, health, OpenAPI document',
-  routes: [platformRoutes, spaceRoutes, invitationRoutes, orgRoutes, auditRoutes],
+  routes: [
+    { name: 'platform', load: async () => (await import('../routes/platform')).platformRoutes },
+    { name: 'spaces', load: async () => (await import('../routes/spaces')).spaceRoutes },
+    { name: 'invitations', load: async () => (await import('../routes/invitations')).invitationRoutes },
+    { name: 'orgs', load: async () => (await import('../routes/orgs')).orgRoutes },
+    { name: 'audit', load: async () => (await import('../routes/audit')).auditRoutes },
+  ],
+  manifest: manifests.spaces,
   // Partner administration, invitations and the audit trail load on first use (lazy-service.ts).
   services: ({ orgs, spaces }, ctx) => ({
     partners: lazyService<PartnerOrganisations>(async () => {

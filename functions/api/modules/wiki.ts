@@ -1,13 +1,16 @@
 import { lazyAudiencePreview } from '../../domain/subscriptions/lazy-audience-preview';
 import { PageService } from '../../domain/wiki/page-service';
-import { pageAudienceRoutes } from '../routes/audience-preview';
-import { pageRoutes } from '../routes/pages';
 import type { ApiModule } from './api-module';
+import * as manifests from './route-manifest.generated';
 
 export const wikiModule: ApiModule = {
   name: 'wiki',
   description: 'Commonplace wiki: pages, page tree, versions, restore and backlinks',
-  routes: [pageRoutes, pageAudienceRoutes],
+  routes: [
+    { name: 'pages', load: async () => (await import('../routes/pages')).pageRoutes },
+    { name: 'audience', load: async () => (await import('../routes/audience-preview')).pageAudienceRoutes },
+  ],
+  manifest: manifests.wiki,
   services: ({ spaces }, ctx) => ({
     pages: new PageService(ctx, spaces),
     audience: lazyAudiencePreview(ctx, spaces),

@@ -18,12 +18,9 @@ import {
   Suggestions,
   SuggestQuery,
 } from '../schemas/directory';
+import { PEOPLE_IMPORT_PATH } from './import-limits';
 
 const tags = ['people'];
-
-/** The import takes a whole HR file: more than the API's usual body limit (module-app.ts). */
-export const PEOPLE_IMPORT_PATH = '/people/import';
-export const PEOPLE_IMPORT_BODY_LIMIT = 6 * 1024 * 1024;
 
 export function directoryRoutes() {
   const app = createRouter();
