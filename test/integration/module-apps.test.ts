@@ -120,14 +120,14 @@ describe('a module app built on first use', () => {
   });
 
   it('keeps the per-route body limit and the shared one before the group is built', async () => {
-    const { built, request } = moduleApp(moduleNamed('bookmarks'));
+    const { built, request } = moduleApp(moduleNamed('profiles'));
     const big = JSON.stringify({ file: 'x'.repeat(300 * 1024) });
-    expect((await request('POST', '/api/me/bookmarks', { body: big })).status).toBe(413);
+    expect((await request('PATCH', '/api/me', { body: big })).status).toBe(413);
     expect(built).toEqual([]);
-    // The import takes a whole file: past the shared limit, its own route validates it.
-    const imported = await request('POST', '/api/me/bookmarks/import', { body: big });
+    // The HR import takes a whole file: past the shared limit, its own route validates it.
+    const imported = await request('POST', '/api/people/import', { body: big });
     expect(imported.status).not.toBe(413);
-    expect(built).toEqual(['bookmarks']);
+    expect(built).toEqual(['directory']);
   });
 
   it('authenticates before building: no claims is a 401 and builds nothing', async () => {
