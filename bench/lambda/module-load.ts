@@ -183,6 +183,8 @@ const env = {
   // The attachments module and the attachment clean-up sign S3 requests for the files bucket.
   FILES_BUCKET: 'commonplace-files',
   FILES_DOWNLOAD_DOMAIN: 'files.example.cloudfront.net',
+  // The bookmarks module and its import worker send import jobs to their queue.
+  BOOKMARK_IMPORT_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/bookmark-imports',
   AWS_REGION: 'eu-west-1',
   LOG_LEVEL: 'WARN',
   // The first requests' table and search index (module load does not touch them).
