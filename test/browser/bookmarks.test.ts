@@ -8,55 +8,37 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { ensureFrontendBuilt } from '../../frontend/scripts/ensure-built';
-import { seedDemoData } from '../../local/seed';
-import { type ApiResponse, startTestRuntime, type TestRuntime } from '../helpers/runtime';
-import {
-  browserSuite,
-  expectAccessible,
-  launchChromium,
-  newSession,
-  type Session,
-  screenshot,
-  settled,
-  signIn,
-} from './helpers/browser';
+import type { Page } from 'playwright-core';
+import type { TestRuntime } from '../helpers/runtime';
+import { browserSuite, expectAccessible, type Session, screenshot, settled } from './helpers/browser';
+import { type BrowserRuntime, startBrowserRuntime } from './helpers/browser-runtime';
 
 const { chromiumPath, describeInChromium } = browserSuite('bookmarks.test.ts');
 
 describeInChromium('bookmarks in Chromium', () => {
   let rt: TestRuntime;
-  let browser: Browser;
   let alice: Session;
 
-  async function ok(account: string, method: string, pathname: string, body?: unknown) {
-    const response: ApiResponse = await rt.api(account, method, pathname, body);
-    if (response.status >= 300)
-      throw new Error(
-        `${account} ${method} ${pathname} → ${response.status} ${JSON.stringify(response.body)}`,
-      );
-    return response.body;
-  }
+  const ok: TestRuntime['ok'] = (...args) => rt.ok(...args);
 
   const list = (page: Page) => page.locator('ul.bookmarks');
   const item = (page: Page, title: string) =>
     page.locator('li.bookmark', { has: page.getByRole('link', { name: new RegExp(`^${title}`) }) });
 
+  let env: BrowserRuntime;
+
   beforeAll(async () => {
-    await ensureFrontendBuilt();
-    rt = await startTestRuntime();
-    await seedDemoData(rt.table);
-    for (const account of ['alice', 'bob']) await ok(account, 'GET', '/me');
-    await rt.drain();
-    browser = await launchChromium(chromiumPath!);
-    alice = await newSession(browser, { acceptDownloads: true });
-    await signIn(alice.page, rt.url, 'alice');
+    env = await startBrowserRuntime(chromiumPath!, {
+      prepare: async (started) => {
+        for (const account of ['alice', 'bob']) await started.ok(account, 'GET', '/me');
+      },
+    });
+    rt = env.rt;
+    alice = await env.signedIn('alice', { acceptDownloads: true });
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await rt?.close();
+    await env?.close();
   });
 
   test('alice saves a link through the dialog and sees it in her list; bob saves it differently spelled: saved by 2 people', async () => {

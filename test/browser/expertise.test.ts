@@ -4,7 +4,7 @@
 // of the people who may read the space. axe-core checks each screen.
 
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import type { ApiResponse, TestRuntime } from '../helpers/runtime';
+import type { TestRuntime } from '../helpers/runtime';
 import { browserSuite, expectAccessible, type Session, screenshot, settled } from './helpers/browser';
 import { type BrowserRuntime, startBrowserRuntime } from './helpers/browser-runtime';
 
@@ -14,14 +14,7 @@ describeInChromium('expertise in Chromium', () => {
   let rt: TestRuntime;
   let bob: Session;
 
-  async function ok(account: string, method: string, pathname: string, body?: unknown) {
-    const response: ApiResponse = await rt.api(account, method, pathname, body);
-    if (response.status >= 300)
-      throw new Error(
-        `${account} ${method} ${pathname} → ${response.status} ${JSON.stringify(response.body)}`,
-      );
-    return response.body;
-  }
+  const ok: TestRuntime['ok'] = (...args) => rt.ok(...args);
 
   let env: BrowserRuntime;
 

@@ -5,22 +5,20 @@
 // inbox opens the post and reads the item; pat (a partner without access) gets nothing; mute and
 // unwatch silence what they should. axe-core checks every new screen.
 
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { decodeJwt } from 'jose';
 import type { Browser, Page } from 'playwright-core';
-import { ensureFrontendBuilt } from '../../frontend/scripts/ensure-built';
-import { seedDemoData } from '../../local/seed';
-import { type ApiResponse, startTestRuntime, type TestRuntime } from '../helpers/runtime';
+import type { TestRuntime } from '../helpers/runtime';
 import {
   browserSuite,
   expectAccessible,
-  launchChromium,
   newSession,
   type Session,
   screenshot,
   settled,
   signIn,
 } from './helpers/browser';
+import { type BrowserRuntime, startBrowserRuntime } from './helpers/browser-runtime';
 
 const { chromiumPath, describeInChromium } = browserSuite('notifications.test.ts');
 
@@ -30,19 +28,7 @@ describeInChromium('notifications in Chromium', () => {
   let bob: Session;
   let postId = '';
 
-  async function ok(
-    account: string,
-    method: string,
-    pathname: string,
-    body?: unknown,
-  ): Promise<ApiResponse['body']> {
-    const response = await rt.api(account, method, pathname, body);
-    if (response.status >= 300)
-      throw new Error(
-        `${account} ${method} ${pathname} → ${response.status} ${JSON.stringify(response.body)}`,
-      );
-    return response.body;
-  }
+  const ok: TestRuntime['ok'] = (...args) => rt.ok(...args);
 
   const unread = async (account: string) =>
     (await ok(account, 'GET', '/me/notifications/unread-count')).unread as number;
@@ -57,22 +43,22 @@ describeInChromium('notifications in Chromium', () => {
   const group = (page: Page, name: string) =>
     page.getByRole('group', { name: `Notifications about ${name}`, exact: true });
 
+  let env: BrowserRuntime;
+
   beforeAll(async () => {
-    await ensureFrontendBuilt();
-    rt = await startTestRuntime();
-    await seedDemoData(rt.table);
-    for (const account of ['alice', 'bob', 'pat']) await ok(account, 'GET', '/me');
-    await rt.drain();
+    env = await startBrowserRuntime(chromiumPath!, {
+      prepare: async (started) => {
+        for (const account of ['alice', 'bob', 'pat']) await started.ok(account, 'GET', '/me');
+      },
+    });
+    ({ rt, browser } = env);
     // Start from an inbox with nothing unread (the demo data's own events may have told someone).
     for (const account of ['bob', 'pat']) await ok(account, 'POST', '/me/notifications/read-all');
-    browser = await launchChromium(chromiumPath!);
-    bob = await newSession(browser);
-    await signIn(bob.page, rt.url, 'bob');
+    bob = await env.signedIn('bob');
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await rt?.close();
+    await env?.close();
   });
 
   test('bob watches Engineering; alice mentions him; the live bell counts it within 2 s; the inbox opens the post and reads it', async () => {

@@ -32,6 +32,8 @@ export interface TestRuntime extends LocalRuntime {
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<ApiResponse>;
+  /** `api`, failing the test on any status of 300 or more; the body of the answer. */
+  ok(account: string, method: string, pathname: string, body?: unknown): Promise<any>;
   tokenFor(account: string): Promise<string>;
 }
 
@@ -61,7 +63,7 @@ export async function startTestRuntime(options: LocalRuntimeOptions = {}): Promi
     }
     return token;
   };
-  return Object.assign(runtime, {
+  const testRuntime: TestRuntime = Object.assign(runtime, {
     dataDir,
     tokenFor,
     async api(
@@ -95,9 +97,18 @@ export async function startTestRuntime(options: LocalRuntimeOptions = {}): Promi
       }
       return { status: response.status, body: parsed, headers: response.headers };
     },
+    async ok(account: string, method: string, pathname: string, body?: unknown) {
+      const response = await testRuntime.api(account, method, pathname, body);
+      if (response.status >= 300)
+        throw new Error(
+          `${account} ${method} ${pathname} → ${response.status} ${JSON.stringify(response.body)}`,
+        );
+      return response.body;
+    },
     async close() {
       await closeRuntime();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   });
+  return testRuntime;
 }

@@ -15,12 +15,7 @@ let seq = 0;
 /** The blog space: alice owns it, bob is an editor; admin is neither (moderates as admin). */
 const B = 'blogs-e2e';
 
-async function ok(account: string, method: string, pathname: string, body?: unknown): Promise<any> {
-  const response = await rt.api(account, method, pathname, body);
-  if (response.status >= 300)
-    throw new Error(`${account} ${method} ${pathname} → ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
-}
+const ok: TestRuntime['ok'] = (...args) => rt.ok(...args);
 
 function expectProblem(response: ApiResponse, status: number, type?: string) {
   expect(response.status).toBe(status);

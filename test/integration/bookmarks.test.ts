@@ -12,12 +12,7 @@ import { type ApiResponse, startTestRuntime, type TestRuntime } from '../helpers
 
 let rt: TestRuntime;
 
-async function ok(account: string, method: string, pathname: string, body?: unknown): Promise<any> {
-  const response = await rt.api(account, method, pathname, body);
-  if (response.status >= 300)
-    throw new Error(`${account} ${method} ${pathname} → ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
-}
+const ok: TestRuntime['ok'] = (...args) => rt.ok(...args);
 
 function expectProblem(response: ApiResponse, status: number, field?: string) {
   expect(response.status).toBe(status);

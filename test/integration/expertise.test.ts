@@ -9,12 +9,7 @@ import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
 
 let rt: TestRuntime;
 
-async function ok(account: string, method: string, pathname: string, body?: unknown): Promise<any> {
-  const response = await rt.api(account, method, pathname, body);
-  if (response.status >= 300)
-    throw new Error(`${account} ${method} ${pathname} → ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
-}
+const ok: TestRuntime['ok'] = (...args) => rt.ok(...args);
 
 /** DynamoDB requests one API call makes. */
 async function counted(run: () => Promise<unknown>) {

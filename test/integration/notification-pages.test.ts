@@ -19,12 +19,7 @@ let rt: TestRuntime;
 let scanner: DynamoDBDocumentClient;
 let seq = 0;
 
-async function ok(account: string, method: string, pathname: string, body?: unknown): Promise<any> {
-  const response = await rt.api(account, method, pathname, body);
-  if (response.status >= 300)
-    throw new Error(`${account} ${method} ${pathname} → ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
-}
+const ok: TestRuntime['ok'] = (...args) => rt.ok(...args);
 
 /** Every inbox item about a post, whoever it is for (one Scan). */
 async function notificationsAbout(postId: string): Promise<Record<string, unknown>[]> {

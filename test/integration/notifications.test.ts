@@ -8,12 +8,7 @@ import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
 let rt: TestRuntime;
 let seq = 0;
 
-async function ok(account: string, method: string, pathname: string, body?: unknown): Promise<any> {
-  const response = await rt.api(account, method, pathname, body);
-  if (response.status >= 300)
-    throw new Error(`${account} ${method} ${pathname} → ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
-}
+const ok: TestRuntime['ok'] = (...args) => rt.ok(...args);
 
 /** The caller's inbox after the stream has been drained. */
 async function inbox(account: string): Promise<any[]> {

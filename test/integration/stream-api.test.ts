@@ -14,12 +14,7 @@ import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
 let rt: TestRuntime;
 const S = 'stream-space';
 
-async function ok(account: string, method: string, pathname: string, body?: unknown): Promise<any> {
-  const response = await rt.api(account, method, pathname, body);
-  if (response.status >= 300)
-    throw new Error(`${account} ${method} ${pathname} → ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
-}
+const ok: TestRuntime['ok'] = (...args) => rt.ok(...args);
 
 const stream = () => rt.front.stream(rt.tableName);
 /** The position to read after: records appended later are what the next action wrote. */

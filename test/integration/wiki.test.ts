@@ -14,12 +14,7 @@ let rt: TestRuntime;
 const S = 'wiki-space';
 const SHARED = 'wiki-shared';
 
-async function ok(account: string, method: string, pathname: string, body?: unknown): Promise<any> {
-  const response = await rt.api(account, method, pathname, body);
-  if (response.status >= 300)
-    throw new Error(`${account} ${method} ${pathname} → ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
-}
+const ok: TestRuntime['ok'] = (...args) => rt.ok(...args);
 
 function expectProblem(response: ApiResponse, status: number, type: string) {
   expect({ status: response.status, type: response.body?.type }).toEqual({
