@@ -97,7 +97,7 @@ export default function PeopleImport() {
     }
   };
 
-  const work = totals ? Math.max(1, 2 * totals.total) : 1;
+  const work = totals ? Math.max(1, totals.total) : 1;
   return (
     <div className="page people-import">
       <h1>Import people</h1>
@@ -124,7 +124,7 @@ export default function PeopleImport() {
           <h2 id={`${id}-progress-title`}>{totals.finished ? 'Import finished' : 'Importing'}</h2>
           <label htmlFor={`${id}-progress`}>
             {totals.total
-              ? `${totals.done < totals.total ? 'People' : 'Managers'}: ${Math.round((100 * totals.done) / work)}%`
+              ? `People and managers: ${Math.round((100 * totals.done) / work)}%`
               : 'Reading the file…'}
           </label>
           <progress id={`${id}-progress`} max={work} value={totals.done} />

@@ -90,8 +90,10 @@ export const ImportBody = z
 export const ImportStepView = z
   .object({
     total: z.number().int(),
-    done: z.number().int().openapi({ description: 'Progress: done of 2 × total (people, then managers)' }),
-    phase: z.enum(['people', 'managers']),
+    done: z
+      .number()
+      .int()
+      .openapi({ description: 'Progress: rows done of total (each with its reporting line)' }),
     created: z.number().int(),
     updated: z.number().int(),
     unchanged: z.number().int(),

@@ -168,21 +168,28 @@ export function parsePeopleCsv(text: string): ParsedPeople {
     : [];
   const firstRowOf = new Map<string, number>();
   const rows: PersonRow[] = [];
-  records.slice(1).forEach((record, i) => {
-    const row = i + 2;
-    const value = (column: PeopleColumn) => {
-      const at = columns.indexOf(column);
-      const text = at >= 0 ? (record[at] ?? '').trim().replace(/\s+/g, ' ') : '';
-      return text === '' ? undefined : text;
-    };
-    const email = value('email')?.toLowerCase();
+  // Where each known column is (the first of its name), found once: a step parses the whole file.
+  const at = new Map<PeopleColumn, number>();
+  columns.forEach((column, i) => {
+    if (column && !at.has(column)) at.set(column, i);
+  });
+  const limited = Object.keys(FIELD_LIMITS) as PeopleColumn[];
+  for (let i = 1; i < records.length; i++) {
+    const record = records[i];
+    const row = i + 1;
+    const cells: Partial<Record<PeopleColumn, string>> = {};
+    for (const [column, index] of at) {
+      const text = (record[index] ?? '').trim().replace(/\s+/g, ' ');
+      if (text !== '') cells[column] = text;
+    }
+    const email = cells.email?.toLowerCase();
     if (!email || !EMAIL.test(email)) {
       problems.push({
         row,
         field: 'email',
         message: email ? `not an e-mail address: ${email}` : 'no e-mail',
       });
-      return;
+      continue;
     }
     const first = firstRowOf.get(email);
     if (first !== undefined) {
@@ -192,16 +199,16 @@ export function parsePeopleCsv(text: string): ParsedPeople {
         field: 'email',
         message: `duplicate e-mail (first on row ${first}); row skipped`,
       });
-      return;
+      continue;
     }
     firstRowOf.set(email, row);
-    const name = value('name') ?? [value('firstName'), value('lastName')].filter(Boolean).join(' ');
+    const name = cells.name ?? [cells.firstName, cells.lastName].filter(Boolean).join(' ');
     if (!name) {
       problems.push({ row, email, field: 'name', message: 'no name' });
-      return;
+      continue;
     }
-    const tooLong = (Object.keys(FIELD_LIMITS) as PeopleColumn[]).find(
-      (column) => (column === 'name' ? name : (value(column) ?? '')).length > FIELD_LIMITS[column]!,
+    const tooLong = limited.find(
+      (column) => (column === 'name' ? name : (cells[column] ?? '')).length > FIELD_LIMITS[column]!,
     );
     if (tooLong) {
       problems.push({
@@ -210,31 +217,31 @@ export function parsePeopleCsv(text: string): ParsedPeople {
         field: tooLong,
         message: `longer than ${FIELD_LIMITS[tooLong]} characters`,
       });
-      return;
+      continue;
     }
-    const managerEmail = value('managerEmail')?.toLowerCase();
+    const managerEmail = cells.managerEmail?.toLowerCase();
     if (managerEmail !== undefined && !EMAIL.test(managerEmail)) {
       problems.push({ row, email, field: 'managerEmail', message: `not an e-mail address: ${managerEmail}` });
-      return;
+      continue;
     }
     if (managerEmail === email) {
       problems.push({ row, email, field: 'managerEmail', message: 'a person cannot be their own manager' });
-      return;
+      continue;
     }
-    const status = value('status')?.toLowerCase();
+    const status = cells.status?.toLowerCase();
     rows.push({
       row,
       email,
       name,
-      ...(value('title') ? { title: value('title') } : {}),
-      ...(value('department') ? { department: value('department') } : {}),
-      ...(value('location') ? { location: value('location') } : {}),
-      ...(value('phone') ? { phone: value('phone') } : {}),
+      ...(cells.title ? { title: cells.title } : {}),
+      ...(cells.department ? { department: cells.department } : {}),
+      ...(cells.location ? { location: cells.location } : {}),
+      ...(cells.phone ? { phone: cells.phone } : {}),
       ...(managerEmail ? { managerEmail } : {}),
-      ...(value('employeeId') ? { employeeId: value('employeeId') } : {}),
+      ...(cells.employeeId ? { employeeId: cells.employeeId } : {}),
       active: !status || !['inactive', 'terminated', 'false', 'no', 'disabled', '0'].includes(status),
     });
-  });
+  }
   return { rows, problems, unknownColumns };
 }
 

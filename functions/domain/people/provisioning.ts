@@ -36,6 +36,18 @@ export interface ProvisionedPerson {
 
 export type Outcome = 'created' | 'updated' | 'unchanged';
 
+/**
+ * A create's `alsoWrite` items failed their conditions (the person was not created): what they were
+ * based on changed meanwhile. The caller may create the person without them and write them its own way.
+ */
+export class AlsoWriteFailed extends Conflict {
+  constructor(email: string) {
+    super(`What ${email}'s creation was to write with it changed meanwhile`, [
+      { field: 'email', message: 'changed meanwhile' },
+    ]);
+  }
+}
+
 /** The id of a person created by an import or SCIM: stable for an e-mail address. */
 export function provisionedUserId(email: string): string {
   return `u-${createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 24)}`;
@@ -81,11 +93,15 @@ export class PeopleProvisioning {
     return found;
   }
 
-  /** Creates the person, or brings their profile up to `person`: one transaction (a handle taken: one more). */
+  /**
+   * Creates the person, or brings their profile up to `person`: one transaction (a handle taken: one
+   * more). `alsoWrite`: items a create puts in its transaction (an import's reporting line); a failed
+   * condition among them is an AlsoWriteFailed. An update ignores them.
+   */
   async upsert(
     person: ProvisionedPerson,
     existing: Profile | undefined,
-    options: { indexExternalId?: boolean } = {},
+    options: { indexExternalId?: boolean; alsoWrite?: TransactItem[] } = {},
   ): Promise<{ outcome: Outcome; profile: Profile }> {
     const now = this.ctx.clock.now().toISOString();
     if (!existing) return { outcome: 'created', profile: await this.create(person, now, options) };
@@ -139,7 +155,7 @@ export class PeopleProvisioning {
   private async create(
     person: ProvisionedPerson,
     now: string,
-    options: { indexExternalId?: boolean },
+    options: { indexExternalId?: boolean; alsoWrite?: TransactItem[] },
   ): Promise<Profile> {
     const userId = provisionedUserId(person.email);
     for (const handle of handleCandidates({ email: person.email, userId })) {
@@ -167,8 +183,9 @@ export class PeopleProvisioning {
         ...directoryWrites(undefined, profile),
       ];
       const external = options.indexExternalId ? externalIdWrites(undefined, profile) : [];
+      const also = options.alsoWrite ?? [];
       try {
-        await this.ctx.table.transact([...items, ...external]);
+        await this.ctx.table.transact([...items, ...external, ...also]);
       } catch (error) {
         if (!(error instanceof TransactionFailed)) throw error;
         if (external.length && error.failedAt(items.length))
@@ -176,6 +193,9 @@ export class PeopleProvisioning {
             { field: 'externalId', message: 'taken' },
           ]);
         if (error.failedAt(1) && !error.failedAt(0) && !error.failedAt(2)) continue;
+        const first = items.length + external.length;
+        if (!error.failedAt(0) && !error.failedAt(2) && also.some((_, i) => error.failedAt(first + i)))
+          throw new AlsoWriteFailed(person.email);
         throw new Conflict(`${person.email} was provisioned by a request at the same time; try again`, [
           { field: 'email', message: 'changed meanwhile' },
         ]);

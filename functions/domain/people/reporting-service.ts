@@ -14,7 +14,15 @@ import { isAdmin, type Principal } from '../principal';
 import { type Profile, toProfile } from '../profiles/profile';
 import { canSeePerson } from '../spaces/space-access';
 import { type DirectoryPerson, directoryPerson } from './directory-entry';
-import { MAX_DEPTH, pathOf, type ReportingLine, reportingLineItem, toReportingLine } from './reporting-line';
+import {
+  MAX_DEPTH,
+  newLinePut,
+  pathOf,
+  type ReportingLine,
+  reportAdded,
+  reportingLineItem,
+  toReportingLine,
+} from './reporting-line';
 
 export interface ChartPerson extends DirectoryPerson {
   /** How many report to them (0 when none): what an expander shows. */
@@ -123,12 +131,35 @@ export class ReportingService {
     return this.moveUnder(userId, managerId ?? undefined);
   }
 
+  /** The lines of these people (one BatchGetItem per 100), by id; absent for a person with none. */
+  async linesOf(userIds: string[]): Promise<Map<string, ReportingLine>> {
+    const items = await this.ctx.table.getMany(userIds.map(keys.reportingLine));
+    return new Map(
+      items
+        .filter((item): item is Item => !!item)
+        .map((item) => [item.userId as string, toReportingLine(item)]),
+    );
+  }
+
   /**
    * Puts `userId` below `managerId` (or at the top). Refused: a manager who does not exist or is not
    * an employee, a cycle (the manager reports, at any depth, to the person), a line deeper than
    * MAX_DEPTH. Idempotent: the same manager again changes nothing.
    */
   async moveUnder(userId: string, managerId: string | undefined): Promise<ChartPerson> {
+    const { profile, line } = await this.place(userId, managerId);
+    return withLine(profile, line);
+  }
+
+  /** moveUnder, answering the person's line as it is after the move (the HR import goes on from it). */
+  async moveLine(userId: string, managerId: string | undefined): Promise<ReportingLine> {
+    return (await this.place(userId, managerId)).line;
+  }
+
+  private async place(
+    userId: string,
+    managerId: string | undefined,
+  ): Promise<{ profile: Profile; line: ReportingLine }> {
     const [profileItem, lineItem, managerProfileItem, managerLineItem] = await this.ctx.table.getMany([
       keys.profile(userId),
       keys.reportingLine(userId),
@@ -149,10 +180,7 @@ export class ReportingService {
           { field: 'managerId', message: 'no such person' },
         ]);
       const manager = toProfile(managerProfileItem);
-      if (manager.kind !== 'employee')
-        throw new Conflict('A manager must be an employee', [
-          { field: 'managerId', message: 'not an employee' },
-        ]);
+      assertCanManage(manager);
       managerLine = managerLineItem ? toReportingLine(managerLineItem) : undefined;
       newChain = [managerId, ...(managerLine?.chain ?? [])];
       if (newChain.includes(userId))
@@ -164,14 +192,14 @@ export class ReportingService {
         );
     }
     // The same manager again changes nothing — except that it finishes a subtree rewrite a failure
-    // stopped half-way (below), so a person with reports goes on to read their subtree.
+    // stopped half-way (below: the line keeps `pendingFrom` until its subtree is rewritten).
     const unchanged = !!line && line.managerId === managerId && sameChain(line.chain, newChain);
-    if (unchanged && line!.reportCount === 0) return withLine(profile, line);
+    if (unchanged && (line!.reportCount === 0 || !line!.pendingFrom)) return { profile, line: line! };
 
     // The subtree below the person, whose stored chains change with theirs.
     const oldPath = line ? pathOf(line) : userId;
     // Also under the path of a move whose subtree rewrite was stopped half-way (`pendingFrom`).
-    const pendingFrom = lineItem?.pendingFrom as string | undefined;
+    const pendingFrom = line?.pendingFrom;
     const subtree: { item: Item; from: string }[] = [];
     for (const from of line && line.reportCount > 0 ? [oldPath, ...(pendingFrom ? [pendingFrom] : [])] : []) {
       let cursor: string | undefined;
@@ -234,28 +262,10 @@ export class ReportingService {
         },
       },
     ];
-    if (managerId && managerId !== line?.managerId) {
-      // The manager's own line: created at the top when they have none yet; its path read above must
-      // still hold, or a concurrent move of the manager would leave this chain stale.
-      writes.push({
-        Update: {
-          Key: keys.reportingLine(managerId),
-          UpdateExpression:
-            'SET #type = :type, userId = :userId, #name = if_not_exists(#name, :name), chain = if_not_exists(chain, :empty), GSI2PK = :chart, GSI2SK = if_not_exists(GSI2SK, :userId) ADD reportCount :one',
-          ConditionExpression: managerLine ? 'GSI2SK = :path' : 'attribute_not_exists(PK)',
-          ExpressionAttributeNames: { '#type': 'type', '#name': 'name' },
-          ExpressionAttributeValues: {
-            ':type': 'reportingLine',
-            ':userId': managerId,
-            ':name': toProfile(managerProfileItem!).name,
-            ':empty': [],
-            ':chart': keys.orgChart,
-            ':one': 1,
-            ...(managerLine ? { ':path': pathOf(managerLine) } : {}),
-          },
-        },
-      });
-    }
+    // The manager's own line: created at the top when they have none yet; its path read above must
+    // still hold, or a concurrent move of the manager would leave this chain stale.
+    if (managerId && managerId !== line?.managerId)
+      writes.push(reportAdded({ userId: managerId, name: toProfile(managerProfileItem!).name }, managerLine));
     if (line?.managerId && line.managerId !== managerId)
       writes.push({
         Update: {
@@ -292,8 +302,53 @@ export class ReportingService {
         ConditionExpression: 'GSI2SK = :path',
         ExpressionAttributeValues: { ':path': newPath },
       });
-    return withLine(profile, moved);
+    return { profile, line: moved };
   }
+}
+
+/** Refuses a manager who cannot have reports (moveUnder, placeNewcomer). */
+function assertCanManage(manager: Profile) {
+  if (manager.kind !== 'employee')
+    throw new Conflict('A manager must be an employee', [{ field: 'managerId', message: 'not an employee' }]);
+}
+
+/**
+ * A place in the lines for a person being created: the writes that go into the transaction creating
+ * them (their line, one more report on their manager's, made at the top when missing) and the lines as
+ * they are once it commits. `managerLine` is the manager's line as read (undefined: none); the write is
+ * conditioned on it, so a stale read fails the transaction rather than storing a stale chain. Refuses
+ * what moveUnder refuses; a person who does not exist yet can be in no cycle and has no subtree.
+ */
+export function placeNewcomer(
+  person: { userId: string; name: string },
+  manager: Profile | undefined,
+  managerLine: ReportingLine | undefined,
+): { writes: TransactItem[]; line: ReportingLine; managerLine?: ReportingLine } {
+  if (!manager) {
+    const line: ReportingLine = { userId: person.userId, chain: [], reportCount: 0, name: person.name };
+    return { writes: [newLinePut(line)], line };
+  }
+  assertCanManage(manager);
+  const chain = [manager.userId, ...(managerLine?.chain ?? [])];
+  if (chain.length > MAX_DEPTH)
+    throw new Conflict(`Reporting lines are at most ${MAX_DEPTH} levels deep`, [
+      { field: 'managerId', message: 'too deep' },
+    ]);
+  const line: ReportingLine = {
+    userId: person.userId,
+    managerId: manager.userId,
+    chain,
+    reportCount: 0,
+    name: person.name,
+  };
+  return {
+    writes: [newLinePut(line), reportAdded(manager, managerLine)],
+    line,
+    managerLine: {
+      ...(managerLine ?? { userId: manager.userId, chain: [], name: manager.name, reportCount: 0 }),
+      reportCount: (managerLine?.reportCount ?? 0) + 1,
+    },
+  };
 }
 
 function withLine(profile: Profile, line: ReportingLine | undefined): ChartPerson {
