@@ -50,6 +50,11 @@ async function main() {
     const csv = hrFile(people);
     const runImport = async () => {
       const t0 = performance.now();
+      // The import's own requests: transactions and BatchGetItems (the stream's indexer only does GetItems).
+      const before: Record<string, number> = rt.front.requestCounts();
+      // CPU of the whole process (API, local front, dynalite, stream consumers): steadier than wall
+      // time on a shared machine.
+      const cpu0 = process.cpuUsage();
       const stepMs: number[] = [];
       let cursor: string | undefined;
       let created = 0;
@@ -81,8 +86,13 @@ async function main() {
         );
       } while (cursor);
       process.stdout.write('\n');
+      const after: Record<string, number> = rt.front.requestCounts();
+      const delta = (operation: string) => (after[operation] ?? 0) - (before[operation] ?? 0);
+      const cpu = process.cpuUsage(cpu0);
       return {
         ms: performance.now() - t0,
+        cpuS: (cpu.user + cpu.system) / 1e6,
+        requests: `${delta('TransactWriteItems')} TransactWriteItems, ${delta('BatchGetItem')} BatchGetItems, ${delta('Query')} Queries`,
         steps: stepMs.length,
         slowestStepMs: Math.max(...stepMs),
         created,
@@ -91,13 +101,19 @@ async function main() {
         retries,
       };
     };
+    console.log(
+      `${people} people, ${samples} samples; load ${os
+        .loadavg()
+        .map((n) => n.toFixed(1))
+        .join(' ')}`,
+    );
     const first = await runImport();
     console.log(
-      `import of ${people} people with managers: ${(first.ms / 1000).toFixed(1)} s in ${first.steps} steps (slowest step ${(first.slowestStepMs / 1000).toFixed(1)} s, ${first.retries} steps sent again); created ${first.created}, problems ${first.problems}`,
+      `import of ${people} people with managers: ${(first.ms / 1000).toFixed(1)} s (CPU ${first.cpuS.toFixed(1)} s) in ${first.steps} steps (slowest step ${(first.slowestStepMs / 1000).toFixed(1)} s, ${first.retries} steps sent again); created ${first.created}, problems ${first.problems}; ${first.requests}`,
     );
     const second = await runImport();
     console.log(
-      `the same file again: ${(second.ms / 1000).toFixed(1)} s (slowest step ${(second.slowestStepMs / 1000).toFixed(1)} s); unchanged ${second.unchanged}`,
+      `the same file again: ${(second.ms / 1000).toFixed(1)} s (CPU ${second.cpuS.toFixed(1)} s; slowest step ${(second.slowestStepMs / 1000).toFixed(1)} s); unchanged ${second.unchanged}; ${second.requests}`,
     );
     await rt.drain();
 
@@ -124,6 +140,12 @@ async function main() {
       (i) => `/people?limit=50&department=Dept%20${i % 25}`,
     );
     await measure('type-ahead', (i) => `/people/suggest?q=person%20number${i % 50}`);
+    console.log(
+      `load at the end ${os
+        .loadavg()
+        .map((n) => n.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
     await rt.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
