@@ -331,4 +331,24 @@ describe('the HR import, per row', () => {
     expect(again.map(({ step }) => step.unchanged)).toEqual([200, 50]);
     expect(again.map(({ requests }) => requests)).toEqual([{ BatchGetItem: 6 }, { BatchGetItem: 3 }]);
   }, 120_000);
+
+  it('places reports listed before their managers just the same: still one transaction a person', async () => {
+    const mail = (i: number) => `r${i}@team.example`;
+    // Bottom-up: the deepest first, the head last.
+    const rows = Array.from(
+      { length: 30 },
+      (_, i) => `${mail(i)},Rory R${i},${i === 0 ? '' : mail(Math.floor((i - 1) / 5))}`,
+    ).reverse();
+    const file = ['Email,Name,Manager Email', ...rows].join('\n');
+    await rt.drain();
+    const before: Record<string, number> = rt.front.requestCounts();
+    const step = await ok('admin', 'POST', '/people/import', { csv: file });
+    const after: Record<string, number> = rt.front.requestCounts();
+    expect(step).toMatchObject({ total: 30, done: 30, created: 30, managersSet: 30, problems: [] });
+    expect(step.cursor).toBeUndefined();
+    expect(after.TransactWriteItems - before.TransactWriteItems).toBe(30);
+    const deepest = await ok('alice', 'GET', `/people/${provisionedUserId(mail(29))}/org-chart`);
+    expect(deepest.chain.map((p: any) => p.name)).toEqual(['Rory R0', 'Rory R5']);
+    expect(deepest.peers.map((p: any) => p.name).sort()).toEqual(['Rory R26', 'Rory R27', 'Rory R28']);
+  });
 });
