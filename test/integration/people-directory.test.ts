@@ -351,4 +351,21 @@ describe('the HR import, per row', () => {
     expect(deepest.chain.map((p: any) => p.name)).toEqual(['Rory R0', 'Rory R5']);
     expect(deepest.peers.map((p: any) => p.name).sort()).toEqual(['Rory R26', 'Rory R27', 'Rory R28']);
   });
+
+  it('places someone below a manager cycle under their manager, who keeps no line of their own', async () => {
+    const file = [
+      'Email,Name,Manager Email',
+      'below@loop.example,Bea Below,ann@loop.example',
+      'ann@loop.example,Ann Loop,ben@loop.example',
+      'ben@loop.example,Ben Loop,ann@loop.example',
+    ].join('\n');
+    const step = await ok('admin', 'POST', '/people/import', { csv: file });
+    expect(step).toMatchObject({ created: 3, managersSet: 1 });
+    expect(step.problems.map((p: any) => [p.row, p.message])).toEqual([
+      [3, expect.stringMatching(/cycle/)],
+      [4, expect.stringMatching(/cycle/)],
+    ]);
+    const bea = await ok('alice', 'GET', `/people/${provisionedUserId('below@loop.example')}/org-chart`);
+    expect(bea.chain.map((p: any) => p.name)).toEqual(['Ann Loop']);
+  });
 });

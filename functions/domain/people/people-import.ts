@@ -111,7 +111,9 @@ export class PeopleImport {
     };
     // Rows whose manager the file's problems leave as it is.
     const unplaced = new Set([...missingManager, ...cyclic].map((row) => row.email));
-    const rows = [...ordered, ...cyclic].slice(offset, offset + STEP_ROWS);
+    // Rows in a cycle first (no line of their own to wait for): someone below a cycle is placed under
+    // a manager who must exist by then.
+    const rows = [...cyclic, ...ordered].slice(offset, offset + STEP_ROWS);
     const people = await this.provisioning.findByEmails(
       rows.flatMap((row) => [
         row.email,
