@@ -2,7 +2,7 @@
  * Importing people and their managers from an HR file, a step at a time: the client sends the file
  * with each step and the cursor of the last, so no step comes near API Gateway's 29 s and no import
  * state is stored. One pass, managers before their reports: a step reads what its rows need in a few
- * BatchGetItems (the people by e-mail, their managers, both's reporting lines), then writes each
+ * BatchGetItems (the people and their managers by e-mail, then the lines of all), then writes each
  * row. A new person is one transaction that also gives them their reporting line (their manager is
  * in the file before them, so known by then); a person whose line changes goes through the reporting
  * service's move. Idempotent: the same file again changes nothing ("unchanged") and writes nothing.
