@@ -2,8 +2,8 @@
  * `npm run bench:load`: module load time of each Lambda bundle against the AWS SDK's floor (DESIGN
  * budget: ≤ 1.5×), a handler doing one GetItem through lib-dynamodb (sdk-floor.ts), and an empty one.
  * Bundles exactly as the stack does (lib/constructs/lambda-bundle.ts), then starts `node` on each many
- * times, interleaved, and compares medians. Only the import is timed (inside the child process), not
- * node's own start-up. ROUNDS (default 15) sets the number of samples per bundle. The bundles are
+ * times, interleaved (each round in a new order), and compares medians. Only the import is timed
+ * (inside the child process), not node's own start-up. ROUNDS (default 15) sets the number of samples per bundle. The bundles are
  * every entry of lib/lambda-entries.ts: the API modules, the stream and queue consumers, the digest
  * job, the Cognito trigger, SCIM and the search security custom resource.
  *
@@ -245,8 +245,21 @@ const probe = async (file: string, event: unknown): Promise<Sample> => {
 const failures = new Map<string, string>();
 const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(bundles).map((name) => [name, []]));
 const loadBefore = fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
-for (let round = 0; round < ROUNDS; round++)
-  for (const [name, file] of Object.entries(bundles)) samples[name].push(await probe(file, firstEvent(name)));
+// Each round takes the bundles in a new order (a fixed seed, so runs are alike): a bundle measured always
+// right after the same other one, or always first, would carry that position's bias into its median.
+let seed = 9;
+const random = () => {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31;
+  return seed / 2 ** 31;
+};
+for (let round = 0; round < ROUNDS; round++) {
+  const order = Object.keys(bundles);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  for (const name of order) samples[name].push(await probe(bundles[name], firstEvent(name)));
+}
 const wall = Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, s.map((x) => x.wall)]));
 const cpu = Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, s.map((x) => x.cpu)]));
 await runtime.close();
