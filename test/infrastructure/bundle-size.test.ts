@@ -323,6 +323,36 @@ describe('Lambda bundles', () => {
       ).toBe(true);
   });
 
+  it('load in node and export a handler, every one (no start chunk awaits an import() of its own)', async () => {
+    // All in one process, one after another; a start chunk awaiting an import() of a lazy chunk that
+    // imports it back would never settle, and node would exit with the import unfinished.
+    const script = `const loaded = {};
+      for (const [name, file] of Object.entries(JSON.parse(process.env.BUNDLES)))
+        loaded[name] = typeof (await import(file)).handler;
+      process.stdout.write('\\nLOADED ' + JSON.stringify(loaded));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      env: {
+        PATH: process.env.PATH,
+        BUNDLES: JSON.stringify(
+          Object.fromEntries(bundles.map((b) => [b.budget.name, join(b.dir, 'index.mjs')])),
+        ),
+        // What the functions read at load (lib/ sets them in AWS); no network is touched.
+        TABLE_NAME: 'commonplace',
+        AWS_REGION: 'eu-west-1',
+        FANOUT_PAGES_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/fanout-pages',
+        BOOKMARK_IMPORT_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/bookmark-imports',
+        FILES_BUCKET: 'commonplace-files',
+        FILES_DOWNLOAD_DOMAIN: 'files.example.net',
+        SEARCH_ENDPOINT: 'https://search.invalid',
+        EMPLOYEE_IDENTITY_PROVIDERS: '',
+        LOG_LEVEL: 'ERROR',
+      },
+      timeout: 60_000,
+    });
+    const loaded = JSON.parse(stdout.slice(stdout.lastIndexOf('\nLOADED ') + '\nLOADED '.length));
+    expect(loaded).toEqual(Object.fromEntries(bundles.map((b) => [b.budget.name, 'function'])));
+  }, 90_000);
+
   it('are ES modules with source maps beside them', () => {
     for (const bundle of bundles) {
       const code = readFileSync(join(bundle.dir, 'index.mjs'), 'utf8');
