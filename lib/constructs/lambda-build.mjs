@@ -19,8 +19,9 @@ const LAZY = 'lazy-entry';
  * every `import()` target of the bundle is reached through a small module that also imports the
  * entry: all start code then has the same importers and lands in one chunk (the entry file only
  * re-exports the handler from it). Nothing moves between start and first use: a lazy chunk imports
- * the start chunk, which is already evaluated when any `import()` runs (no start module awaits an
- * `import()` at its top level), and what only lazy code uses stays in lazy chunks.
+ * the start chunk, which is already evaluated when any `import()` runs (no start module may await an
+ * `import()` at its top level: it would never settle; the bundle test loads every Lambda), and what
+ * only lazy code uses stays in lazy chunks.
  * @param {string} entry
  * @returns {import('esbuild').Plugin}
  */
