@@ -6,8 +6,9 @@
  * The data folder (`.bench/startup-<N>/`) is built once and reused: spaces and published posts from the
  * search benchmark's corpus (bench/search/corpus.ts), written straight into the local table's store
  * (as data older than the stream's 24 h retention would be, so the stream log is empty). Each start is
- * `node --import tsx local/main.ts` (what `npm start` runs once the web client is built), timed from
- * spawn to the ready message; memory is the process's VmRSS at that moment.
+ * `node local/start.mjs` (what `npm start` runs once the web client is built: the runtime's bundle,
+ * built before the first run), timed from spawn to the ready message; memory is the process's VmRSS at
+ * that moment, and its peak (VmHWM).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,6 +24,7 @@ import { postItem } from '../../functions/domain/posts/post';
 import { spaceItem } from '../../functions/domain/spaces/space';
 import { PAGE_TREE_MIGRATION } from '../../functions/domain/wiki/page-tree-backfill';
 import { snapshotPath } from '../../local/search-snapshot';
+import { buildBundle, bundleIsFresh } from '../../local/start.mjs';
 import { generateCorpus, percentile } from '../search/corpus';
 
 const args = process.argv.slice(2);
@@ -123,7 +125,7 @@ async function startOnce(): Promise<{
   phases: string;
 }> {
   const began = performance.now();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['local/start.mjs'], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: '0', STARTUP_TIMINGS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -162,6 +164,8 @@ async function startOnce(): Promise<{
 }
 
 await buildDataFolder();
+// As `npm start` would have before: the runtime's bundle is current (its build is not a start's cost).
+if (!bundleIsFresh()) await buildBundle();
 const snapshot = snapshotPath(path.join(dataDir, 'stream'), TABLE);
 const results: {
   kind: string;
