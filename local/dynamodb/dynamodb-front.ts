@@ -456,12 +456,16 @@ export class DynamoDbFront {
     let deleted = 0;
     for (const [table, attribute] of this.ttlAttributes) {
       let startKey: AttributeMap | undefined;
+      // Only the keys and the expiry come back: the sweep reads every item, and keeps none.
+      const { keyNames } = await this.tableInfo(table);
+      const names = Object.fromEntries(keyNames.map((name, i) => [`#k${i}`, name]));
       do {
         // A Scan is right here: this is the TTL service's background sweep, not a request path.
         const page: any = await this.backend.call('Scan', {
           TableName: table,
           FilterExpression: '#ttl < :now',
-          ExpressionAttributeNames: { '#ttl': attribute },
+          ProjectionExpression: [...Object.keys(names), '#ttl'].join(', '),
+          ExpressionAttributeNames: { '#ttl': attribute, ...names },
           ExpressionAttributeValues: { ':now': { N: String(now) } },
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         });
