@@ -3,7 +3,9 @@
  * one file with esbuild, rebuilt when any of its sources changed, then run in this process. Loading
  * those ~300 TypeScript files one by one through tsx's loader took 2.5–4.4 s of a start under load
  * (about 1.2 s quiet) — most of a warm start at 100k items; the bundle loads in a fraction of that.
- * Packages stay external (node_modules loaded by Node as they are), so they behave exactly as under tsx.
+ * Packages are bundled too, as the Lambdas bundle theirs (the AWS SDK's many files loaded one by one
+ * were half of what remained), except those loaded by path or after ready: dynalite (its actions are
+ * required by name), classic-level (native) and oidc-provider (imported when sign-in is first built).
  *
  * Plain JavaScript, so that no TypeScript loader runs before the bundle. The bundle sits one folder
  * below the root (`.build/`), as local/runtime.ts does, so its paths to `frontend/dist` still hold.
@@ -24,6 +26,8 @@ export function bundleIsFresh() {
     const built = fs.statSync(bundle).mtimeMs;
     const inputs = JSON.parse(fs.readFileSync(inputsFile, 'utf8'));
     if (!Array.isArray(inputs) || inputs.length === 0) return false;
+    // Packages are inside the bundle: a changed install makes it stale too.
+    inputs.push('package-lock.json');
     return inputs.every((input) => fs.statSync(path.join(root, input)).mtimeMs <= built);
   } catch {
     return false;
@@ -42,7 +46,11 @@ export async function buildBundle() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    external: ['dynalite', 'dynalite/*', 'classic-level', 'oidc-provider'],
+    // Bundled CommonJS packages require Node's own modules; an ES module has no `require` of its own.
+    banner: {
+      js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
+    },
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'warning',
