@@ -6,18 +6,9 @@
 // the app's origin (no dialog ever opens).
 
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import { ensureFrontendBuilt } from '../../frontend/scripts/ensure-built';
-import { seedDemoData } from '../../local/seed';
-import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
-import {
-  browserSuite,
-  launchChromium,
-  newSession,
-  type Session,
-  screenshot,
-  signIn,
-} from './helpers/browser';
+import type { TestRuntime } from '../helpers/runtime';
+import { browserSuite, type Session, screenshot } from './helpers/browser';
+import { type BrowserRuntime, startBrowserRuntime } from './helpers/browser-runtime';
 
 const { chromiumPath, describeInChromium } = browserSuite('attachments.test.ts');
 
@@ -27,8 +18,8 @@ const PNG_BASE64 =
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n');
 
 describeInChromium('files in Chromium', () => {
+  let env: BrowserRuntime;
   let rt: TestRuntime;
-  let browser: Browser;
   let alice: Session;
   let bob: Session;
   let gus: Session;
@@ -37,32 +28,31 @@ describeInChromium('files in Chromium', () => {
   let postId: string;
 
   beforeAll(async () => {
-    await ensureFrontendBuilt();
-    rt = await startTestRuntime({ digestIntervalMs: 0 });
-    await seedDemoData(rt.table);
-    for (const account of ['alice', 'bob', 'gus']) await rt.api(account, 'GET', '/me');
-    await rt.api('bob', 'POST', '/spaces', { id: spaceId, name: 'Files browser', audience: 'employees' });
-    await rt.api('bob', 'PUT', `/spaces/${spaceId}/members/alice`, { role: 'editor' });
-    pageId = (await rt.api('alice', 'POST', `/spaces/${spaceId}/pages`, { title: 'Runbook', body: 'Steps.' }))
-      .body.id;
-    postId = (
-      await rt.api('alice', 'POST', `/spaces/${spaceId}/posts`, {
-        title: 'Forecast',
-        body: 'Forecast attached.',
-      })
-    ).body.id;
-    browser = await launchChromium(chromiumPath!);
-    alice = await newSession(browser);
-    bob = await newSession(browser);
-    gus = await newSession(browser);
-    await signIn(alice.page, rt.url, 'alice');
-    await signIn(bob.page, rt.url, 'bob');
-    await signIn(gus.page, rt.url, 'gus');
+    env = await startBrowserRuntime(chromiumPath!, {
+      runtime: { digestIntervalMs: 0 },
+      prepare: async (rt) => {
+        for (const account of ['alice', 'bob', 'gus']) await rt.api(account, 'GET', '/me');
+        await rt.api('bob', 'POST', '/spaces', { id: spaceId, name: 'Files browser', audience: 'employees' });
+        await rt.api('bob', 'PUT', `/spaces/${spaceId}/members/alice`, { role: 'editor' });
+        pageId = (
+          await rt.api('alice', 'POST', `/spaces/${spaceId}/pages`, { title: 'Runbook', body: 'Steps.' })
+        ).body.id;
+        postId = (
+          await rt.api('alice', 'POST', `/spaces/${spaceId}/posts`, {
+            title: 'Forecast',
+            body: 'Forecast attached.',
+          })
+        ).body.id;
+      },
+    });
+    rt = env.rt;
+    alice = await env.signedIn('alice');
+    bob = await env.signedIn('bob');
+    gus = await env.signedIn('gus');
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await rt?.close();
+    await env?.close();
   });
 
   test('alice pastes an image into a page; bob sees it, loaded lazily from the blob origin', async () => {

@@ -6,36 +6,25 @@
 
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { ensureFrontendBuilt } from '../../frontend/scripts/ensure-built';
 import { keys } from '../../functions/data/keys';
-import { seedDemoData } from '../../local/seed';
-import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
-import {
-  browserSuite,
-  expectAccessible,
-  launchChromium,
-  newSession,
-  screenshot,
-  signIn,
-} from './helpers/browser';
+import type { TestRuntime } from '../helpers/runtime';
+import { browserSuite, expectAccessible, newSession, screenshot, signIn } from './helpers/browser';
+import { type BrowserRuntime, startBrowserRuntime } from './helpers/browser-runtime';
 
 const { chromiumPath, describeInChromium } = browserSuite('federation.test.ts');
 
 describeInChromium('partners sign in through their own identity provider', () => {
+  let env: BrowserRuntime;
   let rt: TestRuntime;
   let browser: Browser;
 
   beforeAll(async () => {
-    await ensureFrontendBuilt();
-    rt = await startTestRuntime();
-    await seedDemoData(rt.table);
-    await rt.drain();
-    browser = await launchChromium(chromiumPath!);
+    env = await startBrowserRuntime(chromiumPath!);
+    ({ rt, browser } = env);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await rt?.close();
+    await env?.close();
   });
 
   /** The names of the spaces shared with an organisation, from the table (GSI1 of share items). */

@@ -4,19 +4,17 @@
 
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { ensureFrontendBuilt } from '../../frontend/scripts/ensure-built';
-import { seedDemoData } from '../../local/seed';
-import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
+import type { TestRuntime } from '../helpers/runtime';
 import {
   browserSuite,
   expectAccessible,
-  launchChromium,
   newSession,
   type Session,
   screenshot,
   settled,
   signIn,
 } from './helpers/browser';
+import { type BrowserRuntime, startBrowserRuntime } from './helpers/browser-runtime';
 
 const { chromiumPath, describeInChromium } = browserSuite('first-day.test.ts');
 
@@ -24,22 +22,19 @@ const { chromiumPath, describeInChromium } = browserSuite('first-day.test.ts');
 const BIG = `${'All of this was pasted at once. '.repeat(3_200)}The end.`;
 
 describeInChromium('first-day problems in Chromium (issue 10)', () => {
+  let env: BrowserRuntime;
   let rt: TestRuntime;
   let browser: Browser;
   let alice: Session;
 
   beforeAll(async () => {
-    await ensureFrontendBuilt();
-    rt = await startTestRuntime();
-    await seedDemoData(rt.table);
-    browser = await launchChromium(chromiumPath!);
-    alice = await newSession(browser);
-    await signIn(alice.page, rt.url, 'alice');
+    env = await startBrowserRuntime(chromiumPath!);
+    ({ rt, browser } = env);
+    alice = await env.signedIn('alice');
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await rt?.close();
+    await env?.close();
   });
 
   /** Counts the write requests a page sends to an API path. */

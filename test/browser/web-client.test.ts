@@ -4,19 +4,17 @@
 
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { ensureFrontendBuilt } from '../../frontend/scripts/ensure-built';
-import { seedDemoData } from '../../local/seed';
-import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
+import type { TestRuntime } from '../helpers/runtime';
 import {
   browserSuite,
   expectAccessible,
-  launchChromium,
   newSession,
   type Session,
   screenshot,
   settled,
   signIn,
 } from './helpers/browser';
+import { type BrowserRuntime, startBrowserRuntime } from './helpers/browser-runtime';
 
 const { chromiumPath, describeInChromium } = browserSuite('web-client.test.ts');
 
@@ -37,23 +35,20 @@ const HOSTILE_BODY = [
 const TITLE = 'Hostile payload, rendered inert';
 
 describeInChromium('web client in Chromium', () => {
+  let env: BrowserRuntime;
   let rt: TestRuntime;
   let browser: Browser;
   let alice: Session;
   let postUrl = '';
 
   beforeAll(async () => {
-    await ensureFrontendBuilt();
-    rt = await startTestRuntime();
-    await seedDemoData(rt.table);
-    await rt.drain(); // the home feed is derived from the table stream
-    browser = await launchChromium(chromiumPath!);
+    env = await startBrowserRuntime(chromiumPath!);
+    ({ rt, browser } = env);
     alice = await newSession(browser);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await rt?.close();
+    await env?.close();
   });
 
   /** Nothing in the page may carry an inline event handler, a script from content, or a javascript: URL. */
