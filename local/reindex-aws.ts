@@ -38,8 +38,10 @@ export async function reindexAws() {
     await rebuildDocuments(
       scanIndexableItems(client, tableName),
       async (documents) => void (await writer.upsert(documents)),
-      (progress) =>
-        progress.phase === 'scan' ? scan.update(progress.done) : bar.update(progress.done, progress.total),
+      {
+        onProgress: (progress) =>
+          progress.phase === 'scan' ? scan.update(progress.done) : bar.update(progress.done, progress.total),
+      },
     );
     const outcome = await index.finishReindex(writer);
     bar.finish(

@@ -34,11 +34,7 @@ import { createMailDelivery } from '../functions/domain/mail/mail-delivery';
 import type { MailSettings } from '../functions/domain/mail/mail-port';
 import type { SamlMetadataCheck } from '../functions/domain/orgs/identity-provider-registry';
 import { backfillDirectory, directoryBackfilled } from '../functions/domain/people/directory-backfill';
-import {
-  type ReindexProgress,
-  rebuildDocuments,
-  scanIndexableItems,
-} from '../functions/domain/search/reindex';
+import type { ReindexProgress } from '../functions/domain/search/reindex';
 import { createCoreServices } from '../functions/domain/services';
 import { backfillPageTree, pageTreeBackfilled } from '../functions/domain/wiki/page-tree-backfill';
 import { OutboxMailer } from '../functions/mail/outbox-mailer';
@@ -76,6 +72,7 @@ import { createEventSocket, EVENT_SOCKET_PATH, NotificationHub } from './live/ev
 import { serveOutbox } from './outbox-page';
 import { encodeBackup } from './portability/backup-file';
 import { LocalQueue } from './queue/local-queue';
+import { rebuildSearchIndex } from './search-rebuild';
 import { loadSnapshot, saveSnapshot, snapshotPath } from './search-snapshot';
 import { demoDataLoaded } from './seed';
 import { holdServerLock } from './server-lock';
@@ -137,6 +134,8 @@ export interface LocalRuntime {
   dynamodbEndpoint: string;
   table: Table;
   front: DynamoDbFront;
+  /** dynalite in this process, behind the front: its calls counted whoever made them (a rebuild scans it directly). */
+  dynalite: InProcessDynalite;
   failures: FailureDestination;
   search: FastSearchIndex;
   searchStart: SearchStart;
@@ -234,6 +233,8 @@ async function start(
     backend,
     stateDirectory: stateDir,
     ttlSweepMs: options.ttlSweepMs,
+    // A sweep scans the table: not while a cold start's rebuild scans it too (started when ready, below).
+    deferTtlSweep: true,
   });
   const dynamodbEndpoint = (await front.listen()).toString();
   opened.push(() => front.close());
@@ -254,6 +255,7 @@ async function start(
     console.warn(
       `Transactions interrupted by a crash: ${settled.completed} completed, ${settled.rolledBack} rolled back`,
     );
+  phase('data folder, dynalite, front, table checks');
   // Data written before the wiki's tree nodes gets them once (one GetItem on every later start).
   const operator = new Table(client, tableName);
   if (!(await pageTreeBackfilled(operator))) {
@@ -269,7 +271,7 @@ async function start(
   for (const partner of PARTNER_IDPS)
     loadOrCreateSigningKey(path.join(dataDir, 'identity'), `idp-${partner.provider}-key.json`);
 
-  phase('data folder, dynalite, front, table checks');
+  phase('backfills (a scan on the first start only), signing keys');
   // 2. The stream, its failure destination and its consumers (event source mappings).
   const stream = front.stream(tableName);
   // The high-water mark: every few seconds while changes come in, and on close.
@@ -325,10 +327,14 @@ async function start(
       console.warn(`Search index: ${reason}; rebuilding it from the table (nothing is lost).`);
     indexedUpTo = stream.latestSequenceNumber;
     initial = new FastSearchIndex();
-    const documents = await rebuildDocuments(scanIndexableItems(client, tableName), (docs) =>
-      initial.upsert(docs),
-    );
-    if (snapshotFile) saveSnapshot(snapshotFile, initial, indexedUpTo);
+    const documents = await rebuildSearchIndex(backend, tableName, initial);
+    if (snapshotFile) {
+      saveSnapshot(snapshotFile, initial, indexedUpTo);
+      // Served from the file just written, as a warm start is: the built index holds every document
+      // as an object (about 1 GiB at 100k items), the loaded one their bytes (about 300 MiB).
+      const saved = loadSnapshot(snapshotFile);
+      if (saved.status === 'loaded') initial = saved.index;
+    }
     searchStart = { mode: 'rebuild', reason, documents, ms: performance.now() - searchClock };
   }
   phase('search index');
@@ -660,6 +666,7 @@ async function start(
     dynamodbEndpoint,
     table,
     front,
+    dynalite: backend,
     failures,
     get search() {
       return liveIndex.current;
@@ -670,11 +677,7 @@ async function start(
     async reindex(onProgress) {
       const startedAt = stream.latestSequenceNumber;
       const fresh = new FastSearchIndex();
-      const count = await rebuildDocuments(
-        scanIndexableItems(client, tableName),
-        (docs) => fresh.upsert(docs),
-        onProgress,
-      );
+      const count = await rebuildSearchIndex(backend, tableName, fresh, onProgress);
       liveIndex.swap(fresh);
       // Changes committed while the scan ran may be missing or stale in the new index: run their records
       // through the indexer again. It re-reads current state, so this converges whatever the order.
@@ -796,6 +799,7 @@ async function start(
         }, digestEvery)
       : undefined;
   digestTimer?.unref();
+  front.startTtlSweep();
   return runtime;
 }
 

@@ -6,8 +6,9 @@
  * The data folder (`.bench/startup-<N>/`) is built once and reused: spaces and published posts from the
  * search benchmark's corpus (bench/search/corpus.ts), written straight into the local table's store
  * (as data older than the stream's 24 h retention would be, so the stream log is empty). Each start is
- * `node --import tsx local/main.ts` (what `npm start` runs once the web client is built), timed from
- * spawn to the ready message; memory is the process's VmRSS at that moment.
+ * `node local/start.mjs` (what `npm start` runs once the web client is built: the runtime's bundle,
+ * built before the first run), timed from spawn to the ready message; memory is the process's VmRSS at
+ * that moment, and its peak (VmHWM).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,10 +19,12 @@ import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { createDocumentClient, type Item } from '../../functions/data/table';
 import { createTableInput } from '../../functions/data/table-definition';
+import { DIRECTORY_MIGRATION } from '../../functions/domain/people/directory-backfill';
 import { postItem } from '../../functions/domain/posts/post';
 import { spaceItem } from '../../functions/domain/spaces/space';
 import { PAGE_TREE_MIGRATION } from '../../functions/domain/wiki/page-tree-backfill';
 import { snapshotPath } from '../../local/search-snapshot';
+import { buildBundle, bundleIsFresh } from '../../local/start.mjs';
 import { generateCorpus, percentile } from '../search/corpus';
 
 const args = process.argv.slice(2);
@@ -104,10 +107,9 @@ async function buildDataFolder() {
     }
   };
   await Promise.all(Array.from({ length: 4 }, worker));
-  // Written after the tree nodes existed: no page tree backfill on the first start.
-  await client.send(
-    new PutCommand({ TableName: TABLE, Item: { ...PAGE_TREE_MIGRATION, type: 'migration' } }),
-  );
+  // Written after the tree nodes and the people directory existed: no backfill (a Scan) on the first start.
+  for (const marker of [PAGE_TREE_MIGRATION, DIRECTORY_MIGRATION])
+    await client.send(new PutCommand({ TableName: TABLE, Item: { ...marker, type: 'migration' } }));
   client.destroy();
   await new Promise<void>((resolve) => store.close(() => resolve()));
   fs.writeFileSync(path.join(dataDir, 'built'), `${rows.length}\n`);
@@ -118,11 +120,12 @@ async function startOnce(): Promise<{
   seconds: number;
   ready: number;
   rssMiB: number;
+  peakMiB: number;
   search: string;
   phases: string;
 }> {
   const began = performance.now();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['local/start.mjs'], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: '0', STARTUP_TIMINGS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -142,11 +145,14 @@ async function startOnce(): Promise<{
     const seconds = (performance.now() - began) / 1000;
     const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
     const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    // The most it held on the way (a cold start's rebuild peaks before ready).
+    const peakKiB = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
     return {
       seconds,
       // What the ready message says: from the entry point's first line (modules loaded) to ready.
       ready: Number(/ready in ([\d.]+) s/.exec(output)?.[1] ?? Number.NaN),
       rssMiB: rssKiB / 1024,
+      peakMiB: peakKiB / 1024,
       search: /Search index: .*/.exec(output)?.[0] ?? '',
       // Where the time went, in-process (main.ts prints it with STARTUP_TIMINGS=1).
       phases: /Start-up: .*/.exec(output)?.[0] ?? '',
@@ -158,12 +164,22 @@ async function startOnce(): Promise<{
 }
 
 await buildDataFolder();
+// As `npm start` would have before: the runtime's bundle is current (its build is not a start's cost).
+if (!bundleIsFresh()) await buildBundle();
 const snapshot = snapshotPath(path.join(dataDir, 'stream'), TABLE);
-const results: { kind: string; seconds: number[]; ready: number[]; rss: number[]; search: string }[] = [];
+const results: {
+  kind: string;
+  seconds: number[];
+  ready: number[];
+  rss: number[];
+  peak: number[];
+  search: string;
+}[] = [];
 for (const kind of ['cold (rebuild from a table scan)', 'warm (snapshot + stream catch-up)']) {
   const seconds: number[] = [];
   const ready: number[] = [];
   const rss: number[] = [];
+  const peak: number[] = [];
   let search = '';
   const count = kind.startsWith('cold') ? coldRuns : runs;
   if (count === 0) continue;
@@ -173,23 +189,24 @@ for (const kind of ['cold (rebuild from a table scan)', 'warm (snapshot + stream
     const outcome = await startOnce();
     const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
     console.log(
-      `${kind}: ${outcome.seconds.toFixed(2)} s, ${outcome.rssMiB.toFixed(0)} MiB, load ${load} — ${outcome.search}\n  ${outcome.phases}`,
+      `${kind}: ${outcome.seconds.toFixed(2)} s, ${outcome.rssMiB.toFixed(0)} MiB (peak ${outcome.peakMiB.toFixed(0)}), load ${load} — ${outcome.search}\n  ${outcome.phases}`,
     );
     seconds.push(outcome.seconds);
     ready.push(outcome.ready);
     rss.push(outcome.rssMiB);
+    peak.push(outcome.peakMiB);
     search = outcome.search;
   }
-  results.push({ kind, seconds, ready, rss, search });
+  results.push({ kind, seconds, ready, rss, peak, search });
 }
-const snapshotMiB = fs.statSync(snapshot).size / 2 ** 20;
+const snapshotMiB = fs.existsSync(snapshot) ? fs.statSync(snapshot).size / 2 ** 20 : 0;
 console.log(
   `\nnpm start at ${items} items (snapshot file ${snapshotMiB.toFixed(0)} MiB), ${coldRuns} cold and ${runs} warm runs:`,
 );
 console.log(
-  '| start | spawn → ready p50 | p95 | "ready in" (after module load) p50 | resident memory p50 |\n| --- | --- | --- | --- | --- |',
+  '| start | spawn → ready p50 | p95 | "ready in" (after module load) p50 | resident memory at ready p50 | peak p50 |\n| --- | --- | --- | --- | --- | --- |',
 );
 for (const r of results)
   console.log(
-    `| ${r.kind} | ${percentile(r.seconds, 50).toFixed(2)} s | ${percentile(r.seconds, 95).toFixed(2)} s | ${percentile(r.ready, 50).toFixed(2)} s | ${percentile(r.rss, 50).toFixed(0)} MiB |`,
+    `| ${r.kind} | ${percentile(r.seconds, 50).toFixed(2)} s | ${percentile(r.seconds, 95).toFixed(2)} s | ${percentile(r.ready, 50).toFixed(2)} s | ${percentile(r.rss, 50).toFixed(0)} MiB | ${percentile(r.peak, 50).toFixed(0)} MiB |`,
   );

@@ -126,6 +126,8 @@ export class InProcessDynalite implements Backend {
   /** Bumped by every table-level operation: a description read before it is not cached after. */
   private generation = 0;
   private server?: http.Server;
+  /** Calls by operation, whoever made them (the front, or an operator's read such as a rebuild's Scan). */
+  readonly calls = new Map<string, number>();
 
   constructor(options: InProcessDynaliteOptions = {}) {
     this.store = dynaliteModules().db.create({ ...options });
@@ -171,6 +173,7 @@ export class InProcessDynalite implements Backend {
   call<T = Record<string, unknown>>(operation: string, input: unknown): Promise<T> {
     const modules = dynaliteModules();
     const entry = modules.actions.get(operation);
+    this.calls.set(operation, (this.calls.get(operation) ?? 0) + 1);
     if (!entry) return Promise.reject(wireError(400, 'com.amazon.coral.service#UnknownOperationException'));
     let data: any;
     try {

@@ -22,6 +22,13 @@ import { isShadow, plain, Transactions } from './transactions';
 import { type AttributeMap, errorBody, fail, ok, type RawResponse, WireError } from './wire';
 import { KeyLocks } from './write-lock';
 
+/**
+ * A TTL sweep scans the whole table (about 5 s of CPU at 100k items): the next starts only when the last
+ * is done, and after a pause of at least this many times its duration — at most ~5% of the time sweeping.
+ * Sweeps once ran every 5 s whether or not the last had finished, and at 100k items they piled up.
+ */
+export const TTL_SWEEP_PAUSE_FACTOR = 20;
+
 const SINGLE_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
 const WRITES = new Set([...SINGLE_WRITES, 'BatchWriteItem', 'TransactWriteItems']);
 
@@ -37,8 +44,14 @@ export interface DynamoDbFrontOptions {
   region?: string;
   /** Directory for stream logs and TTL settings; omit to keep them in memory. */
   stateDirectory?: string;
-  /** How often expired TTL items are deleted (AWS does it within days; locally within seconds). */
+  /**
+   * How long between TTL sweeps (AWS deletes expired items within days; locally within seconds on a
+   * small table). A sweep scans the whole table, so the pause after one is at least
+   * TTL_SWEEP_PAUSE_FACTOR times what it took: on a large table the sweep stays a small share of the CPU.
+   */
   ttlSweepMs?: number;
+  /** The TTL sweep waits for `startTtlSweep()` instead of starting with `listen()` (the runtime: after ready). */
+  deferTtlSweep?: boolean;
   /** Tests only: called at each point between a transaction's writes (transactions.ts). */
   transactionStep?: (point: string) => void;
 }
@@ -55,6 +68,8 @@ export class DynamoDbFront {
   private readonly backend: Backend;
   private server?: http.Server;
   private sweepTimer?: NodeJS.Timeout;
+  private sweeping = false;
+  private closed = false;
   endpoint?: URL;
   /**
    * Requests received, by operation (GetItem, Query, TransactWriteItems, …): what benchmarks and tests
@@ -96,16 +111,30 @@ export class DynamoDbFront {
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     const { port: bound } = this.server.address() as AddressInfo;
     this.endpoint = new URL(`http://127.0.0.1:${bound}`);
-    this.sweepTimer = setInterval(
-      () => void this.sweepExpired().catch(() => undefined),
-      this.options.ttlSweepMs ?? 5000,
-    );
-    this.sweepTimer.unref();
+    if (!this.options.deferTtlSweep) this.startTtlSweep();
     return this.endpoint;
   }
 
+  /** Starts the periodic TTL sweep (once; `listen()` does it unless `deferTtlSweep`). */
+  startTtlSweep() {
+    if (this.sweeping || this.closed) return;
+    this.sweeping = true;
+    const every = this.options.ttlSweepMs ?? 5000;
+    const schedule = (delay: number) => {
+      if (this.closed) return;
+      this.sweepTimer = setTimeout(async () => {
+        const began = performance.now();
+        await this.sweepExpired().catch(() => undefined);
+        schedule(Math.max(every, TTL_SWEEP_PAUSE_FACTOR * (performance.now() - began)));
+      }, delay);
+      this.sweepTimer.unref();
+    };
+    schedule(every);
+  }
+
   async close(): Promise<void> {
-    clearInterval(this.sweepTimer);
+    this.closed = true;
+    clearTimeout(this.sweepTimer);
     for (const stream of this.streams.values()) stream.close();
     await new Promise<void>((resolve) => {
       this.server?.closeAllConnections?.();
@@ -427,12 +456,16 @@ export class DynamoDbFront {
     let deleted = 0;
     for (const [table, attribute] of this.ttlAttributes) {
       let startKey: AttributeMap | undefined;
+      // Only the keys and the expiry come back: the sweep reads every item, and keeps none.
+      const { keyNames } = await this.tableInfo(table);
+      const names = Object.fromEntries(keyNames.map((name, i) => [`#k${i}`, name]));
       do {
         // A Scan is right here: this is the TTL service's background sweep, not a request path.
         const page: any = await this.backend.call('Scan', {
           TableName: table,
           FilterExpression: '#ttl < :now',
-          ExpressionAttributeNames: { '#ttl': attribute },
+          ProjectionExpression: [...Object.keys(names), '#ttl'].join(', '),
+          ExpressionAttributeNames: { '#ttl': attribute, ...names },
           ExpressionAttributeValues: { ':now': { N: String(now) } },
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         });

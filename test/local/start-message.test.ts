@@ -10,9 +10,9 @@ import { DEMO_ACCOUNTS } from '../../local/identity/demo-accounts';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'commonplace-start-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-/** Starts local/main.ts --seed, waits for its ready message, stops it, returns what it printed. */
+/** Starts what `npm start` runs (local/start.mjs: the runtime's bundle), waits for its ready message, stops it. */
 async function start(): Promise<string> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--seed'], {
+  const child: ChildProcess = spawn(process.execPath, ['local/start.mjs', '--seed'], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
