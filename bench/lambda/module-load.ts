@@ -2,8 +2,8 @@
  * `npm run bench:load`: module load time of each Lambda bundle against the AWS SDK's floor (DESIGN
  * budget: ≤ 1.5×), a handler doing one GetItem through lib-dynamodb (sdk-floor.ts), and an empty one.
  * Bundles exactly as the stack does (lib/constructs/lambda-bundle.ts), then starts `node` on each many
- * times, interleaved, and compares medians. Only the import is timed (inside the child process), not
- * node's own start-up. ROUNDS (default 15) sets the number of samples per bundle. The bundles are
+ * times, interleaved (each round in a new order), and compares medians. Only the import is timed
+ * (inside the child process), not node's own start-up. ROUNDS (default 15) sets the number of samples per bundle. The bundles are
  * every entry of lib/lambda-entries.ts: the API modules, the stream and queue consumers, the digest
  * job, the Cognito trigger, SCIM and the search security custom resource.
  *
@@ -16,8 +16,10 @@
  * answer, minus the network to DynamoDB (the local table answers in ~1–2 ms); a module makes more
  * DynamoDB calls than the floor's one, which is part of its cost.
  *
- * BEFORE=<folder of another checkout> also bundles that checkout's API modules and measures them in the
- * same interleaved rounds (`spaces (before)`), for a before/after comparison in one run.
+ * BEFORE=<folder of another checkout> also bundles that checkout's API modules and its SDK floor, each
+ * with that checkout's own bundler (lib/constructs/lambda-bundle.ts), and measures them in the same
+ * interleaved rounds (`spaces (before)`, `sdk floor (before)`), for a before/after comparison in one run.
+ * The ratios of the "before" rows are to this checkout's floor, as every row's.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,7 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { decodeJwt } from 'jose';
-import { bundleLambda } from '../../lib/constructs/lambda-bundle';
+import { bundleLambda, filesLoadedAtStart } from '../../lib/constructs/lambda-bundle';
 import { lambdaEntries } from '../../lib/lambda-entries';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 15);
@@ -64,12 +66,25 @@ for (const [name, entry] of Object.entries(entries)) {
   bundles[name] = path.join(outdir, 'index.mjs');
 }
 const before = process.env.BEFORE ? path.resolve(process.env.BEFORE) : undefined;
-if (before)
-  for (const name of API_MODULES.filter((name) => !only || only.includes(name))) {
-    const outdir = path.join(dir, `${name}-before`);
-    bundleLambda(path.join(before, `functions/api/lambdas/${name}.ts`), before, outdir);
+if (before) {
+  const bundler = (await import(path.join(before, 'lib/constructs/lambda-bundle.ts'))) as {
+    bundleLambda: typeof bundleLambda;
+  };
+  const beforeEntries: Record<string, string> = {
+    'sdk floor': path.join(before, 'bench/lambda/sdk-floor.ts'),
+    ...Object.fromEntries(
+      API_MODULES.filter((name) => !only || only.includes(name)).map((name) => [
+        name,
+        path.join(before, `functions/api/lambdas/${name}.ts`),
+      ]),
+    ),
+  };
+  for (const [name, entry] of Object.entries(beforeEntries)) {
+    const outdir = path.join(dir, `${name.replace(/\W+/g, '-')}-before`);
+    bundler.bundleLambda(entry, before, outdir);
     bundles[`${name} (before)`] = path.join(outdir, 'index.mjs');
   }
+}
 
 // The table the first requests read: the local runtime with the demo data; alice signed in once.
 process.env.LOG_LEVEL ??= 'WARN'; // before the runtime's logger is loaded
@@ -168,7 +183,7 @@ const httpApiEvent = (rawPath: string) => {
   };
 };
 const firstEvent = (name: string): unknown => {
-  if (name === 'sdk floor') return { id: 'bench-floor-no-such-item' };
+  if (name.startsWith('sdk floor')) return { id: 'bench-floor-no-such-item' };
   const module = name.replace(/ \(before\)$/, '');
   return FIRST_REQUESTS[module] ? httpApiEvent(FIRST_REQUESTS[module]) : undefined;
 };
@@ -230,8 +245,21 @@ const probe = async (file: string, event: unknown): Promise<Sample> => {
 const failures = new Map<string, string>();
 const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(bundles).map((name) => [name, []]));
 const loadBefore = fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
-for (let round = 0; round < ROUNDS; round++)
-  for (const [name, file] of Object.entries(bundles)) samples[name].push(await probe(file, firstEvent(name)));
+// Each round takes the bundles in a new order (a fixed seed, so runs are alike): a bundle measured always
+// right after the same other one, or always first, would carry that position's bias into its median.
+let seed = 9;
+const random = () => {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31;
+  return seed / 2 ** 31;
+};
+for (let round = 0; round < ROUNDS; round++) {
+  const order = Object.keys(bundles);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  for (const name of order) samples[name].push(await probe(bundles[name], firstEvent(name)));
+}
 const wall = Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, s.map((x) => x.wall)]));
 const cpu = Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, s.map((x) => x.cpu)]));
 await runtime.close();
@@ -244,37 +272,29 @@ console.log(
   `Module load, medians of ${ROUNDS} interleaved cold imports (load ${loadBefore} → ${loadAfter}). Wall time is` +
     ' the budget; CPU time (user + system) is less disturbed by other work on the machine.\n',
 );
-console.log('| bundle | loaded at start | wall | × SDK floor | CPU | × SDK floor | budget ≤ 1.5× (wall) |');
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
+console.log(
+  '| bundle | loaded at start | files at start | wall | × SDK floor | CPU | × SDK floor | budget ≤ 1.5× (wall) |',
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 let over = 0;
 for (const name of Object.keys(bundles)) {
   const [w, c] = [median(wall[name]), median(cpu[name])];
   const ratio = w / floorWall;
-  const isLambda = name !== 'empty' && name !== 'sdk floor';
-  if (isLambda && ratio > BUDGET) over++;
+  const isLambda = name !== 'empty' && !name.startsWith('sdk floor');
+  if (isLambda && ratio > BUDGET && !name.endsWith('(before)')) over++;
   const verdict = isLambda ? (ratio <= BUDGET ? '✓' : '✗') : '';
+  const startup = loadedAtStart(bundles[name]);
   console.log(
-    `| ${name} | ${(startupBytes(bundles[name]) / 1024).toFixed(0)} KiB | ${w.toFixed(1)} ms | ${ratio.toFixed(2)}× | ${c.toFixed(1)} ms | ${(c / floorCpu).toFixed(2)}× | ${verdict} |`,
+    `| ${name} | ${(startup.bytes / 1024).toFixed(0)} KiB | ${startup.files} | ${w.toFixed(1)} ms | ${ratio.toFixed(2)}× | ${c.toFixed(1)} ms | ${(c / floorCpu).toFixed(2)}× | ${verdict} |`,
   );
 }
 fs.rmSync(dir, { recursive: true, force: true });
 
-/** Bytes of index.mjs and the chunks it imports statically: what a cold start reads and compiles. */
-function startupBytes(indexFile: string): number {
-  const outdir = path.dirname(indexFile);
-  const meta = JSON.parse(fs.readFileSync(path.join(outdir, 'index.meta.json'), 'utf8')) as {
-    outputs: Record<string, { bytes: number; imports: { path: string; kind: string }[] }>;
-  };
-  const index = Object.keys(meta.outputs).find((file) => file.endsWith('index.mjs'))!;
-  const seen = new Set<string>();
-  for (const pending = [index]; pending.length; ) {
-    const file = pending.pop()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    for (const imported of meta.outputs[file].imports)
-      if (imported.kind === 'import-statement' && meta.outputs[imported.path]) pending.push(imported.path);
-  }
-  return [...seen].reduce((sum, file) => sum + meta.outputs[file].bytes, 0);
+/** index.mjs and the chunks it imports statically (what a cold start reads and compiles): bytes, files. */
+function loadedAtStart(indexFile: string): { bytes: number; files: number } {
+  const meta = JSON.parse(fs.readFileSync(path.join(path.dirname(indexFile), 'index.meta.json'), 'utf8'));
+  const files = filesLoadedAtStart(meta);
+  return { bytes: files.reduce((sum, file) => sum + meta.outputs[file].bytes, 0), files: files.length };
 }
 if (over) console.log(`\n${over} bundle(s) over the budget`);
 
@@ -296,8 +316,9 @@ for (const name of Object.keys(bundles)) {
   const c = median(withFirst.map((s) => s.firstCpu!));
   const alone = median(withFirst.map((s) => s.firstWall! - s.wall));
   const statuses = [...new Set(withFirst.map((s) => s.status))].join(', ');
-  const request =
-    name === 'sdk floor' ? 'GetItem' : `GET ${FIRST_REQUESTS[name.replace(/ \(before\)$/, '')]}`;
+  const request = name.startsWith('sdk floor')
+    ? 'GetItem'
+    : `GET ${FIRST_REQUESTS[name.replace(/ \(before\)$/, '')]}`;
   console.log(
     `| ${name} | ${request} | ${w.toFixed(1)} ms | ${(w / floorFirst).toFixed(2)}× | ${c.toFixed(1)} ms | ${(c / floorFirstCpu).toFixed(2)}× | ${alone.toFixed(1)} ms | ${statuses} |`,
   );

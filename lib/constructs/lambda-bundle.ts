@@ -1,18 +1,22 @@
 /**
  * How every Lambda is bundled, in one place: esbuild (installed locally, never Docker) turns an entry
  * into a minified ES module for Node 22 with the AWS SDK v3 clients inside, split into chunks so that
- * what is loaded with `import()` (the Markdown renderer on a write, the SDK's own lazy parts) is not
- * even parsed at cold start. Source maps sit beside the code for an operator to map stack traces; they
- * are not enabled at run time (`--enable-source-maps` costs ~25% of module load, docs/performance.md).
- * `index.meta.json` says where each output byte comes from (the bundle-size test reads it).
+ * what is loaded with `import()` (route groups, the Markdown renderer on a write, the SDK's own lazy
+ * parts) is not even parsed at cold start, while everything a cold start does load sits in one chunk
+ * (lambda-build.mjs: a few ES module files instead of up to 19). Source maps sit beside the code for an
+ * operator to map stack traces; they are not enabled at run time (`--enable-source-maps` costs ~25% of
+ * module load, docs/performance.md). `index.meta.json` says where each output byte comes from (the
+ * bundle-size test reads it).
  *
  * The stack (service-function.ts), `npm run bench:load` and the bundle test all build through this.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type BuildOptions, buildSync } from 'esbuild';
 
 /**
@@ -97,13 +101,41 @@ function lambdaBundleOptions(projectRoot: string): BuildOptions {
 
 /** Bundles `entry` into `outdir`: `index.mjs` (exports `handler`), its chunks, source maps, metafile. */
 export function bundleLambda(entry: string, projectRoot: string, outdir: string): void {
-  const result = buildSync({
+  const options: BuildOptions = {
     ...lambdaBundleOptions(projectRoot),
     entryPoints: { index: entry },
     outdir,
     sourcemap: true,
     sourcesContent: false,
     metafile: true,
+  };
+  // esbuild runs in a child process: its plugin API is asynchronous, the CDK's local bundling is not.
+  execFileSync(process.execPath, [BUILD_SCRIPT], {
+    input: JSON.stringify({ options, entry, metafile: join(outdir, 'index.meta.json') }),
+    cwd: projectRoot,
+    stdio: ['pipe', 'inherit', 'inherit'],
   });
-  writeFileSync(join(outdir, 'index.meta.json'), JSON.stringify(result.metafile));
+}
+
+const BUILD_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'lambda-build.mjs');
+
+/**
+ * The output files a cold start loads, from a bundle's metafile: `index.mjs` and the chunks it imports
+ * statically, transitively (what `import()` loads comes later, on first use).
+ */
+export function filesLoadedAtStart(metafile: {
+  outputs: Record<string, { imports: readonly { path: string; kind: string }[] }>;
+}): string[] {
+  const index = Object.keys(metafile.outputs).find((file) => file.endsWith('index.mjs'));
+  if (!index) throw new Error('The metafile has no index.mjs');
+  const atStart = new Set<string>();
+  for (const pending = [index]; pending.length; ) {
+    const file = pending.pop()!;
+    if (atStart.has(file)) continue;
+    atStart.add(file);
+    for (const imported of metafile.outputs[file].imports)
+      if (imported.kind === 'import-statement' && metafile.outputs[imported.path])
+        pending.push(imported.path);
+  }
+  return [...atStart];
 }

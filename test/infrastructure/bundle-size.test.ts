@@ -5,7 +5,8 @@
  *
  * The budget that matters is time (module load ≤ 1.5× the SDK's floor, `npm run bench:load`); time is
  * not asserted in tests on these shared machines. What can be counted is: each bundle's start-up bytes
- * without the SDK are held at what the module split reached (a ratchet, so they cannot creep back), no
+ * without the SDK are held at what the module split reached (a ratchet, so they cannot creep back), so
+ * is the number of ES module files it loads at start, no
  * bundle carries the default credential chain or a token library, reads never load the Markdown
  * renderer, only the search module and the indexer carry the OpenSearch transport, and the deployed
  * artifacts answer API Gateway events against the local runtime's table.
@@ -18,6 +19,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt } from 'jose';
 import { openApiDocument } from '../../functions/api/openapi-document';
+import { filesLoadedAtStart } from '../../lib/constructs/lambda-bundle';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
 import { type Synthesized, synthesize } from './synthesize';
 
@@ -95,6 +97,16 @@ const BUDGETS: { prefix: string; name: string; bytes: number }[] = [
   { prefix: 'ScimHandler', name: 'scim', bytes: 80 * KiB },
 ];
 
+/**
+ * ES module files each Lambda loads at cold start: index.mjs and the chunks it imports statically. Each
+ * costs Node a resolve, read, parse and link, ~1–1.5 ms of module load here (docs/performance.md).
+ * lib/constructs/lambda-build.mjs keeps all start code in one chunk, so every bundle loads index.mjs
+ * (which re-exports the handler) and that chunk; the custom resource, with no `import()`, one file.
+ * Before, esbuild's code splitting gave the API modules 11–19 (spaces 19, profiles 16, posts 14).
+ */
+const START_FILES = 2;
+const START_FILES_OF: Record<string, number> = { 'search-security-config': 1 };
+
 /** The SDK's share of any bundle's start-up may not exceed this (the floor's, plus headroom). */
 const SDK_CAP = 220 * KiB;
 const SDK_MODULE =
@@ -131,6 +143,8 @@ interface Bundle {
   startup: [string, number][];
   /** Modules in chunks loaded with import(), on first use. */
   lazy: [string, number][];
+  /** ES module files loaded at cold start. */
+  files: number;
 }
 
 type Metafile = {
@@ -141,17 +155,13 @@ type Metafile = {
 };
 
 /** Splits a bundle's modules into those loaded at start and those loaded on first use (metafile). */
-function bundledModules(dir: string): { startup: [string, number][]; lazy: [string, number][] } {
+function bundledModules(dir: string): {
+  startup: [string, number][];
+  lazy: [string, number][];
+  files: number;
+} {
   const meta = JSON.parse(readFileSync(join(dir, 'index.meta.json'), 'utf8')) as Metafile;
-  const index = Object.keys(meta.outputs).find((file) => file.endsWith('index.mjs'))!;
-  const atStart = new Set<string>();
-  for (const pending = [index]; pending.length; ) {
-    const file = pending.pop()!;
-    if (atStart.has(file)) continue;
-    atStart.add(file);
-    for (const imported of meta.outputs[file].imports)
-      if (imported.kind === 'import-statement' && meta.outputs[imported.path]) pending.push(imported.path);
-  }
+  const atStart = new Set(filesLoadedAtStart(meta));
   const modulesOf = (files: string[]) =>
     files.flatMap((file) =>
       Object.entries(meta.outputs[file].inputs)
@@ -162,6 +172,7 @@ function bundledModules(dir: string): { startup: [string, number][]; lazy: [stri
   return {
     startup: modulesOf(files.filter((file) => atStart.has(file))),
     lazy: modulesOf(files.filter((file) => !atStart.has(file))),
+    files: atStart.size,
   };
 }
 
@@ -194,13 +205,14 @@ beforeAll(() => {
       if (!budget) throw new Error(`No bundle budget for ${logicalId}`);
       const hash = fn.Properties.Code.S3Key.replace(/\.zip$/, '');
       const dir = join(synth.outdir, manifest.files[hash].source.path);
-      const { startup, lazy } = bundledModules(dir);
+      const { startup, lazy, files } = bundledModules(dir);
       return {
         logicalId,
         budget,
         dir,
         startup,
         lazy,
+        files,
         bytes: sum(startup),
         sdkBytes: sum(startup.filter(([input]) => SDK_MODULE.test(input))),
       };
@@ -209,7 +221,7 @@ beforeAll(() => {
     `Lambda bundles, loaded at cold start:\n${bundles
       .map(
         (b) =>
-          `  ${b.logicalId}: ${(b.bytes / KiB).toFixed(1)} KiB in all; without the AWS SDK ${((b.bytes - b.sdkBytes) / KiB).toFixed(1)} KiB of ${(b.budget.bytes / KiB).toFixed(0)} KiB; on first use ${(sum(b.lazy) / KiB).toFixed(1)} KiB`,
+          `  ${b.logicalId}: ${(b.bytes / KiB).toFixed(1)} KiB in ${b.files} files in all; without the AWS SDK ${((b.bytes - b.sdkBytes) / KiB).toFixed(1)} KiB of ${(b.budget.bytes / KiB).toFixed(0)} KiB; on first use ${(sum(b.lazy) / KiB).toFixed(1)} KiB`,
       )
       .join('\n')}`,
   );
@@ -288,6 +300,13 @@ describe('Lambda bundles', () => {
     expect(over).toEqual([]);
   });
 
+  it('load their start code as a few ES module files (index.mjs and one chunk), not one per set of importers', () => {
+    const loaded = Object.fromEntries(bundles.map((b) => [b.budget.name, b.files]));
+    expect(loaded).toEqual(
+      Object.fromEntries(BUDGETS.map((b) => [b.name, START_FILES_OF[b.name] ?? START_FILES])),
+    );
+  });
+
   it("leave out the SDK's default credential chain, which cannot apply inside Lambda", () => {
     const carried = bundles.flatMap((b) =>
       [...b.startup, ...b.lazy]
@@ -303,6 +322,36 @@ describe('Lambda bundles', () => {
         ),
       ).toBe(true);
   });
+
+  it('load in node and export a handler, every one (no start chunk awaits an import() of its own)', async () => {
+    // All in one process, one after another; a start chunk awaiting an import() of a lazy chunk that
+    // imports it back would never settle, and node would exit with the import unfinished.
+    const script = `const loaded = {};
+      for (const [name, file] of Object.entries(JSON.parse(process.env.BUNDLES)))
+        loaded[name] = typeof (await import(file)).handler;
+      process.stdout.write('\\nLOADED ' + JSON.stringify(loaded));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      env: {
+        PATH: process.env.PATH,
+        BUNDLES: JSON.stringify(
+          Object.fromEntries(bundles.map((b) => [b.budget.name, join(b.dir, 'index.mjs')])),
+        ),
+        // What the functions read at load (lib/ sets them in AWS); no network is touched.
+        TABLE_NAME: 'commonplace',
+        AWS_REGION: 'eu-west-1',
+        FANOUT_PAGES_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/fanout-pages',
+        BOOKMARK_IMPORT_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/bookmark-imports',
+        FILES_BUCKET: 'commonplace-files',
+        FILES_DOWNLOAD_DOMAIN: 'files.example.net',
+        SEARCH_ENDPOINT: 'https://search.invalid',
+        EMPLOYEE_IDENTITY_PROVIDERS: '',
+        LOG_LEVEL: 'ERROR',
+      },
+      timeout: 60_000,
+    });
+    const loaded = JSON.parse(stdout.slice(stdout.lastIndexOf('\nLOADED ') + '\nLOADED '.length));
+    expect(loaded).toEqual(Object.fromEntries(bundles.map((b) => [b.budget.name, 'function'])));
+  }, 90_000);
 
   it('are ES modules with source maps beside them', () => {
     for (const bundle of bundles) {
