@@ -18,6 +18,7 @@ import type { ApiDependencies } from '../functions/api/dependencies';
 import { bearerTokenAuthenticator } from '../functions/api/middleware/authenticate';
 import { PROBLEM_BASE } from '../functions/api/problem';
 import { LocalBlobStore } from '../functions/blobs/local-blob-store';
+import { CoalescingTable } from '../functions/data/coalescing-table';
 import { keys } from '../functions/data/keys';
 import { createDocumentClient, Table } from '../functions/data/table';
 import { createTableInput, TABLE_DEFINITION } from '../functions/data/table-definition';
@@ -338,7 +339,9 @@ async function start(
   }
   phase('search index');
   const liveIndex = new SwappableSearchIndex(initial);
-  const indexer = createIndexer({ table, index: liveIndex });
+  // The consumers read through their own Tables, which send the reads of a batch's records together
+  // (coalescing-table.ts), and are not counted as the API's round trips.
+  const indexer = createIndexer({ table: new CoalescingTable(client, tableName), index: liveIndex });
   const indexChanges = createStreamHandler(indexer);
   addConsumer(
     {
@@ -379,7 +382,10 @@ async function start(
   // and tell the live hub of each inbox item written.
   const live = new NotificationHub();
   const queues = new Map<string, LocalQueue>();
-  const fanoutTables = { stream: new Table(client, tableName), pages: new Table(client, tableName) };
+  const fanoutTables = {
+    stream: new CoalescingTable(client, tableName),
+    pages: new CoalescingTable(client, tableName),
+  };
   const pageWriter = createFanout({
     table: fanoutTables.pages,
     mail: createMailDelivery(fanoutTables.pages, mail),

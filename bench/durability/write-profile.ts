@@ -160,13 +160,18 @@ try {
     }),
   });
   comments = result.latencies.get('comment')?.length ?? 0;
-  // The consumers' share: wait until the process is idle again (CPU flat for a second).
-  let last = cpuMs(server.pid);
+  // The consumers' share: wait until every stream consumer has handled every record (GET /api/health
+  // reports how far behind each is). Waiting for the CPU to go flat instead never ended under the
+  // profiler (its own sampling kept the process above any small threshold), and counted minutes of
+  // idle time into the comments' CPU.
+  const settleBy = Date.now() + 300_000;
   for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const now = cpuMs(server.pid);
-    if (now - last < 30) break;
-    last = now;
+    const health = (await (await fetch(`${server.url}/api/health`)).json()) as {
+      stream?: { consumers?: { behind: number }[] };
+    };
+    const behind = (health.stream?.consumers ?? []).reduce((sum, consumer) => sum + consumer.behind, 0);
+    if (behind === 0 || Date.now() > settleBy) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
   cpu = cpuMs(server.pid) - cpuBefore;
   window[1] = monotonicMicros();

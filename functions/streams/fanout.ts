@@ -131,13 +131,17 @@ export function createFanout({
   async function autoWatches(before: Item | undefined, after: Item | undefined) {
     const watch = autoWatchOf(before, after);
     if (!watch) return;
-    const [settings, post] = await table.getMany([
+    const [settings, post, existing] = await table.getMany([
       keys.subscriptionSettings(watch.userId),
       watch.label === undefined && watch.target.kind === 'post'
         ? keys.post(watch.target.spaceId, watch.target.postId)
         : keys.subscriptionSettings(watch.userId),
+      keys.subscription(watch.userId, watch.target.kind, targetKey(watch.target)),
     ]);
     if (!allows(watchSettingsOf(settings), watch)) return;
+    // A watch or mute is there already (a second comment on the same post): nothing to write. The put
+    // below stays conditional for one written since this read.
+    if (existing) return;
     await putIfAbsent(
       watchItem(watch.userId, watch.target, {
         label: watch.label ?? (post?.type === 'post' ? (post.title as string) : ''),

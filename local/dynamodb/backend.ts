@@ -131,6 +131,7 @@ export class InProcessDynalite implements Backend {
 
   constructor(options: InProcessDynaliteOptions = {}) {
     this.store = dynaliteModules().db.create({ ...options });
+    readsWithoutThreadHop(this.store.db as unknown as LevelReads);
     this.itemStore = Object.create(this.store, {
       getTable: {
         value: (name: string, checkStatus: unknown, cb?: unknown) =>
@@ -251,6 +252,44 @@ export class InProcessDynalite implements Backend {
       else this.store.db.close(done);
     });
   }
+}
+
+interface LevelReads {
+  get(key: string, callback?: (error: Error | null, value?: unknown) => void): Promise<unknown> | undefined;
+  getSync(key: string): unknown;
+  status: string;
+}
+
+/**
+ * dynalite reads every item, index entry and table description with LevelDB's asynchronous `get`: a
+ * hop to libuv's thread pool and back per read, with a snapshot taken on this thread first. For a
+ * read that LevelDB answers from its caches and the page cache (this data set, locally), the hop
+ * costs several times the read: measured, 20–25 % of the CPU per comment under 32 connections
+ * (docs/performance.md). So an open store is read with `getSync` and answered on the next turn, as
+ * the asynchronous read would be; while it opens or once closed, reads go the asynchronous way, which
+ * waits for the open or answers "closed" as dynalite expects. Writes and range reads stay asynchronous.
+ */
+function readsWithoutThreadHop(level: LevelReads) {
+  const queued = level.get.bind(level);
+  level.get = (key, callback) => {
+    // Opening (or closed): the queued read waits for it, or answers as dynalite does when closed.
+    if (level.status !== 'open') return queued(key, callback);
+    let value: unknown;
+    let error: Error | null = null;
+    try {
+      value = level.getSync(key);
+    } catch (caught) {
+      error =
+        (caught as { code?: string }).code === 'LEVEL_DATABASE_NOT_OPEN'
+          ? new Error('Database is closed')
+          : (caught as Error);
+    }
+    if (typeof callback === 'function') {
+      setImmediate(callback, error, value);
+      return undefined;
+    }
+    return error ? Promise.reject(error) : Promise.resolve(value);
+  };
 }
 
 function wireError(status: number, type: string, message?: string): WireError {
