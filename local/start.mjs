@@ -11,9 +11,11 @@
  * below the root (`.build/`), as local/runtime.ts does, so its paths to `frontend/dist` still hold.
  * Stack traces point into the bundle; `NODE_OPTIONS=--enable-source-maps` maps them to the sources.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { webClientIsFresh } from '../frontend/scripts/web-build-freshness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = path.join(root, '.build', 'local-runtime.mjs');
@@ -70,7 +72,21 @@ export async function buildBundle() {
   fs.renameSync(inputsFile + suffix, inputsFile);
 }
 
+/** Builds the web client the runtime serves when it is missing or stale (a Vite build, through tsx). */
+function ensureWebClient() {
+  if (webClientIsFresh()) return;
+  const cli = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const result = spawnSync(process.execPath, [cli, 'frontend/scripts/ensure-built.ts'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  // `npm start` is this file alone: checking the web client here, in plain JavaScript, spares every
+  // start a TypeScript loader's second of start-up when nothing changed.
+  if (!process.argv.includes('--no-web')) ensureWebClient();
   if (!bundleIsFresh()) await buildBundle();
   await import(pathToFileURL(bundle).href);
 }

@@ -6,7 +6,7 @@
  * The data folder (`.bench/startup-<N>/`) is built once and reused: spaces and published posts from the
  * search benchmark's corpus (bench/search/corpus.ts), written straight into the local table's store
  * (as data older than the stream's 24 h retention would be, so the stream log is empty). Each start is
- * `node local/start.mjs` (what `npm start` runs once the web client is built: the runtime's bundle,
+ * `node local/start.mjs` (what `npm start` runs: the web client checked, the runtime's bundle,
  * built before the first run), timed from spawn to the ready message; memory is the process's VmRSS at
  * that moment, and its peak (VmHWM).
  */

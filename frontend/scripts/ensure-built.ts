@@ -9,43 +9,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { distDir, webClientIsFresh as isFresh, manifestPath } from './web-build-freshness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const frontend = path.join(root, 'frontend');
-export const distDir = path.join(frontend, 'dist');
-export const manifestPath = path.join(distDir, '.vite', 'manifest.json');
+
+export { distDir, manifestPath };
+
 const lockDir = path.join(
   os.tmpdir(),
   `commonplace-web-build-${Buffer.from(root).toString('hex').slice(-24)}.lock`,
 );
-
-/** Sources whose change makes the build stale: the client, the shared Markdown renderer, the lock file. */
-function newestSourceMtime(): number {
-  let newest = 0;
-  const visit = (entry: string) => {
-    const stat = fs.statSync(entry);
-    if (stat.isDirectory()) {
-      for (const name of fs.readdirSync(entry)) {
-        if (name === 'dist' || name === 'node_modules' || name.startsWith('.')) continue;
-        visit(path.join(entry, name));
-      }
-    } else newest = Math.max(newest, stat.mtimeMs);
-  };
-  visit(frontend);
-  for (const file of ['functions/domain/content/markdown.ts', 'package-lock.json']) {
-    const full = path.join(root, file);
-    if (fs.existsSync(full)) newest = Math.max(newest, fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function isFresh(): boolean {
-  return (
-    fs.existsSync(manifestPath) &&
-    fs.existsSync(path.join(distDir, 'index.html')) &&
-    fs.statSync(manifestPath).mtimeMs >= newestSourceMtime()
-  );
-}
 
 async function acquireLock(timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

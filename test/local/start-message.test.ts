@@ -10,9 +10,9 @@ import { DEMO_ACCOUNTS } from '../../local/identity/demo-accounts';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'commonplace-start-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-/** Starts what `npm start` runs (local/start.mjs: the runtime's bundle), waits for its ready message, stops it. */
+/** Starts what `npm start` runs (local/start.mjs: the runtime's bundle; `--no-web`: the web client's build is not this test's), waits for its ready message, stops it. */
 async function start(): Promise<string> {
-  const child: ChildProcess = spawn(process.execPath, ['local/start.mjs', '--seed'], {
+  const child: ChildProcess = spawn(process.execPath, ['local/start.mjs', '--seed', '--no-web'], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
