@@ -9,14 +9,11 @@
  * failed request throws once the others are done; the caller (`announce`) logs and counts it and
  * carries on: the inbox items are written already, and the client also polls.
  */
-import { Sha256 } from '@smithy/core/checksum';
-import { HttpRequest } from '@smithy/core/protocols';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { liveChannelOf, liveMessageOf, MAX_EVENTS_PER_PUBLISH } from '../domain/subscriptions/live-channel';
 import type { Notification } from '../domain/subscriptions/notification';
 import type { LiveChannel } from '../streams/live-announce';
+import { SignedPoster } from './signed-post';
 
 /**
  * The environment variable naming the Event API's HTTP domain (set by lib/constructs/live.ts on the two
@@ -53,14 +50,12 @@ interface PublishResult {
 }
 
 export class AppSyncEventsChannel implements LiveChannel {
-  private readonly handler: NodeHttpHandler;
-  private readonly signer: SignatureV4;
-  private readonly protocol: 'http:' | 'https:';
+  private readonly poster: SignedPoster;
   /** Requests that failed since start (logs; tests). */
   failures = 0;
 
   constructor(
-    private readonly httpDomain: string,
+    httpDomain: string,
     options: {
       region: string;
       credentials: AwsCredentialIdentityProvider;
@@ -68,13 +63,12 @@ export class AppSyncEventsChannel implements LiveChannel {
       protocol?: 'http:' | 'https:';
     },
   ) {
-    this.protocol = options.protocol ?? 'https:';
-    this.handler = new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 5_000 });
-    this.signer = new SignatureV4({
+    this.poster = new SignedPoster(new URL(`${options.protocol ?? 'https:'}//${httpDomain}`), {
       service: 'appsync',
       region: options.region,
       credentials: options.credentials,
-      sha256: Sha256,
+      connectionTimeout: 2_000,
+      requestTimeout: 5_000,
     });
   }
 
@@ -99,28 +93,10 @@ export class AppSyncEventsChannel implements LiveChannel {
   }
 
   private async post({ channel, events }: PublishRequest) {
-    const body = JSON.stringify({ channel, events });
-    const request = new HttpRequest({
-      method: 'POST',
-      protocol: this.protocol,
-      hostname: this.httpDomain.split(':')[0],
-      port: this.httpDomain.includes(':') ? Number(this.httpDomain.split(':')[1]) : undefined,
-      path: '/event',
-      headers: {
-        host: this.httpDomain,
-        'content-type': 'application/json',
-        'content-length': String(Buffer.byteLength(body)),
-      },
-      body,
+    const { status, text } = await this.poster.post('/event', JSON.stringify({ channel, events }), {
+      'content-type': 'application/json',
     });
-    const signed = (await this.signer.sign(request)) as HttpRequest;
-    const { response } = await this.handler.handle(signed);
-    const chunks: Buffer[] = [];
-    for await (const chunk of response.body as AsyncIterable<Buffer | string>)
-      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    const text = Buffer.concat(chunks).toString('utf8');
-    if (response.statusCode >= 300)
-      throw new Error(`AppSync Events answered ${response.statusCode}: ${text.slice(0, 200)}`);
+    if (status >= 300) throw new Error(`AppSync Events answered ${status}: ${text.slice(0, 200)}`);
     const result = (text ? JSON.parse(text) : {}) as PublishResult;
     if (result.failed?.length)
       throw new Error(

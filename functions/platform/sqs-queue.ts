@@ -5,11 +5,8 @@
  * `application/x-amz-json-1.0`) is one POST. At most 10 messages per request; entries SQS reports as
  * failed on its side are sent again, a sender fault (too large, malformed) throws.
  */
-import { Sha256 } from '@smithy/core/checksum';
-import { HttpRequest } from '@smithy/core/protocols';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { SignedPoster } from './signed-post';
 
 const BATCH = 10;
 const ATTEMPTS = 4;
@@ -20,20 +17,17 @@ interface BatchResult {
 }
 
 export class SqsQueue<Message> {
-  private readonly endpoint: URL;
-  private readonly handler = new NodeHttpHandler({ connectionTimeout: 3_000, requestTimeout: 10_000 });
-  private readonly signer: SignatureV4;
+  private readonly poster: SignedPoster;
 
   constructor(
     private readonly queueUrl: string,
     options: { region: string; credentials: AwsCredentialIdentityProvider },
   ) {
-    this.endpoint = new URL(queueUrl);
-    this.signer = new SignatureV4({
+    this.poster = new SignedPoster(new URL(queueUrl), {
       service: 'sqs',
-      region: options.region,
-      credentials: options.credentials,
-      sha256: Sha256,
+      ...options,
+      connectionTimeout: 3_000,
+      requestTimeout: 10_000,
     });
   }
 
@@ -63,28 +57,11 @@ export class SqsQueue<Message> {
   }
 
   private async call<T>(action: string, input: unknown): Promise<T> {
-    const body = JSON.stringify(input);
-    const request = new HttpRequest({
-      method: 'POST',
-      protocol: this.endpoint.protocol,
-      hostname: this.endpoint.hostname,
-      port: this.endpoint.port ? Number(this.endpoint.port) : undefined,
-      path: '/',
-      headers: {
-        host: this.endpoint.host,
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': `AmazonSQS.${action}`,
-        'content-length': String(Buffer.byteLength(body)),
-      },
-      body,
+    const { status, text } = await this.poster.post('/', JSON.stringify(input), {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': `AmazonSQS.${action}`,
     });
-    const signed = (await this.signer.sign(request)) as HttpRequest;
-    const { response } = await this.handler.handle(signed);
-    const chunks: Buffer[] = [];
-    for await (const chunk of response.body as AsyncIterable<Buffer | string>)
-      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    const text = Buffer.concat(chunks).toString('utf8');
-    if (response.statusCode >= 400) throw new Error(`SQS ${action} answered ${response.statusCode}: ${text}`);
+    if (status >= 400) throw new Error(`SQS ${action} answered ${status}: ${text}`);
     return (text ? JSON.parse(text) : {}) as T;
   }
 }

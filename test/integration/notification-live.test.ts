@@ -8,11 +8,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SQSEvent } from 'aws-lambda';
 import { decodeJwt, importJWK, SignJWT } from 'jose';
 import type { Item } from '../../functions/data/table';
 import { profileItem } from '../../functions/domain/profiles/profile';
 import { seedDemoData } from '../../local/seed';
+import { duplicateFirstFanoutPage } from '../helpers/fanout-pages-queue';
 import { authProtocol, type LiveSocket, openLiveSocket } from '../helpers/live-socket';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
 
@@ -207,22 +207,7 @@ describe('a space shared with an organisation larger than one page', () => {
     const acme = directory.map((p) => p.userId as string);
     expect(acme.length).toBeGreaterThan(2 * SHARE_PAGE_SIZE);
 
-    const queue = rt.queues.get('fanout-pages')!;
-    const original = queue.handler;
-    const send = queue.send.bind(queue);
-    let pagesSent = 0;
-    queue.send = async (pages) => {
-      pagesSent += pages.length;
-      return send(pages);
-    };
-    let duplicated = 0;
-    queue.handler = async (event: SQSEvent, context) => {
-      if (duplicated++ === 0) {
-        const [first] = await Promise.all([original(event, context), original(event, context)]);
-        return first;
-      }
-      return original(event, context);
-    };
+    const fanoutPages = duplicateFirstFanoutPage(rt);
     const pat = await subscribed('pat');
     try {
       const spaceId = `shared-${++seq}`;
@@ -244,14 +229,13 @@ describe('a space shared with an organisation larger than one page', () => {
       const recipients = items.map((i) => i.recipientId as string);
       expect(recipients.length).toBe(new Set(recipients).size);
       expect(new Set(recipients)).toEqual(new Set(acme));
-      expect(pagesSent).toBe(Math.ceil(acme.length / SHARE_PAGE_SIZE) - 1);
-      expect(duplicated).toBeGreaterThanOrEqual(1);
-      expect(queue.deadLetters()).toEqual([]);
+      expect(fanoutPages.pagesSent).toBe(Math.ceil(acme.length / SHARE_PAGE_SIZE) - 1);
+      expect(fanoutPages.duplicated).toBeGreaterThanOrEqual(1);
+      expect(rt.queues.get('fanout-pages')!.deadLetters()).toEqual([]);
       // The partner's bell hears of it live too.
       await pat.waitFor((m) => m.type === 'data' && JSON.parse(m.event!).event === 'space-shared', 2_000);
     } finally {
-      queue.handler = original;
-      queue.send = send;
+      fanoutPages.restore();
       pat.close();
     }
   }, 120_000);

@@ -6,12 +6,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SQSEvent } from 'aws-lambda';
 import { Table } from '../../functions/data/table';
 import { DEFAULT_PREFERENCES, preferencesItem } from '../../functions/domain/mail/preferences';
 import { PAGE_SIZE } from '../../functions/streams/fanout';
 import { seedDemoData } from '../../local/seed';
 import { addSpaceWatchers } from '../helpers/audience';
+import { duplicateFirstFanoutPage } from '../helpers/fanout-pages-queue';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
 
 const WATCHERS = 1200;
@@ -84,23 +84,9 @@ describe('an audience larger than a page goes through the queue', () => {
     );
     const mailedBefore = new Set(rt.outbox.list().map((entry) => entry.id));
     const queue = rt.queues.get('fanout-pages')!;
-    const original = queue.handler;
     const before = queue.invocations;
-    const send = queue.send.bind(queue);
-    let pagesSent = 0;
-    queue.send = async (pages) => {
-      pagesSent += pages.length;
-      return send(pages);
-    };
-    let duplicated = 0;
     // At-least-once delivery: the first batch is handed to the consumer twice, at the same time.
-    queue.handler = async (event: SQSEvent, context) => {
-      if (duplicated++ === 0) {
-        const [first] = await Promise.all([original(event, context), original(event, context)]);
-        return first;
-      }
-      return original(event, context);
-    };
+    const fanoutPages = duplicateFirstFanoutPage(rt);
     try {
       const post = await ok('alice', 'POST', `/spaces/${spaceId}/posts`, {
         title: 'All hands',
@@ -118,14 +104,13 @@ describe('an audience larger than a page goes through the queue', () => {
       expect(mailed.map((entry) => entry.to)).toEqual([`${late}@example.com`]);
       // The first page (PAGE_SIZE people: alice's followers, then watchers) came from the stream record,
       // the other 1,000-odd watchers as queued pages of PAGE_SIZE (five, or six when alice has followers).
-      expect(pagesSent).toBeGreaterThanOrEqual(WATCHERS / PAGE_SIZE - 1);
-      expect(pagesSent).toBeLessThanOrEqual(WATCHERS / PAGE_SIZE);
+      expect(fanoutPages.pagesSent).toBeGreaterThanOrEqual(WATCHERS / PAGE_SIZE - 1);
+      expect(fanoutPages.pagesSent).toBeLessThanOrEqual(WATCHERS / PAGE_SIZE);
       expect(queue.invocations - before).toBeGreaterThanOrEqual(1);
-      expect(duplicated).toBeGreaterThanOrEqual(1);
+      expect(fanoutPages.duplicated).toBeGreaterThanOrEqual(1);
       expect(queue.deadLetters()).toEqual([]);
     } finally {
-      queue.handler = original;
-      queue.send = send;
+      fanoutPages.restore();
     }
   }, 120_000);
 

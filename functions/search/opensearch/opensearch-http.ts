@@ -12,6 +12,7 @@ import { HttpRequest } from '@smithy/core/protocols';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { readText } from '../../platform/signed-post';
 
 export interface ApiResponse<T = any> {
   body: T;
@@ -187,13 +188,6 @@ export class OpenSearchHttp {
   async close() {
     this.handler.destroy();
   }
-}
-
-async function readText(stream: unknown): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream as AsyncIterable<Buffer | string>)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Answers are JSON; one that is not (a proxy's HTML error page) is kept as text for the error. */
