@@ -10,17 +10,15 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDocumentClient, type Item } from '../../functions/data/table';
 import { createTableInput } from '../../functions/data/table-definition';
-import { postItem } from '../../functions/domain/posts/post';
 import { rebuildDocuments, scanIndexableItems } from '../../functions/domain/search/reindex';
 import type { SearchDocument } from '../../functions/domain/search/search-document';
-import { spaceItem } from '../../functions/domain/spaces/space';
 import { FastSearchIndex } from '../../functions/search/embedded/fast-index';
 import { InProcessDynalite } from '../../local/dynamodb/backend';
 import { DynamoDbFront, TTL_SWEEP_PAUSE_FACTOR } from '../../local/dynamodb/dynamodb-front';
 import { rebuildSearchIndex, scanIndexableItemsInProcess } from '../../local/search-rebuild';
+import { postFixture, spaceFixture } from '../helpers/content-items';
 
 const TABLE = 'rebuild-test';
-const AT = '2026-11-30T10:00:00.000Z';
 
 describe('rebuilding the embedded index from dynalite', () => {
   const backend = new InProcessDynalite({ createTableMs: 0 });
@@ -39,46 +37,20 @@ describe('rebuilding the embedded index from dynalite', () => {
     });
     await client.send(new CreateTableCommand(createTableInput(TABLE)));
     const items: Item[] = [];
-    for (let s = 0; s < SPACES; s++)
-      items.push(
-        spaceItem({
-          id: `s${s}`,
-          name: `Space ${s}`,
-          description: '',
-          audience: s % 2 ? 'members' : 'employees',
-          partnerOrgs: [],
-          createdBy: 'alice',
-          createdAt: AT,
-          updatedAt: AT,
-          version: 1,
-          memberCount: 1,
-          ownerCount: 1,
-        } as never),
-      );
+    for (let s = 0; s < SPACES; s++) items.push(spaceFixture(`s${s}`, s % 2 ? 'members' : 'employees'));
     // ~30 KiB a post: the scan answers in pages of 1 MiB, so a partition spans pages.
     const filler = 'word '.repeat(2000);
     for (let p = 0; p < POSTS; p++)
       items.push(
-        postItem({
-          id: `p${p}`,
-          spaceId: `s${p % SPACES}`,
-          authorId: 'alice',
-          authorName: 'Alice',
+        postFixture(`s${p % SPACES}`, `p${p}`, {
           title: `Post number ${p}`,
           body: filler,
           html: `<p>${filler}</p>`,
           text: `post${p} ${filler}`,
           excerpt: filler.slice(0, 280),
           tags: [],
-          mentions: [],
-          status: 'published',
-          createdAt: AT,
-          updatedAt: AT,
-          publishedAt: AT,
-          version: 1,
-          likeCount: 0,
           commentCount: 0,
-        } as never),
+        }),
       );
     for (let i = 0; i < items.length; i += 25)
       await client.send(

@@ -9,49 +9,15 @@ import { keys } from '../../../../functions/data/keys';
 import type { Item } from '../../../../functions/data/table';
 import { attachmentItem } from '../../../../functions/domain/attachments/attachment';
 import { bookmarkItem } from '../../../../functions/domain/bookmarks/bookmark';
-import { postItem } from '../../../../functions/domain/posts/post';
 import { profileItem } from '../../../../functions/domain/profiles/profile';
 import { rebuildDocuments } from '../../../../functions/domain/search/reindex';
 import type { SearchDocument } from '../../../../functions/domain/search/search-document';
-import { spaceItem } from '../../../../functions/domain/spaces/space';
 import { pageItem } from '../../../../functions/domain/wiki/page';
+import { FIXTURE_TIME, postFixture, spaceFixture } from '../../../helpers/content-items';
 
-const AT = '2026-11-30T10:00:00.000Z';
-const space = (id: string, audience: 'employees' | 'members') =>
-  spaceItem({
-    id,
-    name: `Space ${id}`,
-    description: '',
-    audience,
-    partnerOrgs: [],
-    createdBy: 'alice',
-    createdAt: AT,
-    updatedAt: AT,
-    version: 1,
-    memberCount: 1,
-    ownerCount: 1,
-  } as never);
-const post = (spaceId: string, id: string, status = 'published') =>
-  postItem({
-    id,
-    spaceId,
-    authorId: 'alice',
-    authorName: 'Alice',
-    title: `Post ${id}`,
-    body: `Body of ${id}`,
-    html: `<p>Body of ${id}</p>`,
-    text: `Body of ${id}`,
-    excerpt: `Body of ${id}`,
-    tags: ['t'],
-    mentions: [],
-    status,
-    createdAt: AT,
-    updatedAt: AT,
-    publishedAt: AT,
-    version: 1,
-    likeCount: 0,
-    commentCount: 1,
-  } as never);
+const AT = FIXTURE_TIME;
+const space = spaceFixture;
+const post = (spaceId: string, id: string, status = 'published') => postFixture(spaceId, id, { status });
 const comment = (spaceId: string, postId: string, id: string) => ({
   ...keys.comment(spaceId, postId, id),
   type: 'comment',
