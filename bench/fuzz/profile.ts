@@ -121,12 +121,12 @@ try {
     const loadBefore = fs.readFileSync('/proc/loadavg', 'utf8').trim();
     const serverBefore = process.cpuUsage();
     const began = performance.now();
-    // FUZZ_PYPROFILE=<file>: Schemathesis under cProfile (slower; for where its own CPU goes).
+    // FUZZ_PYPROFILE=<file>: Schemathesis under cProfile in every thread (slower; where its own CPU goes).
     const profile = process.env.FUZZ_PYPROFILE;
     const [command, commandArgs] = profile
       ? [
           path.resolve('test/fuzz/.venv/bin/python3'),
-          [process.env.FUZZ_PYPROFILE_SCRIPT ?? '', SCHEMATHESIS, ...args],
+          [path.resolve('bench/fuzz/profile-threads.py'), SCHEMATHESIS, ...args],
         ]
       : [SCHEMATHESIS, args];
     const child = spawn(command, commandArgs, {

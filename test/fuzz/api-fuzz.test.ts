@@ -8,7 +8,8 @@
  * (negative_data_rejection): the document states the rules the server enforces.
  *
  * What the checks cannot know is configured, each with its reason, in two files beside this one:
- * - schemathesis.toml: 413 (body too large) and 431 (URL too long) count as rejecting invalid input;
+ * - schemathesis.toml: 413 (body too large) and 431 (URL too long) count as rejecting invalid input,
+ *   and no Hypothesis example database (nothing to replay in a fresh folder; 6-19% of the fuzzing phase);
  * - hooks.py: a schema-valid list cursor that the list never handed out is refused with 400 (opaque
  *   cursors), and Schemathesis approximates the `\p{L}`-style Unicode classes of the tag and skill
  *   rules, so its verdict is re-checked there with a real ECMA-262 engine.
