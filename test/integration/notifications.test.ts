@@ -517,6 +517,26 @@ describe('likes are gathered into one item per post', () => {
   });
 });
 
+describe('likes handled at the same time', () => {
+  it('two likes in one stream batch (handled in parallel) still make one item naming both', async () => {
+    const spaceId = await space();
+    const post = await ok('alice', 'POST', `/spaces/${spaceId}/posts`, { title: 'Liked at once', body: 'x' });
+    await rt.drain();
+    // Held back, so that both like records reach the fan-out in one batch, as they can in Lambda.
+    const fanout = rt.consumers.get('fanout')!;
+    await fanout.stop();
+    try {
+      await ok('admin', 'PUT', `/spaces/${spaceId}/posts/${post.id}/like`, { liked: true });
+      await ok('bob', 'PUT', `/spaces/${spaceId}/posts/${post.id}/like`, { liked: true });
+    } finally {
+      fanout.start();
+    }
+    const items = about(await inbox('alice'), 'postId', post.id);
+    expect(items).toEqual([expect.objectContaining({ event: 'post-liked', actorId: 'bob', likeCount: 2 })]);
+    expect(items[0].likers.map((p: any) => p.id)).toEqual(['bob', 'admin']);
+  });
+});
+
 describe('a space shared with my organisation', () => {
   it('tells the partners of that organisation only, never the actor', async () => {
     const spaceId = `nt-${++seq}`;

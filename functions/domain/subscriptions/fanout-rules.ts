@@ -419,15 +419,25 @@ export interface GatheredLikes {
 
 /**
  * The likes item after one more like: the liker first, then the earlier likers (each once), at most
- * LIKERS_SHOWN; the count is the post's likes now without the author's own. Undefined when the like is
- * not newer than the last one gathered (a replayed or redelivered record): nothing to change.
+ * LIKERS_SHOWN; the count is the post's likes now without the author's own.
+ *
+ * A like not newer than the last one gathered is either a replayed or redelivered record, or a like
+ * handled after a newer one (the records of one stream batch are handled in parallel): its liker, when
+ * not listed yet, joins the list after the newer likers and the item keeps its time (`lastLikedAt`
+ * unchanged tells the caller to update the item in place). Undefined when nothing changes.
  */
 export function gatherLikes(
   previous: GatheredLikes | undefined,
   like: Like,
   likeCount: number,
 ): GatheredLikes | undefined {
-  if (previous && like.at <= previous.lastLikedAt) return undefined;
+  if (previous && like.at <= previous.lastLikedAt) {
+    const listed = previous.likers.some((p) => p.id === like.liker.id);
+    const likers = listed ? previous.likers : [...previous.likers, like.liker].slice(0, LIKERS_SHOWN);
+    const count = Math.max(likeCount, previous.likeCount, likers.length);
+    if (likers.length === previous.likers.length && count === previous.likeCount) return undefined;
+    return { likers, likeCount: count, lastLikedAt: previous.lastLikedAt };
+  }
   const likers = [like.liker, ...(previous?.likers ?? []).filter((p) => p.id !== like.liker.id)].slice(
     0,
     LIKERS_SHOWN,
