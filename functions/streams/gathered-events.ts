@@ -6,7 +6,7 @@
  *   marker item per author and post (`LIKES#<spaceId>#<postId>`) says which inbox item shows the likes
  *   now, the latest likers and the time of the last like gathered. A new like replaces that inbox item
  *   by a new one (new time, so it is at the top of the inbox again, and unread again even if the old
- *   one was read) in one transaction with the marker, conditioned on the marker being as it was read
+ *   one was read) in one transaction with the marker, conditioned on the marker's version being as read
  *   (likes of one batch are handled in parallel: a lost race reads again and gathers onto the winner).
  *   An older like handled after a newer one joins the likers of the item in place; a replayed or
  *   redelivered record changes nothing. An unlike changes nothing (the count is refreshed by the next like).
@@ -38,7 +38,7 @@ import { announce, type LiveChannel } from './live-announce';
 export const GATHERED_ITEM_TYPES: readonly string[] = ['like', 'space'];
 
 /** The likes marker: the gathered likes and the inbox item that shows them. */
-type Marker = GatheredLikes & { noteId: string };
+type Marker = GatheredLikes & { noteId: string; version?: number };
 /** Writes of one like raced by other likes of the same post before the record fails (and is retried). */
 const GATHER_ATTEMPTS = 5;
 
@@ -88,12 +88,14 @@ export function createGatheredEvents(table: Table, { live, pages, pageSize }: Ga
     let likeCount = ((post.likeCount as number) ?? 0) - own;
     let previous = marker as Marker | undefined;
     // The records of one batch are handled in parallel: another like of this post may be gathered
-    // between the read and the write. The write is conditioned on the marker as read; when it moved,
+    // between the read and the write. The write is conditioned on the marker's version as read; when it moved,
     // read it (and the count) again and gather onto what is there now.
     for (let attempt = 1; ; attempt++) {
       try {
         return await gatherOnto(previous, likeCount);
       } catch (error) {
+        // The inbox item a late like would join is gone (read and expired): nothing to update.
+        if (error instanceof TransactionFailed && error.failedAt(1)) return;
         if (!(error instanceof TransactionFailed && error.failedAt(0)) || attempt >= GATHER_ATTEMPTS)
           throw error;
         const [fresh, again] = await table.getMany([
@@ -106,62 +108,65 @@ export function createGatheredEvents(table: Table, { live, pages, pageSize }: Ga
     }
 
     async function gatherOnto(previous: Marker | undefined, likeCount: number) {
-      const gathered = gatherLikes(previous, made!, likeCount);
+      const like = made!;
+      const to = recipient!;
+      const gathered = gatherLikes(previous, like, likeCount);
       if (!gathered) return;
-      const markerKey = keys.likesGathered(recipient!, spaceId, postId);
-      const unchanged = previous
-        ? {
-            ConditionExpression: 'noteId = :noteId AND lastLikedAt = :lastLikedAt',
-            ExpressionAttributeValues: { ':noteId': previous.noteId, ':lastLikedAt': previous.lastLikedAt },
-          }
-        : { ConditionExpression: 'attribute_not_exists(PK)' };
+      // The marker's `version` moves with every write, late likes' in-place updates included.
+      const markerPut = (noteId: string) => ({
+        Put: {
+          Item: {
+            ...keys.likesGathered(to, spaceId, postId),
+            type: 'likesGathered',
+            ...gathered,
+            noteId,
+            version: (previous?.version ?? 0) + 1,
+          },
+          ConditionExpression: !previous
+            ? 'attribute_not_exists(PK)'
+            : previous.version
+              ? 'version = :v'
+              : 'attribute_not_exists(version)',
+          ...(previous?.version ? { ExpressionAttributeValues: { ':v': previous.version } } : {}),
+        },
+      });
       if (previous && gathered.lastLikedAt === previous.lastLikedAt) {
         // An older like handled late: the item it joins stays where it is, read or not.
         await table.transact([
-          {
-            Put: {
-              Item: { ...markerKey, type: 'likesGathered', ...gathered, noteId: previous.noteId },
-              ...unchanged,
-            },
-          },
+          markerPut(previous.noteId),
           {
             Update: {
-              Key: keys.notification(recipient!, previous.noteId),
-              UpdateExpression: 'SET likers = :likers, likeCount = :likeCount',
+              Key: keys.notification(to, previous.noteId),
+              UpdateExpression: 'SET likers = :l, likeCount = :c',
               ConditionExpression: 'attribute_exists(PK)',
-              ExpressionAttributeValues: { ':likers': gathered.likers, ':likeCount': gathered.likeCount },
+              ExpressionAttributeValues: { ':l': gathered.likers, ':c': gathered.likeCount },
             },
           },
         ]);
         return;
       }
       const notification: Notification = {
-        id: notificationId(recipient!, keys.post(spaceId, postId), 0, 'post-liked', made!.at),
-        recipientId: recipient!,
+        id: notificationId(to, keys.post(spaceId, postId), 0, 'post-liked', like.at),
+        recipientId: to,
         event: 'post-liked',
         reason: 'your-post',
-        actorId: made!.liker.id,
-        actorName: made!.liker.name,
-        ...(made!.liker.org ? { actorOrg: made!.liker.org } : {}),
+        actorId: like.liker.id,
+        actorName: like.liker.name,
+        ...(like.liker.org ? { actorOrg: like.liker.org } : {}),
         spaceId,
         spaceName: space.name,
         postId,
         title: post!.title as string,
         excerpt: '',
-        createdAt: made!.at,
+        createdAt: like.at,
         likeCount: gathered.likeCount,
         likers: gathered.likers,
       };
       await table.transact([
-        {
-          Put: {
-            Item: { ...markerKey, type: 'likesGathered', ...gathered, noteId: notification.id },
-            ...unchanged,
-          },
-        },
+        markerPut(notification.id),
         { Put: { Item: notificationItem(notification) } },
         ...(previous?.noteId && previous.noteId !== notification.id
-          ? [{ Delete: { Key: keys.notification(recipient!, previous.noteId) } }]
+          ? [{ Delete: { Key: keys.notification(to, previous.noteId) } }]
           : []),
       ]);
       await announce(live, [notification]);
