@@ -224,7 +224,9 @@ describe('the rules', () => {
     const page = await ok('alice', 'POST', `/spaces/${spaceId}/pages`, { title: 'Runbook', body: 'Steps' });
     await rt.drain();
     expect((await ok('alice', 'GET', '/me/watches?limit=100')).items).toEqual(
-      expect.arrayContaining([expect.objectContaining({ kind: 'page', pageId: page.id, auto: true })]),
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'page', pageId: page.id, auto: true, autoBecause: 'created' }),
+      ]),
     );
     const edited = await ok('bob', 'PUT', `/spaces/${spaceId}/pages/${page.id}`, {
       title: 'Runbook',
@@ -572,7 +574,13 @@ describe('commenting and editing watch the thing, unless turned off', () => {
     const watches = async (account: string) => (await ok(account, 'GET', '/me/watches?limit=100')).items;
     expect(await watches('bob')).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ kind: 'post', postId: post.id, auto: true, label: 'Discuss' }),
+        expect.objectContaining({
+          kind: 'post',
+          postId: post.id,
+          auto: true,
+          autoBecause: 'commented',
+          label: 'Discuss',
+        }),
       ]),
     );
     // So bob hears of the next comment.
@@ -610,7 +618,9 @@ describe('commenting and editing watch the thing, unless turned off', () => {
     });
     await rt.drain();
     expect(await watches('bob')).toEqual(
-      expect.arrayContaining([expect.objectContaining({ kind: 'page', pageId: page.id, auto: true })]),
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'page', pageId: page.id, auto: true, autoBecause: 'edited' }),
+      ]),
     );
     const admins = await watches('admin');
     expect(admins.filter((w: any) => w.postId === other.id || w.pageId === page.id)).toEqual([]);

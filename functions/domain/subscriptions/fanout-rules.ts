@@ -30,7 +30,7 @@ import type { Principal } from '../principal';
 import type { Member, Space } from '../spaces/space';
 import { canRead } from '../spaces/space-access';
 import { DIRECT_REASONS, type EventKind, REASONS, type Reason } from './notification';
-import { targetKey, type WatchTarget } from './subscription';
+import { type AutoWatchCause, targetKey, type WatchTarget } from './subscription';
 
 /** The most @mentions of one change that are resolved (by the fan-out and the preview alike). */
 export const MAX_MENTIONS = 50;
@@ -365,6 +365,13 @@ export function autoWatchOf(before: Image | undefined, after: Image | undefined)
 }
 
 export const allows = (settings: WatchSettings, watch: AutoWatch) => settings[watch.setting];
+
+/** What made an automatic watch, as the person's list of watches says it ("you commented"). */
+export const AUTO_WATCH_CAUSES: Record<keyof WatchSettings, AutoWatchCause> = {
+  watchOnCreate: 'created',
+  watchOnComment: 'commented',
+  watchOnEdit: 'edited',
+};
 
 // ---------------------------------------------------------------------------------------------------
 // Likes, gathered into one item per post
