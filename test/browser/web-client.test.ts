@@ -689,6 +689,19 @@ describeInChromium('web client in Chromium', () => {
     } finally {
       await adminPhone.context.close();
     }
+    // A partner's account button is wider (their organisation's badge).
+    const partnerPhone = await newSession(browser, {
+      viewport: { width: 375, height: 812 },
+      colorScheme: 'dark',
+      isMobile: true,
+      hasTouch: true,
+    });
+    try {
+      await signIn(partnerPhone.page, rt.url, 'gus');
+      await expectNoSidewaysScroll(partnerPhone.page, 'partner-home', '/');
+    } finally {
+      await partnerPhone.context.close();
+    }
   }, 120_000);
 
   /**
