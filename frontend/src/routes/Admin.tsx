@@ -30,7 +30,17 @@ const adminKeys = {
 function AdminFrame({ title, children }: { title: string; children: React.ReactNode }) {
   const { isAdmin } = useAuth();
   useTitle(title);
-  if (!isAdmin) return <ErrorState error={new Error('Only admins can open the administration pages.')} />;
+  // Not an error of the app: a page that says what it is and why it is closed (with its heading).
+  if (!isAdmin)
+    return (
+      <div className="state" role="alert">
+        <h1>{title}</h1>
+        <p>Only admins can open the administration pages.</p>
+        <p>
+          <Link to="/">Go to your home page</Link>
+        </p>
+      </div>
+    );
   return (
     <div className="admin">
       <nav aria-label="Administration" className="tabs">
