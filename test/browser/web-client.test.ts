@@ -600,6 +600,13 @@ describeInChromium('web client in Chromium', () => {
       .click();
     await page.waitForURL(/type=post/);
     await hit.waitFor();
+    // Headings go down one level at a time (the facets' h3 are not straight under the h1).
+    const levels = await page
+      .locator('main')
+      .locator('h1, h2, h3, h4, h5, h6')
+      .evaluateAll((headings) => headings.map((h) => Number(h.tagName[1])));
+    const skips = levels.filter((level, i) => i > 0 && level > levels[i - 1] + 1);
+    expect({ levels, skips }).toEqual({ levels, skips: [] });
     await expectAccessible(page, 'search');
     await screenshot(page, 'search');
     await hit.getByRole('link', { name: TITLE }).click();
