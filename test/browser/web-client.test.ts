@@ -440,6 +440,8 @@ describeInChromium('web client in Chromium', () => {
     await page.goto(`${rt.url}/drafts`);
     await page.getByRole('link', { name: 'Written while the network was down' }).waitFor();
     await page.getByRole('link', { name: 'Draft: service ownership' }).waitFor();
+    // One region of that name (landmarks must be told apart), not a region inside a region.
+    await expect(page.getByRole('region', { name: 'Saved drafts' }).count()).resolves.toBe(1);
     await expectAccessible(page, 'drafts');
     await screenshot(page, 'drafts');
 
