@@ -1,7 +1,10 @@
 /**
- * A small closed-loop load generator (autocannon is not a dependency): `connections` keep-alive
- * connections to 127.0.0.1, each sending its next request as soon as the last one is answered, for
- * `seconds`. Each request comes from `next(connection, n)`; latencies are kept per request kind.
+ * A small load generator (autocannon is not a dependency): `connections` keep-alive connections to
+ * 127.0.0.1 for `seconds`. Closed loop by default: each connection sends its next request as soon as
+ * the last one is answered. With `intervalMs`, each connection sends one request every `intervalMs`
+ * (spread evenly across connections), or at once when its last answer came later — a fixed offered
+ * rate, like users who pause between actions. Each request comes from `next(connection, n)`; latencies
+ * are kept per request kind.
  */
 import http from 'node:http';
 
@@ -26,6 +29,7 @@ export async function runLoad(options: {
   url: string;
   connections: number;
   seconds: number;
+  intervalMs?: number;
   next(connection: number, n: number): LoadRequest;
 }): Promise<LoadResult> {
   const target = new URL(options.url);
@@ -37,9 +41,16 @@ export async function runLoad(options: {
     latencies: new Map(),
     statuses: new Map(),
   };
-  const until = performance.now() + options.seconds * 1000;
+  const start = performance.now();
+  const until = start + options.seconds * 1000;
   const worker = async (connection: number) => {
     for (let n = 0; performance.now() < until; n++) {
+      if (options.intervalMs) {
+        const due = start + (connection / options.connections + n) * options.intervalMs;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (performance.now() >= until) break;
+      }
       const request = options.next(connection, n);
       const body = request.body === undefined ? undefined : JSON.stringify(request.body);
       const started = performance.now();

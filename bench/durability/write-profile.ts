@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type LoadRequest, runLoad } from './load';
-import { startServer } from './server';
+import { cpuMs, startServer } from './server';
 
 const [seconds = 10, connections = 1] = process.argv
   .slice(2)
@@ -97,12 +97,6 @@ function analyse(
   return totals;
 }
 
-function cpuMs(pid: number, file = `/proc/${pid}/stat`): number {
-  const fields = fs.readFileSync(file, 'utf8').split(') ')[1].split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
-  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
-}
-
 const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'commonplace-write-profile-'));
 // NO_PROFILE=1: the same run without the profiler (its sampling costs CPU too).
 const profiling = !process.env.NO_PROFILE;
@@ -110,13 +104,15 @@ const server = await startServer(
   'write-profile',
   {},
   profiling ? ['--cpu-prof', '--cpu-prof-interval=2000', `--cpu-prof-dir=${profileDir}`] : [],
+  // From the sources, so the profile's frames name the parts below (a bundle's are all one file).
+  'sources',
 );
 /** CPU ms per thread of the server (main thread first). */
 const threadCpu = () =>
   new Map(
     fs
       .readdirSync(`/proc/${server.pid}/task`)
-      .map((tid) => [tid, cpuMs(Number(tid), `/proc/${server.pid}/task/${tid}/stat`)] as const),
+      .map((tid) => [tid, cpuMs(`/proc/${server.pid}/task/${tid}/stat`)] as const),
   );
 let comments = 0;
 let cpu = 0;
@@ -143,7 +139,7 @@ try {
     );
   // Let the posts' own stream work settle before measuring.
   await new Promise((resolve) => setTimeout(resolve, 2000));
-  const cpuBefore = cpuMs(server.pid);
+  const cpuBefore = cpuMs(`/proc/${server.pid}/stat`);
   const threadsBefore = threadCpu();
   const started = performance.now();
   window[0] = monotonicMicros();
@@ -164,16 +160,8 @@ try {
   // reports how far behind each is). Waiting for the CPU to go flat instead never ended under the
   // profiler (its own sampling kept the process above any small threshold), and counted minutes of
   // idle time into the comments' CPU.
-  const settleBy = Date.now() + 300_000;
-  for (;;) {
-    const health = (await (await fetch(`${server.url}/api/health`)).json()) as {
-      stream?: { consumers?: { behind: number }[] };
-    };
-    const behind = (health.stream?.consumers ?? []).reduce((sum, consumer) => sum + consumer.behind, 0);
-    if (behind === 0 || Date.now() > settleBy) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  cpu = cpuMs(server.pid) - cpuBefore;
+  await server.settle();
+  cpu = cpuMs(`/proc/${server.pid}/stat`) - cpuBefore;
   window[1] = monotonicMicros();
   const threads = [...threadCpu()].map(([tid, ms]) => [tid, ms - (threadsBefore.get(tid) ?? 0)] as const);
   const mainMs = threads.find(([tid]) => Number(tid) === server.pid)?.[1] ?? 0;

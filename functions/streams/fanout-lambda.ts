@@ -10,7 +10,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { createMailDelivery } from '../domain/mail/mail-delivery';
 import { awsMailSettings } from '../mail/aws-mail';
 import { liveChannelFromEnvironment } from '../platform/appsync-events';
-import { awsCoreDependencies } from '../platform/aws-dependencies';
+import { awsConsumerTable } from '../platform/aws-consumer-table';
 import { SqsQueue } from '../platform/sqs-queue';
 import { createFanout, FANOUT_PAGES_QUEUE_URL_ENV, type FanoutPage } from './fanout';
 import { createStreamHandler } from './stream-consumer';
@@ -19,7 +19,7 @@ const queueUrl = process.env[FANOUT_PAGES_QUEUE_URL_ENV];
 if (!queueUrl) throw new Error(`Environment variable ${FANOUT_PAGES_QUEUE_URL_ENV} is not set`);
 const credentials = defaultProvider();
 const pages = new SqsQueue<FanoutPage>(queueUrl, { region: process.env.AWS_REGION ?? '', credentials });
-const { table } = awsCoreDependencies();
+const table = awsConsumerTable();
 const mail = awsMailSettings();
 // Live updates: AppSync Events, where the stack has an Event API (best effort, see live-announce.ts).
 const live = liveChannelFromEnvironment(credentials);

@@ -12,11 +12,11 @@ import type { SQSEvent } from 'aws-lambda';
 import { createMailDelivery } from '../domain/mail/mail-delivery';
 import { awsMailSettings } from '../mail/aws-mail';
 import { liveChannelFromEnvironment } from '../platform/appsync-events';
-import { awsCoreDependencies } from '../platform/aws-dependencies';
+import { awsConsumerTable } from '../platform/aws-consumer-table';
 import { createFanout, type FanoutPage } from './fanout';
 import { createQueueHandler } from './queue-consumer';
 
-const { table } = awsCoreDependencies();
+const table = awsConsumerTable();
 const mail = awsMailSettings();
 const live = liveChannelFromEnvironment(defaultProvider());
 const fanout = createFanout({ table, live, ...(mail ? { mail: createMailDelivery(table, mail) } : {}) });

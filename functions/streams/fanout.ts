@@ -29,6 +29,7 @@ import { commentActivity } from '../domain/feed/feed-item';
 import type { InboxMailHook } from '../domain/mail/mail-delivery';
 import { toMember, toSpace } from '../domain/spaces/space';
 import {
+  AUTO_WATCH_CAUSES,
   allows,
   audienceLists,
   audienceOf,
@@ -147,6 +148,7 @@ export function createFanout({
         label: watch.label ?? (post?.type === 'post' ? (post.title as string) : ''),
         level: 'watching',
         auto: true,
+        autoBecause: AUTO_WATCH_CAUSES[watch.setting],
         since: watch.since ?? new Date().toISOString(),
       }),
     );

@@ -6,9 +6,10 @@
  *   marker item per author and post (`LIKES#<spaceId>#<postId>`) says which inbox item shows the likes
  *   now, the latest likers and the time of the last like gathered. A new like replaces that inbox item
  *   by a new one (new time, so it is at the top of the inbox again, and unread again even if the old
- *   one was read) in one transaction with the marker, conditioned on the like being newer than the
- *   last one gathered: a replayed or redelivered record changes nothing. An unlike changes nothing
- *   (the count is refreshed by the next like).
+ *   one was read) in one transaction with the marker, conditioned on the marker's version being as read
+ *   (likes of one batch are handled in parallel: a lost race reads again and gathers onto the winner).
+ *   An older like handled after a newer one joins the likers of the item in place; a replayed or
+ *   redelivered record changes nothing. An unlike changes nothing (the count is refreshed by the next like).
  * - **A space shared with a partner organisation** tells that organisation's partners, each with a
  *   deterministic key written with `attribute_not_exists` (recipient, space, its version, event). The
  *   first page of its people directory (one GSI1 Query) is written from the stream; the further pages
@@ -35,6 +36,11 @@ import { logger } from '../platform/logger';
 import { announce, type LiveChannel } from './live-announce';
 
 export const GATHERED_ITEM_TYPES: readonly string[] = ['like', 'space'];
+
+/** The likes marker: the gathered likes and the inbox item that shows them. */
+type Marker = GatheredLikes & { noteId: string; version?: number };
+/** Writes of one like raced by other likes of the same post before the record fails (and is retried). */
+const GATHER_ATTEMPTS = 5;
 
 /** One queued page of a share: the event, which organisation, and the directory cursor it starts after. */
 export interface SharePage {
@@ -78,49 +84,93 @@ export function createGatheredEvents(table: Table, { live, pages, pageSize }: Ga
       mutedPlace: false,
     });
     if (!recipient) return;
-    const likeCount = ((post.likeCount as number) ?? 0) - (ownLike ? 1 : 0);
-    const previous = marker as (GatheredLikes & { noteId: string }) | undefined;
-    const gathered = gatherLikes(previous, made, likeCount);
-    if (!gathered) return;
-    const source = keys.post(spaceId, postId);
-    const notification: Notification = {
-      id: notificationId(recipient, source, 0, 'post-liked', made.at),
-      recipientId: recipient,
-      event: 'post-liked',
-      reason: 'your-post',
-      actorId: made.liker.id,
-      actorName: made.liker.name,
-      ...(made.liker.org ? { actorOrg: made.liker.org } : {}),
-      spaceId,
-      spaceName: space.name,
-      postId,
-      title: post.title as string,
-      excerpt: '',
-      createdAt: made.at,
-      likeCount: gathered.likeCount,
-      likers: gathered.likers,
-    };
-    const markerKey = keys.likesGathered(recipient, spaceId, postId);
-    try {
-      await table.transact([
-        {
-          Put: {
-            Item: { ...markerKey, type: 'likesGathered', ...gathered, noteId: notification.id },
-            ConditionExpression: 'attribute_not_exists(PK) OR lastLikedAt < :at',
-            ExpressionAttributeValues: { ':at': made.at },
+    const own = ownLike ? 1 : 0;
+    let likeCount = ((post.likeCount as number) ?? 0) - own;
+    let previous = marker as Marker | undefined;
+    // The records of one batch are handled in parallel: another like of this post may be gathered
+    // between the read and the write. The write is conditioned on the marker's version as read; when it moved,
+    // read it (and the count) again and gather onto what is there now.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await gatherOnto(previous, likeCount);
+      } catch (error) {
+        // The inbox item a late like would join is gone (read and expired): nothing to update.
+        if (error instanceof TransactionFailed && error.failedAt(1)) return;
+        if (!(error instanceof TransactionFailed && error.failedAt(0)) || attempt >= GATHER_ATTEMPTS)
+          throw error;
+        const [fresh, again] = await table.getMany([
+          keys.likesGathered(recipient, spaceId, postId),
+          keys.post(spaceId, postId),
+        ]);
+        previous = fresh as Marker | undefined;
+        likeCount = ((again?.likeCount as number) ?? likeCount + own) - own;
+      }
+    }
+
+    async function gatherOnto(previous: Marker | undefined, likeCount: number) {
+      const like = made!;
+      const to = recipient!;
+      const gathered = gatherLikes(previous, like, likeCount);
+      if (!gathered) return;
+      // The marker's `version` moves with every write, late likes' in-place updates included.
+      const markerPut = (noteId: string) => ({
+        Put: {
+          Item: {
+            ...keys.likesGathered(to, spaceId, postId),
+            type: 'likesGathered',
+            ...gathered,
+            noteId,
+            version: (previous?.version ?? 0) + 1,
           },
+          ConditionExpression: !previous
+            ? 'attribute_not_exists(PK)'
+            : previous.version
+              ? 'version = :v'
+              : 'attribute_not_exists(version)',
+          ...(previous?.version ? { ExpressionAttributeValues: { ':v': previous.version } } : {}),
         },
+      });
+      if (previous && gathered.lastLikedAt === previous.lastLikedAt) {
+        // An older like handled late: the item it joins stays where it is, read or not.
+        await table.transact([
+          markerPut(previous.noteId),
+          {
+            Update: {
+              Key: keys.notification(to, previous.noteId),
+              UpdateExpression: 'SET likers = :l, likeCount = :c',
+              ConditionExpression: 'attribute_exists(PK)',
+              ExpressionAttributeValues: { ':l': gathered.likers, ':c': gathered.likeCount },
+            },
+          },
+        ]);
+        return;
+      }
+      const notification: Notification = {
+        id: notificationId(to, keys.post(spaceId, postId), 0, 'post-liked', like.at),
+        recipientId: to,
+        event: 'post-liked',
+        reason: 'your-post',
+        actorId: like.liker.id,
+        actorName: like.liker.name,
+        ...(like.liker.org ? { actorOrg: like.liker.org } : {}),
+        spaceId,
+        spaceName: space.name,
+        postId,
+        title: post!.title as string,
+        excerpt: '',
+        createdAt: like.at,
+        likeCount: gathered.likeCount,
+        likers: gathered.likers,
+      };
+      await table.transact([
+        markerPut(notification.id),
         { Put: { Item: notificationItem(notification) } },
         ...(previous?.noteId && previous.noteId !== notification.id
-          ? [{ Delete: { Key: keys.notification(recipient, previous.noteId) } }]
+          ? [{ Delete: { Key: keys.notification(to, previous.noteId) } }]
           : []),
       ]);
-    } catch (error) {
-      // A newer like was gathered meanwhile (or this one already was): nothing to change.
-      if (error instanceof TransactionFailed && error.failedAt(0)) return;
-      throw error;
+      await announce(live, [notification]);
     }
-    await announce(live, [notification]);
   }
 
   /** One page of an organisation's people directory (one GSI1 Query) and where the next starts. */

@@ -226,4 +226,38 @@ describeInChromium('bookmarks in Chromium', () => {
     await page.getByText('Saved “New article”.').waitFor();
     expect(alice.errors).toEqual([]);
   }, 60_000);
+
+  test('a partner is offered only what partners may do: no employees-only lists, cloud or visibility', async () => {
+    const pat = await env.signedIn('pat');
+    try {
+      const { page } = pat;
+      const refused: string[] = [];
+      page.on('response', (response) => {
+        if (response.status() >= 400) refused.push(`${response.status()} ${response.url()}`);
+      });
+      await page.goto(`${rt.url}/bookmarks`);
+      await page.getByRole('heading', { level: 1, name: 'Bookmarks' }).waitFor();
+      await settled(page);
+      const tabs = page.getByRole('navigation', { name: 'Bookmark lists' }).getByRole('link');
+      await expect(tabs.allInnerTexts()).resolves.toEqual(['Mine', 'Favourites']);
+      expect(await page.getByText('The company’s tags').count()).toBe(0);
+      const importTo = page.getByLabel('Who can see the imported links').locator('option');
+      await expect(importTo.allInnerTexts()).resolves.toEqual(['Only me']);
+      await page.getByRole('button', { name: 'Save a link' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Save a link' });
+      await dialog.waitFor();
+      expect(await dialog.getByLabel('All employees').count()).toBe(0);
+      await dialog.getByLabel('The readers of a space').waitFor();
+      await expectAccessible(page, 'bookmarks-partner');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      // An employees' list typed into the address bar shows the partner's own links instead.
+      await page.goto(`${rt.url}/bookmarks?view=recent`);
+      await page.getByRole('heading', { level: 2, name: 'Mine' }).waitFor();
+      await settled(page);
+      expect(refused).toEqual([]);
+      expect(pat.errors).toEqual([]);
+    } finally {
+      await pat.context.close();
+    }
+  }, 60_000);
 });

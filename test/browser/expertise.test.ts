@@ -72,6 +72,9 @@ describeInChromium('expertise in Chromium', () => {
     await page.getByRole('button', { name: 'Find people' }).click();
     await page.getByText('Nobody’s work about “quantum basket weaving” that you can read').waitFor();
     await expectAccessible(page, 'expertise-empty');
+    // Listed skills do not rank here, but the empty page leads to the people who list the topic.
+    await page.getByRole('link', { name: 'people who list quantum basket weaving as a skill' }).click();
+    await page.getByRole('heading', { level: 1, name: 'People who know quantum basket weaving' }).waitFor();
   });
 
   test('a profile shows what the person knows about, endorsements, activity, and downloads as a vCard', async () => {

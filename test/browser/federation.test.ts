@@ -79,6 +79,10 @@ describeInChromium('partners sign in through their own identity provider', () =>
     const shared = await sharedWith('acme');
     expect(shared).toEqual(['Acme supply chain']);
     expect(await listedSpaces(page)).toEqual(shared);
+    // A partner gets no member count (it would reveal people they may not see), so none is shown.
+    await expect(page.locator('.space-list .space-card .meta').first().innerText()).resolves.not.toMatch(
+      /members?\b/,
+    );
     await expectAccessible(page, 'pat-shared-spaces');
     await screenshot(page, 'pat-shared-spaces');
     expect(errors).toEqual([]);

@@ -205,11 +205,14 @@ describeInChromium('notifications in Chromium', () => {
     await alice.getByRole('button', { name: 'Follow', pressed: true }).waitFor();
     await expectAccessible(page, 'person-following');
 
-    await ok('alice', 'POST', '/spaces/engineering/posts', {
+    const news = await ok('alice', 'POST', '/spaces/engineering/posts', {
       title: 'Followed news',
       body: 'For followers.',
     });
     await bell(page, 1).waitFor({ timeout: 15_000 });
+    // Commenting watches the post: the list says so, not that bob wrote it.
+    await ok('bob', 'POST', `/spaces/engineering/posts/${news.id}/comments`, { body: 'Noted.' });
+    await rt.drain();
 
     await page.goto(`${rt.url}/tags/release`);
     const tag = group(page, '#release');
@@ -231,6 +234,10 @@ describeInChromium('notifications in Chromium', () => {
     await page.getByRole('link', { name: 'Alice Andersen posted “Followed news”' }).waitFor();
     await page.getByRole('button', { name: 'Unwatch #release' }).waitFor();
     await page.getByRole('button', { name: 'Unwatch Runbook' }).waitFor();
+    const watched = page.getByRole('list', { name: 'What you watch or muted' });
+    await expect(
+      watched.getByRole('listitem').filter({ hasText: 'Followed news' }).innerText(),
+    ).resolves.toMatch(/^Post: Followed news \(you commented\)/);
     await page.getByRole('button', { name: 'Unfollow Alice Andersen' }).click();
     await page.getByText('You follow nobody yet.').waitFor();
     await page.getByRole('button', { name: 'Mark all read' }).click();

@@ -167,6 +167,10 @@ describeInChromium('partner organisations in Chromium', () => {
     ).resolves.toBe(0);
     await alice.page.goto(`${rt.url}/admin/audit`);
     await alice.page.getByText('Only admins can open the administration pages.').waitFor();
+    // Said as a page of its own (a heading, a way home), not as "Something went wrong".
+    await alice.page.getByRole('heading', { level: 1, name: 'Audit trail' }).waitFor();
+    expect(await alice.page.getByText('Something went wrong').count()).toBe(0);
+    await expectAccessible(alice.page, 'admin-refused');
     await alice.context.close();
   });
 });

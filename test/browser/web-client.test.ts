@@ -440,6 +440,8 @@ describeInChromium('web client in Chromium', () => {
     await page.goto(`${rt.url}/drafts`);
     await page.getByRole('link', { name: 'Written while the network was down' }).waitFor();
     await page.getByRole('link', { name: 'Draft: service ownership' }).waitFor();
+    // One region of that name (landmarks must be told apart), not a region inside a region.
+    await expect(page.getByRole('region', { name: 'Saved drafts' }).count()).resolves.toBe(1);
     await expectAccessible(page, 'drafts');
     await screenshot(page, 'drafts');
 
@@ -600,6 +602,13 @@ describeInChromium('web client in Chromium', () => {
       .click();
     await page.waitForURL(/type=post/);
     await hit.waitFor();
+    // Headings go down one level at a time (the facets' h3 are not straight under the h1).
+    const levels = await page
+      .locator('main')
+      .locator('h1, h2, h3, h4, h5, h6')
+      .evaluateAll((headings) => headings.map((h) => Number(h.tagName[1])));
+    const skips = levels.filter((level, i) => i > 0 && level > levels[i - 1] + 1);
+    expect({ levels, skips }).toEqual({ levels, skips: [] });
     await expectAccessible(page, 'search');
     await screenshot(page, 'search');
     await hit.getByRole('link', { name: TITLE }).click();
@@ -670,18 +679,54 @@ describeInChromium('web client in Chromium', () => {
         ['post', postUrl],
         ['editor', '/spaces/engineering/new'],
         ['search', '/search?q=arm64'],
-      ] as const) {
-        await page.goto(`${rt.url}${path}`);
-        await settled(page);
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        expect({ name, overflow }).toEqual({ name, overflow: 0 });
-        await expectAccessible(page, `mobile-dark-${name}`);
-        await screenshot(page, `mobile-dark-${name}`);
-      }
+        ['profile', '/people/bob'],
+      ] as const)
+        await expectNoSidewaysScroll(page, name, path);
     } finally {
       await phone.context.close();
     }
-  }, 90_000);
+    // The administration tables scroll inside their own box.
+    const adminPhone = await newSession(browser, {
+      viewport: { width: 375, height: 812 },
+      colorScheme: 'dark',
+      isMobile: true,
+      hasTouch: true,
+    });
+    try {
+      await signIn(adminPhone.page, rt.url, 'admin');
+      await expectNoSidewaysScroll(adminPhone.page, 'admin-partners', '/admin/partners');
+    } finally {
+      await adminPhone.context.close();
+    }
+    // A partner's account button is wider (their organisation's badge).
+    const partnerPhone = await newSession(browser, {
+      viewport: { width: 375, height: 812 },
+      colorScheme: 'dark',
+      isMobile: true,
+      hasTouch: true,
+    });
+    try {
+      await signIn(partnerPhone.page, rt.url, 'gus');
+      await expectNoSidewaysScroll(partnerPhone.page, 'partner-home', '/');
+    } finally {
+      await partnerPhone.context.close();
+    }
+  }, 120_000);
+
+  /**
+   * Against the layout width (`clientWidth`, 375), not `innerWidth`: on a mobile viewport Chromium
+   * widens the window to fit content that overflows, so `innerWidth` grows with the overflow.
+   */
+  async function expectNoSidewaysScroll(page: Page, name: string, path: string) {
+    await page.goto(`${rt.url}${path}`);
+    await settled(page);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect({ name, overflow }).toEqual({ name, overflow: 0 });
+    await expectAccessible(page, `mobile-dark-${name}`);
+    await screenshot(page, `mobile-dark-${name}`);
+  }
 
   test('sign-out from the account menu ends the session and comes back to the app', async () => {
     const { page } = alice;

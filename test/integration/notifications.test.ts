@@ -224,7 +224,9 @@ describe('the rules', () => {
     const page = await ok('alice', 'POST', `/spaces/${spaceId}/pages`, { title: 'Runbook', body: 'Steps' });
     await rt.drain();
     expect((await ok('alice', 'GET', '/me/watches?limit=100')).items).toEqual(
-      expect.arrayContaining([expect.objectContaining({ kind: 'page', pageId: page.id, auto: true })]),
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'page', pageId: page.id, auto: true, autoBecause: 'created' }),
+      ]),
     );
     const edited = await ok('bob', 'PUT', `/spaces/${spaceId}/pages/${page.id}`, {
       title: 'Runbook',
@@ -517,6 +519,26 @@ describe('likes are gathered into one item per post', () => {
   });
 });
 
+describe('likes handled at the same time', () => {
+  it('two likes in one stream batch (handled in parallel) still make one item naming both', async () => {
+    const spaceId = await space();
+    const post = await ok('alice', 'POST', `/spaces/${spaceId}/posts`, { title: 'Liked at once', body: 'x' });
+    await rt.drain();
+    // Held back, so that both like records reach the fan-out in one batch, as they can in Lambda.
+    const fanout = rt.consumers.get('fanout')!;
+    await fanout.stop();
+    try {
+      await ok('admin', 'PUT', `/spaces/${spaceId}/posts/${post.id}/like`, { liked: true });
+      await ok('bob', 'PUT', `/spaces/${spaceId}/posts/${post.id}/like`, { liked: true });
+    } finally {
+      fanout.start();
+    }
+    const items = about(await inbox('alice'), 'postId', post.id);
+    expect(items).toEqual([expect.objectContaining({ event: 'post-liked', actorId: 'bob', likeCount: 2 })]);
+    expect(items[0].likers.map((p: any) => p.id)).toEqual(['bob', 'admin']);
+  });
+});
+
 describe('a space shared with my organisation', () => {
   it('tells the partners of that organisation only, never the actor', async () => {
     const spaceId = `nt-${++seq}`;
@@ -552,7 +574,13 @@ describe('commenting and editing watch the thing, unless turned off', () => {
     const watches = async (account: string) => (await ok(account, 'GET', '/me/watches?limit=100')).items;
     expect(await watches('bob')).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ kind: 'post', postId: post.id, auto: true, label: 'Discuss' }),
+        expect.objectContaining({
+          kind: 'post',
+          postId: post.id,
+          auto: true,
+          autoBecause: 'commented',
+          label: 'Discuss',
+        }),
       ]),
     );
     // So bob hears of the next comment.
@@ -590,7 +618,9 @@ describe('commenting and editing watch the thing, unless turned off', () => {
     });
     await rt.drain();
     expect(await watches('bob')).toEqual(
-      expect.arrayContaining([expect.objectContaining({ kind: 'page', pageId: page.id, auto: true })]),
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'page', pageId: page.id, auto: true, autoBecause: 'edited' }),
+      ]),
     );
     const admins = await watches('admin');
     expect(admins.filter((w: any) => w.postId === other.id || w.pageId === page.id)).toEqual([]);

@@ -14,8 +14,10 @@ export function useBookmarkLookup(url: string | undefined) {
   });
 }
 
-export function useBookmarkTags(whose: 'mine' | 'company') {
+/** `enabled: false` for a partner's company cloud: it is for employees, the API refuses it. */
+export function useBookmarkTags(whose: 'mine' | 'company', { enabled = true } = {}) {
   return useQuery({
+    enabled,
     queryKey: keys.bookmarkTags(whose),
     queryFn: ({ signal }) =>
       get<TagCloud>(whose === 'mine' ? '/me/bookmark-tags' : '/bookmark-tags?limit=60', signal),

@@ -10,6 +10,7 @@ import { useBookmarkTags, useWritableSpaces } from '../api/bookmarks';
 import { type ApiError, api, enc } from '../api/client';
 import { keys } from '../api/query-keys';
 import type { Bookmark } from '../api/types';
+import { useAuth } from '../auth/AuthContext';
 import { parseTags } from '../lib/tags';
 import { FieldError, lengthIssue, requiredIssue, SaveError, useFieldErrors } from './FormErrors';
 
@@ -43,6 +44,7 @@ export function BookmarkForm({
 }) {
   const id = useId();
   const queryClient = useQueryClient();
+  const { isPartner } = useAuth();
   const [fields, setFields] = useState<Fields>(() =>
     bookmark
       ? {
@@ -200,7 +202,8 @@ export function BookmarkForm({
         {(
           [
             ['private', 'Only me'],
-            ['employees', 'All employees'],
+            // Partners save privately or into a space shared with them (the API refuses the rest).
+            ...(isPartner ? [] : ([['employees', 'All employees']] as const)),
             ['space', 'The readers of a space'],
           ] as const
         ).map(([value, label]) => (

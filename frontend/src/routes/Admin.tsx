@@ -30,7 +30,17 @@ const adminKeys = {
 function AdminFrame({ title, children }: { title: string; children: React.ReactNode }) {
   const { isAdmin } = useAuth();
   useTitle(title);
-  if (!isAdmin) return <ErrorState error={new Error('Only admins can open the administration pages.')} />;
+  // Not an error of the app: a page that says what it is and why it is closed (with its heading).
+  if (!isAdmin)
+    return (
+      <div className="state" role="alert">
+        <h1>{title}</h1>
+        <p>Only admins can open the administration pages.</p>
+        <p>
+          <Link to="/">Go to your home page</Link>
+        </p>
+      </div>
+    );
   return (
     <div className="admin">
       <nav aria-label="Administration" className="tabs">
@@ -79,31 +89,34 @@ export function PartnerOrganisations() {
       ) : orgs.data.items.length === 0 ? (
         <Empty title="No partner organisations yet" />
       ) : (
-        <table className="admin-table">
-          <thead>
-            <tr>
-              <th scope="col">Organisation</th>
-              <th scope="col">E-mail domains</th>
-              <th scope="col">Identity provider</th>
-              <th scope="col">Status</th>
-              <th scope="col">Access ends</th>
-            </tr>
-          </thead>
-          <tbody>
-            {orgs.data.items.map((org) => (
-              <tr key={org.id} data-org={org.id}>
-                <td>
-                  <Link to={`/admin/partners/${enc(org.id)}`}>{org.name}</Link>{' '}
-                  <span className="muted">({org.id})</span>
-                </td>
-                <td>{org.emailDomains?.join(', ') || '—'}</td>
-                <td>{org.provider ? `${org.provider.name} (${org.provider.kind.toUpperCase()})` : '—'}</td>
-                <td className={`status-${org.status ?? 'active'}`}>{org.status ?? 'active'}</td>
-                <td>{org.accessEndsAt ? <Time iso={org.accessEndsAt} /> : '—'}</td>
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a box that scrolls must be reachable by keyboard
+        <section className="table-scroll" aria-label="Partner organisations" tabIndex={0}>
+          <table className="admin-table">
+            <thead>
+              <tr>
+                <th scope="col">Organisation</th>
+                <th scope="col">E-mail domains</th>
+                <th scope="col">Identity provider</th>
+                <th scope="col">Status</th>
+                <th scope="col">Access ends</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {orgs.data.items.map((org) => (
+                <tr key={org.id} data-org={org.id}>
+                  <td>
+                    <Link to={`/admin/partners/${enc(org.id)}`}>{org.name}</Link>{' '}
+                    <span className="muted">({org.id})</span>
+                  </td>
+                  <td>{org.emailDomains?.join(', ') || '—'}</td>
+                  <td>{org.provider ? `${org.provider.name} (${org.provider.kind.toUpperCase()})` : '—'}</td>
+                  <td className={`status-${org.status ?? 'active'}`}>{org.status ?? 'active'}</td>
+                  <td>{org.accessEndsAt ? <Time iso={org.accessEndsAt} /> : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
       )}
       <AddOrganisation />
     </AdminFrame>
@@ -582,33 +595,36 @@ export function AuditTrail() {
       ) : items.length === 0 && !records.hasNextPage ? (
         <Empty title="No records match" />
       ) : (
-        <table className="admin-table audit-table">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">What</th>
-              <th scope="col">Who</th>
-              <th scope="col">Target</th>
-              <th scope="col">Before → after</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((record) => (
-              <tr key={record.id} data-kind={record.kind}>
-                <td>
-                  <Time iso={record.at} />
-                </td>
-                <td>{record.kind}</td>
-                <td>{record.actor.name}</td>
-                <td>{record.target}</td>
-                <td>
-                  <code>{record.before ? JSON.stringify(record.before) : '—'}</code> →{' '}
-                  <code>{record.after ? JSON.stringify(record.after) : '—'}</code>
-                </td>
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a box that scrolls must be reachable by keyboard
+        <section className="table-scroll" aria-label="Audit records" tabIndex={0}>
+          <table className="admin-table audit-table">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">What</th>
+                <th scope="col">Who</th>
+                <th scope="col">Target</th>
+                <th scope="col">Before → after</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((record) => (
+                <tr key={record.id} data-kind={record.kind}>
+                  <td>
+                    <Time iso={record.at} />
+                  </td>
+                  <td>{record.kind}</td>
+                  <td>{record.actor.name}</td>
+                  <td>{record.target}</td>
+                  <td>
+                    <code>{record.before ? JSON.stringify(record.before) : '—'}</code> →{' '}
+                    <code>{record.after ? JSON.stringify(record.after) : '—'}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
       )}
       {records.hasNextPage && (
         <button

@@ -21,6 +21,7 @@ import type {
   TagCount,
   TagRenamed,
 } from '../api/types';
+import { useAuth } from '../auth/AuthContext';
 import { BookmarkForm } from '../components/BookmarkForm';
 import { BookmarkItem, searchTag } from '../components/BookmarkItem';
 import { FieldError, SaveError, useFieldErrors } from '../components/FormErrors';
@@ -35,6 +36,8 @@ const VIEWS = [
   { id: 'favourites', label: 'Favourites' },
 ] as const;
 type View = (typeof VIEWS)[number]['id'];
+/** Everyone's recent and popular links are the employees' basket; the API refuses them to partners. */
+const EMPLOYEE_VIEWS: readonly View[] = ['recent', 'popular'];
 
 const viewLink = (view: View, extra: Record<string, string> = {}) =>
   `/bookmarks${query({ view: view === 'mine' ? undefined : view, ...extra })}`;
@@ -42,7 +45,9 @@ const myTagLink = (tag: string) => viewLink('mine', { tag });
 
 export default function Bookmarks() {
   const [params] = useSearchParams();
-  const view = (VIEWS.find((v) => v.id === params.get('view'))?.id ?? 'mine') as View;
+  const { isPartner } = useAuth();
+  const views = isPartner ? VIEWS.filter((v) => !EMPLOYEE_VIEWS.includes(v.id)) : VIEWS;
+  const view = (views.find((v) => v.id === params.get('view'))?.id ?? 'mine') as View;
   const tag = view === 'mine' ? (params.get('tag') ?? undefined) : undefined;
   const bundleId = view === 'mine' ? (params.get('bundle') ?? undefined) : undefined;
   const bundles = useBookmarkBundles();
@@ -74,7 +79,7 @@ export default function Bookmarks() {
         {said}
       </p>
       <nav aria-label="Bookmark lists" className="tabs">
-        {VIEWS.map((v) => (
+        {views.map((v) => (
           <Link
             key={v.id}
             to={viewLink(v.id)}
@@ -101,9 +106,9 @@ export default function Bookmarks() {
           />
         </section>
         <aside className="bookmark-side" aria-label="Tags, bundles, import and export">
-          <TagClouds current={tag} onDone={setSaid} />
+          <TagClouds current={tag} onDone={setSaid} company={!isPartner} />
           <Bundles current={bundleId} />
-          <ImportExport />
+          <ImportExport toEmployees={!isPartner} />
           <Bookmarklet />
         </aside>
       </div>
@@ -261,9 +266,18 @@ function Cloud({
   );
 }
 
-function TagClouds({ current, onDone }: { current?: string; onDone: (message: string) => void }) {
+function TagClouds({
+  current,
+  onDone,
+  company: showCompany,
+}: {
+  current?: string;
+  onDone: (message: string) => void;
+  /** The company's cloud: employees only. */
+  company: boolean;
+}) {
   const mine = useBookmarkTags('mine');
-  const company = useBookmarkTags('company');
+  const company = useBookmarkTags('company', { enabled: showCompany });
   return (
     <section aria-labelledby="bookmark-tags-heading" className="card">
       <h2 id="bookmark-tags-heading">Tags</h2>
@@ -280,8 +294,8 @@ function TagClouds({ current, onDone }: { current?: string; onDone: (message: st
           current={current}
         />
       )}
-      <h3>The company’s tags</h3>
-      {company.isPending ? (
+      {showCompany && <h3>The company’s tags</h3>}
+      {!showCompany ? null : company.isPending ? (
         <Loading label="Loading the company’s tags" />
       ) : company.isError ? (
         <p className="muted small">{company.error.message}</p>
@@ -501,7 +515,8 @@ function Bundles({ current }: { current?: string }) {
 const POLL_MS = 700;
 const share = (job: ImportJob) => (job.progress.total ? job.progress.done / job.progress.total : 0);
 
-function ImportExport() {
+/** `toEmployees`: whether "All employees" is offered (partners import privately). */
+function ImportExport({ toEmployees }: { toEmployees: boolean }) {
   const id = useId();
   const queryClient = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
@@ -589,7 +604,7 @@ function ImportExport() {
             onChange={(e) => setVisibility(e.target.value as 'private' | 'employees')}
           >
             <option value="private">Only me</option>
-            <option value="employees">All employees</option>
+            {toEmployees && <option value="employees">All employees</option>}
           </select>
         </div>
         <button type="submit" disabled={!file || importing.isPending}>

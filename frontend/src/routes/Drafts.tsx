@@ -62,10 +62,9 @@ export default function Drafts() {
           </ul>
         )}
       </section>
-      <section aria-labelledby="saved-drafts-heading">
-        <h2 id="saved-drafts-heading">Saved drafts</h2>
-        <PostFeed queryKey={keys.drafts()} path="/me/drafts" label="Saved drafts" empty="No saved drafts" />
-      </section>
+      {/* Not a section of its own: the feed is already the region named "Saved drafts". */}
+      <h2 id="saved-drafts-heading">Saved drafts</h2>
+      <PostFeed queryKey={keys.drafts()} path="/me/drafts" label="Saved drafts" empty="No saved drafts" />
     </div>
   );
 }

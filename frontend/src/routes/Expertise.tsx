@@ -57,7 +57,10 @@ export default function Expertise() {
       ) : experts.data.people.length === 0 ? (
         <Empty title={`Nobody’s work about “${topic}” that you can read`}>
           <p>
-            <Link to={`/search?q=${encodeURIComponent(topic)}`}>Search for {topic}</Link> instead.
+            {/* What people list as skills is not work they did, so it does not rank here; it is one click away. */}
+            See{' '}
+            <Link to={`/people?skill=${encodeURIComponent(topic)}`}>people who list {topic} as a skill</Link>,
+            or <Link to={`/search?q=${encodeURIComponent(topic)}`}>search for {topic}</Link>.
           </p>
         </Empty>
       ) : (

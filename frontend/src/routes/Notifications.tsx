@@ -177,6 +177,14 @@ function watchLink(watch: Watch): string {
   }
 }
 
+/** Why a watch made for you is there ("auto": made before the cause was kept). */
+const AUTO_WATCH_NOTES: Record<NonNullable<Watch['autoBecause']> | 'auto', string> = {
+  created: 'you wrote it',
+  commented: 'you commented',
+  edited: 'you edited it',
+  auto: 'watched automatically',
+};
+
 const KIND_NAMES: Record<Watch['kind'], string> = {
   space: 'Space',
   tag: 'Tag',
@@ -243,7 +251,9 @@ function Subscriptions() {
                   <span className="muted small">{KIND_NAMES[watch.kind]}: </span>
                   <Link to={watchLink(watch)}>{label}</Link>
                   {watch.level === 'muted' && <span className="badge">Muted</span>}
-                  {watch.auto && <span className="muted small"> (you wrote it)</span>}
+                  {watch.auto && (
+                    <span className="muted small"> ({AUTO_WATCH_NOTES[watch.autoBecause ?? 'auto']})</span>
+                  )}
                 </span>
                 <button
                   type="button"

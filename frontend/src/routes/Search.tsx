@@ -137,7 +137,11 @@ export default function Search() {
         )
       ) : (
         <div className="search-layout">
-          <aside className="facets" aria-label="Refine results">
+          <aside className="facets" aria-labelledby="facets-heading">
+            {/* The facets' headings (h3) sit under this one, not straight under the page's h1. */}
+            <h2 id="facets-heading" className="visually-hidden">
+              Refine results
+            </h2>
             <Facet
               title="Type"
               name="type"

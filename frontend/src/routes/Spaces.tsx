@@ -88,8 +88,14 @@ function SpaceList({ scope }: { scope: Scope }) {
               </h2>
               {space.description && <p>{space.description}</p>}
               <p className="meta">
-                <AudienceBadges space={space} /> · {space.memberCount}{' '}
-                {space.memberCount === 1 ? 'member' : 'members'}
+                <AudienceBadges space={space} />
+                {/* Partners get no count (it would reveal people they may not see). */}
+                {typeof space.memberCount === 'number' && (
+                  <>
+                    {' · '}
+                    {space.memberCount} {space.memberCount === 1 ? 'member' : 'members'}
+                  </>
+                )}
               </p>
             </div>
             <MembershipButton space={space} />

@@ -50,7 +50,14 @@ export const WatchView = z
     postId: z.string().optional(),
     label: z.string().openapi({ description: 'The name or title when it was watched' }),
     level: z.enum(['watching', 'muted']),
-    auto: z.boolean().optional().openapi({ description: 'Made for you as the author' }),
+    auto: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'Made for you by what you did (see autoBecause), not by a Watch button' }),
+    autoBecause: z
+      .enum(['created', 'commented', 'edited'])
+      .optional()
+      .openapi({ description: 'What made an automatic watch: you created, commented on or edited it' }),
     since: timestamp,
   })
   .openapi('Watch');

@@ -433,7 +433,7 @@ export class BookmarkService {
 
   /** The company's cloud: tags of saves every employee sees, most used first. */
   async companyTags(principal: Principal, limit: number): Promise<TagCount[]> {
-    assertEmployee(principal, 'The company’s tag cloud');
+    assertEmployee(principal, 'The company’s tags');
     const page = await this.ctx.table.query({
       partition: keys.companyBookmarkTagCountPartition,
       limit: 1000,

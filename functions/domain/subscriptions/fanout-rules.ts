@@ -30,7 +30,7 @@ import type { Principal } from '../principal';
 import type { Member, Space } from '../spaces/space';
 import { canRead } from '../spaces/space-access';
 import { DIRECT_REASONS, type EventKind, REASONS, type Reason } from './notification';
-import { targetKey, type WatchTarget } from './subscription';
+import { type AutoWatchCause, targetKey, type WatchTarget } from './subscription';
 
 /** The most @mentions of one change that are resolved (by the fan-out and the preview alike). */
 export const MAX_MENTIONS = 50;
@@ -366,6 +366,13 @@ export function autoWatchOf(before: Image | undefined, after: Image | undefined)
 
 export const allows = (settings: WatchSettings, watch: AutoWatch) => settings[watch.setting];
 
+/** What made an automatic watch, as the person's list of watches says it ("you commented"). */
+export const AUTO_WATCH_CAUSES: Record<keyof WatchSettings, AutoWatchCause> = {
+  watchOnCreate: 'created',
+  watchOnComment: 'commented',
+  watchOnEdit: 'edited',
+};
+
 // ---------------------------------------------------------------------------------------------------
 // Likes, gathered into one item per post
 
@@ -419,15 +426,25 @@ export interface GatheredLikes {
 
 /**
  * The likes item after one more like: the liker first, then the earlier likers (each once), at most
- * LIKERS_SHOWN; the count is the post's likes now without the author's own. Undefined when the like is
- * not newer than the last one gathered (a replayed or redelivered record): nothing to change.
+ * LIKERS_SHOWN; the count is the post's likes now without the author's own.
+ *
+ * A like not newer than the last one gathered is either a replayed or redelivered record, or a like
+ * handled after a newer one (the records of one stream batch are handled in parallel): its liker, when
+ * not listed yet, joins the list after the newer likers and the item keeps its time (`lastLikedAt`
+ * unchanged tells the caller to update the item in place). Undefined when nothing changes.
  */
 export function gatherLikes(
   previous: GatheredLikes | undefined,
   like: Like,
   likeCount: number,
 ): GatheredLikes | undefined {
-  if (previous && like.at <= previous.lastLikedAt) return undefined;
+  if (previous && like.at <= previous.lastLikedAt) {
+    const listed = previous.likers.some((p) => p.id === like.liker.id);
+    const likers = listed ? previous.likers : [...previous.likers, like.liker].slice(0, LIKERS_SHOWN);
+    const count = Math.max(likeCount, previous.likeCount, likers.length);
+    if (likers.length === previous.likers.length && count === previous.likeCount) return undefined;
+    return { likers, likeCount: count, lastLikedAt: previous.lastLikedAt };
+  }
   const likers = [like.liker, ...(previous?.likers ?? []).filter((p) => p.id !== like.liker.id)].slice(
     0,
     LIKERS_SHOWN,

@@ -35,10 +35,14 @@ export interface Watch {
   /** The space name, page or post title when it was watched (a label, not kept up to date). */
   label: string;
   level: WatchLevel;
-  /** True when the watch was made for the author of what they created. */
+  /** True when the watch was made for the person by what they did (created, commented, edited). */
   auto?: boolean;
+  /** What made an automatic watch (watches made before this was kept have none). */
+  autoBecause?: AutoWatchCause;
   since: string;
 }
+
+export type AutoWatchCause = 'created' | 'commented' | 'edited';
 
 /** The key part naming a target: the space id, the tag, or `<spaceId>#<itemId>`. */
 export function targetKey(target: WatchTarget): string {
@@ -95,6 +99,7 @@ export function toWatch(item: Item): Watch {
     label: item.label as string,
     level: item.level as WatchLevel,
     ...(item.auto ? { auto: true } : {}),
+    ...(item.autoBecause ? { autoBecause: item.autoBecause as AutoWatchCause } : {}),
     since: item.since as string,
   };
 }

@@ -237,13 +237,35 @@ describe('likes: one item per post for its author', () => {
     expect(second.likers.map((p) => p.id)).toEqual(['pat', 'bob']);
     expect(second.likers[0]).toEqual({ id: 'pat', name: 'PAT', org: 'acme' });
     expect(gatherLikes(second, likeOf(undefined, likeItem('bob', 't2'))!, 2)).toBeUndefined();
-    expect(gatherLikes(second, likeOf(undefined, likeItem('gus', 't1'))!, 3)).toBeUndefined();
     let gathered = second;
     for (const [i, who] of ['gus', 'carol', 'bob'].entries())
       gathered = gatherLikes(gathered, likeOf(undefined, likeItem(who, `t${3 + i}`))!, 3 + i)!;
     expect(gathered.likers.map((p) => p.id)).toEqual(['bob', 'carol', 'gus']);
     expect(gathered.likers).toHaveLength(LIKERS_SHOWN);
     expect(gathered.likeCount).toBe(5);
+  });
+
+  it('an older like handled after a newer one joins the list after it; the item keeps its time', () => {
+    const newer = gatherLikes(undefined, likeOf(undefined, likeItem('pat', 't2', 'acme'))!, 2)!;
+    const late = gatherLikes(newer, likeOf(undefined, likeItem('gus', 't1'))!, 2)!;
+    expect(late).toEqual({
+      likers: [
+        { id: 'pat', name: 'PAT', org: 'acme' },
+        { id: 'gus', name: 'GUS' },
+      ],
+      likeCount: 2,
+      lastLikedAt: 't2',
+    });
+    // Handled again (a replay): nothing changes.
+    expect(gatherLikes(late, likeOf(undefined, likeItem('gus', 't1'))!, 2)).toBeUndefined();
+    // A full list stays as it is; only a higher count is taken.
+    let full = late;
+    full = gatherLikes(full, likeOf(undefined, likeItem('bob', 't3'))!, 3)!;
+    expect(gatherLikes(full, likeOf(undefined, likeItem('carol', 't0'))!, 3)).toBeUndefined();
+    expect(gatherLikes(full, likeOf(undefined, likeItem('carol', 't0'))!, 4)).toEqual({
+      ...full,
+      likeCount: 4,
+    });
   });
 });
 
