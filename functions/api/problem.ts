@@ -159,11 +159,15 @@ export function handleError(error: Error, c: Context) {
           : status === 400
             ? 'malformed-request'
             : 'http-error';
+    // hono's JSON validator says "Malformed JSON" of an empty body too; say what is missing instead.
+    const emptyBody = status === 400 && c.req.header('content-length') === '0';
     return problemResponse(c, {
       type,
-      title: error.message || 'Request failed',
+      title: emptyBody ? 'Empty request body' : error.message || 'Request failed',
       status,
-      detail: error.message || 'The request could not be processed',
+      detail: emptyBody
+        ? 'The request body is empty; a JSON object is expected.'
+        : error.message || 'The request could not be processed',
       instance: c.req.path,
     });
   }

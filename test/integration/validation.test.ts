@@ -976,6 +976,15 @@ describe.each([
 });
 
 describe('bodies', () => {
+  it('an empty body where a JSON object is expected → 400 saying the body is empty, nothing written', async () => {
+    const before = await snapshot();
+    const response = await rt.api('alice', 'PUT', `/spaces/${S}/sharing`, '');
+    expectProblem(response, 400, 'malformed-request');
+    expect(response.body.title).toBe('Empty request body');
+    expect(response.body.detail).toMatch(/body is empty; a JSON object/);
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('a body over 256 KiB (with Content-Length) → 413, nothing written', async () => {
     const before = await snapshot();
     const response = await rawRequest(
