@@ -14,6 +14,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { HOOKS, SCHEMATHESIS, SEEDS, schemathesisArgs } from '../../test/fuzz/schemathesis-command';
+import { percentile } from '../durability/load';
 
 interface Sample {
   route: string;
@@ -46,11 +48,7 @@ http.Server.prototype.emit = function (this: http.Server, event: string, ...args
   return Reflect.apply(emit, this, [event, ...args]);
 } as typeof emit;
 
-const SCHEMATHESIS = path.resolve('test/fuzz/.venv/bin/st');
-const CONFIG = path.resolve('test/fuzz/schemathesis.toml');
-const HOOKS = path.resolve('test/fuzz/hooks.py');
 const accounts = process.argv.slice(2).filter((arg) => /^[a-z]+$/.test(arg));
-const seeds: Record<string, number> = { alice: 1, pat: 2 };
 const clockTick = 100; // USER_HZ on Linux
 
 const cpuOf = (pid: number): number => {
@@ -88,34 +86,13 @@ routeOf = (method, url) => {
   return `${method} ${found ? found.template : pathname.startsWith('/api') ? '(other /api)' : pathname}`;
 };
 const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'commonplace-fuzz-bench-'));
-const percentile = (values: number[], p: number) => {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-};
 
 try {
   for (const account of accounts.length ? accounts : ['alice', 'pat']) {
     samples.length = 0;
     const token = await rt.tokenFor(account);
     const args = [
-      '--config-file',
-      CONFIG,
-      'run',
-      `${rt.url}/api/openapi.json`,
-      '--header',
-      `Authorization: Bearer ${token}`,
-      '--checks',
-      'all',
-      '--phases',
-      'examples,coverage,fuzzing',
-      '--max-examples',
-      '25',
-      '--seed',
-      String(seeds[account] ?? 1),
-      '--workers',
-      '1',
-      '--no-color',
+      ...schemathesisArgs(rt.url, token, SEEDS[account] ?? 1),
       ...(process.env.FUZZ_EXTRA_ARGS ? process.env.FUZZ_EXTRA_ARGS.split(' ') : []),
     ];
     const loadBefore = fs.readFileSync('/proc/loadavg', 'utf8').trim();
@@ -184,12 +161,22 @@ try {
     const last = samples.at(-1)?.at ?? 0;
     const fifth = (last - first) / 5;
     const byRoute = new Map<string, Sample[]>();
-    for (const s of samples) byRoute.set(s.route, [...(byRoute.get(s.route) ?? []), s]);
+    for (const s of samples) {
+      const list = byRoute.get(s.route) ?? [];
+      list.push(s);
+      byRoute.set(s.route, list);
+    }
     const rows = [...byRoute.entries()]
       .map(([route, list]) => {
         const early = list.filter((s) => s.at < first + fifth).map((s) => s.ms);
         const late = list.filter((s) => s.at >= last - fifth).map((s) => s.ms);
         const total = list.reduce((sum, s) => sum + s.ms, 0);
+        // p50 of one measure over the route's first and second half of its requests.
+        const half = Math.ceil(list.length / 2);
+        const halves = (pick: (s: Sample) => number) =>
+          [list.slice(0, half), list.slice(half)].map((part) => percentile(part.map(pick), 50));
+        const [dynamoFirst, dynamoSecond] = halves((s) => s.dynamo);
+        const [firstHalf, secondHalf] = halves((s) => s.ms);
         return {
           route,
           n: list.length,
@@ -200,24 +187,12 @@ try {
           ),
           max: Math.max(...list.map((s) => s.ms)),
           dynamoMax: Math.max(...list.map((s) => s.dynamo)),
-          dynamoFirst: percentile(
-            list.slice(0, Math.ceil(list.length / 2)).map((s) => s.dynamo),
-            50,
-          ),
-          dynamoSecond: percentile(
-            list.slice(Math.ceil(list.length / 2)).map((s) => s.dynamo),
-            50,
-          ),
+          dynamoFirst,
+          dynamoSecond,
           early: percentile(early, 50),
           late: percentile(late, 50),
-          firstHalf: percentile(
-            list.slice(0, Math.ceil(list.length / 2)).map((s) => s.ms),
-            50,
-          ),
-          secondHalf: percentile(
-            list.slice(Math.ceil(list.length / 2)).map((s) => s.ms),
-            50,
-          ),
+          firstHalf,
+          secondHalf,
         };
       })
       .sort((a, b) => b.total - a.total);

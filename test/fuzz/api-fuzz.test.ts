@@ -24,10 +24,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { seedDemoData } from '../../local/seed';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime';
 import { noteSkipped } from '../helpers/skipped';
+import { CONFIG, HOOKS, SCHEMATHESIS, SEEDS, schemathesisArgs } from './schemathesis-command';
 
-const SCHEMATHESIS = path.resolve('test/fuzz/.venv/bin/st');
-const CONFIG = path.resolve('test/fuzz/schemathesis.toml');
-const HOOKS = path.resolve('test/fuzz/hooks.py');
 const installed = fs.existsSync(SCHEMATHESIS);
 const runs = installed || process.env.CI === 'true';
 if (!runs) noteSkipped('api-fuzz.test.ts', 'Schemathesis is not installed', 'bash .ci/schemathesis.sh');
@@ -49,27 +47,7 @@ afterAll(async () => {
 });
 
 async function fuzz(account: string, seed: number): Promise<{ passed: boolean; output: string }> {
-  const args = [
-    '--config-file',
-    CONFIG,
-    'run',
-    `${rt.url}/api/openapi.json`,
-    '--header',
-    `Authorization: Bearer ${await rt.tokenFor(account)}`,
-    '--checks',
-    'all',
-    '--phases',
-    'examples,coverage,fuzzing',
-    '--max-examples',
-    '25',
-    '--seed',
-    String(seed),
-    // One worker: with two, Hypothesis describing its filters (ast.parse in threads) tripped a CPython
-    // race once ("AST constructor recursion depth mismatch"), a tool error, not an API one.
-    '--workers',
-    '1',
-    '--no-color',
-  ];
+  const args = schemathesisArgs(rt.url, await rt.tokenFor(account), seed);
   try {
     const { stdout } = await promisify(execFile)(SCHEMATHESIS, args, {
       cwd: reportDir,
@@ -92,8 +70,8 @@ async function fuzz(account: string, seed: number): Promise<{ passed: boolean; o
 }
 
 describe.each([
-  ['alice', 'an employee', 1],
-  ['pat', 'a partner', 2],
+  ['alice', 'an employee', SEEDS.alice],
+  ['pat', 'a partner', SEEDS.pat],
 ])('the API fuzzed as %s (%s)', (account, _who, seed) => {
   (runs ? it : it.skip)(
     'answers every generated request within its documented contract',
