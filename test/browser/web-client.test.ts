@@ -664,53 +664,33 @@ describeInChromium('web client in Chromium', () => {
   }, 60_000);
 
   test('375 px wide and dark: no sideways scrolling, still accessible', async () => {
-    const phone = await newSession(browser, {
-      viewport: { width: 375, height: 812 },
-      colorScheme: 'dark',
-      isMobile: true,
-      hasTouch: true,
-    });
-    try {
-      const { page } = phone;
-      await signIn(page, rt.url, 'alice');
-      for (const [name, path] of [
-        ['home', '/'],
-        ['spaces', '/spaces'],
-        ['post', postUrl],
-        ['editor', '/spaces/engineering/new'],
-        ['search', '/search?q=arm64'],
-        ['profile', '/people/bob'],
-      ] as const)
-        await expectNoSidewaysScroll(page, name, path);
-    } finally {
-      await phone.context.close();
-    }
+    /** Signed in as `account` on a 375 px dark phone, checks each page for sideways scrolling. */
+    const onPhone = async (account: string, pages: readonly (readonly [name: string, path: string])[]) => {
+      const phone = await newSession(browser, {
+        viewport: { width: 375, height: 812 },
+        colorScheme: 'dark',
+        isMobile: true,
+        hasTouch: true,
+      });
+      try {
+        await signIn(phone.page, rt.url, account);
+        for (const [name, path] of pages) await expectNoSidewaysScroll(phone.page, name, path);
+      } finally {
+        await phone.context.close();
+      }
+    };
+    await onPhone('alice', [
+      ['home', '/'],
+      ['spaces', '/spaces'],
+      ['post', postUrl],
+      ['editor', '/spaces/engineering/new'],
+      ['search', '/search?q=arm64'],
+      ['profile', '/people/bob'],
+    ]);
     // The administration tables scroll inside their own box.
-    const adminPhone = await newSession(browser, {
-      viewport: { width: 375, height: 812 },
-      colorScheme: 'dark',
-      isMobile: true,
-      hasTouch: true,
-    });
-    try {
-      await signIn(adminPhone.page, rt.url, 'admin');
-      await expectNoSidewaysScroll(adminPhone.page, 'admin-partners', '/admin/partners');
-    } finally {
-      await adminPhone.context.close();
-    }
+    await onPhone('admin', [['admin-partners', '/admin/partners']]);
     // A partner's account button is wider (their organisation's badge).
-    const partnerPhone = await newSession(browser, {
-      viewport: { width: 375, height: 812 },
-      colorScheme: 'dark',
-      isMobile: true,
-      hasTouch: true,
-    });
-    try {
-      await signIn(partnerPhone.page, rt.url, 'gus');
-      await expectNoSidewaysScroll(partnerPhone.page, 'partner-home', '/');
-    } finally {
-      await partnerPhone.context.close();
-    }
+    await onPhone('gus', [['partner-home', '/']]);
   }, 120_000);
 
   /**
