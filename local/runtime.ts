@@ -20,7 +20,7 @@ import { PROBLEM_BASE } from '../functions/api/problem';
 import { LocalBlobStore } from '../functions/blobs/local-blob-store';
 import { CoalescingTable } from '../functions/data/coalescing-table';
 import { keys } from '../functions/data/keys';
-import { createDocumentClient, Table } from '../functions/data/table';
+import { type createDocumentClient, Table } from '../functions/data/table';
 import { createTableInput, TABLE_DEFINITION } from '../functions/data/table-definition';
 import {
   type AttachmentLimits,
@@ -238,14 +238,8 @@ async function start(
   });
   const dynamodbEndpoint = (await front.listen()).toString();
   opened.push(() => front.close());
-  const client = createDocumentClient({
-    endpoint: dynamodbEndpoint,
-    // Requests go to the front in this process (no socket); the endpoint stays for other clients.
-    requestHandler: front.requestHandler(),
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 2,
-  });
+  // Requests go to the front in this process (no socket); the endpoint stays for other clients.
+  const client = front.documentClient({ maxAttempts: 2 });
   await ensureTable(client, tableName);
   const table = new Table(client, tableName);
   await folder?.open(backend, tableName, () => demoDataLoaded(table));

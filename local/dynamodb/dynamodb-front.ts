@@ -15,6 +15,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { createDocumentClient } from '../../functions/data/table';
 import { type Backend, HttpBackend } from './backend';
 import { ChangeStream } from './change-stream';
 import { TransactionJournal } from './transaction-journal';
@@ -188,6 +190,22 @@ export class DynamoDbFront {
           ? { status: 400, body: errorBody('SerializationException', 'Request body is not valid JSON') }
           : { status: 500, body: errorBody('InternalServerError', (error as Error).message) };
     }
+  }
+
+  /**
+   * A DocumentClient (functions/data/table.ts) whose requests this front handles in process, through
+   * `requestHandler()`; after `listen()`, whose endpoint stays its URL. Local credentials: the front
+   * checks no signature.
+   */
+  documentClient(config: Pick<DynamoDBClientConfig, 'maxAttempts'> = {}) {
+    if (!this.endpoint) throw new Error('The front is not listening yet: call listen() first');
+    return createDocumentClient({
+      endpoint: this.endpoint.toString(),
+      requestHandler: this.requestHandler(),
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      ...config,
+    });
   }
 
   /**

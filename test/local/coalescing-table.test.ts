@@ -7,7 +7,7 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CoalescingTable } from '../../functions/data/coalescing-table';
-import { createDocumentClient, type Item, Table } from '../../functions/data/table';
+import { type createDocumentClient, type Item, Table } from '../../functions/data/table';
 import { createTableInput } from '../../functions/data/table-definition';
 import { InProcessDynalite } from '../../local/dynamodb/backend';
 import { DynamoDbFront } from '../../local/dynamodb/dynamodb-front';
@@ -20,13 +20,8 @@ const name = 'coalescing';
 beforeAll(async () => {
   backend = new InProcessDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   front = new DynamoDbFront({ backend });
-  const endpoint = await front.listen();
-  client = createDocumentClient({
-    endpoint: endpoint.toString(),
-    requestHandler: front.requestHandler(),
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  await front.listen();
+  client = front.documentClient();
   await client.send(new CreateTableCommand(createTableInput(name)));
   await new Table(client, name).writeMany(
     Array.from({ length: 150 }, (_, i) => ({ PK: `P#${i % 3}`, SK: `S#${i}`, n: i })),

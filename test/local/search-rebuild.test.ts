@@ -8,7 +8,7 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createDocumentClient, type Item } from '../../functions/data/table';
+import type { createDocumentClient, Item } from '../../functions/data/table';
 import { createTableInput } from '../../functions/data/table-definition';
 import { rebuildDocuments, scanIndexableItems } from '../../functions/domain/search/reindex';
 import type { SearchDocument } from '../../functions/domain/search/search-document';
@@ -28,13 +28,8 @@ describe('rebuilding the embedded index from dynalite', () => {
   const POSTS = 120;
 
   beforeAll(async () => {
-    const endpoint = await front.listen();
-    client = createDocumentClient({
-      endpoint: endpoint.toString(),
-      requestHandler: front.requestHandler(),
-      region: 'local',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    });
+    await front.listen();
+    client = front.documentClient();
     await client.send(new CreateTableCommand(createTableInput(TABLE)));
     const items: Item[] = [];
     for (let s = 0; s < SPACES; s++) items.push(spaceFixture(`s${s}`, s % 2 ? 'members' : 'employees'));
